@@ -1,0 +1,99 @@
+package io.hitkeep.app;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.hitkeep.auth.AccountRoutes;
+import io.hitkeep.auth.ApiAuthentication;
+import io.hitkeep.core.BrokerSupervisor;
+import io.hitkeep.core.Launcher;
+import io.hitkeep.core.NatsConnector;
+import io.hitkeep.core.Observability;
+import io.hitkeep.core.Settings;
+import io.hitkeep.core.StoreClient;
+import io.hitkeep.gateway.Gateway;
+import io.hitkeep.query.SiteRoutes;
+import io.hitkeep.writer.Writer;
+import io.nats.client.Connection;
+
+import java.util.function.Consumer;
+
+/**
+ * The single binary: starts the embedded broker (unless {@code HITKEEP_NATS_URL} names one), then the
+ * writer, the gateway, the query API and auth in this JVM, all on one HTTP port. Stops in reverse order
+ * on SIGTERM: HTTP first, then the gateway publishes what it holds, the writer commits its batch, and
+ * the broker stops last.
+ */
+public final class HitKeep implements AutoCloseable {
+    private final Launcher launcher;
+    private final WebServer server;
+    private final Writer writer;
+
+    private HitKeep(Launcher launcher, WebServer server, Writer writer) {
+        this.launcher = launcher;
+        this.server = server;
+        this.writer = writer;
+    }
+
+    public static void main(String[] args) {
+        try {
+            start(Settings.load(args));
+        } catch (RuntimeException e) {
+            Launcher.fail(e);
+        }
+    }
+
+    public static HitKeep start(Settings settings) {
+        Launcher launcher = new Launcher();
+        try {
+            String natsUrl;
+            BrokerSupervisor broker = null;
+            if (settings.natsUrl().isPresent()) {
+                natsUrl = settings.natsUrl().get();
+            } else {
+                broker = launcher.closeOnExit(BrokerSupervisor.start(settings));
+                natsUrl = broker.url();
+            }
+            Connection nats = launcher.closeOnExit(NatsConnector.connect(natsUrl, "hitkeep"));
+            Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
+            Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
+            StoreClient store = new StoreClient(nats);
+            BrokerSupervisor embedded = broker;
+            Observability observability = new Observability()
+                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED && (embedded == null || embedded.alive()))
+                    .check("writer", writer::ready);
+            Consumer<HttpRouting.Builder> routes = routing -> routing
+                    .addFeature(observability)
+                    .addFeature(ApiAuthentication.create(settings, store))
+                    .addFeature(gateway.routes())
+                    .register("/api", new AccountRoutes(settings, store))
+                    .register("/api/sites", new SiteRoutes(store))
+                    .get("/", (request, response) -> response
+                            .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                            .send(LANDING));
+            WebServer server = launcher.serve(settings, routes);
+            return new HitKeep(launcher, server, writer);
+        } catch (RuntimeException e) {
+            launcher.close();
+            throw e;
+        }
+    }
+
+    private static final String LANDING = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>HitKeep</title></head>
+            <body><h1>HitKeep is running</h1><p>The API is under <code>/api</code>; health at
+            <a href="/readyz">/readyz</a>, metrics at <a href="/metrics">/metrics</a>.</p></body></html>
+            """;
+
+    public int port() {
+        return server.port();
+    }
+
+    public Writer writer() {
+        return writer;
+    }
+
+    @Override
+    public void close() {
+        launcher.close();
+    }
+}

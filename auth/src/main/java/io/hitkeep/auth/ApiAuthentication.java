@@ -1,0 +1,112 @@
+package io.hitkeep.auth;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.security.AuthenticationResponse;
+import io.helidon.security.Principal;
+import io.helidon.security.Security;
+import io.helidon.security.SecurityEnvironment;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.Settings;
+import io.hitkeep.core.StoreClient;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Guards every {@code /api} route of a role through helidon-security and our provider: the caller must
+ * present a session cookie or an API key ({@code 401} otherwise), and a state-changing request made
+ * with the cookie must come from our own origin ({@code 403} otherwise: the cookie alone does not prove
+ * the user meant it). The authenticated {@link Caller} is put into the request context. Thread-safe.
+ */
+public final class ApiAuthentication implements HttpFeature {
+    /** Routes a caller reaches before having a session. */
+    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/logout");
+    private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
+
+    private final Security security;
+
+    public ApiAuthentication(SessionTokens tokens, ApiKeys apiKeys) {
+        this.security = Security.builder()
+                .addAuthenticationProvider(new HitKeepAuthenticationProvider(tokens, apiKeys), "hitkeep")
+                .build();
+    }
+
+    public static ApiAuthentication create(Settings settings, StoreClient store) {
+        return new ApiAuthentication(new SessionTokens(settings), new ApiKeys(store));
+    }
+
+    @Override
+    public void setup(HttpRouting.Builder routing) {
+        routing.addFilter(this::filter);
+    }
+
+    private void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        String path = request.path().path();
+        if (!path.startsWith("/api/") || OPEN.contains(path)) {
+            chain.proceed();
+            return;
+        }
+        Map<String, List<String>> headers = new HashMap<>();
+        request.headers().first(HeaderNames.AUTHORIZATION).ifPresent(value -> headers.put("authorization", List.of(value)));
+        request.headers().first(HeaderNames.COOKIE).ifPresent(value -> headers.put("cookie", List.of(value)));
+        SecurityEnvironment environment = SecurityEnvironment.builder()
+                .method(request.prologue().method().text())
+                .path(path)
+                .headers(headers)
+                .build();
+        AuthenticationResponse answer = security.contextBuilder(UUID.randomUUID().toString())
+                .env(environment).build()
+                .atnClientBuilder().submit();
+        Optional<Principal> principal = answer.status().isSuccess()
+                ? answer.user().map(subject -> subject.principal()) : Optional.empty();
+        if (principal.isEmpty()) {
+            HttpJson.error(response, 401, answer.description().orElse("sign in first"));
+            return;
+        }
+        Caller caller = new Caller(Long.parseLong(principal.get().id()),
+                Caller.Via.valueOf(principal.get().abacAttribute(HitKeepAuthenticationProvider.VIA)
+                        .map(Object::toString).orElse(Caller.Via.SESSION.name())));
+        if (caller.via() == Caller.Via.SESSION && !SAFE.contains(request.prologue().method()) && crossSite(request)) {
+            HttpJson.error(response, 403, "cross-site request refused");
+            return;
+        }
+        request.context().register(caller);
+        chain.proceed();
+    }
+
+    /**
+     * A browser says where a request came from: {@code Sec-Fetch-Site}, else {@code Origin}. Either must
+     * name our own origin; a request without both is not from a current browser's page and passes.
+     */
+    static boolean crossSite(RoutingRequest request) {
+        Optional<String> fetchSite = request.headers().first(HeaderNames.create("Sec-Fetch-Site"));
+        if (fetchSite.isPresent()) {
+            String site = fetchSite.get().toLowerCase(Locale.ROOT);
+            return !site.equals("same-origin") && !site.equals("none");
+        }
+        Optional<String> origin = request.headers().first(HeaderNames.ORIGIN);
+        if (origin.isEmpty()) {
+            return false;
+        }
+        Optional<String> host = request.headers().first(HeaderNames.HOST);
+        try {
+            URI uri = URI.create(origin.get());
+            String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            return host.isEmpty() || !host.get().equalsIgnoreCase(authority);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.hitkeep.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Settings;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code hk_token} session: an HS256 JWT (nimbus-jose-jwt) whose subject is the user id. The key is
+ * {@code HITKEEP_JWT_SECRET}, else a random one generated once and kept in the data directory, so every
+ * role that shares the data directory or the variable accepts the same tokens. Only HS256 is accepted:
+ * {@code alg: none} and other algorithms are refused. Thread-safe.
+ */
+public final class SessionTokens {
+    public static final String COOKIE = "hk_token";
+    private static final String ISSUER = "hitkeep";
+
+    private final byte[] secret;
+    private final Duration lifetime;
+    private final MACVerifier verifier;
+    private final MACSigner signer;
+
+    public SessionTokens(Settings settings) {
+        this(secret(settings), settings.duration("session-lifetime", Duration.ofHours(12)));
+    }
+
+    SessionTokens(byte[] secret, Duration lifetime) {
+        if (secret.length < 32) {
+            throw new HitKeepException("HITKEEP_JWT_SECRET must be at least 32 characters long");
+        }
+        this.secret = secret.clone();
+        this.lifetime = lifetime;
+        try {
+            this.signer = new MACSigner(this.secret);
+            this.verifier = new MACVerifier(this.secret);
+        } catch (JOSEException e) {
+            throw new HitKeepException("unusable JWT secret: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] secret(Settings settings) {
+        Optional<String> configured = settings.value(Settings.JWT_SECRET);
+        if (configured.isPresent()) {
+            return configured.get().getBytes(StandardCharsets.UTF_8);
+        }
+        Path file = settings.dataPath().resolve("jwt-secret");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                byte[] fresh = new byte[48];
+                new SecureRandom().nextBytes(fresh);
+                Path temporary = Files.createTempFile(file.getParent(), "jwt-secret", ".tmp");
+                try {
+                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // best effort on non-POSIX file systems
+                }
+                Files.writeString(temporary, Base64.getUrlEncoder().withoutPadding().encodeToString(fresh));
+                try {
+                    Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException raced) {
+                    Files.deleteIfExists(temporary);
+                }
+            }
+            return Files.readString(file).strip().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new HitKeepException("cannot read or create " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Duration lifetime() {
+        return lifetime;
+    }
+
+    public String issue(long userId) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(Long.toString(userId))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new HitKeepException("cannot sign session token", e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The user id of a valid, unexpired token signed with our key; empty for anything else. */
+    public Optional<Long> verify(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date expires = claims.getExpirationTime();
+            if (expires == null || expires.toInstant().isBefore(Instant.now()) || !ISSUER.equals(claims.getIssuer())) {
+                return Optional.empty();
+            }
+            return Optional.of(Long.parseLong(claims.getSubject()));
+        } catch (ParseException | JOSEException | NumberFormatException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}

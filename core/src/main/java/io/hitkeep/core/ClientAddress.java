@@ -1,0 +1,98 @@
+package io.hitkeep.core;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the client's IP address behind reverse proxies: {@code X-Forwarded-For} is believed only from
+ * peers in {@code trusted-proxies} (CIDRs, comma separated; default loopback), walking it from the right
+ * until the first untrusted address. Immutable and thread-safe.
+ */
+public final class ClientAddress {
+    private final List<Cidr> trusted;
+
+    private record Cidr(BigInteger network, BigInteger mask, int bytes) {
+        boolean contains(InetAddress address) {
+            byte[] raw = address.getAddress();
+            return raw.length == bytes && new BigInteger(1, raw).and(mask).equals(network);
+        }
+    }
+
+    public ClientAddress(Settings settings) {
+        this(settings.value(Settings.TRUSTED_PROXIES, "127.0.0.0/8,::1/128"));
+    }
+
+    ClientAddress(String cidrs) {
+        List<Cidr> parsed = new ArrayList<>();
+        for (String cidr : cidrs.split(",")) {
+            if (!cidr.isBlank()) {
+                parsed.add(parse(cidr.strip()));
+            }
+        }
+        this.trusted = List.copyOf(parsed);
+    }
+
+    private static Cidr parse(String text) {
+        String[] parts = text.split("/", 2);
+        Optional<InetAddress> address = literal(parts[0]);
+        if (address.isEmpty()) {
+            throw new HitKeepException("trusted-proxies: '" + text + "' is not an address or CIDR");
+        }
+        int bytes = address.get().getAddress().length;
+        int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : bytes * 8;
+        if (bits < 0 || bits > bytes * 8) {
+            throw new HitKeepException("trusted-proxies: bad prefix length in '" + text + "'");
+        }
+        BigInteger all = BigInteger.ONE.shiftLeft(bytes * 8).subtract(BigInteger.ONE);
+        BigInteger mask = all.shiftRight(bits).xor(all);
+        return new Cidr(new BigInteger(1, address.get().getAddress()).and(mask), mask, bytes);
+    }
+
+    /** Parses an IP literal without ever asking DNS. */
+    public static Optional<InetAddress> literal(String text) {
+        String candidate = text.strip();
+        if (candidate.startsWith("[") && candidate.endsWith("]")) {
+            candidate = candidate.substring(1, candidate.length() - 1);
+        }
+        if (candidate.isEmpty() || !candidate.matches("[0-9a-fA-F:.]+")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(candidate));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean trusted(InetAddress address) {
+        return trusted.stream().anyMatch(cidr -> cidr.contains(address));
+    }
+
+    /** The client's address given the TCP peer and the {@code X-Forwarded-For} header, if any. */
+    public String resolve(SocketAddress peer, Optional<String> forwardedFor) {
+        if (!(peer instanceof InetSocketAddress socket) || socket.getAddress() == null) {
+            return "";
+        }
+        InetAddress client = socket.getAddress();
+        if (forwardedFor.isPresent() && trusted(client)) {
+            String[] hops = forwardedFor.get().split(",");
+            for (int i = hops.length - 1; i >= 0; i--) {
+                Optional<InetAddress> hop = literal(hops[i]);
+                if (hop.isEmpty()) {
+                    break;
+                }
+                client = hop.get();
+                if (!trusted(client)) {
+                    break;
+                }
+            }
+        }
+        return client.getHostAddress();
+    }
+}

@@ -1,0 +1,75 @@
+package io.hitkeep.core;
+
+/**
+ * One enriched hit as it travels from a gateway to the writer: a pageview, or a custom event when
+ * {@link #eventName()} is not empty. Holds no IP address and no raw user agent. Strings are never null
+ * (empty means unknown). Immutable.
+ *
+ * @param timestampMicros when it happened, microseconds since the epoch (UTC)
+ * @param sessionKey      the tracker's own session id, empty when it sent none (the writer then derives one)
+ * @param propsJson       the event's properties as a flat JSON object, empty for pageviews
+ */
+public record Hit(long timestampMicros,
+                  int siteId,
+                  String hostname,
+                  String path,
+                  String referrerHost,
+                  String source,
+                  String utmSource,
+                  String utmMedium,
+                  String utmCampaign,
+                  String utmTerm,
+                  String utmContent,
+                  String country,
+                  String browser,
+                  String os,
+                  String device,
+                  String language,
+                  int viewportWidth,
+                  long visitorId,
+                  String sessionKey,
+                  String eventName,
+                  String propsJson) {
+
+    public boolean isEvent() {
+        return !eventName.isEmpty();
+    }
+
+    /** A builder, so the ingest pipeline's steps can each fill in their part. Not thread-safe. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        public long timestampMicros;
+        public int siteId;
+        public String hostname = "";
+        public String path = "";
+        public String referrerHost = "";
+        public String source = "";
+        public String utmSource = "";
+        public String utmMedium = "";
+        public String utmCampaign = "";
+        public String utmTerm = "";
+        public String utmContent = "";
+        public String country = "";
+        public String browser = "";
+        public String os = "";
+        public String device = "";
+        public String language = "";
+        public int viewportWidth;
+        public long visitorId;
+        public String sessionKey = "";
+        public String eventName = "";
+        public String propsJson = "";
+
+        private Builder() {
+        }
+
+        public Hit build() {
+            return new Hit(timestampMicros, siteId, hostname, path, referrerHost, source, utmSource, utmMedium,
+                    utmCampaign, utmTerm, utmContent, country, browser, os, device, language, viewportWidth,
+                    visitorId, sessionKey, eventName, propsJson);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.hitkeep.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+
+/** The project's one JSON mapper (Jackson). Thread-safe. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private Json() {
+    }
+
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new HitKeepException("cannot write JSON", e);
+        }
+    }
+
+    /** Parses a JSON document; a malformed one raises {@link IOException}. */
+    public static JsonNode tree(byte[] bytes) throws IOException {
+        return MAPPER.readTree(bytes);
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** A text field or the empty string: lets callers avoid nulls. */
+    public static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        return value.isValueNode() ? value.asText() : "";
+    }
+}

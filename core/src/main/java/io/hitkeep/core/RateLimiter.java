@@ -1,0 +1,58 @@
+package io.hitkeep.core;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Token buckets per key (usually a client address): {@code capacity} requests at once, refilled at
+ * {@code perMinute}. Idle buckets are forgotten. Thread-safe.
+ */
+public final class RateLimiter {
+    private static final int MAX_KEYS = 100_000;
+    private final double capacity;
+    private final double perNano;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    private static final class Bucket {
+        double tokens;
+        long updated;
+
+        Bucket(double tokens, long updated) {
+            this.tokens = tokens;
+            this.updated = updated;
+        }
+    }
+
+    public RateLimiter(int capacity, int perMinute) {
+        this.capacity = capacity;
+        this.perNano = perMinute / 60e9;
+    }
+
+    /** Takes a token for this key; false when the key is over its limit. */
+    public boolean tryAcquire(String key) {
+        long now = System.nanoTime();
+        if (buckets.size() > MAX_KEYS) {
+            buckets.entrySet().removeIf(entry -> entry.getValue().tokens + (now - entry.getValue().updated) * perNano >= capacity);
+        }
+        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
+        synchronized (bucket) {
+            bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updated) * perNano);
+            bucket.updated = now;
+            if (bucket.tokens < 1) {
+                return false;
+            }
+            bucket.tokens -= 1;
+            return true;
+        }
+    }
+
+    /** Seconds until this key has a token again, for {@code Retry-After}. */
+    public long retryAfterSeconds(String key) {
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            return 0;
+        }
+        synchronized (bucket) {
+            return (long) Math.ceil(Math.max(0, 1 - bucket.tokens) / perNano / 1e9);
+        }
+    }
+}

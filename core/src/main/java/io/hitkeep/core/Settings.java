@@ -1,0 +1,143 @@
+package io.hitkeep.core;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * HitKeep's configuration: each key (dashed, e.g. {@code http-port}) can be given as a command-line
+ * flag {@code --http-port=8081}, an environment variable {@code HITKEEP_HTTP_PORT}, or a key in a YAML
+ * file ({@code --config=FILE}, {@code HITKEEP_CONFIG}, else {@code ./hitkeep.yaml} when present), in that
+ * order of precedence. Immutable and thread-safe.
+ */
+public final class Settings {
+    public static final String HTTP_PORT = "http-port";
+    public static final String DATA_PATH = "data-path";
+    public static final String NATS_URL = "nats-url";
+    public static final String NATS_SERVER_BIN = "nats-server-bin";
+    public static final String PUBLIC_URL = "public-url";
+    public static final String JWT_SECRET = "jwt-secret";
+    public static final String TRUSTED_PROXIES = "trusted-proxies";
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** Settings from flags, environment and YAML file, as the launchers use them. */
+    public static Settings load(String[] args) {
+        return load(args, System.getenv());
+    }
+
+    static Settings load(String[] args, Map<String, String> environment) {
+        Map<String, String> flags = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--")) {
+                throw new HitKeepException("unexpected argument '" + arg + "': use --key=value");
+            }
+            int equals = arg.indexOf('=');
+            if (equals < 0) {
+                flags.put(arg.substring(2), "true");
+            } else {
+                flags.put(arg.substring(2, equals), arg.substring(equals + 1));
+            }
+        }
+        Map<String, String> merged = new HashMap<>();
+        Optional<Path> yaml = Optional.ofNullable(flags.get("config"))
+                .or(() -> Optional.ofNullable(environment.get("HITKEEP_CONFIG")))
+                .map(Path::of)
+                .or(() -> Optional.of(Path.of("hitkeep.yaml")).filter(Files::isRegularFile));
+        yaml.ifPresent(path -> merged.putAll(readYaml(path)));
+        environment.forEach((name, value) -> {
+            if (name.startsWith("HITKEEP_") && !value.isEmpty()) {
+                merged.put(name.substring("HITKEEP_".length()).toLowerCase(Locale.ROOT).replace('_', '-'), value);
+            }
+        });
+        merged.putAll(flags);
+        return new Settings(merged);
+    }
+
+    /** Settings from a plain map, for tests and embedding. */
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values);
+    }
+
+    private static Map<String, String> readYaml(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new HitKeepException("configuration file " + path + " does not exist");
+        }
+        Config config = Config.just(ConfigSources.file(path));
+        Map<String, String> flat = new HashMap<>(config.asMap().orElse(Map.of()));
+        flat.remove("config");
+        return flat;
+    }
+
+    /** A copy with one more value, for launchers that derive a setting (such as the embedded broker's URL). */
+    public Settings with(String key, String value) {
+        Map<String, String> copy = new HashMap<>(values);
+        copy.put(key, value);
+        return new Settings(copy);
+    }
+
+    public Optional<String> value(String key) {
+        return Optional.ofNullable(values.get(key)).filter(v -> !v.isBlank());
+    }
+
+    public String value(String key, String fallback) {
+        return value(key).orElse(fallback);
+    }
+
+    public int intValue(String key, int fallback) {
+        String raw = value(key, Integer.toString(fallback));
+        try {
+            return Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new HitKeepException("setting " + key + " must be a whole number, not '" + raw + "'");
+        }
+    }
+
+    /** A duration such as {@code 200ms}, {@code 5s}, {@code 10m}, {@code 2h}; a bare number is milliseconds. */
+    public Duration duration(String key, Duration fallback) {
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        String text = raw.get().trim().toLowerCase(Locale.ROOT);
+        try {
+            if (text.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+            }
+            long amount = Long.parseLong(text.replaceAll("[smhd]$", ""));
+            return switch (text.charAt(text.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                default -> Duration.ofMillis(amount);
+            };
+        } catch (NumberFormatException e) {
+            throw new HitKeepException("setting " + key + " must be a duration such as 200ms or 5s, not '" + raw.get() + "'");
+        }
+    }
+
+    public int httpPort() {
+        return intValue(HTTP_PORT, 8080);
+    }
+
+    public Path dataPath() {
+        return Path.of(value(DATA_PATH, "./data")).toAbsolutePath().normalize();
+    }
+
+    /** The broker to use; empty means the single binary starts its own. */
+    public Optional<String> natsUrl() {
+        return value(NATS_URL);
+    }
+}

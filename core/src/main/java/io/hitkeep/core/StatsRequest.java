@@ -1,0 +1,70 @@
+package io.hitkeep.core;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@code GET /api/sites/{id}/stats} asks of the writer: the site, a range of whole days in the
+ * site's time zone (both ends included), dimension filters and the length of the top lists.
+ * Immutable; parsed and validated here so the HTTP face and the writer agree on what is valid.
+ */
+public record StatsRequest(long userId, int siteId, String from, String to, List<Filter> filters, int limit) {
+    /** Dimensions a filter may name: {@code filter=country:DE}. */
+    public static final Set<String> DIMENSIONS = Set.of("page", "hostname", "referrer", "source", "country",
+            "browser", "os", "device", "language", "utm_source", "utm_medium", "utm_campaign", "utm_term",
+            "utm_content", "event");
+    public static final int MAX_DAYS = 3 * 366;
+
+    public record Filter(String dimension, String value) {
+    }
+
+    /** Validates the query parameters, raising a 400 {@link ApiError} that says what is wrong. */
+    public static StatsRequest parse(long userId, int siteId, Optional<String> from, Optional<String> to,
+                                     List<String> filters, Optional<String> limit) {
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        LocalDate fromDate = date("from", from.orElse(today.toString()));
+        LocalDate toDate = date("to", to.orElse(fromDate.toString()));
+        if (toDate.isBefore(fromDate)) {
+            throw ApiError.badRequest("'to' is before 'from'");
+        }
+        if (ChronoUnit.DAYS.between(fromDate, toDate) > MAX_DAYS) {
+            throw ApiError.badRequest("the range is longer than " + MAX_DAYS + " days");
+        }
+        List<Filter> parsed = new ArrayList<>();
+        for (String filter : filters) {
+            int colon = filter.indexOf(':');
+            if (colon <= 0) {
+                throw ApiError.badRequest("filter '" + filter + "' must look like dimension:value");
+            }
+            String dimension = filter.substring(0, colon);
+            if (!DIMENSIONS.contains(dimension)) {
+                throw ApiError.badRequest("unknown filter dimension '" + dimension + "'; known: "
+                        + String.join(", ", DIMENSIONS.stream().sorted().toList()));
+            }
+            parsed.add(new Filter(dimension, filter.substring(colon + 1)));
+        }
+        int top;
+        try {
+            top = Integer.parseInt(limit.orElse("10"));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("limit must be a whole number");
+        }
+        if (top < 1 || top > 1000) {
+            throw ApiError.badRequest("limit must be between 1 and 1000");
+        }
+        return new StatsRequest(userId, siteId, fromDate.toString(), toDate.toString(), List.copyOf(parsed), top);
+    }
+
+    private static LocalDate date(String name, String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("'" + name + "' must be a date like 2025-01-31");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.hitkeep.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.Connection;
+import io.nats.client.Message;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Asks the leading writer over NATS: a JSON request to {@code hk.store.<operation>}, a JSON answer.
+ * An answer with an {@code error} field becomes a {@link StoreException} with its {@code status}.
+ * Thread-safe.
+ */
+public final class StoreClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final Connection connection;
+
+    public StoreClient(Connection connection) {
+        this.connection = connection;
+    }
+
+    public JsonNode call(String operation, Object request) {
+        Message reply;
+        try {
+            reply = connection.requestWithTimeout(Subjects.store(operation), Json.bytes(request), TIMEOUT)
+                    .get(TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (CancellationException | ExecutionException | TimeoutException e) {
+            throw new StoreException(503, "the store is not answering; try again shortly");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(503, "interrupted");
+        }
+        if (reply == null || reply.isStatusMessage()) {
+            throw new StoreException(503, "the store is not answering; try again shortly");
+        }
+        JsonNode answer;
+        try {
+            answer = Json.tree(reply.getData());
+        } catch (IOException e) {
+            throw new StoreException(502, "the store sent a malformed answer");
+        }
+        if (answer.has("error")) {
+            throw new StoreException(answer.path("status").asInt(500), answer.get("error").asText());
+        }
+        return answer;
+    }
+}

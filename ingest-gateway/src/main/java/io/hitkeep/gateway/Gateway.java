@@ -1,0 +1,40 @@
+package io.hitkeep.gateway;
+
+import io.helidon.webserver.http.HttpFeature;
+import io.hitkeep.core.ClientAddress;
+import io.hitkeep.core.Settings;
+import io.nats.client.Connection;
+
+/**
+ * The ingest gateway role: site registry, salts and publisher over one NATS connection, and the HTTP
+ * routes that use them. Stateless apart from caches: run as many as needed.
+ */
+public final class Gateway implements AutoCloseable {
+    private final SiteRegistry registry;
+    private final HitPublisher publisher;
+    private final IngestRoutes routes;
+
+    private Gateway(SiteRegistry registry, HitPublisher publisher, IngestRoutes routes) {
+        this.registry = registry;
+        this.publisher = publisher;
+        this.routes = routes;
+    }
+
+    public static Gateway start(Settings settings, Connection nats) {
+        SiteRegistry registry = new SiteRegistry(nats);
+        HitPublisher publisher = new HitPublisher(nats);
+        return new Gateway(registry, publisher, new IngestRoutes(registry, new Salts(nats), publisher, new ClientAddress(settings)));
+    }
+
+    /** The routes to mount: {@code /ingest}, {@code /ingest/event}, {@code /api/ingest/server/*}. */
+    public HttpFeature routes() {
+        return routes;
+    }
+
+    /** Publishes the hits in hand before returning. */
+    @Override
+    public void close() {
+        publisher.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,194 @@
+package io.hitkeep.gateway;
+
+import io.hitkeep.core.Domains;
+import io.hitkeep.core.Hashes;
+import io.hitkeep.core.Hit;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The ingest pipeline: a named list of small steps, each of which fills in part of the hit or drops it
+ * with a {@link DropReason}. Plain code, so tests call it directly. Thread-safe.
+ */
+final class IngestPipeline {
+    /** One step: adds to the hit, or returns why the hit is dropped. */
+    interface Step {
+        Optional<DropReason> apply(IngestRequest request, Hit.Builder hit);
+    }
+
+    record NamedStep(String name, Step step) {
+    }
+
+    /** What the pipeline made of a request: a hit, or the reason it was dropped. */
+    record Outcome(Optional<Hit> hit, Optional<DropReason> dropped) {
+    }
+
+    private final List<NamedStep> steps;
+    private final Function<String, Optional<SiteRegistry.Site>> sites;
+
+    /**
+     * @param sites  site key to site (the registry)
+     * @param salt   today's visitor-id salt
+     * @param honourDoNotTrack false for server-side ingest, where DNT headers belong to the backend
+     */
+    IngestPipeline(Function<String, Optional<SiteRegistry.Site>> sites, Supplier<String> salt, boolean honourDoNotTrack) {
+        this.sites = sites;
+        this.steps = List.of(
+                new NamedStep("drop do-not-track", (request, hit) -> honourDoNotTrack && request.doNotTrack()
+                        ? Optional.of(DropReason.DO_NOT_TRACK) : Optional.empty()),
+                new NamedStep("drop bots", (request, hit) -> UserAgents.isBot(request.userAgent())
+                        ? Optional.of(DropReason.BOT) : Optional.empty()),
+                new NamedStep("put site", this::putSite),
+                new NamedStep("put page", IngestPipeline::putPage),
+                new NamedStep("put referrer", IngestPipeline::putReferrer),
+                new NamedStep("put utm", IngestPipeline::putUtm),
+                new NamedStep("put user agent", IngestPipeline::putUserAgent),
+                new NamedStep("put language", IngestPipeline::putLanguage),
+                new NamedStep("put visitor id", (request, hit) -> {
+                    hit.visitorId = Hashes.sha256Long(salt.get(), Integer.toString(hit.siteId), request.clientIp(),
+                            request.userAgent());
+                    return Optional.empty();
+                }),
+                new NamedStep("put event", (request, hit) -> {
+                    hit.eventName = request.eventName();
+                    hit.propsJson = request.propsJson();
+                    hit.sessionKey = request.sessionId();
+                    hit.timestampMicros = request.timestampMicros();
+                    hit.viewportWidth = request.viewportWidth();
+                    return Optional.empty();
+                }));
+    }
+
+    List<String> stepNames() {
+        return steps.stream().map(NamedStep::name).toList();
+    }
+
+    Outcome process(IngestRequest request) {
+        Hit.Builder hit = Hit.builder();
+        for (NamedStep step : steps) {
+            Optional<DropReason> dropped = step.step().apply(request, hit);
+            if (dropped.isPresent()) {
+                dropped.get().count();
+                return new Outcome(Optional.empty(), dropped);
+            }
+        }
+        return new Outcome(Optional.of(hit.build()), Optional.empty());
+    }
+
+    private Optional<DropReason> putSite(IngestRequest request, Hit.Builder hit) {
+        String key = Domains.siteKey(request.url().getHost());
+        Optional<SiteRegistry.Site> site = sites.apply(key);
+        if (site.isEmpty()) {
+            return Optional.of(DropReason.UNKNOWN_SITE);
+        }
+        hit.siteId = site.get().id();
+        hit.hostname = key;
+        return Optional.empty();
+    }
+
+    /** The path without query or fragment, decoded, without a trailing slash (except the root). */
+    static Optional<DropReason> putPage(IngestRequest request, Hit.Builder hit) {
+        hit.path = normalisePath(request.url().getRawPath());
+        return Optional.empty();
+    }
+
+    static String normalisePath(String rawPath) {
+        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        try {
+            path = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformedEscape) {
+            // keep the raw path
+        }
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return IngestRequest.cap(path, 1024);
+    }
+
+    /** The referrer's host; a referrer from the site itself is navigation, not a source. */
+    static Optional<DropReason> putReferrer(IngestRequest request, Hit.Builder hit) {
+        if (request.referrer().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String host = URI.create(request.referrer()).getHost();
+            if (host != null) {
+                String key = Domains.siteKey(host);
+                if (!key.equals(Domains.siteKey(request.url().getHost()))) {
+                    hit.referrerHost = key;
+                    hit.source = key;
+                }
+            }
+        } catch (IllegalArgumentException malformed) {
+            // a referrer we cannot read is no referrer
+        }
+        return Optional.empty();
+    }
+
+    /** UTM parameters from the page URL's query; the tracker's fields win. {@code ref} is a fallback source. */
+    static Optional<DropReason> putUtm(IngestRequest request, Hit.Builder hit) {
+        String query = request.url().getRawQuery();
+        String ref = "";
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int equals = pair.indexOf('=');
+                if (equals <= 0) {
+                    continue;
+                }
+                String name = pair.substring(0, equals).toLowerCase(Locale.ROOT);
+                String value;
+                try {
+                    value = IngestRequest.cap(URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8).strip(), 256);
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                switch (name) {
+                    case "utm_source" -> hit.utmSource = value;
+                    case "utm_medium" -> hit.utmMedium = value;
+                    case "utm_campaign" -> hit.utmCampaign = value;
+                    case "utm_term" -> hit.utmTerm = value;
+                    case "utm_content" -> hit.utmContent = value;
+                    case "ref", "source" -> ref = value;
+                    default -> {
+                    }
+                }
+            }
+        }
+        var utm = request.utm();
+        hit.utmSource = utm.getOrDefault("utm_source", hit.utmSource);
+        hit.utmMedium = utm.getOrDefault("utm_medium", hit.utmMedium);
+        hit.utmCampaign = utm.getOrDefault("utm_campaign", hit.utmCampaign);
+        hit.utmTerm = utm.getOrDefault("utm_term", hit.utmTerm);
+        hit.utmContent = utm.getOrDefault("utm_content", hit.utmContent);
+        if (!hit.utmSource.isEmpty()) {
+            hit.source = hit.utmSource;
+        } else if (hit.source.isEmpty() && !ref.isEmpty()) {
+            hit.source = ref;
+        }
+        return Optional.empty();
+    }
+
+    static Optional<DropReason> putUserAgent(IngestRequest request, Hit.Builder hit) {
+        UserAgents.Classified classified = UserAgents.classify(request.userAgent());
+        hit.browser = classified.browser();
+        hit.os = classified.os();
+        hit.device = classified.device();
+        return Optional.empty();
+    }
+
+    /** The primary language subtag, lower case: {@code de-AT} counts as {@code de}. */
+    static Optional<DropReason> putLanguage(IngestRequest request, Hit.Builder hit) {
+        String language = request.language();
+        int cut = language.indexOf('-');
+        language = (cut > 0 ? language.substring(0, cut) : language).toLowerCase(Locale.ROOT);
+        hit.language = language.matches("[a-z]{2,3}") ? language : "";
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,121 @@
+package io.hitkeep.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.Json;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A hit as the client sent it, validated: the JSON body of {@code /ingest} or {@code /ingest/event}
+ * plus what the gateway knows of the request (user agent, client address, privacy headers). Anything
+ * malformed is a 400 here, before the pipeline. Immutable.
+ *
+ * @param userAgent raw user agent, used for enrichment and the visitor id, never stored
+ * @param clientIp  client address, used for the visitor id (and country), never stored
+ */
+record IngestRequest(URI url,
+                     String referrer,
+                     String sessionId,
+                     String language,
+                     int viewportWidth,
+                     Map<String, String> utm,
+                     String eventName,
+                     String propsJson,
+                     long timestampMicros,
+                     String userAgent,
+                     String clientIp,
+                     boolean doNotTrack) {
+
+    static final int MAX_URL = 2048;
+    static final int MAX_PROPS = 30;
+    /** Tracker field to UTM parameter. */
+    static final Map<String, String> UTM_FIELDS = Map.of("u_src", "utm_source", "u_med", "utm_medium",
+            "u_cmp", "utm_campaign", "u_trm", "utm_term", "u_cnt", "utm_content");
+
+    /** Reads a tracker body; {@code event} says whether a {@code name} is required. */
+    static IngestRequest parse(JsonNode body, boolean event, long timestampMicros, String userAgent, String clientIp,
+                               boolean doNotTrack) {
+        URI url = url(Json.text(body, "url"));
+        String name = "";
+        String props = "";
+        if (event) {
+            name = Json.text(body, "name").strip();
+            if (name.isEmpty()) {
+                throw ApiError.badRequest("name is required for an event");
+            }
+            if (name.length() > 120) {
+                throw ApiError.badRequest("name is longer than 120 characters");
+            }
+            props = props(body.get("props"));
+        }
+        Map<String, String> utm = new java.util.HashMap<>();
+        UTM_FIELDS.forEach((field, parameter) -> {
+            String value = Json.text(body, field).strip();
+            if (!value.isEmpty()) {
+                utm.put(parameter, cap(value, 256));
+            }
+        });
+        JsonNode width = body.get("vp_w");
+        return new IngestRequest(url, cap(Json.text(body, "referrer").strip(), MAX_URL),
+                cap(Json.text(body, "session_id").strip(), 128), cap(Json.text(body, "lang").strip(), 35),
+                width != null && width.canConvertToInt() ? Math.max(0, Math.min(width.asInt(), 100_000)) : 0,
+                Map.copyOf(utm), name, props, timestampMicros, userAgent, clientIp, doNotTrack);
+    }
+
+    private static URI url(String text) {
+        if (text.isEmpty()) {
+            throw ApiError.badRequest("url is required");
+        }
+        if (text.length() > MAX_URL) {
+            throw ApiError.badRequest("url is longer than " + MAX_URL + " characters");
+        }
+        try {
+            URI uri = new URI(text.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                throw ApiError.badRequest("url must be an absolute http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw ApiError.badRequest("url is not a valid URL");
+        }
+    }
+
+    /** Event properties: a flat object of strings, numbers and booleans, as compact JSON. */
+    private static String props(JsonNode props) {
+        if (props == null || props.isNull()) {
+            return "";
+        }
+        if (!props.isObject()) {
+            throw ApiError.badRequest("props must be an object");
+        }
+        if (props.size() > MAX_PROPS) {
+            throw ApiError.badRequest("props has more than " + MAX_PROPS + " entries");
+        }
+        var clean = Json.object();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = props.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode value = field.getValue();
+            if (field.getKey().isEmpty() || field.getKey().length() > 64) {
+                throw ApiError.badRequest("prop names must be 1 to 64 characters");
+            }
+            if (value.isTextual()) {
+                clean.put(field.getKey(), cap(value.asText(), 256));
+            } else if (value.isNumber() || value.isBoolean()) {
+                clean.set(field.getKey(), value);
+            } else {
+                throw ApiError.badRequest("prop '" + field.getKey() + "' must be a string, number or boolean");
+            }
+        }
+        return clean.isEmpty() ? "" : clean.toString();
+    }
+
+    static String cap(String value, int length) {
+        return value.length() <= length ? value : value.substring(0, length);
+    }
+}

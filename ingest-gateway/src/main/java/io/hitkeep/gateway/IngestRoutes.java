@@ -1,0 +1,156 @@
+package io.hitkeep.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.hitkeep.auth.Caller;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.ClientAddress;
+import io.hitkeep.core.Domains;
+import io.hitkeep.core.Hit;
+import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.Metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The ingest endpoints: {@code POST /ingest} and {@code POST /ingest/event} for the tracker (CORS for any
+ * origin, no credentials), and {@code POST /api/ingest/server/pageview|event} for backends with an API
+ * key. A 202 is sent only once the stream has stored the hit, or when the hit was deliberately dropped.
+ * Thread-safe.
+ */
+final class IngestRoutes implements HttpFeature {
+    static final int BODY_LIMIT = 64 * 1024;
+    private static final HeaderName DNT = HeaderNames.create("DNT");
+    private static final HeaderName GPC = HeaderNames.create("Sec-GPC");
+    private static final LongAdder ACCEPTED = Metrics.counter("hitkeep_ingest_accepted_total", "",
+            "Hits accepted and stored in the stream");
+    private static final LongAdder UNAVAILABLE = Metrics.counter("hitkeep_ingest_unavailable_total", "",
+            "Hits answered with 503 because the stream did not store them in time");
+
+    private final IngestPipeline trackerPipeline;
+    private final IngestPipeline serverPipeline;
+    private final SiteRegistry registry;
+    private final HitPublisher publisher;
+    private final ClientAddress clientAddress;
+
+    IngestRoutes(SiteRegistry registry, Salts salts, HitPublisher publisher, ClientAddress clientAddress) {
+        this.registry = registry;
+        this.publisher = publisher;
+        this.clientAddress = clientAddress;
+        this.trackerPipeline = new IngestPipeline(registry::find, salts::today, true);
+        this.serverPipeline = new IngestPipeline(registry::find, salts::today, false);
+    }
+
+    @Override
+    public void setup(HttpRouting.Builder routing) {
+        routing.options("/ingest", IngestRoutes::preflight)
+                .options("/ingest/event", IngestRoutes::preflight)
+                .post("/ingest", (request, response) -> tracker(request, response, false))
+                .post("/ingest/event", (request, response) -> tracker(request, response, true))
+                .post("/api/ingest/server/pageview", (request, response) -> server(request, response, false))
+                .post("/api/ingest/server/event", (request, response) -> server(request, response, true));
+    }
+
+    private static void preflight(ServerRequest request, ServerResponse response) {
+        cors(response);
+        response.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, OPTIONS");
+        response.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type");
+        response.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "86400");
+        response.status(204).send();
+    }
+
+    private static void cors(ServerResponse response) {
+        response.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    }
+
+    private void tracker(ServerRequest request, ServerResponse response, boolean event) {
+        cors(response);
+        JsonNode body = HttpJson.object(request, BODY_LIMIT);
+        boolean doNotTrack = request.headers().first(DNT).map("1"::equals).orElse(false)
+                || request.headers().first(GPC).map("1"::equals).orElse(false);
+        IngestRequest ingest = IngestRequest.parse(body, event, nowMicros(),
+                request.headers().first(HeaderNames.USER_AGENT).orElse(""),
+                clientAddress.resolve(request.remotePeer().address(), request.headers().first(HeaderNames.X_FORWARDED_FOR)),
+                doNotTrack);
+        store(trackerPipeline.process(ingest), response);
+    }
+
+    /** Server-side ingest: the backend says when, from where and with which user agent. */
+    private void server(ServerRequest request, ServerResponse response, boolean event) {
+        Caller caller = Caller.of(request);
+        JsonNode body = HttpJson.object(request, BODY_LIMIT);
+        String visitorIp = Json.text(body, "visitor_ip").strip();
+        if (visitorIp.isEmpty() || ClientAddress.literal(visitorIp).isEmpty()) {
+            throw ApiError.badRequest("visitor_ip must be an IP address");
+        }
+        String userAgent = Json.text(body, "user_agent");
+        if (userAgent.isBlank()) {
+            throw ApiError.badRequest("user_agent is required");
+        }
+        IngestRequest ingest = IngestRequest.parse(body, event, timestamp(Json.text(body, "timestamp")), userAgent,
+                visitorIp, false);
+        String siteKey = Domains.siteKey(ingest.url().getHost());
+        SiteRegistry.Site site = registry.find(siteKey).orElseThrow(() -> ApiError.notFound("no site for " + siteKey));
+        if (site.ownerId() != caller.userId()) {
+            throw new ApiError(403, "this API key may not send hits for " + siteKey);
+        }
+        store(serverPipeline.process(ingest), response);
+    }
+
+    private void store(IngestPipeline.Outcome outcome, ServerResponse response) {
+        if (outcome.hit().isEmpty()) {
+            response.status(202).send();
+            return;
+        }
+        Hit hit = outcome.hit().get();
+        try {
+            publisher.publish(hit).get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            UNAVAILABLE.increment();
+            response.header(HeaderNames.RETRY_AFTER, "1");
+            throw new ApiError(503, "the hit could not be stored right now; retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "shutting down; retry");
+        }
+        ACCEPTED.increment();
+        response.status(202).send();
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+
+    /** An RFC 3339 time, no more than a week old and not in the future; empty means now. */
+    private static long timestamp(String text) {
+        if (text.isBlank()) {
+            return nowMicros();
+        }
+        Instant instant;
+        try {
+            instant = OffsetDateTime.parse(text.strip()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("timestamp must be RFC 3339, e.g. 2025-01-31T12:00:00Z");
+        }
+        Instant now = Instant.now();
+        if (instant.isAfter(now.plus(Duration.ofMinutes(5))) || instant.isBefore(now.minus(7, ChronoUnit.DAYS))) {
+            throw ApiError.badRequest("timestamp must be within the last 7 days");
+        }
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
+    }
+}

@@ -1,0 +1,121 @@
+package io.hitkeep.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.Buckets;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Json;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's copy of the site registry: the {@code hk_sites} bucket, watched so a new site is known
+ * within milliseconds. A domain not in the copy is looked up once directly (the watch may lag a site
+ * created a moment ago) and then remembered as unknown for a few seconds, so a flood of hits for a
+ * domain nobody registered does not reach the broker. Thread-safe.
+ */
+final class SiteRegistry implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SiteRegistry.class.getName());
+    private static final long UNKNOWN_NANOS = 5_000_000_000L;
+    private static final int MAX_UNKNOWN = 50_000;
+
+    /** What the gateway needs of a site. */
+    record Site(int id, long ownerId, String domain) {
+    }
+
+    private final KeyValue bucket;
+    private final ConcurrentHashMap<String, Site> sites = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> unknownSince = new ConcurrentHashMap<>();
+    private final io.nats.client.impl.NatsKeyValueWatchSubscription watch;
+
+    SiteRegistry(Connection nats) {
+        this.bucket = Buckets.sites(nats);
+        try {
+            this.watch = bucket.watchAll(new KeyValueWatcher() {
+                @Override
+                public void watch(KeyValueEntry entry) {
+                    apply(entry);
+                }
+
+                @Override
+                public void endOfData() {
+                    LOG.fine(() -> "site registry loaded: " + sites.size() + " sites");
+                }
+            });
+        } catch (IOException | JetStreamApiException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new HitKeepException("cannot watch the site registry: " + e.getMessage(), e);
+        }
+    }
+
+    private void apply(KeyValueEntry entry) {
+        if (entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
+            sites.remove(entry.getKey());
+            return;
+        }
+        parse(entry.getValue()).ifPresent(site -> {
+            sites.put(site.domain(), site);
+            unknownSince.remove(site.domain());
+        });
+    }
+
+    private static Optional<Site> parse(byte[] value) {
+        try {
+            JsonNode node = Json.tree(value);
+            return Optional.of(new Site(node.get("id").asInt(), node.get("owner_id").asLong(), node.get("domain").asText()));
+        } catch (IOException | NullPointerException e) {
+            LOG.warning("ignoring a malformed site registry entry");
+            return Optional.empty();
+        }
+    }
+
+    /** The site registered for this site key (host without {@code www.}), if any. */
+    Optional<Site> find(String domain) {
+        Site known = sites.get(domain);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        long now = System.nanoTime();
+        Long since = unknownSince.get(domain);
+        if (since != null && now - since < UNKNOWN_NANOS) {
+            return Optional.empty();
+        }
+        Optional<Site> fetched = Optional.empty();
+        try {
+            KeyValueEntry entry = bucket.get(domain);
+            if (entry != null && entry.getValue() != null) {
+                fetched = parse(entry.getValue());
+            }
+        } catch (IOException | JetStreamApiException | IllegalArgumentException e) {
+            // an invalid key (odd host) or a broker hiccup: treat as unknown for now
+        }
+        if (fetched.isPresent()) {
+            sites.put(domain, fetched.get());
+        } else {
+            if (unknownSince.size() > MAX_UNKNOWN) {
+                unknownSince.clear();
+            }
+            unknownSince.put(domain, now);
+        }
+        return fetched;
+    }
+
+    @Override
+    public void close() {
+        try {
+            watch.unsubscribe();
+        } catch (RuntimeException ignored) {
+            // the connection may be closing already
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.hitkeep.auth.Caller;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.StatsRequest;
+import io.hitkeep.core.StoreClient;
+
+/**
+ * Sites and their stats over HTTP, mounted at {@code /api/sites}. Every answer is scoped to the caller:
+ * a site of someone else's is a 404, exactly like a site that does not exist. The writer does the work;
+ * this is its HTTP face. Thread-safe.
+ */
+public final class SiteRoutes implements HttpService {
+    private static final int BODY_LIMIT = 16 * 1024;
+    private final StoreClient store;
+
+    public SiteRoutes(StoreClient store) {
+        this.store = store;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::list)
+                .post("/", this::create)
+                .get("/{id}", this::site)
+                .get("/{id}/stats", this::stats);
+    }
+
+    private void list(ServerRequest request, ServerResponse response) {
+        JsonNode answer = store.call("sites.list", Json.object().put("user_id", Caller.of(request).userId()));
+        HttpJson.send(response, 200, answer.get("sites"));
+    }
+
+    private void create(ServerRequest request, ServerResponse response) {
+        long userId = Caller.of(request).userId();
+        JsonNode body = HttpJson.object(request, BODY_LIMIT);
+        if (Json.text(body, "domain").isBlank()) {
+            throw ApiError.badRequest("domain is required");
+        }
+        JsonNode site = store.call("sites.create", Json.object().put("user_id", userId)
+                .put("domain", Json.text(body, "domain")).put("name", Json.text(body, "name"))
+                .put("timezone", Json.text(body, "timezone")));
+        HttpJson.send(response, 201, site);
+    }
+
+    private void site(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("sites.get", Json.object()
+                .put("user_id", Caller.of(request).userId()).put("site_id", siteId(request))));
+    }
+
+    private void stats(ServerRequest request, ServerResponse response) {
+        var query = request.query();
+        StatsRequest stats = StatsRequest.parse(Caller.of(request).userId(), siteId(request),
+                query.first("from").asOptional(), query.first("to").asOptional(),
+                query.all("filter", java.util.List::of), query.first("limit").asOptional());
+        HttpJson.send(response, 200, store.call("stats", stats));
+    }
+
+    private static int siteId(ServerRequest request) {
+        String id = request.path().pathParameters().get("id");
+        try {
+            return Integer.parseInt(id);
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound("no such site");
+        }
+    }
+}

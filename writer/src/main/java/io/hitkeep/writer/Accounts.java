@@ -1,0 +1,148 @@
+package io.hitkeep.writer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Json;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Users and API keys as the auth role stores them: password and key hashes only, computed by the
+ * caller (the writer never sees a password or a key). Thread-safe: writes serialise on their connection.
+ */
+final class Accounts {
+    private final Database database;
+    private final Connection writes;
+
+    Accounts(Database database, Connection writes) {
+        this.database = database;
+        this.writes = writes;
+    }
+
+    long countUsers() {
+        return database.read(connection -> {
+            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
+    }
+
+    /** Creates the first user; once any user exists this is a 409, whoever asks. */
+    ObjectNode createFirstUser(String email, String passwordHash) {
+        synchronized (writes) {
+            try {
+                writes.setAutoCommit(false);
+                try (var statement = writes.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
+                    row.next();
+                    if (row.getLong(1) > 0) {
+                        writes.rollback();
+                        throw new ApiError(409, "the first user exists already; sign in instead");
+                    }
+                }
+                ObjectNode user;
+                try (PreparedStatement insert = writes.prepareStatement(
+                        "INSERT INTO users (email, password_hash) VALUES (?, ?) RETURNING id, email")) {
+                    insert.setString(1, email);
+                    insert.setString(2, passwordHash);
+                    try (ResultSet row = insert.executeQuery()) {
+                        row.next();
+                        user = Json.object().put("id", row.getLong(1)).put("email", row.getString(2));
+                    }
+                }
+                writes.commit();
+                return user;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new HitKeepException("cannot create user: " + e.getMessage(), e);
+            } finally {
+                autoCommitQuietly();
+            }
+        }
+    }
+
+    /** The user with that e-mail, including the password hash, or 404. */
+    ObjectNode findUserByEmail(String email) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT id, email, password_hash FROM users WHERE lower(email) = lower(?)")) {
+                statement.setString(1, email);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiError.notFound("no such user");
+                    }
+                    return Json.object().put("id", row.getLong(1)).put("email", row.getString(2))
+                            .put("password_hash", row.getString(3));
+                }
+            }
+        });
+    }
+
+    ObjectNode user(long id) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT id, email FROM users WHERE id = ?")) {
+                statement.setLong(1, id);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiError.notFound("no such user");
+                    }
+                    return Json.object().put("id", row.getLong(1)).put("email", row.getString(2));
+                }
+            }
+        });
+    }
+
+    ObjectNode createApiKey(long userId, String name, String keyHash, String prefix) {
+        synchronized (writes) {
+            try (PreparedStatement insert = writes.prepareStatement(
+                    "INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES (?, ?, ?, ?) RETURNING id")) {
+                insert.setLong(1, userId);
+                insert.setString(2, name);
+                insert.setString(3, keyHash);
+                insert.setString(4, prefix);
+                try (ResultSet row = insert.executeQuery()) {
+                    row.next();
+                    return Json.object().put("id", row.getLong(1)).put("name", name).put("prefix", prefix);
+                }
+            } catch (SQLException e) {
+                throw new HitKeepException("cannot create API key: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The key with that hash and its owner, or 404. */
+    ObjectNode findApiKey(String keyHash) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT id, user_id FROM api_keys WHERE key_hash = ?")) {
+                statement.setString(1, keyHash);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiError.notFound("no such key");
+                    }
+                    return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2));
+                }
+            }
+        });
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writes.rollback();
+        } catch (SQLException ignored) {
+            // the transaction is gone either way
+        }
+    }
+
+    private void autoCommitQuietly() {
+        try {
+            writes.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // next use sets it again
+        }
+    }
+}

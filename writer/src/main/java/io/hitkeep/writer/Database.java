@@ -1,0 +1,188 @@
+package io.hitkeep.writer;
+
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Settings;
+import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.logging.Logger;
+
+/**
+ * The one DuckDB file, {@code hitkeep.db}: opened once, migrated, then handed out as connections: one
+ * for the hit batcher, one for account writes, a small pool for stats reads (DuckDB runs them
+ * concurrently within one process). Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    private static final String MIGRATIONS = "migrations/";
+    private static final int READERS = 4;
+
+    private final Path file;
+    private final DuckDBConnection root;
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+
+    private Database(Path file, DuckDBConnection root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    /**
+     * Opens (creating if needed) {@code data-path/hitkeep.db}. DuckDB's memory limit and threads are set
+     * deliberately ({@code duckdb-memory-limit}, default 128MB; {@code duckdb-threads}, default 2) rather
+     * than left at DuckDB's defaults, which size themselves to the whole machine.
+     */
+    public static Database open(Settings settings) {
+        Path data = settings.dataPath();
+        try {
+            Files.createDirectories(data);
+            Path file = data.resolve("hitkeep.db");
+            Properties properties = new Properties();
+            properties.setProperty("memory_limit", settings.value("duckdb-memory-limit", "128MB"));
+            properties.setProperty("threads", Integer.toString(settings.intValue("duckdb-threads", 2)));
+            // No extension may be fetched at run time: the machines are offline, and it would phone home.
+            properties.setProperty("autoinstall_known_extensions", "false");
+            properties.setProperty("autoload_known_extensions", "true");
+            DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+            Database database = new Database(file, root);
+            database.migrate();
+            for (int i = 0; i < READERS; i++) {
+                database.readers.add(database.connection());
+            }
+            return database;
+        } catch (SQLException | IOException e) {
+            throw new HitKeepException("cannot open " + data.resolve("hitkeep.db") + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** A new connection to the same database, with UTC as its time zone. The caller closes it. */
+    public DuckDBConnection connection() throws SQLException {
+        DuckDBConnection connection = root.duplicate();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+        }
+        return connection;
+    }
+
+    /** Runs a read with a pooled connection; waits while all are busy. */
+    public <T> T read(SqlFunction<Connection, T> work) {
+        Connection connection;
+        try {
+            connection = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HitKeepException("interrupted while waiting for a database connection", e);
+        }
+        try {
+            return work.apply(connection);
+        } catch (SQLException e) {
+            throw new HitKeepException("query failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(connection);
+        }
+    }
+
+    /** A function that may throw {@link SQLException}. */
+    @FunctionalInterface
+    public interface SqlFunction<I, O> {
+        O apply(I input) throws SQLException;
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement statement = root.createStatement()) {
+            statement.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR PRIMARY KEY, "
+                    + "applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)");
+        }
+        for (String name : resource(MIGRATIONS + "index.txt").lines().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList()) {
+            boolean applied;
+            try (var check = root.prepareStatement("SELECT count(*) FROM schema_migrations WHERE version = ?")) {
+                check.setString(1, name);
+                try (var result = check.executeQuery()) {
+                    result.next();
+                    applied = result.getLong(1) > 0;
+                }
+            }
+            if (applied) {
+                continue;
+            }
+            root.setAutoCommit(false);
+            try (Statement statement = root.createStatement()) {
+                for (String sql : statements(resource(MIGRATIONS + name))) {
+                    statement.execute(sql);
+                }
+                try (var record = root.prepareStatement("INSERT INTO schema_migrations (version) VALUES (?)")) {
+                    record.setString(1, name);
+                    record.execute();
+                }
+                root.commit();
+                LOG.info(() -> "applied migration " + name);
+            } catch (SQLException e) {
+                root.rollback();
+                throw e;
+            } finally {
+                root.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Splits a migration file on semicolons at line ends; comments are dropped. */
+    static List<String> statements(String script) {
+        String withoutComments = script.lines().map(line -> line.replaceAll("--.*$", "")).reduce("", (a, b) -> a + "\n" + b);
+        return java.util.Arrays.stream(withoutComments.split(";\\s*(\\n|$)")).map(String::strip)
+                .filter(sql -> !sql.isEmpty()).toList();
+    }
+
+    /** A text resource beside this class, e.g. a migration or a stats query. */
+    static String resource(String name) {
+        try (InputStream in = Database.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new HitKeepException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the write-ahead log into the file, so its size reflects what is stored. */
+    public void checkpoint() {
+        try (Statement statement = root.createStatement()) {
+            statement.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new HitKeepException("checkpoint failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection reader : readers) {
+            try {
+                reader.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            root.close();
+        } catch (SQLException e) {
+            LOG.warning("closing hitkeep.db: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.hitkeep.writer;
+
+import io.hitkeep.core.Hit;
+import io.hitkeep.core.HitCodec;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.HitStream;
+import io.hitkeep.core.Metrics;
+import io.hitkeep.core.Settings;
+import io.hitkeep.core.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The batcher: pulls micro-batches of hit messages from JetStream (up to {@code batch-size} messages or
+ * {@code batch-wait}), appends their hits with the DuckDB Appender, stores the batch's last stream
+ * sequence in the same transaction, commits, and only then acknowledges. Messages at or below the stored
+ * sequence are redeliveries of committed work and are skipped: exactly once across crashes. Runs on its
+ * own thread; {@link #close()} finishes the batch in hand.
+ */
+public final class HitWriter implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HitWriter.class.getName());
+    private static final LongAdder WRITTEN = Metrics.counter("hitkeep_writer_hits_written_total", "",
+            "Hits and events committed to DuckDB");
+    private static final LongAdder BATCHES = Metrics.counter("hitkeep_writer_batches_total", "",
+            "Micro-batches committed to DuckDB");
+    private static final LongAdder REDELIVERED = Metrics.counter("hitkeep_writer_redelivered_skipped_total", "",
+            "Stream messages skipped because their hits were already committed");
+    private static final LongAdder CORRUPT = Metrics.counter("hitkeep_writer_corrupt_messages_total", "",
+            "Stream messages that could not be decoded");
+
+    private final Database database;
+    private final Connection nats;
+    private final int batchSize;
+    private final Duration batchWait;
+    private final Sessions sessions = new Sessions();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean ready;
+    private long lastSequence;
+
+    public HitWriter(Database database, Connection nats, Settings settings) {
+        this.database = database;
+        this.nats = nats;
+        this.batchSize = settings.intValue("batch-size", 256);
+        this.batchWait = settings.duration("batch-wait", Duration.ofMillis(100));
+        this.thread = Thread.ofPlatform().name("hitkeep-writer").unstarted(this::run);
+    }
+
+    public HitWriter start() {
+        thread.start();
+        return this;
+    }
+
+    /** Whether the batcher has its consumer and is writing. */
+    public boolean ready() {
+        return ready && thread.isAlive();
+    }
+
+    private void run() {
+        while (running) {
+            try (DuckDBConnection connection = database.connection()) {
+                lastSequence = storedSequence(connection);
+                sessions.resume(connection);
+                JetStreamSubscription subscription = subscribe();
+                ready = true;
+                LOG.info(() -> "writer consuming " + Subjects.HIT_STREAM + " after sequence " + lastSequence);
+                consume(connection, subscription);
+                subscription.unsubscribe();
+            } catch (Exception e) {
+                ready = false;
+                if (running) {
+                    LOG.log(Level.SEVERE, "writer failed; starting over in 1 s", e);
+                    pause(1000);
+                }
+            }
+        }
+    }
+
+    private void consume(DuckDBConnection connection, JetStreamSubscription subscription) throws SQLException {
+        try (DuckDBAppender hits = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "hits");
+             DuckDBAppender events = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events");
+             PreparedStatement progress = connection.prepareStatement(
+                     "INSERT OR REPLACE INTO ingest_progress (stream, last_sequence) VALUES (?, ?)")) {
+            connection.setAutoCommit(false);
+            while (running) {
+                List<Message> batch = subscription.fetch(batchSize, batchWait);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                write(connection, hits, events, progress, batch);
+                // Only now, after the commit: the work queue then forgets these messages.
+                for (Message message : batch) {
+                    message.ack();
+                }
+            }
+        }
+    }
+
+    private void write(DuckDBConnection connection, DuckDBAppender hits, DuckDBAppender events,
+                       PreparedStatement progress, List<Message> batch) throws SQLException {
+        long batchLast = lastSequence;
+        List<Hit> decoded = new ArrayList<>();
+        for (Message message : batch) {
+            long sequence = message.metaData().streamSequence();
+            if (sequence <= lastSequence) {
+                REDELIVERED.increment();
+                continue;
+            }
+            batchLast = Math.max(batchLast, sequence);
+            try {
+                decoded.addAll(HitCodec.decode(message.getData()));
+            } catch (HitKeepException e) {
+                CORRUPT.increment();
+                LOG.warning("skipping undecodable message " + sequence + ": " + e.getMessage());
+            }
+        }
+        if (batchLast == lastSequence) {
+            return;
+        }
+        try {
+            // The progress row goes first: with auto-commit off, DuckDB begins the transaction at the first
+            // statement, and the Appender's rows (it flushes on its own when a chunk fills) join it only then.
+            progress.setString(1, Subjects.HIT_STREAM);
+            progress.setLong(2, batchLast);
+            progress.execute();
+            for (Hit hit : decoded) {
+                append(hit.isEvent() ? events : hits, hit, sessions.sessionOf(hit));
+            }
+            hits.flush();
+            events.flush();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+        lastSequence = batchLast;
+        WRITTEN.add(decoded.size());
+        BATCHES.increment();
+    }
+
+    private static void append(DuckDBAppender appender, Hit hit, long sessionId) throws SQLException {
+        appender.beginRow();
+        appender.appendEpochMicros(hit.timestampMicros());
+        appender.append(hit.siteId());
+        if (hit.isEvent()) {
+            appender.append(hit.eventName());
+            appender.append(hit.propsJson().isEmpty() ? "{}" : hit.propsJson());
+        }
+        appender.append(hit.hostname());
+        appender.append(hit.path());
+        appender.append(hit.referrerHost());
+        appender.append(hit.source());
+        appender.append(hit.utmSource());
+        appender.append(hit.utmMedium());
+        appender.append(hit.utmCampaign());
+        appender.append(hit.utmTerm());
+        appender.append(hit.utmContent());
+        appender.append(hit.country());
+        appender.append(hit.browser());
+        appender.append(hit.os());
+        appender.append(hit.device());
+        appender.append(hit.language());
+        appender.append(hit.viewportWidth());
+        appender.append(hit.visitorId());
+        appender.append(sessionId);
+        appender.endRow();
+    }
+
+    private static long storedSequence(DuckDBConnection connection) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT last_sequence FROM ingest_progress WHERE stream = ?")) {
+            statement.setString(1, Subjects.HIT_STREAM);
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * A fresh durable consumer from the start of the work queue: what is still in the stream was not
+     * acknowledged, and the stored sequence sorts out what was committed already. Recreating it (rather
+     * than resuming) delivers those messages at once instead of after their ack wait.
+     */
+    private JetStreamSubscription subscribe() throws IOException, JetStreamApiException {
+        JetStreamManagement management = nats.jetStreamManagement();
+        HitStream.ensure(management);
+        try {
+            management.deleteConsumer(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER);
+        } catch (JetStreamApiException absent) {
+            // first start
+        }
+        management.addOrUpdateConsumer(Subjects.HIT_STREAM, ConsumerConfiguration.builder()
+                .durable(Subjects.WRITER_CONSUMER)
+                .ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackWait(Duration.ofMinutes(5))
+                .maxAckPending(100_000)
+                .build());
+        return nats.jetStream().subscribe(null, PullSubscribeOptions.bind(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER));
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops after the batch in hand is committed and acknowledged. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

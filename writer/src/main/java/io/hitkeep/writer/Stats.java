@@ -1,0 +1,204 @@
+package io.hitkeep.writer;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.StatsRequest;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Answers a stats request with the contract's JSON: summary, chart and every top list, for a range of
+ * local days in the site's time zone. Each part is one SQL file in {@code sql/} run over {@code scoped},
+ * the site's rows in the range after filters. Thread-safe.
+ */
+final class Stats {
+    /** Filter dimension to column; {@code event} is special (sessions with that event). */
+    private static final Map<String, String> COLUMNS = Map.ofEntries(
+            Map.entry("page", "path"), Map.entry("hostname", "hostname"), Map.entry("referrer", "referrer_host"),
+            Map.entry("source", "source"), Map.entry("country", "country"), Map.entry("browser", "browser"),
+            Map.entry("os", "os"), Map.entry("device", "device"), Map.entry("language", "language"),
+            Map.entry("utm_source", "utm_source"), Map.entry("utm_medium", "utm_medium"),
+            Map.entry("utm_campaign", "utm_campaign"), Map.entry("utm_term", "utm_term"),
+            Map.entry("utm_content", "utm_content"));
+    /** Top lists of the contract, in its order, with their columns. */
+    private static final Map<String, String> TOP_LISTS = topLists();
+    private static final String SUMMARY = Database.resource("sql/stats_summary.sql");
+    private static final String CHART = Database.resource("sql/stats_chart.sql");
+    private static final String TOP = Database.resource("sql/stats_top.sql");
+    private static final String SESSION_PAGES = Database.resource("sql/stats_session_pages.sql");
+    private static final String EVENTS = Database.resource("sql/stats_events.sql");
+    private static final String LIVE = Database.resource("sql/stats_live.sql");
+
+    private final Database database;
+
+    Stats(Database database) {
+        this.database = database;
+    }
+
+    private static Map<String, String> topLists() {
+        Map<String, String> lists = new LinkedHashMap<>();
+        lists.put("pages", "path");
+        lists.put("referrers", "referrer_host");
+        lists.put("sources", "source");
+        lists.put("utm_sources", "utm_source");
+        lists.put("utm_mediums", "utm_medium");
+        lists.put("utm_campaigns", "utm_campaign");
+        lists.put("countries", "country");
+        lists.put("browsers", "browser");
+        lists.put("os", "os");
+        lists.put("devices", "device");
+        lists.put("languages", "language");
+        return lists;
+    }
+
+    /** The site's rows in range after filters, as SQL with its parameters. */
+    private record Scope(String sql, List<Object> parameters) {
+    }
+
+    ObjectNode answer(StatsRequest request, ZoneId zone) {
+        LocalDate from = LocalDate.parse(request.from());
+        LocalDate to = LocalDate.parse(request.to());
+        LocalDateTime start = from.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        LocalDateTime end = to.plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        Scope hits = scope("hits", request, start, end);
+        Scope events = scope("events", request, start, end);
+        boolean hourly = from.equals(to);
+        return database.read(connection -> {
+            ObjectNode body = Json.object();
+            ObjectNode summary = summary(connection, hits);
+            summary.put("live_visitors", live(connection, request.siteId()));
+            body.set("summary", summary);
+            body.set("chart", chart(connection, hits, zone, from, to, hourly));
+            for (var list : TOP_LISTS.entrySet()) {
+                if (list.getKey().equals("referrers")) {
+                    body.set("entry_pages", rows(connection, SESSION_PAGES.replace(":pick", "arg_min"), hits, request.limit()));
+                    body.set("exit_pages", rows(connection, SESSION_PAGES.replace(":pick", "arg_max"), hits, request.limit()));
+                }
+                body.set(list.getKey(), rows(connection, TOP.replace(":column", list.getValue()), hits, request.limit()));
+            }
+            body.set("events", rows(connection, EVENTS, events, request.limit()));
+            return body;
+        });
+    }
+
+    private static Scope scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table)
+                .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");
+        List<Object> parameters = new ArrayList<>(List.of(request.siteId(), start.toString(), end.toString()));
+        for (StatsRequest.Filter filter : request.filters()) {
+            if (filter.dimension().equals("event")) {
+                if (table.equals("events")) {
+                    sql.append(" AND name = ?");
+                    parameters.add(filter.value());
+                } else {
+                    // an event filter keeps the sessions in which that event happened
+                    sql.append(" AND session_id IN (SELECT session_id FROM events WHERE site_id = ? AND name = ?"
+                            + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP))");
+                    parameters.addAll(List.of(request.siteId(), filter.value(), start.toString(), end.toString()));
+                }
+                continue;
+            }
+            String column = COLUMNS.get(filter.dimension());
+            if (column == null) {
+                throw ApiError.badRequest("unknown filter dimension '" + filter.dimension() + "'");
+            }
+            sql.append(" AND ").append(column).append(" = ?");
+            parameters.add(filter.value());
+        }
+        return new Scope(sql.toString(), parameters);
+    }
+
+    private static PreparedStatement prepare(Connection connection, String query, Scope scope) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(
+                "WITH scoped AS (" + scope.sql() + ") SELECT * FROM (" + query + ")");
+        for (int i = 0; i < scope.parameters().size(); i++) {
+            statement.setObject(i + 1, scope.parameters().get(i));
+        }
+        return statement;
+    }
+
+    private static ObjectNode summary(Connection connection, Scope scope) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, SUMMARY, scope); ResultSet row = statement.executeQuery()) {
+            row.next();
+            long pageviews = row.getLong("pageviews");
+            long sessions = row.getLong("sessions");
+            ObjectNode summary = Json.object();
+            summary.put("pageviews", pageviews);
+            summary.put("visitors", row.getLong("visitors"));
+            summary.put("sessions", sessions);
+            summary.put("bounce_rate", round(row.getDouble("bounce_rate")));
+            summary.put("avg_session_duration", round(row.getDouble("avg_session_duration")));
+            summary.put("pages_per_session", sessions == 0 ? 0 : round((double) pageviews / sessions));
+            return summary;
+        }
+    }
+
+    private static long live(Connection connection, int siteId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LIVE)) {
+            statement.setInt(1, siteId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /** Every bucket of the range, with zeros where nothing happened. */
+    private static ArrayNode chart(Connection connection, Scope scope, ZoneId zone, LocalDate from, LocalDate to,
+                                   boolean hourly) throws SQLException {
+        String format = hourly ? "%Y-%m-%dT%H:00" : "%Y-%m-%d";
+        // The zone id was validated with ZoneId when the site was saved; quote it anyway.
+        String sql = CHART.replace(":bucket", hourly ? "'hour'" : "'day'")
+                .replace(":timezone", "'" + zone.getId().replace("'", "''") + "'")
+                .replace(":format", "'" + format + "'");
+        Map<String, long[]> found = new LinkedHashMap<>();
+        try (PreparedStatement statement = prepare(connection, sql, scope); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                found.put(rows.getString("t"), new long[] {rows.getLong("pageviews"), rows.getLong("visitors")});
+            }
+        }
+        ArrayNode chart = Json.MAPPER.createArrayNode();
+        DateTimeFormatter label = DateTimeFormatter.ofPattern(hourly ? "yyyy-MM-dd'T'HH:00" : "yyyy-MM-dd");
+        LocalDateTime bucket = from.atStartOfDay();
+        LocalDateTime last = hourly ? to.atTime(23, 0) : to.atStartOfDay();
+        while (!bucket.isAfter(last)) {
+            String t = bucket.format(label);
+            long[] values = found.getOrDefault(t, new long[2]);
+            chart.addObject().put("t", t).put("pageviews", values[0]).put("visitors", values[1]);
+            bucket = hourly ? bucket.plusHours(1) : bucket.plusDays(1);
+        }
+        return chart;
+    }
+
+    private static ArrayNode rows(Connection connection, String query, Scope scope, int limit) throws SQLException {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        try (PreparedStatement statement = prepare(connection, query.replace(":limit", Integer.toString(limit)), scope);
+             ResultSet rows = statement.executeQuery()) {
+            String countColumn = rows.getMetaData().getColumnLabel(2);
+            while (rows.next()) {
+                list.addObject().put("value", rows.getString(1))
+                        .put(countColumn, rows.getLong(2))
+                        .put("visitors", rows.getLong(3));
+            }
+        }
+        return list;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

@@ -1,0 +1,100 @@
+package io.hitkeep.writer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.StatsRequest;
+import io.hitkeep.core.StoreException;
+import io.hitkeep.core.Subjects;
+import io.nats.client.Connection;
+import io.nats.service.Service;
+import io.nats.service.ServiceEndpoint;
+import io.nats.service.ServiceMessage;
+
+import java.io.IOException;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The writer's answers to store requests ({@code hk.store.<operation>}) as a NATS micro-service: stats
+ * for the query API, users and keys for auth, sites for both. Each request runs on its own virtual
+ * thread, so a slow stats query does not hold up a login. Answers are JSON; a failure is
+ * {@code {"error": ..., "status": ...}}. Thread-safe.
+ */
+final class StoreService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StoreService.class.getName());
+
+    private final Connection nats;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Service service;
+
+    StoreService(Connection nats, Sites sites, Accounts accounts, Stats stats) {
+        this.nats = nats;
+        Map<String, Function<JsonNode, Object>> operations = new LinkedHashMap<>();
+        operations.put("stats", request -> {
+            StatsRequest query = Json.MAPPER.convertValue(request, StatsRequest.class);
+            JsonNode site = sites.get(query.userId(), query.siteId());
+            return stats.answer(query, ZoneId.of(site.get("timezone").asText()));
+        });
+        operations.put("sites.list", request -> Json.object().set("sites", sites.list(request.path("user_id").asLong())));
+        operations.put("sites.get", request -> sites.get(request.path("user_id").asLong(), request.path("site_id").asInt()));
+        operations.put("sites.create", request -> sites.create(request.path("user_id").asLong(),
+                Json.text(request, "domain"), Json.text(request, "name"), Json.text(request, "timezone")));
+        operations.put("users.count", request -> Json.object().put("count", accounts.countUsers()));
+        operations.put("users.create-first", request -> accounts.createFirstUser(Json.text(request, "email"),
+                Json.text(request, "password_hash")));
+        operations.put("users.find-by-email", request -> accounts.findUserByEmail(Json.text(request, "email")));
+        operations.put("users.get", request -> accounts.user(request.path("id").asLong()));
+        operations.put("api-keys.create", request -> accounts.createApiKey(request.path("user_id").asLong(),
+                Json.text(request, "name"), Json.text(request, "key_hash"), Json.text(request, "prefix")));
+        operations.put("api-keys.find", request -> accounts.findApiKey(Json.text(request, "key_hash")));
+
+        var builder = Service.builder().connection(nats).name("hitkeep-store").version("1.0.0")
+                .description("HitKeep writer: stats, sites and accounts");
+        operations.forEach((operation, handler) -> builder.addServiceEndpoint(ServiceEndpoint.builder()
+                .endpointName(operation.replace('.', '-'))
+                .endpointSubject(Subjects.store(operation))
+                .handler(message -> workers.execute(() -> answer(message, handler)))
+                .build()));
+        this.service = builder.build();
+    }
+
+    StoreService start() {
+        service.startService();
+        return this;
+    }
+
+    private void answer(ServiceMessage message, Function<JsonNode, Object> handler) {
+        byte[] reply;
+        try {
+            JsonNode request = Json.tree(message.getData());
+            reply = Json.bytes(handler.apply(request));
+        } catch (ApiError e) {
+            reply = error(e.status(), e.getMessage());
+        } catch (StoreException e) {
+            reply = error(e.status(), e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
+            reply = error(400, "malformed store request");
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, e, () -> "store request on " + message.getSubject() + " failed");
+            reply = error(500, "internal error");
+        }
+        message.respond(nats, reply);
+    }
+
+    private static byte[] error(int status, String message) {
+        return Json.bytes(Json.object().put("error", message).put("status", status));
+    }
+
+    @Override
+    public void close() {
+        service.stop();
+        workers.close();
+    }
+}
