@@ -1,0 +1,120 @@
+package io.hitkeep.app;
+
+import io.hitkeep.core.Settings;
+import io.hitkeep.testing.TempFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each malformed request gets its documented status and a JSON error, and the server keeps serving. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    private static final Map<String, String> TRACKER = Map.of("Content-Type", "text/plain",
+            "User-Agent", HttpSession.FIREFOX_LINUX);
+    private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
+
+    private Path data;
+    private HitKeep hitKeep;
+    private HttpSession owner;
+
+    @BeforeAll
+    void start() {
+        data = TempFiles.directory("hk-bad-");
+        hitKeep = HitKeep.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), Settings.HTTP_PORT, "0")));
+        owner = new HttpSession(hitKeep.port()).signIn("owner@example.com", "correct horse battery");
+        owner.createSite("example.com", "UTC");
+    }
+
+    @AfterAll
+    void stop() {
+        hitKeep.close();
+        TempFiles.deleteTree(data);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Stream<Arguments> cases() {
+        String big = "{\"url\":\"https://example.com/\",\"pad\":\"" + "x".repeat(70_000) + "\"}";
+        return Stream.of(
+                Arguments.of("not json", "POST", "/ingest", bytes("{not json"), TRACKER, 400),
+                Arguments.of("empty body", "POST", "/ingest", bytes(""), TRACKER, 400),
+                Arguments.of("missing url", "POST", "/ingest", bytes("{\"referrer\":\"https://x.org/\"}"), TRACKER, 400),
+                Arguments.of("url not absolute", "POST", "/ingest", bytes("{\"url\":\"/relative\"}"), TRACKER, 400),
+                Arguments.of("url not http", "POST", "/ingest", bytes("{\"url\":\"ftp://example.com/\"}"), TRACKER, 400),
+                Arguments.of("url a number", "POST", "/ingest", bytes("{\"url\":42}"), TRACKER, 400),
+                Arguments.of("json array", "POST", "/ingest", bytes("[1,2,3]"), TRACKER, 400),
+                Arguments.of("json string", "POST", "/ingest", bytes("\"https://example.com/\""), TRACKER, 400),
+                Arguments.of("body over 64 KiB", "POST", "/ingest", bytes(big), TRACKER, 413),
+                Arguments.of("event without name", "POST", "/ingest/event", bytes("{\"url\":\"https://example.com/\"}"), TRACKER, 400),
+                Arguments.of("event props an array", "POST", "/ingest/event",
+                        bytes("{\"url\":\"https://example.com/\",\"name\":\"x\",\"props\":[1]}"), TRACKER, 400),
+                Arguments.of("event prop nested", "POST", "/ingest/event",
+                        bytes("{\"url\":\"https://example.com/\",\"name\":\"x\",\"props\":{\"a\":{\"b\":1}}}"), TRACKER, 400),
+                Arguments.of("unknown site is dropped quietly", "POST", "/ingest", bytes("{\"url\":\"https://unknown.example/\"}"), TRACKER, 202),
+                Arguments.of("invalid utf-8 is replaced, not a crash", "POST", "/ingest",
+                        new byte[] {'{', '"', 'u', 'r', 'l', '"', ':', '"', 'h', 't', 't', 'p', 's', ':', '/', '/', 'e', 'x', 'a', 'm', 'p',
+                                'l', 'e', '.', 'c', 'o', 'm', '/', (byte) 0xff, (byte) 0xfe, '"', '}'}, TRACKER, -1),
+                Arguments.of("api without auth", "GET", "/api/sites", null, Map.of(), 401),
+                Arguments.of("login with wrong password", "POST", "/api/login",
+                        bytes("{\"email\":\"owner@example.com\",\"password\":\"nope\"}"), JSON, 401),
+                Arguments.of("login without password", "POST", "/api/login", bytes("{\"email\":\"owner@example.com\"}"), JSON, 400),
+                Arguments.of("login not json", "POST", "/api/login", bytes("email=x"), JSON, 400),
+                Arguments.of("second initial user", "POST", "/api/initial-user",
+                        bytes("{\"email\":\"x@example.com\",\"password\":\"another long one\"}"), JSON, 409),
+                Arguments.of("unknown route", "GET", "/nothing/here", null, Map.of(), 404),
+                Arguments.of("wrong method on ingest", "GET", "/ingest", null, Map.of(), 404));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void answersAsDocumented(String name, String method, String path, byte[] body, Map<String, String> headers, int want) {
+        HttpSession.Response response = owner.anonymous().send(method, path, body, headers);
+        if (want > 0) {
+            assertEquals(want, response.status(), response.body());
+        }
+        assertTrue(response.status() < 500, "server error: " + response.status() + " " + response.body());
+        if (response.status() >= 400) {
+            assertNotNull(response.json(), "error body is JSON: " + response.body());
+            assertTrue(response.json().hasNonNull("error"), response.body());
+        }
+        assertFalse(response.body().contains("Exception") || response.body().contains("\tat "), "no stack trace");
+        assertEquals(200, owner.get("/readyz").status(), "still ready");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("statsCases")
+    void statsQueriesAreValidated(String name, String query, int want) {
+        HttpSession.Response response = owner.get("/api/sites/1/stats" + query);
+        assertEquals(want, response.status(), response.body());
+        if (want >= 400) {
+            assertTrue(response.json().hasNonNull("error"), response.body());
+        }
+    }
+
+    static Stream<Arguments> statsCases() {
+        return Stream.of(
+                Arguments.of("no dates means today", "", 200),
+                Arguments.of("from not a date", "?from=yesterday", 400),
+                Arguments.of("to before from", "?from=2025-02-02&to=2025-02-01", 400),
+                Arguments.of("range over three years", "?from=2020-01-01&to=2025-01-01", 400),
+                Arguments.of("unknown filter dimension", "?filter=shoe_size:42", 400),
+                Arguments.of("filter without colon", "?filter=country", 400),
+                Arguments.of("limit not a number", "?limit=ten", 400),
+                Arguments.of("limit too large", "?limit=100000", 400));
+    }
+}

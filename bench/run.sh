@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# End-to-end ingest benchmark: the same wrk load against a bare Helidon server (the baseline) and
+# against the HitKeep single binary, then checks that every accepted hit landed in DuckDB and
+# reports throughput, loss, bytes per hit and memory. See bench/README.md.
+#
+#   bash bench/run.sh [--no-build]
+#   DURATION=20s CONNECTIONS=64 THREADS=2 bash bench/run.sh
+set -euo pipefail
+
+DURATION="${DURATION:-20s}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+KEEP_DATA="${KEEP_DATA:-0}"        # 1 keeps the HitKeep data directory after the run
+DRAIN_TIMEOUT_S=120                 # how long to wait for accepted hits to reach DuckDB
+IDLE_SETTLE_S=10                    # idle RSS is taken this long after /readyz
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/bench"
+BUILD=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (only --no-build)" >&2; exit 2 ;;
+  esac
+done
+
+if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  JAVA="$JAVA_HOME/bin/java"
+else
+  JAVA="$(command -v java)" || { echo "no java on PATH" >&2; exit 1; }
+fi
+for tool in wrk curl awk ps pgrep; do
+  command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
+done
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+
+# ---- processes we start, and their cleanup ------------------------------------------------------
+
+WORK="$(mktemp -d /tmp/hitkeep-bench.XXXXXX)"
+BARE_PID=""
+HK_PID=""
+NATS_PID=""
+SAMPLER_PID=""
+HK_LOG="$WORK/hitkeep.log"
+BARE_LOG="$WORK/bare.log"
+
+# Stops one process we started: SIGTERM, up to $2 seconds, then SIGKILL.
+stop_pid() {
+  local pid="$1" grace="${2:-10}"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + grace))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid did not stop within ${grace}s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  set +e
+  stop_pid "$SAMPLER_PID" 2
+  stop_pid "$BARE_PID" 10
+  stop_pid "$HK_PID" 60
+  # nats-server is HitKeep's child: normally stopped by it, but not if HitKeep had to be killed.
+  stop_pid "$NATS_PID" 10
+  if ((status != 0)); then
+    log "FAILED (exit $status). Work directory: $WORK"
+    for file in "$HK_LOG" "$BARE_LOG"; do
+      [[ -s "$file" ]] && { log "last lines of $file:"; tail -n 40 "$file" >&2; }
+    done
+  fi
+  if [[ "$KEEP_DATA" != 1 ]]; then rm -rf "$WORK/data"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+# A port nobody listens on. Another process could take it before we bind, which is unlikely enough
+# on a bench machine; the server's start-up fails loudly if it happens.
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+
+# Waits until GET $1 answers $2 (default 200), at most $3 seconds; fails early if pid $4 died.
+wait_for_status() {
+  local url="$1" want="${2:-200}" timeout="${3:-60}" pid="${4:-}" code=""
+  local deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)"
+    [[ "$code" == "$want" ]] && return 0
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      echo "process $pid exited while waiting for $url" >&2; return 1
+    fi
+    sleep 0.2
+  done
+  echo "$url did not answer $want within ${timeout}s (last: $code)" >&2; return 1
+}
+
+# Resident set size in KiB of the given pids, summed; pids that are gone count 0.
+rss_kib() {
+  local total=0 pid rss
+  for pid in "$@"; do
+    [[ -n "$pid" ]] || continue
+    rss="$(ps -o rss= -p "$pid" 2>/dev/null | tr -d ' ' || true)"
+    total=$((total + ${rss:-0}))
+  done
+  echo "$total"
+}
+
+# CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat.
+cpu_seconds() {
+  local pid="$1" ticks
+  ticks="$(getconf CLK_TCK)"
+  [[ -r "/proc/$pid/stat" ]] || { echo 0; return; }
+  # Fields after the command name (which may contain spaces): utime is 14th, stime 15th overall.
+  awk -v hz="$ticks" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$pid/stat"
+}
+
+kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+# The value of a Prometheus sample line, e.g. metric 'hitkeep_writer_hits_written_total'; 0 if absent.
+metric() {
+  local name="$1" text="$2"
+  awk -v name="$name" '$1 == name { printf "%d", $2; found = 1 } END { if (!found) print 0 }' <<<"$text"
+}
+
+# One field from the pageviews.lua summary wrk prints, e.g. 'accepted_202'.
+wrk_field() { awk -v key="$1:" '$1 == key { print $2 }' "$2"; }
+
+now() { date +%s.%N; }
+
+# Runs the wrk load against port $1, output to file $2.
+run_wrk() {
+  local port="$1" out="$2"
+  # --timeout well above HitKeep's 15 s publish deadline would hide stalls; 10 s still counts them.
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency \
+    -s "$BENCH/pageviews.lua" "http://127.0.0.1:$port/ingest" >"$out" 2>&1
+  cat "$out" >&2
+}
+
+# ---- build --------------------------------------------------------------------------------------
+
+if ((BUILD)); then
+  log "building (mvn install, tests skipped)"
+  if [[ -x "$ROOT/mvnw" ]]; then MVN="$ROOT/mvnw"; else MVN=mvn; fi
+  (cd "$ROOT" && "$MVN" -q -B -DskipTests install)
+fi
+HK_JAR="$ROOT/app/target/hitkeep.jar"
+BENCH_JAR="$BENCH/target/bench.jar"
+for jar in "$HK_JAR" "$BENCH_JAR"; do
+  [[ -f "$jar" ]] || { echo "missing $jar: build first (drop --no-build)" >&2; exit 1; }
+done
+log "work directory $WORK; load: $THREADS threads, $CONNECTIONS connections, $DURATION"
+
+# ---- a. baseline: bare Helidon ------------------------------------------------------------------
+
+BARE_PORT="$(free_port)"
+log "starting BareServer on port $BARE_PORT"
+"$JAVA" -jar "$BENCH_JAR" "$BARE_PORT" >"$BARE_LOG" 2>&1 &
+BARE_PID=$!
+# BareServer has no GET route: any HTTP answer (404) means it is listening.
+wait_for_status "http://127.0.0.1:$BARE_PORT/" 404 30 "$BARE_PID"
+run_wrk "$BARE_PORT" "$WORK/wrk-bare.txt"
+BARE_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-bare.txt")"
+BARE_ACCEPTED_RPS="$(wrk_field accepted_per_sec "$WORK/wrk-bare.txt")"
+stop_pid "$BARE_PID" 10
+BARE_PID=""
+
+# ---- b. HitKeep: start, idle memory, first user and site ----------------------------------------
+
+HK_PORT="$(free_port)"
+DATA="$WORK/data"
+mkdir -p "$DATA"
+BASE="http://127.0.0.1:$HK_PORT"
+log "starting HitKeep on port $HK_PORT, data in $DATA, log in $HK_LOG"
+HITKEEP_HTTP_PORT="$HK_PORT" HITKEEP_DATA_PATH="$DATA" \
+  HITKEEP_JWT_SECRET="bench-only-secret-0123456789-abcdefghijklmnopqrstuvwxyz" \
+  "$JAVA" -jar "$HK_JAR" >"$HK_LOG" 2>&1 &
+HK_PID=$!
+STARTED_AT="$(now)"
+wait_for_status "$BASE/readyz" 200 120 "$HK_PID"
+log "ready after $(awk -v a="$STARTED_AT" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
+NATS_PID="$(pgrep -P "$HK_PID" nats-server | head -n 1 || true)"
+[[ -n "$NATS_PID" ]] || log "no nats-server child found (external broker?); RSS is the JVM's only"
+
+sleep "$IDLE_SETTLE_S"
+IDLE_RSS_KIB="$(rss_kib "$HK_PID" "$NATS_PID")"
+log "idle RSS: $(kib_to_mib "$IDLE_RSS_KIB") MiB (java $(kib_to_mib "$(rss_kib "$HK_PID")"), nats-server $(kib_to_mib "$(rss_kib "$NATS_PID")"))"
+
+# The API refuses cookie-authenticated writes that do not come from the dashboard's own origin.
+SAME_ORIGIN=(-H "Origin: $BASE" -H "Sec-Fetch-Site: same-origin" -H "Content-Type: application/json")
+curl -s -S --max-time 30 -D "$WORK/initial-user.headers" -o "$WORK/initial-user.json" "${SAME_ORIGIN[@]}" \
+  -X POST "$BASE/api/initial-user" -d '{"email":"bench@example.com","password":"bench-password-123"}'
+COOKIE="$(awk 'tolower($1) == "set-cookie:" && $2 ~ /^hk_token=/ { sub(/;.*/, "", $2); print $2 }' \
+  "$WORK/initial-user.headers" | tr -d '\r')"
+[[ -n "$COOKIE" ]] || { echo "no hk_token cookie from /api/initial-user:" >&2; cat "$WORK/initial-user.headers" "$WORK/initial-user.json" >&2; exit 1; }
+curl -s -S --max-time 30 -o "$WORK/site.json" -w '%{http_code}' "${SAME_ORIGIN[@]}" -H "Cookie: $COOKIE" \
+  -X POST "$BASE/api/sites" -d '{"domain":"example.com","name":"x","timezone":"UTC"}' >"$WORK/site.status"
+SITE_ID="$(grep -o '"id" *: *[0-9]*' "$WORK/site.json" | head -n 1 | grep -o '[0-9]*$' || true)"
+[[ -n "$SITE_ID" ]] || { echo "creating the site failed ($(cat "$WORK/site.status")):" >&2; cat "$WORK/site.json" >&2; exit 1; }
+log "user and site $SITE_ID created"
+
+# ---- c. HitKeep under load, with RSS sampled every second ---------------------------------------
+
+WRITTEN_BEFORE="$(metric hitkeep_writer_hits_written_total "$(curl -s --max-time 5 "$BASE/metrics")")"
+RSS_SAMPLES="$WORK/rss-samples.txt"
+: >"$RSS_SAMPLES"
+# Bounded: stops on its own after the load, the drain and some slack, even if never told to.
+max_samples=$(( $(awk -v d="$DURATION" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; if (d ~ /h$/) n *= 3600; print int(n) }') + DRAIN_TIMEOUT_S + 60 ))
+(
+  for _ in $(seq 1 "$max_samples"); do
+    rss_kib "$HK_PID" "$NATS_PID" >>"$RSS_SAMPLES"
+    sleep 1
+  done
+) &
+SAMPLER_PID=$!
+
+CPU_JAVA_BEFORE="$(cpu_seconds "$HK_PID")"
+CPU_NATS_BEFORE="$(cpu_seconds "${NATS_PID:-0}")"
+LOAD_START="$(now)"
+run_wrk "$HK_PORT" "$WORK/wrk-hitkeep.txt"
+LOAD_END="$(now)"
+CPU_JAVA_LOAD="$(awk -v a="$CPU_JAVA_BEFORE" -v b="$(cpu_seconds "$HK_PID")" 'BEGIN { printf "%.1f", b - a }')"
+CPU_NATS_LOAD="$(awk -v a="$CPU_NATS_BEFORE" -v b="$(cpu_seconds "${NATS_PID:-0}")" 'BEGIN { printf "%.1f", b - a }')"
+
+HK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-hitkeep.txt")"
+ACCEPTED="$(wrk_field accepted_202 "$WORK/wrk-hitkeep.txt")"
+NON_202="$(wrk_field non_202 "$WORK/wrk-hitkeep.txt")"
+SOCKET_ERRORS="$(wrk_field socket_errors "$WORK/wrk-hitkeep.txt")"
+HK_ACCEPTED_RPS="$(wrk_field accepted_per_sec "$WORK/wrk-hitkeep.txt")"
+[[ -n "$ACCEPTED" ]] || { echo "wrk printed no accepted_202 line" >&2; exit 1; }
+
+# ---- d. wait until every accepted hit is in DuckDB ----------------------------------------------
+
+log "waiting up to ${DRAIN_TIMEOUT_S}s for $ACCEPTED hits to be written"
+EXPECTED=$((WRITTEN_BEFORE + ACCEPTED))
+drain_deadline=$((SECONDS + DRAIN_TIMEOUT_S))
+WRITTEN_TOTAL=0
+LANDED_AT=""
+while ((SECONDS < drain_deadline)); do
+  METRICS="$(curl -s --max-time 5 "$BASE/metrics" || true)"
+  WRITTEN_TOTAL="$(metric hitkeep_writer_hits_written_total "$METRICS")"
+  if ((WRITTEN_TOTAL >= EXPECTED)); then LANDED_AT="$(now)"; break; fi
+  sleep 0.25
+done
+stop_pid "$SAMPLER_PID" 2
+SAMPLER_PID=""
+WRITTEN=$((WRITTEN_TOTAL - WRITTEN_BEFORE))
+if [[ -z "$LANDED_AT" ]]; then
+  log "only $WRITTEN of $ACCEPTED hits written after ${DRAIN_TIMEOUT_S}s"
+  LANDED_AT="$(now)"
+  LANDED_NOTE=" (not all landed)"
+else
+  LANDED_NOTE=""
+fi
+LAND_SECONDS="$(awk -v a="$LOAD_START" -v b="$LANDED_AT" 'BEGIN { printf "%.2f", b - a }')"
+DRAIN_SECONDS="$(awk -v a="$LOAD_END" -v b="$LANDED_AT" 'BEGIN { printf "%.2f", b - a }')"
+LANDED_RPS="$(awk -v n="$WRITTEN" -v s="$LAND_SECONDS" 'BEGIN { printf "%.1f", n / s }')"
+LOSS=$((ACCEPTED - WRITTEN))
+PEAK_RSS_KIB="$(sort -n "$RSS_SAMPLES" | tail -n 1)"
+
+# A 202 is also the answer for deliberately dropped hits; the load should have none.
+DROPPED="$(awk '$1 ~ /^hitkeep_ingest_dropped_total/ { n += $2 } END { printf "%d", n }' <<<"$METRICS")"
+UNAVAILABLE="$(metric hitkeep_ingest_unavailable_total "$METRICS")"
+BATCHES="$(metric hitkeep_writer_batches_total "$METRICS")"
+printf '%s\n' "$METRICS" >"$WORK/metrics-after.txt"
+
+TODAY="$(date -u +%F)"
+curl -s --max-time 60 -H "Cookie: $COOKIE" -o "$WORK/stats.json" \
+  "$BASE/api/sites/$SITE_ID/stats?from=$TODAY&to=$TODAY" || true
+STATS_PAGEVIEWS="$(grep -o '"summary" *: *{[^}]*}' "$WORK/stats.json" | grep -o '"pageviews" *: *[0-9]*' \
+  | grep -o '[0-9]*$' || true)"
+STATS_PAGEVIEWS="${STATS_PAGEVIEWS:-?}"
+
+# ---- e. bytes per hit after a clean shutdown ----------------------------------------------------
+
+log "stopping HitKeep (SIGTERM) so DuckDB checkpoints"
+stop_pid "$HK_PID" 60
+HK_PID=""
+if [[ -n "$NATS_PID" ]] && kill -0 "$NATS_PID" 2>/dev/null; then
+  log "nats-server $NATS_PID outlived HitKeep; stopping it"
+  stop_pid "$NATS_PID" 10
+fi
+NATS_PID=""
+DB="$DATA/hitkeep.db"
+DB_BYTES="$(stat -c %s "$DB" 2>/dev/null || echo 0)"
+WAL_NOTE=""
+if [[ -e "$DB.wal" ]]; then
+  WAL_NOTE="hitkeep.db.wal still present after shutdown ($(stat -c %s "$DB.wal") bytes): not fully checkpointed"
+fi
+if ((WRITTEN > 0)); then
+  BYTES_PER_HIT="$(awk -v b="$DB_BYTES" -v n="$WRITTEN" 'BEGIN { printf "%.1f", b / n }')"
+  # MB = 10^6 bytes, so MB per million hits equals bytes per hit numerically.
+  MB_PER_MILLION="$(awk -v b="$DB_BYTES" -v n="$WRITTEN" 'BEGIN { printf "%.1f", b / n * 1e6 / 1e6 }')"
+else
+  BYTES_PER_HIT="n/a"; MB_PER_MILLION="n/a"
+fi
+STREAM_BYTES="$(du -sb "$DATA" 2>/dev/null | awk '{ print $1 }')"
+
+# ---- f. report ----------------------------------------------------------------------------------
+
+RATIO="$(awk -v h="$HK_ACCEPTED_RPS" -v b="$BARE_RPS" 'BEGIN { printf "%.1f", b > 0 ? 100 * h / b : 0 }')"
+pass() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+  if (v !~ /^-?[0-9.]+$/) { print "?"; exit }
+  ok = (op == ">=" ? v >= t : op == "<=" ? v <= t : op == "<" ? v < t : v == t); print ok ? "yes" : "**no**" }'; }
+IDLE_MIB="$(kib_to_mib "$IDLE_RSS_KIB")"
+PEAK_MIB="$(kib_to_mib "${PEAK_RSS_KIB:-0}")"
+
+cat <<EOF
+
+## HitKeep ingest benchmark ($(date -u +%FT%TZ))
+
+Load: wrk, $THREADS threads, $CONNECTIONS connections, $DURATION, bench/pageviews.lua; $(nproc) cores, Java $("$JAVA" -version 2>&1 | head -n 1 | awk -F'"' '{ print $2 }').
+
+| measure | value | target | met |
+|---|---:|---|---|
+| bare Helidon req/s | $BARE_RPS | | |
+| HitKeep accepted req/s (202) | $HK_ACCEPTED_RPS | | |
+| ratio HitKeep / bare | ${RATIO} % | >= 40 % | $(pass "$RATIO" ">=" 40) |
+| rows landed/s (load start to last row written) | ${LANDED_RPS}${LANDED_NOTE} | | |
+| accepted (202) / written | $ACCEPTED / $WRITTEN | | |
+| loss (accepted - written) | $LOSS | 0 | $(pass "$LOSS" "==" 0) |
+| bytes per hit (hitkeep.db / rows) | $BYTES_PER_HIT | | |
+| MB per million hits | $MB_PER_MILLION | < 40 | $(pass "$MB_PER_MILLION" "<" 40) |
+| idle RSS MiB (java + nats-server) | $IDLE_MIB | <= 160 | $(pass "$IDLE_MIB" "<=" 160) |
+| peak RSS MiB under load | $PEAK_MIB | <= 512 | $(pass "$PEAK_MIB" "<=" 512) |
+
+Details:
+- HitKeep: non-202 responses $NON_202, socket errors $SOCKET_ERRORS, all responses ${HK_RPS} req/s; bare: ${BARE_ACCEPTED_RPS} 202/s.
+- Stats API summary.pageviews today: $STATS_PAGEVIEWS; accepted $ACCEPTED$( [[ "$STATS_PAGEVIEWS" == "$ACCEPTED" ]] && echo " (equal)" || echo " (MISMATCH)").
+- Dropped by the pipeline (202 but not stored): $DROPPED; answered 503: $UNAVAILABLE; writer batches: $BATCHES.
+- Drain after wrk ended: ${DRAIN_SECONDS} s; load start to all rows landed: ${LAND_SECONDS} s.
+- CPU seconds during the load: HitKeep JVM $CPU_JAVA_LOAD, nats-server $CPU_NATS_LOAD.
+- hitkeep.db $DB_BYTES bytes; whole data directory (JetStream included) $STREAM_BYTES bytes.
+${WAL_NOTE:+- $WAL_NOTE}
+- Work directory: $WORK (server log: $HK_LOG)
+EOF

@@ -1,0 +1,127 @@
+package io.hitkeep.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HitCodecTest {
+    /** A hit with every field set to something distinct, so a swapped field shows. */
+    static Hit full(int n) {
+        Hit.Builder hit = Hit.builder();
+        hit.timestampMicros = 1_735_689_600_000_000L + n;
+        hit.siteId = 7 + n;
+        hit.hostname = "example.com";
+        hit.path = "/blog/" + n;
+        hit.referrerHost = "news.ycombinator.com";
+        hit.source = "hn";
+        hit.utmSource = "newsletter";
+        hit.utmMedium = "email";
+        hit.utmCampaign = "spring";
+        hit.utmTerm = "analytics";
+        hit.utmContent = "footer";
+        hit.country = "AT";
+        hit.browser = "Firefox";
+        hit.os = "Linux";
+        hit.device = "desktop";
+        hit.language = "de";
+        hit.viewportWidth = 1280 + n;
+        hit.visitorId = -4_611_686_018_427_387_904L + n;
+        hit.sessionKey = "s-" + n;
+        hit.eventName = "";
+        hit.propsJson = "";
+        return hit.build();
+    }
+
+    @Test
+    void pageviewRoundTrip() {
+        Hit pageview = full(1);
+
+        List<Hit> decoded = HitCodec.decode(HitCodec.encode(List.of(pageview)));
+
+        assertEquals(List.of(pageview), decoded);
+    }
+
+    @Test
+    void eventWithUnicodeRoundTrip() {
+        Hit.Builder event = Hit.builder();
+        event.siteId = 3;
+        event.hostname = "xn--r8jz45g.jp";
+        event.path = "/café/日本語/😀";
+        event.eventName = "Ünïcødé signup ✓";
+        event.propsJson = "{\"plan\":\"prö\",\"emoji\":\"🎉\",\"n\":1.5,\"ok\":true}";
+        event.visitorId = Long.MIN_VALUE;
+        event.viewportWidth = Integer.MAX_VALUE;
+        Hit hit = event.build();
+
+        Hit decoded = HitCodec.decode(HitCodec.encode(List.of(hit))).getFirst();
+
+        assertEquals(hit, decoded);
+        assertTrue(decoded.isEvent());
+    }
+
+    @Test
+    void emptyStringsStayEmpty() {
+        Hit empty = Hit.builder().build();
+
+        Hit decoded = HitCodec.decode(HitCodec.encode(List.of(empty))).getFirst();
+
+        assertEquals(empty, decoded);
+        assertEquals("", decoded.path());
+        assertEquals("", decoded.propsJson());
+    }
+
+    @Test
+    void manyHitsKeepTheirOrder() {
+        List<Hit> hits = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            hits.add(full(i));
+        }
+
+        List<Hit> decoded = HitCodec.decode(HitCodec.encode(hits));
+
+        assertEquals(hits, decoded);
+    }
+
+    @Test
+    void emptyBatch() {
+        assertEquals(List.of(), HitCodec.decode(HitCodec.encode(List.of())));
+    }
+
+    @ParameterizedTest(name = "version {0}")
+    @ValueSource(ints = {0, 2, 255})
+    void unknownVersionIsRefused(int version) {
+        byte[] message = HitCodec.encode(List.of(full(1)));
+        message[0] = (byte) version;
+
+        HitKeepException error = assertThrows(HitKeepException.class, () -> HitCodec.decode(message));
+        assertTrue(error.getMessage().contains("version " + version), error.getMessage());
+    }
+
+    @Test
+    void truncatedMessagesAreRefused() {
+        byte[] message = HitCodec.encode(List.of(full(1), full(2)));
+        // every proper prefix must be refused, never decoded into fewer or damaged hits
+        for (int length = 0; length < message.length; length++) {
+            byte[] truncated = Arrays.copyOf(message, length);
+            assertThrows(HitKeepException.class, () -> HitCodec.decode(truncated), "prefix of " + length + " bytes");
+        }
+    }
+
+    @Test
+    void absurdCountIsRefusedBeforeAllocating() {
+        byte[] message = HitCodec.encode(List.of(full(1)));
+        // count field follows the version byte
+        message[1] = 0x7f;
+
+        HitKeepException error = assertThrows(HitKeepException.class, () -> HitCodec.decode(message));
+        assertTrue(error.getMessage().contains("count"), error.getMessage());
+    }
+}
