@@ -1,0 +1,52 @@
+# Sourced by run.sh and test.sh: finds (or, as root on Debian, installs) what HitKeep needs, and says
+# plainly what is missing otherwise. Sets JAVA_HOME to a JDK 21 or newer.
+
+say() { printf 'hitkeep: %s\n' "$*" >&2; }
+
+java_major() {  # prints the major version of the java binary $1
+  "$1" -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
+}
+
+find_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    if [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] && [ "$(java_major "$candidate/bin/java")" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_install() {
+  say "installing $* with apt-get"
+  if [ -z "${HITKEEP_APT_UPDATED:-}" ]; then
+    apt-get update -qq >/dev/null && export HITKEEP_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! find_jdk; then
+  if can_install && apt-cache show openjdk-21-jdk-headless >/dev/null 2>&1; then
+    apt_install openjdk-21-jdk-headless
+  fi
+  if ! find_jdk; then
+    say "HitKeep needs a JDK 21 or newer (java 17 is too old for Helidon 4)."
+    say "Install one (Debian 13: apt-get install openjdk-21-jdk-headless; elsewhere Temurin 21+) and set JAVA_HOME."
+    exit 1
+  fi
+fi
+export PATH="$JAVA_HOME/bin:$PATH"
+
+if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
+  if can_install; then
+    apt_install nats-server
+  fi
+  if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
+    say "HitKeep needs the nats-server program (its embedded broker). Install it with: sudo apt-get install nats-server"
+    say "or point HITKEEP_NATS_SERVER_BIN at a nats-server 2.9+ binary."
+    exit 1
+  fi
+fi
