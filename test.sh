@@ -11,5 +11,5 @@ cd "$(dirname "$0")"
 if [ -f ../shared/contract/check ]; then
   command -v python3 >/dev/null 2>&1 || { say "python3 is needed for the contract checks (apt-get install python3)"; exit 1; }
   say "contract checks against app/target/hitkeep.jar"
-  HK_JAVA_HOME="$JAVA_HOME" python3 ../shared/contract/check
+  HK_JAVA_HOME="$JAVA_HOME" sh ../shared/contract/check
 fi

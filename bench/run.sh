@@ -11,6 +11,9 @@ DURATION="${DURATION:-20s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 KEEP_DATA="${KEEP_DATA:-0}"        # 1 keeps the HitKeep data directory after the run
+# Extra JVM options for HitKeep only (word-split), e.g. BENCH_JAVA_OPTS="-Xmx256m"; default none,
+# so the figures are those of a plain `java -jar hitkeep.jar`.
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-}"
 DRAIN_TIMEOUT_S=120                 # how long to wait for accepted hits to reach DuckDB
 IDLE_SETTLE_S=10                    # idle RSS is taken this long after /readyz
 
@@ -39,7 +42,9 @@ log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # ---- processes we start, and their cleanup ------------------------------------------------------
 
+exec 8>&1 9>&2   # the script's own stdout and stderr, for cleanup()
 WORK="$(mktemp -d /tmp/hitkeep-bench.XXXXXX)"
+WRK_PID=""
 BARE_PID=""
 HK_PID=""
 NATS_PID=""
@@ -64,6 +69,9 @@ stop_pid() {
 cleanup() {
   local status=$?
   set +e
+  # A signal may arrive inside a redirected command; report on the script's own stdout and stderr.
+  exec 1>&8 2>&9
+  stop_pid "$WRK_PID" 5
   stop_pid "$SAMPLER_PID" 2
   stop_pid "$BARE_PID" 10
   stop_pid "$HK_PID" 60
@@ -75,6 +83,7 @@ cleanup() {
       [[ -s "$file" ]] && { log "last lines of $file:"; tail -n 40 "$file" >&2; }
     done
   fi
+  rm -f "$WORK/hitkeep.jar" "$WORK/bench.jar"
   if [[ "$KEEP_DATA" != 1 ]]; then rm -rf "$WORK/data"; fi
   exit "$status"
 }
@@ -121,13 +130,19 @@ rss_kib() {
   echo "$total"
 }
 
-# CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat.
+# CPU seconds a process has used so far as "user system", from /proc/<pid>/stat; "0 0" if gone.
 cpu_seconds() {
   local pid="$1" ticks
   ticks="$(getconf CLK_TCK)"
-  [[ -r "/proc/$pid/stat" ]] || { echo 0; return; }
+  [[ -r "/proc/$pid/stat" ]] || { echo "0 0"; return; }
   # Fields after the command name (which may contain spaces): utime is 14th, stime 15th overall.
-  awk -v hz="$ticks" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$pid/stat"
+  awk -v hz="$ticks" '{ sub(/^.*\) /, ""); printf "%.2f %.2f", $12 / hz, $13 / hz }' "/proc/$pid/stat"
+}
+
+# "user+system s (user u, system s)" used between two cpu_seconds readings.
+cpu_used() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); u = y[1] - x[1]; s = y[2] - x[2];
+    printf "%.1f s (user %.1f, sys %.1f)", u + s, u, s }'
 }
 
 kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
@@ -143,15 +158,25 @@ wrk_field() { awk -v key="$1:" '$1 == key { print $2 }' "$2"; }
 
 now() { date +%s.%N; }
 
+# A percentile from wrk's --latency distribution, e.g. lat 99% file.
+lat() { awk -v p="$1" '$1 == p { print $2; exit }' "$2"; }
+
+# Machine-wide CPU counters "idle total" in ticks, from /proc/stat.
+cpu_ticks() { awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
+# Percent of the machine's CPU that was busy between two cpu_ticks readings.
+busy_percent() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    printf "%.0f", (y[2] > x[2] ? 100 - 100 * (y[1] - x[1]) / (y[2] - x[2]) : 0) }'
+}
+
 # Percent of CPU time idle over one second, machine-wide. Both servers and wrk share these cores, so
 # anything else running (a build, another server) skews the comparison; we warn rather than refuse.
 idle_percent() {
-  local a b
-  a="$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)"
+  local a
+  a="$(cpu_ticks)"
   sleep 1
-  b="$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)"
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ");
-    printf "%.0f", (y[2] > x[2] ? 100 * (y[1] - x[1]) / (y[2] - x[2]) : 100) }'
+  echo $((100 - $(busy_percent "$a" "$(cpu_ticks)")))
 }
 
 QUIET_WARNINGS=()
@@ -164,12 +189,24 @@ check_quiet() {
   fi
 }
 
-# Runs the wrk load against port $1, output to file $2.
+# Runs the wrk load against port $1, output to file $2, wrk's own CPU use to $2.cpu. wrk runs in the
+# background so that a signal to this script interrupts the wait at once instead of after the load.
+# A request slower than 10 s counts as a timeout error (HitKeep itself answers 503 after 15 s).
 run_wrk() {
   local port="$1" out="$2"
-  # --timeout well above HitKeep's 15 s publish deadline would hide stalls; 10 s still counts them.
+  # bash's times builtin: line 2 is the CPU of every child this shell has reaped. It must run in this
+  # shell, not in a $(...) subshell, which has children of its own.
+  times >"$out.times-before"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency \
-    -s "$BENCH/pageviews.lua" "http://127.0.0.1:$port/ingest" >"$out" 2>&1
+    -s "$BENCH/pageviews.lua" "http://127.0.0.1:$port/ingest" >"$out" 2>&1 &
+  WRK_PID=$!
+  wait "$WRK_PID"
+  WRK_PID=""
+  times >"$out.times-after"
+  # Only wrk was reaped in between, so the difference is wrk's CPU: "user system" seconds.
+  awk 'function secs(t, m) { split(t, m, /[ms]/); return m[1] * 60 + m[2] }
+       FNR == 2 { u[FILENAME == ARGV[1]] = secs($1); s[FILENAME == ARGV[1]] = secs($2) }
+       END { printf "%.2f %.2f", u[0] - u[1], s[0] - s[1] }' "$out.times-before" "$out.times-after" >"$out.cpu"
   cat "$out" >&2
 }
 
@@ -194,14 +231,19 @@ log "work directory $WORK; load: $THREADS threads, $CONNECTIONS connections, $DU
 
 # ---- a. baseline: bare Helidon ------------------------------------------------------------------
 
+check_quiet "the bare run"
 BARE_PORT="$(free_port)"
 log "starting BareServer on port $BARE_PORT"
 "$JAVA" -jar "$BENCH_JAR" "$BARE_PORT" >"$BARE_LOG" 2>&1 &
 BARE_PID=$!
 # BareServer has no GET route: any HTTP answer (404) means it is listening.
 wait_for_status "http://127.0.0.1:$BARE_PORT/" 404 30 "$BARE_PID"
-check_quiet "the bare run"
+CPU_BARE_BEFORE="$(cpu_seconds "$BARE_PID")"
+TICKS_BEFORE="$(cpu_ticks)"
 run_wrk "$BARE_PORT" "$WORK/wrk-bare.txt"
+BUSY_BARE="$(busy_percent "$TICKS_BEFORE" "$(cpu_ticks)")"
+CPU_BARE_LOAD="$(cpu_used "$CPU_BARE_BEFORE" "$(cpu_seconds "$BARE_PID")")"
+CPU_WRK_BARE="$(cpu_used "0 0" "$(cat "$WORK/wrk-bare.txt.cpu")")"
 BARE_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-bare.txt")"
 BARE_ACCEPTED_RPS="$(wrk_field accepted_per_sec "$WORK/wrk-bare.txt")"
 stop_pid "$BARE_PID" 10
@@ -214,9 +256,15 @@ DATA="$WORK/data"
 mkdir -p "$DATA"
 BASE="http://127.0.0.1:$HK_PORT"
 log "starting HitKeep on port $HK_PORT, data in $DATA, log in $HK_LOG"
-HITKEEP_HTTP_PORT="$HK_PORT" HITKEEP_DATA_PATH="$DATA" \
-  HITKEEP_JWT_SECRET="bench-only-secret-0123456789-abcdefghijklmnopqrstuvwxyz" \
-  "$JAVA" -jar "$HK_JAR" >"$HK_LOG" 2>&1 &
+# Started from the work directory so a hitkeep.yaml in the caller's directory is not picked up, and
+# bound to loopback only; exec keeps $! the JVM's pid.
+(
+  cd "$WORK"
+  export HITKEEP_HTTP_HOST=127.0.0.1 HITKEEP_HTTP_PORT="$HK_PORT" HITKEEP_DATA_PATH="$DATA" \
+    HITKEEP_JWT_SECRET="bench-only-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+  exec "$JAVA" $BENCH_JAVA_OPTS -jar "$HK_JAR" >"$HK_LOG" 2>&1
+) &
 HK_PID=$!
 STARTED_AT="$(now)"
 wait_for_status "$BASE/readyz" 200 120 "$HK_PID"
@@ -250,7 +298,8 @@ RSS_SAMPLES="$WORK/rss-samples.txt"
 max_samples=$(( $(awk -v d="$DURATION" 'BEGIN { n = d + 0; if (d ~ /m$/) n *= 60; if (d ~ /h$/) n *= 3600; print int(n) }') + DRAIN_TIMEOUT_S + 60 ))
 (
   for _ in $(seq 1 "$max_samples"); do
-    rss_kib "$HK_PID" "$NATS_PID" >>"$RSS_SAMPLES"
+    # total java nats-server, KiB
+    echo "$(rss_kib "$HK_PID" "$NATS_PID") $(rss_kib "$HK_PID") $(rss_kib "$NATS_PID")" >>"$RSS_SAMPLES"
     sleep 1
   done
 ) &
@@ -259,11 +308,14 @@ SAMPLER_PID=$!
 check_quiet "the HitKeep run"
 CPU_JAVA_BEFORE="$(cpu_seconds "$HK_PID")"
 CPU_NATS_BEFORE="$(cpu_seconds "${NATS_PID:-0}")"
+TICKS_BEFORE="$(cpu_ticks)"
 LOAD_START="$(now)"
 run_wrk "$HK_PORT" "$WORK/wrk-hitkeep.txt"
 LOAD_END="$(now)"
-CPU_JAVA_LOAD="$(awk -v a="$CPU_JAVA_BEFORE" -v b="$(cpu_seconds "$HK_PID")" 'BEGIN { printf "%.1f", b - a }')"
-CPU_NATS_LOAD="$(awk -v a="$CPU_NATS_BEFORE" -v b="$(cpu_seconds "${NATS_PID:-0}")" 'BEGIN { printf "%.1f", b - a }')"
+BUSY_HK="$(busy_percent "$TICKS_BEFORE" "$(cpu_ticks)")"
+CPU_JAVA_LOAD="$(cpu_used "$CPU_JAVA_BEFORE" "$(cpu_seconds "$HK_PID")")"
+CPU_NATS_LOAD="$(cpu_used "$CPU_NATS_BEFORE" "$(cpu_seconds "${NATS_PID:-0}")")"
+CPU_WRK_HK="$(cpu_used "0 0" "$(cat "$WORK/wrk-hitkeep.txt.cpu")")"
 
 HK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-hitkeep.txt")"
 ACCEPTED="$(wrk_field accepted_202 "$WORK/wrk-hitkeep.txt")"
@@ -302,10 +354,10 @@ else
 fi
 LAND_SECONDS="$(awk -v a="$LOAD_START" -v b="$LANDED_AT" 'BEGIN { printf "%.2f", b - a }')"
 DRAIN_SECONDS="$(awk -v a="$LOAD_END" -v b="$LANDED_AT" 'BEGIN { printf "%.2f", b - a }')"
-LANDED_RPS="$(awk -v n="$WRITTEN" -v s="$LAND_SECONDS" 'BEGIN { printf "%.1f", n / s }')"
+LANDED_RPS="$(awk -v n="$WRITTEN" -v s="$LAND_SECONDS" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }')"
 LOSS=$((ACCEPTED - WRITTEN))
 SERVER_LOSS=$((SERVER_ACCEPTED - WRITTEN_TOTAL))
-PEAK_RSS_KIB="$(sort -n "$RSS_SAMPLES" | tail -n 1)"
+read -r PEAK_RSS_KIB PEAK_JAVA_KIB PEAK_NATS_KIB < <(sort -n "$RSS_SAMPLES" | tail -n 1) || true
 
 # A 202 is also the answer for deliberately dropped hits; the load should have none.
 DROPPED="$(awk '$1 ~ /^hitkeep_ingest_dropped_total/ { n += $2 } END { printf "%d", n }' <<<"$METRICS")"
@@ -313,7 +365,7 @@ UNAVAILABLE="$(metric hitkeep_ingest_unavailable_total "$METRICS")"
 BATCHES="$(metric hitkeep_writer_batches_total "$METRICS")"
 printf '%s\n' "$METRICS" >"$WORK/metrics-after.txt"
 
-TODAY="$(date -u +%F)"
+TODAY="$(date -u +%F)"   # the site's time zone is UTC; a run across midnight UTC would split the count
 curl -s --max-time 60 -H "Cookie: $COOKIE" -o "$WORK/stats.json" \
   "$BASE/api/sites/$SITE_ID/stats?from=$TODAY&to=$TODAY" || true
 STATS_PAGEVIEWS="$(grep -o '"summary" *: *{[^}]*}' "$WORK/stats.json" | grep -o '"pageviews" *: *[0-9]*' \
@@ -338,8 +390,8 @@ if [[ -e "$DB.wal" ]]; then
 fi
 if ((WRITTEN > 0)); then
   BYTES_PER_HIT="$(awk -v b="$DB_BYTES" -v n="$WRITTEN" 'BEGIN { printf "%.1f", b / n }')"
-  # MB = 10^6 bytes, so MB per million hits equals bytes per hit numerically.
-  MB_PER_MILLION="$(awk -v b="$DB_BYTES" -v n="$WRITTEN" 'BEGIN { printf "%.1f", b / n * 1e6 / 1e6 }')"
+  # bytes/hit * 10^6 hits / 10^6 bytes per MB: the same number, stated against the per-million target.
+  MB_PER_MILLION="$BYTES_PER_HIT"
 else
   BYTES_PER_HIT="n/a"; MB_PER_MILLION="n/a"
 fi
@@ -347,6 +399,9 @@ STREAM_BYTES="$(du -sb "$DATA" 2>/dev/null | awk '{ print $1 }')"
 
 # ---- f. report ----------------------------------------------------------------------------------
 
+WARNINGS_TEXT="$(for note in "$WAL_NOTE" "${QUIET_WARNINGS[@]}"; do
+  if [[ -n "$note" ]]; then echo "- WARNING: $note"; fi
+done)"
 RATIO="$(awk -v h="$HK_ACCEPTED_RPS" -v b="$BARE_RPS" 'BEGIN { printf "%.1f", (b > 0 ? 100 * h / b : 0) }')"
 pass() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
   if (v !~ /^-?[0-9.]+$/) { print "?"; exit }
@@ -358,7 +413,7 @@ cat <<EOF
 
 ## HitKeep ingest benchmark ($(date -u +%FT%TZ))
 
-Load: wrk, $THREADS threads, $CONNECTIONS connections, $DURATION, bench/pageviews.lua; $(nproc) cores, Java $("$JAVA" -version 2>&1 | head -n 1 | awk -F'"' '{ print $2 }').
+Load: wrk, $THREADS threads, $CONNECTIONS connections, $DURATION, bench/pageviews.lua; $(nproc) cores, Java $("$JAVA" -version 2>&1 | head -n 1 | awk -F'"' '{ print $2 }')${BENCH_JAVA_OPTS:+; HitKeep JVM options: $BENCH_JAVA_OPTS}.
 
 | measure | value | target | met |
 |---|---:|---|---|
@@ -379,9 +434,12 @@ Details:
 - Stats API summary.pageviews today: $STATS_PAGEVIEWS$( [[ "$STATS_PAGEVIEWS" == "$WRITTEN_TOTAL" ]] && echo " (equals rows written)" || echo " (MISMATCH with rows written $WRITTEN_TOTAL)"); wrk saw $ACCEPTED accepted.
 - Dropped by the pipeline (202 but not stored): $DROPPED; answered 503: $UNAVAILABLE; writer batches: $BATCHES.
 - Drain after wrk ended: ${DRAIN_SECONDS} s; load start to all rows landed: ${LAND_SECONDS} s.
-- CPU seconds during the load: HitKeep JVM $CPU_JAVA_LOAD, nats-server $CPU_NATS_LOAD.
+- CPU used during the load ($(nproc) cores shared by server and wrk):
+  bare run: BareServer $CPU_BARE_LOAD, wrk $CPU_WRK_BARE; machine ${BUSY_BARE}% busy;
+  HitKeep run: JVM $CPU_JAVA_LOAD, nats-server $CPU_NATS_LOAD, wrk $CPU_WRK_HK; machine ${BUSY_HK}% busy.
+- Latency (wrk): bare p50 $(lat 50% "$WORK/wrk-bare.txt"), p99 $(lat 99% "$WORK/wrk-bare.txt"); HitKeep p50 $(lat 50% "$WORK/wrk-hitkeep.txt"), p99 $(lat 99% "$WORK/wrk-hitkeep.txt").
+- Peak RSS split: java $(kib_to_mib "${PEAK_JAVA_KIB:-0}") MiB, nats-server $(kib_to_mib "${PEAK_NATS_KIB:-0}") MiB.
 - hitkeep.db $DB_BYTES bytes; whole data directory (JetStream included) $STREAM_BYTES bytes.
-${WAL_NOTE:+- $WAL_NOTE
-}$(for w in "${QUIET_WARNINGS[@]}"; do echo "- WARNING: $w"; done)
-- Work directory: $WORK (server log: $HK_LOG)
+${WARNINGS_TEXT:+$WARNINGS_TEXT
+}- Work directory: $WORK (server log: $HK_LOG)
 EOF

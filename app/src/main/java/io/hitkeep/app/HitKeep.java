@@ -15,7 +15,10 @@ import io.hitkeep.query.SiteRoutes;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * The single binary: starts the embedded broker (unless {@code HITKEEP_NATS_URL} names one), then the
@@ -36,7 +39,16 @@ public final class HitKeep implements AutoCloseable {
 
     public static void main(String[] args) {
         try {
-            start(Settings.load(args));
+            Settings settings = Settings.load(args);
+            JvmTuning.tunedCommand(settings, args).ifPresent(command -> {
+                Map<String, String> environment = new HashMap<>(System.getenv());
+                // glibc gives each thread that mallocs its own arena; DuckDB's threads would each hold one
+                environment.putIfAbsent("MALLOC_ARENA_MAX", "2");
+                String reason = Exec.replaceProcess(command, environment);
+                Logger.getLogger(HitKeep.class.getName()).warning(
+                        "running with the JVM's default memory settings (" + reason + "); pass -Xmx to choose");
+            });
+            start(settings);
         } catch (RuntimeException e) {
             Launcher.fail(e);
         }

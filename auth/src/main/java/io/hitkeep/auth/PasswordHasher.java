@@ -55,7 +55,9 @@ public final class PasswordHasher {
             byte[] expected = DECODER.decode(parts[5]);
             byte[] actual = argon2(password, salt, memory, iterations, parallelism, expected.length);
             return MessageDigest.isEqual(expected, actual);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | IllegalStateException e) {
+            // bad numbers or base64; a parameter without "=value"; parameters bouncycastle refuses (p=0, t=0,
+            // a hash shorter than 4 bytes)
             return false;
         }
     }

@@ -12,6 +12,7 @@ import io.hitkeep.core.Settings;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -76,8 +77,18 @@ public final class SessionTokens {
                 }
                 Files.writeString(temporary, Base64.getUrlEncoder().withoutPadding().encodeToString(fresh));
                 try {
-                    Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
+                    // a link, unlike a rename, fails when the file exists: the first role to get here wins and
+                    // every other one reads its secret instead of replacing it
+                    Files.createLink(file, temporary);
+                } catch (FileAlreadyExistsException raced) {
+                    // another role created it meanwhile: use that one
+                } catch (IOException | UnsupportedOperationException noHardLinks) {
+                    try {
+                        Files.move(temporary, file); // without REPLACE_EXISTING: never replaces a secret
+                    } catch (FileAlreadyExistsException raced) {
+                        // as above
+                    }
+                } finally {
                     Files.deleteIfExists(temporary);
                 }
             }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,8 +31,10 @@ public final class BrokerSupervisor implements AutoCloseable {
     private final Path configFile;
     private final Path pidFile;
     private final Path logFile;
+    private final Path ownerFile;
+    private final String owner = UUID.randomUUID().toString();
     private final int port;
-    private Process process;
+    private volatile Process process;
     private volatile boolean closing;
 
     private BrokerSupervisor(Path program, Path directory, int port) {
@@ -40,6 +43,7 @@ public final class BrokerSupervisor implements AutoCloseable {
         this.configFile = directory.resolve("nats-server.conf");
         this.pidFile = directory.resolve("nats-server.pid");
         this.logFile = directory.resolve("nats-server.log");
+        this.ownerFile = directory.resolve("supervisor.owner");
         this.port = port;
     }
 
@@ -82,20 +86,34 @@ public final class BrokerSupervisor implements AutoCloseable {
     }
 
     private synchronized void startOnce() {
+        Process started;
         try {
             Files.createDirectories(directory.resolve("jetstream"));
+            // claim the directory before stopping a leftover, so that a supervisor still alive in this JVM
+            // (tests) sees its server was taken over rather than crashed, and does not restart it
+            Files.writeString(ownerFile, owner, StandardCharsets.UTF_8);
             stopLeftover();
             Files.writeString(configFile, config(), StandardCharsets.UTF_8);
-            process = new ProcessBuilder(program.toString(), "-c", configFile.toString())
+            started = new ProcessBuilder(program.toString(), "-c", configFile.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
         } catch (IOException e) {
             throw new HitKeepException("cannot start " + program + ": " + e.getMessage(), e);
         }
-        awaitListening(process);
-        Process started = process;
-        started.onExit().thenRun(() -> restartIfDied(started));
+        awaitListening(started);
+        // only a server that came up replaces the one that died: restartIfDied retries until one does
+        process = started;
+        // a thread of its own: a restart can block for seconds, and onExit's actions would run on the common
+        // pool, which has one worker on a two-core machine and then stalls every other user of it
+        Thread.ofPlatform().name("hitkeep-broker-watch").daemon().start(() -> {
+            try {
+                started.waitFor();
+            } catch (InterruptedException e) {
+                return;
+            }
+            restartIfDied(started);
+        });
         LOG.info(() -> "embedded nats-server (pid " + started.pid() + ") listening on " + url());
     }
 
@@ -135,12 +153,25 @@ public final class BrokerSupervisor implements AutoCloseable {
         LOG.warning(() -> "stopping nats-server " + pid + " left running by an earlier HitKeep process");
         ProcessHandle handle = leftover.get();
         handle.destroy();
-        try {
-            handle.onExit().get(15, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        if (!awaitExit(handle)) {
             handle.destroyForcibly();
-            handle.onExit().join();
+            if (!awaitExit(handle)) {
+                throw new HitKeepException("nats-server " + pid + " left running by an earlier HitKeep process"
+                        + " does not stop; stop it before starting HitKeep");
+            }
         }
+    }
+
+    /** Polls rather than onExit(), whose completion needs the common pool (see startOnce). */
+    private static boolean awaitExit(ProcessHandle handle) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (handle.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleepQuietly(20);
+        }
+        return true;
     }
 
     private void awaitListening(Process started) {
@@ -172,6 +203,10 @@ public final class BrokerSupervisor implements AutoCloseable {
                     if (closing || process != died) {
                         return;
                     }
+                    if (!ownsDirectory()) {
+                        LOG.warning(() -> "another HitKeep process took over " + directory + "; not restarting nats-server");
+                        return;
+                    }
                     startOnce();
                 }
                 return;
@@ -180,6 +215,15 @@ public final class BrokerSupervisor implements AutoCloseable {
                 LOG.log(Level.SEVERE, e, () -> "restart " + tries + " of nats-server failed");
                 sleepQuietly(Math.min(5000, 200L * attempt));
             }
+        }
+    }
+
+    /** Whether the last supervisor to start a server in the directory is this one. */
+    private boolean ownsDirectory() {
+        try {
+            return Files.readString(ownerFile, StandardCharsets.UTF_8).equals(owner);
+        } catch (IOException unreadable) {
+            return true;
         }
     }
 

@@ -8,6 +8,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds the client's IP address behind reverse proxies: {@code X-Forwarded-For} is believed only from
@@ -15,6 +17,8 @@ import java.util.Optional;
  * until the first untrusted address. Immutable and thread-safe.
  */
 public final class ClientAddress {
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F]*:[0-9a-fA-F:.]*");
     private final List<Cidr> trusted;
 
     private record Cidr(BigInteger network, BigInteger mask, int bytes) {
@@ -45,7 +49,12 @@ public final class ClientAddress {
             throw new HitKeepException("trusted-proxies: '" + text + "' is not an address or CIDR");
         }
         int bytes = address.get().getAddress().length;
-        int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : bytes * 8;
+        int bits;
+        try {
+            bits = parts.length == 2 ? Integer.parseInt(parts[1]) : bytes * 8;
+        } catch (NumberFormatException e) {
+            bits = -1;
+        }
         if (bits < 0 || bits > bytes * 8) {
             throw new HitKeepException("trusted-proxies: bad prefix length in '" + text + "'");
         }
@@ -54,17 +63,34 @@ public final class ClientAddress {
         return new Cidr(new BigInteger(1, address.get().getAddress()).and(mask), mask, bytes);
     }
 
-    /** Parses an IP literal without ever asking DNS. */
+    /**
+     * Parses an IP literal without ever asking DNS: dotted-quad IPv4 or IPv6 (optionally in brackets).
+     * InetAddress.getByName alone is not enough: it resolves names made of hex digits ({@code cafe.de})
+     * and reads legacy forms ({@code 1.2.3}, {@code 12345}) as addresses.
+     */
     public static Optional<InetAddress> literal(String text) {
         String candidate = text.strip();
         if (candidate.startsWith("[") && candidate.endsWith("]")) {
             candidate = candidate.substring(1, candidate.length() - 1);
         }
-        if (candidate.isEmpty() || !candidate.matches("[0-9a-fA-F:.]+")) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(InetAddress.getByName(candidate));
+            Matcher v4 = IPV4.matcher(candidate);
+            if (v4.matches()) {
+                byte[] octets = new byte[4];
+                for (int i = 0; i < 4; i++) {
+                    int octet = Integer.parseInt(v4.group(i + 1));
+                    if (octet > 255) {
+                        return Optional.empty();
+                    }
+                    octets[i] = (byte) octet;
+                }
+                return Optional.of(InetAddress.getByAddress(octets));
+            }
+            // with a colon and only these characters getByName parses IPv6 or fails, it never looks up a name
+            if (IPV6.matcher(candidate).matches()) {
+                return Optional.of(InetAddress.getByName(candidate));
+            }
+            return Optional.empty();
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

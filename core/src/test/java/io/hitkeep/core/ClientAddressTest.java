@@ -34,7 +34,7 @@ class ClientAddressTest {
             "untrusted proxy hop is the client   | " + DEFAULT + "                 | 127.0.0.1         | 203.0.113.9, 10.0.0.5 | 10.0.0.5",
             "garbage stops the walk              | 127.0.0.0/8,10.0.0.0/8          | 127.0.0.1         | 203.0.113.9, garbage, 10.0.0.5 | 10.0.0.5",
             "garbage only                        | " + DEFAULT + "                 | 127.0.0.1         | unknown | 127.0.0.1",
-            "empty hop                           | " + DEFAULT + "                 | 127.0.0.1         | 203.0.113.9,, | 127.0.0.1",
+            "empty hop stops the walk            | " + DEFAULT + "                 | 127.0.0.1         | 203.0.113.9, , 127.0.0.2 | 127.0.0.2",
             "address with port is not an address | " + DEFAULT + "                 | 127.0.0.1         | 203.0.113.9:5555 | 127.0.0.1",
             "ipv6 loopback peer                  | " + DEFAULT + "                 | ::1               | 2001:db8::1 | 2001:db8:0:0:0:0:0:1",
             "ipv6 hop in brackets                | " + DEFAULT + "                 | 127.0.0.1         | [2001:db8::7] | 2001:db8:0:0:0:0:0:7",

@@ -28,7 +28,11 @@ import java.util.logging.Logger;
 final class HitPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HitPublisher.class.getName());
     private static final int MAX_BATCH = 512;
-    private static final int MAX_IN_FLIGHT = 64;
+    /**
+     * Few messages in flight make callers queue while an ack is pending, so the next message carries all
+     * of them: under load, fewer and larger messages cost the broker and this JVM far less per hit.
+     */
+    private static final int MAX_IN_FLIGHT = 4;
     private static final long ACK_TIMEOUT_SECONDS = 10;
     private static final LongAdder MESSAGES = Metrics.counter("hitkeep_gateway_messages_published_total", "",
             "JetStream messages published (each a batch of hits)");
@@ -42,12 +46,15 @@ final class HitPublisher implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Thread thread;
+    /** The broker's message size limit (1 MB by default on a standalone nats-server). */
+    private final long maxPayload;
     private volatile boolean running = true;
 
     HitPublisher(Connection nats) {
         try {
             HitStream.ensure(nats.jetStreamManagement());
             this.jetStream = nats.jetStream();
+            this.maxPayload = nats.getServerInfo().getMaxPayload();
         } catch (java.io.IOException e) {
             throw new io.hitkeep.core.HitKeepException("cannot reach JetStream: " + e.getMessage(), e);
         }
@@ -88,9 +95,17 @@ final class HitPublisher implements AutoCloseable {
         for (Pending pending : batch) {
             hits.add(pending.hit());
         }
+        byte[] message = HitCodec.encode(hits);
+        if (message.length > maxPayload && batch.size() > 1) {
+            // a batch of unusually large hits (long URLs, many props): publish it as two messages
+            inFlight.acquireUninterruptibly();
+            send(batch.subList(0, batch.size() / 2));
+            send(batch.subList(batch.size() / 2, batch.size()));
+            return;
+        }
         CompletableFuture<?> ack;
         try {
-            ack = jetStream.publishAsync(Subjects.HITS, HitCodec.encode(hits));
+            ack = jetStream.publishAsync(Subjects.HITS, message);
         } catch (RuntimeException e) {
             ack = CompletableFuture.failedFuture(e);
         }

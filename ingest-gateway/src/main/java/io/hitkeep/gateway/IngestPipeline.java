@@ -43,7 +43,7 @@ final class IngestPipeline {
         this.steps = List.of(
                 new NamedStep("drop do-not-track", (request, hit) -> honourDoNotTrack && request.doNotTrack()
                         ? Optional.of(DropReason.DO_NOT_TRACK) : Optional.empty()),
-                new NamedStep("drop bots", (request, hit) -> UserAgents.isBot(request.userAgent())
+                new NamedStep("drop bots", (request, hit) -> UserAgents.parse(request.userAgent()).bot()
                         ? Optional.of(DropReason.BOT) : Optional.empty()),
                 new NamedStep("put site", this::putSite),
                 new NamedStep("put page", IngestPipeline::putPage),
@@ -176,7 +176,7 @@ final class IngestPipeline {
     }
 
     static Optional<DropReason> putUserAgent(IngestRequest request, Hit.Builder hit) {
-        UserAgents.Classified classified = UserAgents.classify(request.userAgent());
+        UserAgents.Classified classified = UserAgents.parse(request.userAgent()).classified();
         hit.browser = classified.browser();
         hit.os = classified.os();
         hit.device = classified.device();

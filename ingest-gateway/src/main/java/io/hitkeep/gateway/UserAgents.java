@@ -14,6 +14,34 @@ final class UserAgents {
     record Classified(String browser, String os, String device) {
     }
 
+    /** What the pipeline needs of a user agent: whether it is a bot, and its classification. */
+    record Parsed(boolean bot, Classified classified) {
+    }
+
+    /**
+     * Parsing is regex work and the same few hundred strings carry most traffic, so results are cached.
+     * The cache is simply emptied when full: cheaper than LRU bookkeeping on every hit, and refilled in
+     * moments.
+     */
+    private static final int CACHE_SIZE = 20_000;
+    private static final int CACHEABLE_LENGTH = 512;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Parsed> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Parsed parse(String userAgent) {
+        Parsed cached = CACHE.get(userAgent);
+        if (cached != null) {
+            return cached;
+        }
+        Parsed parsed = new Parsed(isBot(userAgent), classify(userAgent));
+        if (userAgent.length() <= CACHEABLE_LENGTH) {
+            if (CACHE.size() >= CACHE_SIZE) {
+                CACHE.clear();
+            }
+            CACHE.put(userAgent, parsed);
+        }
+        return parsed;
+    }
+
     private record Rule(Pattern pattern, String name) {
     }
 
@@ -65,7 +93,8 @@ final class UserAgents {
 
     /** Crawlers, scripts and headless browsers that announce themselves. */
     private static final Pattern BOT = Pattern.compile(
-            "bot\\b|bot/|crawl|spider|slurp|headless|phantomjs|lighthouse|pingdom|uptime|monitor|curl/|wget/"
+            // (?<!cu): the phone brand Cubot ("CUBOT X30") is no crawler
+            "(?<!cu)bot\\b|bot/|crawl|spider|slurp|headless|phantomjs|lighthouse|pingdom|uptime|monitor|curl/|wget/"
                     + "|python-requests|python-urllib|go-http-client|java/|okhttp|axios/|node-fetch|scrapy|httpclient"
                     + "|facebookexternalhit|embedly|preview|gptbot|claudebot|perplexity|bytespider|ccbot");
 

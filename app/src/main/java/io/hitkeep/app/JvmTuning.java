@@ -1,0 +1,75 @@
+package io.hitkeep.app;
+
+import io.hitkeep.core.Settings;
+
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Gives {@code java -jar hitkeep.jar} deliberate memory settings. A JVM's heap limit cannot change once
+ * it runs, and left alone it sizes itself to the machine (a quarter of 24 GB here), so the single
+ * binary replaces itself, in the same process, with a JVM started with small, explicit limits. An
+ * operator who passes their own {@code -Xmx}, or sets {@code jvm-tuning=off}, keeps their JVM.
+ * The replacement itself ({@link Exec}) needs Java 22+ (the foreign-function API); on Java 21 the
+ * binary runs untuned and says so.
+ */
+final class JvmTuning {
+    static final String MARKER = "-Dhitkeep.tuned=true";
+
+    private JvmTuning() {
+    }
+
+    /** The command to replace this JVM with, or empty when it should run as it is. */
+    static Optional<List<String>> tunedCommand(Settings settings, String[] args) {
+        List<String> current = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        if (settings.value("jvm-tuning", "on").equals("off")
+                || current.stream().anyMatch(arg -> arg.equals(MARKER) || arg.startsWith("-Xmx")
+                || arg.startsWith("-XX:MaxRAM") || arg.startsWith("-XX:MaxHeapSize"))) {
+            return Optional.empty();
+        }
+        Optional<Path> jar = ownJar();
+        Optional<String> java = ProcessHandle.current().info().command();
+        if (jar.isEmpty() || java.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java.get());
+        command.addAll(flags(settings));
+        command.addAll(current);
+        command.add(MARKER);
+        command.add("-jar");
+        command.add(jar.get().toString());
+        command.addAll(List.of(args));
+        return Optional.of(command);
+    }
+
+    /**
+     * Serial GC: one collector thread and the smallest footprint, and with a heap this size its pauses
+     * are a few milliseconds. The heap starts small and grows only under load.
+     */
+    static List<String> flags(Settings settings) {
+        return List.of(
+                "-Xms16m",
+                "-Xmx" + settings.value("jvm-max-heap", "160m"),
+                "-XX:+UseSerialGC",
+                "-XX:MaxMetaspaceSize=128m",
+                "-XX:ReservedCodeCacheSize=64m",
+                "-XX:MaxDirectMemorySize=64m",
+                "-Xss512k",
+                "--enable-native-access=ALL-UNNAMED");
+    }
+
+    private static Optional<Path> ownJar() {
+        try {
+            Path location = Path.of(JvmTuning.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) && location.toString().endsWith(".jar") ? Optional.of(location) : Optional.empty();
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}
