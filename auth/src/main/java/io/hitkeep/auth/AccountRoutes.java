@@ -13,7 +13,6 @@ import io.hitkeep.core.Json;
 import io.hitkeep.core.RateLimiter;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
-import io.hitkeep.core.StoreException;
 
 import java.util.Locale;
 
@@ -83,7 +82,7 @@ public final class AccountRoutes implements HttpService {
         JsonNode user;
         try {
             user = store.call("users.find-by-email", Json.object().put("email", email));
-        } catch (StoreException e) {
+        } catch (ApiError e) {
             if (e.status() != 404) {
                 throw e;
             }

@@ -1,10 +1,10 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.ApiError;
 import io.hitkeep.core.Hashes;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreClient;
-import io.hitkeep.core.StoreException;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -60,7 +60,7 @@ public final class ApiKeys {
             }
             cache.put(hash, new Cached(userId, now + CACHE_NANOS));
             return Optional.of(userId);
-        } catch (StoreException e) {
+        } catch (ApiError e) {
             if (e.status() == 404) {
                 return Optional.empty();
             }

@@ -1,6 +1,9 @@
 package io.hitkeep.core;
 
-/** A request that cannot be served, with the HTTP status and a message safe to show the client. */
+/**
+ * A request that cannot be served, with the HTTP status and a message safe to show the client. The
+ * writer's store answers carry the same pair, so a refusal travels unchanged from the writer to the client.
+ */
 public final class ApiError extends HitKeepException {
     private final int status;
 

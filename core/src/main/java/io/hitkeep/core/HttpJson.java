@@ -79,7 +79,6 @@ public final class HttpJson {
             }
             error(response, error.status(), error.getMessage());
         });
-        routing.error(StoreException.class, (request, response, error) -> error(response, error.status(), error.getMessage()));
         routing.error(HttpException.class, (request, response, error) -> {
             int status = error.status().code();
             error(response, status, status >= 500 ? "internal error" : error.status().reasonPhrase().toLowerCase());

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Asks the leading writer over NATS: a JSON request to {@code hk.store.<operation>}, a JSON answer.
- * An answer with an {@code error} field becomes a {@link StoreException} with its {@code status}.
+ * An answer with an {@code error} field becomes an {@link ApiError} with its {@code status} (404 no such
+ * site, 409 conflict...), which the HTTP layer passes on to the client; no answer is a 503.
  * Thread-safe.
  */
 public final class StoreClient {
@@ -29,22 +30,22 @@ public final class StoreClient {
             reply = connection.requestWithTimeout(Subjects.store(operation), Json.bytes(request), TIMEOUT)
                     .get(TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (CancellationException | ExecutionException | TimeoutException e) {
-            throw new StoreException(503, "the store is not answering; try again shortly");
+            throw new ApiError(503, "the store is not answering; try again shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreException(503, "interrupted");
+            throw new ApiError(503, "interrupted");
         }
         if (reply == null || reply.isStatusMessage()) {
-            throw new StoreException(503, "the store is not answering; try again shortly");
+            throw new ApiError(503, "the store is not answering; try again shortly");
         }
         JsonNode answer;
         try {
             answer = Json.tree(reply.getData());
         } catch (IOException e) {
-            throw new StoreException(502, "the store sent a malformed answer");
+            throw new ApiError(502, "the store sent a malformed answer");
         }
         if (answer.has("error")) {
-            throw new StoreException(answer.path("status").asInt(500), answer.get("error").asText());
+            throw new ApiError(answer.path("status").asInt(500), answer.get("error").asText());
         }
         return answer;
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.ApiError;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.StatsRequest;
-import io.hitkeep.core.StoreException;
 import io.hitkeep.core.Subjects;
 import io.nats.client.Connection;
 import io.nats.service.Service;
@@ -76,8 +75,6 @@ final class StoreService implements AutoCloseable {
             JsonNode request = Json.tree(message.getData());
             reply = Json.bytes(handler.apply(request));
         } catch (ApiError e) {
-            reply = error(e.status(), e.getMessage());
-        } catch (StoreException e) {
             reply = error(e.status(), e.getMessage());
         } catch (IOException | IllegalArgumentException e) {
             reply = error(400, "malformed store request");
