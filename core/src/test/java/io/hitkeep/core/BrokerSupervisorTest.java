@@ -196,8 +196,9 @@ class BrokerSupervisorTest {
         BrokerSupervisor supervisor = start(dataPath);
         Files.delete(killWithRestartsFailing(supervisor));
 
+        // the new server listens a moment before the supervisor adopts it as its process
         await("a fresh connection once the server can start again", Duration.ofSeconds(20),
-                () -> connects(supervisor.url()));
+                () -> connects(supervisor.url()) && supervisor.alive());
         serverPids.add(pid(supervisor));
         assertTrue(supervisor.alive());
     }
