@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 . scripts/prerequisites.sh
 
 jar=app/target/hitkeep.jar
-if [ ! -f "$jar" ] || [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name '*.sql' -o -name pom.xml \) -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name '*.sql' -o -name pom.xml -o -name hk.js \) -newer "$jar" -print -quit)" ]; then
   say "building (first run takes a few minutes: Maven downloads its dependencies)"
   ./mvnw -B -q -DskipTests install
 fi

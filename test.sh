@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration tests of all modules (real nats-server, real DuckDB files,
-# separate JVMs for the crash and split-deployment tests), then the black-box contract checks in
-# ../shared/contract when that folder is present.
+# separate JVMs for the crash and split-deployment tests, hk.js in headless Chromium), then the
+# black-box contract checks in ../shared/contract when that folder is present.
 set -euo pipefail
 cd "$(dirname "$0")"
+HITKEEP_NEED_BROWSER=1
 . scripts/prerequisites.sh
 
 ./mvnw -B verify

@@ -50,3 +50,29 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
     exit 1
   fi
 fi
+
+# The browser tests (browser-tests module) drive hk.js in Debian's chromium with playwright-core from npm;
+# the tracker module minifies hk.js with esbuild from npm. test.sh sets HITKEEP_NEED_BROWSER=1.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if can_install; then
+    apt_install nodejs npm
+  fi
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    say "HitKeep's build needs node 18+ and npm (esbuild minifies the tracker). Install them with: sudo apt-get install nodejs npm"
+    exit 1
+  fi
+fi
+
+if [ "${HITKEEP_NEED_BROWSER:-}" = 1 ]; then
+  export HITKEEP_CHROMIUM="${HITKEEP_CHROMIUM:-/usr/bin/chromium}"
+  if [ ! -x "$HITKEEP_CHROMIUM" ]; then
+    if can_install; then
+      apt_install chromium
+    fi
+    if [ ! -x "$HITKEEP_CHROMIUM" ]; then
+      say "the browser tests need Chromium at $HITKEEP_CHROMIUM. Install it with: sudo apt-get install chromium"
+      say "or point HITKEEP_CHROMIUM at a Chromium or Chrome binary."
+      exit 1
+    fi
+  fi
+fi

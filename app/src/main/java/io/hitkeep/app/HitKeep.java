@@ -11,6 +11,7 @@ import io.hitkeep.core.Observability;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.gateway.Gateway;
+import io.hitkeep.gateway.TrackerRoutes;
 import io.hitkeep.query.SiteRoutes;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
@@ -77,6 +78,7 @@ public final class HitKeep implements AutoCloseable {
                     .addFeature(observability)
                     .addFeature(ApiAuthentication.create(settings, store))
                     .addFeature(gateway.routes())
+                    .addFeature(new TrackerRoutes())
                     .register("/api", new AccountRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store))
                     .get("/", (request, response) -> response

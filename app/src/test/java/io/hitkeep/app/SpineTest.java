@@ -106,7 +106,7 @@ class SpineTest {
         assertEquals(List.of("/ 4/3", "/pricing 1/1"), list(stats, "entry_pages"));
         assertEquals(List.of("/ 3/2", "/docs 2/2"), list(stats, "exit_pages"));
         assertEquals(List.of("news.ycombinator.com 1/1"), list(stats, "referrers"));
-        assertEquals(List.of("news.ycombinator.com 1/1", "newsletter 1/1"), list(stats, "sources"));
+        assertEquals(List.of("Hacker News 1/1", "newsletter 1/1"), list(stats, "sources"));
         assertEquals(List.of("newsletter 1/1"), list(stats, "utm_sources"));
         assertEquals(List.of("email 1/1"), list(stats, "utm_mediums"));
         assertEquals(List.of("Firefox 5/2", "Safari 2/1", "Chrome 1/1"), list(stats, "browsers"));
@@ -114,7 +114,7 @@ class SpineTest {
         assertEquals(List.of("desktop 6/3", "mobile 2/1"), list(stats, "devices"));
         assertEquals(List.of("de 2/1"), list(stats, "languages"));
         assertEquals(List.of("signup 2/2"), list(stats, "events"));
-        assertTrue(stats.get("countries").isEmpty(), "no country database yet");
+        assertTrue(stats.get("countries").isEmpty(), "documentation and loopback addresses have no country");
 
         JsonNode chart = stats.get("chart");
         assertEquals(24, chart.size(), "one day is charted by the hour");
@@ -136,7 +136,7 @@ class SpineTest {
         assertEquals(5, pageviews(site, today, "browser:Firefox"));
         assertEquals(2, pageviews(site, today, "os:iOS"));
         assertEquals(2, pageviews(site, today, "device:mobile"));
-        assertEquals(1, pageviews(site, today, "source:news.ycombinator.com"));
+        assertEquals(1, pageviews(site, today, "source:Hacker%20News"), "encoded: HttpSession does not encode filters");
         assertEquals(1, pageviews(site, today, "referrer:news.ycombinator.com"));
         assertEquals(1, pageviews(site, today, "utm_source:newsletter"));
         assertEquals(0, pageviews(site, today, "country:DE"));

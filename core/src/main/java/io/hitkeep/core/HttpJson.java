@@ -43,7 +43,8 @@ public final class HttpJson {
             throw new ApiError(413, "request body is larger than " + limit + " bytes");
         }
         try (InputStream in = request.content().inputStream()) {
-            byte[] bytes = in.readNBytes(limit + 1);
+            // with a declared length (the server holds the client to it) read exactly that much
+            byte[] bytes = in.readNBytes(declared >= 0 ? (int) declared : limit + 1);
             if (bytes.length > limit) {
                 throw new ApiError(413, "request body is larger than " + limit + " bytes");
             }

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
 enum DropReason {
     DO_NOT_TRACK,
     BOT,
-    UNKNOWN_SITE;
+    UNKNOWN_SITE,
+    /** The referrer is on the referrer-spam list ({@link Referrers#isSpam}). */
+    REFERRER_SPAM;
 
     private final LongAdder counter = Metrics.counter("hitkeep_ingest_dropped_total",
             "reason=\"" + name().toLowerCase(Locale.ROOT) + "\"", "Hits dropped by the ingest pipeline, by reason");

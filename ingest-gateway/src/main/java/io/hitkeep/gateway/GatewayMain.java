@@ -24,7 +24,8 @@ public final class GatewayMain {
             launcher.serve(settings, routing -> routing
                     .addFeature(observability)
                     .addFeature(ApiAuthentication.create(settings, new StoreClient(nats)))
-                    .addFeature(gateway.routes()));
+                    .addFeature(gateway.routes())
+                    .addFeature(new TrackerRoutes()));
         } catch (RuntimeException e) {
             Launcher.fail(e);
         }

@@ -46,11 +46,17 @@ final class IngestPipeline {
                 new NamedStep("drop bots", (request, hit) -> UserAgents.parse(request.userAgent()).bot()
                         ? Optional.of(DropReason.BOT) : Optional.empty()),
                 new NamedStep("put site", this::putSite),
+                new NamedStep("drop referrer spam", (request, hit) -> referrerHost(request).filter(Referrers::isSpam).isPresent()
+                        ? Optional.of(DropReason.REFERRER_SPAM) : Optional.empty()),
                 new NamedStep("put page", IngestPipeline::putPage),
                 new NamedStep("put referrer", IngestPipeline::putReferrer),
                 new NamedStep("put utm", IngestPipeline::putUtm),
                 new NamedStep("put user agent", IngestPipeline::putUserAgent),
                 new NamedStep("put language", IngestPipeline::putLanguage),
+                new NamedStep("put country", (request, hit) -> {
+                    hit.country = Countries.bundled().country(request.clientIp());
+                    return Optional.empty();
+                }),
                 new NamedStep("put visitor id", (request, hit) -> {
                     hit.visitorId = Hashes.sha256Long(salt.get(), Integer.toString(hit.siteId), request.clientIp(),
                             request.userAgent());
@@ -112,8 +118,21 @@ final class IngestPipeline {
         return IngestRequest.cap(path, 1024);
     }
 
-    /** The referrer's host; a referrer from the site itself is navigation, not a source. */
+    /**
+     * The referrer's host and its source: a known host is named by the referrer list ("Google", "Hacker
+     * News"), any other is its own source. A referrer from the site itself is navigation, not a source.
+     * The medium ({@link Referrers.Medium}) is classified too but not kept: {@code Hit} has no field for it yet.
+     */
     static Optional<DropReason> putReferrer(IngestRequest request, Hit.Builder hit) {
+        referrerHost(request).ifPresent(host -> {
+            hit.referrerHost = host;
+            hit.source = Referrers.source(host).name();
+        });
+        return Optional.empty();
+    }
+
+    /** The referrer's host with {@code www.} removed, unless it is empty, unreadable or the site itself. */
+    static Optional<String> referrerHost(IngestRequest request) {
         if (request.referrer().isEmpty()) {
             return Optional.empty();
         }
@@ -122,8 +141,7 @@ final class IngestPipeline {
             if (host != null) {
                 String key = Domains.siteKey(host);
                 if (!key.equals(Domains.siteKey(request.url().getHost()))) {
-                    hit.referrerHost = key;
-                    hit.source = key;
+                    return Optional.of(key);
                 }
             }
         } catch (IllegalArgumentException malformed) {

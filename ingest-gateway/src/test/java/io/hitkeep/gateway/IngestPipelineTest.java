@@ -134,25 +134,52 @@ class IngestPipelineTest {
         assertEquals(1024, kept(request("https://example.com/" + "p".repeat(1500))).path().length());
     }
 
-    /** Empty wanted columns mean no referrer and no source. */
+    /** Empty wanted columns mean no referrer and no source. A known host is named by the referrer list. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "no referrer                  | ''                                        | ''",
-            "www stripped                 | https://www.Google.com/search?q=hitkeep   | google.com",
-            "subdomain kept               | https://news.ycombinator.com/item?id=1    | news.ycombinator.com",
-            "same site is navigation      | https://example.com/blog                  | ''",
-            "same site with www           | https://www.example.com/                  | ''",
-            "another site of the owner    | https://other.org/                        | other.org",
-            "subdomain of the site        | https://blog.example.com/post             | blog.example.com",
-            "android app                  | android-app://com.google.android.gm/      | com.google.android.gm",
-            "unreadable referrer          | 'not a url at all'                        | ''",
-            "relative referrer            | /internal/page                            | ''",
+            "no referrer                  | ''                                        | ''                     | ''",
+            "www stripped, named          | https://www.Google.com/search?q=hitkeep   | google.com             | Google",
+            "subdomain kept, named        | https://news.ycombinator.com/item?id=1    | news.ycombinator.com   | Hacker News",
+            "same site is navigation      | https://example.com/blog                  | ''                     | ''",
+            "same site with www           | https://www.example.com/                  | ''                     | ''",
+            "another site of the owner    | https://other.org/                        | other.org              | other.org",
+            "subdomain of the site        | https://blog.example.com/post             | blog.example.com       | blog.example.com",
+            "android app                  | android-app://com.google.android.gm/      | com.google.android.gm  | Gmail",
+            "AI assistant                 | https://chatgpt.com/                      | chatgpt.com            | ChatGPT",
+            "unreadable referrer          | 'not a url at all'                        | ''                     | ''",
+            "relative referrer            | /internal/page                            | ''                     | ''",
     })
-    void referrer(String name, String referrer, String wanted) {
+    void referrer(String name, String referrer, String wantedHost, String wantedSource) {
         Hit hit = kept(request("https://www.example.com/landing", referrer, FIREFOX, Map.of()));
 
-        assertEquals(wanted, hit.referrerHost());
-        assertEquals(wanted, hit.source());
+        assertEquals(wantedHost, hit.referrerHost());
+        assertEquals(wantedSource, hit.source());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "spam referrer          | https://semalt.com/                     | REFERRER_SPAM",
+            "spam subdomain         | http://forum.darodar.com/page           | REFERRER_SPAM",
+            "real referrer          | https://news.ycombinator.com/           | ",
+            "no referrer            | ''                                      | ",
+    })
+    void referrerSpam(String name, String referrer, DropReason wanted) {
+        assertEquals(Optional.ofNullable(wanted), pipeline.process(request("https://example.com/", referrer, FIREFOX, Map.of())).dropped());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "IPv4                       | 8.8.8.8               | US",
+            "IPv6                       | 2a00:1450:4001:80b::200e | IE",
+            // the registries' data maps this documentation block to AU; special-use blocks have no country
+            "documentation address      | 203.0.113.9           | ''",
+            "private address            | 192.168.1.20          | ''",
+    })
+    void country(String name, String clientIp, String wanted) {
+        IngestRequest request = new IngestRequest(URI.create("https://example.com/"), "", "", "", 0, Map.of(), "", "",
+                NOW, FIREFOX, clientIp, false);
+
+        assertEquals(wanted, kept(request).country());
     }
 
     @Test
@@ -192,7 +219,7 @@ class IngestPipelineTest {
             "ref without referrer       | https://example.com/?ref=producthunt          | ''                           | producthunt",
             "source without referrer    | https://example.com/?source=twitter           | ''                           | twitter",
             "ref decoded                | https://example.com/?ref=Product%20Hunt       | ''                           | Product Hunt",
-            "referrer wins over ref     | https://example.com/?ref=producthunt          | https://news.ycombinator.com/ | news.ycombinator.com",
+            "referrer wins over ref     | https://example.com/?ref=producthunt          | https://news.ycombinator.com/ | Hacker News",
             "utm wins over ref          | https://example.com/?ref=a&utm_source=b       | ''                           | b",
             "internal referrer and ref  | https://example.com/?ref=producthunt          | https://example.com/other    | producthunt",
             "empty ref                  | https://example.com/?ref=                     | ''                           | ''",

@@ -48,7 +48,7 @@ class UserAgentsTest {
             "Samsung Internet tablet [developer.samsung.com]   | Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Safari/537.36 | Samsung Internet | Android | tablet",
             "Samsung Internet desktop mode [developer.samsung.com] | Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Safari/537.36 | Samsung Internet | Linux | desktop",
             "Internet Explorer 11 [MDN]                        | Mozilla/5.0 (Windows NT 10.0; Trident/7.0; rv:11.0) like Gecko | Internet Explorer | Windows | desktop",
-            "Windows Phone Edge [MSDN via jenssegers/agent]    | Mozilla/5.0 (Windows Phone 10.0; Android 4.2.1; DEVICE INFO) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/42.0.2311.135 Mobile Safari/537.36 Edge/12.10136 | Edge | Windows | mobile",
+            "Windows Phone Edge [MSDN via jenssegers/agent]    | Mozilla/5.0 (Windows Phone 10.0; Android 4.2.1; DEVICE INFO) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/42.0.2311.135 Mobile Safari/537.36 Edge/12.10136 | Edge | Windows Phone | mobile",
             "unknown program                                   | SomeRadio/1.2 | '' | '' | other",
             "nothing                                           | '' | '' | '' | ''",
     })
