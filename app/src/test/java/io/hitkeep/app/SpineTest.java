@@ -114,6 +114,9 @@ class SpineTest {
         assertEquals(List.of("desktop 6/3", "mobile 2/1"), list(stats, "devices"));
         assertEquals(List.of("de 2/1"), list(stats, "languages"));
         assertEquals(List.of("signup 2/2"), list(stats, "events"));
+        assertEquals(List.of("Firefox 128 5/2", "Safari 17 2/1", "Chrome 131 1/1"), list(stats, "browser_versions"));
+        assertEquals(List.of("iOS 17.5 2/1", "Windows 10 1/1"), list(stats, "os_versions"), "Linux strings carry no version");
+        assertEquals(List.of("social 1/1"), list(stats, "mediums"), "Hacker News; a referrer from the site itself has none");
         assertTrue(stats.get("countries").isEmpty(), "documentation and loopback addresses have no country");
 
         JsonNode chart = stats.get("chart");
@@ -142,6 +145,10 @@ class SpineTest {
         assertEquals(0, pageviews(site, today, "country:DE"));
         assertEquals(5, pageviews(site, today, "event:signup"), "the sessions of visitors 1 and 3");
         assertEquals(3, pageviews(site, today, "browser:Firefox", "page:/"), "filters combine");
+        assertEquals(1, pageviews(site, today, "medium:social"));
+        assertEquals(5, pageviews(site, today, "browser_version:Firefox%20128"), "the value the list shows");
+        assertEquals(2, pageviews(site, today, "os_version:iOS%2017.5"));
+        assertEquals(0, pageviews(site, today, "browser_version:Firefox%20127"));
 
         JsonNode otherStats = owner.awaitStats(other, today, s -> s.get("summary").get("pageviews").asLong() >= 5);
         assertEquals(5, otherStats.get("summary").get("pageviews").asLong());

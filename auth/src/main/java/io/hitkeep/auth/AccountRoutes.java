@@ -1,6 +1,7 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -14,31 +15,54 @@ import io.hitkeep.core.RateLimiter;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Accounts over HTTP, mounted at {@code /api}: the first user, sign-in and sign-out with the
- * {@code hk_token} cookie, the caller's profile and API keys. Sign-in and first-user are rate limited
- * per client address ({@code login-rate-limit} attempts at once, refilled per minute). Thread-safe.
+ * Accounts over HTTP, mounted at {@code /api}: the first user, sign-in (with a TOTP second factor when the
+ * user turned it on) and sign-out with the {@code hk_token} cookie, sign-out everywhere, TOTP enrolment,
+ * the caller's profile, API keys and audit log. Sign-in, its second step and first-user are rate limited
+ * per client address ({@code login-rate-limit} attempts at once, refilled per minute) and per account
+ * ({@link LoginThrottle}). Secrets, codes and passwords are never logged. Thread-safe.
  */
 public final class AccountRoutes implements HttpService {
+    private static final Logger LOG = Logger.getLogger(AccountRoutes.class.getName());
     private static final int BODY_LIMIT = 16 * 1024;
+    private static final int AUDIT_LIMIT = 100;
 
     private final StoreClient store;
     private final SessionTokens tokens;
     private final ApiKeys apiKeys;
+    private final Revocations revocations;
     private final PasswordHasher passwords = new PasswordHasher();
     private final RateLimiter loginLimiter;
+    private final LoginThrottle throttle;
     private final ClientAddress clientAddress;
+    private final Clock clock;
     private final boolean secureCookies;
 
     public AccountRoutes(Settings settings, StoreClient store) {
+        this(settings, store, Clock.systemUTC());
+    }
+
+    /** With the clock TOTP codes and the account lockout are measured by (tests fix it). */
+    AccountRoutes(Settings settings, StoreClient store, Clock clock) {
         this.store = store;
         this.tokens = new SessionTokens(settings);
         this.apiKeys = new ApiKeys(store);
+        this.revocations = Revocations.of(store);
         int perMinute = settings.intValue("login-rate-limit", 10);
         this.loginLimiter = new RateLimiter(perMinute, perMinute);
+        this.throttle = new LoginThrottle(clock);
         this.clientAddress = new ClientAddress(settings);
+        this.clock = clock;
         this.secureCookies = settings.value(Settings.PUBLIC_URL, "").startsWith("https://");
     }
 
@@ -46,13 +70,21 @@ public final class AccountRoutes implements HttpService {
     public void routing(HttpRules rules) {
         rules.post("/initial-user", this::initialUser)
                 .post("/login", this::login)
+                .post("/login/totp", this::loginSecondFactor)
                 .post("/logout", this::logout)
                 .get("/user", this::currentUser)
-                .post("/user/api-keys", this::createApiKey);
+                .post("/user/api-keys", this::createApiKey)
+                .post("/user/sign-out-everywhere", this::signOutEverywhere)
+                .post("/user/totp", this::startTotp)
+                .post("/user/totp/confirm", this::confirmTotp)
+                .delete("/user/totp", this::disableTotp)
+                .get("/audit", this::audit);
     }
 
     private void initialUser(ServerRequest request, ServerResponse response) {
-        limit(request, response);
+        if (limited(request, response)) {
+            return;
+        }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String email = email(body);
         String password = Json.text(body, "password");
@@ -67,17 +99,25 @@ public final class AccountRoutes implements HttpService {
         }
         JsonNode user = store.call("users.create-first", Json.object().put("email", email)
                 .put("password_hash", passwords.hash(password)));
-        startSession(request, response, user.get("id").asLong());
+        long userId = user.get("id").asLong();
+        startSession(request, response, userId, 0);
+        audit(request, userId, "user_created", "");
         HttpJson.send(response, 201, Json.object().set("user", user));
     }
 
     private void login(ServerRequest request, ServerResponse response) {
-        limit(request, response);
+        if (limited(request, response)) {
+            return;
+        }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String email = Json.text(body, "email").strip();
         String password = Json.text(body, "password");
         if (email.isEmpty() || password.isEmpty()) {
             throw ApiError.badRequest("email and password are required");
+        }
+        String account = "email:" + email.toLowerCase(Locale.ROOT);
+        if (locked(account, response)) {
+            return;
         }
         JsonNode user;
         try {
@@ -87,20 +127,114 @@ public final class AccountRoutes implements HttpService {
                 throw e;
             }
             passwords.verifyNothing(password);
-            throw new ApiError(401, "wrong e-mail or password");
-        }
-        if (!passwords.verify(password, user.get("password_hash").asText())) {
+            throttle.failed(account);
             throw new ApiError(401, "wrong e-mail or password");
         }
         long userId = user.get("id").asLong();
-        startSession(request, response, userId);
+        if (!passwords.verify(password, user.get("password_hash").asText())) {
+            throttle.failed(account);
+            audit(request, userId, "login_failed", "wrong password");
+            throw new ApiError(401, "wrong e-mail or password");
+        }
+        throttle.succeeded(account);
+        long epoch = user.path("session_epoch").asLong();
+        revocations.knowEpoch(userId, epoch);
+        if (user.path("totp_enabled").asBoolean()) {
+            ObjectNode challenge = Json.object().put("second_factor", "required")
+                    .put("challenge", tokens.issueChallenge(userId, epoch));
+            challenge.putArray("factors").add("totp").add("recovery_code");
+            HttpJson.send(response, 200, challenge);
+            return;
+        }
+        startSession(request, response, userId, epoch);
+        audit(request, userId, "login", "password");
         HttpJson.send(response, 200, Json.object().set("user",
                 Json.object().put("id", userId).put("email", user.get("email").asText())));
     }
 
+    /** The second step of a sign-in with TOTP on: the challenge from the first step plus a code or a recovery code. */
+    private void loginSecondFactor(ServerRequest request, ServerResponse response) {
+        if (limited(request, response)) {
+            return;
+        }
+        JsonNode body = HttpJson.object(request, BODY_LIMIT);
+        SessionTokens.Session challenge = tokens.challenge(Json.text(body, "challenge"))
+                .filter(session -> session.epoch() >= revocations.epoch(session.userId()))
+                .orElseThrow(() -> new ApiError(401, "sign-in expired or invalid; enter your password again"));
+        long userId = challenge.userId();
+        String account = "user:" + userId;
+        if (locked(account, response)) {
+            return;
+        }
+        String code = Json.text(body, "code");
+        String recoveryCode = Json.text(body, "recovery_code");
+        String how;
+        if (!code.isBlank()) {
+            if (!useTotpCode(userId, code)) {
+                throttle.failed(account);
+                audit(request, userId, "login_failed", "wrong or reused TOTP code");
+                throw new ApiError(401, "wrong code, or a code used already");
+            }
+            how = "totp";
+        } else if (!recoveryCode.isBlank()) {
+            try {
+                store.call("totp.use-recovery-code", Json.object().put("user_id", userId)
+                        .put("code_hash", Totp.recoveryHash(recoveryCode)));
+            } catch (ApiError e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                throttle.failed(account);
+                audit(request, userId, "login_failed", "wrong or used recovery code");
+                throw new ApiError(401, "wrong recovery code, or one used already");
+            }
+            how = "recovery_code";
+        } else {
+            throw ApiError.badRequest("send code or recovery_code");
+        }
+        throttle.succeeded(account);
+        startSession(request, response, userId, challenge.epoch());
+        audit(request, userId, "login", "password and " + how);
+        HttpJson.send(response, 200, Json.object().set("user", store.call("users.get", Json.object().put("id", userId))));
+    }
+
+    /** Whether the code is the user's current one (±1 step) and its step was not used before; uses it. */
+    private boolean useTotpCode(long userId, String code) {
+        JsonNode state = store.call("totp.get", Json.object().put("user_id", userId));
+        if (!state.path("enabled").asBoolean() || !state.has("secret")) {
+            return false;
+        }
+        OptionalLong step = Totp.matchingStep(state.get("secret").asText(), code, clock.instant());
+        if (step.isEmpty()) {
+            return false;
+        }
+        try {
+            store.call("totp.use-step", Json.object().put("user_id", userId).put("step", step.getAsLong()));
+            return true;
+        } catch (ApiError e) {
+            if (e.status() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private void logout(ServerRequest request, ServerResponse response) {
+        Optional<SessionTokens.Session> session = sessionCookie(request).flatMap(tokens::session);
+        if (session.isPresent() && revocations.allowed(session.get())) {
+            revocations.revoke(session.get());
+            audit(request, session.get().userId(), "logout", "");
+        }
         response.header(HeaderNames.SET_COOKIE, cookie(request, "", 0));
         HttpJson.send(response, 200, Json.object().put("signed_out", true));
+    }
+
+    private void signOutEverywhere(ServerRequest request, ServerResponse response) {
+        Caller caller = sessionCaller(request);
+        long epoch = revocations.signOutEverywhere(caller.userId());
+        audit(request, caller.userId(), "sign_out_everywhere", "");
+        response.header(HeaderNames.SET_COOKIE, cookie(request, "", 0));
+        HttpJson.send(response, 200, Json.object().put("signed_out", true).put("session_epoch", epoch));
     }
 
     private void currentUser(ServerRequest request, ServerResponse response) {
@@ -114,16 +248,148 @@ public final class AccountRoutes implements HttpService {
         if (name.isEmpty() || name.length() > 100) {
             throw ApiError.badRequest("name is required (at most 100 characters)");
         }
-        HttpJson.send(response, 201, apiKeys.create(caller.userId(), name));
+        JsonNode created = apiKeys.create(caller.userId(), name);
+        audit(request, caller.userId(), "api_key_created", name);
+        HttpJson.send(response, 201, created);
     }
 
-    private void limit(ServerRequest request, ServerResponse response) {
-        String client = clientAddress.resolve(request.remotePeer().address(),
-                request.headers().first(HeaderNames.X_FORWARDED_FOR));
-        if (!loginLimiter.tryAcquire(client)) {
-            response.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, loginLimiter.retryAfterSeconds(client))));
-            throw new ApiError(429, "too many attempts; wait a minute and try again");
+    /** Starts TOTP enrolment: a new secret, shown once, to put into an authenticator app. */
+    private void startTotp(ServerRequest request, ServerResponse response) {
+        Caller caller = sessionCaller(request);
+        String email = store.call("users.get", Json.object().put("id", caller.userId())).get("email").asText();
+        String secret = Totp.newSecret();
+        store.call("totp.begin", Json.object().put("user_id", caller.userId()).put("secret", secret));
+        HttpJson.send(response, 200, Json.object().put("secret", secret).put("otpauth_uri", Totp.uri(email, secret))
+                .put("digits", Totp.DIGITS).put("period", Totp.STEP_SECONDS).put("algorithm", "SHA1"));
+    }
+
+    /** Turns TOTP on with a first code from the app; answers the ten recovery codes, shown only now. */
+    private void confirmTotp(ServerRequest request, ServerResponse response) {
+        Caller caller = sessionCaller(request);
+        String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
+        JsonNode state = store.call("totp.get", Json.object().put("user_id", caller.userId()));
+        if (state.path("enabled").asBoolean()) {
+            throw new ApiError(409, "two-factor authentication is already on");
         }
+        if (!state.has("secret")) {
+            throw new ApiError(409, "start the enrolment first (POST /api/user/totp)");
+        }
+        OptionalLong step = Totp.matchingStep(state.get("secret").asText(), code, clock.instant());
+        if (step.isEmpty()) {
+            throw ApiError.badRequest("the code does not match; check the app's clock and try the next code");
+        }
+        List<String> codes = Totp.newRecoveryCodes();
+        ObjectNode enable = Json.object().put("user_id", caller.userId()).put("step", step.getAsLong());
+        codes.forEach(recovery -> enable.withArray("recovery_hashes").add(Totp.recoveryHash(recovery)));
+        store.call("totp.enable", enable);
+        audit(request, caller.userId(), "totp_enabled", "");
+        ObjectNode answer = Json.object().put("enabled", true);
+        codes.forEach(answer.putArray("recovery_codes")::add);
+        HttpJson.send(response, 200, answer);
+    }
+
+    /** Turns TOTP off; needs a fresh code, so a stolen session alone cannot remove the second factor. */
+    private void disableTotp(ServerRequest request, ServerResponse response) {
+        Caller caller = sessionCaller(request);
+        String account = "user:" + caller.userId();
+        if (locked(account, response)) {
+            return;
+        }
+        String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
+        JsonNode state = store.call("totp.get", Json.object().put("user_id", caller.userId()));
+        if (!state.path("enabled").asBoolean()) {
+            throw new ApiError(409, "two-factor authentication is not on");
+        }
+        OptionalLong step = Totp.matchingStep(state.get("secret").asText(), code, clock.instant());
+        if (step.isEmpty()) {
+            throttle.failed(account);
+            throw ApiError.badRequest("the code does not match");
+        }
+        store.call("totp.disable", Json.object().put("user_id", caller.userId()).put("step", step.getAsLong()));
+        throttle.succeeded(account);
+        audit(request, caller.userId(), "totp_disabled", "");
+        HttpJson.send(response, 200, Json.object().put("enabled", false));
+    }
+
+    private void audit(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("audit.list", Json.object()
+                .put("user_id", Caller.of(request).userId()).put("limit", AUDIT_LIMIT)));
+    }
+
+    /** Records an account event; a failure to record is logged, never the user's problem. */
+    private void audit(ServerRequest request, long userId, String event, String detail) {
+        try {
+            store.call("audit.add", Json.object().put("user_id", userId).put("event", event).put("detail", detail)
+                    .put("ip", network(client(request))));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, () -> "cannot record audit event " + event + " of user " + userId + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The client's network, not its address (IPv4 /24, IPv6 /48): enough to tell "my office" from
+     * "somewhere else" in the audit log, while no IP address is kept at rest.
+     */
+    static String network(String address) {
+        Optional<InetAddress> parsed = ClientAddress.literal(address);
+        if (parsed.isEmpty()) {
+            return "";
+        }
+        byte[] bytes = parsed.get().getAddress();
+        int keep = bytes.length == 4 ? 3 : 6;
+        Arrays.fill(bytes, keep, bytes.length, (byte) 0);
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress() + (bytes.length == 4 ? "/24" : "/48");
+        } catch (java.net.UnknownHostException e) {
+            return "";
+        }
+    }
+
+    /** The caller, who must be signed in with the session cookie (not an API key) for account security changes. */
+    private static Caller sessionCaller(ServerRequest request) {
+        Caller caller = Caller.of(request);
+        if (caller.via() != Caller.Via.SESSION) {
+            throw new ApiError(403, "sign in with your password for this; an API key cannot do it");
+        }
+        return caller;
+    }
+
+    private static Optional<String> sessionCookie(ServerRequest request) {
+        return request.headers().all(HeaderNames.COOKIE, List::of).stream()
+                .flatMap(line -> Arrays.stream(line.split(";")))
+                .map(String::strip)
+                .filter(pair -> pair.startsWith(SessionTokens.COOKIE + "="))
+                .map(pair -> pair.substring(SessionTokens.COOKIE.length() + 1))
+                .findFirst();
+    }
+
+    /** Answers 429 itself when the account must still wait (a thrown error would lose Retry-After). */
+    private boolean locked(String account, ServerResponse response) {
+        long wait = throttle.waitSeconds(account);
+        if (wait > 0) {
+            tooMany(response, wait, "too many failed attempts for this account; wait " + wait + " s");
+            return true;
+        }
+        return false;
+    }
+
+    private static void tooMany(ServerResponse response, long retryAfterSeconds, String message) {
+        response.header(HeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        HttpJson.error(response, 429, message);
+    }
+
+    private String client(ServerRequest request) {
+        return clientAddress.resolve(request.remotePeer().address(), request.headers().first(HeaderNames.X_FORWARDED_FOR));
+    }
+
+    /** Answers 429 itself when the client address is over {@code login-rate-limit}. */
+    private boolean limited(ServerRequest request, ServerResponse response) {
+        String client = client(request);
+        if (!loginLimiter.tryAcquire(client)) {
+            tooMany(response, Math.max(1, loginLimiter.retryAfterSeconds(client)), "too many attempts; wait a minute and try again");
+            return true;
+        }
+        return false;
     }
 
     private static String email(JsonNode body) {
@@ -135,8 +401,8 @@ public final class AccountRoutes implements HttpService {
         return email;
     }
 
-    private void startSession(ServerRequest request, ServerResponse response, long userId) {
-        response.header(HeaderNames.SET_COOKIE, cookie(request, tokens.issue(userId), tokens.lifetime().toSeconds()));
+    private void startSession(ServerRequest request, ServerResponse response, long userId, long epoch) {
+        response.header(HeaderNames.SET_COOKIE, cookie(request, tokens.issue(userId, epoch), tokens.lifetime().toSeconds()));
     }
 
     private String cookie(ServerRequest request, String value, long maxAgeSeconds) {

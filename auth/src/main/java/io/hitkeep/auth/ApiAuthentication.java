@@ -28,23 +28,27 @@ import java.util.UUID;
  * Guards every {@code /api} route of a role through helidon-security and our provider: the caller must
  * present a session cookie or an API key ({@code 401} otherwise), and a state-changing request made
  * with the cookie must come from our own origin ({@code 403} otherwise: the cookie alone does not prove
- * the user meant it). The authenticated {@link Caller} is put into the request context. Thread-safe.
+ * the user meant it). The authenticated {@link Caller} is put into the request context. Before that,
+ * every request passes the per-address {@link RequestLimits} (ingest included). Thread-safe.
  */
 public final class ApiAuthentication implements HttpFeature {
     /** Routes a caller reaches before having a session. */
-    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/logout");
+    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp", "/api/logout");
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
 
     private final Security security;
+    private final RequestLimits limits;
 
-    public ApiAuthentication(SessionTokens tokens, ApiKeys apiKeys) {
+    ApiAuthentication(SessionTokens tokens, ApiKeys apiKeys, Revocations revocations, RequestLimits limits) {
         this.security = Security.builder()
-                .addAuthenticationProvider(new HitKeepAuthenticationProvider(tokens, apiKeys), "hitkeep")
+                .addAuthenticationProvider(new HitKeepAuthenticationProvider(tokens, apiKeys, revocations), "hitkeep")
                 .build();
+        this.limits = limits;
     }
 
     public static ApiAuthentication create(Settings settings, StoreClient store) {
-        return new ApiAuthentication(new SessionTokens(settings), new ApiKeys(store));
+        return new ApiAuthentication(new SessionTokens(settings), new ApiKeys(store), Revocations.of(store),
+                new RequestLimits(settings));
     }
 
     @Override
@@ -54,6 +58,9 @@ public final class ApiAuthentication implements HttpFeature {
 
     private void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         String path = request.path().path();
+        if (!limits.admit(request, response, path)) {
+            return;
+        }
         if (!path.startsWith("/api/") || OPEN.contains(path)) {
             chain.proceed();
             return;

@@ -12,17 +12,20 @@ import java.util.Optional;
 
 /**
  * The helidon-security provider for every HitKeep role: a Bearer API key, else the {@code hk_token}
- * session cookie. The principal's id is the user id; its {@code via} attribute says which one. Thread-safe.
+ * session cookie (refused once signed out, see {@link Revocations}). The principal's id is the user id; its
+ * {@code via} attribute says which one. Thread-safe.
  */
 final class HitKeepAuthenticationProvider implements AuthenticationProvider {
     static final String VIA = "via";
 
     private final SessionTokens tokens;
     private final ApiKeys apiKeys;
+    private final Revocations revocations;
 
-    HitKeepAuthenticationProvider(SessionTokens tokens, ApiKeys apiKeys) {
+    HitKeepAuthenticationProvider(SessionTokens tokens, ApiKeys apiKeys, Revocations revocations) {
         this.tokens = tokens;
         this.apiKeys = apiKeys;
+        this.revocations = revocations;
     }
 
     @Override
@@ -43,8 +46,9 @@ final class HitKeepAuthenticationProvider implements AuthenticationProvider {
                 .map(pair -> pair.substring(SessionTokens.COOKIE.length() + 1))
                 .findFirst();
         if (cookie.isPresent()) {
-            return tokens.verify(cookie.get())
-                    .map(userId -> success(userId, Caller.Via.SESSION))
+            return tokens.session(cookie.get())
+                    .filter(revocations::allowed)
+                    .map(session -> success(session.userId(), Caller.Via.SESSION))
                     .orElseGet(() -> AuthenticationResponse.failed("session expired or invalid; sign in again"));
         }
         return AuthenticationResponse.failed("sign in first");

@@ -34,6 +34,9 @@ import java.util.UUID;
 public final class SessionTokens {
     public static final String COOKIE = "hk_token";
     private static final String ISSUER = "hitkeep";
+    private static final String CHALLENGE_ISSUER = "hitkeep-second-factor";
+    private static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    private static final String EPOCH = "sep";
 
     private final byte[] secret;
     private final Duration lifetime;
@@ -102,14 +105,36 @@ public final class SessionTokens {
         return lifetime;
     }
 
+    /** A verified session token: whose it is, its id (for revocation), its expiry and the session epoch it carries. */
+    public record Session(long userId, String jti, Instant expires, long epoch) {
+    }
+
     public String issue(long userId) {
+        return issue(userId, 0);
+    }
+
+    /** A session token carrying the user's current session epoch (see {@link Revocations}). */
+    public String issue(long userId, long epoch) {
+        return sign(ISSUER, userId, lifetime, epoch);
+    }
+
+    /**
+     * The short-lived proof that a password was right, exchanged for a session at {@code /api/login/totp}.
+     * Its own issuer, so it is never accepted as a session, nor a session as a challenge.
+     */
+    public String issueChallenge(long userId, long epoch) {
+        return sign(CHALLENGE_ISSUER, userId, CHALLENGE_LIFETIME, epoch);
+    }
+
+    private String sign(String issuer, long userId, Duration validFor, long epoch) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
+                .issuer(issuer)
                 .subject(Long.toString(userId))
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime)))
+                .expirationTime(Date.from(now.plus(validFor)))
                 .jwtID(UUID.randomUUID().toString())
+                .claim(EPOCH, epoch)
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
@@ -122,6 +147,20 @@ public final class SessionTokens {
 
     /** The user id of a valid, unexpired token signed with our key; empty for anything else. */
     public Optional<Long> verify(String token) {
+        return session(token).map(Session::userId);
+    }
+
+    /** A valid, unexpired session token signed with our key; empty for anything else (revocation is not checked here). */
+    public Optional<Session> session(String token) {
+        return parse(token, ISSUER);
+    }
+
+    /** A valid, unexpired second-factor challenge; empty for anything else. */
+    public Optional<Session> challenge(String token) {
+        return parse(token, CHALLENGE_ISSUER);
+    }
+
+    private Optional<Session> parse(String token, String issuer) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
@@ -129,10 +168,13 @@ public final class SessionTokens {
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Date expires = claims.getExpirationTime();
-            if (expires == null || expires.toInstant().isBefore(Instant.now()) || !ISSUER.equals(claims.getIssuer())) {
+            if (expires == null || expires.toInstant().isBefore(Instant.now()) || !issuer.equals(claims.getIssuer())) {
                 return Optional.empty();
             }
-            return Optional.of(Long.parseLong(claims.getSubject()));
+            Long epoch = claims.getLongClaim(EPOCH);
+            String jti = claims.getJWTID();
+            return Optional.of(new Session(Long.parseLong(claims.getSubject()), jti == null ? "" : jti,
+                    expires.toInstant(), epoch == null ? 0 : epoch));
         } catch (ParseException | JOSEException | NumberFormatException | NullPointerException e) {
             return Optional.empty();
         }

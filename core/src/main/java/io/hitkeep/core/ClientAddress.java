@@ -36,17 +36,74 @@ public final class ClientAddress {
         List<Cidr> parsed = new ArrayList<>();
         for (String cidr : cidrs.split(",")) {
             if (!cidr.isBlank()) {
-                parsed.add(parse(cidr.strip()));
+                parsed.add(parse(Settings.TRUSTED_PROXIES, cidr.strip()));
             }
         }
         this.trusted = List.copyOf(parsed);
     }
 
-    private static Cidr parse(String text) {
+    /**
+     * A list of CIDRs or single addresses, comma separated, such as a site's excluded addresses; parsed
+     * like {@code trusted-proxies}. Immutable; two lists are equal when they hold the same entries.
+     */
+    public static final class Ranges {
+        public static final Ranges NONE = new Ranges(List.of(), List.of());
+        private final List<String> entries;
+        private final List<Cidr> cidrs;
+
+        private Ranges(List<String> entries, List<Cidr> cidrs) {
+            this.entries = entries;
+            this.cidrs = cidrs;
+        }
+
+        /** Parses the list; a bad entry raises {@link HitKeepException} whose message starts with {@code setting}. */
+        public static Ranges parse(String setting, String list) {
+            List<String> entries = new ArrayList<>();
+            List<Cidr> cidrs = new ArrayList<>();
+            for (String entry : list.split(",")) {
+                if (!entry.isBlank()) {
+                    cidrs.add(ClientAddress.parse(setting, entry.strip()));
+                    entries.add(entry.strip());
+                }
+            }
+            return new Ranges(List.copyOf(entries), List.copyOf(cidrs));
+        }
+
+        /** Whether the address (an IP literal) is in one of the ranges; anything else is in none. */
+        public boolean contains(String address) {
+            if (cidrs.isEmpty()) {
+                return false;
+            }
+            Optional<InetAddress> parsed = literal(address);
+            return parsed.isPresent() && cidrs.stream().anyMatch(cidr -> cidr.contains(parsed.get()));
+        }
+
+        public boolean isEmpty() {
+            return entries.isEmpty();
+        }
+
+        /** The entries, comma separated, as they were written less blanks. */
+        @Override
+        public String toString() {
+            return String.join(",", entries);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Ranges ranges && ranges.entries.equals(entries);
+        }
+
+        @Override
+        public int hashCode() {
+            return entries.hashCode();
+        }
+    }
+
+    private static Cidr parse(String setting, String text) {
         String[] parts = text.split("/", 2);
         Optional<InetAddress> address = literal(parts[0]);
         if (address.isEmpty()) {
-            throw new HitKeepException("trusted-proxies: '" + text + "' is not an address or CIDR");
+            throw new HitKeepException(setting + ": '" + text + "' is not an address or CIDR");
         }
         int bytes = address.get().getAddress().length;
         int bits;
@@ -56,7 +113,7 @@ public final class ClientAddress {
             bits = -1;
         }
         if (bits < 0 || bits > bytes * 8) {
-            throw new HitKeepException("trusted-proxies: bad prefix length in '" + text + "'");
+            throw new HitKeepException(setting + ": bad prefix length in '" + text + "'");
         }
         BigInteger all = BigInteger.ONE.shiftLeft(bytes * 8).subtract(BigInteger.ONE);
         BigInteger mask = all.shiftRight(bits).xor(all);

@@ -8,6 +8,9 @@ package io.hitkeep.core;
  * @param timestampMicros when it happened, microseconds since the epoch (UTC)
  * @param sessionKey      the tracker's own session id, empty when it sent none (the writer then derives one)
  * @param propsJson       the event's properties as a flat JSON object, empty for pageviews
+ * @param browserVersion  the browser's major version ("128"), empty when unknown
+ * @param osVersion       the OS version as far as the user agent tells it ("14", "10.15"), empty when unknown
+ * @param medium          the referrer's medium (search, social, email, ai, paid, other), empty without a referrer
  */
 public record Hit(long timestampMicros,
                   int siteId,
@@ -29,7 +32,10 @@ public record Hit(long timestampMicros,
                   long visitorId,
                   String sessionKey,
                   String eventName,
-                  String propsJson) {
+                  String propsJson,
+                  String browserVersion,
+                  String osVersion,
+                  String medium) {
 
     public boolean isEvent() {
         return !eventName.isEmpty();
@@ -62,6 +68,9 @@ public record Hit(long timestampMicros,
         public String sessionKey = "";
         public String eventName = "";
         public String propsJson = "";
+        public String browserVersion = "";
+        public String osVersion = "";
+        public String medium = "";
 
         private Builder() {
         }
@@ -69,7 +78,7 @@ public record Hit(long timestampMicros,
         public Hit build() {
             return new Hit(timestampMicros, siteId, hostname, path, referrerHost, source, utmSource, utmMedium,
                     utmCampaign, utmTerm, utmContent, country, browser, os, device, language, viewportWidth,
-                    visitorId, sessionKey, eventName, propsJson);
+                    visitorId, sessionKey, eventName, propsJson, browserVersion, osVersion, medium);
         }
     }
 }

@@ -13,9 +13,13 @@ import java.util.List;
  * The wire format of a JetStream message: a batch of hits that one gateway coalesced from concurrent
  * requests. Binary rather than JSON because the gateway and the writer spend their time here: a version
  * byte, a count, then each hit's fields in record order (strings as length-prefixed UTF-8). Thread-safe.
+ *
+ * <p>Version 2 appended browser version, OS version and medium. Version 1 is still read (those fields
+ * empty), so messages left in the stream by an older gateway survive an upgrade of the writer.
  */
 public final class HitCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int FIRST_VERSION = 1;
 
     private HitCodec() {
     }
@@ -47,6 +51,9 @@ public final class HitCodec {
                 writeString(out, hit.sessionKey());
                 writeString(out, hit.eventName());
                 writeString(out, hit.propsJson());
+                writeString(out, hit.browserVersion());
+                writeString(out, hit.osVersion());
+                writeString(out, hit.medium());
             }
         } catch (IOException e) {
             throw new HitKeepException("cannot encode hits", e);
@@ -58,7 +65,7 @@ public final class HitCodec {
     public static List<Hit> decode(byte[] message) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(message))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
+            if (version < FIRST_VERSION || version > VERSION) {
                 throw new HitKeepException("unknown hit message version " + version);
             }
             int count = in.readInt();
@@ -67,11 +74,14 @@ public final class HitCodec {
             }
             List<Hit> hits = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
+                // arguments are evaluated left to right: the stream's order
                 hits.add(new Hit(in.readLong(), in.readInt(), readString(in), readString(in), readString(in),
                         readString(in), readString(in), readString(in), readString(in), readString(in),
                         readString(in), readString(in), readString(in), readString(in), readString(in),
                         readString(in), in.readInt(), in.readLong(), readString(in), readString(in),
-                        readString(in)));
+                        readString(in),
+                        version >= 2 ? readString(in) : "", version >= 2 ? readString(in) : "",
+                        version >= 2 ? readString(in) : ""));
             }
             return hits;
         } catch (IOException e) {

@@ -17,7 +17,7 @@ public record StatsRequest(long userId, int siteId, String from, String to, List
     /** Dimensions a filter may name: {@code filter=country:DE}. */
     public static final Set<String> DIMENSIONS = Set.of("page", "hostname", "referrer", "source", "country",
             "browser", "os", "device", "language", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-            "utm_content", "event");
+            "utm_content", "event", "medium", "browser_version", "os_version");
     public static final int MAX_DAYS = 3 * 366;
 
     public record Filter(String dimension, String value) {

@@ -127,4 +127,21 @@ class ClientAddressTest {
         // guards the regression rows above: they can only fail while TestDns answers for hex host names
         assertEquals(TestDns.NAMES.get("probe.hitkeep.test"), InetAddress.getByName("probe.hitkeep.test"));
     }
+
+    @Test
+    void rangesForSiteSettings() {
+        ClientAddress.Ranges ranges = ClientAddress.Ranges.parse("excluded_ips", "203.0.113.0/24, 2001:db8::/32,198.51.100.7");
+
+        assertTrue(ranges.contains("203.0.113.77"));
+        assertTrue(ranges.contains("2001:db8::1"));
+        assertTrue(ranges.contains("198.51.100.7"));
+        assertFalse(ranges.contains("198.51.100.8"));
+        assertFalse(ranges.contains("not an address"));
+        assertFalse(ClientAddress.Ranges.NONE.contains("203.0.113.77"));
+        assertEquals("203.0.113.0/24,2001:db8::/32,198.51.100.7", ranges.toString());
+        assertEquals(ClientAddress.Ranges.NONE, ClientAddress.Ranges.parse("excluded_ips", " , "));
+        HitKeepException bad = assertThrows(HitKeepException.class, () -> ClientAddress.Ranges.parse("excluded_ips", "10.0.0.0/33"));
+        assertTrue(bad.getMessage().startsWith("excluded_ips: "), bad.getMessage());
+        assertThrows(HitKeepException.class, () -> ClientAddress.Ranges.parse("excluded_ips", "example.com"));
+    }
 }

@@ -4,6 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +41,9 @@ class HitCodecTest {
         hit.sessionKey = "s-" + n;
         hit.eventName = "";
         hit.propsJson = "";
+        hit.browserVersion = "128";
+        hit.osVersion = "10.15";
+        hit.medium = "social";
         return hit.build();
     }
 
@@ -90,13 +97,83 @@ class HitCodecTest {
         assertEquals(hits, decoded);
     }
 
+    /**
+     * Version 1 as the gateways before it wrote it, frozen here byte for byte: the fields up to
+     * {@code propsJson}, without browser version, OS version and medium.
+     */
+    static byte[] version1(List<Hit> hits) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(1);
+            out.writeInt(hits.size());
+            for (Hit hit : hits) {
+                out.writeLong(hit.timestampMicros());
+                out.writeInt(hit.siteId());
+                for (String value : List.of(hit.hostname(), hit.path(), hit.referrerHost(), hit.source(), hit.utmSource(),
+                        hit.utmMedium(), hit.utmCampaign(), hit.utmTerm(), hit.utmContent(), hit.country(), hit.browser(),
+                        hit.os(), hit.device(), hit.language())) {
+                    string(out, value);
+                }
+                out.writeInt(hit.viewportWidth());
+                out.writeLong(hit.visitorId());
+                string(out, hit.sessionKey());
+                string(out, hit.eventName());
+                string(out, hit.propsJson());
+            }
+        }
+        return buffer.toByteArray();
+    }
+
+    private static void string(DataOutputStream out, String value) throws IOException {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    @Test
+    void messagesOfVersion1LeftInTheStreamStillDecode() throws IOException {
+        Hit first = full(1);
+        Hit second = full(2);
+
+        List<Hit> decoded = HitCodec.decode(version1(List.of(first, second)));
+
+        assertEquals(2, decoded.size());
+        for (int i = 0; i < 2; i++) {
+            Hit wanted = List.of(first, second).get(i);
+            Hit hit = decoded.get(i);
+            assertEquals(new Hit(wanted.timestampMicros(), wanted.siteId(), wanted.hostname(), wanted.path(),
+                    wanted.referrerHost(), wanted.source(), wanted.utmSource(), wanted.utmMedium(), wanted.utmCampaign(),
+                    wanted.utmTerm(), wanted.utmContent(), wanted.country(), wanted.browser(), wanted.os(),
+                    wanted.device(), wanted.language(), wanted.viewportWidth(), wanted.visitorId(), wanted.sessionKey(),
+                    wanted.eventName(), wanted.propsJson(), "", "", ""), hit, "fields version 1 lacks are empty");
+        }
+    }
+
+    @Test
+    void version2CarriesTheNewFields() {
+        Hit hit = HitCodec.decode(HitCodec.encode(List.of(full(1)))).getFirst();
+
+        assertEquals("128", hit.browserVersion());
+        assertEquals("10.15", hit.osVersion());
+        assertEquals("social", hit.medium());
+    }
+
+    @Test
+    void truncatedVersion1MessagesAreRefused() throws IOException {
+        byte[] message = version1(List.of(full(1), full(2)));
+        for (int length = 0; length < message.length; length++) {
+            byte[] truncated = Arrays.copyOf(message, length);
+            assertThrows(HitKeepException.class, () -> HitCodec.decode(truncated), "prefix of " + length + " bytes");
+        }
+    }
+
     @Test
     void emptyBatch() {
         assertEquals(List.of(), HitCodec.decode(HitCodec.encode(List.of())));
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 2, 255})
+    @ValueSource(ints = {0, 3, 255})
     void unknownVersionIsRefused(int version) {
         byte[] message = HitCodec.encode(List.of(full(1)));
         message[0] = (byte) version;

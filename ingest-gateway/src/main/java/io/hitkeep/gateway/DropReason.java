@@ -14,7 +14,11 @@ enum DropReason {
     BOT,
     UNKNOWN_SITE,
     /** The referrer is on the referrer-spam list ({@link Referrers#isSpam}). */
-    REFERRER_SPAM;
+    REFERRER_SPAM,
+    /** The client's address is in the site's excluded addresses (the owner's office, say). */
+    EXCLUDED_IP,
+    /** The page is under one of the site's excluded paths. */
+    EXCLUDED_PATH;
 
     private final LongAdder counter = Metrics.counter("hitkeep_ingest_dropped_total",
             "reason=\"" + name().toLowerCase(Locale.ROOT) + "\"", "Hits dropped by the ingest pipeline, by reason");

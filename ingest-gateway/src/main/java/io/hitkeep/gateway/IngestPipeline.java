@@ -36,22 +36,36 @@ final class IngestPipeline {
     /**
      * @param sites  site key to site (the registry)
      * @param salt   today's visitor-id salt
-     * @param honourDoNotTrack false for server-side ingest, where DNT headers belong to the backend
+     * @param honourDoNotTrack false for server-side ingest, where DNT headers belong to the backend; when true,
+     *                         each site's {@code honour_dnt} setting decides
      */
     IngestPipeline(Function<String, Optional<SiteRegistry.Site>> sites, Supplier<String> salt, boolean honourDoNotTrack) {
         this.sites = sites;
         this.steps = List.of(
+                // before everything else, so a visitor who asked not to be tracked is not even parsed; the site
+                // may say not to honour it (an unknown site is dropped either way)
                 new NamedStep("drop do-not-track", (request, hit) -> honourDoNotTrack && request.doNotTrack()
+                        && site(request).map(SiteRegistry.Site::honourDnt).orElse(true)
                         ? Optional.of(DropReason.DO_NOT_TRACK) : Optional.empty()),
                 new NamedStep("drop bots", (request, hit) -> UserAgents.parse(request.userAgent()).bot()
-                        ? Optional.of(DropReason.BOT) : Optional.empty()),
+                        || request.clientHints().headless() ? Optional.of(DropReason.BOT) : Optional.empty()),
                 new NamedStep("put site", this::putSite),
+                new NamedStep("drop excluded ip", (request, hit) -> site(request)
+                        .filter(site -> site.excludedIps().contains(request.clientIp())).isPresent()
+                        ? Optional.of(DropReason.EXCLUDED_IP) : Optional.empty()),
                 new NamedStep("drop referrer spam", (request, hit) -> referrerHost(request).filter(Referrers::isSpam).isPresent()
                         ? Optional.of(DropReason.REFERRER_SPAM) : Optional.empty()),
                 new NamedStep("put page", IngestPipeline::putPage),
+                new NamedStep("drop excluded path", (request, hit) -> site(request)
+                        .filter(site -> site.excludedPaths().matches(hit.path)).isPresent()
+                        ? Optional.of(DropReason.EXCLUDED_PATH) : Optional.empty()),
                 new NamedStep("put referrer", IngestPipeline::putReferrer),
                 new NamedStep("put utm", IngestPipeline::putUtm),
                 new NamedStep("put user agent", IngestPipeline::putUserAgent),
+                new NamedStep("put client hints", (request, hit) -> {
+                    request.clientHints().refine(hit);
+                    return Optional.empty();
+                }),
                 new NamedStep("put language", IngestPipeline::putLanguage),
                 new NamedStep("put country", (request, hit) -> {
                     hit.country = Countries.bundled().country(request.clientIp());
@@ -88,6 +102,11 @@ final class IngestPipeline {
         return new Outcome(Optional.of(hit.build()), Optional.empty());
     }
 
+    /** The request's site; the registry's lookup is a map read, so steps ask again rather than carry it. */
+    private Optional<SiteRegistry.Site> site(IngestRequest request) {
+        return sites.apply(Domains.siteKey(request.url().getHost()));
+    }
+
     private Optional<DropReason> putSite(IngestRequest request, Hit.Builder hit) {
         String key = Domains.siteKey(request.url().getHost());
         Optional<SiteRegistry.Site> site = sites.apply(key);
@@ -121,12 +140,14 @@ final class IngestPipeline {
     /**
      * The referrer's host and its source: a known host is named by the referrer list ("Google", "Hacker
      * News"), any other is its own source. A referrer from the site itself is navigation, not a source.
-     * The medium ({@link Referrers.Medium}) is classified too but not kept: {@code Hit} has no field for it yet.
+     * The medium ({@link Referrers.Medium}) comes with the source: search, social, email, ai, paid, other.
      */
     static Optional<DropReason> putReferrer(IngestRequest request, Hit.Builder hit) {
         referrerHost(request).ifPresent(host -> {
+            Referrers.Source source = Referrers.source(host);
             hit.referrerHost = host;
-            hit.source = Referrers.source(host).name();
+            hit.source = source.name();
+            hit.medium = source.medium().label();
         });
         return Optional.empty();
     }
@@ -198,6 +219,8 @@ final class IngestPipeline {
         hit.browser = classified.browser();
         hit.os = classified.os();
         hit.device = classified.device();
+        hit.browserVersion = classified.browserVersion();
+        hit.osVersion = classified.osVersion();
         return Optional.empty();
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
  *
  * @param userAgent raw user agent, used for enrichment and the visitor id, never stored
  * @param clientIp  client address, used for the visitor id (and country), never stored
+ * @param clientHints the request's user-agent client hints, {@link ClientHints#NONE} when none were sent
  */
 record IngestRequest(URI url,
                      String referrer,
@@ -29,7 +30,8 @@ record IngestRequest(URI url,
                      long timestampMicros,
                      String userAgent,
                      String clientIp,
-                     boolean doNotTrack) {
+                     boolean doNotTrack,
+                     ClientHints clientHints) {
 
     static final int MAX_URL = 2048;
     static final int MAX_PROPS = 30;
@@ -37,9 +39,23 @@ record IngestRequest(URI url,
     static final Map<String, String> UTM_FIELDS = Map.of("u_src", "utm_source", "u_med", "utm_medium",
             "u_cmp", "utm_campaign", "u_trm", "utm_term", "u_cnt", "utm_content");
 
-    /** Reads a tracker body; {@code event} says whether a {@code name} is required. */
+    /** A request without client hints. */
+    IngestRequest(URI url, String referrer, String sessionId, String language, int viewportWidth, Map<String, String> utm,
+                  String eventName, String propsJson, long timestampMicros, String userAgent, String clientIp,
+                  boolean doNotTrack) {
+        this(url, referrer, sessionId, language, viewportWidth, utm, eventName, propsJson, timestampMicros, userAgent,
+                clientIp, doNotTrack, ClientHints.NONE);
+    }
+
+    /** Reads a tracker body without client hints. */
     static IngestRequest parse(JsonNode body, boolean event, long timestampMicros, String userAgent, String clientIp,
                                boolean doNotTrack) {
+        return parse(body, event, timestampMicros, userAgent, clientIp, doNotTrack, ClientHints.NONE);
+    }
+
+    /** Reads a tracker body; {@code event} says whether a {@code name} is required. */
+    static IngestRequest parse(JsonNode body, boolean event, long timestampMicros, String userAgent, String clientIp,
+                               boolean doNotTrack, ClientHints clientHints) {
         URI url = url(Json.text(body, "url"));
         String name = "";
         String props = "";
@@ -64,7 +80,7 @@ record IngestRequest(URI url,
         return new IngestRequest(url, cap(Json.text(body, "referrer").strip(), MAX_URL),
                 cap(Json.text(body, "session_id").strip(), 128), cap(Json.text(body, "lang").strip(), 35),
                 width != null && width.canConvertToInt() ? Math.max(0, Math.min(width.asInt(), 100_000)) : 0,
-                Map.copyOf(utm), name, props, timestampMicros, userAgent, clientIp, doNotTrack);
+                Map.copyOf(utm), name, props, timestampMicros, userAgent, clientIp, doNotTrack, clientHints);
     }
 
     private static URI url(String text) {

@@ -36,6 +36,10 @@ final class IngestRoutes implements HttpFeature {
     static final int BODY_LIMIT = 64 * 1024;
     private static final HeaderName DNT = HeaderNames.create("DNT");
     private static final HeaderName GPC = HeaderNames.create("Sec-GPC");
+    private static final HeaderName CH_UA = HeaderNames.create("Sec-CH-UA");
+    private static final HeaderName CH_UA_MOBILE = HeaderNames.create("Sec-CH-UA-Mobile");
+    private static final HeaderName CH_UA_PLATFORM = HeaderNames.create("Sec-CH-UA-Platform");
+    private static final HeaderName CH_UA_PLATFORM_VERSION = HeaderNames.create("Sec-CH-UA-Platform-Version");
     private static final LongAdder ACCEPTED = Metrics.counter("hitkeep_ingest_accepted_total", "",
             "Hits accepted and stored in the stream");
     private static final LongAdder UNAVAILABLE = Metrics.counter("hitkeep_ingest_unavailable_total", "",
@@ -85,8 +89,18 @@ final class IngestRoutes implements HttpFeature {
         IngestRequest ingest = IngestRequest.parse(body, event, nowMicros(),
                 request.headers().first(HeaderNames.USER_AGENT).orElse(""),
                 clientAddress.resolve(request.remotePeer().address(), request.headers().first(HeaderNames.X_FORWARDED_FOR)),
-                doNotTrack);
+                doNotTrack, clientHints(request));
         store(trackerPipeline.process(ingest), response);
+    }
+
+    /** The browser's own client hints; a backend's request carries its own, not its visitor's, so only here. */
+    private static ClientHints clientHints(ServerRequest request) {
+        var headers = request.headers();
+        if (!headers.contains(CH_UA) && !headers.contains(CH_UA_PLATFORM)) {
+            return ClientHints.NONE;
+        }
+        return new ClientHints(headers.first(CH_UA).orElse(""), headers.first(CH_UA_MOBILE).orElse(""),
+                headers.first(CH_UA_PLATFORM).orElse(""), headers.first(CH_UA_PLATFORM_VERSION).orElse(""));
     }
 
     /** Server-side ingest: the backend says when, from where and with which user agent. */

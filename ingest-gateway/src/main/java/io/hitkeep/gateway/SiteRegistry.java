@@ -2,8 +2,10 @@ package io.hitkeep.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Buckets;
+import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.PathGlobs;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -27,8 +29,17 @@ final class SiteRegistry implements AutoCloseable {
     private static final long UNKNOWN_NANOS = 5_000_000_000L;
     private static final int MAX_UNKNOWN = 50_000;
 
-    /** What the gateway needs of a site. */
-    record Site(int id, long ownerId, String domain) {
+    /**
+     * What the gateway needs of a site: who owns it, and its privacy settings.
+     *
+     * @param honourDnt whether a visitor's Do Not Track or Global Privacy Control drops their hits
+     */
+    record Site(int id, long ownerId, String domain, ClientAddress.Ranges excludedIps, PathGlobs excludedPaths,
+                boolean honourDnt) {
+        /** A site with the default settings: nothing excluded, DNT honoured. */
+        Site(int id, long ownerId, String domain) {
+            this(id, ownerId, domain, ClientAddress.Ranges.NONE, PathGlobs.NONE, true);
+        }
     }
 
     private final KeyValue bucket;
@@ -72,8 +83,12 @@ final class SiteRegistry implements AutoCloseable {
     private static Optional<Site> parse(byte[] value) {
         try {
             JsonNode node = Json.tree(value);
-            return Optional.of(new Site(node.get("id").asInt(), node.get("owner_id").asLong(), node.get("domain").asText()));
-        } catch (IOException | NullPointerException e) {
+            // entries written before the privacy settings existed have none: the defaults
+            return Optional.of(new Site(node.get("id").asInt(), node.get("owner_id").asLong(), node.get("domain").asText(),
+                    ClientAddress.Ranges.parse("excluded_ips", node.path("excluded_ips").asText("")),
+                    PathGlobs.parse("excluded_paths", node.path("excluded_paths").asText("")),
+                    node.path("honour_dnt").asBoolean(true)));
+        } catch (IOException | NullPointerException | HitKeepException e) {
             LOG.warning("ignoring a malformed site registry entry");
             return Optional.empty();
         }

@@ -18,11 +18,15 @@ import java.util.regex.Pattern;
 
 /**
  * User agents: browser family, OS family and device type by uap-java (uap-core's regexes, Apache-2.0),
- * and bots by the crawler-user-agents list (MIT, fetched by the build) plus our own heuristics. The
- * browser and OS versions are not kept: {@code Hit} has no field for them. Thread-safe.
+ * with the browser's major version and the OS version, and bots by the crawler-user-agents list (MIT,
+ * fetched by the build) plus our own heuristics. Thread-safe.
  */
 final class UserAgents {
-    record Classified(String browser, String os, String device) {
+    /**
+     * @param browserVersion the major version only ("128"): minor versions split a list into noise
+     * @param osVersion      major and minor where the string has them ("17.6", "10.15"), else the major
+     */
+    record Classified(String browser, String os, String device, String browserVersion, String osVersion) {
     }
 
     /** What the pipeline needs of a user agent: whether it is a bot, and its classification. */
@@ -90,7 +94,7 @@ final class UserAgents {
     /** Browser family, OS family and device type (desktop, mobile, tablet, bot, other; empty for no user agent). */
     static Classified classify(String userAgent) {
         if (userAgent.isBlank()) {
-            return new Classified("", "", "");
+            return new Classified("", "", "", "", "");
         }
         Client client = UAP.parse(userAgent);
         String browser = browserName(client.userAgent.family);
@@ -107,7 +111,19 @@ final class UserAgents {
         } else {
             device = "other";
         }
-        return new Classified(browser, os, device);
+        String browserVersion = browser.isEmpty() ? "" : number(client.userAgent.major);
+        String osVersion = os.isEmpty() ? "" : number(client.os.major);
+        if (!osVersion.isEmpty() && !number(client.os.minor).isEmpty()) {
+            osVersion += "." + number(client.os.minor);
+        }
+        return new Classified(browser, os, device, browserVersion, osVersion);
+    }
+
+    private static final Pattern VERSION_PART = Pattern.compile("[0-9]{1,6}");
+
+    /** A version part as uap-java gives it (null when absent), kept only when it is a plain number. */
+    private static String number(String part) {
+        return part != null && VERSION_PART.matcher(part).matches() ? part : "";
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.hitkeep.gateway;
 
+import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Hit;
+import io.hitkeep.core.PathGlobs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,6 +26,10 @@ class IngestPipelineTest {
     static final Function<String, Optional<SiteRegistry.Site>> SITES = domain -> switch (domain) {
         case "example.com" -> Optional.of(new SiteRegistry.Site(1, 7L, "example.com"));
         case "other.org" -> Optional.of(new SiteRegistry.Site(2, 7L, "other.org"));
+        // an owner who excludes their office network and admin pages, and does not honour DNT
+        case "private.example" -> Optional.of(new SiteRegistry.Site(3, 7L, "private.example",
+                ClientAddress.Ranges.parse("excluded_ips", "198.51.100.0/24, 2001:db8::/32"),
+                PathGlobs.parse("excluded_paths", "/admin/*, /preview"), false));
         default -> Optional.empty();
     };
 
@@ -79,6 +85,30 @@ class IngestPipelineTest {
         assertEquals(wanted == null, outcome.hit().isPresent());
     }
 
+    /** Per-site privacy settings; an empty reason column means the hit is kept. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "excluded IPv4 range        | https://private.example/          | 198.51.100.23  | false | EXCLUDED_IP",
+            "excluded IPv6 range        | https://private.example/          | 2001:db8::7    | false | EXCLUDED_IP",
+            "address outside the range  | https://private.example/          | 203.0.113.9    | false | ",
+            "another site's hit kept    | https://example.com/              | 198.51.100.23  | false | ",
+            "excluded path below        | https://private.example/admin/users | 203.0.113.9  | false | EXCLUDED_PATH",
+            "excluded path, decoded     | https://private.example/admin/%C3%BCber | 203.0.113.9 | false | EXCLUDED_PATH",
+            "excluded exact path        | https://private.example/preview/  | 203.0.113.9    | false | EXCLUDED_PATH",
+            "path outside the globs     | https://private.example/administrator | 203.0.113.9 | false | ",
+            "query does not matter      | https://private.example/blog?x=/admin/a | 203.0.113.9 | false | ",
+            "site does not honour DNT   | https://private.example/          | 203.0.113.9    | true  | ",
+            "site honours DNT (default) | https://example.com/              | 203.0.113.9    | true  | DO_NOT_TRACK",
+            "DNT and unknown site       | https://unknown.net/              | 203.0.113.9    | true  | DO_NOT_TRACK",
+            "excluded IP before path    | https://private.example/admin/x   | 198.51.100.1   | false | EXCLUDED_IP",
+    })
+    void sitePrivacySettings(String name, String url, String clientIp, boolean doNotTrack, DropReason wanted) {
+        IngestRequest request = new IngestRequest(URI.create(url), "", "", "", 0, Map.of(), "", "", NOW, FIREFOX,
+                clientIp, doNotTrack);
+
+        assertEquals(Optional.ofNullable(wanted), pipeline.process(request).dropped());
+    }
+
     @Test
     void serverSideIngestIgnoresDoNotTrack() {
         IngestPipeline server = new IngestPipeline(SITES, () -> "salt", false);
@@ -106,6 +136,8 @@ class IngestPipelineTest {
         assertEquals("Chrome", hit.browser());
         assertEquals("Windows", hit.os());
         assertEquals("desktop", hit.device());
+        assertEquals("124", hit.browserVersion());
+        assertEquals("10", hit.osVersion());
         assertEquals("de", hit.language());
     }
 
@@ -137,23 +169,24 @@ class IngestPipelineTest {
     /** Empty wanted columns mean no referrer and no source. A known host is named by the referrer list. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "no referrer                  | ''                                        | ''                     | ''",
-            "www stripped, named          | https://www.Google.com/search?q=hitkeep   | google.com             | Google",
-            "subdomain kept, named        | https://news.ycombinator.com/item?id=1    | news.ycombinator.com   | Hacker News",
-            "same site is navigation      | https://example.com/blog                  | ''                     | ''",
-            "same site with www           | https://www.example.com/                  | ''                     | ''",
-            "another site of the owner    | https://other.org/                        | other.org              | other.org",
-            "subdomain of the site        | https://blog.example.com/post             | blog.example.com       | blog.example.com",
-            "android app                  | android-app://com.google.android.gm/      | com.google.android.gm  | Gmail",
-            "AI assistant                 | https://chatgpt.com/                      | chatgpt.com            | ChatGPT",
-            "unreadable referrer          | 'not a url at all'                        | ''                     | ''",
-            "relative referrer            | /internal/page                            | ''                     | ''",
+            "no referrer                  | ''                                        | ''                     | ''               | ''",
+            "www stripped, named          | https://www.Google.com/search?q=hitkeep   | google.com             | Google           | search",
+            "subdomain kept, named        | https://news.ycombinator.com/item?id=1    | news.ycombinator.com   | Hacker News      | social",
+            "same site is navigation      | https://example.com/blog                  | ''                     | ''               | ''",
+            "same site with www           | https://www.example.com/                  | ''                     | ''               | ''",
+            "another site of the owner    | https://other.org/                        | other.org              | other.org        | other",
+            "subdomain of the site        | https://blog.example.com/post             | blog.example.com       | blog.example.com | other",
+            "android app                  | android-app://com.google.android.gm/      | com.google.android.gm  | Gmail            | email",
+            "AI assistant                 | https://chatgpt.com/                      | chatgpt.com            | ChatGPT          | ai",
+            "unreadable referrer          | 'not a url at all'                        | ''                     | ''               | ''",
+            "relative referrer            | /internal/page                            | ''                     | ''               | ''",
     })
-    void referrer(String name, String referrer, String wantedHost, String wantedSource) {
+    void referrer(String name, String referrer, String wantedHost, String wantedSource, String wantedMedium) {
         Hit hit = kept(request("https://www.example.com/landing", referrer, FIREFOX, Map.of()));
 
         assertEquals(wantedHost, hit.referrerHost());
         assertEquals(wantedSource, hit.source());
+        assertEquals(wantedMedium, hit.medium(), "medium");
     }
 
     @ParameterizedTest(name = "{0}")

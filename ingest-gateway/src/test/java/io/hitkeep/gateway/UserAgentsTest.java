@@ -53,7 +53,29 @@ class UserAgentsTest {
             "nothing                                           | '' | '' | '' | ''",
     })
     void classify(String name, String userAgent, String browser, String os, String device) {
-        assertEquals(new UserAgents.Classified(browser, os, device), UserAgents.classify(userAgent));
+        UserAgents.Classified classified = UserAgents.classify(userAgent);
+        assertEquals(java.util.List.of(browser, os, device),
+                java.util.List.of(classified.browser(), classified.os(), classified.device()));
+    }
+
+    /** Rows from the table above; macOS stays 10.15 in every browser's frozen string (MDN). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Chrome on Windows [chromium ua-reduction]    | Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36 | 127 | 10",
+            "Chrome on macOS [chromium ua-reduction]      | Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36 | 127 | 10.15",
+            "Chrome on Android phone [chromium ua-reduction] | Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Mobile Safari/537.36 | 127 | 10",
+            "Firefox on Linux [MDN]                       | Mozilla/5.0 (X11; Linux x86_64; rv:129.0) Gecko/20100101 Firefox/129.0 | 129 | ''",
+            "Firefox on macOS [UpdatedUserAgents]         | Mozilla/5.0 (Macintosh; Intel Mac OS X 14.6; rv:129.0) Gecko/20100101 Firefox/129.0 | 129 | 14.6",
+            "Safari on iPhone [UpdatedUserAgents]         | Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1 | 17 | 17.6",
+            "Edge on Windows [UpdatedUserAgents]          | Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36 Edg/127.0.2651.98 | 127 | 10",
+            "Samsung Internet phone [developer.samsung.com] | Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36 | 26 | 10",
+            "unknown program                              | SomeRadio/1.2 | '' | ''",
+            "nothing                                      | '' | '' | ''",
+    })
+    void versions(String name, String userAgent, String browserVersion, String osVersion) {
+        UserAgents.Classified classified = UserAgents.classify(userAgent);
+        assertEquals(browserVersion, classified.browserVersion(), "browser version");
+        assertEquals(osVersion, classified.osVersion(), "OS version");
     }
 
     @ParameterizedTest

@@ -30,6 +30,7 @@ public final class SiteRoutes implements HttpService {
         rules.get("/", this::list)
                 .post("/", this::create)
                 .get("/{id}", this::site)
+                .patch("/{id}", this::update)
                 .get("/{id}/stats", this::stats);
     }
 
@@ -53,6 +54,32 @@ public final class SiteRoutes implements HttpService {
     private void site(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call("sites.get", Json.object()
                 .put("user_id", Caller.of(request).userId()).put("site_id", siteId(request))));
+    }
+
+    /** Privacy settings: {@code excluded_ips}, {@code excluded_paths} (strings), {@code honour_dnt} (boolean). */
+    private void update(ServerRequest request, ServerResponse response) {
+        long userId = Caller.of(request).userId();
+        int siteId = siteId(request);
+        JsonNode body = HttpJson.object(request, BODY_LIMIT);
+        var changes = Json.object();
+        for (String field : java.util.List.of("excluded_ips", "excluded_paths")) {
+            JsonNode value = body.get(field);
+            if (value != null && !value.isNull()) {
+                if (!value.isTextual()) {
+                    throw ApiError.badRequest(field + " must be a string of comma-separated entries");
+                }
+                changes.put(field, value.asText());
+            }
+        }
+        JsonNode honourDnt = body.get("honour_dnt");
+        if (honourDnt != null && !honourDnt.isNull()) {
+            if (!honourDnt.isBoolean()) {
+                throw ApiError.badRequest("honour_dnt must be true or false");
+            }
+            changes.put("honour_dnt", honourDnt.asBoolean());
+        }
+        HttpJson.send(response, 200, store.call("sites.update", Json.object().put("user_id", userId)
+                .put("site_id", siteId).set("changes", changes)));
     }
 
     private void stats(ServerRequest request, ServerResponse response) {

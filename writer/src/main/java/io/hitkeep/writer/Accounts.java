@@ -65,18 +65,20 @@ final class Accounts {
         }
     }
 
-    /** The user with that e-mail, including the password hash, or 404. */
+    /** The user with that e-mail, including the password hash, session epoch and whether TOTP is on, or 404. */
     ObjectNode findUserByEmail(String email) {
         return database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT id, email, password_hash FROM users WHERE lower(email) = lower(?)")) {
+                    "SELECT id, email, password_hash, coalesce(s.session_epoch, 0), coalesce(s.totp_enabled, false) "
+                            + "FROM users LEFT JOIN user_security s ON s.user_id = users.id WHERE lower(email) = lower(?)")) {
                 statement.setString(1, email);
                 try (ResultSet row = statement.executeQuery()) {
                     if (!row.next()) {
                         throw ApiError.notFound("no such user");
                     }
                     return Json.object().put("id", row.getLong(1)).put("email", row.getString(2))
-                            .put("password_hash", row.getString(3));
+                            .put("password_hash", row.getString(3)).put("session_epoch", row.getLong(4))
+                            .put("totp_enabled", row.getBoolean(5));
                 }
             }
         });

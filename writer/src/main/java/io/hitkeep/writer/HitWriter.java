@@ -182,6 +182,10 @@ public final class HitWriter implements AutoCloseable {
         appender.append(hit.viewportWidth());
         appender.append(hit.visitorId());
         appender.append(sessionId);
+        // added by migration 002, so last in both tables
+        appender.append(hit.browserVersion());
+        appender.append(hit.osVersion());
+        appender.append(hit.medium());
         appender.endRow();
     }
 

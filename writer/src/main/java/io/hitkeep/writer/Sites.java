@@ -1,12 +1,15 @@
 package io.hitkeep.writer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.ApiError;
 import io.hitkeep.core.Buckets;
+import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Domains;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.PathGlobs;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -24,7 +27,8 @@ import java.util.Optional;
  * keyed by domain, which every gateway watches to map a hit's host to its site. Thread-safe.
  */
 final class Sites {
-    private static final String COLUMNS = "id, owner_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at";
+    private static final String COLUMNS = "id, owner_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,"
+            + " excluded_ips, excluded_paths, honour_dnt";
 
     private final Database database;
     private final java.sql.Connection writes;
@@ -105,6 +109,48 @@ final class Sites {
         return site;
     }
 
+    /**
+     * Changes a site's privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
+     * {@code honour_dnt}; a field left out keeps its value. Another user's site is a 404.
+     */
+    ObjectNode update(long userId, int siteId, JsonNode changes) {
+        ObjectNode current = get(userId, siteId);
+        String excludedIps = current.get("excluded_ips").asText();
+        String excludedPaths = current.get("excluded_paths").asText();
+        boolean honourDnt = current.get("honour_dnt").asBoolean();
+        try {
+            if (changes.hasNonNull("excluded_ips")) {
+                excludedIps = ClientAddress.Ranges.parse("excluded_ips", changes.get("excluded_ips").asText()).toString();
+            }
+            if (changes.hasNonNull("excluded_paths")) {
+                excludedPaths = PathGlobs.parse("excluded_paths", changes.get("excluded_paths").asText()).toString();
+            }
+        } catch (HitKeepException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        if (changes.hasNonNull("honour_dnt")) {
+            honourDnt = changes.get("honour_dnt").asBoolean();
+        }
+        ObjectNode site;
+        synchronized (writes) {
+            try (PreparedStatement update = writes.prepareStatement(
+                    "UPDATE sites SET excluded_ips = ?, excluded_paths = ?, honour_dnt = ? WHERE id = ? RETURNING " + COLUMNS)) {
+                update.setString(1, excludedIps);
+                update.setString(2, excludedPaths);
+                update.setBoolean(3, honourDnt);
+                update.setInt(4, siteId);
+                try (ResultSet rows = update.executeQuery()) {
+                    rows.next();
+                    site = site(rows);
+                }
+            } catch (SQLException e) {
+                throw new HitKeepException("cannot update site: " + e.getMessage(), e);
+            }
+        }
+        publish(site);
+        return site;
+    }
+
     /** Puts every site into the registry bucket, so gateways started before the writer see them. */
     void publishAll() {
         database.read(connection -> {
@@ -134,6 +180,9 @@ final class Sites {
         site.put("name", row.getString("name"));
         site.put("timezone", row.getString("timezone"));
         site.put("created_at", row.getString("created_at"));
+        site.put("excluded_ips", row.getString("excluded_ips"));
+        site.put("excluded_paths", row.getString("excluded_paths"));
+        site.put("honour_dnt", row.getBoolean("honour_dnt"));
         return site;
     }
 }

@@ -26,6 +26,12 @@ import java.util.Map;
  * the site's rows in the range after filters. Thread-safe.
  */
 final class Stats {
+    /**
+     * A version is shown with its family ("Firefox 128", "macOS 10.15"): a bare "128" means nothing. The
+     * filter takes the value the list shows, so a dashboard filters by what it was given.
+     */
+    private static final String BROWSER_VERSION = "CASE WHEN browser_version = '' THEN '' ELSE browser || ' ' || browser_version END";
+    private static final String OS_VERSION = "CASE WHEN os_version = '' THEN '' ELSE os || ' ' || os_version END";
     /** Filter dimension to column; {@code event} is special (sessions with that event). */
     private static final Map<String, String> COLUMNS = Map.ofEntries(
             Map.entry("page", "path"), Map.entry("hostname", "hostname"), Map.entry("referrer", "referrer_host"),
@@ -33,7 +39,8 @@ final class Stats {
             Map.entry("os", "os"), Map.entry("device", "device"), Map.entry("language", "language"),
             Map.entry("utm_source", "utm_source"), Map.entry("utm_medium", "utm_medium"),
             Map.entry("utm_campaign", "utm_campaign"), Map.entry("utm_term", "utm_term"),
-            Map.entry("utm_content", "utm_content"));
+            Map.entry("utm_content", "utm_content"), Map.entry("medium", "medium"),
+            Map.entry("browser_version", BROWSER_VERSION), Map.entry("os_version", OS_VERSION));
     /** Top lists of the contract, in its order, with their columns. */
     private static final Map<String, String> TOP_LISTS = topLists();
     private static final String SUMMARY = Database.resource("sql/stats_summary.sql");
@@ -62,6 +69,10 @@ final class Stats {
         lists.put("os", "os");
         lists.put("devices", "device");
         lists.put("languages", "language");
+        // beyond the contract's lists; rows without a known version or medium are left out like any empty value
+        lists.put("browser_versions", BROWSER_VERSION);
+        lists.put("os_versions", OS_VERSION);
+        lists.put("mediums", "medium");
         return lists;
     }
 
@@ -116,7 +127,7 @@ final class Stats {
             if (column == null) {
                 throw ApiError.badRequest("unknown filter dimension '" + filter.dimension() + "'");
             }
-            sql.append(" AND ").append(column).append(" = ?");
+            sql.append(" AND (").append(column).append(") = ?");
             parameters.add(filter.value());
         }
         return new Scope(sql.toString(), parameters);

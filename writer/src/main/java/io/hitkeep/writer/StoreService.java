@@ -33,7 +33,7 @@ final class StoreService implements AutoCloseable {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Service service;
 
-    StoreService(Connection nats, Sites sites, Accounts accounts, Stats stats) {
+    StoreService(Connection nats, Sites sites, Accounts accounts, AccountSecurity security, Stats stats) {
         this.nats = nats;
         Map<String, Function<JsonNode, Object>> operations = new LinkedHashMap<>();
         operations.put("stats", request -> {
@@ -45,6 +45,8 @@ final class StoreService implements AutoCloseable {
         operations.put("sites.get", request -> sites.get(request.path("user_id").asLong(), request.path("site_id").asInt()));
         operations.put("sites.create", request -> sites.create(request.path("user_id").asLong(),
                 Json.text(request, "domain"), Json.text(request, "name"), Json.text(request, "timezone")));
+        operations.put("sites.update", request -> sites.update(request.path("user_id").asLong(),
+                request.path("site_id").asInt(), request.path("changes")));
         operations.put("users.count", request -> Json.object().put("count", accounts.countUsers()));
         operations.put("users.create-first", request -> accounts.createFirstUser(Json.text(request, "email"),
                 Json.text(request, "password_hash")));
@@ -53,6 +55,22 @@ final class StoreService implements AutoCloseable {
         operations.put("api-keys.create", request -> accounts.createApiKey(request.path("user_id").asLong(),
                 Json.text(request, "name"), Json.text(request, "key_hash"), Json.text(request, "prefix")));
         operations.put("api-keys.find", request -> accounts.findApiKey(Json.text(request, "key_hash")));
+        operations.put("sessions.state", request -> security.sessionState());
+        operations.put("sessions.revoke", request -> security.revoke(Json.text(request, "jti"),
+                request.path("expires_at").asLong()));
+        operations.put("sessions.sign-out-everywhere", request -> security.signOutEverywhere(request.path("user_id").asLong()));
+        operations.put("totp.get", request -> security.totp(request.path("user_id").asLong()));
+        operations.put("totp.begin", request -> security.beginTotp(request.path("user_id").asLong(), Json.text(request, "secret")));
+        operations.put("totp.enable", request -> security.enableTotp(request.path("user_id").asLong(),
+                request.path("step").asLong(), request.path("recovery_hashes")));
+        operations.put("totp.disable", request -> security.disableTotp(request.path("user_id").asLong(), request.path("step").asLong()));
+        operations.put("totp.use-step", request -> security.useTotpStep(request.path("user_id").asLong(), request.path("step").asLong()));
+        operations.put("totp.use-recovery-code", request -> security.useRecoveryCode(request.path("user_id").asLong(),
+                Json.text(request, "code_hash")));
+        operations.put("audit.add", request -> security.addAudit(request.path("user_id").asLong(), Json.text(request, "event"),
+                Json.text(request, "detail"), Json.text(request, "ip")));
+        operations.put("audit.list", request -> security.audit(request.path("user_id").asLong(),
+                Math.min(100, Math.max(1, request.path("limit").asInt(100)))));
 
         var builder = Service.builder().connection(nats).name("hitkeep-store").version("1.0.0")
                 .description("HitKeep writer: stats, sites and accounts");

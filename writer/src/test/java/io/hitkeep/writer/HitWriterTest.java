@@ -114,4 +114,52 @@ class HitWriterTest {
             TempFiles.deleteTree(data);
         }
     }
+
+    static String text(Database database, String sql) {
+        return database.read(connection -> {
+            try (var statement = connection.createStatement(); var row = statement.executeQuery(sql)) {
+                row.next();
+                return row.getString(1);
+            }
+        });
+    }
+
+    /** Migration 002 added browser_version, os_version and medium last; the Appender must fill them last. */
+    @Test
+    void versionsAndMediumLandInTheirColumns() throws Exception {
+        Path data = TempFiles.directory("hk-writer-");
+        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
+        HitStream.ensure(broker.connection().jetStreamManagement());
+        long now = System.currentTimeMillis() * 1000;
+        try {
+            Hit.Builder pageview = Hit.builder();
+            pageview.siteId = 3;
+            pageview.path = "/";
+            pageview.browser = "Firefox";
+            pageview.os = "macOS";
+            pageview.timestampMicros = now;
+            pageview.browserVersion = "128";
+            pageview.osVersion = "10.15";
+            pageview.medium = "search";
+            Hit.Builder event = Hit.builder();
+            event.siteId = 3;
+            event.eventName = "signup";
+            event.timestampMicros = now;
+            event.browserVersion = "17";
+            event.osVersion = "17.6";
+            event.medium = "social";
+            Writer writer = Writer.start(settings, broker.connection());
+            broker.connection().jetStream().publish(Subjects.HITS, HitCodec.encode(List.of(pageview.build(), event.build())));
+            awaitStreamDrained();
+            writer.close();
+            try (Database database = Database.open(settings)) {
+                assertEquals("Firefox 128 macOS 10.15 search", text(database,
+                        "SELECT concat_ws(' ', browser, browser_version, os, os_version, medium) FROM hits WHERE site_id = 3"));
+                assertEquals("17 17.6 social", text(database,
+                        "SELECT concat_ws(' ', browser_version, os_version, medium) FROM events WHERE site_id = 3"));
+            }
+        } finally {
+            TempFiles.deleteTree(data);
+        }
+    }
 }

@@ -1,0 +1,106 @@
+package io.hitkeep.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.StoreClient;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Which sessions are signed out before they expire: revoked token ids ({@code POST /api/logout}) and
+ * per-user session epochs ({@code POST /api/user/sign-out-everywhere}: a token carrying a lower epoch is
+ * refused). The writer keeps them; this cache answers every request without asking it. A revocation made
+ * in this process counts from the next request on; one made by another process counts once this cache
+ * refreshes, at most {@link #REFRESH} after it was stored (the refresh happens on a request that finds the
+ * cache older than that). Entries are only added until they expire, never dropped early, so a refresh
+ * cannot undo a revocation made meanwhile. If the store does not answer a refresh, the cache keeps what
+ * it knows (fail open: the writer being away must not sign everybody out). Thread-safe.
+ */
+public final class Revocations {
+    /** Longest time a revocation made by another process goes unnoticed here. */
+    public static final Duration REFRESH = Duration.ofSeconds(10);
+    private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
+    /** One cache per store connection, so the account routes and the guard of one process share it. */
+    private static final Map<StoreClient, Revocations> BY_STORE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private final StoreClient store;
+    private final ConcurrentHashMap<String, Long> revoked = new ConcurrentHashMap<>(); // jti -> expiry, epoch seconds
+    private final ConcurrentHashMap<Long, Long> epochs = new ConcurrentHashMap<>();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile long refreshedAt;
+    private volatile boolean attempted;
+
+    private Revocations(StoreClient store) {
+        this.store = store;
+    }
+
+    public static Revocations of(StoreClient store) {
+        return BY_STORE.computeIfAbsent(store, Revocations::new);
+    }
+
+    /** Whether a verified session token is still good: not logged out, not older than a sign-out-everywhere. */
+    public boolean allowed(SessionTokens.Session session) {
+        refreshIfStale();
+        return !revoked.containsKey(session.jti()) && session.epoch() >= epochs.getOrDefault(session.userId(), 0L);
+    }
+
+    /** The user's current session epoch as far as this process knows. */
+    long epoch(long userId) {
+        refreshIfStale();
+        return epochs.getOrDefault(userId, 0L);
+    }
+
+    /** Signs out one session: stored first, so a failure to store is an error, not a silent no-op. */
+    public void revoke(SessionTokens.Session session) {
+        long expires = session.expires().getEpochSecond();
+        store.call("sessions.revoke", Json.object().put("jti", session.jti()).put("expires_at", expires));
+        revoked.put(session.jti(), expires);
+    }
+
+    /** Signs out every session of the user; returns the new epoch, which tokens issued from now on carry. */
+    public long signOutEverywhere(long userId) {
+        long epoch = store.call("sessions.sign-out-everywhere", Json.object().put("user_id", userId))
+                .get("session_epoch").asLong();
+        epochs.merge(userId, epoch, Math::max);
+        return epoch;
+    }
+
+    /** Learns a user's epoch from the store (sign-in reads it with the user). */
+    void knowEpoch(long userId, long epoch) {
+        if (epoch > 0) {
+            epochs.merge(userId, epoch, Math::max);
+        }
+    }
+
+    private void refreshIfStale() {
+        long now = System.nanoTime();
+        if (attempted && now - refreshedAt < REFRESH.toNanos()) {
+            return;
+        }
+        if (!refreshing.compareAndSet(false, true)) {
+            return; // another request is refreshing; this one uses what is known
+        }
+        try {
+            JsonNode state = store.call("sessions.state", Json.object());
+            state.path("revoked").fields().forEachRemaining(entry -> revoked.put(entry.getKey(), entry.getValue().asLong()));
+            state.path("epochs").fields().forEachRemaining(entry ->
+                    epochs.merge(Long.parseLong(entry.getKey()), entry.getValue().asLong(), Math::max));
+            long nowSeconds = System.currentTimeMillis() / 1000;
+            revoked.values().removeIf(expires -> expires < nowSeconds);
+        } catch (ApiError e) {
+            LOG.log(Level.WARNING, () -> "cannot refresh revoked sessions: " + e.getMessage());
+        } finally {
+            refreshedAt = now;
+            attempted = true;
+            refreshing.set(false);
+        }
+    }
+}

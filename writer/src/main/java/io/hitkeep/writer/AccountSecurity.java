@@ -1,0 +1,304 @@
+package io.hitkeep.writer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Json;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Account security as the auth role stores it: revoked sessions and session epochs, TOTP state and
+ * recovery codes (hashes only), the audit log. Checks that must not race between auth processes (a TOTP
+ * step used once, a recovery code used once) happen here, under the write lock. Thread-safe.
+ */
+final class AccountSecurity {
+    private final Database database;
+    private final Connection writes;
+
+    AccountSecurity(Database database, Connection writes) {
+        this.database = database;
+        this.writes = writes;
+    }
+
+    /** Unexpired revoked token ids with their expiry, and every user's session epoch. */
+    ObjectNode sessionState() {
+        return database.read(connection -> {
+            ObjectNode revoked = Json.object();
+            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery(
+                    "SELECT jti, epoch(expires_at)::BIGINT FROM revoked_tokens WHERE expires_at > now()::TIMESTAMP")) {
+                while (row.next()) {
+                    revoked.put(row.getString(1), row.getLong(2));
+                }
+            }
+            ObjectNode epochs = Json.object();
+            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery(
+                    "SELECT user_id, session_epoch FROM user_security WHERE session_epoch > 0")) {
+                while (row.next()) {
+                    epochs.put(Long.toString(row.getLong(1)), row.getLong(2));
+                }
+            }
+            ObjectNode state = Json.object();
+            state.set("revoked", revoked);
+            state.set("epochs", epochs);
+            return state;
+        });
+    }
+
+    ObjectNode revoke(String jti, long expiresAtSeconds) {
+        return write("revoke session", connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM revoked_tokens WHERE expires_at <= now()::TIMESTAMP")) {
+                delete.execute();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, to_timestamp(?)::TIMESTAMP) ON CONFLICT DO NOTHING")) {
+                insert.setString(1, jti);
+                insert.setLong(2, expiresAtSeconds);
+                insert.execute();
+            }
+            return Json.object().put("revoked", jti);
+        });
+    }
+
+    /** Raises the user's session epoch: every token issued before is refused from now on. */
+    ObjectNode signOutEverywhere(long userId) {
+        return write("sign out everywhere", connection -> {
+            ensureRow(connection, userId);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE user_security SET session_epoch = session_epoch + 1 WHERE user_id = ?")) {
+                update.setLong(1, userId);
+                update.execute();
+            }
+            return Json.object().put("session_epoch", state(connection, userId).get("session_epoch").asLong());
+        });
+    }
+
+    /** The user's TOTP state: {@code enabled}, {@code secret} (pending or active, if any), {@code last_step}. */
+    ObjectNode totp(long userId) {
+        return database.read(connection -> state(connection, userId));
+    }
+
+    /** Stores a new pending secret; a 409 while TOTP is active (disable it first). */
+    ObjectNode beginTotp(long userId, String secret) {
+        return write("start TOTP enrolment", connection -> {
+            ensureRow(connection, userId);
+            if (state(connection, userId).get("enabled").asBoolean()) {
+                throw new ApiError(409, "two-factor authentication is already on; turn it off first");
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE user_security SET totp_secret = ? WHERE user_id = ?")) {
+                update.setString(1, secret);
+                update.setLong(2, userId);
+                update.execute();
+            }
+            return Json.object().put("pending", true);
+        });
+    }
+
+    /** Activates the pending secret with the step of a verified code, replacing the recovery codes. */
+    ObjectNode enableTotp(long userId, long step, JsonNode recoveryHashes) {
+        return write("enable TOTP", connection -> {
+            ObjectNode state = state(connection, userId);
+            if (state.get("enabled").asBoolean()) {
+                throw new ApiError(409, "two-factor authentication is already on");
+            }
+            if (!state.has("secret")) {
+                throw new ApiError(409, "start the enrolment first (POST /api/user/totp)");
+            }
+            useStep(connection, userId, step, state);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE user_security SET totp_enabled = true WHERE user_id = ?")) {
+                update.setLong(1, userId);
+                update.execute();
+            }
+            deleteRecoveryCodes(connection, userId);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")) {
+                for (JsonNode hash : recoveryHashes) {
+                    insert.setLong(1, userId);
+                    insert.setString(2, hash.asText());
+                    insert.execute();
+                }
+            }
+            return Json.object().put("enabled", true);
+        });
+    }
+
+    /** Turns TOTP off with the step of a fresh verified code; its recovery codes go too. */
+    ObjectNode disableTotp(long userId, long step) {
+        return write("disable TOTP", connection -> {
+            ObjectNode state = state(connection, userId);
+            if (!state.get("enabled").asBoolean()) {
+                throw new ApiError(409, "two-factor authentication is not on");
+            }
+            useStep(connection, userId, step, state);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE user_security SET totp_enabled = false, totp_secret = NULL WHERE user_id = ?")) {
+                update.setLong(1, userId);
+                update.execute();
+            }
+            deleteRecoveryCodes(connection, userId);
+            return Json.object().put("enabled", false);
+        });
+    }
+
+    /** Records a verified code's step; a 409 when that step (or a later one) was used already: a replay. */
+    ObjectNode useTotpStep(long userId, long step) {
+        return write("use TOTP code", connection -> {
+            useStep(connection, userId, step, state(connection, userId));
+            return Json.object().put("step", step);
+        });
+    }
+
+    /** Marks an unused recovery code with that hash as used; a 404 when there is none. */
+    ObjectNode useRecoveryCode(long userId, String codeHash) {
+        return write("use recovery code", connection -> {
+            long rowId;
+            try (PreparedStatement find = connection.prepareStatement(
+                    "SELECT rowid FROM recovery_codes WHERE user_id = ? AND code_hash = ? AND used_at IS NULL LIMIT 1")) {
+                find.setLong(1, userId);
+                find.setString(2, codeHash);
+                try (ResultSet row = find.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiError.notFound("no such unused recovery code");
+                    }
+                    rowId = row.getLong(1);
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE recovery_codes SET used_at = now()::TIMESTAMP WHERE rowid = ?")) {
+                update.setLong(1, rowId);
+                update.execute();
+            }
+            long left;
+            try (PreparedStatement count = connection.prepareStatement(
+                    "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL")) {
+                count.setLong(1, userId);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    left = row.getLong(1);
+                }
+            }
+            return Json.object().put("recovery_codes_left", left);
+        });
+    }
+
+    ObjectNode addAudit(long userId, String event, String detail, String ip) {
+        return write("add audit event", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO audit_events (user_id, event, detail, ip) VALUES (?, ?, ?, ?)")) {
+                insert.setLong(1, userId);
+                insert.setString(2, event);
+                insert.setString(3, detail);
+                insert.setString(4, ip);
+                insert.execute();
+            }
+            return Json.object().put("added", true);
+        });
+    }
+
+    /** The user's audit events, newest first. */
+    ObjectNode audit(long userId, int limit) {
+        return database.read(connection -> {
+            ArrayNode events = Json.MAPPER.createArrayNode();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT epoch_ms(time), event, detail, ip FROM audit_events WHERE user_id = ? "
+                            + "ORDER BY time DESC, rowid DESC LIMIT ?")) {
+                select.setLong(1, userId);
+                select.setInt(2, limit);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        events.addObject().put("time", Instant.ofEpochMilli(row.getLong(1)).toString())
+                                .put("event", row.getString(2)).put("detail", row.getString(3)).put("ip", row.getString(4));
+                    }
+                }
+            }
+            ObjectNode answer = Json.object();
+            answer.set("events", events);
+            return answer;
+        });
+    }
+
+    private static void useStep(Connection connection, long userId, long step, ObjectNode state) throws SQLException {
+        if (step <= state.get("last_step").asLong()) {
+            throw new ApiError(409, "this code was used already; wait for the next one");
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE user_security SET totp_last_step = ? WHERE user_id = ?")) {
+            update.setLong(1, step);
+            update.setLong(2, userId);
+            update.execute();
+        }
+    }
+
+    private static void deleteRecoveryCodes(Connection connection, long userId) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM recovery_codes WHERE user_id = ?")) {
+            delete.setLong(1, userId);
+            delete.execute();
+        }
+    }
+
+    private static void ensureRow(Connection connection, long userId) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO user_security (user_id) VALUES (?) ON CONFLICT DO NOTHING")) {
+            insert.setLong(1, userId);
+            insert.execute();
+        }
+    }
+
+    private static ObjectNode state(Connection connection, long userId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT session_epoch, totp_secret, totp_enabled, totp_last_step FROM user_security WHERE user_id = ?")) {
+            select.setLong(1, userId);
+            try (ResultSet row = select.executeQuery()) {
+                ObjectNode state = Json.object().put("session_epoch", 0L).put("enabled", false).put("last_step", 0L);
+                if (row.next()) {
+                    state.put("session_epoch", row.getLong(1)).put("enabled", row.getBoolean(3)).put("last_step", row.getLong(4));
+                    if (row.getString(2) != null) {
+                        state.put("secret", row.getString(2));
+                    }
+                }
+                return state;
+            }
+        }
+    }
+
+    /** Runs a write in one transaction on the account connection; an ApiError rolls back and passes on. */
+    private <T> T write(String what, Database.SqlFunction<Connection, T> work) {
+        synchronized (writes) {
+            try {
+                writes.setAutoCommit(false);
+                T result = work.apply(writes);
+                writes.commit();
+                return result;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw new HitKeepException("cannot " + what + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                rollbackQuietly();
+                throw e;
+            } finally {
+                try {
+                    writes.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // next use sets it again
+                }
+            }
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            writes.rollback();
+        } catch (SQLException ignored) {
+            // the transaction is gone either way
+        }
+    }
+}
