@@ -168,6 +168,31 @@ class SpineTest {
         return filtered(site, day, filters).get("pageviews").asLong();
     }
 
+    /** An engagement ping ends its session later than its pageview: a one-page visit gets a duration. */
+    @Test
+    void engagementPingsGiveOnePageVisitsADuration() throws InterruptedException {
+        int site = owner.createSite("engaged.example", "UTC");
+        accepted(owner.pageview(FIREFOX_LINUX, "198.51.100.30", page("https://engaged.example/article", "session_id", "e-1")));
+        accepted(owner.pageview(CHROME_WINDOWS, "198.51.100.31", page("https://engaged.example/", "session_id", "e-2")));
+        // the ping's arrival time ends the session; wait so that the difference is measurable
+        Thread.sleep(1_100);
+        accepted(owner.send("POST", "/ingest/engagement", io.hitkeep.core.Json.bytes(page("https://engaged.example/article",
+                "session_id", "e-1", "engaged_ms", 1_100)), Map.of("User-Agent", FIREFOX_LINUX, "X-Forwarded-For", "198.51.100.30")));
+
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        JsonNode stats = owner.awaitStats(site, today, s -> s.get("summary").get("avg_session_duration").asDouble() > 0);
+        JsonNode summary = stats.get("summary");
+        assertEquals(2, summary.get("pageviews").asLong(), "a ping is no pageview");
+        assertEquals(2, summary.get("sessions").asLong());
+        assertEquals(100.0, summary.get("bounce_rate").asDouble(), "one page each is still a bounce");
+        // one session of about 1.1 s, one of 0 s
+        double average = summary.get("avg_session_duration").asDouble();
+        assertTrue(average >= 0.5 && average < 5, "average session duration " + average);
+        assertTrue(stats.get("events").isEmpty(), "a ping is no event");
+        assertEquals(400, owner.send("POST", "/ingest/engagement", io.hitkeep.core.Json.bytes(page("https://engaged.example/",
+                "engaged_ms", "soon")), Map.of("User-Agent", FIREFOX_LINUX)).status());
+    }
+
     @Test
     void datesAreTheSiteTimeZones() {
         // UTC+14: its "today" is often not UTC's, and its midnight is not UTC's

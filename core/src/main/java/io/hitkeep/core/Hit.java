@@ -1,8 +1,9 @@
 package io.hitkeep.core;
 
 /**
- * One enriched hit as it travels from a gateway to the writer: a pageview, or a custom event when
- * {@link #eventName()} is not empty. Holds no IP address and no raw user agent. Strings are never null
+ * One enriched hit as it travels from a gateway to the writer: a pageview, a custom event when
+ * {@link #eventName()} is not empty, or an engagement ping (the tracker's "the page was visible this long",
+ * sent when it is hidden) when {@link #engagedMillis()} is above zero. Holds no IP address and no raw user agent. Strings are never null
  * (empty means unknown). Immutable.
  *
  * @param timestampMicros when it happened, microseconds since the epoch (UTC)
@@ -11,6 +12,7 @@ package io.hitkeep.core;
  * @param browserVersion  the browser's major version ("128"), empty when unknown
  * @param osVersion       the OS version as far as the user agent tells it ("14", "10.15"), empty when unknown
  * @param medium          the referrer's medium (search, social, email, ai, paid, other), empty without a referrer
+ * @param engagedMillis   for an engagement ping, how long the page was visible; 0 for pageviews and events
  */
 public record Hit(long timestampMicros,
                   int siteId,
@@ -35,10 +37,22 @@ public record Hit(long timestampMicros,
                   String propsJson,
                   String browserVersion,
                   String osVersion,
-                  String medium) {
+                  String medium,
+                  int engagedMillis) {
 
     public boolean isEvent() {
         return !eventName.isEmpty();
+    }
+
+    public boolean isEngagement() {
+        return engagedMillis > 0;
+    }
+
+    /** This pageview, enriched like any other, as the engagement ping of a page visible {@code millis} ms. */
+    public Hit asEngagement(int millis) {
+        return new Hit(timestampMicros, siteId, hostname, path, referrerHost, source, utmSource, utmMedium,
+                utmCampaign, utmTerm, utmContent, country, browser, os, device, language, viewportWidth,
+                visitorId, sessionKey, eventName, propsJson, browserVersion, osVersion, medium, millis);
     }
 
     /** A builder, so the ingest pipeline's steps can each fill in their part. Not thread-safe. */
@@ -71,6 +85,7 @@ public record Hit(long timestampMicros,
         public String browserVersion = "";
         public String osVersion = "";
         public String medium = "";
+        public int engagedMillis;
 
         private Builder() {
         }
@@ -78,7 +93,7 @@ public record Hit(long timestampMicros,
         public Hit build() {
             return new Hit(timestampMicros, siteId, hostname, path, referrerHost, source, utmSource, utmMedium,
                     utmCampaign, utmTerm, utmContent, country, browser, os, device, language, viewportWidth,
-                    visitorId, sessionKey, eventName, propsJson, browserVersion, osVersion, medium);
+                    visitorId, sessionKey, eventName, propsJson, browserVersion, osVersion, medium, engagedMillis);
         }
     }
 }

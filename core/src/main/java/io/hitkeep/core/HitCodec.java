@@ -14,11 +14,12 @@ import java.util.List;
  * requests. Binary rather than JSON because the gateway and the writer spend their time here: a version
  * byte, a count, then each hit's fields in record order (strings as length-prefixed UTF-8). Thread-safe.
  *
- * <p>Version 2 appended browser version, OS version and medium. Version 1 is still read (those fields
- * empty), so messages left in the stream by an older gateway survive an upgrade of the writer.
+ * <p>Version 2 appended browser version, OS version and medium; version 3 the engagement time. Older
+ * versions are still read (the missing fields empty or 0), so messages left in the stream by an older
+ * gateway survive an upgrade of the writer.
  */
 public final class HitCodec {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final int FIRST_VERSION = 1;
 
     private HitCodec() {
@@ -54,6 +55,7 @@ public final class HitCodec {
                 writeString(out, hit.browserVersion());
                 writeString(out, hit.osVersion());
                 writeString(out, hit.medium());
+                out.writeInt(hit.engagedMillis());
             }
         } catch (IOException e) {
             throw new HitKeepException("cannot encode hits", e);
@@ -81,7 +83,8 @@ public final class HitCodec {
                         readString(in), in.readInt(), in.readLong(), readString(in), readString(in),
                         readString(in),
                         version >= 2 ? readString(in) : "", version >= 2 ? readString(in) : "",
-                        version >= 2 ? readString(in) : ""));
+                        version >= 2 ? readString(in) : "",
+                        version >= 3 ? in.readInt() : 0));
             }
             return hits;
         } catch (IOException e) {

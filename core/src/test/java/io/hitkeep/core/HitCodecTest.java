@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -145,8 +146,34 @@ class HitCodecTest {
                     wanted.referrerHost(), wanted.source(), wanted.utmSource(), wanted.utmMedium(), wanted.utmCampaign(),
                     wanted.utmTerm(), wanted.utmContent(), wanted.country(), wanted.browser(), wanted.os(),
                     wanted.device(), wanted.language(), wanted.viewportWidth(), wanted.visitorId(), wanted.sessionKey(),
-                    wanted.eventName(), wanted.propsJson(), "", "", ""), hit, "fields version 1 lacks are empty");
+                    wanted.eventName(), wanted.propsJson(), "", "", "", 0), hit, "fields version 1 lacks are empty");
         }
+    }
+
+    @Test
+    void version3CarriesTheEngagementTime() {
+        Hit.Builder ping = Hit.builder();
+        ping.siteId = 1;
+        ping.path = "/pricing";
+        ping.engagedMillis = 12_345;
+        Hit hit = HitCodec.decode(HitCodec.encode(List.of(ping.build()))).getFirst();
+
+        assertEquals(12_345, hit.engagedMillis());
+        assertTrue(hit.isEngagement());
+        assertFalse(hit.isEvent());
+    }
+
+    @Test
+    void messagesOfVersion2LeftInTheStreamStillDecode() {
+        // version 3 only appended the engagement int: a one-hit version 2 message is a version 3 one without it
+        byte[] current = HitCodec.encode(List.of(full(1)));
+        byte[] version2 = java.util.Arrays.copyOf(current, current.length - Integer.BYTES);
+        version2[0] = 2;
+
+        Hit hit = HitCodec.decode(version2).getFirst();
+
+        assertEquals(full(1), hit);
+        assertEquals(0, hit.engagedMillis());
     }
 
     @Test
@@ -173,7 +200,7 @@ class HitCodecTest {
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 3, 255})
+    @ValueSource(ints = {0, 4, 255})
     void unknownVersionIsRefused(int version) {
         byte[] message = HitCodec.encode(List.of(full(1)));
         message[0] = (byte) version;

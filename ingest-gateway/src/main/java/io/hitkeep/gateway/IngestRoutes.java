@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class IngestRoutes implements HttpFeature {
     static final int BODY_LIMIT = 64 * 1024;
+    /** A day: a tab left open longer says nothing more about engagement. */
+    static final int MAX_ENGAGED_MILLIS = 86_400_000;
     private static final HeaderName DNT = HeaderNames.create("DNT");
     private static final HeaderName GPC = HeaderNames.create("Sec-GPC");
     private static final HeaderName CH_UA = HeaderNames.create("Sec-CH-UA");
@@ -63,8 +65,10 @@ final class IngestRoutes implements HttpFeature {
     public void setup(HttpRouting.Builder routing) {
         routing.options("/ingest", IngestRoutes::preflight)
                 .options("/ingest/event", IngestRoutes::preflight)
+                .options("/ingest/engagement", IngestRoutes::preflight)
                 .post("/ingest", (request, response) -> tracker(request, response, false))
                 .post("/ingest/event", (request, response) -> tracker(request, response, true))
+                .post("/ingest/engagement", this::engagement)
                 .post("/api/ingest/server/pageview", (request, response) -> server(request, response, false))
                 .post("/api/ingest/server/event", (request, response) -> server(request, response, true));
     }
@@ -83,14 +87,33 @@ final class IngestRoutes implements HttpFeature {
 
     private void tracker(ServerRequest request, ServerResponse response, boolean event) {
         cors(response);
+        store(trackerPipeline.process(trackerRequest(request, HttpJson.object(request, BODY_LIMIT), event)), response);
+    }
+
+    /**
+     * The tracker's engagement ping, sent when a page is hidden: {@code url}, {@code session_id} and
+     * {@code engaged_ms}, how long the page was visible. It goes through the pipeline like a pageview (a
+     * bot's or a do-not-track visitor's ping is dropped alike) and is stored apart from pageviews.
+     */
+    private void engagement(ServerRequest request, ServerResponse response) {
+        cors(response);
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
+        JsonNode engaged = body.path("engaged_ms");
+        if (!engaged.canConvertToInt() || engaged.asInt() < 1 || engaged.asInt() > MAX_ENGAGED_MILLIS) {
+            throw ApiError.badRequest("engaged_ms must be a whole number of milliseconds from 1 to " + MAX_ENGAGED_MILLIS);
+        }
+        IngestPipeline.Outcome outcome = trackerPipeline.process(trackerRequest(request, body, false));
+        store(new IngestPipeline.Outcome(outcome.hit().map(hit -> hit.asEngagement(engaged.asInt())), outcome.dropped()),
+                response);
+    }
+
+    private IngestRequest trackerRequest(ServerRequest request, JsonNode body, boolean event) {
         boolean doNotTrack = request.headers().first(DNT).map("1"::equals).orElse(false)
                 || request.headers().first(GPC).map("1"::equals).orElse(false);
-        IngestRequest ingest = IngestRequest.parse(body, event, nowMicros(),
+        return IngestRequest.parse(body, event, nowMicros(),
                 request.headers().first(HeaderNames.USER_AGENT).orElse(""),
                 clientAddress.resolve(request.remotePeer().address(), request.headers().first(HeaderNames.X_FORWARDED_FOR)),
                 doNotTrack, clientHints(request));
-        store(trackerPipeline.process(ingest), response);
     }
 
     /** The browser's own client hints; a backend's request carries its own, not its visitor's, so only here. */

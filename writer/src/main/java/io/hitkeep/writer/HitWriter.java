@@ -39,7 +39,7 @@ import java.util.logging.Logger;
 public final class HitWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HitWriter.class.getName());
     private static final LongAdder WRITTEN = Metrics.counter("hitkeep_writer_hits_written_total", "",
-            "Hits and events committed to DuckDB");
+            "Pageviews, events and engagement pings committed to DuckDB");
     private static final LongAdder BATCHES = Metrics.counter("hitkeep_writer_batches_total", "",
             "Micro-batches committed to DuckDB");
     private static final LongAdder REDELIVERED = Metrics.counter("hitkeep_writer_redelivered_skipped_total", "",
@@ -98,6 +98,7 @@ public final class HitWriter implements AutoCloseable {
     private void consume(DuckDBConnection connection, JetStreamSubscription subscription) throws SQLException {
         try (DuckDBAppender hits = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "hits");
              DuckDBAppender events = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events");
+             DuckDBAppender engagements = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "engagements");
              PreparedStatement progress = connection.prepareStatement(
                      "INSERT OR REPLACE INTO ingest_progress (stream, last_sequence) VALUES (?, ?)")) {
             connection.setAutoCommit(false);
@@ -106,7 +107,7 @@ public final class HitWriter implements AutoCloseable {
                 if (batch.isEmpty()) {
                     continue;
                 }
-                write(connection, hits, events, progress, batch);
+                write(connection, new Tables(hits, events, engagements), progress, batch);
                 // Only now, after the commit: the work queue then forgets these messages.
                 for (Message message : batch) {
                     message.ack();
@@ -115,8 +116,25 @@ public final class HitWriter implements AutoCloseable {
         }
     }
 
-    private void write(DuckDBConnection connection, DuckDBAppender hits, DuckDBAppender events,
-                       PreparedStatement progress, List<Message> batch) throws SQLException {
+    /** The Appenders of one connection, one per table a hit can go to. */
+    private record Tables(DuckDBAppender hits, DuckDBAppender events, DuckDBAppender engagements) {
+        void append(Hit hit, long sessionId) throws SQLException {
+            if (hit.isEngagement()) {
+                appendEngagement(engagements, hit, sessionId);
+            } else {
+                HitWriter.append(hit.isEvent() ? events : hits, hit, sessionId);
+            }
+        }
+
+        void flush() throws SQLException {
+            hits.flush();
+            events.flush();
+            engagements.flush();
+        }
+    }
+
+    private void write(DuckDBConnection connection, Tables tables, PreparedStatement progress, List<Message> batch)
+            throws SQLException {
         long batchLast = lastSequence;
         List<Hit> decoded = new ArrayList<>();
         for (Message message : batch) {
@@ -143,10 +161,9 @@ public final class HitWriter implements AutoCloseable {
             progress.setLong(2, batchLast);
             progress.execute();
             for (Hit hit : decoded) {
-                append(hit.isEvent() ? events : hits, hit, sessions.sessionOf(hit));
+                tables.append(hit, sessions.sessionOf(hit));
             }
-            hits.flush();
-            events.flush();
+            tables.flush();
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -155,6 +172,17 @@ public final class HitWriter implements AutoCloseable {
         lastSequence = batchLast;
         WRITTEN.add(decoded.size());
         BATCHES.increment();
+    }
+
+    private static void appendEngagement(DuckDBAppender appender, Hit hit, long sessionId) throws SQLException {
+        appender.beginRow();
+        appender.appendEpochMicros(hit.timestampMicros());
+        appender.append(hit.siteId());
+        appender.append(hit.path());
+        appender.append(hit.visitorId());
+        appender.append(sessionId);
+        appender.append(hit.engagedMillis());
+        appender.endRow();
     }
 
     private static void append(DuckDBAppender appender, Hit hit, long sessionId) throws SQLException {

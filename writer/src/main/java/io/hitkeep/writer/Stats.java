@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Answers a stats request with the contract's JSON: summary, chart and every top list, for a range of
@@ -87,10 +88,13 @@ final class Stats {
         LocalDateTime end = to.plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
         Scope hits = scope("hits", request, start, end);
         Scope events = scope("events", request, start, end);
+        Scope pings = new Scope("SELECT session_id, max(timestamp) AS last_seen FROM engagements WHERE site_id = ?"
+                + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
+                List.of(request.siteId(), start.toString(), end.toString()));
         boolean hourly = from.equals(to);
         return database.read(connection -> {
             ObjectNode body = Json.object();
-            ObjectNode summary = summary(connection, hits);
+            ObjectNode summary = summary(connection, hits, pings);
             summary.put("live_visitors", live(connection, request.siteId()));
             body.set("summary", summary);
             body.set("chart", chart(connection, hits, zone, from, to, hourly));
@@ -134,16 +138,25 @@ final class Stats {
     }
 
     private static PreparedStatement prepare(Connection connection, String query, Scope scope) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(
-                "WITH scoped AS (" + scope.sql() + ") SELECT * FROM (" + query + ")");
-        for (int i = 0; i < scope.parameters().size(); i++) {
-            statement.setObject(i + 1, scope.parameters().get(i));
+        return prepare(connection, query, scope, Optional.empty());
+    }
+
+    /** The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session). */
+    private static PreparedStatement prepare(Connection connection, String query, Scope scope, Optional<Scope> engaged)
+            throws SQLException {
+        String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("");
+        PreparedStatement statement = connection.prepareStatement(with + " SELECT * FROM (" + query + ")");
+        List<Object> parameters = new ArrayList<>(scope.parameters());
+        engaged.ifPresent(pings -> parameters.addAll(pings.parameters()));
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
         }
         return statement;
     }
 
-    private static ObjectNode summary(Connection connection, Scope scope) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, SUMMARY, scope); ResultSet row = statement.executeQuery()) {
+    private static ObjectNode summary(Connection connection, Scope scope, Scope pings) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, SUMMARY, scope, Optional.of(pings));
+             ResultSet row = statement.executeQuery()) {
             row.next();
             long pageviews = row.getLong("pageviews");
             long sessions = row.getLong("sessions");
