@@ -29,6 +29,8 @@ const routes = {
   '/dnt': page('<h1>do not track</h1>'),
   '/dnt-control': page('<h1>control</h1>'),
   '/localhost-default': page('<h1>no data-allow-localhost</h1>', { attributes: '' }),
+  '/engaged': page('<h1>read for a while</h1>'),
+  '/routes': page('<a id="about" href="#/about">about</a>', { attributes: 'data-allow-localhost data-hash' }),
 };
 
 async function stats() {
@@ -39,7 +41,7 @@ const pageviews = (result, path) => result.pages.find((row) => row.value === pat
 const eventCount = (result, name) => result.events.find((row) => row.value === name)?.count ?? 0;
 
 /** A new browsing context (its own sessionStorage) with a non-headless user agent. */
-async function visit(path, { dnt = false } = {}) {
+async function visit(path, { dnt = false, host = '127.0.0.1' } = {}) {
   const context = await browser.newContext({ userAgent: USER_AGENT });
   if (dnt) {
     await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' }));
@@ -51,7 +53,7 @@ async function visit(path, { dnt = false } = {}) {
       sent.push({ path: new URL(request.url()).pathname, body: JSON.parse(request.postData()), type: request.headers()['content-type'] });
     }
   });
-  await tab.goto(`http://127.0.0.1:${pages.port}${path}`, { waitUntil: 'load' });
+  await tab.goto(`http://${host}:${pages.port}${path}`, { waitUntil: 'load' });
   return { context, tab, sent };
 }
 
@@ -115,6 +117,22 @@ describe('hk.js', () => {
     }
   });
 
+  test('with data-hash every hash route is a pageview, and each route\'s time on page goes with its own URL', async () => {
+    const { context, tab, sent } = await visit('/routes');
+    await tab.waitForTimeout(300);
+    await tab.click('#about'); // a fragment navigation: popstate, then hashchange
+    await tab.waitForTimeout(300);
+    await tab.evaluate(() => { location.hash = '#/users'; });
+    const base = `http://127.0.0.1:${pages.port}/routes`;
+    await eventually('three pageviews', () => sent.filter((hit) => hit.path === '/ingest').length === 3);
+    assert.deepEqual(sent.filter((hit) => hit.path === '/ingest').map((hit) => hit.body.url),
+      [base, `${base}/about`, `${base}/users`]);
+    const pings = sent.filter((hit) => hit.path === '/ingest/engagement').map((hit) => hit.body);
+    assert.deepEqual(pings.map((ping) => ping.url), [base, `${base}/about`], 'a ping before each route change');
+    for (const ping of pings) assert.ok(ping.engaged_ms >= 250 && ping.engaged_ms < 5000, `engaged_ms ${ping.engaged_ms}`);
+    await context.close();
+  });
+
   test('hk.event calls made before load are queued and sent with their props; data-hk-event sends on click', async () => {
     const { context, tab, sent } = await visit('/queued');
     await tab.click('#cta');
@@ -170,5 +188,31 @@ describe('hk.js', () => {
     await tab.waitForTimeout(500);
     assert.deepEqual(sent, []);
     await context.close();
+  });
+
+  test('time on page goes out when the page is hidden, so a one-page visit has a duration', async () => {
+    // A site of its own (the pages on localhost), so the other tests' zero-length visits do not dilute the average.
+    const site = await hitkeep.api('POST', '/api/sites', { domain: 'localhost', name: 'Engagement', timezone: 'UTC' });
+    const { context, tab, sent } = await visit('/engaged', { host: 'localhost' });
+    await eventually('the pageview', () => sent.length === 1);
+    await tab.waitForTimeout(1500);
+    // Leaving the page hides it: the ping is sent as it goes.
+    await tab.goto(`http://localhost:${pages.port}/elsewhere`);
+    await eventually('the engagement ping', () => sent.some((hit) => hit.path === '/ingest/engagement'));
+    const pings = sent.filter((hit) => hit.path === '/ingest/engagement');
+    assert.equal(pings.length, 1);
+    assert.match(pings[0].type, /^text\/plain/);
+    assert.equal(pings[0].body.url, `http://localhost:${pages.port}/engaged`);
+    assert.equal(pings[0].body.session_id, sent[0].body.session_id);
+    const engaged = pings[0].body.engaged_ms;
+    assert.ok(Number.isInteger(engaged) && engaged >= 1000 && engaged <= 10000, `engaged_ms ${engaged}`);
+    await context.close();
+    const result = await eventually('a session duration', async () => {
+      const current = await hitkeep.stats(site.id);
+      return current.summary.avg_session_duration > 0 && current;
+    });
+    assert.equal(result.summary.sessions, 1);
+    assert.equal(result.summary.pageviews, 1);
+    assert.ok(result.summary.avg_session_duration >= 1, `avg_session_duration ${result.summary.avg_session_duration}`);
   });
 });

@@ -99,12 +99,13 @@ final class IngestRoutes implements HttpFeature {
         cors(response);
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         JsonNode engaged = body.path("engaged_ms");
-        if (!engaged.canConvertToInt() || engaged.asInt() < 1 || engaged.asInt() > MAX_ENGAGED_MILLIS) {
-            throw ApiError.badRequest("engaged_ms must be a whole number of milliseconds from 1 to " + MAX_ENGAGED_MILLIS);
+        if (!engaged.isIntegralNumber() || engaged.asLong() < 1) {
+            throw ApiError.badRequest("engaged_ms must be a whole, positive number of milliseconds");
         }
+        // a tab left visible for days sends a larger value: clamp it rather than lose the ping
+        int millis = (int) Math.min(engaged.asLong(), MAX_ENGAGED_MILLIS);
         IngestPipeline.Outcome outcome = trackerPipeline.process(trackerRequest(request, body, false));
-        store(new IngestPipeline.Outcome(outcome.hit().map(hit -> hit.asEngagement(engaged.asInt())), outcome.dropped()),
-                response);
+        store(new IngestPipeline.Outcome(outcome.hit().map(hit -> hit.asEngagement(millis)), outcome.dropped()), response);
     }
 
     private IngestRequest trackerRequest(ServerRequest request, JsonNode body, boolean event) {
