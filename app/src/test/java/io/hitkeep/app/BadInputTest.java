@@ -1,16 +1,12 @@
 package io.hitkeep.app;
 
-import io.hitkeep.core.Settings;
-import io.hitkeep.testing.TempFiles;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -20,29 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each malformed request gets its documented status and a JSON error, and the server keeps serving. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
     private static final Map<String, String> TRACKER = Map.of("Content-Type", "text/plain",
             "User-Agent", HttpSession.FIREFOX_LINUX);
     private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
-    private Path data;
-    private HitKeep hitKeep;
-    private HttpSession owner;
+    @RegisterExtension
+    static final SingleBinary SERVER = new SingleBinary();
+    private final HttpSession owner = SERVER.owner();
 
     @BeforeAll
-    void start() {
-        data = TempFiles.directory("hk-bad-");
-        hitKeep = HitKeep.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), Settings.HTTP_PORT, "0")));
-        owner = new HttpSession(hitKeep.port()).signIn("owner@example.com", "correct horse battery");
-        owner.createSite("example.com", "UTC");
+    static void start() {
+        SERVER.owner().createSite("example.com", "UTC");
     }
 
-    @AfterAll
-    void stop() {
-        hitKeep.close();
-        TempFiles.deleteTree(data);
-    }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

@@ -2,14 +2,9 @@ package io.hitkeep.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Json;
-import io.hitkeep.core.Settings;
-import io.hitkeep.testing.TempFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,27 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * site registry, and hits from excluded addresses, on excluded paths, or with Do Not Track are not counted
  * while the others are. Also a country and client hints, through the whole spine.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SitePrivacyTest {
-    private Path data;
-    private HitKeep hitKeep;
-    private HttpSession owner;
+    @RegisterExtension
+    static final SingleBinary SERVER = new SingleBinary();
+    private final HttpSession owner = SERVER.owner();
     private final LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    private int probes;
+    private static int probes;
 
-    @BeforeAll
-    void start() {
-        data = TempFiles.directory("hk-privacy-");
-        hitKeep = HitKeep.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), Settings.HTTP_PORT, "0",
-                "batch-wait", "20ms")));
-        owner = new HttpSession(hitKeep.port()).signIn("owner@example.com", "correct horse battery");
-    }
 
-    @AfterAll
-    void stop() {
-        hitKeep.close();
-        TempFiles.deleteTree(data);
-    }
 
     private static Map<String, Object> page(String url) {
         return new HashMap<>(Map.of("url", url));

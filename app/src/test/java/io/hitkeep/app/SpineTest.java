@@ -1,14 +1,9 @@
 package io.hitkeep.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.core.Settings;
-import io.hitkeep.testing.TempFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -28,25 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The spine end to end in one JVM, as the single binary runs: a real nats-server, a real DuckDB file,
  * hits posted over HTTP and read back from the stats API with exact numbers.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpineTest {
-    private Path data;
-    private HitKeep hitKeep;
-    private HttpSession owner;
+    @RegisterExtension
+    static final SingleBinary SERVER = new SingleBinary();
+    private final HttpSession owner = SERVER.owner();
 
-    @BeforeAll
-    void start() {
-        data = TempFiles.directory("hk-spine-");
-        hitKeep = HitKeep.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), Settings.HTTP_PORT, "0",
-                "batch-wait", "20ms")));
-        owner = new HttpSession(hitKeep.port()).signIn("owner@example.com", "correct horse battery");
-    }
 
-    @AfterAll
-    void stop() {
-        hitKeep.close();
-        TempFiles.deleteTree(data);
-    }
 
     private static Map<String, Object> page(String url, Object... more) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("url", url));

@@ -1,0 +1,40 @@
+package io.hitkeep.app;
+
+import io.hitkeep.core.Settings;
+import io.hitkeep.testing.TempFiles;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The single binary in this JVM for one test class: embedded nats-server, a fresh DuckDB file, a free
+ * port, and an owner already signed in. {@code @RegisterExtension static SingleBinary server = new SingleBinary();}
+ */
+final class SingleBinary implements BeforeAllCallback, AfterAllCallback {
+    private Path data;
+    private HitKeep hitKeep;
+    private HttpSession owner;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        data = TempFiles.directory("hk-app-");
+        // short batch wait: tests poll the stats until hits land
+        hitKeep = HitKeep.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), Settings.HTTP_PORT, "0",
+                "batch-wait", "20ms")));
+        owner = new HttpSession(hitKeep.port()).signIn("owner@example.com", "correct horse battery");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        hitKeep.close();
+        TempFiles.deleteTree(data);
+    }
+
+    /** A session of the first user, signed in with the session cookie. */
+    HttpSession owner() {
+        return owner;
+    }
+}
