@@ -41,7 +41,8 @@ export async function eventually(what, check, timeoutMs = 20000) {
   throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.stack : JSON.stringify(last)}`);
 }
 
-export async function startHitKeep() {
+/** The running jar; with owner: false no account is created (the dashboard test signs up in the browser). */
+export async function startHitKeep({ owner = true } = {}) {
   const jar = process.env.HITKEEP_JAR || new URL('../../app/target/hitkeep.jar', import.meta.url).pathname;
   if (!existsSync(jar)) throw new Error(`${jar} is missing: build the app module first (./mvnw -B package)`);
   const java = process.env.HITKEEP_JAVA || (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin/java') : 'java');
@@ -72,6 +73,17 @@ export async function startHitKeep() {
     throw new Error(`${e.message}\n--- hitkeep.log (end) ---\n${readFileSync(join(data, 'hitkeep.log'), 'utf8').slice(-3000)}`);
   }
 
+  const stop = async () => {
+    if (exited === null) {
+      const gone = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([gone, sleep(20000)]);
+      if (exited === null) child.kill('SIGKILL');
+    }
+    rmSync(data, { recursive: true, force: true });
+  };
+  if (!owner) return { base, stop };
+
   const password = 'browser-tests-password';
   const signUp = await fetch(`${base}/api/initial-user`, {
     method: 'POST',
@@ -98,15 +110,7 @@ export async function startHitKeep() {
       const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
       return api('GET', `/api/sites/${siteId}/stats?from=${day(-1)}&to=${day(1)}`);
     },
-    async stop() {
-      if (exited === null) {
-        const gone = new Promise((resolve) => child.on('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([gone, sleep(20000)]);
-        if (exited === null) child.kill('SIGKILL');
-      }
-      rmSync(data, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

@@ -80,11 +80,14 @@ public final class HitKeep implements AutoCloseable {
                     .addFeature(gateway.routes())
                     .addFeature(new TrackerRoutes())
                     .register("/api", new AccountRoutes(settings, store))
-                    .register("/api/sites", new SiteRoutes(store))
-                    .get("/", (request, response) -> response
+                    .register("/api/sites", new SiteRoutes(store));
+            Consumer<HttpRouting.Builder> withUi = Dashboard.load()
+                    .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))
+                    // built without the ui module (an IDE run of this module alone): a plain page
+                    .orElse(routes.andThen(routing -> routing.get("/", (request, response) -> response
                             .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
-                            .send(LANDING));
-            WebServer server = launcher.serve(settings, routes);
+                            .send(LANDING))));
+            WebServer server = launcher.serve(settings, withUi);
             return new HitKeep(launcher, server, writer);
         } catch (RuntimeException e) {
             launcher.close();
@@ -94,7 +97,7 @@ public final class HitKeep implements AutoCloseable {
 
     private static final String LANDING = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>HitKeep</title></head>
-            <body><h1>HitKeep is running</h1><p>The API is under <code>/api</code>; health at
+            <body><h1>HitKeep is running</h1><p>This build has no dashboard. The API is under <code>/api</code>; health at
             <a href="/readyz">/readyz</a>, metrics at <a href="/metrics">/metrics</a>.</p></body></html>
             """;
 

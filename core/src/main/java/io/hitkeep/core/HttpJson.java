@@ -82,6 +82,12 @@ public final class HttpJson {
         });
         routing.error(HttpException.class, (request, response, error) -> {
             int status = error.status().code();
+            if (status < 400) {
+                // not an error: a 304 Not Modified from static content's conditional GET, with its ETag; no body
+                error.headers().forEach(response::header);
+                response.status(error.status()).send();
+                return;
+            }
             error(response, status, status >= 500 ? "internal error" : error.status().reasonPhrase().toLowerCase());
         });
         routing.error(Throwable.class, (request, response, error) -> {

@@ -1,0 +1,143 @@
+package io.hitkeep.app;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.MethodPredicate;
+import io.helidon.http.PathMatchers;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.staticcontent.StaticContentService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The dashboard (module ui: an Angular app built into the classpath folder {@code io/hitkeep/ui}) at {@code /}.
+ * Files the build names by content hash are cached for a year; everything else, index.html above all,
+ * is revalidated. A deep link to one of the app's own routes ({@link #APP_ROUTES}: /sites/3?range=30d)
+ * gets index.html, so the app's router can show it; any other unknown path stays a JSON 404.
+ */
+final class Dashboard implements HttpFeature {
+    static final String ROOT = "io/hitkeep/ui";
+    /** paths that are never the app's */
+    private static final List<String> NOT_UI = List.of("/api", "/ingest", "/hk.js", "/healthz", "/readyz", "/metrics");
+    /** the Angular router's paths besides / (ui/src/app/app.routes.ts): keep the two in step */
+    private static final List<String> APP_ROUTES = List.of("/sites");
+    /** chunk-K5U6HBD5.js, main-Z5HERTPD.js, styles-MR46HCYB.css: Angular's output hashing */
+    private static final Pattern HASHED = Pattern.compile(".*-[A-Z0-9]{8}\\.(js|css|woff2?|ttf|svg|png)$");
+    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    private static final String REVALIDATE = "no-cache";
+
+    private final byte[] index;
+    private final List<String> files;
+
+    Dashboard(byte[] index, List<String> files) {
+        this.index = index;
+        this.files = files;
+    }
+
+    /** The dashboard when the ui module is on the classpath. */
+    static Optional<Dashboard> load() {
+        try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(ROOT + "/index.html")) {
+            return in == null ? Optional.empty() : Optional.of(new Dashboard(in.readAllBytes(), files()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The app's files (about ten, 1 MB), relative to {@link #ROOT}. Served from memory: from a jar, Helidon's
+     * static content would otherwise copy each file it serves into a temporary file, and leave it there.
+     */
+    private static List<String> files() throws IOException {
+        URL root = Dashboard.class.getClassLoader().getResource(ROOT + "/index.html");
+        try {
+            URI uri = root.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+                    return list(jar.getPath("/" + ROOT));
+                }
+            }
+            return list(Path.of(uri).getParent());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static List<String> list(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            return paths.filter(Files::isRegularFile)
+                    .map(path -> folder.relativize(path).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    static boolean isUiPath(String path) {
+        for (String prefix : NOT_UI) {
+            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isAppRoute(String path) {
+        for (String route : APP_ROUTES) {
+            if (path.equals(route) || path.startsWith(route + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void setup(HttpRouting.Builder routing) {
+        MethodPredicate reads = Method.predicate(Method.GET, Method.HEAD);
+        routing.route(reads, PathMatchers.any(), this::cacheControl)
+                .register("/", staticContent())
+                .route(reads, PathMatchers.any(), this::deepLink);
+    }
+
+    private StaticContentService staticContent() {
+        var builder = StaticContentService.builder(ROOT).welcomeFileName("index.html");
+        files.forEach(builder::addCacheInMemory);
+        return builder.build();
+    }
+
+    private void cacheControl(ServerRequest request, ServerResponse response) {
+        String path = request.path().path();
+        if (isUiPath(path)) {
+            response.header(HeaderNames.CACHE_CONTROL, HASHED.matcher(path).matches() ? IMMUTABLE : REVALIDATE);
+        }
+        response.next();
+    }
+
+    private void deepLink(ServerRequest request, ServerResponse response) {
+        String path = request.path().path();
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        if (!isAppRoute(path) || last.contains(".")) {
+            response.next();
+            return;
+        }
+        response.header(HeaderNames.CACHE_CONTROL, REVALIDATE);
+        response.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        response.status(Status.OK_200).send(index);
+    }
+}

@@ -1,0 +1,266 @@
+// The dashboard (module ui, served by the single binary at /) in headless Chromium: first account, a site,
+// pageviews seeded through POST /ingest from several public addresses, then the numbers the dashboard shows
+// against what GET /api/sites/{id}/stats answers, a country filter from a click, and screenshots.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { USER_AGENT, eventually, launchChromium, startHitKeep } from '../lib/harness.mjs';
+
+const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
+const DOMAIN = 'shop.example';
+// several networks, so the countries list has more than one row
+const VISITORS = [
+  { ip: '8.8.8.8', paths: ['/', '/pricing', '/docs'] },
+  { ip: '8.8.4.4', paths: ['/', '/pricing'] },
+  { ip: '1.1.1.1', paths: ['/', '/blog/hello'] },
+  { ip: '9.9.9.9', paths: ['/docs'] },
+  { ip: '81.2.69.142', paths: ['/', '/pricing'] },
+  { ip: '212.58.244.20', paths: ['/blog/hello'] },
+];
+const PAGEVIEWS = VISITORS.reduce((n, v) => n + v.paths.length, 0);
+
+let hitkeep;
+let browser;
+let context;
+let tab;
+let siteId;
+const problems = [];
+
+const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
+/** the dashboard's default range (last 7 days) in the site's time zone, UTC here */
+const RANGE = { from: day(-6), to: day(0) };
+
+/** GET /api/sites/{id}/stats from inside the page: same origin, the session cookie of the browser. */
+async function apiStats(filters = []) {
+  const query = new URLSearchParams({ from: RANGE.from, to: RANGE.to });
+  for (const filter of filters) query.append('filter', filter);
+  return tab.evaluate(async (path) => {
+    const response = await fetch(path);
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return response.json();
+  }, `/api/sites/${siteId}/stats?${query}`);
+}
+
+const kpi = (key) => tab.locator(`[data-kpi="${key}"] [data-testid="kpi-value"]`);
+const number = (n) => new Intl.NumberFormat('en-US').format(n);
+
+/** RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s) of a base32 secret, for the 30 s step {@code offset} from now. */
+function totp(secret, offset = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+  const hash = createHmac('sha1', key).update(counter).digest();
+  const at = hash[hash.length - 1] & 15;
+  return String((hash.readUInt32BE(at) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+/** A same-origin POST from the page (the browser adds Origin, as the server's cross-site check wants). */
+const post = (path, body) => tab.evaluate(async ([p, b]) => {
+  const response = await fetch(p, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}, [path, body]);
+
+async function seed() {
+  for (const { ip, paths } of VISITORS) {
+    let referrer = 'https://www.google.com/';
+    for (const path of paths) {
+      const response = await fetch(`${hitkeep.base}/ingest`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', 'User-Agent': USER_AGENT, 'X-Forwarded-For': ip, 'Accept-Language': 'en-US' },
+        body: JSON.stringify({ url: `https://${DOMAIN}${path}`, referrer, lang: 'en-US', vp_w: 1440, vp_h: 900 }),
+      });
+      assert.equal(response.status, 202, `ingest from ${ip}`);
+      referrer = `https://${DOMAIN}/`;
+    }
+  }
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  hitkeep = await startHitKeep({ owner: false });
+  browser = await launchChromium();
+  context = await browser.newContext({ userAgent: USER_AGENT, timezoneId: 'UTC', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  tab = await context.newPage();
+  tab.on('console', (message) => {
+    if (message.type() === 'error' && !/401|Unauthorized/.test(message.text())) problems.push(message.text());
+  });
+  tab.on('pageerror', (error) => problems.push(String(error)));
+});
+
+after(async () => {
+  await browser?.close();
+  await hitkeep?.stop();
+});
+
+describe('dashboard', () => {
+  test('GET / is the app, with the security headers; a deep link gets index.html', async () => {
+    const root = await fetch(`${hitkeep.base}/`);
+    assert.equal(root.status, 200);
+    assert.equal(root.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(root.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+    assert.equal(root.headers.get('cache-control'), 'no-cache');
+    const revalidated = await fetch(`${hitkeep.base}/`, { headers: { 'If-None-Match': root.headers.get('etag') } });
+    assert.equal(revalidated.status, 304, 'index.html revalidates with its ETag');
+    const html = await root.text();
+    assert.match(html, /<hk-root>/);
+    assert.doesNotMatch(html, /<script>|onload=/, 'no inline script under the CSP');
+    const script = html.match(/src="(main-[A-Z0-9]+\.js)"/)[1];
+    const asset = await fetch(`${hitkeep.base}/${script}`);
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    const deep = await fetch(`${hitkeep.base}/sites/42?range=30d`);
+    assert.equal(deep.status, 200);
+    assert.match(await deep.text(), /<hk-root>/);
+    assert.notEqual((await fetch(`${hitkeep.base}/api/nothing-here`)).status, 200);
+    assert.equal((await fetch(`${hitkeep.base}/nothing/here`)).status, 404);
+    assert.equal((await fetch(`${hitkeep.base}/missing.png`)).status, 404);
+  });
+
+  test('first run: create the first account in the browser', async () => {
+    await tab.goto(`${hitkeep.base}/`);
+    await tab.getByTestId('to-create').click();
+    await tab.getByTestId('email').fill('owner@example.com');
+    await tab.getByTestId('password').fill('dashboard-tests-password');
+    await tab.getByTestId('auth-submit').click();
+    await tab.getByTestId('no-sites').waitFor();
+  });
+
+  test('add a site: the snippet names this server', async () => {
+    await tab.getByTestId('site-domain').fill(DOMAIN);
+    await tab.getByTestId('site-name').fill('Example shop');
+    assert.match(await tab.getByTestId('site-timezone').innerText(), /UTC/);
+    await tab.getByRole('button', { name: 'Add site' }).click();
+    const snippet = tab.getByTestId('snippet');
+    await snippet.waitFor();
+    assert.match(await snippet.innerText(), new RegExp(`<script defer src="${hitkeep.base.replace(/[.]/g, '\\.')}/hk\\.js"></script>`));
+    const sites = await tab.evaluate(() => fetch('/api/sites').then((r) => r.json()));
+    siteId = sites.find((site) => site.domain === DOMAIN).id;
+    await tab.screenshot({ path: `${SHOTS}sites-light.png`, fullPage: true });
+  });
+
+  test('the dashboard shows what the stats API answers; a country row filters', async () => {
+    await seed();
+    const stats = await eventually(`${PAGEVIEWS} pageviews in the stats`, async () => {
+      const s = await apiStats();
+      return s.summary.pageviews === PAGEVIEWS && s;
+    });
+    assert.ok(stats.countries.length >= 2, JSON.stringify(stats.countries));
+
+    await tab.getByTestId('open-dashboard').click();
+    await tab.waitForURL(`**/sites/${siteId}`);
+    await eventually('visitors KPI', async () => (await kpi('visitors').innerText()) === number(stats.summary.visitors));
+    assert.equal(await kpi('pageviews').innerText(), number(stats.summary.pageviews));
+    assert.equal(await kpi('sessions').innerText(), number(stats.summary.sessions));
+    assert.match(await tab.getByTestId('live').innerText(), new RegExp(`${stats.summary.live_visitors} live`));
+    const pageRows = tab.locator('[data-panel="pages"] [data-testid="row"]');
+    assert.equal(await pageRows.count(), stats.pages.length);
+    await tab.locator('canvas').first().waitFor();
+    await tab.screenshot({ path: `${SHOTS}dashboard-light.png`, fullPage: true });
+
+    const country = stats.countries[0].value;
+    await tab.locator(`[data-panel="countries"] [data-value="${country}"]`).click();
+    await tab.waitForURL((url) => url.searchParams.getAll('filter').includes(`country:${country}`));
+    const chip = tab.getByTestId('filter-chip');
+    await chip.first().waitFor();
+    assert.equal(await chip.count(), 1);
+    assert.match(await chip.innerText(), new RegExp(`Country: .*\\(${country}\\)`));
+    const filtered = await apiStats([`country:${country}`]);
+    assert.ok(filtered.summary.pageviews < stats.summary.pageviews);
+    await eventually('filtered visitors KPI', async () =>
+      (await kpi('visitors').innerText()) === number(filtered.summary.visitors)
+      && (await kpi('pageviews').innerText()) === number(filtered.summary.pageviews));
+    await tab.screenshot({ path: `${SHOTS}dashboard-filtered-light.png`, fullPage: true });
+
+    // the URL is the view: a reload keeps the filter
+    await tab.reload();
+    await eventually('filtered view after reload', async () =>
+      (await kpi('pageviews').innerText()) === number(filtered.summary.pageviews));
+
+    await chip.locator('.p-chip-remove-icon').click();
+    await tab.waitForURL((url) => url.searchParams.getAll('filter').length === 0);
+    await chip.first().waitFor({ state: 'detached' });
+    await eventually('unfiltered pageviews KPI', async () => (await kpi('pageviews').innerText()) === number(stats.summary.pageviews));
+  });
+
+  test('the range selector and the empty state', async () => {
+    await tab.goto(`${hitkeep.base}/sites/${siteId}?range=last_month`);
+    await tab.getByTestId('empty').waitFor();
+    assert.equal(await kpi('pageviews').innerText(), '0');
+    await tab.getByTestId('range').click();
+    await tab.getByRole('option', { name: 'Today' }).click();
+    await tab.waitForURL((url) => url.searchParams.get('range') === 'today');
+    await eventually('today pageviews', async () => (await kpi('pageviews').innerText()) === number(PAGEVIEWS));
+  });
+
+  test('dark theme and a phone', async () => {
+    await tab.goto(`${hitkeep.base}/sites/${siteId}`);
+    await tab.emulateMedia({ colorScheme: 'dark' });
+    await eventually('pageviews', async () => (await kpi('pageviews').innerText()) === number(PAGEVIEWS));
+    const background = await tab.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = background.match(/[\d.]+/g).map(Number);
+    assert.ok(r + g + b < 200, `dark background, got ${background}`);
+    await tab.screenshot({ path: `${SHOTS}dashboard-dark.png`, fullPage: true });
+
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${hitkeep.base}/sites/${siteId}`);
+    await phone.locator('[data-kpi="pageviews"] [data-testid="kpi-value"]', { hasText: number(PAGEVIEWS) }).waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling on a phone, ${overflow}px`);
+    await phone.screenshot({ path: `${SHOTS}dashboard-phone.png`, fullPage: true });
+    await phone.close();
+  });
+
+  test('an error of the stats API shows the error state', async () => {
+    await tab.route('**/api/sites/*/stats?**', (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"the store is not answering"}' }));
+    await tab.goto(`${hitkeep.base}/sites/${siteId}?range=30d`);
+    await tab.getByTestId('error').waitFor();
+    assert.match(await tab.getByTestId('error').innerText(), /the store is not answering/);
+    await tab.unroute('**/api/sites/*/stats?**');
+    await tab.getByRole('button', { name: 'Retry' }).click();
+    await tab.getByTestId('error').waitFor({ state: 'detached' });
+    await eventually('pageviews after retry', async () => (await kpi('pageviews').innerText()) === number(PAGEVIEWS));
+    problems.length = 0; // the 500 above is logged by the browser on purpose
+  });
+
+  test('no errors and no CSP violations in the console', () => {
+    assert.deepEqual(problems, []);
+  });
+
+  test('signing out shows the sign-in form, signing in again works', async () => {
+    await tab.goto(`${hitkeep.base}/`);
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await tab.getByTestId('auth-submit').waitFor();
+    await tab.getByTestId('email').fill('owner@example.com');
+    await tab.getByTestId('password').fill('dashboard-tests-password');
+    await tab.getByTestId('auth-submit').click();
+    await tab.getByTestId('site-list').waitFor();
+  });
+});
+
+describe('dashboard sign-in with TOTP', () => {
+  test('a second factor asks for the code', async () => {
+    await tab.goto(`${hitkeep.base}/`);
+    await tab.getByTestId('site-list').waitFor();
+    const enrol = await post('/api/user/totp', {});
+    assert.equal(enrol.status, 200, JSON.stringify(enrol));
+    const confirmed = await post('/api/user/totp/confirm', { code: totp(enrol.body.secret, -1) });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed));
+
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await tab.getByTestId('email').fill('owner@example.com');
+    await tab.getByTestId('password').fill('dashboard-tests-password');
+    await tab.getByTestId('auth-submit').click();
+    await tab.getByTestId('totp-code').fill('000000' === totp(enrol.body.secret, 1) ? '111111' : '000000');
+    await tab.getByRole('button', { name: 'Verify' }).click();
+    await tab.getByTestId('auth-error').waitFor();
+    await tab.getByTestId('totp-code').fill(totp(enrol.body.secret, 1));
+    await tab.getByRole('button', { name: 'Verify' }).click();
+    await tab.getByTestId('site-list').waitFor();
+    problems.length = 0;
+  });
+});

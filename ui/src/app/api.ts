@@ -1,0 +1,78 @@
+import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
+import { Injectable, inject, signal } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+
+export interface Site { id: number; domain: string; name: string; timezone: string; }
+export interface Row { value: string; pageviews?: number; visitors?: number; count?: number; }
+export interface Summary {
+  pageviews: number; visitors: number; sessions: number; bounce_rate: number;
+  avg_session_duration: number; pages_per_session: number; live_visitors: number;
+}
+export interface Stats { summary: Summary; chart: { t: string; pageviews: number; visitors: number }[]; [list: string]: any; }
+export interface LoginAnswer { second_factor?: 'required'; challenge?: string; factors?: string[]; }
+
+/** The message of an API error: its {"error"} body, else the status. */
+export function errorText(e: unknown): string {
+  if (e instanceof HttpErrorResponse) {
+    if (e.status === 0) return 'The server cannot be reached.';
+    return e.error?.error ?? `${e.status} ${e.statusText}`;
+  }
+  return String(e);
+}
+
+/** The REST API of the single binary, same origin, the hk_token cookie carries the session. */
+@Injectable({ providedIn: 'root' })
+export class Api {
+  private readonly http = inject(HttpClient);
+  /** unknown until the first answer; the app shows the sign-in screen when signed out */
+  readonly session = signal<'unknown' | 'signed-in' | 'signed-out'>('unknown');
+
+  private async call<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (e) {
+      if (e instanceof HttpErrorResponse && e.status === 401) this.session.set('signed-out');
+      throw e;
+    }
+  }
+
+  async sites(): Promise<Site[]> {
+    const sites = await this.call(firstValueFrom(this.http.get<Site[]>('/api/sites')));
+    this.session.set('signed-in');
+    return sites;
+  }
+
+  addSite(site: { domain: string; name: string; timezone: string }): Promise<Site> {
+    return this.call(firstValueFrom(this.http.post<Site>('/api/sites', site)));
+  }
+
+  stats(id: number, from: string, to: string, filters: string[]): Promise<Stats> {
+    let params = new HttpParams().set('from', from).set('to', to);
+    for (const filter of filters) params = params.append('filter', filter);
+    return this.call(firstValueFrom(this.http.get<Stats>(`/api/sites/${id}/stats`, { params })));
+  }
+
+  async initialUser(email: string, password: string): Promise<void> {
+    await firstValueFrom(this.http.post('/api/initial-user', { email, password }));
+    this.session.set('signed-in');
+  }
+
+  async login(email: string, password: string): Promise<LoginAnswer> {
+    const answer = await firstValueFrom(this.http.post<LoginAnswer>('/api/login', { email, password }));
+    if (answer?.second_factor !== 'required') this.session.set('signed-in');
+    return answer ?? {};
+  }
+
+  async loginTotp(challenge: string, code: string): Promise<void> {
+    await firstValueFrom(this.http.post('/api/login/totp', { challenge, code }));
+    this.session.set('signed-in');
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await firstValueFrom(this.http.post('/api/logout', {}));
+    } finally {
+      this.session.set('signed-out');
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { ChangeDetectionStrategy, Component, inject, OnInit } from '@angular/core';
+import { RouterLink, RouterOutlet } from '@angular/router';
+import { ButtonModule } from 'primeng/button';
+import { Api } from './api';
+import { SignIn } from './sign-in';
+
+@Component({
+  selector: 'hk-root',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterOutlet, RouterLink, ButtonModule, SignIn],
+  template: `
+    <header class="border-b border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900">
+      <div class="mx-auto max-w-6xl px-4 h-14 flex items-center justify-between">
+        <a routerLink="/" class="flex items-center gap-2 font-semibold text-lg no-underline text-inherit">
+          <img src="favicon.svg" alt="" width="24" height="24"> HitKeep
+        </a>
+        @if (api.session() === 'signed-in') {
+          <p-button label="Sign out" [text]="true" size="small" (onClick)="api.logout()" />
+        }
+      </div>
+    </header>
+    <main class="mx-auto max-w-6xl px-4 py-6">
+      @switch (api.session()) {
+        @case ('signed-out') { <hk-sign-in /> }
+        @case ('signed-in') { <router-outlet /> }
+        @default { <p class="text-surface-500">Loading…</p> }
+      }
+    </main>
+  `,
+})
+export class App implements OnInit {
+  protected readonly api = inject(Api);
+
+  ngOnInit(): void {
+    // the first answer tells whether a session exists (401 means sign in)
+    this.api.sites().catch(() => undefined);
+  }
+}

@@ -1,0 +1,85 @@
+// Date ranges of the dashboard, as YYYY-MM-DD days in the site's time zone. Plain functions (no Angular)
+// so node --test can check them (test/date-range.test.mjs).
+
+export type RangeKey = 'today' | 'yesterday' | '7d' | '30d' | 'mtd' | 'last_month' | '12mo';
+
+export const RANGES: ReadonlyArray<{ key: RangeKey; label: string }> = [
+  { key: 'today', label: 'Today' },
+  { key: 'yesterday', label: 'Yesterday' },
+  { key: '7d', label: 'Last 7 days' },
+  { key: '30d', label: 'Last 30 days' },
+  { key: 'mtd', label: 'Month to date' },
+  { key: 'last_month', label: 'Last month' },
+  { key: '12mo', label: 'Last 12 months' },
+];
+
+export const DEFAULT_RANGE: RangeKey = '7d';
+
+export function isRangeKey(value: unknown): value is RangeKey {
+  return RANGES.some((range) => range.key === value);
+}
+
+/** The calendar day of {@code now} in {@code timeZone} (an IANA name; a bad one falls back to UTC). */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  } catch {
+    parts = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  }
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+function parse(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d));
+}
+
+function format(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, days: number): string {
+  const date = parse(day);
+  date.setUTCDate(date.getUTCDate() + days);
+  return format(date);
+}
+
+/** {from, to} (both inclusive) of a range, relative to {@code today} (YYYY-MM-DD). */
+export function rangeDays(key: RangeKey, today: string): { from: string; to: string } {
+  const date = parse(today);
+  const y = date.getUTCFullYear();
+  const m = date.getUTCMonth();
+  switch (key) {
+    case 'today':
+      return { from: today, to: today };
+    case 'yesterday': {
+      const yesterday = addDays(today, -1);
+      return { from: yesterday, to: yesterday };
+    }
+    case '7d':
+      return { from: addDays(today, -6), to: today };
+    case '30d':
+      return { from: addDays(today, -29), to: today };
+    case 'mtd':
+      return { from: format(new Date(Date.UTC(y, m, 1))), to: today };
+    case 'last_month':
+      return { from: format(new Date(Date.UTC(y, m - 1, 1))), to: format(new Date(Date.UTC(y, m, 0))) };
+    case '12mo': {
+      // the same day a year ago, plus one: 365 or 366 days ending today (29 Feb a year on is 1 Mar)
+      const start = new Date(Date.UTC(y - 1, m, date.getUTCDate()));
+      if (start.getUTCMonth() !== m) start.setUTCDate(0);
+      start.setUTCDate(start.getUTCDate() + 1);
+      return { from: format(start), to: today };
+    }
+  }
+}
+
+/** The time zones this browser knows, with {@code preferred} first if it is missing. */
+export function timeZones(preferred: string): string[] {
+  const known: string[] = typeof (Intl as any).supportedValuesOf === 'function' ? (Intl as any).supportedValuesOf('timeZone') : [];
+  const zones = ['UTC', ...known.filter((zone) => zone !== 'UTC')];
+  if (preferred && !zones.includes(preferred)) zones.unshift(preferred);
+  return zones;
+}

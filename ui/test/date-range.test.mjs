@@ -1,0 +1,56 @@
+// The dashboard's date ranges: src/app/date-range.ts, compiled in memory by esbuild (which the Angular
+// build brings) and imported as a data: URL, so no build step is needed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
+
+const source = readFileSync(new URL('../src/app/date-range.ts', import.meta.url), 'utf8');
+const { code } = transformSync(source, { loader: 'ts', format: 'esm', target: 'es2022' });
+const { rangeDays, todayIn, addDays, isRangeKey, timeZones, RANGES } =
+  await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+
+test('today is the calendar day in the site time zone', () => {
+  const instant = new Date('2026-03-01T02:30:00Z');
+  assert.equal(todayIn('UTC', instant), '2026-03-01');
+  assert.equal(todayIn('America/New_York', instant), '2026-02-28');
+  assert.equal(todayIn('Asia/Tokyo', new Date('2026-12-31T15:00:00Z')), '2027-01-01');
+  assert.equal(todayIn('Not/AZone', instant), '2026-03-01');
+});
+
+test('every range ends today or before and starts before it ends', () => {
+  for (const { key } of RANGES) {
+    const { from, to } = rangeDays(key, '2026-03-15');
+    assert.ok(from <= to, key);
+    assert.ok(to <= '2026-03-15', key);
+  }
+});
+
+test('ranges', () => {
+  const today = '2026-03-15';
+  assert.deepEqual(rangeDays('today', today), { from: today, to: today });
+  assert.deepEqual(rangeDays('yesterday', today), { from: '2026-03-14', to: '2026-03-14' });
+  assert.deepEqual(rangeDays('7d', today), { from: '2026-03-09', to: today });
+  assert.deepEqual(rangeDays('30d', today), { from: '2026-02-14', to: today });
+  assert.deepEqual(rangeDays('mtd', today), { from: '2026-03-01', to: today });
+  assert.deepEqual(rangeDays('last_month', today), { from: '2026-02-01', to: '2026-02-28' });
+  assert.deepEqual(rangeDays('12mo', today), { from: '2025-03-16', to: today });
+});
+
+test('month and year edges', () => {
+  assert.deepEqual(rangeDays('yesterday', '2026-03-01'), { from: '2026-02-28', to: '2026-02-28' });
+  assert.deepEqual(rangeDays('last_month', '2026-01-10'), { from: '2025-12-01', to: '2025-12-31' });
+  assert.deepEqual(rangeDays('last_month', '2028-03-31'), { from: '2028-02-01', to: '2028-02-29' });
+  assert.deepEqual(rangeDays('mtd', '2026-01-01'), { from: '2026-01-01', to: '2026-01-01' });
+  assert.deepEqual(rangeDays('12mo', '2028-02-29'), { from: '2027-03-01', to: '2028-02-29' });
+  assert.equal(addDays('2024-12-31', 1), '2025-01-01');
+});
+
+test('range keys and time zones', () => {
+  assert.ok(isRangeKey('30d'));
+  assert.ok(!isRangeKey('90d'));
+  assert.ok(!isRangeKey(null));
+  const zones = timeZones('Europe/Berlin');
+  assert.equal(zones[0] === 'Europe/Berlin' || zones.includes('Europe/Berlin'), true);
+  assert.ok(zones.includes('UTC'));
+});
