@@ -10,7 +10,9 @@ public final class RateLimiter {
     private static final int MAX_KEYS = 100_000;
     private final double capacity;
     private final double perNano;
+    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     private static final class Bucket {
         double tokens;
@@ -31,7 +33,7 @@ public final class RateLimiter {
     public boolean tryAcquire(String key) {
         long now = System.nanoTime();
         if (buckets.size() > MAX_KEYS) {
-            buckets.entrySet().removeIf(entry -> entry.getValue().tokens + (now - entry.getValue().updated) * perNano >= capacity);
+            sweep(now);
         }
         Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
         synchronized (bucket) {
@@ -43,6 +45,27 @@ public final class RateLimiter {
             bucket.tokens -= 1;
             return true;
         }
+    }
+
+    /**
+     * Forgets buckets that have refilled (their key is as good as new), at most once a second: a flood of
+     * fresh addresses must not make every request scan the whole map. If the flood keeps the map full of
+     * busy buckets, it is emptied: limits restart, memory stays bounded.
+     */
+    private void sweep(long now) {
+        long last = lastSweep.get();
+        if (now - last < SWEEP_INTERVAL_NANOS || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        buckets.entrySet().removeIf(entry -> entry.getValue().tokens + (now - entry.getValue().updated) * perNano >= capacity);
+        if (buckets.size() > MAX_KEYS) {
+            buckets.clear();
+        }
+    }
+
+    /** How many keys are remembered (for tests). */
+    int size() {
+        return buckets.size();
     }
 
     /** Seconds until this key has a token again, for {@code Retry-After}. */

@@ -99,4 +99,20 @@ class RateLimiterTest {
 
         assertEquals(100, granted.get());
     }
+
+    /**
+     * Regression: past 100,000 keys every request scanned the whole map, so a flood of fresh addresses
+     * (easy with IPv6) made each request cost a full scan. Now a sweep runs at most once a second and a
+     * map full of busy buckets is emptied.
+     */
+    @Test
+    void aFloodOfAddressesKeepsTheMapBounded() throws InterruptedException {
+        RateLimiter limiter = new RateLimiter(10, 10);
+        for (int i = 0; i <= 150_000; i++) {
+            assertTrue(limiter.tryAcquire("2001:db8::" + Integer.toHexString(i)));
+        }
+        Thread.sleep(1_100);
+        assertTrue(limiter.tryAcquire("2001:db8::ffff:1"));
+        assertTrue(limiter.size() <= 1, "busy buckets emptied, size " + limiter.size());
+    }
 }
