@@ -86,6 +86,10 @@ public final class HitCodec {
                         version >= 2 ? readString(in) : "",
                         version >= 3 ? in.readInt() : 0));
             }
+            if (in.available() > 0) {
+                // bytes after the last hit: not a message this codec wrote (or a newer version mislabelled)
+                throw new HitKeepException("corrupt hit message: " + in.available() + " bytes after the last hit");
+            }
             return hits;
         } catch (IOException e) {
             throw new HitKeepException("corrupt hit message", e);

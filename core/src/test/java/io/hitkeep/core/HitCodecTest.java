@@ -228,4 +228,13 @@ class HitCodecTest {
         HitKeepException error = assertThrows(HitKeepException.class, () -> HitCodec.decode(message));
         assertTrue(error.getMessage().contains("count"), error.getMessage());
     }
+
+    @Test
+    void bytesAfterTheLastHitAreRefused() {
+        byte[] message = HitCodec.encode(List.of(full(1)));
+        byte[] longer = java.util.Arrays.copyOf(message, message.length + 3);
+
+        HitKeepException error = assertThrows(HitKeepException.class, () -> HitCodec.decode(longer));
+        assertTrue(error.getMessage().contains("after the last hit"), error.getMessage());
+    }
 }
