@@ -43,6 +43,7 @@ async function apiStats(filters = []) {
 }
 
 const kpi = (key) => tab.locator(`[data-kpi="${key}"] [data-testid="kpi-value"]`);
+const kpiChange = (key) => tab.locator(`[data-kpi="${key}"] [data-testid="kpi-change"]`);
 const number = (n) => new Intl.NumberFormat('en-US').format(n);
 
 /** RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s) of a base32 secret, for the 30 s step {@code offset} from now. */
@@ -138,6 +139,11 @@ describe('dashboard', () => {
     assert.match(await snippet.innerText(), new RegExp(`<script defer src="${hitkeep.base.replace(/[.]/g, '\\.')}/hk\\.js"></script>`));
     const sites = await tab.evaluate(() => fetch('/api/sites').then((r) => r.json()));
     siteId = sites.find((site) => site.domain === DOMAIN).id;
+    // no hit in the last 30 days: the card waits for the first one and shows the snippet again
+    const waiting = tab.locator('[data-testid="site-list"] [data-testid="waiting"]');
+    await waiting.waitFor();
+    assert.match(await waiting.innerText(), /Waiting for the first hit/);
+    assert.match(await waiting.innerText(), /hk\.js/);
     await tab.screenshot({ path: `${SHOTS}sites-light.png`, fullPage: true });
   });
 
@@ -155,6 +161,10 @@ describe('dashboard', () => {
     assert.equal(await kpi('pageviews').innerText(), number(stats.summary.pageviews));
     assert.equal(await kpi('sessions').innerText(), number(stats.summary.sessions));
     assert.match(await tab.getByTestId('live').innerText(), new RegExp(`${stats.summary.live_visitors} live`));
+    // nothing in the 7 days before: no percentage to show
+    for (const key of ['visitors', 'pageviews', 'sessions', 'bounce_rate']) {
+      await eventually(`${key} change`, async () => (await kpiChange(key).innerText()) === '—');
+    }
     const pageRows = tab.locator('[data-panel="pages"] [data-testid="row"]');
     assert.equal(await pageRows.count(), stats.pages.length);
     await tab.locator('canvas').first().waitFor();
@@ -225,6 +235,59 @@ describe('dashboard', () => {
     await tab.getByTestId('error').waitFor({ state: 'detached' });
     await eventually('pageviews after retry', async () => (await kpi('pageviews').innerText()) === number(PAGEVIEWS));
     problems.length = 0; // the 500 above is logged by the browser on purpose
+  });
+
+  test('the sites list: visitors today and a 30-day sparkline per site', async () => {
+    await tab.goto(`${hitkeep.base}/`);
+    const card = tab.locator('[data-testid="site-list"] li', { hasText: DOMAIN });
+    await card.getByTestId('visitors-today').waitFor();
+    const today = await tab.evaluate((path) => fetch(path).then((r) => r.json()),
+      `/api/sites/${siteId}/stats?from=${day(0)}&to=${day(0)}`);
+    assert.equal(await card.getByTestId('visitors-today').innerText(), number(today.summary.visitors));
+    assert.equal(await card.getByTestId('waiting').count(), 0);
+    const points = await card.locator('[data-testid="sparkline"] polyline').getAttribute('points');
+    assert.equal(points.trim().split(/\s+/).length, 30, points);
+    assert.match(points.trim().split(/\s+/).at(-1), /^100,1$/, 'today, the busiest day, is the top right point');
+    assert.equal(await card.locator('a').getAttribute('href'), `/sites/${siteId}`);
+    await tab.screenshot({ path: `${SHOTS}sites-overview-light.png`, fullPage: true });
+    await card.locator('a').click();
+    await tab.waitForURL(`**/sites/${siteId}`);
+  });
+
+  test('a hit yesterday (server-side ingest): today compares with it', async () => {
+    const created = await post('/api/user/api-keys', { name: 'browser tests' });
+    assert.ok(created.status === 200 || created.status === 201, JSON.stringify(created));
+    const response = await fetch(`${hitkeep.base}/api/ingest/server/pageview`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${created.body.key}` },
+      body: JSON.stringify({
+        url: `https://${DOMAIN}/yesterday`, visitor_ip: '8.8.8.8', user_agent: USER_AGENT,
+        timestamp: new Date(Date.now() - 864e5).toISOString(),
+      }),
+    });
+    assert.ok(response.status >= 200 && response.status < 300, `server pageview: ${response.status} ${await response.text()}`);
+    const statsOf = (from, to) => tab.evaluate((path) => fetch(path).then((r) => r.json()), `/api/sites/${siteId}/stats?from=${from}&to=${to}`);
+    const before = await eventually('the hit of yesterday in the stats', async () => {
+      const s = await statsOf(day(-1), day(-1));
+      return s.summary.pageviews === 1 && s;
+    });
+    const now = await statsOf(day(0), day(0));
+    const pct = (c, p) => Math.round(((c - p) / p) * 100);
+
+    await tab.goto(`${hitkeep.base}/sites/${siteId}?range=today`);
+    await eventually('pageviews KPI', async () => (await kpi('pageviews').innerText()) === number(now.summary.pageviews));
+    const expected = (c, p) => `${c > p ? '▲ +' : '▼ −'}${number(Math.abs(pct(c, p)))}%`;
+    await eventually('pageviews change', async () =>
+      (await kpiChange('pageviews').innerText()) === expected(now.summary.pageviews, before.summary.pageviews));
+    assert.equal(await kpiChange('visitors').innerText(), expected(now.summary.visitors, before.summary.visitors));
+    assert.equal(await kpiChange('pageviews').getAttribute('data-trend'), 'up');
+    assert.match(await kpiChange('pageviews').getAttribute('class'), /text-green-600/);
+    // the bounce rate: lower is better, so a fall is green
+    const bounce = pct(now.summary.bounce_rate, before.summary.bounce_rate);
+    assert.ok(bounce < 0, `bounce rate ${before.summary.bounce_rate} -> ${now.summary.bounce_rate}`);
+    assert.equal(await kpiChange('bounce_rate').getAttribute('data-trend'), 'down');
+    assert.match(await kpiChange('bounce_rate').getAttribute('class'), /text-green-600/);
+    await tab.screenshot({ path: `${SHOTS}dashboard-compare-light.png`, fullPage: true });
   });
 
   test('no errors and no CSP violations in the console', () => {

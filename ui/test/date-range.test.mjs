@@ -7,7 +7,7 @@ import { transformSync } from 'esbuild';
 
 const source = readFileSync(new URL('../src/app/date-range.ts', import.meta.url), 'utf8');
 const { code } = transformSync(source, { loader: 'ts', format: 'esm', target: 'es2022' });
-const { rangeDays, todayIn, addDays, isRangeKey, timeZones, RANGES } =
+const { rangeDays, todayIn, addDays, isRangeKey, timeZones, RANGES, dayCount, previousPeriod, percentChange } =
   await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 
 test('today is the calendar day in the site time zone', () => {
@@ -53,4 +53,40 @@ test('range keys and time zones', () => {
   const zones = timeZones('Europe/Berlin');
   assert.equal(zones[0] === 'Europe/Berlin' || zones.includes('Europe/Berlin'), true);
   assert.ok(zones.includes('UTC'));
+});
+
+test('the previous period is the same number of days just before the range', () => {
+  const today = '2026-11-22';
+  assert.deepEqual(previousPeriod(...Object.values(rangeDays('7d', today))), { from: '2026-11-09', to: '2026-11-15' });
+  assert.deepEqual(previousPeriod(...Object.values(rangeDays('today', today))), { from: '2026-11-21', to: '2026-11-21' });
+  assert.deepEqual(previousPeriod(...Object.values(rangeDays('yesterday', today))), { from: '2026-11-20', to: '2026-11-20' });
+  assert.deepEqual(previousPeriod(...Object.values(rangeDays('30d', today))), { from: '2026-09-24', to: '2026-10-23' });
+  // month to date, 1-22 Nov: the 22 days before it, not 1-22 Oct
+  assert.deepEqual(previousPeriod(...Object.values(rangeDays('mtd', today))), { from: '2026-10-10', to: '2026-10-31' });
+  // last month (October, 31 days): the 31 days before it
+  assert.deepEqual(previousPeriod(...Object.values(rangeDays('last_month', today))), { from: '2026-08-31', to: '2026-09-30' });
+  // across a year and a leap day
+  assert.deepEqual(previousPeriod('2026-01-01', '2026-01-07'), { from: '2025-12-25', to: '2025-12-31' });
+  assert.deepEqual(previousPeriod('2028-03-01', '2028-03-02'), { from: '2028-02-28', to: '2028-02-29' });
+  for (const { key } of RANGES) {
+    const range = rangeDays(key, today);
+    const previous = previousPeriod(range.from, range.to);
+    assert.equal(dayCount(previous.from, previous.to), dayCount(range.from, range.to), key);
+    assert.equal(addDays(previous.to, 1), range.from, key);
+  }
+  assert.equal(dayCount('2026-11-16', '2026-11-22'), 7);
+  assert.equal(dayCount('2025-03-16', '2026-03-15'), 365);
+});
+
+test('percent change', () => {
+  assert.equal(percentChange(150, 100), 50);
+  assert.equal(percentChange(50, 100), -50);
+  assert.equal(percentChange(100, 100), 0);
+  assert.equal(percentChange(1, 3), -67);
+  assert.equal(percentChange(0, 4), -100);
+  assert.equal(percentChange(14, 1), 1300);
+  assert.equal(percentChange(5, 0), null);
+  assert.equal(percentChange(0, 0), null);
+  assert.equal(percentChange(5, undefined), null);
+  assert.ok(!Object.is(percentChange(100.1, 100), -0));
 });

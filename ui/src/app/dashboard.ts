@@ -7,8 +7,8 @@ import { ChipModule } from 'primeng/chip';
 import { MessageModule } from 'primeng/message';
 import { SelectModule } from 'primeng/select';
 import { FormsModule } from '@angular/forms';
-import { Api, Row, Site, Stats, errorText } from './api';
-import { DEFAULT_RANGE, RANGES, RangeKey, isRangeKey, rangeDays, todayIn } from './date-range';
+import { Api, Row, Site, Stats, Summary, errorText } from './api';
+import { DEFAULT_RANGE, RANGES, RangeKey, isRangeKey, percentChange, previousPeriod, rangeDays, todayIn } from './date-range';
 
 /** The top lists of the stats answer, with the filter a click on a row adds. */
 const PANELS: ReadonlyArray<{ key: string; title: string; dim: string }> = [
@@ -37,6 +37,23 @@ function duration(seconds: number): string {
 }
 
 const integer = new Intl.NumberFormat();
+
+/**
+ * A KPI's change against the previous period: "+12%" green when better, "−5%" red when worse (for the
+ * bounce rate lower is better), "—" when the previous period had 0; null until both periods are loaded.
+ */
+function change(current: number | undefined, previous: number | undefined, lowerIsBetter: boolean) {
+  if (current === undefined || previous === undefined) return null;
+  const pct = percentChange(current, previous);
+  if (pct === null) return { text: '—', trend: 'none', tone: 'text-surface-500' };
+  if (pct === 0) return { text: '0%', trend: 'flat', tone: 'text-surface-500' };
+  const better = lowerIsBetter ? pct < 0 : pct > 0;
+  return {
+    text: `${pct > 0 ? '▲ +' : '▼ −'}${integer.format(Math.abs(pct))}%`,
+    trend: pct > 0 ? 'up' : 'down',
+    tone: better ? 'text-green-600 dark:text-green-400' : 'text-red-600 dark:text-red-400',
+  };
+}
 
 let regions: Intl.DisplayNames | null = null;
 try {
@@ -102,6 +119,10 @@ function rowLabel(panel: string, value: string): string {
              [attr.data-kpi]="kpi.key">
           <div class="text-xs uppercase tracking-wide text-surface-500">{{ kpi.label }}</div>
           <div class="text-2xl font-semibold mt-1" data-testid="kpi-value">{{ kpi.value }}</div>
+          @if (kpi.change; as c) {
+            <div class="text-xs mt-1 tabular-nums" [class]="c.tone" data-testid="kpi-change" [attr.data-trend]="c.trend"
+                 [title]="'Compared with ' + previousDays().from + ' – ' + previousDays().to + ': ' + kpi.previous">{{ c.text }}</div>
+          }
         </div>
       }
     </section>
@@ -158,6 +179,8 @@ export class DashboardPage {
   protected readonly ranges = [...RANGES];
   protected readonly site = signal<Site | null>(null);
   protected readonly stats = signal<Stats | null>(null);
+  /** the same filters over the same number of days just before the range (null until loaded or on error) */
+  protected readonly previous = signal<Stats | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly live = signal<number | null>(null);
 
@@ -169,17 +192,25 @@ export class DashboardPage {
   protected readonly filters = computed(() => this.query().getAll('filter').filter((f) => f.includes(':')));
   private readonly today = signal(todayIn('UTC'));
   protected readonly days = computed(() => rangeDays(this.range(), this.today()));
+  protected readonly previousDays = computed(() => previousPeriod(this.days().from, this.days().to));
 
   protected readonly kpis = computed(() => {
     const s = this.stats()?.summary;
+    const p = this.previous()?.summary;
     const show = (v: number | undefined, f: (n: number) => string) => (v === undefined ? '–' : f(v));
+    const kpi = (key: string, label: string, pick: (x: Summary) => number, f: (n: number) => string, lowerIsBetter = false) => {
+      const current = s ? pick(s) : undefined;
+      const before = p ? pick(p) : undefined;
+      return { key, label, value: show(current, f), previous: show(before, f), change: change(current, before, lowerIsBetter) };
+    };
+    const count = (n: number) => integer.format(n);
     return [
-      { key: 'visitors', label: 'Visitors', value: show(s?.visitors, (n) => integer.format(n)) },
-      { key: 'pageviews', label: 'Pageviews', value: show(s?.pageviews, (n) => integer.format(n)) },
-      { key: 'sessions', label: 'Sessions', value: show(s?.sessions, (n) => integer.format(n)) },
-      { key: 'bounce_rate', label: 'Bounce rate', value: show(s?.bounce_rate, (n) => `${Math.round(n)}%`) },
-      { key: 'visit_duration', label: 'Visit duration', value: show(s?.avg_session_duration, duration) },
-      { key: 'pages_per_visit', label: 'Pages / visit', value: show(s?.pages_per_session, (n) => n.toFixed(1)) },
+      kpi('visitors', 'Visitors', (x) => x.visitors, count),
+      kpi('pageviews', 'Pageviews', (x) => x.pageviews, count),
+      kpi('sessions', 'Sessions', (x) => x.sessions, count),
+      kpi('bounce_rate', 'Bounce rate', (x) => x.bounce_rate, (n) => `${Math.round(n)}%`, true),
+      kpi('visit_duration', 'Visit duration', (x) => x.avg_session_duration, duration),
+      kpi('pages_per_visit', 'Pages / visit', (x) => x.pages_per_session, (n) => n.toFixed(1)),
     ];
   });
 
@@ -252,10 +283,14 @@ export class DashboardPage {
 
   private async load(id: number, from: string, to: string, filters: string[]): Promise<void> {
     const token = ++this.loadToken;
+    // the previous period alongside; without it the cards just show no change
+    const days = previousPeriod(from, to);
+    const previous = this.api.stats(id, days.from, days.to, filters).catch(() => null);
     try {
-      const stats = await this.api.stats(id, from, to, filters);
+      const [stats, before] = await Promise.all([this.api.stats(id, from, to, filters), previous]);
       if (token !== this.loadToken) return;
       this.stats.set(stats);
+      this.previous.set(before);
       this.live.set(stats.summary.live_visitors ?? null);
       this.error.set(null);
     } catch (e) {

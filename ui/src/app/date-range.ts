@@ -76,6 +76,33 @@ export function rangeDays(key: RangeKey, today: string): { from: string; to: str
   }
 }
 
+/** The number of days from {@code from} to {@code to}, both inclusive (1 for a single day). */
+export function dayCount(from: string, to: string): number {
+  return Math.round((parse(to).getTime() - parse(from).getTime()) / 864e5) + 1;
+}
+
+/**
+ * The period compared with {from, to}: the same number of days just before it, so the two always have the
+ * same length (month to date 1-22 Nov compares with 10-31 Oct, last month (30 days, November) with the 30
+ * days before it, today with yesterday). Both inclusive.
+ */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const days = dayCount(from, to);
+  return { from: addDays(from, -days), to: addDays(from, -1) };
+}
+
+/**
+ * The change from {@code previous} to {@code current} in percent, rounded to a whole number; null when
+ * there is nothing to compare with (previous 0 or unknown), so the dashboard shows "—".
+ */
+export function percentChange(current: number | undefined, previous: number | undefined): number | null {
+  if (current === undefined || previous === undefined || !Number.isFinite(current) || !Number.isFinite(previous) || previous === 0) {
+    return null;
+  }
+  const change = Math.round(((current - previous) / Math.abs(previous)) * 100);
+  return change === 0 ? 0 : change; // no -0
+}
+
 /** The time zones this browser knows, with {@code preferred} first if it is missing. */
 export function timeZones(preferred: string): string[] {
   const known: string[] = typeof (Intl as any).supportedValuesOf === 'function' ? (Intl as any).supportedValuesOf('timeZone') : [];

@@ -5,8 +5,25 @@ import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
 import { SelectModule } from 'primeng/select';
-import { Api, Site, errorText } from './api';
-import { timeZones } from './date-range';
+import { Api, Site, Stats, errorText } from './api';
+import { addDays, timeZones, todayIn } from './date-range';
+import { sparkline } from './sparkline';
+
+/** What a site card shows from the last 30 days (days in the site's time zone). */
+interface Overview { today: string; total: string; points: string; waiting: boolean; }
+
+const integer = new Intl.NumberFormat();
+
+function overviewOf(stats: Stats, today: string): Overview {
+  const chart = stats.chart ?? [];
+  const todayPoint = chart.find((point) => point.t === today) ?? chart[chart.length - 1];
+  return {
+    today: integer.format(todayPoint?.visitors ?? 0),
+    total: integer.format(stats.summary.visitors),
+    points: sparkline(chart.map((point) => point.visitors)),
+    waiting: stats.summary.pageviews === 0,
+  };
+}
 
 /** The sites of the account, a form to add one, and the snippet for a site just added. */
 @Component({
@@ -28,6 +45,28 @@ import { timeZones } from './date-range';
                class="block rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 no-underline text-inherit hover:border-primary">
               <span class="block font-semibold">{{ site.name || site.domain }}</span>
               <span class="block text-sm text-surface-500">{{ site.domain }} · {{ site.timezone }}</span>
+              @if (overview()[site.id]; as o) {
+                @if (o.waiting) {
+                  <span class="block mt-3 text-sm" data-testid="waiting">
+                    <span class="block font-medium">Waiting for the first hit</span>
+                    <code class="block mt-1 overflow-x-auto whitespace-nowrap rounded bg-surface-100 dark:bg-surface-800 p-2 text-xs">{{ snippet() }}</code>
+                  </span>
+                } @else {
+                  <span class="flex items-end justify-between gap-3 mt-3">
+                    <span class="block">
+                      <span class="block text-2xl font-semibold tabular-nums" data-testid="visitors-today">{{ o.today }}</span>
+                      <span class="block text-xs text-surface-500">visitors today</span>
+                    </span>
+                    <svg class="w-32 h-8 text-primary shrink-0" viewBox="0 0 100 24" preserveAspectRatio="none"
+                         role="img" [attr.aria-label]="'Visitors, last 30 days: ' + o.total" data-testid="sparkline">
+                      <polyline [attr.points]="o.points" fill="none" stroke="currentColor" stroke-width="1.5"
+                                stroke-linejoin="round" stroke-linecap="round" vector-effect="non-scaling-stroke" />
+                    </svg>
+                  </span>
+                }
+              } @else if (overviewError()[site.id]) {
+                <span class="block mt-3 text-xs text-surface-500">Stats unavailable</span>
+              }
             </a>
           </li>
         }
@@ -67,6 +106,9 @@ import { timeZones } from './date-range';
 export class SitesPage implements OnInit {
   private readonly api = inject(Api);
   protected readonly sites = signal<Site[]>([]);
+  /** per site id: visitors today and the last 30 days, loaded after the list */
+  protected readonly overview = signal<Record<number, Overview>>({});
+  protected readonly overviewError = signal<Record<number, boolean>>({});
   protected readonly loading = signal(true);
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -82,6 +124,7 @@ export class SitesPage implements OnInit {
   async ngOnInit(): Promise<void> {
     try {
       this.sites.set(await this.api.sites());
+      this.loadOverviews();
     } catch (e) {
       this.error.set(errorText(e));
     } finally {
@@ -98,12 +141,24 @@ export class SitesPage implements OnInit {
       this.added.set(site);
       this.copied.set(false);
       this.sites.set(await this.api.sites());
+      this.loadOverviews();
       this.domain = '';
       this.name = '';
     } catch (e) {
       this.error.set(errorText(e));
     } finally {
       this.busy.set(false);
+    }
+  }
+
+  /** one 30-day stats request per site, in parallel; a failure only blanks that card */
+  private loadOverviews(): void {
+    for (const site of this.sites()) {
+      const today = todayIn(site.timezone);
+      this.api.stats(site.id, addDays(today, -29), today, []).then(
+        (stats) => this.overview.update((all) => ({ ...all, [site.id]: overviewOf(stats, today) })),
+        () => this.overviewError.update((all) => ({ ...all, [site.id]: true })),
+      );
     }
   }
 
