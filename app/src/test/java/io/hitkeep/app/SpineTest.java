@@ -230,6 +230,34 @@ class SpineTest {
     }
 
     @Test
+    void apiKeysAreListedWithoutTheKeyAndRevokedAtOnce() {
+        HttpSession.Response created = owner.json("POST", "/api/user/api-keys", Map.of("name", "to revoke"));
+        assertEquals(201, created.status(), created.body());
+        String key = created.json().get("key").asText();
+        long id = created.json().get("id").asLong();
+        HttpSession holder = owner.withBearer(key);
+        assertEquals(200, holder.get("/api/sites").status(), "the key works");
+
+        HttpSession.Response listed = owner.get("/api/user/api-keys");
+        assertEquals(200, listed.status());
+        JsonNode entry = null;
+        for (JsonNode candidate : listed.json()) {
+            if (candidate.get("id").asLong() == id) {
+                entry = candidate;
+            }
+        }
+        assertTrue(entry != null, "listed: " + listed.body());
+        assertEquals("to revoke", entry.get("name").asText());
+        assertEquals(key.substring(0, 10), entry.get("prefix").asText());
+        assertTrue(!listed.body().contains(key), "the key itself is never shown again");
+
+        assertEquals(200, owner.json("DELETE", "/api/user/api-keys/" + id, null).status());
+        assertEquals(401, holder.get("/api/sites").status(), "refused right after the revocation, cache or not");
+        assertEquals(404, owner.json("DELETE", "/api/user/api-keys/" + id, null).status(), "gone");
+        assertEquals(404, owner.json("DELETE", "/api/user/api-keys/not-a-number", null).status());
+    }
+
+    @Test
     void theApiNeedsASessionAndOnlyShowsTheCallersSites() {
         HttpSession anonymous = owner.anonymous();
         assertEquals(401, anonymous.get("/api/sites").status());

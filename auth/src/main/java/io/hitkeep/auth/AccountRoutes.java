@@ -56,7 +56,7 @@ public final class AccountRoutes implements HttpService {
     AccountRoutes(Settings settings, StoreClient store, Clock clock) {
         this.store = store;
         this.tokens = new SessionTokens(settings);
-        this.apiKeys = new ApiKeys(store);
+        this.apiKeys = ApiKeys.of(store);
         this.revocations = Revocations.of(store);
         int perMinute = settings.intValue("login-rate-limit", 10);
         this.loginLimiter = new RateLimiter(perMinute, perMinute);
@@ -74,6 +74,8 @@ public final class AccountRoutes implements HttpService {
                 .post("/logout", this::logout)
                 .get("/user", this::currentUser)
                 .post("/user/api-keys", this::createApiKey)
+                .get("/user/api-keys", this::listApiKeys)
+                .delete("/user/api-keys/{id}", this::revokeApiKey)
                 .post("/user/sign-out-everywhere", this::signOutEverywhere)
                 .post("/user/totp", this::startTotp)
                 .post("/user/totp/confirm", this::confirmTotp)
@@ -251,6 +253,23 @@ public final class AccountRoutes implements HttpService {
         JsonNode created = apiKeys.create(caller.userId(), name);
         audit(request, caller.userId(), "api_key_created", name);
         HttpJson.send(response, 201, created);
+    }
+
+    private void listApiKeys(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, apiKeys.list(Caller.of(request).userId()));
+    }
+
+    private void revokeApiKey(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.of(request);
+        long keyId;
+        try {
+            keyId = Long.parseLong(request.path().pathParameters().get("id"));
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound("no such API key");
+        }
+        JsonNode revoked = apiKeys.revoke(caller.userId(), keyId);
+        audit(request, caller.userId(), "api_key_revoked", revoked.path("name").asText());
+        HttpJson.send(response, 200, revoked);
     }
 
     /** Starts TOTP enrolment: a new secret, shown once, to put into an authenticator app. */

@@ -47,7 +47,7 @@ public final class ApiAuthentication implements HttpFeature {
     }
 
     public static ApiAuthentication create(Settings settings, StoreClient store) {
-        return new ApiAuthentication(new SessionTokens(settings), new ApiKeys(store), Revocations.of(store),
+        return new ApiAuthentication(new SessionTokens(settings), ApiKeys.of(store), Revocations.of(store),
                 new RequestLimits(settings));
     }
 

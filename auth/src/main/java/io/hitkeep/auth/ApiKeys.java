@@ -14,21 +14,43 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * API keys ({@code hk_...}, sent as {@code Authorization: Bearer}): generated here, shown once, stored
  * only as a SHA-256 hash. A key is 32 random bytes, so a fast hash is enough: there is nothing to guess.
- * Lookups are cached for a minute to keep server-side ingest off the store's back. Thread-safe.
+ * Lookups are cached for 10 seconds to keep server-side ingest off the store's back. One instance per
+ * store connection ({@link #of}), so the routes that revoke a key and the guard that checks keys share the
+ * cache: a revoked key is refused at once in this process, and within the cache time in others.
+ * Thread-safe.
  */
 public final class ApiKeys {
     public static final String PREFIX = "hk_";
-    private static final long CACHE_NANOS = 60_000_000_000L;
+    private static final long CACHE_NANOS = 10_000_000_000L;
+    private static final java.util.Map<StoreClient, ApiKeys> BY_STORE =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private final StoreClient store;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(long userId, long until) {
+    private record Cached(long userId, long keyId, long until) {
     }
 
-    public ApiKeys(StoreClient store) {
+    ApiKeys(StoreClient store) {
         this.store = store;
+    }
+
+    /** The API keys of this store connection, shared by every route and guard that uses it. */
+    public static ApiKeys of(StoreClient store) {
+        return BY_STORE.computeIfAbsent(store, ApiKeys::new);
+    }
+
+    /** The user's keys (names and prefixes; the keys themselves are never stored). */
+    public JsonNode list(long userId) {
+        return store.call("api-keys.list", Json.object().put("user_id", userId)).get("keys");
+    }
+
+    /** Revokes one of the user's keys (404 for another user's or a missing one) and forgets it here at once. */
+    public JsonNode revoke(long userId, long keyId) {
+        JsonNode revoked = store.call("api-keys.revoke", Json.object().put("user_id", userId).put("id", keyId));
+        cache.values().removeIf(cached -> cached.keyId() == keyId);
+        return revoked;
     }
 
     /** A new key for the user: returns the stored record plus {@code key}, which is never shown again. */
@@ -54,11 +76,12 @@ public final class ApiKeys {
             return Optional.of(cached.userId);
         }
         try {
-            long userId = store.call("api-keys.find", Json.object().put("key_hash", hash)).get("user_id").asLong();
+            JsonNode found = store.call("api-keys.find", Json.object().put("key_hash", hash));
+            long userId = found.get("user_id").asLong();
             if (cache.size() > 10_000) {
                 cache.clear();
             }
-            cache.put(hash, new Cached(userId, now + CACHE_NANOS));
+            cache.put(hash, new Cached(userId, found.get("id").asLong(), now + CACHE_NANOS));
             return Optional.of(userId);
         } catch (ApiError e) {
             if (e.status() == 404) {

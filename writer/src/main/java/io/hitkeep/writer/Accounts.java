@@ -1,5 +1,6 @@
 package io.hitkeep.writer;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.ApiError;
 import io.hitkeep.core.HitKeepException;
@@ -112,6 +113,43 @@ final class Accounts {
                 }
             } catch (SQLException e) {
                 throw new HitKeepException("cannot create API key: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The user's keys, newest first: names and prefixes, never the keys. */
+    ArrayNode listApiKeys(long userId) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT id, name, prefix, "
+                    + "strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') FROM api_keys WHERE user_id = ? ORDER BY id DESC")) {
+                statement.setLong(1, userId);
+                var keys = Json.MAPPER.createArrayNode();
+                try (ResultSet row = statement.executeQuery()) {
+                    while (row.next()) {
+                        keys.addObject().put("id", row.getLong(1)).put("name", row.getString(2))
+                                .put("prefix", row.getString(3)).put("created_at", row.getString(4));
+                    }
+                }
+                return keys;
+            }
+        });
+    }
+
+    /** Deletes one of the user's keys; someone else's key or a missing one is a 404. */
+    ObjectNode revokeApiKey(long userId, long keyId) {
+        synchronized (writes) {
+            try (PreparedStatement delete = writes.prepareStatement(
+                    "DELETE FROM api_keys WHERE id = ? AND user_id = ? RETURNING id, name")) {
+                delete.setLong(1, keyId);
+                delete.setLong(2, userId);
+                try (ResultSet row = delete.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiError.notFound("no such API key");
+                    }
+                    return Json.object().put("id", row.getLong(1)).put("name", row.getString(2));
+                }
+            } catch (SQLException e) {
+                throw new HitKeepException("cannot revoke API key: " + e.getMessage(), e);
             }
         }
     }

@@ -55,6 +55,9 @@ final class StoreService implements AutoCloseable {
         operations.put("api-keys.create", request -> accounts.createApiKey(request.path("user_id").asLong(),
                 Json.text(request, "name"), Json.text(request, "key_hash"), Json.text(request, "prefix")));
         operations.put("api-keys.find", request -> accounts.findApiKey(Json.text(request, "key_hash")));
+        operations.put("api-keys.list", request -> Json.object().set("keys", accounts.listApiKeys(request.path("user_id").asLong())));
+        operations.put("api-keys.revoke", request -> accounts.revokeApiKey(request.path("user_id").asLong(),
+                request.path("id").asLong()));
         operations.put("sessions.state", request -> security.sessionState());
         operations.put("sessions.revoke", request -> security.revoke(Json.text(request, "jti"),
                 request.path("expires_at").asLong()));
