@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class ClientAddress {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F]*:[0-9a-fA-F:.]*");
-    private final List<Cidr> trusted;
+    private final Ranges trusted;
 
     private record Cidr(BigInteger network, BigInteger mask, int bytes) {
         boolean contains(InetAddress address) {
@@ -33,13 +33,7 @@ public final class ClientAddress {
     }
 
     ClientAddress(String cidrs) {
-        List<Cidr> parsed = new ArrayList<>();
-        for (String cidr : cidrs.split(",")) {
-            if (!cidr.isBlank()) {
-                parsed.add(parse(Settings.TRUSTED_PROXIES, cidr.strip()));
-            }
-        }
-        this.trusted = List.copyOf(parsed);
+        this.trusted = Ranges.parse(Settings.TRUSTED_PROXIES, cidrs);
     }
 
     /**
@@ -75,7 +69,11 @@ public final class ClientAddress {
                 return false;
             }
             Optional<InetAddress> parsed = literal(address);
-            return parsed.isPresent() && cidrs.stream().anyMatch(cidr -> cidr.contains(parsed.get()));
+            return parsed.isPresent() && contains(parsed.get());
+        }
+
+        boolean contains(InetAddress address) {
+            return cidrs.stream().anyMatch(cidr -> cidr.contains(address));
         }
 
         public boolean isEmpty() {
@@ -154,7 +152,7 @@ public final class ClientAddress {
     }
 
     public boolean trusted(InetAddress address) {
-        return trusted.stream().anyMatch(cidr -> cidr.contains(address));
+        return trusted.contains(address);
     }
 
     /** The client's address given the TCP peer and the {@code X-Forwarded-For} header, if any. */
