@@ -2,28 +2,21 @@ package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hitkeep.core.ApiError;
-import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.HttpJson;
 import io.hitkeep.core.Json;
-import io.hitkeep.core.RateLimiter;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 
-import java.net.InetAddress;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Accounts over HTTP, mounted at {@code /api}: the first user, sign-in (with a TOTP second factor when the
@@ -33,7 +26,6 @@ import java.util.logging.Logger;
  * ({@link LoginThrottle}). Secrets, codes and passwords are never logged. Thread-safe.
  */
 public final class AccountRoutes implements HttpService {
-    private static final Logger LOG = Logger.getLogger(AccountRoutes.class.getName());
     private static final int BODY_LIMIT = 16 * 1024;
     private static final int AUDIT_LIMIT = 100;
 
@@ -42,11 +34,10 @@ public final class AccountRoutes implements HttpService {
     private final ApiKeys apiKeys;
     private final Revocations revocations;
     private final PasswordHasher passwords = new PasswordHasher();
-    private final RateLimiter loginLimiter;
-    private final LoginThrottle throttle;
-    private final ClientAddress clientAddress;
+    private final SignInGuard guard;
+    private final SessionCookies cookies;
+    private final AuditTrail auditTrail;
     private final Clock clock;
-    private final boolean secureCookies;
 
     public AccountRoutes(Settings settings, StoreClient store) {
         this(settings, store, Clock.systemUTC());
@@ -58,12 +49,10 @@ public final class AccountRoutes implements HttpService {
         this.tokens = new SessionTokens(settings);
         this.apiKeys = ApiKeys.of(store);
         this.revocations = Revocations.of(store);
-        int perMinute = settings.intValue("login-rate-limit", 10);
-        this.loginLimiter = new RateLimiter(perMinute, perMinute);
-        this.throttle = new LoginThrottle(clock);
-        this.clientAddress = new ClientAddress(settings);
+        this.guard = new SignInGuard(settings, clock);
+        this.cookies = new SessionCookies(settings, tokens);
+        this.auditTrail = new AuditTrail(store, guard);
         this.clock = clock;
-        this.secureCookies = settings.value(Settings.PUBLIC_URL, "").startsWith("https://");
     }
 
     @Override
@@ -84,7 +73,7 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void initialUser(ServerRequest request, ServerResponse response) {
-        if (limited(request, response)) {
+        if (guard.limited(request, response)) {
             return;
         }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
@@ -108,7 +97,7 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void login(ServerRequest request, ServerResponse response) {
-        if (limited(request, response)) {
+        if (guard.limited(request, response)) {
             return;
         }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
@@ -118,7 +107,7 @@ public final class AccountRoutes implements HttpService {
             throw ApiError.badRequest("email and password are required");
         }
         String account = "email:" + email.toLowerCase(Locale.ROOT);
-        if (locked(account, response)) {
+        if (guard.locked(account, response)) {
             return;
         }
         JsonNode user;
@@ -129,16 +118,16 @@ public final class AccountRoutes implements HttpService {
                 throw e;
             }
             passwords.verifyNothing(password);
-            throttle.failed(account);
+            guard.failed(account);
             throw new ApiError(401, "wrong e-mail or password");
         }
         long userId = user.get("id").asLong();
         if (!passwords.verify(password, user.get("password_hash").asText())) {
-            throttle.failed(account);
+            guard.failed(account);
             audit(request, userId, "login_failed", "wrong password");
             throw new ApiError(401, "wrong e-mail or password");
         }
-        throttle.succeeded(account);
+        guard.succeeded(account);
         long epoch = user.path("session_epoch").asLong();
         revocations.knowEpoch(userId, epoch);
         if (user.path("totp_enabled").asBoolean()) {
@@ -156,7 +145,7 @@ public final class AccountRoutes implements HttpService {
 
     /** The second step of a sign-in with TOTP on: the challenge from the first step plus a code or a recovery code. */
     private void loginSecondFactor(ServerRequest request, ServerResponse response) {
-        if (limited(request, response)) {
+        if (guard.limited(request, response)) {
             return;
         }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
@@ -165,7 +154,7 @@ public final class AccountRoutes implements HttpService {
                 .orElseThrow(() -> new ApiError(401, "sign-in expired or invalid; enter your password again"));
         long userId = challenge.userId();
         String account = "user:" + userId;
-        if (locked(account, response)) {
+        if (guard.locked(account, response)) {
             return;
         }
         String code = Json.text(body, "code");
@@ -173,7 +162,7 @@ public final class AccountRoutes implements HttpService {
         String how;
         if (!code.isBlank()) {
             if (!useTotpCode(userId, code)) {
-                throttle.failed(account);
+                guard.failed(account);
                 audit(request, userId, "login_failed", "wrong or reused TOTP code");
                 throw new ApiError(401, "wrong code, or a code used already");
             }
@@ -186,7 +175,7 @@ public final class AccountRoutes implements HttpService {
                 if (e.status() != 404) {
                     throw e;
                 }
-                throttle.failed(account);
+                guard.failed(account);
                 audit(request, userId, "login_failed", "wrong or used recovery code");
                 throw new ApiError(401, "wrong recovery code, or one used already");
             }
@@ -194,7 +183,7 @@ public final class AccountRoutes implements HttpService {
         } else {
             throw ApiError.badRequest("send code or recovery_code");
         }
-        throttle.succeeded(account);
+        guard.succeeded(account);
         startSession(request, response, userId, challenge.epoch());
         audit(request, userId, "login", "password and " + how);
         HttpJson.send(response, 200, Json.object().set("user", store.call("users.get", Json.object().put("id", userId))));
@@ -222,12 +211,12 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void logout(ServerRequest request, ServerResponse response) {
-        Optional<SessionTokens.Session> session = sessionCookie(request).flatMap(tokens::session);
+        Optional<SessionTokens.Session> session = SessionCookies.token(request).flatMap(tokens::session);
         if (session.isPresent() && revocations.allowed(session.get())) {
             revocations.revoke(session.get());
             audit(request, session.get().userId(), "logout", "");
         }
-        response.header(HeaderNames.SET_COOKIE, cookie(request, "", 0));
+        cookies.clear(request, response);
         HttpJson.send(response, 200, Json.object().put("signed_out", true));
     }
 
@@ -235,7 +224,7 @@ public final class AccountRoutes implements HttpService {
         Caller caller = sessionCaller(request);
         long epoch = revocations.signOutEverywhere(caller.userId());
         audit(request, caller.userId(), "sign_out_everywhere", "");
-        response.header(HeaderNames.SET_COOKIE, cookie(request, "", 0));
+        cookies.clear(request, response);
         HttpJson.send(response, 200, Json.object().put("signed_out", true).put("session_epoch", epoch));
     }
 
@@ -311,7 +300,7 @@ public final class AccountRoutes implements HttpService {
     private void disableTotp(ServerRequest request, ServerResponse response) {
         Caller caller = sessionCaller(request);
         String account = "user:" + caller.userId();
-        if (locked(account, response)) {
+        if (guard.locked(account, response)) {
             return;
         }
         String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
@@ -321,11 +310,11 @@ public final class AccountRoutes implements HttpService {
         }
         OptionalLong step = Totp.matchingStep(state.get("secret").asText(), code, clock.instant());
         if (step.isEmpty()) {
-            throttle.failed(account);
+            guard.failed(account);
             throw ApiError.badRequest("the code does not match");
         }
         store.call("totp.disable", Json.object().put("user_id", caller.userId()).put("step", step.getAsLong()));
-        throttle.succeeded(account);
+        guard.succeeded(account);
         audit(request, caller.userId(), "totp_disabled", "");
         HttpJson.send(response, 200, Json.object().put("enabled", false));
     }
@@ -335,33 +324,8 @@ public final class AccountRoutes implements HttpService {
                 .put("user_id", Caller.of(request).userId()).put("limit", AUDIT_LIMIT)));
     }
 
-    /** Records an account event; a failure to record is logged, never the user's problem. */
     private void audit(ServerRequest request, long userId, String event, String detail) {
-        try {
-            store.call("audit.add", Json.object().put("user_id", userId).put("event", event).put("detail", detail)
-                    .put("ip", network(client(request))));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, () -> "cannot record audit event " + event + " of user " + userId + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * The client's network, not its address (IPv4 /24, IPv6 /48): enough to tell "my office" from
-     * "somewhere else" in the audit log, while no IP address is kept at rest.
-     */
-    static String network(String address) {
-        Optional<InetAddress> parsed = ClientAddress.literal(address);
-        if (parsed.isEmpty()) {
-            return "";
-        }
-        byte[] bytes = parsed.get().getAddress();
-        int keep = bytes.length == 4 ? 3 : 6;
-        Arrays.fill(bytes, keep, bytes.length, (byte) 0);
-        try {
-            return InetAddress.getByAddress(bytes).getHostAddress() + (bytes.length == 4 ? "/24" : "/48");
-        } catch (java.net.UnknownHostException e) {
-            return "";
-        }
+        auditTrail.record(request, userId, event, detail);
     }
 
     /** The caller, who must be signed in with the session cookie (not an API key) for account security changes. */
@@ -371,44 +335,6 @@ public final class AccountRoutes implements HttpService {
             throw new ApiError(403, "sign in with your password for this; an API key cannot do it");
         }
         return caller;
-    }
-
-    private static Optional<String> sessionCookie(ServerRequest request) {
-        return request.headers().all(HeaderNames.COOKIE, List::of).stream()
-                .flatMap(line -> Arrays.stream(line.split(";")))
-                .map(String::strip)
-                .filter(pair -> pair.startsWith(SessionTokens.COOKIE + "="))
-                .map(pair -> pair.substring(SessionTokens.COOKIE.length() + 1))
-                .findFirst();
-    }
-
-    /** Answers 429 itself when the account must still wait (a thrown error would lose Retry-After). */
-    private boolean locked(String account, ServerResponse response) {
-        long wait = throttle.waitSeconds(account);
-        if (wait > 0) {
-            tooMany(response, wait, "too many failed attempts for this account; wait " + wait + " s");
-            return true;
-        }
-        return false;
-    }
-
-    private static void tooMany(ServerResponse response, long retryAfterSeconds, String message) {
-        response.header(HeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
-        HttpJson.error(response, 429, message);
-    }
-
-    private String client(ServerRequest request) {
-        return clientAddress.resolve(request.remotePeer().address(), request.headers().first(HeaderNames.X_FORWARDED_FOR));
-    }
-
-    /** Answers 429 itself when the client address is over {@code login-rate-limit}. */
-    private boolean limited(ServerRequest request, ServerResponse response) {
-        String client = client(request);
-        if (!loginLimiter.tryAcquire(client)) {
-            tooMany(response, Math.max(1, loginLimiter.retryAfterSeconds(client)), "too many attempts; wait a minute and try again");
-            return true;
-        }
-        return false;
     }
 
     private static String email(JsonNode body) {
@@ -421,13 +347,6 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void startSession(ServerRequest request, ServerResponse response, long userId, long epoch) {
-        response.header(HeaderNames.SET_COOKIE, cookie(request, tokens.issue(userId, epoch), tokens.lifetime().toSeconds()));
-    }
-
-    private String cookie(ServerRequest request, String value, long maxAgeSeconds) {
-        boolean secure = secureCookies || request.headers().first(HeaderNames.X_FORWARDED_PROTO)
-                .map(proto -> proto.equalsIgnoreCase("https")).orElse(false);
-        return SessionTokens.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
-                + (secure ? "; Secure" : "");
+        cookies.start(request, response, userId, epoch);
     }
 }

@@ -345,8 +345,8 @@ class AccountSecurityTest {
     @Test
     @Order(7)
     void auditNetworks() {
-        assertEquals("198.51.100.0/24", AccountRoutes.network("198.51.100.77"));
-        assertEquals("2001:db8:1:0:0:0:0:0/48", AccountRoutes.network("2001:db8:1:2::5"));
-        assertEquals("", AccountRoutes.network(""));
+        assertEquals("198.51.100.0/24", AuditTrail.network("198.51.100.77"));
+        assertEquals("2001:db8:1:0:0:0:0:0/48", AuditTrail.network("2001:db8:1:2::5"));
+        assertEquals("", AuditTrail.network(""));
     }
 }
