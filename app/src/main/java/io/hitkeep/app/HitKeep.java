@@ -3,6 +3,7 @@ package io.hitkeep.app;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.auth.AccountRoutes;
+import io.hitkeep.auth.TeamRoutes;
 import io.hitkeep.auth.ApiAuthentication;
 import io.hitkeep.core.BrokerSupervisor;
 import io.hitkeep.core.Launcher;
@@ -80,6 +81,7 @@ public final class HitKeep implements AutoCloseable {
                     .addFeature(gateway.routes())
                     .addFeature(new TrackerRoutes())
                     .register("/api", new AccountRoutes(settings, store))
+                    .register("/api", new TeamRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store));
             Consumer<HttpRouting.Builder> withUi = Dashboard.load()
                     .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))

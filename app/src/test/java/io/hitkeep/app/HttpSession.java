@@ -103,6 +103,11 @@ final class HttpSession {
         if (response.status() / 100 != 2) {
             throw new AssertionError("sign-in failed: " + response.status() + " " + response.body());
         }
+        return keepCookie(response);
+    }
+
+    /** Takes the session cookie a response set (sign-in, sign-up by invitation); fails without one. */
+    HttpSession keepCookie(Response response) {
         for (String line : response.headers().getOrDefault("set-cookie", List.of())) {
             if (line.startsWith("hk_token=")) {
                 cookie = line.substring("hk_token=".length(), line.indexOf(';'));

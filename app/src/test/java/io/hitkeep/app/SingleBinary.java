@@ -17,13 +17,25 @@ final class SingleBinary implements BeforeAllCallback, AfterAllCallback {
     private Path data;
     private HitKeep hitKeep;
     private HttpSession owner;
+    private final Map<String, String> extraSettings;
+
+    SingleBinary() {
+        this(Map.of());
+    }
+
+    /** With settings on top of the test defaults (e.g. a known JWT secret, higher rate limits). */
+    SingleBinary(Map<String, String> extraSettings) {
+        this.extraSettings = Map.copyOf(extraSettings);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         data = TempFiles.directory("hk-app-");
         // short batch wait: tests poll the stats until hits land
-        hitKeep = HitKeep.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), Settings.HTTP_PORT, "0",
-                "batch-wait", "20ms")));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(Settings.DATA_PATH, data.toString(),
+                Settings.HTTP_PORT, "0", "batch-wait", "20ms"));
+        settings.putAll(extraSettings);
+        hitKeep = HitKeep.start(Settings.of(settings));
         owner = new HttpSession(hitKeep.port()).signIn("owner@example.com", "correct horse battery");
     }
 
@@ -31,6 +43,10 @@ final class SingleBinary implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext context) {
         hitKeep.close();
         TempFiles.deleteTree(data);
+    }
+
+    int port() {
+        return hitKeep.port();
     }
 
     /** A session of the first user, signed in with the session cookie. */

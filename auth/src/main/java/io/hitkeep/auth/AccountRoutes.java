@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.hitkeep.core.ApiError;
 import io.hitkeep.core.HttpJson;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 
@@ -78,13 +79,7 @@ public final class AccountRoutes implements HttpService {
         }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String email = email(body);
-        String password = Json.text(body, "password");
-        if (password.length() < 10) {
-            throw ApiError.badRequest("password must be at least 10 characters long");
-        }
-        if (password.length() > 1024) {
-            throw ApiError.badRequest("password is longer than 1024 characters");
-        }
+        String password = password(body);
         if (store.call("users.count", Json.object()).get("count").asLong() > 0) {
             throw new ApiError(409, "the first user exists already; sign in instead");
         }
@@ -221,49 +216,64 @@ public final class AccountRoutes implements HttpService {
     }
 
     private void signOutEverywhere(ServerRequest request, ServerResponse response) {
-        Caller caller = sessionCaller(request);
+        Caller caller = Caller.sessionOnly(request);
         long epoch = revocations.signOutEverywhere(caller.userId());
         audit(request, caller.userId(), "sign_out_everywhere", "");
         cookies.clear(request, response);
         HttpJson.send(response, 200, Json.object().put("signed_out", true).put("session_epoch", epoch));
     }
 
+    /** The caller and their teams with their role in each (a key: its own team and role only). */
     private void currentUser(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("users.get", Json.object().put("id", Caller.of(request).userId())));
+        Caller caller = Caller.of(request);
+        ObjectNode user = (ObjectNode) store.call("users.get", Json.object().put("id", caller.userId()));
+        user.set("teams", store.call("teams.list", caller.scope()).get("teams"));
+        HttpJson.send(response, 200, user);
     }
 
+    /** A key for one of the caller's teams ({@code team_id}, default their first) with a role up to their own. */
     private void createApiKey(ServerRequest request, ServerResponse response) {
-        Caller caller = Caller.of(request);
+        Caller caller = Caller.sessionOnly(request);
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String name = Json.text(body, "name").strip();
         if (name.isEmpty() || name.length() > 100) {
             throw ApiError.badRequest("name is required (at most 100 characters)");
         }
-        JsonNode created = apiKeys.create(caller.userId(), name);
-        audit(request, caller.userId(), "api_key_created", name);
+        Role role = null;
+        if (body.hasNonNull("role")) {
+            role = Role.parse(Json.text(body, "role"))
+                    .orElseThrow(() -> ApiError.badRequest("role must be member, admin or owner"));
+        }
+        JsonNode teamId = body.path("team_id");
+        if (!teamId.isMissingNode() && !teamId.isNull() && !teamId.canConvertToInt()) {
+            throw ApiError.badRequest("team_id must be a team's id");
+        }
+        JsonNode created = apiKeys.create(caller.userId(), name, teamId.asInt(0), role);
+        audit(request, caller.userId(), created.path("team_id").asInt(), "api_key_created",
+                name + " (" + created.path("role").asText() + ")");
         HttpJson.send(response, 201, created);
     }
 
     private void listApiKeys(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, apiKeys.list(Caller.of(request).userId()));
+        HttpJson.send(response, 200, apiKeys.list(Caller.sessionOnly(request).userId()));
     }
 
     private void revokeApiKey(ServerRequest request, ServerResponse response) {
-        Caller caller = Caller.of(request);
+        Caller caller = Caller.sessionOnly(request);
         long keyId;
         try {
             keyId = Long.parseLong(request.path().pathParameters().get("id"));
         } catch (NumberFormatException e) {
             throw ApiError.notFound("no such API key");
         }
-        JsonNode revoked = apiKeys.revoke(caller.userId(), keyId);
-        audit(request, caller.userId(), "api_key_revoked", revoked.path("name").asText());
+        JsonNode revoked = apiKeys.revoke(caller, keyId);
+        audit(request, caller.userId(), revoked.path("team_id").asInt(), "api_key_revoked", revoked.path("name").asText());
         HttpJson.send(response, 200, revoked);
     }
 
     /** Starts TOTP enrolment: a new secret, shown once, to put into an authenticator app. */
     private void startTotp(ServerRequest request, ServerResponse response) {
-        Caller caller = sessionCaller(request);
+        Caller caller = Caller.sessionOnly(request);
         String email = store.call("users.get", Json.object().put("id", caller.userId())).get("email").asText();
         String secret = Totp.newSecret();
         store.call("totp.begin", Json.object().put("user_id", caller.userId()).put("secret", secret));
@@ -273,7 +283,7 @@ public final class AccountRoutes implements HttpService {
 
     /** Turns TOTP on with a first code from the app; answers the ten recovery codes, shown only now. */
     private void confirmTotp(ServerRequest request, ServerResponse response) {
-        Caller caller = sessionCaller(request);
+        Caller caller = Caller.sessionOnly(request);
         String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
         JsonNode state = store.call("totp.get", Json.object().put("user_id", caller.userId()));
         if (state.path("enabled").asBoolean()) {
@@ -298,7 +308,7 @@ public final class AccountRoutes implements HttpService {
 
     /** Turns TOTP off; needs a fresh code, so a stolen session alone cannot remove the second factor. */
     private void disableTotp(ServerRequest request, ServerResponse response) {
-        Caller caller = sessionCaller(request);
+        Caller caller = Caller.sessionOnly(request);
         String account = "user:" + caller.userId();
         if (guard.locked(account, response)) {
             return;
@@ -321,23 +331,33 @@ public final class AccountRoutes implements HttpService {
 
     private void audit(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call("audit.list", Json.object()
-                .put("user_id", Caller.of(request).userId()).put("limit", AUDIT_LIMIT)));
+                .put("user_id", Caller.sessionOnly(request).userId()).put("limit", AUDIT_LIMIT)));
     }
 
     private void audit(ServerRequest request, long userId, String event, String detail) {
         auditTrail.record(request, userId, event, detail);
     }
 
-    /** The caller, who must be signed in with the session cookie (not an API key) for account security changes. */
-    private static Caller sessionCaller(ServerRequest request) {
-        Caller caller = Caller.of(request);
-        if (caller.via() != Caller.Via.SESSION) {
-            throw new ApiError(403, "sign in with your password for this; an API key cannot do it");
-        }
-        return caller;
+    private void audit(ServerRequest request, long userId, int teamId, String event, String detail) {
+        auditTrail.record(request, userId, teamId, event, detail);
     }
 
-    private static String email(JsonNode body) {
+    /** A new password from {@code body}: 10 to 1024 characters. */
+    static String password(JsonNode body) {
+        return password(Json.text(body, "password"));
+    }
+
+    static String password(String password) {
+        if (password.length() < 10) {
+            throw ApiError.badRequest("password must be at least 10 characters long");
+        }
+        if (password.length() > 1024) {
+            throw ApiError.badRequest("password is longer than 1024 characters");
+        }
+        return password;
+    }
+
+    static String email(JsonNode body) {
         String email = Json.text(body, "email").strip().toLowerCase(Locale.ROOT);
         int at = email.indexOf('@');
         if (at <= 0 || at == email.length() - 1 || email.length() > 254 || email.contains(" ")) {

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 
@@ -34,6 +35,8 @@ import java.util.UUID;
 public final class ApiAuthentication implements HttpFeature {
     /** Routes a caller reaches before having a session. */
     private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp", "/api/logout");
+    /** Route prefixes a caller reaches without a session: an invitation link's own page data and sign-up. */
+    private static final List<String> OPEN_PREFIXES = List.of("/api/invitations/");
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
 
     private final Security security;
@@ -61,7 +64,7 @@ public final class ApiAuthentication implements HttpFeature {
         if (!limits.admit(request, response, path)) {
             return;
         }
-        if (!path.startsWith("/api/") || OPEN.contains(path)) {
+        if (!path.startsWith("/api/") || OPEN.contains(path) || OPEN_PREFIXES.stream().anyMatch(path::startsWith)) {
             chain.proceed();
             return;
         }
@@ -82,15 +85,27 @@ public final class ApiAuthentication implements HttpFeature {
             HttpJson.error(response, 401, answer.description().orElse("sign in first"));
             return;
         }
-        Caller caller = new Caller(Long.parseLong(principal.get().id()),
-                Caller.Via.valueOf(principal.get().abacAttribute(HitKeepAuthenticationProvider.VIA)
-                        .map(Object::toString).orElse(Caller.Via.SESSION.name())));
+        Caller caller = caller(principal.get());
         if (caller.via() == Caller.Via.SESSION && !SAFE.contains(request.prologue().method()) && crossSite(request)) {
             HttpJson.error(response, 403, "cross-site request refused");
             return;
         }
         request.context().register(caller);
         chain.proceed();
+    }
+
+    private static Caller caller(Principal principal) {
+        long userId = Long.parseLong(principal.id());
+        Caller.Via via = Caller.Via.valueOf(principal.abacAttribute(HitKeepAuthenticationProvider.VIA)
+                .map(Object::toString).orElse(Caller.Via.SESSION.name()));
+        if (via == Caller.Via.SESSION) {
+            return Caller.session(userId);
+        }
+        int team = principal.abacAttribute(HitKeepAuthenticationProvider.KEY_TEAM)
+                .map(value -> ((Number) value).intValue()).orElse(-1);
+        Role role = principal.abacAttribute(HitKeepAuthenticationProvider.KEY_ROLE)
+                .flatMap(value -> Role.parse(value.toString())).orElse(Role.MEMBER);
+        return new Caller(userId, via, team, role);
     }
 
     /**

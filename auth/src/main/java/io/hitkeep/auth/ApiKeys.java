@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.ApiError;
 import io.hitkeep.core.Hashes;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.Role;
 import io.hitkeep.core.StoreClient;
 
 import java.security.SecureRandom;
@@ -29,7 +30,11 @@ public final class ApiKeys {
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(long userId, long keyId, long until) {
+    /** What a key is allowed: whose it is, its team and the role it acts with there. */
+    public record Key(long id, long userId, int teamId, Role role) {
+    }
+
+    private record Cached(Key key, long until) {
     }
 
     ApiKeys(StoreClient store) {
@@ -46,26 +51,44 @@ public final class ApiKeys {
         return store.call("api-keys.list", Json.object().put("user_id", userId)).get("keys");
     }
 
-    /** Revokes one of the user's keys (404 for another user's or a missing one) and forgets it here at once. */
-    public JsonNode revoke(long userId, long keyId) {
-        JsonNode revoked = store.call("api-keys.revoke", Json.object().put("user_id", userId).put("id", keyId));
-        cache.values().removeIf(cached -> cached.keyId() == keyId);
+    /**
+     * Revokes a key: the caller's own, or any in a team the caller owns (404 otherwise), and forgets it
+     * here at once.
+     */
+    public JsonNode revoke(Caller caller, long keyId) {
+        JsonNode revoked = store.call("api-keys.revoke", caller.scope().put("id", keyId));
+        forget(keyId);
         return revoked;
     }
 
-    /** A new key for the user: returns the stored record plus {@code key}, which is never shown again. */
-    public JsonNode create(long userId, String name) {
+    /** Drops a key from the cache, e.g. after its owner left the team. */
+    public void forgetUser(long userId) {
+        cache.values().removeIf(cached -> cached.key().userId() == userId);
+    }
+
+    private void forget(long keyId) {
+        cache.values().removeIf(cached -> cached.key().id() == keyId);
+    }
+
+    /**
+     * A new key for the user in a team ({@code teamId} 0: their first) with a role ({@code role} null:
+     * their own): returns the stored record plus {@code key}, which is never shown again.
+     */
+    public JsonNode create(long userId, String name, int teamId, Role role) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         var request = Json.object().put("user_id", userId).put("name", name)
-                .put("key_hash", Hashes.sha256Hex(key)).put("prefix", key.substring(0, 10));
+                .put("key_hash", Hashes.sha256Hex(key)).put("prefix", key.substring(0, 10)).put("team_id", teamId);
+        if (role != null) {
+            request.put("role", role.label());
+        }
         var created = (com.fasterxml.jackson.databind.node.ObjectNode) store.call("api-keys.create", request);
         return created.put("key", key);
     }
 
-    /** The user the key belongs to, or empty for an unknown key. */
-    public Optional<Long> userOf(String key) {
+    /** The key's owner, team and role, or empty for an unknown or revoked key. */
+    public Optional<Key> find(String key) {
         if (!key.startsWith(PREFIX) || key.length() > 100) {
             return Optional.empty();
         }
@@ -73,18 +96,20 @@ public final class ApiKeys {
         long now = System.nanoTime();
         Cached cached = cache.get(hash);
         if (cached != null && cached.until - now > 0) {
-            return Optional.of(cached.userId);
+            return Optional.of(cached.key());
         }
         try {
             JsonNode found = store.call("api-keys.find", Json.object().put("key_hash", hash));
-            long userId = found.get("user_id").asLong();
+            Key answer = new Key(found.get("id").asLong(), found.get("user_id").asLong(), found.get("team_id").asInt(),
+                    Role.parse(found.path("role").asText()).orElse(Role.MEMBER));
             if (cache.size() > 10_000) {
                 cache.clear();
             }
-            cache.put(hash, new Cached(userId, found.get("id").asLong(), now + CACHE_NANOS));
-            return Optional.of(userId);
+            cache.put(hash, new Cached(answer, now + CACHE_NANOS));
+            return Optional.of(answer);
         } catch (ApiError e) {
             if (e.status() == 404) {
+                cache.remove(hash);
                 return Optional.empty();
             }
             throw e;

@@ -26,10 +26,16 @@ public final class AuditTrail {
         this.guard = guard;
     }
 
+    /** An event of the user's own account (sign-in, factors), shown to the owners of every team they are in. */
     public void record(ServerRequest request, long userId, String event, String detail) {
+        record(request, userId, 0, event, detail);
+    }
+
+    /** An event of one team (keys, roles, invitations, sites), shown to that team's owners. */
+    public void record(ServerRequest request, long userId, int teamId, String event, String detail) {
         try {
             store.call("audit.add", Json.object().put("user_id", userId).put("event", event).put("detail", detail)
-                    .put("ip", network(guard.client(request))));
+                    .put("ip", network(guard.client(request))).put("team_id", teamId));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, () -> "cannot record audit event " + event + " of user " + userId + ": " + e.getMessage());
         }

@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class HitKeepAuthenticationProvider implements AuthenticationProvider {
     static final String VIA = "via";
+    static final String KEY_TEAM = "key_team";
+    static final String KEY_ROLE = "key_role";
 
     private final SessionTokens tokens;
     private final ApiKeys apiKeys;
@@ -35,8 +37,11 @@ final class HitKeepAuthenticationProvider implements AuthenticationProvider {
                 .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(value -> value.substring(7).strip());
         if (bearer.isPresent()) {
-            return apiKeys.userOf(bearer.get())
-                    .map(userId -> success(userId, Caller.Via.API_KEY))
+            return apiKeys.find(bearer.get())
+                    .map(key -> AuthenticationResponse.success(Subject.create(Principal.builder()
+                            .id(Long.toString(key.userId())).name(Long.toString(key.userId()))
+                            .addAttribute(VIA, Caller.Via.API_KEY.name())
+                            .addAttribute(KEY_TEAM, key.teamId()).addAttribute(KEY_ROLE, key.role().label()).build())))
                     .orElseGet(() -> AuthenticationResponse.failed("unknown or revoked API key"));
         }
         Optional<String> cookie = headers.getOrDefault("cookie", List.of()).stream()

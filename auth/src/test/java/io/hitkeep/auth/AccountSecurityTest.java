@@ -337,7 +337,7 @@ class AccountSecurityTest {
         }
         assertTrue(events.size() <= 100);
         JsonNode newest = audit.json().get("events").get(0);
-        assertEquals("backend", newest.get("detail").asText());
+        assertEquals("backend (owner)", newest.get("detail").asText());
         assertTrue(newest.get("ip").asText().matches("10\\.1\\.\\d+\\.0/24"), "a network, not an address: " + newest);
         assertNotNull(Instant.parse(newest.get("time").asText()));
     }

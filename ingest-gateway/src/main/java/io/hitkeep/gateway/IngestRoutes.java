@@ -15,6 +15,7 @@ import io.hitkeep.core.Hit;
 import io.hitkeep.core.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Metrics;
+import io.hitkeep.core.Role;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -130,6 +131,9 @@ final class IngestRoutes implements HttpFeature {
     /** Server-side ingest: the backend says when, from where and with which user agent. */
     private void server(ServerRequest request, ServerResponse response, boolean event) {
         Caller caller = Caller.of(request);
+        if (caller.via() != Caller.Via.API_KEY) {
+            throw new ApiError(403, "server-side ingest takes an API key (Authorization: Bearer hk_...)");
+        }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String visitorIp = Json.text(body, "visitor_ip").strip();
         if (visitorIp.isEmpty() || ClientAddress.literal(visitorIp).isEmpty()) {
@@ -143,8 +147,9 @@ final class IngestRoutes implements HttpFeature {
                 visitorIp, false);
         String siteKey = Domains.siteKey(ingest.url().getHost());
         SiteRegistry.Site site = registry.find(siteKey).orElseThrow(() -> ApiError.notFound("no site for " + siteKey));
-        if (site.ownerId() != caller.userId()) {
-            throw new ApiError(403, "this API key may not send hits for " + siteKey);
+        // Sending hits changes a site's numbers: a key of the site's team with the admin role or above.
+        if (site.teamId() != caller.keyTeamId() || !caller.keyRole().atLeast(Role.ADMIN)) {
+            throw new ApiError(403, "this API key may not send hits for this site");
         }
         store(serverPipeline.process(ingest), response);
     }

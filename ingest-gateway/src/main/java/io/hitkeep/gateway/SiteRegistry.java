@@ -30,15 +30,16 @@ final class SiteRegistry implements AutoCloseable {
     private static final int MAX_UNKNOWN = 50_000;
 
     /**
-     * What the gateway needs of a site: who owns it, and its privacy settings.
+     * What the gateway needs of a site: the team it belongs to (whose API keys may send server-side hits),
+     * and its privacy settings.
      *
      * @param honourDnt whether a visitor's Do Not Track or Global Privacy Control drops their hits
      */
-    record Site(int id, long ownerId, String domain, ClientAddress.Ranges excludedIps, PathGlobs excludedPaths,
+    record Site(int id, int teamId, String domain, ClientAddress.Ranges excludedIps, PathGlobs excludedPaths,
                 boolean honourDnt) {
         /** A site with the default settings: nothing excluded, DNT honoured. */
-        Site(int id, long ownerId, String domain) {
-            this(id, ownerId, domain, ClientAddress.Ranges.NONE, PathGlobs.NONE, true);
+        Site(int id, int teamId, String domain) {
+            this(id, teamId, domain, ClientAddress.Ranges.NONE, PathGlobs.NONE, true);
         }
     }
 
@@ -84,7 +85,7 @@ final class SiteRegistry implements AutoCloseable {
         try {
             JsonNode node = Json.tree(value);
             // entries written before the privacy settings existed have none: the defaults
-            return Optional.of(new Site(node.get("id").asInt(), node.get("owner_id").asLong(), node.get("domain").asText(),
+            return Optional.of(new Site(node.get("id").asInt(), node.path("team_id").asInt(0), node.get("domain").asText(),
                     ClientAddress.Ranges.parse("excluded_ips", node.path("excluded_ips").asText("")),
                     PathGlobs.parse("excluded_paths", node.path("excluded_paths").asText("")),
                     node.path("honour_dnt").asBoolean(true)));

@@ -24,10 +24,10 @@ class IngestPipelineTest {
     static final long NOW = 1_735_689_600_000_000L;
 
     static final Function<String, Optional<SiteRegistry.Site>> SITES = domain -> switch (domain) {
-        case "example.com" -> Optional.of(new SiteRegistry.Site(1, 7L, "example.com"));
-        case "other.org" -> Optional.of(new SiteRegistry.Site(2, 7L, "other.org"));
+        case "example.com" -> Optional.of(new SiteRegistry.Site(1, 7, "example.com"));
+        case "other.org" -> Optional.of(new SiteRegistry.Site(2, 7, "other.org"));
         // an owner who excludes their office network and admin pages, and does not honour DNT
-        case "private.example" -> Optional.of(new SiteRegistry.Site(3, 7L, "private.example",
+        case "private.example" -> Optional.of(new SiteRegistry.Site(3, 7, "private.example",
                 ClientAddress.Ranges.parse("excluded_ips", "198.51.100.0/24, 2001:db8::/32"),
                 PathGlobs.parse("excluded_paths", "/admin/*, /preview"), false));
         default -> Optional.empty();

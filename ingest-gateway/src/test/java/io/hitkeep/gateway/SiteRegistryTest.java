@@ -23,8 +23,8 @@ class SiteRegistryTest {
         return Buckets.sites(broker.connection());
     }
 
-    private static void put(String domain, int id, long owner) throws Exception {
-        bucket().put(domain, ("{\"id\":" + id + ",\"owner_id\":" + owner + ",\"domain\":\"" + domain + "\"}")
+    private static void put(String domain, int id, int team) throws Exception {
+        bucket().put(domain, ("{\"id\":" + id + ",\"team_id\":" + team + ",\"domain\":\"" + domain + "\"}")
                 .getBytes(StandardCharsets.UTF_8));
     }
 

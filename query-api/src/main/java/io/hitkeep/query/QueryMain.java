@@ -1,6 +1,7 @@
 package io.hitkeep.query;
 
 import io.hitkeep.auth.AccountRoutes;
+import io.hitkeep.auth.TeamRoutes;
 import io.hitkeep.auth.ApiAuthentication;
 import io.hitkeep.core.Launcher;
 import io.hitkeep.core.NatsConnector;
@@ -26,6 +27,7 @@ public final class QueryMain {
                     .addFeature(observability)
                     .addFeature(ApiAuthentication.create(settings, store))
                     .register("/api", new AccountRoutes(settings, store))
+                    .register("/api", new TeamRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store)));
         } catch (RuntimeException e) {
             Launcher.fail(e);

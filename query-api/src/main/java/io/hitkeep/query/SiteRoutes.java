@@ -1,6 +1,7 @@
 package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -31,37 +32,52 @@ public final class SiteRoutes implements HttpService {
                 .post("/", this::create)
                 .get("/{id}", this::site)
                 .patch("/{id}", this::update)
+                .delete("/{id}", this::delete)
                 .get("/{id}/stats", this::stats);
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        JsonNode answer = store.call("sites.list", Json.object().put("user_id", Caller.of(request).userId()));
+        JsonNode answer = store.call("sites.list", Caller.of(request).scope());
         HttpJson.send(response, 200, answer.get("sites"));
     }
 
+    /** Adds a site to {@code team_id} (default: the caller's first team where they are admin or owner). */
     private void create(ServerRequest request, ServerResponse response) {
-        long userId = Caller.of(request).userId();
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         if (Json.text(body, "domain").isBlank()) {
             throw ApiError.badRequest("domain is required");
         }
-        JsonNode site = store.call("sites.create", Json.object().put("user_id", userId)
+        JsonNode teamId = body.path("team_id");
+        if (!teamId.isMissingNode() && !teamId.isNull() && !teamId.canConvertToInt()) {
+            throw ApiError.badRequest("team_id must be a team's id");
+        }
+        JsonNode site = store.call("sites.create", Caller.of(request).scope().put("team_id", teamId.asInt(0))
                 .put("domain", Json.text(body, "domain")).put("name", Json.text(body, "name"))
                 .put("timezone", Json.text(body, "timezone")));
         HttpJson.send(response, 201, site);
     }
 
     private void site(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("sites.get", Json.object()
-                .put("user_id", Caller.of(request).userId()).put("site_id", siteId(request))));
+        HttpJson.send(response, 200, store.call("sites.get", Caller.of(request).scope().put("site_id", siteId(request))));
     }
 
-    /** Privacy settings: {@code excluded_ips}, {@code excluded_paths} (strings), {@code honour_dnt} (boolean). */
+    /**
+     * Settings (admins and owners): {@code name}, {@code timezone}, {@code excluded_ips}, {@code excluded_paths}
+     * (strings), {@code honour_dnt} (boolean).
+     */
     private void update(ServerRequest request, ServerResponse response) {
-        long userId = Caller.of(request).userId();
         int siteId = siteId(request);
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         var changes = Json.object();
+        for (String field : java.util.List.of("name", "timezone")) {
+            JsonNode value = body.get(field);
+            if (value != null && !value.isNull()) {
+                if (!value.isTextual()) {
+                    throw ApiError.badRequest(field + " must be a string");
+                }
+                changes.put(field, value.asText());
+            }
+        }
         for (String field : java.util.List.of("excluded_ips", "excluded_paths")) {
             JsonNode value = body.get(field);
             if (value != null && !value.isNull()) {
@@ -78,16 +94,24 @@ public final class SiteRoutes implements HttpService {
             }
             changes.put("honour_dnt", honourDnt.asBoolean());
         }
-        HttpJson.send(response, 200, store.call("sites.update", Json.object().put("user_id", userId)
+        HttpJson.send(response, 200, store.call("sites.update", Caller.of(request).scope()
                 .put("site_id", siteId).set("changes", changes)));
+    }
+
+    /** Deletes the site and every hit of it (owners only). */
+    private void delete(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("sites.delete", Caller.of(request).scope().put("site_id", siteId(request))));
     }
 
     private void stats(ServerRequest request, ServerResponse response) {
         var query = request.query();
-        StatsRequest stats = StatsRequest.parse(Caller.of(request).userId(), siteId(request),
+        Caller caller = Caller.of(request);
+        StatsRequest stats = StatsRequest.parse(caller.userId(), siteId(request),
                 query.first("from").asOptional(), query.first("to").asOptional(),
                 query.all("filter", java.util.List::of), query.first("limit").asOptional());
-        HttpJson.send(response, 200, store.call("stats", stats));
+        ObjectNode scoped = Json.MAPPER.valueToTree(stats);
+        scoped.setAll(caller.scope());
+        HttpJson.send(response, 200, store.call("stats", scoped));
     }
 
     private static int siteId(ServerRequest request) {

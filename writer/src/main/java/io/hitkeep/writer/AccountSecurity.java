@@ -190,14 +190,19 @@ final class AccountSecurity {
         });
     }
 
-    ObjectNode addAudit(long userId, String event, String detail, String ip) {
+    ObjectNode addAudit(long userId, String event, String detail, String ip, int teamId) {
         return write("add audit event", connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO audit_events (user_id, event, detail, ip) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO audit_events (user_id, event, detail, ip, team_id) VALUES (?, ?, ?, ?, ?)")) {
                 insert.setLong(1, userId);
                 insert.setString(2, event);
                 insert.setString(3, detail);
                 insert.setString(4, ip);
+                if (teamId == 0) {
+                    insert.setNull(5, java.sql.Types.INTEGER);
+                } else {
+                    insert.setInt(5, teamId);
+                }
                 insert.execute();
             }
             return Json.object().put("added", true);
@@ -272,33 +277,6 @@ final class AccountSecurity {
 
     /** Runs a write in one transaction on the account connection; an ApiError rolls back and passes on. */
     private <T> T write(String what, Database.SqlFunction<Connection, T> work) {
-        synchronized (writes) {
-            try {
-                writes.setAutoCommit(false);
-                T result = work.apply(writes);
-                writes.commit();
-                return result;
-            } catch (SQLException e) {
-                rollbackQuietly();
-                throw new HitKeepException("cannot " + what + ": " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                try {
-                    writes.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // next use sets it again
-                }
-            }
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            writes.rollback();
-        } catch (SQLException ignored) {
-            // the transaction is gone either way
-        }
+        return Database.inTransaction(writes, what, work);
     }
 }

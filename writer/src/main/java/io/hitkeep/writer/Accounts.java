@@ -3,8 +3,8 @@ package io.hitkeep.writer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.ApiError;
-import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.Role;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,35 +33,38 @@ final class Accounts {
         });
     }
 
-    /** Creates the first user; once any user exists this is a 409, whoever asks. */
+    /** Creates the first user and a team they own; once any user exists this is a 409, whoever asks. */
     ObjectNode createFirstUser(String email, String passwordHash) {
-        synchronized (writes) {
-            try {
-                writes.setAutoCommit(false);
-                try (var statement = writes.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
-                    row.next();
-                    if (row.getLong(1) > 0) {
-                        writes.rollback();
-                        throw new ApiError(409, "the first user exists already; sign in instead");
-                    }
+        return Database.inTransaction(writes, "create user", connection -> {
+            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
+                row.next();
+                if (row.getLong(1) > 0) {
+                    throw new ApiError(409, "the first user exists already; sign in instead");
                 }
-                ObjectNode user;
-                try (PreparedStatement insert = writes.prepareStatement(
-                        "INSERT INTO users (email, password_hash) VALUES (?, ?) RETURNING id, email")) {
-                    insert.setString(1, email);
-                    insert.setString(2, passwordHash);
-                    try (ResultSet row = insert.executeQuery()) {
-                        row.next();
-                        user = Json.object().put("id", row.getLong(1)).put("email", row.getString(2));
-                    }
+            }
+            long id = insertUser(connection, email, passwordHash);
+            int team = Teams.insertTeam(connection, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
+            return Json.object().put("id", id).put("email", email).put("team_id", team);
+        });
+    }
+
+    /** A new user inside the caller's transaction; an e-mail address in use already is a 409. */
+    static long insertUser(Connection connection, String email, String passwordHash) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM users WHERE lower(email) = lower(?)")) {
+            exists.setString(1, email);
+            try (ResultSet row = exists.executeQuery()) {
+                if (row.next()) {
+                    throw new ApiError(409, "an account with this e-mail exists already; sign in and open the link again");
                 }
-                writes.commit();
-                return user;
-            } catch (SQLException e) {
-                rollbackQuietly();
-                throw new HitKeepException("cannot create user: " + e.getMessage(), e);
-            } finally {
-                autoCommitQuietly();
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO users (email, password_hash) VALUES (?, ?) RETURNING id")) {
+            insert.setString(1, email);
+            insert.setString(2, passwordHash);
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return row.getLong(1);
             }
         }
     }
@@ -99,35 +102,58 @@ final class Accounts {
         });
     }
 
-    ObjectNode createApiKey(long userId, String name, String keyHash, String prefix) {
-        synchronized (writes) {
-            try (PreparedStatement insert = writes.prepareStatement(
-                    "INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES (?, ?, ?, ?) RETURNING id")) {
+    /**
+     * A key for one of the user's teams ({@code teamId} 0: their first) with at most their own role there
+     * ({@code role} null: their own).
+     */
+    ObjectNode createApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {
+        return Database.inTransaction(writes, "create API key", connection -> {
+            int team = teamId != 0 ? teamId : firstTeam(connection, userId);
+            Role own = Teams.memberRole(connection, team, userId).orElseThrow(() -> ApiError.notFound("no such team"));
+            Role granted = role == null ? own : role;
+            if (!own.atLeast(granted)) {
+                throw new ApiError(403, "a key cannot have a role above your own (" + own.label() + ")");
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO api_keys (user_id, name, key_hash, prefix, team_id, role) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
                 insert.setLong(1, userId);
                 insert.setString(2, name);
                 insert.setString(3, keyHash);
                 insert.setString(4, prefix);
+                insert.setInt(5, team);
+                insert.setString(6, granted.label());
                 try (ResultSet row = insert.executeQuery()) {
                     row.next();
-                    return Json.object().put("id", row.getLong(1)).put("name", name).put("prefix", prefix);
+                    return Json.object().put("id", row.getLong(1)).put("name", name).put("prefix", prefix)
+                            .put("team_id", team).put("role", granted.label());
                 }
-            } catch (SQLException e) {
-                throw new HitKeepException("cannot create API key: " + e.getMessage(), e);
             }
-        }
+        });
     }
 
-    /** The user's keys, newest first: names and prefixes, never the keys. */
-    ArrayNode listApiKeys(long userId) {
+    /**
+     * Keys, newest first, with names and prefixes, never the keys: the user's own, or with {@code teamId}
+     * every key of that team (owners only, checked by the caller).
+     */
+    ArrayNode listApiKeys(long userId, int teamId) {
         return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT id, name, prefix, "
-                    + "strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') FROM api_keys WHERE user_id = ? ORDER BY id DESC")) {
-                statement.setLong(1, userId);
+            try (PreparedStatement statement = connection.prepareStatement("SELECT k.id, k.name, k.prefix, "
+                    + "strftime(k.created_at, '%Y-%m-%dT%H:%M:%SZ'), k.team_id, coalesce(t.name, ''), k.role, k.user_id, "
+                    + "coalesce(u.email, '') FROM api_keys k LEFT JOIN teams t ON t.id = k.team_id "
+                    + "LEFT JOIN users u ON u.id = k.user_id WHERE " + (teamId == 0 ? "k.user_id = ?" : "k.team_id = ?")
+                    + " ORDER BY k.id DESC")) {
+                if (teamId == 0) {
+                    statement.setLong(1, userId);
+                } else {
+                    statement.setInt(1, teamId);
+                }
                 var keys = Json.MAPPER.createArrayNode();
                 try (ResultSet row = statement.executeQuery()) {
                     while (row.next()) {
                         keys.addObject().put("id", row.getLong(1)).put("name", row.getString(2))
-                                .put("prefix", row.getString(3)).put("created_at", row.getString(4));
+                                .put("prefix", row.getString(3)).put("created_at", row.getString(4))
+                                .put("team_id", row.getInt(5)).put("team_name", row.getString(6))
+                                .put("role", row.getString(7)).put("user_id", row.getLong(8)).put("email", row.getString(9));
                     }
                 }
                 return keys;
@@ -135,54 +161,73 @@ final class Accounts {
         });
     }
 
-    /** Deletes one of the user's keys; someone else's key or a missing one is a 404. */
-    ObjectNode revokeApiKey(long userId, long keyId) {
-        synchronized (writes) {
-            try (PreparedStatement delete = writes.prepareStatement(
-                    "DELETE FROM api_keys WHERE id = ? AND user_id = ? RETURNING id, name")) {
-                delete.setLong(1, keyId);
-                delete.setLong(2, userId);
-                try (ResultSet row = delete.executeQuery()) {
+    /**
+     * Deletes a key: the caller's own, or any key of a team the caller owns. Another's key or a missing one
+     * is a 404.
+     */
+    ObjectNode revokeApiKey(Teams.Scope scope, long keyId) {
+        return Database.inTransaction(writes, "revoke API key", connection -> {
+            long owner;
+            int team;
+            String name;
+            try (PreparedStatement select = connection.prepareStatement("SELECT user_id, team_id, name FROM api_keys WHERE id = ?")) {
+                select.setLong(1, keyId);
+                try (ResultSet row = select.executeQuery()) {
                     if (!row.next()) {
                         throw ApiError.notFound("no such API key");
                     }
-                    return Json.object().put("id", row.getLong(1)).put("name", row.getString(2));
+                    owner = row.getLong(1);
+                    team = row.getInt(2);
+                    name = row.getString(3);
                 }
-            } catch (SQLException e) {
-                throw new HitKeepException("cannot revoke API key: " + e.getMessage(), e);
             }
-        }
+            boolean teamOwner = !scope.viaKey()
+                    && Teams.memberRole(connection, team, scope.userId()).filter(role -> role == Role.OWNER).isPresent();
+            if (owner != scope.userId() && !teamOwner) {
+                throw ApiError.notFound("no such API key");
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
+                delete.setLong(1, keyId);
+                delete.execute();
+            }
+            return Json.object().put("id", keyId).put("name", name).put("team_id", team).put("user_id", owner);
+        });
     }
 
-    /** The key with that hash and its owner, or 404. */
+    /**
+     * The key with that hash, its owner, team and the role it acts with: the weaker of its own and its
+     * owner's current role in the team. A key whose owner left the team is a 404, as is an unknown one.
+     */
     ObjectNode findApiKey(String keyHash) {
         return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT id, user_id FROM api_keys WHERE key_hash = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT k.id, k.user_id, k.team_id, k.role, m.role "
+                    + "FROM api_keys k JOIN team_members m ON m.team_id = k.team_id AND m.user_id = k.user_id WHERE k.key_hash = ?")) {
                 statement.setString(1, keyHash);
                 try (ResultSet row = statement.executeQuery()) {
                     if (!row.next()) {
                         throw ApiError.notFound("no such key");
                     }
-                    return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2));
+                    Role keyRole = Role.parse(row.getString(4)).orElse(Role.MEMBER);
+                    Role member = Role.parse(row.getString(5)).orElse(Role.MEMBER);
+                    return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2))
+                            .put("team_id", row.getInt(3)).put("role", keyRole.min(member).label());
                 }
             }
         });
     }
 
-    private void rollbackQuietly() {
-        try {
-            writes.rollback();
-        } catch (SQLException ignored) {
-            // the transaction is gone either way
-        }
-    }
-
-    private void autoCommitQuietly() {
-        try {
-            writes.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // next use sets it again
+    private static int firstTeam(Connection connection, long userId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT min(team_id) FROM team_members WHERE user_id = ?")) {
+            select.setLong(1, userId);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                int team = row.getInt(1);
+                if (row.wasNull()) {
+                    throw new ApiError(409, "you are in no team; create one or accept an invitation first");
+                }
+                return team;
+            }
         }
     }
 }

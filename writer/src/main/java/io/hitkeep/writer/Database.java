@@ -80,6 +80,41 @@ public final class Database implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * Runs {@code work} in one transaction on a write connection, serialised with every other user of that
+     * connection; commits, or rolls back on any exception (an {@link io.hitkeep.core.ApiError} passes through).
+     */
+    public static <T> T inTransaction(Connection writes, String what, SqlFunction<Connection, T> work) {
+        synchronized (writes) {
+            try {
+                writes.setAutoCommit(false);
+                T result = work.apply(writes);
+                writes.commit();
+                return result;
+            } catch (SQLException e) {
+                rollbackQuietly(writes);
+                throw new HitKeepException("cannot " + what + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                rollbackQuietly(writes);
+                throw e;
+            } finally {
+                try {
+                    writes.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // next use sets it again
+                }
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection writes) {
+        try {
+            writes.rollback();
+        } catch (SQLException ignored) {
+            // the transaction is gone either way
+        }
+    }
+
     /** Runs a read with a pooled connection; waits while all are busy. */
     public <T> T read(SqlFunction<Connection, T> work) {
         Connection connection;

@@ -10,6 +10,7 @@ import io.hitkeep.core.Domains;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.PathGlobs;
+import io.hitkeep.core.Role;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
@@ -27,28 +28,35 @@ import java.util.Optional;
  * keyed by domain, which every gateway watches to map a hit's host to its site. Thread-safe.
  */
 final class Sites {
-    private static final String COLUMNS = "id, owner_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,"
+    private static final String COLUMNS = "id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,"
             + " excluded_ips, excluded_paths, honour_dnt";
 
     private final Database database;
     private final java.sql.Connection writes;
     private final KeyValue registry;
+    private final Teams teams;
 
-    Sites(Database database, java.sql.Connection writes, Connection nats) {
+    Sites(Database database, java.sql.Connection writes, Connection nats, Teams teams) {
         this.database = database;
         this.writes = writes;
         this.registry = Buckets.sites(nats);
+        this.teams = teams;
     }
 
-    ArrayNode list(long userId) {
+    /** The sites of every team the caller belongs to (a key: of its team), each with the caller's role. */
+    ArrayNode list(Teams.Scope scope) {
         return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM sites WHERE owner_id = ? ORDER BY id")) {
-                statement.setLong(1, userId);
+            try (PreparedStatement statement = connection.prepareStatement("SELECT s.*, m.role AS member_role FROM (SELECT " + COLUMNS + " FROM sites) s "
+                    + "JOIN team_members m ON m.team_id = s.team_id AND m.user_id = ? ORDER BY s.id")) {
+                statement.setLong(1, scope.userId());
                 ArrayNode sites = Json.MAPPER.createArrayNode();
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        sites.add(site(rows));
+                        if (scope.viaKey() && rows.getInt("team_id") != scope.keyTeamId()) {
+                            continue;
+                        }
+                        Role role = Role.parse(rows.getString("member_role")).orElse(Role.MEMBER);
+                        sites.add(site(rows).put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label()));
                     }
                 }
                 return sites;
@@ -56,10 +64,14 @@ final class Sites {
         });
     }
 
-    /** The user's site, or a 404 that does not tell whether someone else has it. */
-    ObjectNode get(long userId, int siteId) {
-        return find(siteId).filter(site -> site.get("owner_id").asLong() == userId)
-                .orElseThrow(() -> ApiError.notFound("no such site"));
+    /**
+     * The site with the caller's role in it, when that role is at least {@code needed}; a site of a team the
+     * caller is not in is a 404 that does not tell whether it exists.
+     */
+    ObjectNode get(Teams.Scope scope, int siteId, Role needed) {
+        ObjectNode site = find(siteId).orElseThrow(() -> ApiError.notFound("no such site"));
+        Role role = teams.require(scope, site.get("team_id").asInt(), needed, "no such site");
+        return site.put("role", role.label());
     }
 
     Optional<ObjectNode> find(int siteId) {
@@ -73,27 +85,23 @@ final class Sites {
         });
     }
 
-    ObjectNode create(long userId, String typedDomain, String name, String timezone) {
+    /** Adds a site to the team ({@code teamId} 0: the caller's first team where they are admin or owner). */
+    ObjectNode create(Teams.Scope scope, int teamId, String typedDomain, String name, String timezone) {
+        int team = teamId != 0 ? teamId : teams.defaultTeam(scope, Role.ADMIN);
+        teams.require(scope, team, Role.ADMIN, "no such team");
         String domain = Domains.parse(typedDomain)
                 .orElseThrow(() -> ApiError.badRequest("domain must be a host name such as example.com"));
-        String zone = timezone.isBlank() ? "UTC" : timezone.strip();
-        try {
-            ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            throw ApiError.badRequest("timezone must be an IANA zone such as Europe/Berlin");
-        }
-        String label = name.isBlank() ? domain : name.strip();
-        if (label.length() > 200) {
-            throw ApiError.badRequest("name is longer than 200 characters");
-        }
+        String zone = zone(timezone.isBlank() ? "UTC" : timezone);
+        String label = label(name.isBlank() ? domain : name);
         ObjectNode site;
         synchronized (writes) {
             try (PreparedStatement insert = writes.prepareStatement(
-                    "INSERT INTO sites (owner_id, domain, name, timezone) VALUES (?, ?, ?, ?) RETURNING " + COLUMNS)) {
-                insert.setLong(1, userId);
-                insert.setString(2, domain);
-                insert.setString(3, label);
-                insert.setString(4, zone);
+                    "INSERT INTO sites (owner_id, team_id, domain, name, timezone) VALUES (?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
+                insert.setLong(1, scope.userId());
+                insert.setInt(2, team);
+                insert.setString(3, domain);
+                insert.setString(4, label);
+                insert.setString(5, zone);
                 try (ResultSet rows = insert.executeQuery()) {
                     rows.next();
                     site = site(rows);
@@ -106,15 +114,17 @@ final class Sites {
             }
         }
         publish(site);
-        return site;
+        return site.put("role", teams.roleIn(scope, team).orElse(Role.ADMIN).label());
     }
 
     /**
-     * Changes a site's privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
+     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
      * {@code honour_dnt}; a field left out keeps its value. Another user's site is a 404.
      */
-    ObjectNode update(long userId, int siteId, JsonNode changes) {
-        ObjectNode current = get(userId, siteId);
+    ObjectNode update(Teams.Scope scope, int siteId, JsonNode changes) {
+        ObjectNode current = get(scope, siteId, Role.ADMIN);
+        String name = changes.hasNonNull("name") ? label(changes.get("name").asText()) : current.get("name").asText();
+        String zone = changes.hasNonNull("timezone") ? zone(changes.get("timezone").asText()) : current.get("timezone").asText();
         String excludedIps = current.get("excluded_ips").asText();
         String excludedPaths = current.get("excluded_paths").asText();
         boolean honourDnt = current.get("honour_dnt").asBoolean();
@@ -134,11 +144,14 @@ final class Sites {
         ObjectNode site;
         synchronized (writes) {
             try (PreparedStatement update = writes.prepareStatement(
-                    "UPDATE sites SET excluded_ips = ?, excluded_paths = ?, honour_dnt = ? WHERE id = ? RETURNING " + COLUMNS)) {
+                    "UPDATE sites SET excluded_ips = ?, excluded_paths = ?, honour_dnt = ?, name = ?, timezone = ? WHERE id = ? RETURNING "
+                            + COLUMNS)) {
                 update.setString(1, excludedIps);
                 update.setString(2, excludedPaths);
                 update.setBoolean(3, honourDnt);
-                update.setInt(4, siteId);
+                update.setString(4, name);
+                update.setString(5, zone);
+                update.setInt(6, siteId);
                 try (ResultSet rows = update.executeQuery()) {
                     rows.next();
                     site = site(rows);
@@ -148,7 +161,47 @@ final class Sites {
             }
         }
         publish(site);
-        return site;
+        return site.put("role", current.get("role").asText());
+    }
+
+    /**
+     * Deletes a site with all its hits, events and engagement (owners only) and removes it from the
+     * registry, so gateways drop its hits from then on.
+     */
+    ObjectNode delete(Teams.Scope scope, int siteId) {
+        ObjectNode site = get(scope, siteId, Role.OWNER);
+        Database.inTransaction(writes, "delete site", connection -> {
+            for (String table : java.util.List.of("hits", "events", "engagements", "sites")) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM " + table + " WHERE " + (table.equals("sites") ? "id" : "site_id") + " = ?")) {
+                    delete.setInt(1, siteId);
+                    delete.execute();
+                }
+            }
+            return null;
+        });
+        try {
+            registry.delete(site.get("domain").asText());
+        } catch (IOException | JetStreamApiException e) {
+            throw new HitKeepException("site deleted, but not from the registry: " + e.getMessage(), e);
+        }
+        return Json.object().put("id", siteId).put("domain", site.get("domain").asText()).put("deleted", true);
+    }
+
+    private static String zone(String timezone) {
+        try {
+            return ZoneId.of(timezone.strip()).getId();
+        } catch (DateTimeException e) {
+            throw ApiError.badRequest("timezone must be an IANA zone such as Europe/Berlin");
+        }
+    }
+
+    private static String label(String name) {
+        String label = name.strip();
+        if (label.isEmpty() || label.length() > 200) {
+            throw ApiError.badRequest("name is required (at most 200 characters)");
+        }
+        return label;
     }
 
     /** Puts every site into the registry bucket, so gateways started before the writer see them. */
@@ -176,6 +229,7 @@ final class Sites {
         ObjectNode site = Json.object();
         site.put("id", row.getInt("id"));
         site.put("owner_id", row.getLong("owner_id"));
+        site.put("team_id", row.getInt("team_id"));
         site.put("domain", row.getString("domain"));
         site.put("name", row.getString("name"));
         site.put("timezone", row.getString("timezone"));

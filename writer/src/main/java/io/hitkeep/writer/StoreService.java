@@ -3,6 +3,7 @@ package io.hitkeep.writer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.ApiError;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.Role;
 import io.hitkeep.core.StatsRequest;
 import io.hitkeep.core.Subjects;
 import io.nats.client.Connection;
@@ -33,31 +34,59 @@ final class StoreService implements AutoCloseable {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Service service;
 
-    StoreService(Connection nats, Sites sites, Accounts accounts, AccountSecurity security, Stats stats) {
+    StoreService(Connection nats, Sites sites, Teams teams, Accounts accounts, AccountSecurity security, Stats stats) {
         this.nats = nats;
         Map<String, Function<JsonNode, Object>> operations = new LinkedHashMap<>();
         operations.put("stats", request -> {
             StatsRequest query = Json.MAPPER.convertValue(request, StatsRequest.class);
-            JsonNode site = sites.get(query.userId(), query.siteId());
+            JsonNode site = sites.get(Teams.Scope.of(request), query.siteId(), Role.MEMBER);
             return stats.answer(query, ZoneId.of(site.get("timezone").asText()));
         });
-        operations.put("sites.list", request -> Json.object().set("sites", sites.list(request.path("user_id").asLong())));
-        operations.put("sites.get", request -> sites.get(request.path("user_id").asLong(), request.path("site_id").asInt()));
-        operations.put("sites.create", request -> sites.create(request.path("user_id").asLong(),
+        operations.put("sites.list", request -> Json.object().set("sites", sites.list(Teams.Scope.of(request))));
+        operations.put("sites.get", request -> sites.get(Teams.Scope.of(request), request.path("site_id").asInt(), Role.MEMBER));
+        operations.put("sites.create", request -> sites.create(Teams.Scope.of(request), request.path("team_id").asInt(0),
                 Json.text(request, "domain"), Json.text(request, "name"), Json.text(request, "timezone")));
-        operations.put("sites.update", request -> sites.update(request.path("user_id").asLong(),
+        operations.put("sites.update", request -> sites.update(Teams.Scope.of(request),
                 request.path("site_id").asInt(), request.path("changes")));
+        operations.put("sites.delete", request -> sites.delete(Teams.Scope.of(request), request.path("site_id").asInt()));
+        operations.put("teams.list", request -> teams.list(Teams.Scope.of(request)));
+        operations.put("teams.create", request -> teams.create(Teams.Scope.of(request), Json.text(request, "name")));
+        operations.put("teams.get", request -> teams.get(Teams.Scope.of(request), request.path("team_id").asInt()));
+        operations.put("teams.rename", request -> teams.rename(Teams.Scope.of(request), request.path("team_id").asInt(),
+                Json.text(request, "name")));
+        operations.put("teams.set-role", request -> teams.setRole(Teams.Scope.of(request), request.path("team_id").asInt(),
+                request.path("member_id").asLong(), role(request)));
+        operations.put("teams.remove-member", request -> teams.removeMember(Teams.Scope.of(request),
+                request.path("team_id").asInt(), request.path("member_id").asLong()));
+        operations.put("teams.audit", request -> teams.audit(Teams.Scope.of(request), request.path("team_id").asInt(),
+                Math.min(200, Math.max(1, request.path("limit").asInt(100)))));
+        operations.put("teams.api-keys", request -> {
+            Teams.Scope scope = Teams.Scope.of(request);
+            int team = request.path("team_id").asInt();
+            teams.require(scope, team, Role.OWNER, "no such team");
+            return Json.object().set("keys", accounts.listApiKeys(scope.userId(), team));
+        });
+        operations.put("invitations.create", request -> teams.invite(Teams.Scope.of(request), request.path("team_id").asInt(),
+                role(request), Json.text(request, "email"), Json.text(request, "token_hash"), request.path("expires_at").asLong()));
+        operations.put("invitations.list", request -> teams.listInvitations(Teams.Scope.of(request), request.path("team_id").asInt()));
+        operations.put("invitations.revoke", request -> teams.revokeInvitation(Teams.Scope.of(request),
+                request.path("team_id").asInt(), request.path("invitation_id").asInt()));
+        operations.put("invitations.peek", request -> teams.peekInvitation(Json.text(request, "token_hash")));
+        operations.put("invitations.accept", request -> teams.acceptInvitation(Json.text(request, "token_hash"),
+                request.path("user_id").asLong()));
+        operations.put("invitations.register", request -> teams.registerByInvitation(Json.text(request, "token_hash"),
+                Json.text(request, "email"), Json.text(request, "password_hash")));
         operations.put("users.count", request -> Json.object().put("count", accounts.countUsers()));
         operations.put("users.create-first", request -> accounts.createFirstUser(Json.text(request, "email"),
                 Json.text(request, "password_hash")));
         operations.put("users.find-by-email", request -> accounts.findUserByEmail(Json.text(request, "email")));
         operations.put("users.get", request -> accounts.user(request.path("id").asLong()));
         operations.put("api-keys.create", request -> accounts.createApiKey(request.path("user_id").asLong(),
-                Json.text(request, "name"), Json.text(request, "key_hash"), Json.text(request, "prefix")));
+                Json.text(request, "name"), Json.text(request, "key_hash"), Json.text(request, "prefix"),
+                request.path("team_id").asInt(0), request.hasNonNull("role") ? role(request) : null));
         operations.put("api-keys.find", request -> accounts.findApiKey(Json.text(request, "key_hash")));
-        operations.put("api-keys.list", request -> Json.object().set("keys", accounts.listApiKeys(request.path("user_id").asLong())));
-        operations.put("api-keys.revoke", request -> accounts.revokeApiKey(request.path("user_id").asLong(),
-                request.path("id").asLong()));
+        operations.put("api-keys.list", request -> Json.object().set("keys", accounts.listApiKeys(request.path("user_id").asLong(), 0)));
+        operations.put("api-keys.revoke", request -> accounts.revokeApiKey(Teams.Scope.of(request), request.path("id").asLong()));
         operations.put("sessions.state", request -> security.sessionState());
         operations.put("sessions.revoke", request -> security.revoke(Json.text(request, "jti"),
                 request.path("expires_at").asLong()));
@@ -71,7 +100,7 @@ final class StoreService implements AutoCloseable {
         operations.put("totp.use-recovery-code", request -> security.useRecoveryCode(request.path("user_id").asLong(),
                 Json.text(request, "code_hash")));
         operations.put("audit.add", request -> security.addAudit(request.path("user_id").asLong(), Json.text(request, "event"),
-                Json.text(request, "detail"), Json.text(request, "ip")));
+                Json.text(request, "detail"), Json.text(request, "ip"), request.path("team_id").asInt(0)));
         operations.put("audit.list", request -> security.audit(request.path("user_id").asLong(),
                 Math.min(100, Math.max(1, request.path("limit").asInt(100)))));
 
@@ -83,6 +112,11 @@ final class StoreService implements AutoCloseable {
                 .handler(message -> workers.execute(() -> answer(message, handler)))
                 .build()));
         this.service = builder.build();
+    }
+
+    private static Role role(JsonNode request) {
+        return Role.parse(Json.text(request, "role"))
+                .orElseThrow(() -> ApiError.badRequest("role must be member, admin or owner"));
     }
 
     StoreService start() {

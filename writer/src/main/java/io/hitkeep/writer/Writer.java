@@ -31,11 +31,12 @@ public final class Writer implements AutoCloseable {
         Database database = Database.open(settings);
         try {
             java.sql.Connection accountWrites = database.connection();
-            Sites sites = new Sites(database, accountWrites, nats);
+            Teams teams = new Teams(database, accountWrites);
+            Sites sites = new Sites(database, accountWrites, nats, teams);
             sites.publishAll();
             Accounts accounts = new Accounts(database, accountWrites);
             HitWriter hitWriter = new HitWriter(database, nats, settings).start();
-            StoreService store = new StoreService(nats, sites, accounts,
+            StoreService store = new StoreService(nats, sites, teams, accounts,
                     new AccountSecurity(database, accountWrites), new Stats(database)).start();
             Metrics.gauge("hitkeep_writer_db_bytes", "Size of hitkeep.db on disk", () -> database.file().toFile().length());
             LOG.info(() -> "writer started on " + database.file());

@@ -1,0 +1,265 @@
+package io.hitkeep.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.Hashes;
+import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.Role;
+import io.hitkeep.core.Settings;
+import io.hitkeep.core.StoreClient;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * Teams over HTTP, mounted at {@code /api}: list and create teams, read one with its members, rename it,
+ * change a member's role, remove a member (or leave), invite by link, list and revoke invitations, the
+ * team's API keys and audit log. Who may do what is decided by the writer's team rules (see
+ * {@code io.hitkeep.core.Role}); this class validates input, mints invitation tokens and records what
+ * happened. The invitation link itself is answered here once and never stored (only its SHA-256).
+ * Also the two routes an invitee reaches without an account: {@code GET /api/invitations/{token}} and
+ * {@code POST /api/invitations/{token}/register}. Thread-safe.
+ */
+public final class TeamRoutes implements HttpService {
+    private static final int BODY_LIMIT = 16 * 1024;
+    private static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
+    private static final int AUDIT_LIMIT = 200;
+
+    private final StoreClient store;
+    private final ApiKeys apiKeys;
+    private final SignInGuard guard;
+    private final SessionCookies cookies;
+    private final AuditTrail auditTrail;
+    private final PasswordHasher passwords = new PasswordHasher();
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
+    private final String publicUrl;
+
+    public TeamRoutes(Settings settings, StoreClient store) {
+        this.store = store;
+        this.apiKeys = ApiKeys.of(store);
+        this.clock = Clock.systemUTC();
+        this.guard = new SignInGuard(settings, clock);
+        this.cookies = new SessionCookies(settings, new SessionTokens(settings));
+        this.auditTrail = new AuditTrail(store, guard);
+        this.publicUrl = settings.value(Settings.PUBLIC_URL, "").replaceAll("/+$", "");
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/teams", this::list)
+                .post("/teams", this::create)
+                .post("/teams/join", this::join)
+                .get("/teams/{team}", this::team)
+                .patch("/teams/{team}", this::rename)
+                .patch("/teams/{team}/members/{member}", this::changeRole)
+                .delete("/teams/{team}/members/{member}", this::removeMember)
+                .post("/teams/{team}/invitations", this::invite)
+                .get("/teams/{team}/invitations", this::invitations)
+                .delete("/teams/{team}/invitations/{invitation}", this::revokeInvitation)
+                .get("/teams/{team}/api-keys", this::apiKeys)
+                .get("/teams/{team}/audit", this::audit)
+                .get("/invitations/{token}", this::peek)
+                .post("/invitations/{token}/register", this::register);
+    }
+
+    private void list(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("teams.list", Caller.of(request).scope()).get("teams"));
+    }
+
+    private void create(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.sessionOnly(request);
+        JsonNode team = store.call("teams.create", caller.scope().put("name", Json.text(body(request), "name")));
+        auditTrail.record(request, caller.userId(), team.get("id").asInt(), "team_created", team.get("name").asText());
+        HttpJson.send(response, 201, team);
+    }
+
+    private void team(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("teams.get", Caller.of(request).scope().put("team_id", teamId(request))));
+    }
+
+    private void rename(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.of(request);
+        int team = teamId(request);
+        JsonNode renamed = store.call("teams.rename", caller.scope().put("team_id", team)
+                .put("name", Json.text(body(request), "name")));
+        auditTrail.record(request, caller.userId(), team, "team_renamed", renamed.get("name").asText());
+        HttpJson.send(response, 200, renamed);
+    }
+
+    private void changeRole(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.of(request);
+        int team = teamId(request);
+        long member = memberId(request);
+        Role role = role(body(request), null);
+        JsonNode changed = store.call("teams.set-role", caller.scope().put("team_id", team).put("member_id", member)
+                .put("role", role.label()));
+        apiKeys.forgetUser(member);
+        auditTrail.record(request, caller.userId(), team, "role_changed",
+                "user " + member + ": " + changed.path("previous_role").asText() + " -> " + role.label());
+        HttpJson.send(response, 200, changed);
+    }
+
+    private void removeMember(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.of(request);
+        int team = teamId(request);
+        long member = memberId(request);
+        JsonNode removed = store.call("teams.remove-member", caller.scope().put("team_id", team).put("member_id", member));
+        apiKeys.forgetUser(member);
+        auditTrail.record(request, caller.userId(), team, member == caller.userId() ? "team_left" : "member_removed",
+                "user " + member + " (" + removed.path("role").asText() + ")");
+        HttpJson.send(response, 200, removed);
+    }
+
+    /**
+     * Invites someone with a role (default member), optionally only a given e-mail address: answers the
+     * link, which holds a 32-byte random token and is shown only now.
+     */
+    private void invite(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.of(request);
+        int team = teamId(request);
+        JsonNode body = body(request);
+        Role role = role(body, Role.MEMBER);
+        String email = Json.text(body, "email").strip().toLowerCase(Locale.ROOT);
+        if (!email.isEmpty() && (email.indexOf('@') <= 0 || email.length() > 254 || email.contains(" "))) {
+            throw ApiError.badRequest("email must be an e-mail address (or left out for anyone with the link)");
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        long expires = clock.instant().plus(INVITATION_LIFETIME).getEpochSecond();
+        ObjectNode invitation = (ObjectNode) store.call("invitations.create", caller.scope().put("team_id", team)
+                .put("role", role.label()).put("email", email).put("token_hash", Hashes.sha256Hex(token))
+                .put("expires_at", expires));
+        auditTrail.record(request, caller.userId(), team, "member_invited",
+                (email.isEmpty() ? "anyone with the link" : email) + " as " + role.label());
+        invitation.put("token", token).put("link", base(request) + "/invite/" + token);
+        HttpJson.send(response, 201, invitation);
+    }
+
+    private void invitations(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("invitations.list",
+                Caller.of(request).scope().put("team_id", teamId(request))).get("invitations"));
+    }
+
+    private void revokeInvitation(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.of(request);
+        int team = teamId(request);
+        JsonNode revoked = store.call("invitations.revoke", caller.scope().put("team_id", team)
+                .put("invitation_id", number(request, "invitation", "no such invitation")));
+        auditTrail.record(request, caller.userId(), team, "invitation_revoked", "invitation " + revoked.get("id").asInt());
+        HttpJson.send(response, 200, revoked);
+    }
+
+    private void apiKeys(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("teams.api-keys",
+                Caller.sessionOnly(request).scope().put("team_id", teamId(request))).get("keys"));
+    }
+
+    private void audit(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 200, store.call("teams.audit", Caller.sessionOnly(request).scope()
+                .put("team_id", teamId(request)).put("limit", AUDIT_LIMIT)));
+    }
+
+    /** A signed-in user accepts an invitation link: {@code {"token"}}. */
+    private void join(ServerRequest request, ServerResponse response) {
+        Caller caller = Caller.sessionOnly(request);
+        String token = Json.text(body(request), "token").strip();
+        if (token.isEmpty()) {
+            throw ApiError.badRequest("token is required");
+        }
+        JsonNode joined = store.call("invitations.accept", Json.object()
+                .put("token_hash", Hashes.sha256Hex(token)).put("user_id", caller.userId()));
+        auditTrail.record(request, caller.userId(), joined.get("team_id").asInt(), "member_joined",
+                "as " + joined.get("role").asText());
+        HttpJson.send(response, 200, joined);
+    }
+
+    /** What an invitation offers (team, role, inviter), for the page that accepts it. No session needed. */
+    private void peek(ServerRequest request, ServerResponse response) {
+        if (guard.limited(request, response)) {
+            return;
+        }
+        JsonNode invitation = store.call("invitations.peek", Json.object().put("token_hash", token(request)));
+        HttpJson.send(response, 200, Json.object().put("team_name", invitation.get("team_name").asText())
+                .put("role", invitation.get("role").asText()).put("email", invitation.get("email").asText())
+                .put("invited_by", invitation.get("invited_by").asText())
+                .put("expires_at", invitation.get("expires_at").asText()));
+    }
+
+    /** Creates an account from an invitation and signs it in: {@code {"email", "password"}}. */
+    private void register(ServerRequest request, ServerResponse response) {
+        if (guard.limited(request, response)) {
+            return;
+        }
+        JsonNode body = body(request);
+        String email = AccountRoutes.email(body);
+        String password = AccountRoutes.password(body);
+        JsonNode joined = store.call("invitations.register", Json.object().put("token_hash", token(request))
+                .put("email", email).put("password_hash", passwords.hash(password)));
+        long userId = joined.get("user_id").asLong();
+        cookies.start(request, response, userId, 0);
+        auditTrail.record(request, userId, joined.get("team_id").asInt(), "member_joined",
+                "new account as " + joined.get("role").asText());
+        HttpJson.send(response, 201, Json.object().set("user", Json.object().put("id", userId).put("email", email)
+                .put("team_id", joined.get("team_id").asInt()).put("role", joined.get("role").asText())));
+    }
+
+    private String base(ServerRequest request) {
+        if (!publicUrl.isEmpty()) {
+            return publicUrl;
+        }
+        String scheme = request.headers().first(HeaderNames.X_FORWARDED_PROTO).orElse(request.isSecure() ? "https" : "http");
+        return scheme + "://" + request.headers().first(HeaderNames.HOST).orElse("localhost");
+    }
+
+    private static String token(ServerRequest request) {
+        String token = request.path().pathParameters().get("token");
+        if (token.length() > 100) {
+            throw ApiError.notFound("this invitation is unknown, used or expired; ask for a new one");
+        }
+        return Hashes.sha256Hex(token);
+    }
+
+    private static JsonNode body(ServerRequest request) {
+        return HttpJson.object(request, BODY_LIMIT);
+    }
+
+    private static Role role(JsonNode body, Role fallback) {
+        String name = Json.text(body, "role");
+        if (name.isBlank() && fallback != null) {
+            return fallback;
+        }
+        return Role.parse(name).orElseThrow(() -> ApiError.badRequest("role must be member, admin or owner"));
+    }
+
+    private static int teamId(ServerRequest request) {
+        return (int) number(request, "team", "no such team");
+    }
+
+    private static long memberId(ServerRequest request) {
+        return number(request, "member", "no such member");
+    }
+
+    private static long number(ServerRequest request, String parameter, String notFound) {
+        try {
+            long value = Long.parseLong(request.path().pathParameters().get(parameter));
+            if (value <= 0 || value > Integer.MAX_VALUE) {
+                throw ApiError.notFound(notFound);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiError.notFound(notFound);
+        }
+    }
+}
