@@ -3,8 +3,8 @@ package io.hitkeep.app;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.auth.AccountRoutes;
-import io.hitkeep.auth.TeamRoutes;
 import io.hitkeep.auth.ApiAuthentication;
+import io.hitkeep.auth.TeamRoutes;
 import io.hitkeep.core.BrokerSupervisor;
 import io.hitkeep.core.Launcher;
 import io.hitkeep.core.NatsConnector;
@@ -13,6 +13,7 @@ import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.gateway.Gateway;
 import io.hitkeep.gateway.TrackerRoutes;
+import io.hitkeep.query.ShareRoutes;
 import io.hitkeep.query.SiteRoutes;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
@@ -82,6 +83,7 @@ public final class HitKeep implements AutoCloseable {
                     .addFeature(new TrackerRoutes())
                     .register("/api", new AccountRoutes(settings, store))
                     .register("/api", new TeamRoutes(settings, store))
+                    .register("/api", new ShareRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store));
             Consumer<HttpRouting.Builder> withUi = Dashboard.load()
                     .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))

@@ -107,6 +107,11 @@ class PermissionMatrixTest {
                 row("GET", site + "/stats?from=" + today + "&to=" + today, null, "        401 200 200 200 404 401 401 200 200 404"),
                 new Row("DELETE", "/api/sites/{fresh}", () -> "/api/sites/" + owner.createSite("gone" + fresh.incrementAndGet()
                         + ".example", "UTC"), () -> null, "                               401 403 403 200 404 401 401 200 403 404"),
+                row("GET", site + "/share-links", null, "                                 401 403 200 200 404 401 401 200 403 404"),
+                row("POST", site + "/share-links", Map.of("label", "public"), "           401 403 201 201 404 401 401 201 403 404"),
+                new Row("DELETE", site + "/share-links/{fresh}", () -> site + "/share-links/" + owner.json("POST",
+                        site + "/share-links", Map.of()).json().get("id").asInt(),
+                        () -> null, "                                                     401 403 200 200 404 401 401 200 403 404"),
                 row("GET", "/api/teams", null, "                                          401 200 200 200 200 401 401 200 200 200"),
                 row("POST", "/api/teams", Map.of("name", "Another team"), "               401 201 201 201 201 401 401 403 403 403"),
                 row("GET", team, null, "                                                  401 200 200 200 404 401 401 200 200 404"),
@@ -126,6 +131,9 @@ class PermissionMatrixTest {
                     key(owner, Map.of("name", "fresh", "team_id", teamA));
                     return "/api/user/api-keys/" + owner.get("/api/user/api-keys").json().get(0).get("id").asLong();
                 }, () -> null, "                                                          401 404 404 200 404 401 401 403 403 403"),
+                // a wrong current password: refused as such (403) to every signed-in person, never to a key
+                row("PUT", "/api/user/password", Map.of("current_password", "not the password",
+                        "new_password", "another long password"), "                       401 403 403 403 403 401 401 403 403 403"),
                 row("GET", "/api/audit", null, "                                          401 200 200 200 200 401 401 403 403 403"),
                 row("POST", "/api/user/totp", Map.of(), "                                 401 200 200 200 200 401 401 403 403 403"),
                 // a wrong code after the enrolment just started: refused as a bad code, not as a permission

@@ -34,9 +34,13 @@ import java.util.UUID;
  */
 public final class ApiAuthentication implements HttpFeature {
     /** Routes a caller reaches before having a session. */
-    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp", "/api/logout");
-    /** Route prefixes a caller reaches without a session: an invitation link's own page data and sign-up. */
-    private static final List<String> OPEN_PREFIXES = List.of("/api/invitations/");
+    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp", "/api/logout",
+            "/api/password-reset", "/api/password-reset/confirm");
+    /**
+     * Route prefixes a caller reaches without a session: an invitation link's page data and sign-up, and a
+     * public share link's dashboard (each checks its own token).
+     */
+    private static final List<String> OPEN_PREFIXES = List.of("/api/invitations/", "/api/share/");
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
 
     private final Security security;

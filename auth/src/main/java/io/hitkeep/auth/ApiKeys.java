@@ -7,8 +7,6 @@ import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.StoreClient;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,7 +25,6 @@ public final class ApiKeys {
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private final StoreClient store;
-    private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     /** What a key is allowed: whose it is, its team and the role it acts with there. */
@@ -75,9 +72,7 @@ public final class ApiKeys {
      * their own): returns the stored record plus {@code key}, which is never shown again.
      */
     public JsonNode create(long userId, String name, int teamId, Role role) {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String key = PREFIX + RandomTokens.next();
         var request = Json.object().put("user_id", userId).put("name", name)
                 .put("key_hash", Hashes.sha256Hex(key)).put("prefix", key.substring(0, 10)).put("team_id", teamId);
         if (role != null) {

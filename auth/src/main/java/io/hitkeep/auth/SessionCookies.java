@@ -25,7 +25,14 @@ public final class SessionCookies {
 
     /** Signs the user in on this response with a token of the session's lifetime. */
     public void start(ServerRequest request, ServerResponse response, long userId, long epoch) {
-        response.header(HeaderNames.SET_COOKIE, cookie(request, tokens.issue(userId, epoch), tokens.lifetime().toSeconds()));
+        start(request, response, userId, epoch, false);
+    }
+
+    /** Signs the user in; {@code remember} ("remember me") makes the token and cookie last {@code remember-lifetime}. */
+    public void start(ServerRequest request, ServerResponse response, long userId, long epoch, boolean remember) {
+        String token = remember ? tokens.issueRemembered(userId, epoch) : tokens.issue(userId, epoch);
+        long maxAge = (remember ? tokens.rememberedLifetime() : tokens.lifetime()).toSeconds();
+        response.header(HeaderNames.SET_COOKIE, cookie(request, token, maxAge));
     }
 
     /** Removes the cookie from the browser. */

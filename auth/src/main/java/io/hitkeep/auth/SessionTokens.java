@@ -20,7 +20,10 @@ import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,29 +39,57 @@ public final class SessionTokens {
     private static final String ISSUER = "hitkeep";
     private static final String CHALLENGE_ISSUER = "hitkeep-second-factor";
     private static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    private static final String SHARE_ISSUER = "hitkeep-share";
+    private static final Duration SHARE_LIFETIME = Duration.ofHours(12);
     private static final String EPOCH = "sep";
 
-    private final byte[] secret;
     private final Duration lifetime;
-    private final MACVerifier verifier;
+    private final Duration rememberedLifetime;
+    private final List<MACVerifier> verifiers;
     private final MACSigner signer;
 
+    /**
+     * Signs with {@code HITKEEP_JWT_SECRET} (or the generated one) and also accepts tokens signed with any
+     * of {@code HITKEEP_JWT_PREVIOUS_SECRETS} (comma-separated): rotating the key keeps every session
+     * valid until it expires. Sessions last {@code session-lifetime} (12 h), or {@code remember-lifetime}
+     * (30 days) when the user asked to be remembered.
+     */
     public SessionTokens(Settings settings) {
-        this(secret(settings), settings.duration("session-lifetime", Duration.ofHours(12)));
+        this(secret(settings), previousSecrets(settings), settings.duration("session-lifetime", Duration.ofHours(12)),
+                settings.duration("remember-lifetime", Duration.ofDays(30)));
     }
 
     SessionTokens(byte[] secret, Duration lifetime) {
-        if (secret.length < 32) {
-            throw new HitKeepException("HITKEEP_JWT_SECRET must be at least 32 characters long");
-        }
-        this.secret = secret.clone();
+        this(secret, List.of(), lifetime, Duration.ofDays(30));
+    }
+
+    SessionTokens(byte[] secret, List<byte[]> previous, Duration lifetime, Duration rememberedLifetime) {
         this.lifetime = lifetime;
+        this.rememberedLifetime = rememberedLifetime;
         try {
-            this.signer = new MACSigner(this.secret);
-            this.verifier = new MACVerifier(this.secret);
+            this.signer = new MACSigner(checked(secret));
+            List<MACVerifier> all = new ArrayList<>();
+            all.add(new MACVerifier(checked(secret)));
+            for (byte[] old : previous) {
+                all.add(new MACVerifier(checked(old)));
+            }
+            this.verifiers = List.copyOf(all);
         } catch (JOSEException e) {
             throw new HitKeepException("unusable JWT secret: " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] checked(byte[] secret) {
+        if (secret.length < 32) {
+            throw new HitKeepException("HITKEEP_JWT_SECRET (and every previous secret) must be at least 32 characters long");
+        }
+        return secret.clone();
+    }
+
+    private static List<byte[]> previousSecrets(Settings settings) {
+        return Arrays.stream(settings.value("jwt-previous-secrets", "").split(","))
+                .map(String::strip).filter(value -> !value.isEmpty())
+                .map(value -> value.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     private static byte[] secret(Settings settings) {
@@ -105,6 +136,10 @@ public final class SessionTokens {
         return lifetime;
     }
 
+    public Duration rememberedLifetime() {
+        return rememberedLifetime;
+    }
+
     /** A verified session token: whose it is, its id (for revocation), its expiry and the session epoch it carries. */
     public record Session(long userId, String jti, Instant expires, long epoch) {
     }
@@ -116,6 +151,24 @@ public final class SessionTokens {
     /** A session token carrying the user's current session epoch (see {@link Revocations}). */
     public String issue(long userId, long epoch) {
         return sign(ISSUER, userId, lifetime, epoch);
+    }
+
+    /** A session token that lasts {@code remember-lifetime} ("remember me"). */
+    public String issueRemembered(long userId, long epoch) {
+        return sign(ISSUER, userId, rememberedLifetime, epoch);
+    }
+
+    /**
+     * Proof that a visitor of a password-protected share link typed its password: subject is the link's id,
+     * its own issuer so it is never a session. Sent back as {@code X-Share-Access}.
+     */
+    public String issueShareAccess(long linkId) {
+        return sign(SHARE_ISSUER, linkId, SHARE_LIFETIME, 0);
+    }
+
+    /** The share link id a valid access token was issued for. */
+    public Optional<Long> shareAccess(String token) {
+        return parse(token, SHARE_ISSUER).map(Session::userId);
     }
 
     /**
@@ -160,10 +213,19 @@ public final class SessionTokens {
         return parse(token, CHALLENGE_ISSUER);
     }
 
+    private boolean verified(SignedJWT jwt) throws JOSEException {
+        for (MACVerifier verifier : verifiers) {
+            if (jwt.verify(verifier)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Optional<Session> parse(String token, String issuer) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !verified(jwt)) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();

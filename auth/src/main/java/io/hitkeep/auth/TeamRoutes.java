@@ -15,10 +15,8 @@ import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -41,9 +39,8 @@ public final class TeamRoutes implements HttpService {
     private final SessionCookies cookies;
     private final AuditTrail auditTrail;
     private final PasswordHasher passwords = new PasswordHasher();
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
 
     public TeamRoutes(Settings settings, StoreClient store) {
         this.store = store;
@@ -52,7 +49,7 @@ public final class TeamRoutes implements HttpService {
         this.guard = new SignInGuard(settings, clock);
         this.cookies = new SessionCookies(settings, new SessionTokens(settings));
         this.auditTrail = new AuditTrail(store, guard);
-        this.publicUrl = settings.value(Settings.PUBLIC_URL, "").replaceAll("/+$", "");
+        this.publicUrl = new PublicUrl(settings);
     }
 
     @Override
@@ -134,16 +131,14 @@ public final class TeamRoutes implements HttpService {
         if (!email.isEmpty() && (email.indexOf('@') <= 0 || email.length() > 254 || email.contains(" "))) {
             throw ApiError.badRequest("email must be an e-mail address (or left out for anyone with the link)");
         }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = RandomTokens.next();
         long expires = clock.instant().plus(INVITATION_LIFETIME).getEpochSecond();
         ObjectNode invitation = (ObjectNode) store.call("invitations.create", caller.scope().put("team_id", team)
                 .put("role", role.label()).put("email", email).put("token_hash", Hashes.sha256Hex(token))
                 .put("expires_at", expires));
         auditTrail.record(request, caller.userId(), team, "member_invited",
                 (email.isEmpty() ? "anyone with the link" : email) + " as " + role.label());
-        invitation.put("token", token).put("link", base(request) + "/invite/" + token);
+        invitation.put("token", token).put("link", publicUrl.base(request) + "/invite/" + token);
         HttpJson.send(response, 201, invitation);
     }
 
@@ -215,13 +210,6 @@ public final class TeamRoutes implements HttpService {
                 .put("team_id", joined.get("team_id").asInt()).put("role", joined.get("role").asText())));
     }
 
-    private String base(ServerRequest request) {
-        if (!publicUrl.isEmpty()) {
-            return publicUrl;
-        }
-        String scheme = request.headers().first(HeaderNames.X_FORWARDED_PROTO).orElse(request.isSecure() ? "https" : "http");
-        return scheme + "://" + request.headers().first(HeaderNames.HOST).orElse("localhost");
-    }
 
     private static String token(ServerRequest request) {
         String token = request.path().pathParameters().get("token");

@@ -249,4 +249,24 @@ class SessionTokensTest {
             }
         }
     }
+
+    @Test
+    void aRotatedKeyKeepsOldTokensValidUntilTheyExpire() {
+        String old = new SessionTokens(OTHER_SECRET, Duration.ofHours(1)).issue(7);
+        SessionTokens rotated = new SessionTokens(SECRET, java.util.List.of(OTHER_SECRET), Duration.ofHours(1), Duration.ofDays(30));
+        assertEquals(java.util.Optional.of(7L), rotated.verify(old), "signed with the previous key: still accepted");
+        assertEquals(java.util.Optional.empty(), tokens.verify(old), "without the previous key configured: refused");
+        String fresh = rotated.issue(8);
+        assertEquals(java.util.Optional.of(8L), tokens.verify(fresh), "new tokens are signed with the current key");
+        assertEquals(java.util.Optional.empty(), new SessionTokens(OTHER_SECRET, Duration.ofHours(1)).verify(fresh));
+    }
+
+    @Test
+    void shareAccessIsNeitherASessionNorAChallenge() {
+        String access = tokens.issueShareAccess(5);
+        assertEquals(java.util.Optional.of(5L), tokens.shareAccess(access));
+        assertEquals(java.util.Optional.empty(), tokens.session(access));
+        assertEquals(java.util.Optional.empty(), tokens.challenge(access));
+        assertEquals(java.util.Optional.empty(), tokens.shareAccess(tokens.issue(5)));
+    }
 }

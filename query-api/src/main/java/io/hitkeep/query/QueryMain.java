@@ -28,6 +28,7 @@ public final class QueryMain {
                     .addFeature(ApiAuthentication.create(settings, store))
                     .register("/api", new AccountRoutes(settings, store))
                     .register("/api", new TeamRoutes(settings, store))
+                    .register("/api", new ShareRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store)));
         } catch (RuntimeException e) {
             Launcher.fail(e);

@@ -80,6 +80,95 @@ final class AccountSecurity {
         });
     }
 
+    /** The user's password hash, for checking the current password before a change. */
+    ObjectNode credentials(long userId) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT password_hash FROM users WHERE id = ?")) {
+                select.setLong(1, userId);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiError.notFound("no such user");
+                    }
+                    return Json.object().put("password_hash", row.getString(1));
+                }
+            }
+        });
+    }
+
+    /** A new password; every existing session of the user ends (the epoch moves on), which the answer carries. */
+    ObjectNode setPassword(long userId, String passwordHash) {
+        return write("set password", connection -> {
+            long epoch = replacePassword(connection, userId, passwordHash);
+            return Json.object().put("session_epoch", epoch);
+        });
+    }
+
+    /**
+     * Records a reset link for the user with that e-mail address; an unknown address is answered the same
+     * way by the caller, so the answer says whether to send, not whether the account exists.
+     */
+    ObjectNode beginReset(String email, String tokenHash, long expiresAtSeconds) {
+        return write("begin password reset", connection -> {
+            long userId;
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM users WHERE lower(email) = lower(?)")) {
+                select.setString(1, email);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Json.object().put("send", false);
+                    }
+                    userId = row.getLong(1);
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, to_timestamp(?)::TIMESTAMP)")) {
+                insert.setString(1, tokenHash);
+                insert.setLong(2, userId);
+                insert.setLong(3, expiresAtSeconds);
+                insert.execute();
+            }
+            return Json.object().put("send", true).put("user_id", userId);
+        });
+    }
+
+    /** Uses a reset link once: sets the password, ends every session, and voids the user's other open links. */
+    ObjectNode finishReset(String tokenHash, String passwordHash) {
+        return write("reset password", connection -> {
+            long userId;
+            try (PreparedStatement select = connection.prepareStatement("SELECT user_id FROM password_resets "
+                    + "WHERE token_hash = ? AND used_at IS NULL AND expires_at > now()::TIMESTAMP")) {
+                select.setString(1, tokenHash);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiError.notFound("this reset link is unknown, used or expired; ask for a new one");
+                    }
+                    userId = row.getLong(1);
+                }
+            }
+            try (PreparedStatement used = connection.prepareStatement(
+                    "UPDATE password_resets SET used_at = current_timestamp WHERE user_id = ? AND used_at IS NULL")) {
+                used.setLong(1, userId);
+                used.execute();
+            }
+            long epoch = replacePassword(connection, userId, passwordHash);
+            return Json.object().put("user_id", userId).put("session_epoch", epoch);
+        });
+    }
+
+    private long replacePassword(Connection connection, long userId, String passwordHash) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
+            update.setString(1, passwordHash);
+            update.setLong(2, userId);
+            update.execute();
+        }
+        ensureRow(connection, userId);
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE user_security SET session_epoch = session_epoch + 1 WHERE user_id = ?")) {
+            update.setLong(1, userId);
+            update.execute();
+        }
+        return state(connection, userId).get("session_epoch").asLong();
+    }
+
     /** The user's TOTP state: {@code enabled}, {@code secret} (pending or active, if any), {@code last_step}. */
     ObjectNode totp(long userId) {
         return database.read(connection -> state(connection, userId));

@@ -171,7 +171,7 @@ final class Sites {
     ObjectNode delete(Teams.Scope scope, int siteId) {
         ObjectNode site = get(scope, siteId, Role.OWNER);
         Database.inTransaction(writes, "delete site", connection -> {
-            for (String table : java.util.List.of("hits", "events", "engagements", "sites")) {
+            for (String table : java.util.List.of("hits", "events", "engagements", "share_links", "sites")) {
                 try (PreparedStatement delete = connection.prepareStatement(
                         "DELETE FROM " + table + " WHERE " + (table.equals("sites") ? "id" : "site_id") + " = ?")) {
                     delete.setInt(1, siteId);

@@ -34,7 +34,8 @@ final class StoreService implements AutoCloseable {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Service service;
 
-    StoreService(Connection nats, Sites sites, Teams teams, Accounts accounts, AccountSecurity security, Stats stats) {
+    StoreService(Connection nats, Sites sites, Teams teams, ShareLinks shareLinks, Accounts accounts, AccountSecurity security,
+                 Stats stats) {
         this.nats = nats;
         Map<String, Function<JsonNode, Object>> operations = new LinkedHashMap<>();
         operations.put("stats", request -> {
@@ -49,6 +50,20 @@ final class StoreService implements AutoCloseable {
         operations.put("sites.update", request -> sites.update(Teams.Scope.of(request),
                 request.path("site_id").asInt(), request.path("changes")));
         operations.put("sites.delete", request -> sites.delete(Teams.Scope.of(request), request.path("site_id").asInt()));
+        operations.put("share-links.create", request -> shareLinks.create(Teams.Scope.of(request), request.path("site_id").asInt(),
+                Json.text(request, "label"), Json.text(request, "token_hash"), Json.text(request, "password_hash")));
+        operations.put("share-links.list", request -> shareLinks.list(Teams.Scope.of(request), request.path("site_id").asInt()));
+        operations.put("share-links.revoke", request -> shareLinks.revoke(Teams.Scope.of(request), request.path("site_id").asInt(),
+                request.path("link_id").asInt()));
+        operations.put("share-links.find", request -> shareLinks.find(Json.text(request, "token_hash")));
+        // The link is looked up again on every query, so a revoked link stops answering at once.
+        operations.put("share.stats", request -> {
+            JsonNode link = shareLinks.find(Json.text(request, "token_hash"));
+            StatsRequest query = Json.MAPPER.convertValue(request, StatsRequest.class);
+            StatsRequest forLink = new StatsRequest(0, link.get("site_id").asInt(), query.from(), query.to(),
+                    query.filters(), query.limit());
+            return stats.answer(forLink, ZoneId.of(link.get("timezone").asText()));
+        });
         operations.put("teams.list", request -> teams.list(Teams.Scope.of(request)));
         operations.put("teams.create", request -> teams.create(Teams.Scope.of(request), Json.text(request, "name")));
         operations.put("teams.get", request -> teams.get(Teams.Scope.of(request), request.path("team_id").asInt()));
@@ -87,6 +102,13 @@ final class StoreService implements AutoCloseable {
         operations.put("api-keys.find", request -> accounts.findApiKey(Json.text(request, "key_hash")));
         operations.put("api-keys.list", request -> Json.object().set("keys", accounts.listApiKeys(request.path("user_id").asLong(), 0)));
         operations.put("api-keys.revoke", request -> accounts.revokeApiKey(Teams.Scope.of(request), request.path("id").asLong()));
+        operations.put("users.credentials", request -> security.credentials(request.path("id").asLong()));
+        operations.put("users.set-password", request -> security.setPassword(request.path("id").asLong(),
+                Json.text(request, "password_hash")));
+        operations.put("password-reset.begin", request -> security.beginReset(Json.text(request, "email"),
+                Json.text(request, "token_hash"), request.path("expires_at").asLong()));
+        operations.put("password-reset.finish", request -> security.finishReset(Json.text(request, "token_hash"),
+                Json.text(request, "password_hash")));
         operations.put("sessions.state", request -> security.sessionState());
         operations.put("sessions.revoke", request -> security.revoke(Json.text(request, "jti"),
                 request.path("expires_at").asLong()));

@@ -36,7 +36,7 @@ public final class Writer implements AutoCloseable {
             sites.publishAll();
             Accounts accounts = new Accounts(database, accountWrites);
             HitWriter hitWriter = new HitWriter(database, nats, settings).start();
-            StoreService store = new StoreService(nats, sites, teams, accounts,
+            StoreService store = new StoreService(nats, sites, teams, new ShareLinks(database, accountWrites, sites), accounts,
                     new AccountSecurity(database, accountWrites), new Stats(database)).start();
             Metrics.gauge("hitkeep_writer_db_bytes", "Size of hitkeep.db on disk", () -> database.file().toFile().length());
             LOG.info(() -> "writer started on " + database.file());
