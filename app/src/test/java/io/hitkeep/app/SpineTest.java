@@ -84,6 +84,7 @@ class SpineTest {
         assertEquals(60.0, summary.get("bounce_rate").asDouble(), "3 of 5 sessions saw one page");
         assertEquals(1.6, summary.get("pages_per_session").asDouble());
         assertEquals(4, summary.get("live_visitors").asLong());
+        assertEquals(4, owner.get("/api/sites/" + site + "/live").json().get("live_visitors").asLong(), "the cheap live endpoint agrees");
         assertEquals(List.of("/ 4/3", "/docs 2/2", "/pricing 2/2"), list(stats, "pages"));
         assertEquals(List.of("/ 4/3", "/pricing 1/1"), list(stats, "entry_pages"));
         assertEquals(List.of("/ 3/2", "/docs 2/2"), list(stats, "exit_pages"));
@@ -96,6 +97,12 @@ class SpineTest {
         assertEquals(List.of("desktop 6/3", "mobile 2/1"), list(stats, "devices"));
         assertEquals(List.of("de 2/1"), list(stats, "languages"));
         assertEquals(List.of("signup 2/2"), list(stats, "events"));
+        JsonNode props = stats.get("event_props");
+        assertEquals(1, props.size(), "only the first signup carried props: " + props);
+        assertEquals("signup", props.get(0).get("event").asText());
+        assertEquals("plan", props.get(0).get("key").asText());
+        assertEquals("pro", props.get(0).get("value").asText());
+        assertEquals(1, props.get(0).get("count").asLong());
         assertEquals(List.of("Firefox 128 5/2", "Safari 17 2/1", "Chrome 131 1/1"), list(stats, "browser_versions"));
         assertEquals(List.of("iOS 17.5 2/1", "Windows 10 1/1"), list(stats, "os_versions"), "Linux strings carry no version");
         assertEquals(List.of("social 1/1"), list(stats, "mediums"), "Hacker News; a referrer from the site itself has none");
@@ -221,6 +228,8 @@ class SpineTest {
                 && s.get("events").size() == 1);
         assertEquals(List.of("/checkout 1/1"), list(stats, "pages"));
         assertEquals(List.of("purchase 1/1"), list(stats, "events"));
+        assertEquals("amount=42", stats.get("event_props").get(0).get("key").asText() + "="
+                + stats.get("event_props").get(0).get("value").asText(), "a number keeps its JSON text");
 
         assertEquals(401, owner.withBearer("hk_not-a-key").get("/api/sites").status());
         assertEquals(400, backend.json("POST", "/api/ingest/server/pageview", Map.of(

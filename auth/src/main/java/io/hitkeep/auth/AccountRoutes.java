@@ -236,6 +236,7 @@ public final class AccountRoutes implements HttpService {
         Caller caller = Caller.of(request);
         ObjectNode user = (ObjectNode) store.call("users.get", Json.object().put("id", caller.userId()));
         user.set("teams", store.call("teams.list", caller.scope()).get("teams"));
+        user.put("totp_enabled", store.call("totp.get", Json.object().put("user_id", caller.userId())).path("enabled").asBoolean());
         HttpJson.send(response, 200, user);
     }
 

@@ -50,6 +50,7 @@ final class Stats {
     private static final String SESSION_PAGES = Database.resource("sql/stats_session_pages.sql");
     private static final String EVENTS = Database.resource("sql/stats_events.sql");
     private static final String LIVE = Database.resource("sql/stats_live.sql");
+    private static final String EVENT_PROPS = Database.resource("sql/stats_event_props.sql");
 
     private final Database database;
 
@@ -106,6 +107,7 @@ final class Stats {
                 body.set(list.getKey(), rows(connection, TOP.replace(":column", list.getValue()), hits, request.limit()));
             }
             body.set("events", rows(connection, EVENTS, events, request.limit()));
+            body.set("event_props", eventProps(connection, events, request.limit()));
             return body;
         });
     }
@@ -171,6 +173,11 @@ final class Stats {
         }
     }
 
+    /** Visitors of the last five minutes alone: what the dashboard polls every few seconds. */
+    long liveVisitors(int siteId) {
+        return database.read(connection -> live(connection, siteId));
+    }
+
     private static long live(Connection connection, int siteId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(LIVE)) {
             statement.setInt(1, siteId);
@@ -217,6 +224,19 @@ final class Stats {
                 list.addObject().put("value", rows.getString(1))
                         .put(countColumn, rows.getLong(2))
                         .put("visitors", rows.getLong(3));
+            }
+        }
+        return list;
+    }
+
+    private static ArrayNode eventProps(Connection connection, Scope events, int limit) throws SQLException {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        try (PreparedStatement statement = prepare(connection, EVENT_PROPS.replace(":limit", Integer.toString(limit)), events);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                list.addObject().put("event", rows.getString("event")).put("key", rows.getString("key"))
+                        .put("value", rows.getString("value")).put("count", rows.getLong("count"))
+                        .put("visitors", rows.getLong("visitors"));
             }
         }
         return list;

@@ -43,6 +43,10 @@ final class StoreService implements AutoCloseable {
             JsonNode site = sites.get(Teams.Scope.of(request), query.siteId(), Role.MEMBER);
             return stats.answer(query, ZoneId.of(site.get("timezone").asText()));
         });
+        operations.put("stats.live", request -> {
+            int siteId = sites.get(Teams.Scope.of(request), request.path("site_id").asInt(), Role.MEMBER).get("id").asInt();
+            return Json.object().put("live_visitors", stats.liveVisitors(siteId));
+        });
         operations.put("sites.list", request -> Json.object().set("sites", sites.list(Teams.Scope.of(request))));
         operations.put("sites.get", request -> sites.get(Teams.Scope.of(request), request.path("site_id").asInt(), Role.MEMBER));
         operations.put("sites.create", request -> sites.create(Teams.Scope.of(request), request.path("team_id").asInt(0),
