@@ -270,7 +270,7 @@ describe('settings', () => {
     await phone.close();
   });
 
-  test('the settings are usable from the keyboard: tab to "Create key" and press Enter', async () => {
+  test('the settings are usable from the keyboard: create and revoke a key with Tab and Enter', async () => {
     await tab.goto(`${hitkeep.base}/settings`);
     await tab.getByTestId('key-name').focus();
     await tab.keyboard.type('Keyboard');
@@ -278,7 +278,31 @@ describe('settings', () => {
     assert.equal(await tab.evaluate(() => document.activeElement?.textContent?.trim()), 'Create key');
     await tab.keyboard.press('Enter');
     await tab.getByTestId('new-key-value').waitFor();
-    assert.deepEqual((await get('/api/user/api-keys')).map((k) => k.name), ['Keyboard']);
+    const [key] = await get('/api/user/api-keys');
+    assert.equal(key.name, 'Keyboard');
+    // revoking: Enter on "Revoke…" moves the focus to the confirmation, Enter there revokes
+    const row = tab.locator(`[data-testid="key-row"][data-key-id="${key.id}"]`);
+    await row.getByTestId('key-revoke').locator('button').focus();
+    await tab.keyboard.press('Enter');
+    await eventually('focus on the confirmation', () =>
+      tab.evaluate(() => document.activeElement?.closest('[data-testid="key-revoke-confirm"]') !== null));
+    await tab.keyboard.press('Enter');
+    await row.waitFor({ state: 'detached' });
+    assert.deepEqual(await get('/api/user/api-keys'), []);
+  });
+
+  test('changing the password: done, or hidden when this server has no PUT /api/user/password yet', async () => {
+    await tab.goto(`${hitkeep.base}/settings`);
+    await tab.getByTestId('password-open').click();
+    await tab.getByTestId('current-password').fill(PASSWORD);
+    await tab.getByTestId('new-password').fill(`${PASSWORD}-changed`);
+    await tab.getByTestId('password-submit').click();
+    const outcome = await eventually('password outcome', async () =>
+      (await tab.getByTestId('password-unsupported').count()) ? 'unsupported'
+        : (await tab.getByTestId('password-message').count()) ? await tab.getByTestId('password-message').innerText() : null);
+    assert.ok(outcome === 'unsupported' || /Password changed/.test(outcome), outcome);
+    if (outcome === 'unsupported') assert.equal(await tab.getByTestId('password-form').count(), 0);
+    problems.splice(0, problems.length, ...problems.filter((p) => !/status of 40[45]/.test(p)));
   });
 
   test('sign out everywhere asks first, then ends this session too', async () => {

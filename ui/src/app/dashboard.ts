@@ -98,7 +98,7 @@ function rowLabel(panel: string, value: string): string {
         @if (resolved().key === 'custom' && !customOpen()) {
           <p-button label="Change dates" size="small" [text]="true" (onClick)="setRange('custom')" data-testid="custom-edit" />
         }
-        <p-select [options]="ranges" optionLabel="label" optionValue="key" [ngModel]="selectedRange()"
+        <p-select [options]="ranges()" optionLabel="label" optionValue="key" [ngModel]="selectedRange()"
                   (ngModelChange)="setRange($event)" data-testid="range" ariaLabel="Date range" />
       </div>
     </div>
@@ -224,7 +224,9 @@ export class DashboardPage {
   readonly id = input.required<string>();
 
   protected readonly origin = location.origin;
-  protected readonly ranges = [...RANGES, { key: CUSTOM, label: 'Custom range…' }];
+  protected readonly ranges = computed(() => [
+    ...RANGES, { key: CUSTOM, label: this.resolved().key === CUSTOM ? 'Custom range' : 'Custom range…' },
+  ]);
   protected readonly site = signal<Site | null>(null);
   protected readonly stats = signal<Stats | null>(null);
   /** the same filters over the same number of days just before the range (null until loaded or on error) */

@@ -66,16 +66,28 @@ function svgDataUrl(svg: string): string {
 
       @if (passwordSupported()) {
         <h3 class="font-semibold mb-2">Password</h3>
-        <form class="flex flex-col gap-3 max-w-sm mb-4" (ngSubmit)="changePassword()" data-testid="password-form">
-          <label class="flex flex-col gap-1 text-sm">Current password
-            <input pInputText type="password" name="current" autocomplete="current-password" required [(ngModel)]="currentPassword" />
-          </label>
-          <label class="flex flex-col gap-1 text-sm">New password
-            <input pInputText type="password" name="new" autocomplete="new-password" required minlength="8" [(ngModel)]="newPassword" />
-          </label>
-          @if (passwordMessage(); as m) { <p-message [severity]="m.severity" [text]="m.text" data-testid="password-message" /> }
-          <div><p-button type="submit" label="Change password" size="small" [loading]="busy() === 'password'" /></div>
-        </form>
+        @if (passwordOpen()) {
+          <form class="flex flex-col gap-3 max-w-sm mb-4" (ngSubmit)="changePassword()" data-testid="password-form">
+            <label class="flex flex-col gap-1 text-sm">Current password
+              <input pInputText type="password" name="current" autocomplete="current-password" required
+                     [(ngModel)]="currentPassword" data-testid="current-password" />
+            </label>
+            <label class="flex flex-col gap-1 text-sm">New password
+              <input pInputText type="password" name="new" autocomplete="new-password" required minlength="8"
+                     [(ngModel)]="newPassword" data-testid="new-password" />
+            </label>
+            <div class="flex gap-2">
+              <p-button type="submit" label="Change password" size="small" [loading]="busy() === 'password'" data-testid="password-submit" />
+              <p-button type="button" label="Cancel" size="small" [text]="true" (onClick)="passwordOpen.set(false)" />
+            </div>
+          </form>
+        } @else {
+          <p-button label="Change password…" size="small" [outlined]="true" styleClass="mb-4" (onClick)="passwordOpen.set(true)"
+                    data-testid="password-open" />
+        }
+        @if (passwordMessage(); as m) { <p-message [severity]="m.severity" [text]="m.text" styleClass="mb-4" data-testid="password-message" /> }
+      } @else {
+        <p class="text-sm text-surface-500 mb-4" data-testid="password-unsupported">This server cannot change passwords yet.</p>
       }
 
       <h3 class="font-semibold mb-2">Two-factor authentication</h3>
@@ -158,12 +170,12 @@ function svgDataUrl(svg: string): string {
         <div class="flex flex-wrap items-center gap-2" role="group" aria-label="Confirm signing out everywhere">
           <span class="text-sm">Sign out everywhere?</span>
           <p-button label="Yes, sign out everywhere" size="small" severity="danger" (onClick)="signOutEverywhere()"
-                    [loading]="busy() === 'everywhere'" data-testid="confirm-everywhere" [autofocus]="true" />
+                    [loading]="busy() === 'everywhere'" data-testid="confirm-everywhere" data-confirm="everywhere" />
           <p-button label="Cancel" size="small" [text]="true" (onClick)="confirming.set(null)" />
         </div>
       } @else {
         <p-button label="Sign out everywhere" size="small" severity="danger" [outlined]="true"
-                  (onClick)="confirming.set('everywhere')" data-testid="sign-out-everywhere" />
+                  (onClick)="askConfirm('everywhere')" data-testid="sign-out-everywhere" />
       }
       @if (sessionError()) { <p-message severity="error" styleClass="mt-2" [text]="sessionError()!" /> }
     </section>
@@ -212,13 +224,13 @@ function svgDataUrl(svg: string): string {
                   <td class="py-2 text-right whitespace-nowrap">
                     @if (confirming() === 'key-' + key.id) {
                       <span class="inline-flex flex-wrap gap-1 justify-end" role="group" [attr.aria-label]="'Confirm revoking ' + key.name">
-                        <p-button label="Revoke" size="small" severity="danger" (onClick)="revokeKey(key)" [autofocus]="true"
+                        <p-button label="Revoke" size="small" severity="danger" (onClick)="revokeKey(key)" [attr.data-confirm]="'key-' + key.id"
                                   [ariaLabel]="'Yes, revoke ' + key.name" data-testid="key-revoke-confirm" />
                         <p-button label="Keep" size="small" [text]="true" (onClick)="confirming.set(null)" />
                       </span>
                     } @else {
                       <p-button label="Revoke…" size="small" severity="danger" [text]="true" [ariaLabel]="'Revoke ' + key.name"
-                                (onClick)="confirming.set('key-' + key.id)" data-testid="key-revoke" />
+                                (onClick)="askConfirm('key-' + key.id)" data-testid="key-revoke" />
                     }
                   </td>
                 </tr>
@@ -278,6 +290,7 @@ export class SettingsPage implements OnInit {
 
   /** false once PUT /api/user/password answers 404 (a server without it) */
   protected readonly passwordSupported = signal(true);
+  protected readonly passwordOpen = signal(false);
   protected readonly passwordMessage = signal<{ severity: 'success' | 'error'; text: string } | null>(null);
   protected currentPassword = '';
   protected newPassword = '';
@@ -313,6 +326,12 @@ export class SettingsPage implements OnInit {
 
   private loadEvents(): void {
     this.api.audit().then((events) => this.events.set(events)).catch((e) => this.loadError.set(errorText(e)));
+  }
+
+  /** Shows the confirmation of a destructive action and moves the focus to its button (keyboard users). */
+  protected askConfirm(what: string): void {
+    this.confirming.set(what);
+    setTimeout(() => document.querySelector<HTMLElement>(`[data-confirm="${what}"] button`)?.focus());
   }
 
   protected jump(event: Event, id: string): void {
@@ -371,6 +390,8 @@ export class SettingsPage implements OnInit {
       await this.api.revokeApiKey(key.id);
       this.keys.update((keys) => keys.filter((k) => k.id !== key.id));
       if (this.newKey()?.id === key.id) this.newKey.set(null);
+      // the focused row is gone: back to the form, not to the top of the page
+      document.querySelector<HTMLElement>('[data-testid="key-name"]')?.focus();
       this.loadEvents();
     } catch (e) {
       this.keyError.set(errorText(e));
@@ -443,6 +464,7 @@ export class SettingsPage implements OnInit {
       await this.api.changePassword(this.currentPassword, this.newPassword);
       this.currentPassword = '';
       this.newPassword = '';
+      this.passwordOpen.set(false);
       this.passwordMessage.set({ severity: 'success', text: 'Password changed.' });
       this.loadEvents();
     } catch (e) {

@@ -36,11 +36,12 @@ function fieldOf(message: string): Field | null {
       <form class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 flex flex-col gap-4 max-w-2xl"
             (ngSubmit)="save()" data-testid="site-settings-form" aria-labelledby="site-settings-title">
         <h2 id="site-settings-title" class="sr-only">Settings of {{ site()?.domain }}</h2>
-        <label class="flex flex-col gap-1 text-sm">Name
-          <input pInputText name="name" maxlength="200" [(ngModel)]="name" data-testid="settings-name"
+        <div class="flex flex-col gap-1 text-sm">
+          <label for="settings-name">Name</label>
+          <input pInputText id="settings-name" name="name" maxlength="200" [(ngModel)]="name" data-testid="settings-name"
                  [attr.aria-invalid]="fieldErrors()['name'] ? true : null" aria-describedby="name-error" />
           <small id="name-error" class="text-red-600 dark:text-red-400">{{ fieldErrors()['name'] }}</small>
-        </label>
+        </div>
         <div class="flex flex-col gap-1 text-sm">
           <label for="settings-timezone">Time zone</label>
           <p-select inputId="settings-timezone" name="timezone" [options]="zones" [(ngModel)]="timezone" [filter]="true"
@@ -48,20 +49,22 @@ function fieldOf(message: string): Field | null {
           <small class="text-surface-500">Days and hours of the dashboard are counted in this zone.</small>
           <small class="text-red-600 dark:text-red-400">{{ fieldErrors()['timezone'] }}</small>
         </div>
-        <label class="flex flex-col gap-1 text-sm">Excluded IP addresses
-          <textarea pTextarea name="excluded_ips" rows="4" [(ngModel)]="excludedIps" spellcheck="false"
+        <div class="flex flex-col gap-1 text-sm">
+          <label for="settings-excluded-ips">Excluded IP addresses</label>
+          <textarea pTextarea id="settings-excluded-ips" name="excluded_ips" rows="4" [(ngModel)]="excludedIps" spellcheck="false"
                     placeholder="203.0.113.7&#10;10.0.0.0/8" data-testid="settings-excluded-ips"
                     [attr.aria-invalid]="fieldErrors()['excluded_ips'] ? true : null" aria-describedby="ips-help ips-error"></textarea>
           <small id="ips-help" class="text-surface-500">One address or CIDR range a line; hits from them are not counted.</small>
           <small id="ips-error" class="text-red-600 dark:text-red-400" data-testid="ips-error">{{ fieldErrors()['excluded_ips'] }}</small>
-        </label>
-        <label class="flex flex-col gap-1 text-sm">Excluded paths
-          <textarea pTextarea name="excluded_paths" rows="4" [(ngModel)]="excludedPaths" spellcheck="false"
+        </div>
+        <div class="flex flex-col gap-1 text-sm">
+          <label for="settings-excluded-paths">Excluded paths</label>
+          <textarea pTextarea id="settings-excluded-paths" name="excluded_paths" rows="4" [(ngModel)]="excludedPaths" spellcheck="false"
                     placeholder="/admin/*&#10;/preview" data-testid="settings-excluded-paths"
                     [attr.aria-invalid]="fieldErrors()['excluded_paths'] ? true : null" aria-describedby="paths-help paths-error"></textarea>
           <small id="paths-help" class="text-surface-500">One path a line, starting with /; * matches any part.</small>
           <small id="paths-error" class="text-red-600 dark:text-red-400" data-testid="paths-error">{{ fieldErrors()['excluded_paths'] }}</small>
-        </label>
+        </div>
         <div class="flex items-center gap-3 text-sm">
           <p-toggleswitch inputId="settings-dnt" name="honour_dnt" [(ngModel)]="honourDnt" data-testid="settings-dnt" />
           <label for="settings-dnt">Honour Do Not Track (skip visitors whose browser sends DNT: 1)</label>
