@@ -157,6 +157,15 @@ describe('settings', () => {
     assert.equal(site.excluded_paths, '/admin/*,/preview');
     assert.equal(site.excluded_ips, '203.0.113.0/24');
     assert.equal(site.honour_dnt, false);
+
+    // a new name: saved, or (a server that changes only the privacy settings) a warning that says so
+    await tab.getByTestId('settings-name').fill('Renamed shop');
+    await tab.getByTestId('settings-save').click();
+    const message = await eventually('save message', async () => (await tab.getByTestId('settings-message').count())
+      && await tab.getByTestId('settings-message').innerText());
+    const renamed = (await get(`/api/sites/${siteId}`)).name === 'Renamed shop';
+    assert.match(message, renamed ? /^Saved\.$/ : /did not change the name/, message);
+    assert.equal(await tab.getByTestId('settings-name').inputValue(), renamed ? 'Renamed shop' : 'Settings shop');
   });
 
   test('a custom date range is in the URL and the KPIs are what the stats API answers for it', async () => {
@@ -195,6 +204,10 @@ describe('settings', () => {
     assert.equal(await kpi('sessions').innerText(), number(stats.summary.sessions));
     assert.equal(await tab.getByTestId('range-days').innerText(), `${from} – ${to}`);
     await tab.getByTestId('chart-compare').waitFor();
+    // the tooltip of the compared lines names the previous period's day
+    const canvas = tab.locator('canvas').first();
+    const box = await canvas.boundingBox();
+    await tab.mouse.move(box.x + box.width - 5, box.y + box.height / 2);
     assert.match(await tab.getByTestId('chart-compare').innerText(), new RegExp(`${day(-5)} – ${day(-3)}`));
 
     // the link is the view: a reload keeps the range, a filter keeps it too
