@@ -222,6 +222,28 @@ describe('settings', () => {
     await tab.locator('[data-testid="range-error"]', { hasText: 'at most 3 years' }).waitFor();
   });
 
+  test('a QR code from the server is shown as an image under the CSP', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="21" height="21" viewBox="0 0 21 21"><rect width="7" height="7"/><rect x="14" width="7" height="7"/><rect y="14" width="7" height="7"/></svg>';
+    await tab.route('**/api/user/totp', (route) => route.request().method() === 'POST'
+      ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({
+        secret: 'JBSWY3DPEHPK3PXP', otpauth_uri: 'otpauth://totp/HitKeep:owner@example.com?secret=JBSWY3DPEHPK3PXP',
+        digits: 6, period: 30, algorithm: 'SHA1', qr_svg: svg }) })
+      : route.continue());
+    try {
+      await tab.goto(`${hitkeep.base}/settings`);
+      await tab.getByTestId('totp-start').click();
+      const qr = tab.getByTestId('totp-qr');
+      await qr.waitFor();
+      assert.match(await qr.getAttribute('src'), /^data:image\/svg\+xml;base64,/);
+      await eventually('the QR image is decoded', () => qr.evaluate((img) => img.complete && img.naturalWidth > 0));
+      assert.equal(await tab.getByTestId('totp-secret').innerText(), 'JBSWY3DPEHPK3PXP');
+      await tab.getByRole('button', { name: 'Cancel' }).click();
+      await tab.getByTestId('totp-start').waitFor();
+    } finally {
+      await tab.unroute('**/api/user/totp');
+    }
+  });
+
   test('two-factor authentication: turned on in the browser, recovery codes once, then asked for at sign-in', async () => {
     await tab.goto(`${hitkeep.base}/settings`);
     const section = tab.getByTestId('totp');
@@ -253,8 +275,17 @@ describe('settings', () => {
     assert.equal(await codes.count(), 0);
 
     await tab.getByRole('button', { name: 'Sign out', exact: true }).click();
+    const signInStep = Math.floor(Date.now() / 30000) + 1;
     await signIn(() => totp(secret, 1));
     await tab.waitForURL('**/settings');
+
+    // turning it off needs a code of a later step than the one just used (a code counts once)
+    await eventually('the next TOTP step', () => Math.floor(Date.now() / 30000) >= signInStep, 40000);
+    await tab.getByTestId('totp-disable-code').fill(totp(secret, 1));
+    await tab.getByTestId('totp-disable').click();
+    await tab.locator('[data-testid="totp-message"]', { hasText: 'is off' }).waitFor();
+    assert.equal(await section.getAttribute('data-state'), 'off');
+    await tab.locator('[data-testid="audit-event"][data-event="totp_disabled"]').first().waitFor();
   });
 
   test('dark theme and a phone', async () => {
