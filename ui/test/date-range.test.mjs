@@ -90,3 +90,44 @@ test('percent change', () => {
   assert.equal(percentChange(5, undefined), null);
   assert.ok(!Object.is(percentChange(100.1, 100), -0));
 });
+
+test('custom range validation', async () => {
+  const { customRangeError, isDay, addYears } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+  assert.ok(isDay('2026-02-28'));
+  assert.ok(!isDay('2026-02-29'), 'not a leap year');
+  assert.ok(isDay('2028-02-29'));
+  assert.ok(!isDay('2026-13-01'));
+  assert.ok(!isDay('26-01-01'));
+  assert.ok(!isDay(null));
+  assert.equal(addYears('2028-02-29', 1), '2029-02-28');
+  assert.equal(addYears('2026-11-22', 3), '2029-11-22');
+  const rows = [
+    ['2026-11-01', '2026-11-22', null],
+    ['2026-11-22', '2026-11-22', null, 'a single day'],
+    ['2026-11-23', '2026-11-22', 'The start date must not be after the end date.'],
+    ['', '2026-11-22', 'Enter a start date.'],
+    ['2026-11-01', 'tomorrow', 'Enter an end date.'],
+    ['2026-02-30', '2026-03-01', 'Enter a start date.'],
+    ['2023-11-22', '2026-11-22', null, 'exactly three years'],
+    ['2023-11-22', '2026-11-23', 'A range can span at most 3 years.'],
+    ['2024-02-29', '2027-02-28', null, 'three years from a leap day'],
+    ['2024-02-29', '2027-03-01', 'A range can span at most 3 years.'],
+  ];
+  for (const [from, to, wanted, name] of rows) assert.equal(customRangeError(from, to), wanted, name ?? `${from}..${to}`);
+  // the API allows 3 x 366 days between from and to; the longest custom range stays inside it
+  assert.ok(dayCount('2024-02-29', '2027-02-28') - 1 <= 3 * 366);
+});
+
+test('the range of the URL: presets, custom, and a bad custom falling back to the default', async () => {
+  const { resolveRange } = await import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+  const today = '2026-11-22';
+  assert.deepEqual(resolveRange(null, null, null, today), { key: '7d', from: '2026-11-16', to: today, error: null });
+  assert.deepEqual(resolveRange('30d', '2020-01-01', '2020-01-02', today), { key: '30d', from: '2026-10-24', to: today, error: null });
+  assert.deepEqual(resolveRange('90d', null, null, today), { key: '7d', from: '2026-11-16', to: today, error: null });
+  assert.deepEqual(resolveRange('custom', '2026-10-01', '2026-10-15', today), { key: 'custom', from: '2026-10-01', to: '2026-10-15', error: null });
+  const bad = resolveRange('custom', '2026-10-15', '2026-10-01', today);
+  assert.equal(bad.key, '7d');
+  assert.equal(bad.from, '2026-11-16');
+  assert.match(bad.error, /start date/);
+  assert.match(resolveRange('custom', null, null, today).error, /start date/);
+});

@@ -3,6 +3,20 @@ import { Injectable, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 
 export interface Site { id: number; domain: string; name: string; timezone: string; }
+/** GET /api/sites/{id}: the privacy settings are comma-separated lists (writer Sites.update). */
+export interface SiteDetail extends Site {
+  created_at?: string; excluded_ips: string; excluded_paths: string; honour_dnt: boolean;
+}
+export interface SiteChanges {
+  name?: string; timezone?: string; excluded_ips?: string; excluded_paths?: string; honour_dnt?: boolean;
+}
+export interface User { id: number; email: string; totp_enabled?: boolean; }
+export interface ApiKey { id: number; name: string; prefix: string; created_at: string; }
+export interface NewApiKey { id: number; name: string; prefix: string; key: string; }
+export interface TotpEnrolment {
+  secret: string; otpauth_uri: string; digits: number; period: number; algorithm: string; qr_svg?: string;
+}
+export interface AuditEvent { time: string; event: string; detail: string; ip: string; }
 export interface Row { value: string; pageviews?: number; visitors?: number; count?: number; }
 export interface Summary {
   pageviews: number; visitors: number; sessions: number; bounce_rate: number;
@@ -50,6 +64,57 @@ export class Api {
     let params = new HttpParams().set('from', from).set('to', to);
     for (const filter of filters) params = params.append('filter', filter);
     return this.call(firstValueFrom(this.http.get<Stats>(`/api/sites/${id}/stats`, { params })));
+  }
+
+  site(id: number): Promise<SiteDetail> {
+    return this.call(firstValueFrom(this.http.get<SiteDetail>(`/api/sites/${id}`)));
+  }
+
+  updateSite(id: number, changes: SiteChanges): Promise<SiteDetail> {
+    return this.call(firstValueFrom(this.http.patch<SiteDetail>(`/api/sites/${id}`, changes)));
+  }
+
+  user(): Promise<User> {
+    return this.call(firstValueFrom(this.http.get<User>('/api/user')));
+  }
+
+  async signOutEverywhere(): Promise<void> {
+    await this.call(firstValueFrom(this.http.post('/api/user/sign-out-everywhere', {})));
+    this.session.set('signed-out');
+  }
+
+  /** 404 when this server has no password change yet. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.call(firstValueFrom(this.http.put('/api/user/password', { current_password: currentPassword, new_password: newPassword })));
+  }
+
+  startTotp(): Promise<TotpEnrolment> {
+    return this.call(firstValueFrom(this.http.post<TotpEnrolment>('/api/user/totp', {})));
+  }
+
+  confirmTotp(code: string): Promise<{ enabled: boolean; recovery_codes: string[] }> {
+    return this.call(firstValueFrom(this.http.post<{ enabled: boolean; recovery_codes: string[] }>('/api/user/totp/confirm', { code })));
+  }
+
+  async disableTotp(code: string): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete('/api/user/totp', { body: { code } })));
+  }
+
+  apiKeys(): Promise<ApiKey[]> {
+    return this.call(firstValueFrom(this.http.get<ApiKey[]>('/api/user/api-keys')));
+  }
+
+  createApiKey(name: string): Promise<NewApiKey> {
+    return this.call(firstValueFrom(this.http.post<NewApiKey>('/api/user/api-keys', { name })));
+  }
+
+  async revokeApiKey(id: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/user/api-keys/${id}`)));
+  }
+
+  async audit(): Promise<AuditEvent[]> {
+    const answer = await this.call(firstValueFrom(this.http.get<{ events: AuditEvent[] }>('/api/audit')));
+    return answer?.events ?? [];
   }
 
   async initialUser(email: string, password: string): Promise<void> {

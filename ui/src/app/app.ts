@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject, OnInit } from '@angular/core';
-import { RouterLink, RouterOutlet } from '@angular/router';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ButtonModule } from 'primeng/button';
 import { Api } from './api';
 import { SignIn } from './sign-in';
@@ -7,7 +7,7 @@ import { SignIn } from './sign-in';
 @Component({
   selector: 'hk-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, ButtonModule, SignIn],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ButtonModule, SignIn],
   template: `
     <header class="border-b border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900">
       <div class="mx-auto max-w-6xl px-4 h-14 flex items-center justify-between">
@@ -15,7 +15,12 @@ import { SignIn } from './sign-in';
           <img src="favicon.svg" alt="" width="24" height="24"> HitKeep
         </a>
         @if (api.session() === 'signed-in') {
-          <p-button label="Sign out" [text]="true" size="small" (onClick)="api.logout()" />
+          <nav aria-label="Account" class="flex items-center gap-1">
+            <a routerLink="/settings" routerLinkActive="font-semibold" ariaCurrentWhenActive="page"
+               class="text-sm px-3 py-1 rounded text-inherit no-underline hover:bg-surface-100 dark:hover:bg-surface-800"
+               data-testid="settings-link">Settings</a>
+            <p-button label="Sign out" [text]="true" size="small" (onClick)="api.logout()" />
+          </nav>
         }
       </div>
     </header>

@@ -5,10 +5,14 @@ import { ButtonModule } from 'primeng/button';
 import { ChartModule } from 'primeng/chart';
 import { ChipModule } from 'primeng/chip';
 import { MessageModule } from 'primeng/message';
+import { InputTextModule } from 'primeng/inputtext';
 import { SelectModule } from 'primeng/select';
 import { FormsModule } from '@angular/forms';
 import { Api, Row, Site, Stats, Summary, errorText } from './api';
-import { DEFAULT_RANGE, RANGES, RangeKey, isRangeKey, percentChange, previousPeriod, rangeDays, todayIn } from './date-range';
+import { chartData } from './chart';
+import { DEFAULT_RANGE, RANGES, RangeKey, customRangeError, percentChange, previousPeriod, resolveRange, todayIn } from './date-range';
+import { Filter, filterLabel, parseFilters, serializeFilters, withFilter, withoutFilter } from './filters';
+import { compact, duration, integer, percent, signedPercent } from './format';
 
 /** The top lists of the stats answer, with the filter a click on a row adds. */
 const PANELS: ReadonlyArray<{ key: string; title: string; dim: string }> = [
@@ -16,27 +20,22 @@ const PANELS: ReadonlyArray<{ key: string; title: string; dim: string }> = [
   { key: 'entry_pages', title: 'Entry pages', dim: 'page' },
   { key: 'exit_pages', title: 'Exit pages', dim: 'page' },
   { key: 'sources', title: 'Sources', dim: 'source' },
+  { key: 'mediums', title: 'Mediums', dim: 'medium' },
   { key: 'referrers', title: 'Referrers', dim: 'referrer' },
   { key: 'utm_sources', title: 'UTM sources', dim: 'utm_source' },
+  { key: 'utm_mediums', title: 'UTM mediums', dim: 'utm_medium' },
+  { key: 'utm_campaigns', title: 'UTM campaigns', dim: 'utm_campaign' },
   { key: 'countries', title: 'Countries', dim: 'country' },
   { key: 'browsers', title: 'Browsers', dim: 'browser' },
+  { key: 'browser_versions', title: 'Browser versions', dim: 'browser_version' },
   { key: 'os', title: 'Operating systems', dim: 'os' },
+  { key: 'os_versions', title: 'OS versions', dim: 'os_version' },
   { key: 'devices', title: 'Devices', dim: 'device' },
   { key: 'languages', title: 'Languages', dim: 'language' },
   { key: 'events', title: 'Events', dim: 'event' },
 ];
 
-const DIM_LABELS: Record<string, string> = {
-  page: 'Page', source: 'Source', referrer: 'Referrer', utm_source: 'UTM source', country: 'Country',
-  browser: 'Browser', os: 'OS', device: 'Device', language: 'Language', event: 'Event',
-};
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-}
-
-const integer = new Intl.NumberFormat();
+const CUSTOM = 'custom';
 
 /**
  * A KPI's change against the previous period: "+12%" green when better, "−5%" red when worse (for the
@@ -49,7 +48,7 @@ function change(current: number | undefined, previous: number | undefined, lower
   if (pct === 0) return { text: '0%', trend: 'flat', tone: 'text-surface-500' };
   const better = lowerIsBetter ? pct < 0 : pct > 0;
   return {
-    text: `${pct > 0 ? '▲ +' : '▼ −'}${integer.format(Math.abs(pct))}%`,
+    text: `${pct > 0 ? '▲ ' : '▼ '}${signedPercent(pct)}`,
     trend: pct > 0 ? 'up' : 'down',
     tone: better ? 'text-green-600 dark:text-green-400' : 'text-red-600 dark:text-red-400',
   };
@@ -78,29 +77,59 @@ function rowLabel(panel: string, value: string): string {
 @Component({
   selector: 'hk-dashboard',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FormsModule, ButtonModule, ChartModule, ChipModule, MessageModule, SelectModule],
+  imports: [RouterLink, FormsModule, ButtonModule, ChartModule, ChipModule, InputTextModule, MessageModule, SelectModule],
   template: `
     <div class="flex flex-wrap items-center gap-3 justify-between mb-4">
-      <div>
+      <div class="min-w-0">
         <a routerLink="/" class="text-sm text-primary">← Sites</a>
         <h1 class="text-2xl font-semibold" data-testid="site-title">{{ site()?.name || site()?.domain || 'Site' }}</h1>
         @if (site(); as s) {
-          <p class="text-sm text-surface-500">{{ s.domain }} · {{ s.timezone }} · {{ days().from }} – {{ days().to }}</p>
+          <p class="text-sm text-surface-500">
+            {{ s.domain }} · {{ s.timezone }} · <span data-testid="range-days">{{ days().from }} – {{ days().to }}</span>
+            · <a [routerLink]="['/sites', s.id, 'settings']" class="text-primary" data-testid="site-settings-link">Site settings</a>
+          </p>
         }
       </div>
-      <div class="flex items-center gap-3">
+      <div class="flex flex-wrap items-center gap-3">
         <span class="inline-flex items-center gap-2 text-sm" data-testid="live">
           <span class="inline-block w-2 h-2 rounded-full bg-green-500"></span>
           {{ live() ?? '–' }} live
         </span>
-        <p-select [options]="ranges" optionLabel="label" optionValue="key" [ngModel]="range()"
+        @if (resolved().key === 'custom' && !customOpen()) {
+          <p-button label="Change dates" size="small" [text]="true" (onClick)="setRange('custom')" data-testid="custom-edit" />
+        }
+        <p-select [options]="ranges()" optionLabel="label" optionValue="key" [ngModel]="selectedRange()"
                   (ngModelChange)="setRange($event)" data-testid="range" ariaLabel="Date range" />
       </div>
     </div>
 
+    @if (customOpen()) {
+      <form class="flex flex-wrap items-end gap-3 mb-4 rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3"
+            (submit)="applyCustom($event)" data-testid="custom-range" aria-label="Custom date range">
+        <label class="flex flex-col text-sm gap-1">
+          <span>From</span>
+          <input type="date" name="from" pInputText [ngModel]="customFrom()" (ngModelChange)="customFrom.set($event)"
+                 [attr.aria-invalid]="customError() ? true : null" aria-describedby="custom-range-error" data-testid="custom-from" required>
+        </label>
+        <label class="flex flex-col text-sm gap-1">
+          <span>To</span>
+          <input type="date" name="to" pInputText [ngModel]="customTo()" (ngModelChange)="customTo.set($event)"
+                 [attr.aria-invalid]="customError() ? true : null" aria-describedby="custom-range-error" data-testid="custom-to" required>
+        </label>
+        <p-button type="submit" label="Apply" size="small" data-testid="custom-apply" />
+        <p-button type="button" label="Cancel" size="small" [text]="true" (onClick)="customOpen.set(false)" />
+        <p id="custom-range-error" class="w-full text-sm text-red-600 dark:text-red-400 m-0" role="alert" data-testid="custom-error">{{ customError() }}</p>
+      </form>
+    }
+    @if (resolved().error; as rangeError) {
+      <p-message severity="warn" styleClass="mb-4" data-testid="range-error">
+        The custom range in the link is not usable ({{ rangeError }}); showing the last 7 days.
+      </p-message>
+    }
+
     @if (filters().length) {
       <div class="flex flex-wrap gap-2 mb-4" data-testid="filters">
-        @for (filter of filters(); track filter) {
+        @for (filter of filters(); track filter.dim) {
           <p-chip [label]="chipLabel(filter)" [removable]="true" (onRemove)="removeFilter(filter)" data-testid="filter-chip" />
         }
       </div>
@@ -134,14 +163,20 @@ function rowLabel(panel: string, value: string): string {
         </p>
       } @else {
         <div class="h-64">
-          <p-chart type="line" [data]="chartData()" [options]="chartOptions" height="16rem" />
+          <p-chart type="line" [data]="chart()" [options]="chartOptions" height="16rem"
+                   [ariaLabel]="'Pageviews and visitors from ' + days().from + ' to ' + days().to" />
         </div>
+        @if (comparing()) {
+          <p class="text-xs text-surface-500 mt-2 mb-0" data-testid="chart-compare">
+            Dashed: the previous period, {{ previousDays().from }} – {{ previousDays().to }}
+          </p>
+        }
       }
     </section>
 
     <section class="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
       @for (panel of panels(); track panel.key) {
-        <div class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3"
+        <div class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 min-w-0"
              [attr.data-panel]="panel.key">
           <h2 class="font-semibold mb-2 flex justify-between text-sm">
             <span>{{ panel.title }}</span><span class="text-surface-500 font-normal">{{ panel.unit }}</span>
@@ -163,6 +198,19 @@ function rowLabel(panel: string, value: string): string {
               }
             </ul>
           }
+          @if (panel.key === 'events' && eventProps().length) {
+            <h3 class="font-semibold mt-3 mb-1 text-xs uppercase tracking-wide text-surface-500">Properties</h3>
+            <ul class="list-none p-0 m-0 flex flex-col gap-1 text-sm" data-testid="event-props">
+              @for (prop of eventProps(); track $index) {
+                <li class="flex justify-between gap-2 px-2">
+                  <span class="truncate" [title]="prop.event + ' · ' + prop.key + ' = ' + prop.value">
+                    {{ prop.event }} · {{ prop.key }} = <strong>{{ prop.value }}</strong>
+                  </span>
+                  <span class="tabular-nums">{{ prop.count }}</span>
+                </li>
+              }
+            </ul>
+          }
         </div>
       }
     </section>
@@ -176,7 +224,9 @@ export class DashboardPage {
   readonly id = input.required<string>();
 
   protected readonly origin = location.origin;
-  protected readonly ranges = [...RANGES];
+  protected readonly ranges = computed(() => [
+    ...RANGES, { key: CUSTOM, label: this.resolved().key === CUSTOM ? 'Custom range' : 'Custom range…' },
+  ]);
   protected readonly site = signal<Site | null>(null);
   protected readonly stats = signal<Stats | null>(null);
   /** the same filters over the same number of days just before the range (null until loaded or on error) */
@@ -184,14 +234,24 @@ export class DashboardPage {
   protected readonly error = signal<string | null>(null);
   protected readonly live = signal<number | null>(null);
 
+  /** the custom range form: open while choosing, its two days, the reason they are not usable */
+  protected readonly customOpen = signal(false);
+  protected readonly customFrom = signal('');
+  protected readonly customTo = signal('');
+  protected readonly customError = signal<string | null>(null);
+
   private readonly query = toSignal(this.route.queryParamMap, { requireSync: true });
-  protected readonly range = computed<RangeKey>(() => {
-    const value = this.query().get('range');
-    return isRangeKey(value) ? value : DEFAULT_RANGE;
-  });
-  protected readonly filters = computed(() => this.query().getAll('filter').filter((f) => f.includes(':')));
   private readonly today = signal(todayIn('UTC'));
-  protected readonly days = computed(() => rangeDays(this.range(), this.today()));
+  /** the range of the URL: a preset, or range=custom&from=...&to=... */
+  protected readonly resolved = computed(() => {
+    const q = this.query();
+    return resolveRange(q.get('range'), q.get('from'), q.get('to'), this.today());
+  });
+  protected readonly selectedRange = computed(() => (this.customOpen() ? CUSTOM : this.resolved().key));
+  protected readonly filters = computed(() => parseFilters(this.query().getAll('filter')));
+  protected readonly days = computed(() => ({ from: this.resolved().from, to: this.resolved().to }), {
+    equal: (a, b) => a.from === b.from && a.to === b.to,
+  });
   protected readonly previousDays = computed(() => previousPeriod(this.days().from, this.days().to));
 
   protected readonly kpis = computed(() => {
@@ -203,12 +263,12 @@ export class DashboardPage {
       const before = p ? pick(p) : undefined;
       return { key, label, value: show(current, f), previous: show(before, f), change: change(current, before, lowerIsBetter) };
     };
-    const count = (n: number) => integer.format(n);
+    const count = (n: number) => integer(n);
     return [
       kpi('visitors', 'Visitors', (x) => x.visitors, count),
       kpi('pageviews', 'Pageviews', (x) => x.pageviews, count),
       kpi('sessions', 'Sessions', (x) => x.sessions, count),
-      kpi('bounce_rate', 'Bounce rate', (x) => x.bounce_rate, (n) => `${Math.round(n)}%`, true),
+      kpi('bounce_rate', 'Bounce rate', (x) => x.bounce_rate, (n) => percent(Math.round(n)), true),
       kpi('visit_duration', 'Visit duration', (x) => x.avg_session_duration, duration),
       kpi('pages_per_visit', 'Pages / visit', (x) => x.pages_per_session, (n) => n.toFixed(1)),
     ];
@@ -226,29 +286,40 @@ export class DashboardPage {
         ...panel,
         unit: panel.key === 'events' ? 'Count' : 'Visitors',
         rows: counted.map((row) => ({
-          value: row.value, label: rowLabel(panel.key, row.value), count: integer.format(row.n), share: (row.n / max) * 100,
+          value: row.value, label: rowLabel(panel.key, row.value), count: compact(row.n), share: (row.n / max) * 100,
         })),
       };
     });
   });
 
-  protected readonly chartData = computed(() => {
-    const chart = this.stats()?.chart ?? [];
-    const hourly = chart.length > 0 && chart[0].t.includes('T');
-    return {
-      labels: chart.map((point) => (hourly ? point.t.slice(11, 16) : point.t.slice(5))),
-      datasets: [
-        { label: 'Pageviews', data: chart.map((p) => p.pageviews), borderColor: '#10b981', backgroundColor: 'rgba(16,185,129,0.15)', fill: true, tension: 0.3, cubicInterpolationMode: 'monotone', pointRadius: 0 },
-        { label: 'Visitors', data: chart.map((p) => p.visitors), borderColor: '#6366f1', backgroundColor: 'transparent', tension: 0.3, cubicInterpolationMode: 'monotone', pointRadius: 0 },
-      ],
-    };
+  /** event_props of the stats answer (newer servers only): shown under the events */
+  protected readonly eventProps = computed(() => {
+    const props = this.stats()?.['event_props'];
+    if (!Array.isArray(props)) return [];
+    return props.map((p: { event: string; key: string; value: string; count: number }) => ({
+      event: p.event, key: p.key, value: p.value, count: compact(p.count ?? 0),
+    }));
   });
+
+  protected readonly comparing = computed(() => (this.previous()?.chart?.length ?? 0) > 0);
+  protected readonly chart = computed(() => chartData(this.stats()?.chart ?? [], this.previous()?.chart ?? null));
 
   protected readonly chartOptions = {
     maintainAspectRatio: false,
     animation: false,
     interaction: { mode: 'index', intersect: false },
-    plugins: { legend: { labels: { color: '#888' } } },
+    plugins: {
+      legend: { labels: { color: '#888' } },
+      tooltip: {
+        callbacks: {
+          // a previous-period line names its own day: "Pageviews (previous period), 11-08: 12"
+          label: (item: any) => {
+            const when = item.datasetIndex >= 2 ? item.chart.data.previousLabels?.[item.dataIndex] : null;
+            return `${item.dataset.label}${when ? `, ${when.replace('T', ' ').slice(5, 16)}` : ''}: ${item.formattedValue}`;
+          },
+        },
+      },
+    },
     scales: {
       x: { ticks: { color: '#888', maxRotation: 0, autoSkipPadding: 12 }, grid: { display: false } },
       y: { beginAtZero: true, ticks: { color: '#888', precision: 0 }, grid: { color: 'rgba(136,136,136,0.2)' } },
@@ -275,7 +346,7 @@ export class DashboardPage {
       const site = this.site();
       const days = this.days();
       const filters = this.filters();
-      if (site) this.load(site.id, days.from, days.to, filters);
+      if (site) this.load(site.id, days.from, days.to, serializeFilters(filters));
     });
     const timer = setInterval(() => this.refreshLive(), 10_000);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
@@ -314,34 +385,61 @@ export class DashboardPage {
 
   protected reload(): void {
     const site = this.site();
-    if (site) this.load(site.id, this.days().from, this.days().to, this.filters());
+    if (site) this.load(site.id, this.days().from, this.days().to, serializeFilters(this.filters()));
   }
 
-  protected chipLabel(filter: string): string {
-    const at = filter.indexOf(':');
-    const dim = filter.slice(0, at);
-    const value = filter.slice(at + 1);
-    return `${DIM_LABELS[dim] ?? dim}: ${dim === 'country' ? `${rowLabel('countries', value)} (${value})` : value}`;
+  protected chipLabel(filter: Filter): string {
+    return filterLabel(filter, (f) => (f.dim === 'country' ? rowLabel('countries', f.value) : null));
   }
 
-  private navigate(range: RangeKey, filters: string[]): void {
+  /** range and filters into the URL, which drives everything else */
+  private navigate(range: { key: string; from?: string; to?: string }, filters: Filter[]): void {
+    const custom = range.key === CUSTOM;
     this.router.navigate([], {
       relativeTo: this.route,
-      queryParams: { range: range === DEFAULT_RANGE ? null : range, filter: filters.length ? filters : null },
+      queryParams: {
+        range: range.key === DEFAULT_RANGE ? null : range.key,
+        from: custom ? range.from : null,
+        to: custom ? range.to : null,
+        filter: filters.length ? serializeFilters(filters) : null,
+      },
     });
   }
 
-  protected setRange(range: RangeKey): void {
-    this.navigate(range, this.filters());
+  /** the current range as the URL has it */
+  private currentRange() {
+    const r = this.resolved();
+    return { key: r.key, from: r.from, to: r.to };
+  }
+
+  protected setRange(key: RangeKey | typeof CUSTOM): void {
+    if (key === CUSTOM) {
+      this.customFrom.set(this.days().from);
+      this.customTo.set(this.days().to);
+      this.customError.set(null);
+      this.customOpen.set(true);
+      return;
+    }
+    this.customOpen.set(false);
+    this.navigate({ key }, this.filters());
+  }
+
+  protected applyCustom(event: Event): void {
+    event.preventDefault();
+    const from = this.customFrom();
+    const to = this.customTo();
+    const error = customRangeError(from, to);
+    this.customError.set(error);
+    if (error) return;
+    this.customOpen.set(false);
+    this.navigate({ key: CUSTOM, from, to }, this.filters());
   }
 
   protected addFilter(dim: string, value: string): void {
-    const filter = `${dim}:${value}`;
-    const rest = this.filters().filter((f) => !f.startsWith(dim + ':'));
-    this.navigate(this.range(), [...rest, filter]);
+    this.navigate(this.currentRange(), withFilter(this.filters(), { dim, value }));
   }
 
-  protected removeFilter(filter: string): void {
-    this.navigate(this.range(), this.filters().filter((f) => f !== filter));
+  protected removeFilter(filter: Filter): void {
+    this.navigate(this.currentRange(), withoutFilter(this.filters(), filter));
   }
 }

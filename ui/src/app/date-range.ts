@@ -46,6 +46,48 @@ export function addDays(day: string, days: number): string {
   return format(date);
 }
 
+/** Whether {@code day} is a real calendar day written YYYY-MM-DD (2026-02-30 is not). */
+export function isDay(day: unknown): day is string {
+  if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  return format(parse(day)) === day;
+}
+
+/** The same day {@code years} years later (or earlier); 29 Feb becomes 28 Feb in a common year. */
+export function addYears(day: string, years: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const date = new Date(Date.UTC(y + years, m - 1, d));
+  if (date.getUTCMonth() !== m - 1) date.setUTCDate(0);
+  return format(date);
+}
+
+/** The longest custom range: three years (the stats API refuses more than 3 x 366 days). */
+export const MAX_CUSTOM_YEARS = 3;
+
+/** Why {from, to} is not a usable custom range, or null when it is. */
+export function customRangeError(from: unknown, to: unknown): string | null {
+  if (!isDay(from)) return 'Enter a start date.';
+  if (!isDay(to)) return 'Enter an end date.';
+  if (from > to) return 'The start date must not be after the end date.';
+  if (to > addYears(from, MAX_CUSTOM_YEARS)) return `A range can span at most ${MAX_CUSTOM_YEARS} years.`;
+  return null;
+}
+
+/**
+ * The range of the URL's query: a preset (`range=30d`), a custom one (`range=custom&from=...&to=...`), or
+ * the default with the reason when a custom one is not valid.
+ */
+export function resolveRange(
+  range: string | null, from: string | null, to: string | null, today: string,
+): { key: RangeKey | 'custom'; from: string; to: string; error: string | null } {
+  if (range === 'custom') {
+    const error = customRangeError(from, to);
+    if (error === null) return { key: 'custom', from: from as string, to: to as string, error: null };
+    return { key: DEFAULT_RANGE, ...rangeDays(DEFAULT_RANGE, today), error };
+  }
+  const key = isRangeKey(range) ? range : DEFAULT_RANGE;
+  return { key, ...rangeDays(key, today), error: null };
+}
+
 /** {from, to} (both inclusive) of a range, relative to {@code today} (YYYY-MM-DD). */
 export function rangeDays(key: RangeKey, today: string): { from: string; to: string } {
   const date = parse(today);
