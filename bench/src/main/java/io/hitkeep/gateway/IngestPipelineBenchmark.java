@@ -51,7 +51,7 @@ public class IngestPipelineBenchmark {
     @org.openjdk.jmh.annotations.Setup
     public void setUp() {
         pipeline = new IngestPipeline(domain -> domain.equals("example.com")
-                ? Optional.of(new SiteRegistry.Site(1, 7L, "example.com")) : Optional.empty(), () -> "salt", true);
+                ? Optional.of(new SiteRegistry.Site(1, 7, "example.com")) : Optional.empty(), () -> "salt", true);
         requests = new IngestRequest[1024];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = new IngestRequest(URI.create(URLS[i % URLS.length]), REFERRERS[i % REFERRERS.length], "",

@@ -1,0 +1,65 @@
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/**
+ * Puts N synthetic pageviews of one site into a stopped HitKeep's hitkeep.db, spread over the last D days
+ * (three pages per session, a third of the visitors coming back), so the dashboard can be timed on a big
+ * site without sending a million requests. Run with the jar on the class path (it carries DuckDB):
+ *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS
+ * One INSERT ... SELECT over range(N): DuckDB writes it in a few seconds.
+ */
+public class SeedHits {
+    public static void main(String[] args) throws Exception {
+        String database = args[0];
+        int site = Integer.parseInt(args[1]);
+        long count = Long.parseLong(args[2]);
+        int days = Integer.parseInt(args[3]);
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            String domain;
+            try (PreparedStatement select = connection.prepareStatement("SELECT domain FROM sites WHERE id = ?")) {
+                select.setInt(1, site);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw new IllegalArgumentException("no site " + site + " in " + database);
+                    }
+                    domain = row.getString(1);
+                }
+            }
+            long started = System.nanoTime();
+            String sql = """
+                    INSERT INTO hits (timestamp, site_id, hostname, path, referrer_host, source, utm_source, utm_medium,
+                                      utm_campaign, utm_term, utm_content, country, browser, os, device, language,
+                                      viewport_width, visitor_id, session_id, browser_version, os_version, medium)
+                    SELECT now()::TIMESTAMP - to_seconds(((i // 3) * 7919 + (i %% 3) * 40) %% (%d * 86400)),
+                           %d, '%s',
+                           ['/', '/pricing', '/docs', '/blog', '/blog/launch', '/about', '/signup', '/docs/api',
+                            '/docs/install', '/contact', '/careers', '/changelog'][1 + hash(i * 31) %% 12],
+                           ['', '', 'google.com', 'news.ycombinator.com', 'github.com', 'duckduckgo.com', 't.co',
+                            'reddit.com'][1 + hash(i // 3) %% 8],
+                           ['', '', 'Google', 'Hacker News', 'GitHub', 'DuckDuckGo', 'Twitter', 'Reddit'][1 + hash(i // 3) %% 8],
+                           ['', '', '', 'newsletter', 'twitter'][1 + hash(i // 3 + 1) %% 5],
+                           ['', '', '', 'email', 'social'][1 + hash(i // 3 + 1) %% 5],
+                           ['', '', '', 'autumn', 'launch'][1 + hash(i // 3 + 1) %% 5],
+                           '', '',
+                           ['US', 'DE', 'GB', 'FR', 'IN', 'BR', 'CA', 'AU', 'NL', 'JP', 'ES', 'SE'][1 + hash(i // 9) %% 12],
+                           ['Chrome', 'Safari', 'Firefox', 'Edge', 'Samsung Internet'][1 + hash(i // 9 + 2) %% 5],
+                           ['Windows', 'macOS', 'iOS', 'Android', 'Linux'][1 + hash(i // 9 + 3) %% 5],
+                           ['desktop', 'mobile', 'tablet'][1 + hash(i // 9 + 4) %% 3],
+                           ['en', 'de', 'fr', 'es', 'pt', 'ja'][1 + hash(i // 9 + 5) %% 6],
+                           [1280, 390, 1920, 820][1 + hash(i // 9 + 6) %% 4],
+                           hash(i // 9)::BIGINT, hash(i // 3, 'session')::BIGINT,
+                           ['131', '17', '128', '130'][1 + hash(i // 9 + 2) %% 4], '',
+                           ['', '', 'search', 'social', 'email'][1 + hash(i // 3) %% 5]
+                    FROM range(%d) t(i)
+                    """.formatted(days, site, domain.replace("'", "''"), count);
+            statement.execute(sql);
+            System.out.printf("seeded %,d pageviews of %s over %d days in %.1f s%n", count, domain, days,
+                    (System.nanoTime() - started) / 1e9);
+        }
+    }
+}

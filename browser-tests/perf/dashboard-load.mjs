@@ -1,0 +1,43 @@
+// Times the site dashboard in Chromium against a running HitKeep: from navigation start until the KPI
+// cards show numbers (the moment the page is useful). Not a test: bench/dashboard/run.sh seeds a big site
+// and an empty one, then runs this for both, so the figure comes with a baseline from the same run.
+//   node perf/dashboard-load.mjs BASE EMAIL PASSWORD SITE_ID RANGE RUNS
+import { launchChromium } from '../lib/harness.mjs';
+
+const [base, email, password, siteId, range = '30d', runs = '5'] = process.argv.slice(2);
+const login = await fetch(`${base}/api/login`, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', Origin: base, 'Sec-Fetch-Site': 'same-origin' },
+  body: JSON.stringify({ email, password }),
+});
+if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+const token = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('hk_token=')).slice(9);
+
+const browser = await launchChromium();
+const times = [];
+const statsTimes = [];
+for (let run = 0; run < Number(runs); run++) {
+  const context = await browser.newContext();
+  await context.addCookies([{ name: 'hk_token', value: token, url: base }]);
+  const page = await context.newPage();
+  const statsDone = [];
+  page.on('requestfinished', async (request) => {
+    if (request.url().includes('/stats?')) {
+      const timing = request.timing();
+      statsDone.push(timing.responseEnd);
+    }
+  });
+  await page.goto(`${base}/sites/${siteId}?range=${range}`);
+  await page.waitForFunction(() => {
+    const value = document.querySelector('[data-kpi="visitors"] [data-testid="kpi-value"]');
+    return value && /\d/.test(value.textContent || '');
+  }, null, { timeout: 30000, polling: 'raf' });
+  const ready = await page.evaluate(() => performance.now());
+  times.push(ready);
+  if (statsDone.length) statsTimes.push(Math.max(...statsDone));
+  await context.close();
+}
+await browser.close();
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+console.log(JSON.stringify({ range, runs: times.length, median_ms: Math.round(median(times)),
+  all_ms: times.map(Math.round), stats_requests_done_ms: statsTimes.length ? Math.round(median(statsTimes)) : null }));
