@@ -33,7 +33,8 @@ import java.util.UUID;
  */
 public final class ApiAuthentication implements HttpFeature {
     /** Routes a caller reaches before having a session. */
-    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp", "/api/logout");
+    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp",
+            "/api/login/passkey/start", "/api/login/passkey/finish", "/api/logout");
     private static final Set<Method> SAFE = Set.of(Method.GET, Method.HEAD, Method.OPTIONS);
 
     private final Security security;

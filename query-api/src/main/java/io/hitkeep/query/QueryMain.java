@@ -2,6 +2,7 @@ package io.hitkeep.query;
 
 import io.hitkeep.auth.AccountRoutes;
 import io.hitkeep.auth.ApiAuthentication;
+import io.hitkeep.auth.PasskeyRoutes;
 import io.hitkeep.core.Launcher;
 import io.hitkeep.core.NatsConnector;
 import io.hitkeep.core.Observability;
@@ -26,6 +27,7 @@ public final class QueryMain {
                     .addFeature(observability)
                     .addFeature(ApiAuthentication.create(settings, store))
                     .register("/api", new AccountRoutes(settings, store))
+                    .register("/api", new PasskeyRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store)));
         } catch (RuntimeException e) {
             Launcher.fail(e);
