@@ -45,7 +45,7 @@ import java.util.Set;
  * The relying party id is the host of {@code public-url}, the only origin allowed; without it,
  * {@code localhost} on any port (the single binary's default address). Thread-safe.
  */
-public final class Passkeys {
+final class Passkeys {
     static final String REGISTRATION = "registration";
     static final String LOGIN = "login";
     static final int NAME_LIMIT = 100;

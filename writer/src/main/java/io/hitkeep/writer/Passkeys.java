@@ -100,8 +100,8 @@ final class Passkeys {
     ObjectNode find(String credentialId) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT p.id, p.user_id, p.user_handle, p.public_key_cose, p.signature_count, p.name, users.email, "
-                            + "coalesce(s.session_epoch, 0) FROM passkeys p JOIN users ON users.id = p.user_id "
+                    "SELECT p.id, p.user_id, p.user_handle, p.public_key_cose, p.signature_count, p.name, coalesce(users.email, ''), "
+                            + "coalesce(s.session_epoch, 0) FROM passkeys p LEFT JOIN users ON users.id = p.user_id "
                             + "LEFT JOIN user_security s ON s.user_id = p.user_id WHERE p.credential_id = ?")) {
                 select.setString(1, credentialId);
                 try (ResultSet row = select.executeQuery()) {
