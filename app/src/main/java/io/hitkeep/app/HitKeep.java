@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.auth.AccountRoutes;
 import io.hitkeep.auth.ApiAuthentication;
+import io.hitkeep.auth.PasskeyRoutes;
 import io.hitkeep.auth.TeamRoutes;
 import io.hitkeep.core.BrokerSupervisor;
 import io.hitkeep.core.Launcher;
@@ -84,6 +85,7 @@ public final class HitKeep implements AutoCloseable {
                     .register("/api", new AccountRoutes(settings, store))
                     .register("/api", new TeamRoutes(settings, store))
                     .register("/api", new ShareRoutes(settings, store))
+                    .register("/api", new PasskeyRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store));
             Consumer<HttpRouting.Builder> withUi = Dashboard.load()
                     .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))

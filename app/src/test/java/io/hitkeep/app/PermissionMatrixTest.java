@@ -135,6 +135,13 @@ class PermissionMatrixTest {
                 // a wrong current password: refused as such (403) to every signed-in person, never to a key
                 row("PUT", "/api/user/password", Map.of("current_password", "not the password",
                         "new_password", "another long password"), "                       401 403 403 403 403 401 401 403 403 403"),
+                row("GET", "/api/user/passkeys", null, "                                  401 200 200 200 200 401 401 200 200 200"),
+                row("POST", "/api/user/passkeys/register/start", Map.of(), "              401 200 200 200 200 401 401 403 403 403"),
+                // a made-up ceremony: refused as such to people, and as a key before that
+                row("POST", "/api/user/passkeys/register/finish", Map.of("ceremony", "x", "credential", Map.of()),
+                        "                                                                 401 401 401 401 401 401 401 403 403 403"),
+                row("PATCH", "/api/user/passkeys/999", Map.of("name", "n"), "             401 404 404 404 404 401 401 404 404 404"),
+                row("DELETE", "/api/user/passkeys/999", null, "                           401 404 404 404 404 401 401 403 403 403"),
                 row("GET", "/api/audit", null, "                                          401 200 200 200 200 401 401 403 403 403"),
                 row("POST", "/api/user/totp", Map.of(), "                                 401 200 200 200 200 401 401 403 403 403"),
                 // a wrong code after the enrolment just started: refused as a bad code, not as a permission

@@ -1,6 +1,7 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -133,10 +134,18 @@ public final class AccountRoutes implements HttpService {
         guard.succeeded(account);
         long epoch = user.path("session_epoch").asLong();
         revocations.knowEpoch(userId, epoch);
-        if (user.path("totp_enabled").asBoolean()) {
+        boolean totp = user.path("totp_enabled").asBoolean();
+        boolean passkey = user.path("passkeys").asLong() > 0;
+        if (totp || passkey) {
             ObjectNode challenge = Json.object().put("second_factor", "required")
                     .put("challenge", tokens.issueChallenge(userId, epoch));
-            challenge.putArray("factors").add("totp").add("recovery_code");
+            ArrayNode factors = challenge.putArray("factors");
+            if (totp) {
+                factors.add("totp").add("recovery_code");
+            }
+            if (passkey) {
+                factors.add("passkey"); // finished at /api/login/passkey/*
+            }
             HttpJson.send(response, 200, challenge);
             return;
         }

@@ -34,7 +34,8 @@ import java.util.UUID;
  */
 public final class ApiAuthentication implements HttpFeature {
     /** Routes a caller reaches before having a session. */
-    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp", "/api/logout",
+    private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp",
+            "/api/login/passkey/start", "/api/login/passkey/finish", "/api/logout",
             "/api/password-reset", "/api/password-reset/confirm");
     /**
      * Route prefixes a caller reaches without a session: an invitation link's page data and sign-up, and a

@@ -65,6 +65,22 @@ public final class Revocations {
         revoked.put(session.jti(), expires);
     }
 
+    /**
+     * Uses up a single-use token id (a passkey ceremony): true the first time, in this process or any other,
+     * false ever after until it expires. The writer checks and records in one write, so two replicas
+     * finishing the same ceremony at once cannot both succeed.
+     */
+    public boolean useOnce(String jti, java.time.Instant expires) {
+        if (revoked.containsKey(jti)) {
+            return false;
+        }
+        long expiresAt = expires.getEpochSecond();
+        boolean firstTime = store.call("sessions.revoke", Json.object().put("jti", jti).put("expires_at", expiresAt))
+                .path("first_time").asBoolean(false);
+        revoked.put(jti, expiresAt);
+        return firstTime;
+    }
+
     /** Signs out every session of the user; returns the new epoch, which tokens issued from now on carry. */
     public long signOutEverywhere(long userId) {
         long epoch = store.call("sessions.sign-out-everywhere", Json.object().put("user_id", userId))

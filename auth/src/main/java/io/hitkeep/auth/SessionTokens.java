@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The {@code hk_token} session: an HS256 JWT (nimbus-jose-jwt) whose subject is the user id. The key is
@@ -42,6 +43,9 @@ public final class SessionTokens {
     private static final String SHARE_ISSUER = "hitkeep-share";
     private static final Duration SHARE_LIFETIME = Duration.ofHours(12);
     private static final String EPOCH = "sep";
+    private static final String CEREMONY_ISSUER = "hitkeep-passkey-";
+    static final String CEREMONY_PAYLOAD = "pay";
+    static final Duration CEREMONY_LIFETIME = Duration.ofMinutes(5);
 
     private final Duration lifetime;
     private final Duration rememberedLifetime;
@@ -179,16 +183,55 @@ public final class SessionTokens {
         return sign(CHALLENGE_ISSUER, userId, CHALLENGE_LIFETIME, epoch);
     }
 
+    /**
+     * A passkey ceremony in flight, kept by the browser instead of the server, so any replica can finish
+     * what another started. Single use is up to the caller ({@link Revocations#useOnce}).
+     *
+     * @param purpose  what it is for ({@code registration}, {@code login}); a token of one purpose is refused as another
+     * @param userId   whom it is for; 0 when anyone may finish it (a sign-in with a discoverable passkey)
+     * @param payload  what the server asked the authenticator, opaque here
+     */
+    public record Ceremony(String purpose, long userId, long epoch, String jti, Instant expires, String payload) {
+    }
+
+    /** A signed ceremony token, valid for five minutes. */
+    public String issueCeremony(String purpose, long userId, long epoch, String payload) {
+        return sign(CEREMONY_ISSUER + purpose, userId, CEREMONY_LIFETIME, epoch, claims -> claims.claim(CEREMONY_PAYLOAD, payload));
+    }
+
+    /** A valid, unexpired ceremony token of that purpose signed with our key; empty for anything else. */
+    public Optional<Ceremony> ceremony(String token, String purpose) {
+        return claims(token, CEREMONY_ISSUER + purpose).flatMap(claims -> {
+            try {
+                String payload = claims.getStringClaim(CEREMONY_PAYLOAD);
+                Long epoch = claims.getLongClaim(EPOCH);
+                if (payload == null || claims.getJWTID() == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Ceremony(purpose, Long.parseLong(claims.getSubject()), epoch == null ? 0 : epoch,
+                        claims.getJWTID(), claims.getExpirationTime().toInstant(), payload));
+            } catch (ParseException | NumberFormatException | NullPointerException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     private String sign(String issuer, long userId, Duration validFor, long epoch) {
+        return sign(issuer, userId, validFor, epoch, claims -> {
+        });
+    }
+
+    private String sign(String issuer, long userId, Duration validFor, long epoch, Consumer<JWTClaimsSet.Builder> extra) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(Long.toString(userId))
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(validFor)))
                 .jwtID(UUID.randomUUID().toString())
-                .claim(EPOCH, epoch)
-                .build();
+                .claim(EPOCH, epoch);
+        extra.accept(builder);
+        JWTClaimsSet claims = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(signer);
@@ -223,6 +266,20 @@ public final class SessionTokens {
     }
 
     private Optional<Session> parse(String token, String issuer) {
+        return claims(token, issuer).flatMap(claims -> {
+            try {
+                Long epoch = claims.getLongClaim(EPOCH);
+                String jti = claims.getJWTID();
+                return Optional.of(new Session(Long.parseLong(claims.getSubject()), jti == null ? "" : jti,
+                        claims.getExpirationTime().toInstant(), epoch == null ? 0 : epoch));
+            } catch (ParseException | NumberFormatException | NullPointerException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The claims of a token of that issuer, signed with our key with HS256 and not expired; empty for anything else. */
+    private Optional<JWTClaimsSet> claims(String token, String issuer) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !verified(jwt)) {
@@ -233,11 +290,8 @@ public final class SessionTokens {
             if (expires == null || expires.toInstant().isBefore(Instant.now()) || !issuer.equals(claims.getIssuer())) {
                 return Optional.empty();
             }
-            Long epoch = claims.getLongClaim(EPOCH);
-            String jti = claims.getJWTID();
-            return Optional.of(new Session(Long.parseLong(claims.getSubject()), jti == null ? "" : jti,
-                    expires.toInstant(), epoch == null ? 0 : epoch));
-        } catch (ParseException | JOSEException | NumberFormatException | NullPointerException e) {
+            return Optional.of(claims);
+        } catch (ParseException | JOSEException | IllegalStateException e) {
             return Optional.empty();
         }
     }

@@ -269,4 +269,19 @@ class SessionTokensTest {
         assertEquals(java.util.Optional.empty(), tokens.challenge(access));
         assertEquals(java.util.Optional.empty(), tokens.shareAccess(tokens.issue(5)));
     }
+
+    @Test
+    void aCeremonyCarriesItsPayloadAndServesOnlyItsOwnPurpose() {
+        String ceremony = tokens.issueCeremony(Passkeys.LOGIN, 42, 3, "{\"request\":{}}");
+        SessionTokens.Ceremony read = tokens.ceremony(ceremony, Passkeys.LOGIN).orElseThrow();
+        assertEquals(42, read.userId());
+        assertEquals(3, read.epoch());
+        assertEquals("{\"request\":{}}", read.payload());
+        assertTrue(read.expires().isBefore(Instant.now().plus(SessionTokens.CEREMONY_LIFETIME).plusSeconds(1)));
+        assertEquals(Optional.empty(), tokens.ceremony(ceremony, Passkeys.REGISTRATION), "another purpose");
+        assertEquals(Optional.empty(), tokens.session(ceremony), "not a session");
+        assertEquals(Optional.empty(), tokens.challenge(ceremony), "not a second-factor challenge");
+        assertEquals(Optional.empty(), tokens.ceremony(tokens.issue(42), Passkeys.LOGIN), "a session is not a ceremony");
+        assertEquals(Optional.empty(), new SessionTokens(OTHER_SECRET, Duration.ofHours(1)).ceremony(ceremony, Passkeys.LOGIN));
+    }
 }

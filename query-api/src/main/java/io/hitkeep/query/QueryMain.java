@@ -3,6 +3,7 @@ package io.hitkeep.query;
 import io.hitkeep.auth.AccountRoutes;
 import io.hitkeep.auth.TeamRoutes;
 import io.hitkeep.auth.ApiAuthentication;
+import io.hitkeep.auth.PasskeyRoutes;
 import io.hitkeep.core.Launcher;
 import io.hitkeep.core.NatsConnector;
 import io.hitkeep.core.Observability;
@@ -29,6 +30,7 @@ public final class QueryMain {
                     .register("/api", new AccountRoutes(settings, store))
                     .register("/api", new TeamRoutes(settings, store))
                     .register("/api", new ShareRoutes(settings, store))
+                    .register("/api", new PasskeyRoutes(settings, store))
                     .register("/api/sites", new SiteRoutes(store)));
         } catch (RuntimeException e) {
             Launcher.fail(e);

@@ -51,11 +51,23 @@ final class AccountSecurity {
         });
     }
 
+    /**
+     * Records a token id as used up; {@code first_time} says whether it was new, which makes a single-use
+     * token (a passkey ceremony) single-use across auth processes: the check and the record are one write.
+     */
     ObjectNode revoke(String jti, long expiresAtSeconds) {
         return write("revoke session", connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM revoked_tokens WHERE expires_at <= now()::TIMESTAMP")) {
                 delete.execute();
+            }
+            boolean firstTime;
+            try (PreparedStatement known = connection.prepareStatement("SELECT count(*) FROM revoked_tokens WHERE jti = ?")) {
+                known.setString(1, jti);
+                try (ResultSet row = known.executeQuery()) {
+                    row.next();
+                    firstTime = row.getLong(1) == 0;
+                }
             }
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, to_timestamp(?)::TIMESTAMP) ON CONFLICT DO NOTHING")) {
@@ -63,7 +75,7 @@ final class AccountSecurity {
                 insert.setLong(2, expiresAtSeconds);
                 insert.execute();
             }
-            return Json.object().put("revoked", jti);
+            return Json.object().put("revoked", jti).put("first_time", firstTime);
         });
     }
 

@@ -69,11 +69,12 @@ final class Accounts {
         }
     }
 
-    /** The user with that e-mail, including the password hash, session epoch and whether TOTP is on, or 404. */
+    /** The user with that e-mail, including the password hash, session epoch, whether TOTP is on and how many passkeys, or 404. */
     ObjectNode findUserByEmail(String email) {
         return database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT id, email, password_hash, coalesce(s.session_epoch, 0), coalesce(s.totp_enabled, false) "
+                    "SELECT id, email, password_hash, coalesce(s.session_epoch, 0), coalesce(s.totp_enabled, false), "
+                            + "(SELECT count(*) FROM passkeys WHERE passkeys.user_id = users.id) "
                             + "FROM users LEFT JOIN user_security s ON s.user_id = users.id WHERE lower(email) = lower(?)")) {
                 statement.setString(1, email);
                 try (ResultSet row = statement.executeQuery()) {
@@ -82,7 +83,7 @@ final class Accounts {
                     }
                     return Json.object().put("id", row.getLong(1)).put("email", row.getString(2))
                             .put("password_hash", row.getString(3)).put("session_epoch", row.getLong(4))
-                            .put("totp_enabled", row.getBoolean(5));
+                            .put("totp_enabled", row.getBoolean(5)).put("passkeys", row.getLong(6));
                 }
             }
         });

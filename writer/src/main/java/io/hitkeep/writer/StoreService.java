@@ -35,7 +35,7 @@ final class StoreService implements AutoCloseable {
     private final Service service;
 
     StoreService(Connection nats, Sites sites, Teams teams, ShareLinks shareLinks, Accounts accounts, AccountSecurity security,
-                 Stats stats) {
+                 Stats stats, Passkeys passkeys) {
         this.nats = nats;
         Map<String, Function<JsonNode, Object>> operations = new LinkedHashMap<>();
         operations.put("stats", request -> {
@@ -129,6 +129,18 @@ final class StoreService implements AutoCloseable {
                 Json.text(request, "detail"), Json.text(request, "ip"), request.path("team_id").asInt(0)));
         operations.put("audit.list", request -> security.audit(request.path("user_id").asLong(),
                 Math.min(100, Math.max(1, request.path("limit").asInt(100)))));
+        operations.put("passkeys.handle", request -> passkeys.handle(request.path("user_id").asLong()));
+        operations.put("passkeys.owner", request -> passkeys.owner(Json.text(request, "email"), Json.text(request, "user_handle")));
+        operations.put("passkeys.find", request -> passkeys.find(Json.text(request, "credential_id")));
+        operations.put("passkeys.add", request -> passkeys.add(request.path("user_id").asLong(),
+                Json.text(request, "credential_id"), Json.text(request, "user_handle"), Json.text(request, "public_key_cose"),
+                request.path("signature_count").asLong(), Json.text(request, "name")));
+        operations.put("passkeys.list", request -> passkeys.list(request.path("user_id").asLong()));
+        operations.put("passkeys.rename", request -> passkeys.rename(request.path("user_id").asLong(),
+                request.path("id").asLong(), Json.text(request, "name")));
+        operations.put("passkeys.delete", request -> passkeys.delete(request.path("user_id").asLong(), request.path("id").asLong()));
+        operations.put("passkeys.use", request -> passkeys.use(Json.text(request, "credential_id"),
+                request.path("signature_count").asLong()));
 
         var builder = Service.builder().connection(nats).name("hitkeep-store").version("1.0.0")
                 .description("HitKeep writer: stats, sites and accounts");

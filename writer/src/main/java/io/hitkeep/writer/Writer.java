@@ -37,7 +37,8 @@ public final class Writer implements AutoCloseable {
             Accounts accounts = new Accounts(database, accountWrites);
             HitWriter hitWriter = new HitWriter(database, nats, settings).start();
             StoreService store = new StoreService(nats, sites, teams, new ShareLinks(database, accountWrites, sites), accounts,
-                    new AccountSecurity(database, accountWrites), new Stats(database)).start();
+                    new AccountSecurity(database, accountWrites), new Stats(database),
+                    new Passkeys(database, accountWrites)).start();
             Metrics.gauge("hitkeep_writer_db_bytes", "Size of hitkeep.db on disk", () -> database.file().toFile().length());
             LOG.info(() -> "writer started on " + database.file());
             return new Writer(database, accountWrites, hitWriter, store);

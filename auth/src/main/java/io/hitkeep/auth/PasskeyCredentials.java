@@ -1,0 +1,93 @@
+package io.hitkeep.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.yubico.webauthn.CredentialRepository;
+import com.yubico.webauthn.RegisteredCredential;
+import com.yubico.webauthn.data.ByteArray;
+import com.yubico.webauthn.data.PublicKeyCredentialDescriptor;
+import com.yubico.webauthn.data.exception.Base64UrlException;
+import io.hitkeep.core.ApiError;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.StoreClient;
+
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The relying party's view of stored passkeys, asked of the writer on every call ({@code passkeys.owner},
+ * {@code passkeys.find}), so every auth replica sees the same credentials. WebAuthn's "username" is the
+ * account's e-mail address: it is what an authenticator shows when the user picks a passkey. Thread-safe.
+ */
+final class PasskeyCredentials implements CredentialRepository {
+    private final StoreClient store;
+
+    PasskeyCredentials(StoreClient store) {
+        this.store = store;
+    }
+
+    @Override
+    public Set<PublicKeyCredentialDescriptor> getCredentialIdsForUsername(String email) {
+        Set<PublicKeyCredentialDescriptor> descriptors = new LinkedHashSet<>();
+        owner("email", email).ifPresent(owner -> owner.path("credential_ids").forEach(id ->
+                descriptors.add(PublicKeyCredentialDescriptor.builder().id(bytes(id.asText())).build())));
+        return descriptors;
+    }
+
+    @Override
+    public Optional<ByteArray> getUserHandleForUsername(String email) {
+        return owner("email", email).map(owner -> bytes(owner.get("user_handle").asText()));
+    }
+
+    @Override
+    public Optional<String> getUsernameForUserHandle(ByteArray userHandle) {
+        return owner("user_handle", userHandle.getBase64Url()).map(owner -> owner.get("email").asText());
+    }
+
+    @Override
+    public Optional<RegisteredCredential> lookup(ByteArray credentialId, ByteArray userHandle) {
+        return lookupAll(credentialId).stream()
+                .filter(credential -> credential.getUserHandle().equals(userHandle))
+                .findFirst();
+    }
+
+    @Override
+    public Set<RegisteredCredential> lookupAll(ByteArray credentialId) {
+        return find(credentialId.getBase64Url()).map(stored -> Set.of(RegisteredCredential.builder()
+                        .credentialId(credentialId)
+                        .userHandle(bytes(stored.get("user_handle").asText()))
+                        .publicKeyCose(bytes(stored.get("public_key_cose").asText()))
+                        .signatureCount(stored.get("signature_count").asLong())
+                        .build()))
+                .orElse(Set.of());
+    }
+
+    /** The stored credential with its owner's id, e-mail and session epoch; empty for an unknown one. */
+    Optional<JsonNode> find(String credentialId) {
+        return notFoundIsEmpty(() -> store.call("passkeys.find", Json.object().put("credential_id", credentialId)));
+    }
+
+    private Optional<JsonNode> owner(String field, String value) {
+        return notFoundIsEmpty(() -> store.call("passkeys.owner", Json.object().put(field, value)));
+    }
+
+    private static Optional<JsonNode> notFoundIsEmpty(java.util.function.Supplier<JsonNode> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (ApiError e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    static ByteArray bytes(String base64Url) {
+        try {
+            return ByteArray.fromBase64Url(base64Url);
+        } catch (Base64UrlException e) {
+            throw new HitKeepException("stored passkey value is not base64url", e);
+        }
+    }
+}
