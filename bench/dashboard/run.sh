@@ -14,7 +14,8 @@ PORT=${PORT:-18181}
 BASE=http://127.0.0.1:$PORT
 EMAIL=owner@example.com
 PASSWORD=dashboard-bench-password
-trap 'kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
+# KEEP_DATA=1 leaves the data directory (and a running HitKeep on $PORT) for a closer look.
+trap 'if [ -z "${KEEP_DATA:-}" ]; then kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"; else echo "kept $DATA, HitKeep pid $PID on $BASE"; fi' EXIT
 
 start() {
   HITKEEP_DATA_PATH=$DATA HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar $JAR >>"$DATA/hitkeep.log" 2>&1 &
@@ -35,7 +36,7 @@ kill $PID; wait $PID || true
 start
 cd browser-tests
 [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null
-for RANGE in today 30d 12mo; do
+for RANGE in ${RANGES:-today 30d 12mo}; do
   echo "baseline (1 pageview), $RANGE: $(node perf/dashboard-load.mjs $BASE $EMAIL $PASSWORD $EMPTY $RANGE 5)"
   echo "$N pageviews, $RANGE:       $(node perf/dashboard-load.mjs $BASE $EMAIL $PASSWORD $BIG $RANGE 5)"
 done

@@ -102,6 +102,7 @@ class BadInputTest {
                 Arguments.of("unknown filter dimension", "?filter=shoe_size:42", 400),
                 Arguments.of("filter without colon", "?filter=country", 400),
                 Arguments.of("limit not a number", "?limit=ten", 400),
-                Arguments.of("limit too large", "?limit=100000", 400));
+                Arguments.of("limit too large", "?limit=100000", 400),
+                Arguments.of("unknown part", "?parts=summary,everything", 400));
     }
 }

@@ -17,6 +17,7 @@ import static io.hitkeep.app.HttpSession.FIREFOX_LINUX;
 import static io.hitkeep.app.HttpSession.SAFARI_IPHONE;
 import static io.hitkeep.app.HttpSession.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,6 +85,10 @@ class SpineTest {
         assertEquals(60.0, summary.get("bounce_rate").asDouble(), "3 of 5 sessions saw one page");
         assertEquals(1.6, summary.get("pages_per_session").asDouble());
         assertEquals(4, summary.get("live_visitors").asLong());
+        JsonNode cards = owner.get("/api/sites/" + site + "/stats?from=" + today + "&to=" + today + "&parts=summary,chart").json();
+        assertEquals(summary, cards.get("summary"), "the same numbers, asked for alone");
+        assertEquals(stats.get("chart"), cards.get("chart"));
+        assertFalse(cards.has("pages") || cards.has("events"), "nothing else: " + cards.fieldNames().next());
         assertEquals(4, owner.get("/api/sites/" + site + "/live").json().get("live_visitors").asLong(), "the cheap live endpoint agrees");
         assertEquals(List.of("/ 4/3", "/docs 2/2", "/pricing 2/2"), list(stats, "pages"));
         assertEquals(List.of("/ 4/3", "/pricing 1/1"), list(stats, "entry_pages"));

@@ -10,10 +10,17 @@ import java.util.Set;
 
 /**
  * What {@code GET /api/sites/{id}/stats} asks of the writer: the site, a range of whole days in the
- * site's time zone (both ends included), dimension filters and the length of the top lists.
- * Immutable; parsed and validated here so the HTTP face and the writer agree on what is valid.
+ * site's time zone (both ends included), dimension filters, the length of the top lists, and which
+ * {@link #PARTS} of the answer are wanted (empty: all). Immutable; parsed and validated here so the HTTP
+ * face and the writer agree on what is valid.
  */
-public record StatsRequest(long userId, int siteId, String from, String to, List<Filter> filters, int limit) {
+public record StatsRequest(long userId, int siteId, String from, String to, List<Filter> filters, int limit,
+                           List<String> parts) {
+    /**
+     * Parts of an answer ({@code parts=summary,chart}): a dashboard asks for the numbers on its cards and
+     * chart first, and for a comparison period needs nothing else, so it need not wait for every list.
+     */
+    public static final List<String> PARTS = List.of("summary", "chart", "lists", "events");
     /** Dimensions a filter may name: {@code filter=country:DE}. */
     public static final Set<String> DIMENSIONS = Set.of("page", "hostname", "referrer", "source", "country",
             "browser", "os", "device", "language", "utm_source", "utm_medium", "utm_campaign", "utm_term",
@@ -23,9 +30,42 @@ public record StatsRequest(long userId, int siteId, String from, String to, List
     public record Filter(String dimension, String value) {
     }
 
+    public StatsRequest {
+        parts = parts == null ? List.of() : List.copyOf(parts);
+    }
+
+    /** Every part. */
+    public StatsRequest(long userId, int siteId, String from, String to, List<Filter> filters, int limit) {
+        this(userId, siteId, from, to, filters, limit, List.of());
+    }
+
+    /** Whether the answer should carry this part. */
+    public boolean wants(String part) {
+        return parts.isEmpty() || parts.contains(part);
+    }
+
     /** Validates the query parameters, raising a 400 {@link ApiError} that says what is wrong. */
     public static StatsRequest parse(long userId, int siteId, Optional<String> from, Optional<String> to,
                                      List<String> filters, Optional<String> limit) {
+        return parse(userId, siteId, from, to, filters, limit, List.of());
+    }
+
+    /** With {@code parts}: each a comma-separated list of {@link #PARTS}. */
+    public static StatsRequest parse(long userId, int siteId, Optional<String> from, Optional<String> to,
+                                     List<String> filters, Optional<String> limit, List<String> parts) {
+        List<String> wanted = new ArrayList<>();
+        for (String list : parts) {
+            for (String part : list.split(",")) {
+                String name = part.strip();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (!PARTS.contains(name)) {
+                    throw ApiError.badRequest("unknown part '" + name + "'; known: " + String.join(", ", PARTS));
+                }
+                wanted.add(name);
+            }
+        }
         LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
         LocalDate fromDate = date("from", from.orElse(today.toString()));
         LocalDate toDate = date("to", to.orElse(fromDate.toString()));
@@ -57,7 +97,7 @@ public record StatsRequest(long userId, int siteId, String from, String to, List
         if (top < 1 || top > 1000) {
             throw ApiError.badRequest("limit must be between 1 and 1000");
         }
-        return new StatsRequest(userId, siteId, fromDate.toString(), toDate.toString(), List.copyOf(parsed), top);
+        return new StatsRequest(userId, siteId, fromDate.toString(), toDate.toString(), List.copyOf(parsed), top, wanted);
     }
 
     private static LocalDate date(String name, String text) {

@@ -140,7 +140,8 @@ public final class ShareRoutes implements HttpService {
         }
         var query = request.query();
         StatsRequest stats = StatsRequest.parse(0, link.get("site_id").asInt(), query.first("from").asOptional(),
-                query.first("to").asOptional(), query.all("filter", List::of), query.first("limit").asOptional());
+                query.first("to").asOptional(), query.all("filter", List::of), query.first("limit").asOptional(),
+                query.all("parts", List::of));
         ObjectNode scoped = Json.MAPPER.valueToTree(stats);
         scoped.put("token_hash", tokenHash);
         HttpJson.send(response, 200, store.call("share.stats", scoped));

@@ -109,7 +109,8 @@ public final class SiteRoutes implements HttpService {
         Caller caller = Caller.of(request);
         StatsRequest stats = StatsRequest.parse(caller.userId(), siteId(request),
                 query.first("from").asOptional(), query.first("to").asOptional(),
-                query.all("filter", java.util.List::of), query.first("limit").asOptional());
+                query.all("filter", java.util.List::of), query.first("limit").asOptional(),
+                query.all("parts", java.util.List::of));
         ObjectNode scoped = Json.MAPPER.valueToTree(stats);
         scoped.setAll(caller.scope());
         HttpJson.send(response, 200, store.call("stats", scoped));

@@ -95,19 +95,27 @@ final class Stats {
         boolean hourly = from.equals(to);
         return database.read(connection -> {
             ObjectNode body = Json.object();
-            ObjectNode summary = summary(connection, hits, pings);
-            summary.put("live_visitors", live(connection, request.siteId()));
-            body.set("summary", summary);
-            body.set("chart", chart(connection, hits, zone, from, to, hourly));
-            for (var list : TOP_LISTS.entrySet()) {
-                if (list.getKey().equals("referrers")) {
-                    body.set("entry_pages", rows(connection, SESSION_PAGES.replace(":pick", "arg_min"), hits, request.limit()));
-                    body.set("exit_pages", rows(connection, SESSION_PAGES.replace(":pick", "arg_max"), hits, request.limit()));
-                }
-                body.set(list.getKey(), rows(connection, TOP.replace(":column", list.getValue()), hits, request.limit()));
+            if (request.wants("summary")) {
+                ObjectNode summary = summary(connection, hits, pings);
+                summary.put("live_visitors", live(connection, request.siteId()));
+                body.set("summary", summary);
             }
-            body.set("events", rows(connection, EVENTS, events, request.limit()));
-            body.set("event_props", eventProps(connection, events, request.limit()));
+            if (request.wants("chart")) {
+                body.set("chart", chart(connection, hits, zone, from, to, hourly));
+            }
+            if (request.wants("lists")) {
+                for (var list : TOP_LISTS.entrySet()) {
+                    if (list.getKey().equals("referrers")) {
+                        body.set("entry_pages", rows(connection, SESSION_PAGES.replace(":pick", "arg_min"), hits, request.limit()));
+                        body.set("exit_pages", rows(connection, SESSION_PAGES.replace(":pick", "arg_max"), hits, request.limit()));
+                    }
+                    body.set(list.getKey(), rows(connection, TOP.replace(":column", list.getValue()), hits, request.limit()));
+                }
+            }
+            if (request.wants("events")) {
+                body.set("events", rows(connection, EVENTS, events, request.limit()));
+                body.set("event_props", eventProps(connection, events, request.limit()));
+            }
             return body;
         });
     }

@@ -65,7 +65,7 @@ final class StoreService implements AutoCloseable {
             JsonNode link = shareLinks.find(Json.text(request, "token_hash"));
             StatsRequest query = Json.MAPPER.convertValue(request, StatsRequest.class);
             StatsRequest forLink = new StatsRequest(0, link.get("site_id").asInt(), query.from(), query.to(),
-                    query.filters(), query.limit());
+                    query.filters(), query.limit(), query.parts());
             return stats.answer(forLink, ZoneId.of(link.get("timezone").asText()));
         });
         operations.put("teams.list", request -> teams.list(Teams.Scope.of(request)));
