@@ -21,11 +21,8 @@ for (let run = 0; run < Number(runs); run++) {
   await context.addCookies([{ name: 'hk_token', value: token, url: base }]);
   const page = await context.newPage();
   const statsDone = [];
-  page.on('requestfinished', async (request) => {
-    if (request.url().includes('/stats?')) {
-      const timing = request.timing();
-      statsDone.push(timing.responseEnd);
-    }
+  page.on('requestfinished', (request) => {
+    if (request.url().includes('/stats?')) statsDone.push(request.timing().responseEnd);
   });
   await page.goto(`${base}/sites/${siteId}?range=${range}`);
   await page.waitForFunction(() => {
@@ -34,6 +31,12 @@ for (let run = 0; run < Number(runs); run++) {
   }, null, { timeout: 30000, polling: 'raf' });
   const ready = await page.evaluate(() => performance.now());
   times.push(ready);
+  if (process.env.TRACE) {
+    // what the page fetched and when, relative to navigation start
+    const trace = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => `${new URL(e.name).pathname.split('/').pop()}${new URL(e.name).searchParams.get('parts') ? '[' + new URL(e.name).searchParams.get('parts') + ']' : ''} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`));
+    console.error(`run ${run}: ready ${Math.round(ready)} ms; ${trace.join(', ')}`);
+  }
   if (statsDone.length) statsTimes.push(Math.max(...statsDone));
   await context.close();
 }

@@ -165,8 +165,9 @@ describe('dashboard', () => {
     for (const key of ['visitors', 'pageviews', 'sessions', 'bounce_rate']) {
       await eventually(`${key} change`, async () => (await kpiChange(key).innerText()) === '—');
     }
+    // the cards come first, the top lists right after them
     const pageRows = tab.locator('[data-panel="pages"] [data-testid="row"]');
-    assert.equal(await pageRows.count(), stats.pages.length);
+    await eventually('page rows', async () => (await pageRows.count()) === stats.pages.length);
     await tab.locator('canvas').first().waitFor();
     await tab.screenshot({ path: `${SHOTS}dashboard-light.png`, fullPage: true });
 

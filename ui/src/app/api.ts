@@ -60,9 +60,11 @@ export class Api {
     return this.call(firstValueFrom(this.http.post<Site>('/api/sites', site)));
   }
 
-  stats(id: number, from: string, to: string, filters: string[]): Promise<Stats> {
+  /** The stats of a range; with parts (summary, chart, lists, events) only those. */
+  stats(id: number, from: string, to: string, filters: string[], parts?: string[]): Promise<Stats> {
     let params = new HttpParams().set('from', from).set('to', to);
     for (const filter of filters) params = params.append('filter', filter);
+    if (parts) params = params.set('parts', parts.join(','));
     return this.call(firstValueFrom(this.http.get<Stats>(`/api/sites/${id}/stats`, { params })));
   }
 

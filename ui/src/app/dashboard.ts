@@ -181,7 +181,13 @@ function rowLabel(panel: string, value: string): string {
           <h2 class="font-semibold mb-2 flex justify-between text-sm">
             <span>{{ panel.title }}</span><span class="text-surface-500 font-normal">{{ panel.unit }}</span>
           </h2>
-          @if (panel.rows.length === 0) {
+          @if (!listsLoaded()) {
+            <div class="flex flex-col gap-2" data-testid="panel-loading" aria-busy="true" aria-label="Loading">
+              @for (bar of [1, 2, 3]; track bar) {
+                <div class="h-4 rounded bg-surface-100 dark:bg-surface-800 animate-pulse"></div>
+              }
+            </div>
+          } @else if (panel.rows.length === 0) {
             <p class="text-sm text-surface-500">Nothing yet</p>
           } @else {
             <ul class="list-none p-0 m-0 flex flex-col gap-1">
@@ -233,6 +239,8 @@ export class DashboardPage {
   protected readonly previous = signal<Stats | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly live = signal<number | null>(null);
+  /** false while the top lists of the shown range are still on their way (the cards come first) */
+  protected readonly listsLoaded = signal(false);
 
   /** the custom range form: open while choosing, its two days, the reason they are not usable */
   protected readonly customOpen = signal(false);
@@ -354,16 +362,24 @@ export class DashboardPage {
 
   private async load(id: number, from: string, to: string, filters: string[]): Promise<void> {
     const token = ++this.loadToken;
-    // the previous period alongside; without it the cards just show no change
+    // The cards and the chart first: a cheap query (parts=summary,chart) that makes the page useful while
+    // the top lists, the heaviest part on a big site, are still counted. The previous period, for the
+    // changes on the cards and the dashed line, needs nothing else; without it the cards show no change.
+    const cards = ['summary', 'chart'];
     const days = previousPeriod(from, to);
-    const previous = this.api.stats(id, days.from, days.to, filters).catch(() => null);
+    this.api.stats(id, days.from, days.to, filters, cards).catch(() => null)
+      .then((before) => { if (token === this.loadToken) this.previous.set(before); });
     try {
-      const [stats, before] = await Promise.all([this.api.stats(id, from, to, filters), previous]);
+      const first = await this.api.stats(id, from, to, filters, cards);
       if (token !== this.loadToken) return;
-      this.stats.set(stats);
-      this.previous.set(before);
-      this.live.set(stats.summary.live_visitors ?? null);
+      this.listsLoaded.set(false);
+      this.stats.set(first);
+      this.live.set(first.summary.live_visitors ?? null);
       this.error.set(null);
+      const lists = await this.api.stats(id, from, to, filters, ['lists', 'events']);
+      if (token !== this.loadToken) return;
+      this.stats.set({ ...first, ...lists });
+      this.listsLoaded.set(true);
     } catch (e) {
       if (token === this.loadToken) this.error.set(errorText(e));
     }
