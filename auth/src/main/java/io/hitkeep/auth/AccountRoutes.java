@@ -39,6 +39,7 @@ public final class AccountRoutes implements HttpService {
     private final ApiKeys apiKeys;
     private final Revocations revocations;
     private final PasswordHasher passwords = new PasswordHasher();
+    private final TotpSecrets totpSecrets;
     private final SignInGuard guard;
     private final SessionCookies cookies;
     private final AuditTrail auditTrail;
@@ -59,6 +60,7 @@ public final class AccountRoutes implements HttpService {
         this.cookies = new SessionCookies(settings, tokens);
         this.auditTrail = new AuditTrail(store, guard);
         this.clock = clock;
+        this.totpSecrets = new TotpSecrets(settings);
         this.publicUrl = new PublicUrl(settings);
     }
 
@@ -207,7 +209,7 @@ public final class AccountRoutes implements HttpService {
         if (!state.path("enabled").asBoolean() || !state.has("secret")) {
             return false;
         }
-        OptionalLong step = Totp.matchingStep(state.get("secret").asText(), code, clock.instant());
+        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
         if (step.isEmpty()) {
             return false;
         }
@@ -372,7 +374,7 @@ public final class AccountRoutes implements HttpService {
         Caller caller = Caller.sessionOnly(request);
         String email = store.call("users.get", Json.object().put("id", caller.userId())).get("email").asText();
         String secret = Totp.newSecret();
-        store.call("totp.begin", Json.object().put("user_id", caller.userId()).put("secret", secret));
+        store.call("totp.begin", Json.object().put("user_id", caller.userId()).put("secret", totpSecrets.encrypt(secret)));
         String uri = Totp.uri(email, secret);
         HttpJson.send(response, 200, Json.object().put("secret", secret).put("otpauth_uri", uri).put("qr_svg", QrCodes.svg(uri))
                 .put("digits", Totp.DIGITS).put("period", Totp.STEP_SECONDS).put("algorithm", "SHA1"));
@@ -389,7 +391,7 @@ public final class AccountRoutes implements HttpService {
         if (!state.has("secret")) {
             throw new ApiError(409, "start the enrolment first (POST /api/user/totp)");
         }
-        OptionalLong step = Totp.matchingStep(state.get("secret").asText(), code, clock.instant());
+        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
         if (step.isEmpty()) {
             throw ApiError.badRequest("the code does not match; check the app's clock and try the next code");
         }
@@ -415,7 +417,7 @@ public final class AccountRoutes implements HttpService {
         if (!state.path("enabled").asBoolean()) {
             throw new ApiError(409, "two-factor authentication is not on");
         }
-        OptionalLong step = Totp.matchingStep(state.get("secret").asText(), code, clock.instant());
+        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
         if (step.isEmpty()) {
             guard.failed(account);
             throw ApiError.badRequest("the code does not match");

@@ -63,7 +63,7 @@ public final class ApiKeys {
         cache.values().removeIf(cached -> cached.key().userId() == userId);
     }
 
-    private void forget(long keyId) {
+    void forget(long keyId) {
         cache.values().removeIf(cached -> cached.key().id() == keyId);
     }
 

@@ -18,9 +18,10 @@ import java.util.logging.Logger;
  * Which sessions are signed out before they expire: revoked token ids ({@code POST /api/logout}) and
  * per-user session epochs ({@code POST /api/user/sign-out-everywhere}: a token carrying a lower epoch is
  * refused). The writer keeps them; this cache answers every request without asking it. A revocation made
- * in this process counts from the next request on; one made by another process counts once this cache
+ * in this process counts from the next request on; one made by another process as soon as the writer's
+ * announcement on {@code hk.auth.changes} arrives (milliseconds), and should that be lost, once this cache
  * refreshes, at most {@link #REFRESH} after it was stored (the refresh happens on a request that finds the
- * cache older than that). Entries are only added until they expire, never dropped early, so a refresh
+ * cache older than that). The same announcements drop revoked API keys from {@link ApiKeys}. Entries are only added until they expire, never dropped early, so a refresh
  * cannot undo a revocation made meanwhile. If the store does not answer a refresh, the cache keeps what
  * it knows (fail open: the writer being away must not sign everybody out). Thread-safe.
  */
@@ -42,8 +43,24 @@ public final class Revocations {
         this.store = store;
     }
 
+    /** The cache of this store connection, listening to the writer's announcements from its creation on. */
     public static Revocations of(StoreClient store) {
-        return BY_STORE.computeIfAbsent(store, Revocations::new);
+        return BY_STORE.computeIfAbsent(store, created -> {
+            Revocations revocations = new Revocations(created);
+            ApiKeys keys = ApiKeys.of(created);
+            created.listen(io.hitkeep.core.Subjects.AUTH_CHANGES, notice -> {
+                if (notice.has("revoked")) {
+                    revocations.revoked.put(notice.get("revoked").asText(), notice.path("expires_at").asLong());
+                } else if (notice.has("session_epoch")) {
+                    revocations.knowEpoch(notice.path("user_id").asLong(), notice.get("session_epoch").asLong());
+                } else if (notice.has("api_key")) {
+                    keys.forget(notice.get("api_key").asLong());
+                } else if (notice.has("keys_of")) {
+                    keys.forgetUser(notice.get("keys_of").asLong());
+                }
+            });
+            return revocations;
+        });
     }
 
     /** Whether a verified session token is still good: not logged out, not older than a sign-out-everywhere. */

@@ -90,13 +90,13 @@ public final class SessionTokens {
         return secret.clone();
     }
 
-    private static List<byte[]> previousSecrets(Settings settings) {
+    static List<byte[]> previousSecrets(Settings settings) {
         return Arrays.stream(settings.value("jwt-previous-secrets", "").split(","))
                 .map(String::strip).filter(value -> !value.isEmpty())
                 .map(value -> value.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
-    private static byte[] secret(Settings settings) {
+    static byte[] secret(Settings settings) {
         Optional<String> configured = settings.value(Settings.JWT_SECRET);
         if (configured.isPresent()) {
             return configured.get().getBytes(StandardCharsets.UTF_8);

@@ -24,6 +24,20 @@ public final class StoreClient {
         this.connection = connection;
     }
 
+    /**
+     * Calls {@code listener} with every JSON message published on {@code subject} (core NATS, on the
+     * connection's dispatcher thread); malformed messages are ignored.
+     */
+    public void listen(String subject, java.util.function.Consumer<JsonNode> listener) {
+        connection.createDispatcher(message -> {
+            try {
+                listener.accept(Json.tree(message.getData()));
+            } catch (IOException malformed) {
+                // not ours to answer: drop it
+            }
+        }).subscribe(subject);
+    }
+
     public JsonNode call(String operation, Object request) {
         Message reply;
         try {

@@ -10,6 +10,11 @@ public final class Subjects {
     public static final String WRITER_CONSUMER = "writer";
     /** Store requests are {@code hk.store.<operation>}, answered by the leading writer. */
     public static final String STORE_PREFIX = "hk.store.";
+    /**
+     * Core NATS (not stored): the writer announces sign-outs, new session epochs and revoked or limited API
+     * keys here, so every auth cache in every process drops them at once instead of at its next refresh.
+     */
+    public static final String AUTH_CHANGES = "hk.auth.changes";
     /** Site registry: domain to site, written by the writer, watched by every gateway. */
     public static final String SITES_BUCKET = "hk_sites";
     /** Daily salts for visitor ids, shared by every gateway; keys are UTC dates. */

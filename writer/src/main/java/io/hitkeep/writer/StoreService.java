@@ -147,7 +147,7 @@ final class StoreService implements AutoCloseable {
         operations.forEach((operation, handler) -> builder.addServiceEndpoint(ServiceEndpoint.builder()
                 .endpointName(operation.replace('.', '-'))
                 .endpointSubject(Subjects.store(operation))
-                .handler(message -> workers.execute(() -> answer(message, handler)))
+                .handler(message -> workers.execute(() -> answer(message, operation, handler)))
                 .build()));
         this.service = builder.build();
     }
@@ -162,11 +162,13 @@ final class StoreService implements AutoCloseable {
         return this;
     }
 
-    private void answer(ServiceMessage message, Function<JsonNode, Object> handler) {
+    private void answer(ServiceMessage message, String operation, Function<JsonNode, Object> handler) {
         byte[] reply;
         try {
             JsonNode request = Json.tree(message.getData());
-            reply = Json.bytes(handler.apply(request));
+            Object answer = handler.apply(request);
+            reply = Json.bytes(answer);
+            announce(operation, request, Json.MAPPER.valueToTree(answer));
         } catch (ApiError e) {
             reply = error(e.status(), e.getMessage());
         } catch (IOException | IllegalArgumentException e) {
@@ -176,6 +178,29 @@ final class StoreService implements AutoCloseable {
             reply = error(500, "internal error");
         }
         message.respond(nats, reply);
+    }
+
+    /**
+     * Tells every auth process what no longer holds (see {@link Subjects#AUTH_CHANGES}): a revoked session,
+     * a user's new session epoch, a revoked API key, a person whose keys' roles may have changed. Best
+     * effort: the caches' periodic refresh catches anything missed.
+     */
+    private void announce(String operation, JsonNode request, JsonNode answer) {
+        var notice = switch (operation) {
+            case "sessions.revoke" -> Json.object().put("revoked", Json.text(request, "jti"))
+                    .put("expires_at", request.path("expires_at").asLong());
+            case "sessions.sign-out-everywhere", "users.set-password" -> Json.object()
+                    .put("user_id", request.path(operation.equals("users.set-password") ? "id" : "user_id").asLong())
+                    .put("session_epoch", answer.path("session_epoch").asLong());
+            case "password-reset.finish" -> Json.object().put("user_id", answer.path("user_id").asLong())
+                    .put("session_epoch", answer.path("session_epoch").asLong());
+            case "api-keys.revoke" -> Json.object().put("api_key", answer.path("id").asLong());
+            case "teams.set-role", "teams.remove-member" -> Json.object().put("keys_of", request.path("member_id").asLong());
+            default -> null;
+        };
+        if (notice != null) {
+            nats.publish(Subjects.AUTH_CHANGES, Json.bytes(notice));
+        }
     }
 
     private static byte[] error(int status, String message) {
