@@ -149,8 +149,22 @@ final class Countries {
         return found < 0 ? "" : name(v6Countries[found]);
     }
 
+    /**
+     * Country codes as strings, each made once: a lookup per hit should not allocate. A race fills a slot
+     * twice with equal strings, which is harmless (strings are immutable, so safely shared without a lock).
+     */
+    private static final String[] NAMES = new String[Character.MAX_VALUE + 1];
+
     private static String name(char country) {
-        return country == 0 ? "" : new String(new char[]{(char) (country >>> 8), (char) (country & 0xff)});
+        if (country == 0) {
+            return "";
+        }
+        String name = NAMES[country];
+        if (name == null) {
+            name = new String(new char[]{(char) (country >>> 8), (char) (country & 0xff)});
+            NAMES[country] = name;
+        }
+        return name;
     }
 
     /** A dotted-quad IPv4 literal as an int, or -1 if it is none (255.255.255.255 also gives -1). */

@@ -224,12 +224,26 @@ final class IngestPipeline {
         return Optional.empty();
     }
 
+    /** Two or three letters a-z: what {@code [a-z]{2,3}} matches, without compiling a pattern per hit. */
+    private static boolean isLanguageSubtag(String text) {
+        if (text.length() < 2 || text.length() > 3) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 'a' || c > 'z') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The primary language subtag, lower case: {@code de-AT} counts as {@code de}. */
     static Optional<DropReason> putLanguage(IngestRequest request, Hit.Builder hit) {
         String language = request.language();
         int cut = language.indexOf('-');
         language = (cut > 0 ? language.substring(0, cut) : language).toLowerCase(Locale.ROOT);
-        hit.language = language.matches("[a-z]{2,3}") ? language : "";
+        hit.language = isLanguageSubtag(language) ? language : "";
         return Optional.empty();
     }
 }
