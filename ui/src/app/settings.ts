@@ -29,7 +29,7 @@ const EVENTS: Record<string, string> = {
   passkey_renamed: 'Passkey renamed',
 };
 
-const SELECT = 'rounded border border-surface-300 dark:border-surface-700 bg-surface-0 dark:bg-surface-900 text-inherit px-2 py-1.5 text-sm';
+const SELECT = 'rounded border border-surface-300 dark:border-surface-700 bg-surface-0 dark:bg-surface-900 text-inherit px-2 py-2 text-sm';
 
 const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 mb-4';
 

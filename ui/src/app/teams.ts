@@ -10,10 +10,16 @@ import { inviteUrl } from './links';
 import { ROLES, can, grantable, roleLabel } from './permissions';
 
 const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 mb-4';
-const SELECT = 'rounded border border-surface-300 dark:border-surface-700 bg-surface-0 dark:bg-surface-900 text-inherit px-2 py-1 text-sm';
+const SELECT = 'rounded-md border border-surface-300 dark:border-surface-700 bg-surface-0 dark:bg-surface-900 text-inherit px-2 py-2 text-sm';
+/** the role select of a member row: smaller */
+const ROW_SELECT = 'rounded-md border border-surface-300 dark:border-surface-700 bg-surface-0 dark:bg-surface-900 text-inherit px-2 py-1 text-sm';
 
 /** How the team activity names the team events of TeamRoutes (and the site and share events). */
 const EVENTS: Record<string, string> = {
+  user_created: 'Account created',
+  login: 'Signed in',
+  login_failed: 'Failed sign-in',
+  logout: 'Signed out',
   team_created: 'Team created',
   team_renamed: 'Team renamed',
   role_changed: 'Role changed',
@@ -102,7 +108,7 @@ const EVENTS: Record<string, string> = {
                   <td class="py-2 pr-3 break-all">{{ m.email }}@if (m.user_id === me()?.id) { <span class="text-surface-500"> (you)</span>}</td>
                   <td class="py-2 pr-3">
                     @if (allowed('change-roles')) {
-                      <select [class]="select" [ngModel]="m.role" (ngModelChange)="setRole(m.user_id, $event)" [name]="'role-' + m.user_id"
+                      <select [class]="rowSelect" [ngModel]="m.role" (ngModelChange)="setRole(m.user_id, $event)" [name]="'role-' + m.user_id"
                               [attr.aria-label]="'Role of ' + m.email" data-testid="member-role-select">
                         @for (r of roles; track r) { <option [value]="r">{{ label(r) }}</option> }
                       </select>
@@ -227,6 +233,7 @@ export class TeamsPage {
 
   protected readonly card = CARD;
   protected readonly select = SELECT;
+  protected readonly rowSelect = ROW_SELECT;
   protected readonly roles = ROLES;
   protected readonly me = signal<User | null>(null);
   protected readonly teams = signal<TeamSummary[]>([]);
