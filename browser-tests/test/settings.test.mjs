@@ -321,6 +321,7 @@ describe('settings', () => {
 
   test('the settings are usable from the keyboard: create and revoke a key with Tab and Enter', async () => {
     await tab.goto(`${hitkeep.base}/settings`);
+    await tab.getByTestId('key-team').waitFor(); // shown once GET /api/user has named the teams
     await tab.getByTestId('key-name').focus();
     await tab.keyboard.type('Keyboard');
     // the key's team and role (the owner has one team), then the button

@@ -159,6 +159,35 @@ describe('teams', () => {
   });
 });
 
+describe('a second team', () => {
+  test('the owner creates a team and invites the signed-in colleague by e-mail, who joins with one button', async () => {
+    await owner.goto(`${hitkeep.base}/settings/teams`);
+    await owner.getByTestId('team-name').fill('Second team');
+    await owner.getByTestId('team-create').click();
+    await eventually('the new team is chosen', async () => (await owner.getByTestId('team-title').innerText()) === 'Second team');
+    assert.equal(await owner.getByTestId('team-row').count(), 2);
+    assert.match(owner.url(), /[?&]team=\d+/);
+    await owner.getByTestId('invite-role').selectOption('member');
+    await owner.getByTestId('invite-email').fill(ADMIN);
+    await owner.getByTestId('invite-create').click();
+    const link = (await owner.getByTestId('invitation-link').innerText()).trim();
+    assert.match(await owner.getByTestId('invitation-row').innerText(), new RegExp(`Member · ${ADMIN.replace('.', '\\.')}`));
+
+    await colleague.goto(link);
+    await colleague.getByTestId('invite-join').waitFor();
+    assert.equal(await colleague.getByTestId('invite-team').innerText(), 'Second team');
+    await colleague.getByTestId('invite-join').click();
+    await colleague.getByTestId('site-list').waitFor();
+    await colleague.goto(`${hitkeep.base}/settings/teams`);
+    await eventually('two teams', async () => (await colleague.getByTestId('team-row').count()) === 2);
+    // an invitation revoked before use is gone from the list
+    await owner.getByTestId('invite-create').click();
+    await eventually('one open invitation', async () => (await owner.getByTestId('invitation-row').count()) === 1);
+    await owner.getByTestId('invitation-revoke').click();
+    await owner.getByTestId('no-invitations').waitFor();
+  });
+});
+
 describe('sharing', () => {
   test('the owner creates a share link with a password; it is listed', async () => {
     await owner.goto(`${hitkeep.base}/sites/${siteId}/settings`);

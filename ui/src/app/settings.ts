@@ -8,7 +8,7 @@ import { MessageModule } from 'primeng/message';
 import { Api, ApiKey, AuditEvent, NewApiKey, Passkey, TotpEnrolment, User, errorText } from './api';
 import { copyText, downloadText } from './clipboard';
 import { grantable, roleLabel } from './permissions';
-import { createPasskey, passkeysAvailable } from './webauthn';
+import { createPasskey, passkeysAvailable, rememberServerPasskeys } from './webauthn';
 
 /** How the activity list names the audit events of AccountRoutes. */
 const EVENTS: Record<string, string> = {
@@ -419,7 +419,11 @@ export class SettingsPage implements OnInit {
     this.api.passkeys().then((passkeys) => {
       this.passkeys.set(passkeys);
       this.passkeysSupported.set(true);
-    }).catch(() => this.passkeysSupported.set(false));
+      rememberServerPasskeys(true);
+    }).catch((e) => {
+      this.passkeysSupported.set(false);
+      if (e instanceof HttpErrorResponse && e.status === 404) rememberServerPasskeys(false);
+    });
   }
 
   protected label(role: string): string {

@@ -5,7 +5,7 @@ import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
 import { Api, errorText } from './api';
-import { getPasskey, passkeysAvailable } from './webauthn';
+import { getPasskey, passkeysAvailable, rememberServerPasskeys, serverPasskeys } from './webauthn';
 
 type Mode = 'login' | 'create' | 'totp' | 'recovery' | 'forgot';
 
@@ -85,7 +85,7 @@ type Mode = 'login' | 'create' | 'totp' | 'recovery' | 'forgot';
           <p-button type="submit" [label]="mode() === 'create' ? 'Create account' : 'Sign in'" [loading]="busy()"
                     styleClass="w-full" data-testid="auth-submit" />
         </form>
-        @if (mode() === 'login' && passkeyBrowser) {
+        @if (mode() === 'login' && passkeyBrowser && passkeyServer()) {
           <p-button label="Sign in with a passkey" [outlined]="true" styleClass="w-full mt-3" [loading]="busy()"
                     (onClick)="passkey()" data-testid="passkey-sign-in" />
         }
@@ -111,6 +111,8 @@ export class SignIn {
   protected readonly resetSent = signal(false);
   /** a browser with WebAuthn; the server's passkey routes may still be missing (then a 404 says so) */
   protected readonly passkeyBrowser = passkeysAvailable();
+  /** hidden once this browser learned that the server has no passkeys (settings page, or a failed try) */
+  protected readonly passkeyServer = signal(serverPasskeys() !== 'no');
   protected remember = false;
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
@@ -119,6 +121,8 @@ export class SignIn {
   protected password = '';
   protected code = '';
   protected challenge = '';
+  /** whether the server answered the start of the passkey sign-in (a later 401 is a refused passkey) */
+  private passkeyStarted = false;
 
   protected switchTo(mode: 'login' | 'create' | 'forgot'): void {
     this.mode.set(mode);
@@ -145,11 +149,18 @@ export class SignIn {
     this.busy.set(true);
     this.error.set(null);
     try {
+      this.passkeyStarted = false;
       const start = await this.api.startPasskeyLogin(challenge);
+      this.passkeyStarted = true;
       const credential = await getPasskey(start.options);
       await this.api.finishPasskeyLogin(start.ceremony, credential, challenge, this.remember);
     } catch (e) {
-      if (e instanceof HttpErrorResponse && e.status === 404) this.error.set('This server does not offer passkeys.');
+      // no such route: 404, or 401 from the session check in front of the routes this server does not have
+      if (e instanceof HttpErrorResponse && (e.status === 404 || (e.status === 401 && !challenge && !this.passkeyStarted))) {
+        rememberServerPasskeys(false);
+        this.passkeyServer.set(false);
+        this.error.set('This server does not offer passkeys.');
+      }
       else if (e instanceof DOMException && e.name === 'NotAllowedError') this.error.set('No passkey was used.');
       else this.error.set(errorText(e));
     } finally {

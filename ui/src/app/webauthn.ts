@@ -66,6 +66,30 @@ export function credentialJson(credential: {
   };
 }
 
+const SERVER_FLAG = 'hk-passkeys';
+
+/**
+ * What this browser last learned about the server's passkeys: 'no' after GET /api/user/passkeys answered
+ * 404 (or a passkey sign-in found no such route), 'yes' after it answered a list, null before either.
+ * Signed out, a server without passkeys cannot be told from one with them without starting a ceremony.
+ */
+export function serverPasskeys(): 'yes' | 'no' | null {
+  try {
+    const flag = localStorage.getItem(SERVER_FLAG);
+    return flag === 'yes' || flag === 'no' ? flag : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberServerPasskeys(supported: boolean): void {
+  try {
+    localStorage.setItem(SERVER_FLAG, supported ? 'yes' : 'no');
+  } catch {
+    // private mode: ask again next time
+  }
+}
+
 /** Whether this browser can use passkeys at all. */
 export function passkeysAvailable(): boolean {
   return typeof window !== 'undefined' && typeof (window as any).PublicKeyCredential === 'function' && !!navigator.credentials;
