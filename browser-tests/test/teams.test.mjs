@@ -268,6 +268,28 @@ describe('deleting a site', () => {
   });
 });
 
+describe('layout', () => {
+  test('teams on a phone and in the dark; the sign-in page with its new links', async () => {
+    const phone = await owner.context().newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${hitkeep.base}/settings/teams`);
+    await phone.getByTestId('members').waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling on a phone, ${overflow}px`);
+    await phone.screenshot({ path: `${SHOTS}teams-phone.png`, fullPage: true });
+    await phone.emulateMedia({ colorScheme: 'dark' });
+    await phone.setViewportSize({ width: 1280, height: 900 });
+    await phone.screenshot({ path: `${SHOTS}teams-dark.png`, fullPage: true });
+    await phone.close();
+
+    const signedOut = await newTab();
+    await signedOut.goto(`${hitkeep.base}/`);
+    await signedOut.getByTestId('forgot').waitFor();
+    await signedOut.getByTestId('remember').waitFor();
+    await signedOut.screenshot({ path: `${SHOTS}sign-in.png`, fullPage: true });
+  });
+});
+
 describe('password reset', () => {
   test('forgot password: the link from the server log sets a new one; remember me keeps the cookie 30 days', async () => {
     const tab = await newTab();

@@ -11,7 +11,7 @@ const MATRIX = [
   ['edit-site', false, true, true],
   ['share', false, true, true],
   ['invite', false, true, true],
-  ['rename-team', false, true, true],
+  ['rename-team', false, false, true],
   ['delete-site', false, false, true],
   ['change-roles', false, false, true],
   ['remove-members', false, false, true],

@@ -175,7 +175,7 @@ function rowLabel(panel: string, value: string): string {
     <section class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 mb-4">
       @if (stats() && !hasTraffic()) {
         <p class="text-surface-500 text-center py-10" data-testid="empty">
-          No pageviews in this range yet. Add <code>&lt;script defer src="{{ origin }}/hk.js"&gt;&lt;/script&gt;</code> to the site's pages.
+          No pageviews in this range yet.@if (!shared()) { Add <code>&lt;script defer src="{{ origin }}/hk.js"&gt;&lt;/script&gt;</code> to the site's pages.}
         </p>
       } @else {
         <div class="h-64">

@@ -1,6 +1,7 @@
 // What a team role may do (auth Role: member reads; admin also manages sites, share links, invitations;
-// owner also deletes sites, changes roles, removes people, sees team API keys and activity). The server
-// decides; the UI only hides what would be refused. Pure, no Angular.
+// owner also deletes sites, renames the team, changes roles, removes people, sees team API keys and
+// activity: writer Teams, Sites, ShareLinks). The server decides; the UI only hides what would be
+// refused. Pure, no Angular.
 
 export type Role = 'member' | 'admin' | 'owner';
 export const ROLES: readonly Role[] = ['member', 'admin', 'owner'];
@@ -14,12 +15,12 @@ const NEEDS: Record<Action, Role> = {
   'edit-site': 'admin',
   share: 'admin',
   invite: 'admin',
-  'rename-team': 'admin',
   'delete-site': 'owner',
   'change-roles': 'owner',
   'remove-members': 'owner',
   'team-api-keys': 'owner',
   'team-audit': 'owner',
+  'rename-team': 'owner',
 };
 
 /** A role's rank (member 0, admin 1, owner 2); -1 for anything else. */

@@ -76,10 +76,10 @@ type Mode = 'login' | 'create' | 'totp' | 'recovery' | 'forgot';
           </label>
           @if (mode() === 'login') {
             <div class="flex items-center justify-between gap-2 text-sm">
-              <label class="inline-flex items-center gap-2">
-                <input type="checkbox" name="remember" [(ngModel)]="remember" data-testid="remember" /> Remember me for 30 days
+              <label class="inline-flex items-center gap-2" title="Stay signed in on this browser for 30 days">
+                <input type="checkbox" name="remember" [(ngModel)]="remember" data-testid="remember" /> Remember me
               </label>
-              <a href="" class="text-primary" data-testid="forgot" (click)="$event.preventDefault(); switchTo('forgot')">Forgot password?</a>
+              <a href="" class="text-primary whitespace-nowrap" data-testid="forgot" (click)="$event.preventDefault(); switchTo('forgot')">Forgot password?</a>
             </div>
           }
           <p-button type="submit" [label]="mode() === 'create' ? 'Create account' : 'Sign in'" [loading]="busy()"

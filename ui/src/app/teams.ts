@@ -98,7 +98,7 @@ const EVENTS: Record<string, string> = {
               <tr class="text-left text-surface-500">
                 <th scope="col" class="py-1 pr-3 font-normal">Email</th>
                 <th scope="col" class="py-1 pr-3 font-normal">Role</th>
-                <th scope="col" class="py-1 pr-3 font-normal">Joined</th>
+                <th scope="col" class="py-1 pr-3 font-normal hidden sm:table-cell">Joined</th>
                 <th scope="col" class="py-1"><span class="sr-only">Actions</span></th>
               </tr>
             </thead>
@@ -116,7 +116,7 @@ const EVENTS: Record<string, string> = {
                       <span data-testid="member-role">{{ label(m.role) }}</span>
                     }
                   </td>
-                  <td class="py-2 pr-3 whitespace-nowrap"><time [attr.datetime]="m.joined_at">{{ when(m.joined_at) }}</time></td>
+                  <td class="py-2 pr-3 whitespace-nowrap hidden sm:table-cell"><time [attr.datetime]="m.joined_at">{{ when(m.joined_at) }}</time></td>
                   <td class="py-2 text-right whitespace-nowrap">
                     @if (m.user_id === me()?.id || allowed('remove-members')) {
                       @if (confirming() === 'member-' + m.user_id) {
