@@ -29,6 +29,7 @@ type Mode = 'login' | 'create' | 'totp' | 'recovery' | 'forgot';
           <p-button label="Use a passkey" [outlined]="true" styleClass="w-full mb-3" [loading]="busy()" (onClick)="passkey(challenge)"
                     data-testid="second-factor-passkey" />
         }
+        @if (mode() === 'recovery' || factors().includes('totp')) {
         <form class="flex flex-col gap-3" (ngSubmit)="submitCode()">
           @if (mode() === 'totp') {
             <label class="flex flex-col gap-1 text-sm">Code from your authenticator app
@@ -42,7 +43,8 @@ type Mode = 'login' | 'create' | 'totp' | 'recovery' | 'forgot';
           }
           <p-button type="submit" label="Verify" [loading]="busy()" styleClass="w-full" />
         </form>
-        @if (factors().includes('recovery_code')) {
+        }
+        @if (factors().includes('recovery_code') && factors().includes('totp')) {
           <p class="text-sm mt-4">
             <a href="" class="text-primary" data-testid="toggle-recovery"
                (click)="$event.preventDefault(); code = ''; mode.set(mode() === 'totp' ? 'recovery' : 'totp')">
@@ -160,8 +162,7 @@ export class SignIn {
         rememberServerPasskeys(false);
         this.passkeyServer.set(false);
         this.error.set('This server does not offer passkeys.');
-      }
-      else if (e instanceof DOMException && e.name === 'NotAllowedError') this.error.set('No passkey was used.');
+      } else if (e instanceof DOMException && e.name === 'NotAllowedError') this.error.set('No passkey was used.');
       else this.error.set(errorText(e));
     } finally {
       this.busy.set(false);
