@@ -3,22 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from './load.mjs';
 
-const { shareUrl, inviteUrl, tokenOf, isPublicPath } = await load('links');
+const { shareUrl, inviteUrl, isPublicPath } = await load('links');
 
 test('share and invitation URLs: one slash, the token escaped', () => {
   assert.equal(shareUrl('https://stats.example', 'abc_-1'), 'https://stats.example/share/abc_-1');
   assert.equal(shareUrl('https://stats.example/', 'abc'), 'https://stats.example/share/abc');
   assert.equal(inviteUrl('http://127.0.0.1:8080//', 'a/b'), 'http://127.0.0.1:8080/invite/a%2Fb');
-});
-
-test('the token of a pasted link or of a bare token', () => {
-  for (const [input, wanted] of [
-    ['abc', 'abc'],
-    ['  abc  ', 'abc'],
-    ['https://stats.example/share/abc', 'abc'],
-    ['https://stats.example/invite/abc/', 'abc'],
-    ['https://stats.example/share/abc?range=30d#top', 'abc'],
-  ]) assert.equal(tokenOf(input), wanted, input);
 });
 
 test('public pages need no session; the others do', () => {

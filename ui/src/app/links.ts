@@ -1,12 +1,6 @@
 // Links of the app's public pages, pure: a share link, an invitation, a password reset. The server's
 // own `link` field wins when it has one (it knows its public base URL behind a proxy).
 
-/** The token of a link or of a bare token pasted into a form: the last path segment, query and hash cut. */
-export function tokenOf(linkOrToken: string): string {
-  const text = linkOrToken.trim().replace(/[?#].*$/, '').replace(/\/+$/, '');
-  return text.slice(text.lastIndexOf('/') + 1);
-}
-
 /** `<origin>/share/<token>` */
 export function shareUrl(origin: string, token: string): string {
   return `${origin.replace(/\/+$/, '')}/share/${encodeURIComponent(token)}`;
