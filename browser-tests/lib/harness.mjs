@@ -48,7 +48,8 @@ export async function startHitKeep({ owner = true } = {}) {
   const java = process.env.HITKEEP_JAVA || (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin/java') : 'java');
   const port = await freePort();
   const data = mkdtempSync(join(tmpdir(), 'hitkeep-browser-'));
-  const log = openSync(join(data, 'hitkeep.log'), 'a');
+  const logFile = join(data, 'hitkeep.log');
+  const log = openSync(logFile, 'a');
   const child = spawn(java, ['-Xmx384m', '-jar', jar], {
     env: {
       ...process.env,
@@ -82,7 +83,9 @@ export async function startHitKeep({ owner = true } = {}) {
     }
     rmSync(data, { recursive: true, force: true });
   };
-  if (!owner) return { base, stop };
+  /** what the server has logged so far (the password reset link is logged until e-mail delivery exists) */
+  const logText = () => readFileSync(logFile, 'utf8');
+  if (!owner) return { base, stop, logText };
 
   const password = 'browser-tests-password';
   const signUp = await fetch(`${base}/api/initial-user`, {
@@ -111,6 +114,7 @@ export async function startHitKeep({ owner = true } = {}) {
       return api('GET', `/api/sites/${siteId}/stats?from=${day(-1)}&to=${day(1)}`);
     },
     stop,
+    logText,
   };
 }
 

@@ -1,22 +1,34 @@
-import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpInterceptorFn, HttpParams } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 
-export interface Site { id: number; domain: string; name: string; timezone: string; }
+export interface Site { id: number; domain: string; name: string; timezone: string; team_id?: number; role?: string; }
 /** GET /api/sites/{id}: the privacy settings are comma-separated lists (writer Sites.update). */
 export interface SiteDetail extends Site {
-  created_at?: string; excluded_ips: string; excluded_paths: string; honour_dnt: boolean;
+  created_at?: string; excluded_ips: string; excluded_paths: string; honour_dnt: boolean; role?: string;
 }
 export interface SiteChanges {
   name?: string; timezone?: string; excluded_ips?: string; excluded_paths?: string; honour_dnt?: boolean;
 }
-export interface User { id: number; email: string; totp_enabled?: boolean; }
-export interface ApiKey { id: number; name: string; prefix: string; created_at: string; }
-export interface NewApiKey { id: number; name: string; prefix: string; key: string; }
+export interface TeamSummary { id: number; name: string; role: string; members: number; sites: number; }
+export interface User { id: number; email: string; totp_enabled?: boolean; teams?: TeamSummary[]; }
+export interface ApiKey {
+  id: number; name: string; prefix: string; created_at: string;
+  team_id?: number; team_name?: string; role?: string; user_id?: number; email?: string;
+}
+export interface NewApiKey { id: number; name: string; prefix: string; key: string; team_id?: number; role?: string; }
+export interface Member { user_id: number; email: string; role: string; joined_at: string; }
+export interface Invitation { id: number; role: string; email: string; created_at?: string; expires_at: string; }
+export interface NewInvitation extends Invitation { token: string; link: string; }
+export interface Team { id: number; name: string; role: string; members: Member[]; invitations?: Invitation[]; }
+export interface InvitationPreview { team_name: string; role: string; email: string; invited_by: string; expires_at: string; }
+export interface ShareLink { id: number; label: string; has_password: boolean; created_at: string; token?: string; link?: string; }
+export interface SharedSite { name: string; domain: string; timezone: string; password_required: boolean; }
+export interface Passkey { id: number | string; name: string; created_at: string; last_used_at?: string | null; }
 export interface TotpEnrolment {
   secret: string; otpauth_uri: string; digits: number; period: number; algorithm: string; qr_svg?: string;
 }
-export interface AuditEvent { time: string; event: string; detail: string; ip: string; }
+export interface AuditEvent { time: string; event: string; detail: string; ip: string; user_id?: number; email?: string; }
 export interface Row { value: string; pageviews?: number; visitors?: number; count?: number; }
 export interface Summary {
   pageviews: number; visitors: number; sessions: number; bounce_rate: number;
@@ -31,8 +43,23 @@ export function errorText(e: unknown): string {
     if (e.status === 0) return 'The server cannot be reached.';
     return e.error?.error ?? `${e.status} ${e.statusText}`;
   }
+  if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/**
+ * The last answer of GET /api/sites, reused for a moment: the app shell asks at start to learn whether
+ * someone is signed in, and the page it opens asks again a few hundred milliseconds later (on a big site
+ * every round trip before the first stats request shows). Any request that writes forgets it.
+ */
+let recentSites: { at: number; answer: Promise<Site[]> } | null = null;
+const SITES_REUSE_MS = 3000;
+
+/** Registered in app.config: a POST, PUT, PATCH or DELETE may change which sites there are or their names. */
+export const forgetSitesOnWrite: HttpInterceptorFn = (request, next) => {
+  if (request.method !== 'GET' && request.method !== 'HEAD') recentSites = null;
+  return next(request);
+};
 
 /** The REST API of the single binary, same origin, the hk_token cookie carries the session. */
 @Injectable({ providedIn: 'root' })
@@ -50,13 +77,19 @@ export class Api {
     }
   }
 
-  async sites(): Promise<Site[]> {
-    const sites = await this.call(firstValueFrom(this.http.get<Site[]>('/api/sites')));
-    this.session.set('signed-in');
-    return sites;
+  sites(): Promise<Site[]> {
+    const now = Date.now();
+    if (recentSites && now - recentSites.at < SITES_REUSE_MS) return recentSites.answer;
+    const answer = this.call(firstValueFrom(this.http.get<Site[]>('/api/sites'))).then((sites) => {
+      this.session.set('signed-in');
+      return sites;
+    });
+    recentSites = { at: now, answer };
+    answer.catch(() => { if (recentSites?.answer === answer) recentSites = null; });
+    return answer;
   }
 
-  addSite(site: { domain: string; name: string; timezone: string }): Promise<Site> {
+  addSite(site: { domain: string; name: string; timezone: string; team_id?: number }): Promise<Site> {
     return this.call(firstValueFrom(this.http.post<Site>('/api/sites', site)));
   }
 
@@ -106,8 +139,11 @@ export class Api {
     return this.call(firstValueFrom(this.http.get<ApiKey[]>('/api/user/api-keys')));
   }
 
-  createApiKey(name: string): Promise<NewApiKey> {
-    return this.call(firstValueFrom(this.http.post<NewApiKey>('/api/user/api-keys', { name })));
+  createApiKey(name: string, teamId?: number, role?: string): Promise<NewApiKey> {
+    const body: Record<string, unknown> = { name };
+    if (teamId) body['team_id'] = teamId;
+    if (role) body['role'] = role;
+    return this.call(firstValueFrom(this.http.post<NewApiKey>('/api/user/api-keys', body)));
   }
 
   async revokeApiKey(id: number): Promise<void> {
@@ -124,14 +160,165 @@ export class Api {
     this.session.set('signed-in');
   }
 
-  async login(email: string, password: string): Promise<LoginAnswer> {
-    const answer = await firstValueFrom(this.http.post<LoginAnswer>('/api/login', { email, password }));
+  async login(email: string, password: string, remember = false): Promise<LoginAnswer> {
+    const answer = await firstValueFrom(this.http.post<LoginAnswer>('/api/login', { email, password, remember }));
     if (answer?.second_factor !== 'required') this.session.set('signed-in');
     return answer ?? {};
   }
 
-  async loginTotp(challenge: string, code: string): Promise<void> {
-    await firstValueFrom(this.http.post('/api/login/totp', { challenge, code }));
+  /** The second step with a TOTP code, or with a recovery code when recovery is true. */
+  async loginTotp(challenge: string, code: string, remember = false, recovery = false): Promise<void> {
+    const body = recovery ? { challenge, recovery_code: code, remember } : { challenge, code, remember };
+    await firstValueFrom(this.http.post('/api/login/totp', body));
+    this.session.set('signed-in');
+  }
+
+  async requestPasswordReset(email: string): Promise<void> {
+    await firstValueFrom(this.http.post('/api/password-reset', { email }));
+  }
+
+  async confirmPasswordReset(token: string, password: string): Promise<void> {
+    await firstValueFrom(this.http.post('/api/password-reset/confirm', { token, password }));
+  }
+
+  // teams
+
+  teams(): Promise<TeamSummary[]> {
+    return this.call(firstValueFrom(this.http.get<TeamSummary[]>('/api/teams')));
+  }
+
+  team(id: number): Promise<Team> {
+    return this.call(firstValueFrom(this.http.get<Team>(`/api/teams/${id}`)));
+  }
+
+  createTeam(name: string): Promise<TeamSummary> {
+    return this.call(firstValueFrom(this.http.post<TeamSummary>('/api/teams', { name })));
+  }
+
+  renameTeam(id: number, name: string): Promise<{ id: number; name: string }> {
+    return this.call(firstValueFrom(this.http.patch<{ id: number; name: string }>(`/api/teams/${id}`, { name })));
+  }
+
+  async setMemberRole(teamId: number, userId: number, role: string): Promise<void> {
+    await this.call(firstValueFrom(this.http.patch(`/api/teams/${teamId}/members/${userId}`, { role })));
+  }
+
+  async removeMember(teamId: number, userId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/teams/${teamId}/members/${userId}`)));
+  }
+
+  invite(teamId: number, role: string, email: string): Promise<NewInvitation> {
+    const body: Record<string, string> = { role };
+    if (email) body['email'] = email;
+    return this.call(firstValueFrom(this.http.post<NewInvitation>(`/api/teams/${teamId}/invitations`, body)));
+  }
+
+  invitations(teamId: number): Promise<Invitation[]> {
+    return this.call(firstValueFrom(this.http.get<Invitation[]>(`/api/teams/${teamId}/invitations`)));
+  }
+
+  async revokeInvitation(teamId: number, invitationId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/teams/${teamId}/invitations/${invitationId}`)));
+  }
+
+  teamApiKeys(teamId: number): Promise<ApiKey[]> {
+    return this.call(firstValueFrom(this.http.get<ApiKey[]>(`/api/teams/${teamId}/api-keys`)));
+  }
+
+  async teamAudit(teamId: number): Promise<AuditEvent[]> {
+    const answer = await this.call(firstValueFrom(this.http.get<{ events: AuditEvent[] }>(`/api/teams/${teamId}/audit`)));
+    return answer?.events ?? [];
+  }
+
+  /** An invitation as its page shows it; no session needed (404 when used, revoked or expired). */
+  invitation(token: string): Promise<InvitationPreview> {
+    return firstValueFrom(this.http.get<InvitationPreview>(`/api/invitations/${encodeURIComponent(token)}`));
+  }
+
+  async registerByInvitation(token: string, email: string, password: string): Promise<void> {
+    await firstValueFrom(this.http.post(`/api/invitations/${encodeURIComponent(token)}/register`, { email, password }));
+    this.session.set('signed-in');
+  }
+
+  joinTeam(token: string): Promise<{ team_id: number; team_name: string; role: string }> {
+    return this.call(firstValueFrom(this.http.post<{ team_id: number; team_name: string; role: string }>('/api/teams/join', { token })));
+  }
+
+  // sites: live counter, deletion, share links
+
+  async live(siteId: number): Promise<number | null> {
+    const answer = await this.call(firstValueFrom(this.http.get<{ live_visitors: number }>(`/api/sites/${siteId}/live`)));
+    return answer?.live_visitors ?? null;
+  }
+
+  async deleteSite(siteId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}`)));
+  }
+
+  shareLinks(siteId: number): Promise<ShareLink[]> {
+    return this.call(firstValueFrom(this.http.get<ShareLink[]>(`/api/sites/${siteId}/share-links`)));
+  }
+
+  createShareLink(siteId: number, label: string, password: string): Promise<ShareLink> {
+    const body: Record<string, string> = {};
+    if (label) body['label'] = label;
+    if (password) body['password'] = password;
+    return this.call(firstValueFrom(this.http.post<ShareLink>(`/api/sites/${siteId}/share-links`, body)));
+  }
+
+  async revokeShareLink(siteId: number, linkId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}/share-links/${linkId}`)));
+  }
+
+  /** The public side of a share link (no session). */
+  sharedSite(token: string): Promise<SharedSite> {
+    return firstValueFrom(this.http.get<SharedSite>(`/api/share/${encodeURIComponent(token)}`));
+  }
+
+  async unlockShare(token: string, password: string): Promise<string> {
+    const answer = await firstValueFrom(this.http.post<{ access: string }>(`/api/share/${encodeURIComponent(token)}/unlock`, { password }));
+    return answer.access;
+  }
+
+  sharedStats(token: string, access: string | null, from: string, to: string, filters: string[], parts?: string[]): Promise<Stats> {
+    let params = new HttpParams().set('from', from).set('to', to);
+    for (const filter of filters) params = params.append('filter', filter);
+    if (parts) params = params.set('parts', parts.join(','));
+    const headers: Record<string, string> = access ? { 'X-Share-Access': access } : {};
+    return firstValueFrom(this.http.get<Stats>(`/api/share/${encodeURIComponent(token)}/stats`, { params, headers }));
+  }
+
+  // passkeys (a server without them answers 404 to the list)
+
+  async passkeys(): Promise<Passkey[]> {
+    const answer = await this.call(firstValueFrom(this.http.get<{ passkeys: Passkey[] }>('/api/user/passkeys')));
+    return answer?.passkeys ?? [];
+  }
+
+  startPasskeyRegistration(name: string): Promise<{ ceremony: string; options: any }> {
+    return this.call(firstValueFrom(this.http.post<{ ceremony: string; options: any }>('/api/user/passkeys/register/start', { name })));
+  }
+
+  async finishPasskeyRegistration(ceremony: string, credential: unknown, name: string): Promise<void> {
+    await this.call(firstValueFrom(this.http.post('/api/user/passkeys/register/finish', { ceremony, credential, name })));
+  }
+
+  async renamePasskey(id: number | string, name: string): Promise<void> {
+    await this.call(firstValueFrom(this.http.patch(`/api/user/passkeys/${id}`, { name })));
+  }
+
+  async deletePasskey(id: number | string): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/user/passkeys/${id}`)));
+  }
+
+  startPasskeyLogin(challenge?: string): Promise<{ ceremony: string; options: any }> {
+    return firstValueFrom(this.http.post<{ ceremony: string; options: any }>('/api/login/passkey/start', challenge ? { challenge } : {}));
+  }
+
+  async finishPasskeyLogin(ceremony: string, credential: unknown, challenge?: string, remember = false): Promise<void> {
+    const body: Record<string, unknown> = { ceremony, credential, remember };
+    if (challenge) body['challenge'] = challenge;
+    await firstValueFrom(this.http.post('/api/login/passkey/finish', body));
     this.session.set('signed-in');
   }
 

@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, inject, OnInit } from '@angular/core';
-import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ButtonModule } from 'primeng/button';
 import { Api } from './api';
+import { isPublicPath } from './links';
 import { SignIn } from './sign-in';
 
 @Component({
@@ -16,7 +17,10 @@ import { SignIn } from './sign-in';
         </a>
         @if (api.session() === 'signed-in') {
           <nav aria-label="Account" class="flex items-center gap-1">
-            <a routerLink="/settings" routerLinkActive="font-semibold" ariaCurrentWhenActive="page"
+            <a routerLink="/settings/teams" routerLinkActive="font-semibold" ariaCurrentWhenActive="page"
+               class="text-sm px-3 py-1 rounded text-inherit no-underline hover:bg-surface-100 dark:hover:bg-surface-800"
+               data-testid="teams-link">Teams</a>
+            <a routerLink="/settings" [routerLinkActiveOptions]="{ exact: true }" routerLinkActive="font-semibold" ariaCurrentWhenActive="page"
                class="text-sm px-3 py-1 rounded text-inherit no-underline hover:bg-surface-100 dark:hover:bg-surface-800"
                data-testid="settings-link">Settings</a>
             <p-button label="Sign out" [text]="true" size="small" (onClick)="api.logout()" />
@@ -25,16 +29,28 @@ import { SignIn } from './sign-in';
       </div>
     </header>
     <main class="mx-auto max-w-6xl px-4 py-6">
+      @if (publicPage()) {
+        <router-outlet />
+      } @else {
       @switch (api.session()) {
         @case ('signed-out') { <hk-sign-in /> }
         @case ('signed-in') { <router-outlet /> }
         @default { <p class="text-surface-500">Loading…</p> }
+      }
       }
     </main>
   `,
 })
 export class App implements OnInit {
   protected readonly api = inject(Api);
+  /** share, invitation and password reset pages show without a session (they say so themselves) */
+  protected readonly publicPage = signal(isPublicPath(location.pathname));
+
+  constructor() {
+    inject(Router).events.subscribe((event) => {
+      if (event instanceof NavigationEnd) this.publicPage.set(isPublicPath(event.urlAfterRedirects));
+    });
+  }
 
   ngOnInit(): void {
     // the first answer tells whether a session exists (401 means sign in)

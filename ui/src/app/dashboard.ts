@@ -13,6 +13,19 @@ import { chartData } from './chart';
 import { DEFAULT_RANGE, RANGES, RangeKey, customRangeError, percentChange, previousPeriod, resolveRange, todayIn } from './date-range';
 import { Filter, filterLabel, parseFilters, serializeFilters, withFilter, withoutFilter } from './filters';
 import { compact, duration, integer, percent, signedPercent } from './format';
+import { can } from './permissions';
+
+/**
+ * Where a dashboard's numbers come from: a site of the account (GET /api/sites/{id}/stats), or a share
+ * link (GET /api/share/{token}/stats), which is read-only: no settings, no live poll.
+ */
+export interface StatsSource {
+  readonly shared: boolean;
+  site(): Promise<Site>;
+  /** with parts (summary, chart, lists, events) only those */
+  stats(from: string, to: string, filters: string[], parts?: string[]): Promise<Stats>;
+  live?(): Promise<number | null>;
+}
 
 /** The top lists of the stats answer, with the filter a click on a row adds. */
 const PANELS: ReadonlyArray<{ key: string; title: string; dim: string }> = [
@@ -81,20 +94,24 @@ function rowLabel(panel: string, value: string): string {
   template: `
     <div class="flex flex-wrap items-center gap-3 justify-between mb-4">
       <div class="min-w-0">
-        <a routerLink="/" class="text-sm text-primary">← Sites</a>
+        @if (!shared()) { <a routerLink="/" class="text-sm text-primary">← Sites</a> }
         <h1 class="text-2xl font-semibold" data-testid="site-title">{{ site()?.name || site()?.domain || 'Site' }}</h1>
         @if (site(); as s) {
           <p class="text-sm text-surface-500">
             {{ s.domain }} · {{ s.timezone }} · <span data-testid="range-days">{{ days().from }} – {{ days().to }}</span>
-            · <a [routerLink]="['/sites', s.id, 'settings']" class="text-primary" data-testid="site-settings-link">Site settings</a>
+            @if (!shared() && canEdit()) {
+              · <a [routerLink]="['/sites', s.id, 'settings']" class="text-primary" data-testid="site-settings-link">Site settings</a>
+            }
           </p>
         }
       </div>
       <div class="flex flex-wrap items-center gap-3">
-        <span class="inline-flex items-center gap-2 text-sm" data-testid="live">
-          <span class="inline-block w-2 h-2 rounded-full bg-green-500"></span>
-          {{ live() ?? '–' }} live
-        </span>
+        @if (!shared()) {
+          <span class="inline-flex items-center gap-2 text-sm" data-testid="live">
+            <span class="inline-block w-2 h-2 rounded-full bg-green-500"></span>
+            {{ live() ?? '–' }} live
+          </span>
+        }
         @if (resolved().key === 'custom' && !customOpen()) {
           <p-button label="Change dates" size="small" [text]="true" (onClick)="setRange('custom')" data-testid="custom-edit" />
         }
@@ -159,7 +176,7 @@ function rowLabel(panel: string, value: string): string {
     <section class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 mb-4">
       @if (stats() && !hasTraffic()) {
         <p class="text-surface-500 text-center py-10" data-testid="empty">
-          No pageviews in this range yet. Add <code>&lt;script defer src="{{ origin }}/hk.js"&gt;&lt;/script&gt;</code> to the site's pages.
+          No pageviews in this range yet.@if (!shared()) { Add <code>&lt;script defer src="{{ origin }}/hk.js"&gt;&lt;/script&gt;</code> to the site's pages.}
         </p>
       } @else {
         <div class="h-64">
@@ -226,8 +243,17 @@ export class DashboardPage {
   private readonly api = inject(Api);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
-  /** the route's :id */
-  readonly id = input.required<string>();
+  /** the route's :id (a site of the account) */
+  readonly id = input<string>('');
+  /** or where else the numbers come from (a share link) */
+  readonly source = input<StatsSource | null>(null);
+  private readonly from = computed(() => this.source() ?? this.siteSource(Number(this.id())));
+  protected readonly shared = computed(() => this.from().shared);
+  /** admins and owners change a site's settings; members (and unknown roles of older servers: shown) read */
+  protected readonly canEdit = computed(() => {
+    const role = this.site()?.role;
+    return role === undefined || can(role, 'edit-site');
+  });
 
   protected readonly origin = location.origin;
   protected readonly ranges = computed(() => [
@@ -339,13 +365,7 @@ export class DashboardPage {
   constructor() {
     // the site (for its time zone), then the stats whenever the id, range or filters change
     effect(() => {
-      const id = Number(this.id());
-      this.api.sites().then((sites) => {
-        const site = sites.find((s) => s.id === id) ?? null;
-        if (!site) {
-          this.error.set('No such site.');
-          return;
-        }
+      this.from().site().then((site) => {
         this.today.set(todayIn(site.timezone));
         this.site.set(site);
       }).catch((e) => this.error.set(errorText(e)));
@@ -360,23 +380,39 @@ export class DashboardPage {
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 
-  private async load(id: number, from: string, to: string, filters: string[]): Promise<void> {
+  /** the account's site of this id, its stats and its live counter */
+  private siteSource(id: number): StatsSource {
+    const api = this.api;
+    return {
+      shared: false,
+      async site() {
+        const site = (await api.sites()).find((s) => s.id === id);
+        if (!site) throw new Error('No such site.');
+        return site;
+      },
+      stats: (from, to, filters, parts) => api.stats(id, from, to, filters, parts),
+      live: () => api.live(id),
+    };
+  }
+
+  private async load(_id: number, from: string, to: string, filters: string[]): Promise<void> {
     const token = ++this.loadToken;
+    const source = this.from();
     // The cards and the chart first: a cheap query (parts=summary,chart) that makes the page useful while
     // the top lists, the heaviest part on a big site, are still counted. The previous period, for the
     // changes on the cards and the dashed line, needs nothing else; without it the cards show no change.
     const cards = ['summary', 'chart'];
     const days = previousPeriod(from, to);
-    this.api.stats(id, days.from, days.to, filters, cards).catch(() => null)
+    source.stats(days.from, days.to, filters, cards).catch(() => null)
       .then((before) => { if (token === this.loadToken) this.previous.set(before); });
     try {
-      const first = await this.api.stats(id, from, to, filters, cards);
+      const first = await source.stats(from, to, filters, cards);
       if (token !== this.loadToken) return;
       this.listsLoaded.set(false);
       this.stats.set(first);
       this.live.set(first.summary.live_visitors ?? null);
       this.error.set(null);
-      const lists = await this.api.stats(id, from, to, filters, ['lists', 'events']);
+      const lists = await source.stats(from, to, filters, ['lists', 'events']);
       if (token !== this.loadToken) return;
       this.stats.set({ ...first, ...lists });
       this.listsLoaded.set(true);
@@ -385,15 +421,14 @@ export class DashboardPage {
     }
   }
 
-  /** live_visitors every 10 s: a small query of today, unfiltered */
+  /** live visitors every 10 s: GET /api/sites/{id}/live, a cheap count (not the whole stats again) */
   private async refreshLive(): Promise<void> {
     const site = this.site();
-    if (!site || document.hidden) return;
-    const today = todayIn(site.timezone);
-    this.today.set(today);
+    const source = this.from();
+    if (!site || document.hidden || !source.live) return;
+    this.today.set(todayIn(site.timezone));
     try {
-      const stats = await this.api.stats(site.id, today, today, []);
-      this.live.set(stats.summary.live_visitors ?? null);
+      this.live.set(await source.live());
     } catch {
       // the next tick tries again
     }

@@ -5,8 +5,10 @@ import { RouterLink } from '@angular/router';
 import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
-import { Api, ApiKey, AuditEvent, NewApiKey, TotpEnrolment, User, errorText } from './api';
+import { Api, ApiKey, AuditEvent, NewApiKey, Passkey, TotpEnrolment, User, errorText } from './api';
 import { copyText, downloadText } from './clipboard';
+import { grantable, roleLabel } from './permissions';
+import { createPasskey, passkeysAvailable, rememberServerPasskeys } from './webauthn';
 
 /** How the activity list names the audit events of AccountRoutes. */
 const EVENTS: Record<string, string> = {
@@ -20,7 +22,14 @@ const EVENTS: Record<string, string> = {
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
   password_changed: 'Password changed',
+  password_reset_requested: 'Password reset requested',
+  password_reset: 'Password reset',
+  passkey_added: 'Passkey added',
+  passkey_removed: 'Passkey removed',
+  passkey_renamed: 'Passkey renamed',
 };
+
+const SELECT = 'rounded border border-surface-300 dark:border-surface-700 bg-surface-0 dark:bg-surface-900 text-inherit px-2 py-2 text-sm';
 
 const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 mb-4';
 
@@ -50,6 +59,7 @@ function svgDataUrl(svg: string): string {
       <a href="/settings#profile" (click)="jump($event, 'profile')" class="text-primary">Profile</a>
       <a href="/settings#security" (click)="jump($event, 'security')" class="text-primary">Security</a>
       <a href="/settings#api-keys" (click)="jump($event, 'api-keys')" class="text-primary">API keys</a>
+      <a routerLink="/settings/teams" class="text-primary" data-testid="settings-teams-link">Teams</a>
       <a href="/settings#activity" (click)="jump($event, 'activity')" class="text-primary">Activity</a>
     </nav>
 
@@ -164,6 +174,55 @@ function svgDataUrl(svg: string): string {
         @if (totpMessage(); as m) { <p-message [severity]="m.severity" [text]="m.text" styleClass="mt-3" data-testid="totp-message" /> }
       </div>
 
+      @if (passkeysSupported()) {
+        <h3 class="font-semibold mt-5 mb-2">Passkeys</h3>
+        <div data-testid="passkeys">
+          <p class="text-sm mb-2">Sign in with your device's screen lock or a security key instead of a password, or as the second step.</p>
+          @if (passkeys().length) {
+            <ul class="list-none p-0 m-0 mb-3 text-sm" data-testid="passkey-list">
+              @for (p of passkeys(); track p.id) {
+                <li class="py-2 border-t border-surface-200 dark:border-surface-800 first:border-t-0 flex flex-wrap items-center justify-between gap-2"
+                    data-testid="passkey-row">
+                  @if (renaming() === p.id) {
+                    <form class="flex flex-wrap items-end gap-2" (ngSubmit)="renamePasskey(p)">
+                      <input pInputText name="passkeyRename" maxlength="100" required [(ngModel)]="passkeyRename" [attr.aria-label]="'New name of ' + p.name" />
+                      <p-button type="submit" label="Save" size="small" />
+                      <p-button type="button" label="Cancel" size="small" [text]="true" (onClick)="renaming.set(null)" />
+                    </form>
+                  } @else {
+                    <span><strong>{{ p.name }}</strong>
+                      <span class="text-surface-500">· added {{ when(p.created_at) }}@if (p.last_used_at) { · last used {{ when(p.last_used_at) }}}</span></span>
+                    <span class="inline-flex gap-1">
+                      <p-button label="Rename" size="small" [text]="true" (onClick)="passkeyRename = p.name; renaming.set(p.id)" />
+                      @if (confirming() === 'passkey-' + p.id) {
+                        <p-button label="Remove" size="small" severity="danger" (onClick)="removePasskey(p)" [attr.data-confirm]="'passkey-' + p.id" />
+                        <p-button label="Keep" size="small" [text]="true" (onClick)="confirming.set(null)" />
+                      } @else {
+                        <p-button label="Remove…" size="small" severity="danger" [text]="true" [ariaLabel]="'Remove ' + p.name"
+                                  (onClick)="askConfirm('passkey-' + p.id)" />
+                      }
+                    </span>
+                  }
+                </li>
+              }
+            </ul>
+          } @else {
+            <p class="text-sm text-surface-500 mb-2">No passkeys yet.</p>
+          }
+          @if (passkeyBrowser) {
+            <form class="flex flex-wrap items-end gap-2" (ngSubmit)="addPasskey()">
+              <label class="flex flex-col gap-1 text-sm">Name
+                <input pInputText name="passkeyName" maxlength="100" [(ngModel)]="passkeyName" placeholder="e.g. Laptop" data-testid="passkey-name" />
+              </label>
+              <p-button type="submit" label="Add a passkey" size="small" [loading]="busy() === 'passkey'" data-testid="passkey-add" />
+            </form>
+          } @else {
+            <p class="text-sm text-surface-500">This browser cannot create passkeys.</p>
+          }
+          @if (passkeyMessage(); as m) { <p-message [severity]="m.severity" [text]="m.text" styleClass="mt-2" data-testid="passkey-message" /> }
+        </div>
+      }
+
       <h3 class="font-semibold mt-5 mb-2">Sessions</h3>
       <p class="text-sm mb-2">Sign out on every browser and device, this one included.</p>
       @if (confirming() === 'everywhere') {
@@ -187,6 +246,20 @@ function svgDataUrl(svg: string): string {
         <label class="flex flex-col gap-1 text-sm">Name
           <input pInputText name="name" required maxlength="100" [(ngModel)]="keyName" placeholder="e.g. backend" data-testid="key-name" />
         </label>
+        @if (teams().length) {
+          <label class="flex flex-col gap-1 text-sm">Team
+            <select [class]="select" name="keyTeam" [ngModel]="keyTeam()" (ngModelChange)="chooseKeyTeam($event)" data-testid="key-team">
+              <option [ngValue]="0">All my teams</option>
+              @for (t of teams(); track t.id) { <option [ngValue]="t.id">{{ t.name }}</option> }
+            </select>
+          </label>
+          <label class="flex flex-col gap-1 text-sm">Role
+            <select [class]="select" name="keyRole" [(ngModel)]="keyRole" data-testid="key-role">
+              <option value="">My role</option>
+              @for (r of keyRoles(); track r) { <option [value]="r">{{ label(r) }}</option> }
+            </select>
+          </label>
+        }
         <p-button type="submit" label="Create key" size="small" [loading]="busy() === 'key'" data-testid="key-create" />
       </form>
       @if (keyError()) { <p-message severity="error" styleClass="mb-3" data-testid="key-error" [text]="keyError()!" /> }
@@ -211,6 +284,7 @@ function svgDataUrl(svg: string): string {
               <tr class="text-left text-surface-500">
                 <th scope="col" class="py-1 pr-3 font-normal">Name</th>
                 <th scope="col" class="py-1 pr-3 font-normal">Prefix</th>
+                <th scope="col" class="py-1 pr-3 font-normal">Team · role</th>
                 <th scope="col" class="py-1 pr-3 font-normal">Created</th>
                 <th scope="col" class="py-1"><span class="sr-only">Actions</span></th>
               </tr>
@@ -220,6 +294,7 @@ function svgDataUrl(svg: string): string {
                 <tr class="border-t border-surface-200 dark:border-surface-800" data-testid="key-row" [attr.data-key-id]="key.id">
                   <td class="py-2 pr-3 break-all" data-testid="key-row-name">{{ key.name }}</td>
                   <td class="py-2 pr-3 font-mono">{{ key.prefix }}…</td>
+                  <td class="py-2 pr-3" data-testid="key-row-scope">{{ key.team_name || 'All teams' }}@if (key.role) { · {{ label(key.role) }}}</td>
                   <td class="py-2 pr-3 whitespace-nowrap"><time [attr.datetime]="key.created_at">{{ when(key.created_at) }}</time></td>
                   <td class="py-2 text-right whitespace-nowrap">
                     @if (confirming() === 'key-' + key.id) {
@@ -264,6 +339,7 @@ function svgDataUrl(svg: string): string {
 export class SettingsPage implements OnInit {
   private readonly api = inject(Api);
   protected readonly card = CARD;
+  protected readonly select = SELECT;
 
   protected readonly user = signal<User | null>(null);
   protected readonly keys = signal<ApiKey[]>([]);
@@ -278,6 +354,24 @@ export class SettingsPage implements OnInit {
   protected readonly newKey = signal<NewApiKey | null>(null);
   protected readonly keyError = signal<string | null>(null);
   protected keyName = '';
+  protected readonly teams = computed(() => this.user()?.teams ?? []);
+  protected readonly keyTeam = signal(0);
+  protected keyRole = '';
+  /** a key's role is at most the caller's: in the chosen team, or the highest of all teams */
+  protected readonly keyRoles = computed(() => {
+    const team = this.teams().find((t) => t.id === this.keyTeam());
+    if (team) return grantable(team.role);
+    return this.teams().reduce((best, t) => (grantable(t.role).length > best.length ? grantable(t.role) : best), [] as string[]);
+  });
+
+  /** false while GET /api/user/passkeys answers 404 (a server without passkeys): the section hides */
+  protected readonly passkeysSupported = signal(false);
+  protected readonly passkeyBrowser = passkeysAvailable();
+  protected readonly passkeys = signal<Passkey[]>([]);
+  protected readonly renaming = signal<number | string | null>(null);
+  protected readonly passkeyMessage = signal<{ severity: 'success' | 'error'; text: string } | null>(null);
+  protected passkeyName = '';
+  protected passkeyRename = '';
 
   protected readonly enrolment = signal<TotpEnrolment | null>(null);
   protected readonly recoveryCodes = signal<string[] | null>(null);
@@ -318,6 +412,71 @@ export class SettingsPage implements OnInit {
     this.api.user().then((user) => this.user.set(user)).catch((e) => this.loadError.set(errorText(e)));
     this.loadKeys();
     this.loadEvents();
+    this.loadPasskeys();
+  }
+
+  private loadPasskeys(): void {
+    this.api.passkeys().then((passkeys) => {
+      this.passkeys.set(passkeys);
+      this.passkeysSupported.set(true);
+      rememberServerPasskeys(true);
+    }).catch((e) => {
+      this.passkeysSupported.set(false);
+      if (e instanceof HttpErrorResponse && e.status === 404) rememberServerPasskeys(false);
+    });
+  }
+
+  protected label(role: string): string {
+    return roleLabel(role);
+  }
+
+  protected chooseKeyTeam(team: number): void {
+    this.keyTeam.set(Number(team) || 0);
+    if (this.keyRole && !this.keyRoles().includes(this.keyRole)) this.keyRole = '';
+  }
+
+  protected async addPasskey(): Promise<void> {
+    const name = this.passkeyName.trim() || 'Passkey';
+    this.busy.set('passkey');
+    this.passkeyMessage.set(null);
+    try {
+      const start = await this.api.startPasskeyRegistration(name);
+      const credential = await createPasskey(start.options);
+      await this.api.finishPasskeyRegistration(start.ceremony, credential, name);
+      this.passkeyName = '';
+      this.passkeyMessage.set({ severity: 'success', text: `Passkey “${name}” added.` });
+      this.loadPasskeys();
+      this.loadEvents();
+    } catch (e) {
+      const cancelled = e instanceof DOMException && e.name === 'NotAllowedError';
+      this.passkeyMessage.set({ severity: 'error', text: cancelled ? 'No passkey was created.' : errorText(e) });
+    } finally {
+      this.busy.set(null);
+    }
+  }
+
+  protected async renamePasskey(passkey: Passkey): Promise<void> {
+    const name = this.passkeyRename.trim();
+    if (!name) return;
+    try {
+      await this.api.renamePasskey(passkey.id, name);
+      this.renaming.set(null);
+      this.loadPasskeys();
+    } catch (e) {
+      this.passkeyMessage.set({ severity: 'error', text: errorText(e) });
+    }
+  }
+
+  protected async removePasskey(passkey: Passkey): Promise<void> {
+    this.confirming.set(null);
+    try {
+      await this.api.deletePasskey(passkey.id);
+      this.passkeys.update((list) => list.filter((p) => p.id !== passkey.id));
+      this.passkeyMessage.set({ severity: 'success', text: `Passkey “${passkey.name}” removed.` });
+      this.loadEvents();
+    } catch (e) {
+      this.passkeyMessage.set({ severity: 'error', text: errorText(e) });
+    }
   }
 
   private loadKeys(): void {
@@ -372,7 +531,7 @@ export class SettingsPage implements OnInit {
     this.busy.set('key');
     this.keyError.set(null);
     try {
-      this.newKey.set(await this.api.createApiKey(name));
+      this.newKey.set(await this.api.createApiKey(name, this.keyTeam() || undefined, this.keyRole || undefined));
       this.keyName = '';
       this.loadKeys();
       this.loadEvents();

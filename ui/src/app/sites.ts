@@ -5,7 +5,8 @@ import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
 import { SelectModule } from 'primeng/select';
-import { Api, Site, Stats, errorText } from './api';
+import { Api, Site, Stats, TeamSummary, errorText } from './api';
+import { can } from './permissions';
 import { addDays, timeZones, todayIn } from './date-range';
 import { sparkline } from './sparkline';
 
@@ -44,7 +45,7 @@ function overviewOf(stats: Stats, today: string): Overview {
             <a [routerLink]="['/sites', site.id]"
                class="block rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 no-underline text-inherit hover:border-primary">
               <span class="block font-semibold">{{ site.name || site.domain }}</span>
-              <span class="block text-sm text-surface-500">{{ site.domain }} · {{ site.timezone }}</span>
+              <span class="block text-sm text-surface-500">{{ site.domain }} · {{ site.timezone }}@if (teams().length > 1 && teamName(site.team_id); as team) { · {{ team }}}</span>
               @if (overview()[site.id]; as o) {
                 @if (o.waiting) {
                   <span class="block mt-3 text-sm" data-testid="waiting">
@@ -98,6 +99,14 @@ function overviewOf(stats: Stats, today: string): Overview {
           <p-select name="timezone" [options]="zones" [(ngModel)]="timezone" [filter]="true" appendTo="body"
                     styleClass="w-full" data-testid="site-timezone" />
         </label>
+        @if (addableTeams().length > 1) {
+          <label class="flex flex-col gap-1 text-sm">Team
+            <select name="team" [(ngModel)]="teamId" data-testid="site-team"
+                    class="rounded-md border border-surface-300 dark:border-surface-700 bg-surface-0 dark:bg-surface-900 text-inherit px-2 py-2 text-sm">
+              @for (t of addableTeams(); track t.id) { <option [ngValue]="t.id">{{ t.name }}</option> }
+            </select>
+          </label>
+        }
         <p-button type="submit" label="Add site" [loading]="busy()" class="self-start" data-testid="add-site" />
       </form>
     </section>
@@ -120,11 +129,23 @@ export class SitesPage implements OnInit {
   protected domain = '';
   protected name = '';
   protected timezone = this.browserZone;
+  /** the account's teams; a site is added to one where the caller is admin or owner */
+  protected readonly teams = signal<TeamSummary[]>([]);
+  protected readonly addableTeams = computed(() => this.teams().filter((t) => can(t.role, 'edit-site')));
+  protected teamId: number | null = null;
+
+  protected teamName(id: number | undefined): string | null {
+    return this.teams().find((t) => t.id === id)?.name ?? null;
+  }
 
   async ngOnInit(): Promise<void> {
     try {
       this.sites.set(await this.api.sites());
       this.loadOverviews();
+      this.api.user().then((user) => {
+        this.teams.set(user.teams ?? []);
+        this.teamId = this.addableTeams()[0]?.id ?? null;
+      }).catch(() => undefined);
     } catch (e) {
       this.error.set(errorText(e));
     } finally {
@@ -137,7 +158,8 @@ export class SitesPage implements OnInit {
     this.error.set(null);
     try {
       const domain = this.domain.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-      const site = await this.api.addSite({ domain, name: this.name.trim() || domain, timezone: this.timezone });
+      const team = this.addableTeams().length > 1 && this.teamId ? { team_id: this.teamId } : {};
+      const site = await this.api.addSite({ domain, name: this.name.trim() || domain, timezone: this.timezone, ...team });
       this.added.set(site);
       this.copied.set(false);
       this.sites.set(await this.api.sites());
