@@ -224,6 +224,8 @@ describe('sharing', () => {
     await eventually('pageviews KPI', async () => (await kpi('pageviews').innerText()) === number(stats.summary.pageviews));
     assert.equal(await kpi('visitors').innerText(), number(stats.summary.visitors));
     assert.equal(await kpi('sessions').innerText(), number(stats.summary.sessions));
+    // the cards come first, the top lists right after them
+    await eventually('the lists', async () => (await stranger.getByTestId('panel-loading').count()) === 0);
     const pages = await stranger.locator('[data-panel="pages"] [data-testid="row"]').evaluateAll((rows) => rows.map((r) => r.dataset.value));
     assert.deepEqual(pages.sort(), stats.pages.map((p) => p.value).sort());
     // read-only: no way into the account's pages
@@ -239,6 +241,9 @@ describe('sharing', () => {
     // a reload keeps the access (this tab's session storage), a revoked link is gone
     await stranger.reload();
     await stranger.getByTestId('share-banner').waitFor();
+    // done loading before the next test revokes the link under it
+    await eventually('the lists after the reload', async () => (await stranger.getByTestId('panel-loading').count()) === 0
+      && (await stranger.locator('[data-panel="pages"] [data-testid="row"]').count()) > 0);
   });
 
   test('a revoked share link shows that it is gone', async () => {
