@@ -195,13 +195,7 @@ final class Teams {
             if (current == Role.OWNER && role != Role.OWNER && owners(connection, teamId) == 1) {
                 throw new ApiError(409, "a team needs an owner: make someone else owner first");
             }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE team_members SET role = ? WHERE team_id = ? AND user_id = ?")) {
-                update.setString(1, role.label());
-                update.setInt(2, teamId);
-                update.setLong(3, userId);
-                update.execute();
-            }
+            updateRole(connection, teamId, userId, role);
             return Json.object().put("team_id", teamId).put("user_id", userId).put("role", role.label())
                     .put("previous_role", current.label());
         });
@@ -356,13 +350,7 @@ final class Teams {
         if (current.isEmpty()) {
             join(connection, teamId, userId, role);
         } else if (role != current.get()) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE team_members SET role = ? WHERE team_id = ? AND user_id = ?")) {
-                update.setString(1, role.label());
-                update.setInt(2, teamId);
-                update.setLong(3, userId);
-                update.execute();
-            }
+            updateRole(connection, teamId, userId, role);
         }
         try (PreparedStatement used = connection.prepareStatement(
                 "UPDATE invitations SET accepted_by = ?, accepted_at = current_timestamp WHERE id = ?")) {
@@ -417,6 +405,16 @@ final class Teams {
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Role.parse(row.getString(1)) : Optional.empty();
             }
+        }
+    }
+
+    private static void updateRole(Connection connection, int teamId, long userId, Role role) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE team_members SET role = ? WHERE team_id = ? AND user_id = ?")) {
+            update.setString(1, role.label());
+            update.setInt(2, teamId);
+            update.setLong(3, userId);
+            update.execute();
         }
     }
 
