@@ -109,16 +109,21 @@ final class HitPublisher implements AutoCloseable {
         } catch (RuntimeException e) {
             ack = CompletableFuture.failedFuture(e);
         }
+        // The permit goes back only after every caller has its answer: close() waits for all permits, and
+        // must not return while a hit it published is still unanswered.
         ack.orTimeout(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((stored, error) -> {
-            inFlight.release();
-            if (error != null) {
-                LOG.warning("publishing " + batch.size() + " hits failed: " + error);
-                batch.forEach(pending -> pending.stored().completeExceptionally(error));
-                return;
+            try {
+                if (error != null) {
+                    LOG.warning("publishing " + batch.size() + " hits failed: " + error);
+                    batch.forEach(pending -> pending.stored().completeExceptionally(error));
+                    return;
+                }
+                MESSAGES.increment();
+                PUBLISHED.add(batch.size());
+                batch.forEach(pending -> pending.stored().complete(null));
+            } finally {
+                inFlight.release();
             }
-            MESSAGES.increment();
-            PUBLISHED.add(batch.size());
-            batch.forEach(pending -> pending.stored().complete(null));
         });
     }
 
