@@ -3,7 +3,6 @@ package io.hitkeep.writer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.ApiError;
-import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
 
 import java.security.SecureRandom;
@@ -257,33 +256,6 @@ final class Passkeys {
 
     /** Runs a write in one transaction on the account connection; an ApiError rolls back and passes on. */
     private <T> T write(String what, Database.SqlFunction<Connection, T> work) {
-        synchronized (writes) {
-            try {
-                writes.setAutoCommit(false);
-                T result = work.apply(writes);
-                writes.commit();
-                return result;
-            } catch (SQLException e) {
-                rollbackQuietly();
-                throw new HitKeepException("cannot " + what + ": " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                rollbackQuietly();
-                throw e;
-            } finally {
-                try {
-                    writes.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // next use sets it again
-                }
-            }
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            writes.rollback();
-        } catch (SQLException ignored) {
-            // the transaction is gone either way
-        }
+        return Database.inTransaction(writes, what, work);
     }
 }
