@@ -2,6 +2,7 @@
 // with a fresh data directory, a signed-in owner with one site, a tiny server for the test pages, and
 // headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core; no browser is downloaded).
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, openSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,4 +150,23 @@ export async function launchChromium() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     // playwright gives every launch a fresh temporary --user-data-dir of its own (and refuses one in args)
   });
+}
+
+/** A count as the dashboard shows it (en-US grouping: 1,234). */
+export const number = (n) => new Intl.NumberFormat('en-US').format(n);
+
+/** The value on one of the dashboard's KPI cards (visitors, pageviews, ...) of a page. */
+export const kpiValue = (page, key) => page.locator(`[data-kpi="${key}"] [data-testid="kpi-value"]`);
+
+/** RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s) of a base32 secret, for the 30 s step {@code offset} from now. */
+export function totp(secret, offset = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+  const hash = createHmac('sha1', key).update(counter).digest();
+  const at = hash[hash.length - 1] & 15;
+  return String((hash.readUInt32BE(at) & 0x7fffffff) % 1e6).padStart(6, '0');
 }

@@ -3,9 +3,8 @@
 // against what GET /api/sites/{id}/stats answers, a country filter from a click, and screenshots.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, launchChromium, startHitKeep } from '../lib/harness.mjs';
+import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, totp } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const DOMAIN = 'shop.example';
@@ -42,22 +41,8 @@ async function apiStats(filters = []) {
   }, `/api/sites/${siteId}/stats?${query}`);
 }
 
-const kpi = (key) => tab.locator(`[data-kpi="${key}"] [data-testid="kpi-value"]`);
+const kpi = (key) => kpiValue(tab, key);
 const kpiChange = (key) => tab.locator(`[data-kpi="${key}"] [data-testid="kpi-change"]`);
-const number = (n) => new Intl.NumberFormat('en-US').format(n);
-
-/** RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s) of a base32 secret, for the 30 s step {@code offset} from now. */
-function totp(secret, offset = 0) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
-  const hash = createHmac('sha1', key).update(counter).digest();
-  const at = hash[hash.length - 1] & 15;
-  return String((hash.readUInt32BE(at) & 0x7fffffff) % 1e6).padStart(6, '0');
-}
 
 /** A same-origin POST from the page (the browser adds Origin, as the server's cross-site check wants). */
 const post = (path, body) => tab.evaluate(async ([p, b]) => {

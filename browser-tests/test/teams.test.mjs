@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, launchChromium, startHitKeep } from '../lib/harness.mjs';
+import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const OWNER = 'owner@example.com';
@@ -25,7 +25,6 @@ let shareLink;
 const contexts = [];
 const problems = [];
 
-const number = (n) => new Intl.NumberFormat('en-US').format(n);
 
 /** A fresh browser (own cookies) whose console errors count as problems, except the ones a test asks for. */
 async function newTab({ expect404 = false } = {}) {
@@ -220,7 +219,7 @@ describe('sharing', () => {
     const [from, to] = (await stranger.getByTestId('range-days').innerText()).split(' – ');
     const stats = await hitkeep.api('GET', `/api/sites/${siteId}/stats?from=${from}&to=${to}`);
     assert.equal(stats.summary.pageviews, 4);
-    const kpi = (key) => stranger.locator(`[data-kpi="${key}"] [data-testid="kpi-value"]`);
+    const kpi = (key) => kpiValue(stranger, key);
     await eventually('pageviews KPI', async () => (await kpi('pageviews').innerText()) === number(stats.summary.pageviews));
     assert.equal(await kpi('visitors').innerText(), number(stats.summary.visitors));
     assert.equal(await kpi('sessions').innerText(), number(stats.summary.sessions));
