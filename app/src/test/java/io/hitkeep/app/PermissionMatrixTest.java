@@ -261,10 +261,21 @@ class PermissionMatrixTest {
 
     @Test
     void ownersReadTheTeamsAuditLog() {
+        int link = owner.json("POST", "/api/sites/" + siteA + "/share-links", Map.of("label", "audited")).json().get("id").asInt();
+        assertEquals(200, owner.json("DELETE", "/api/sites/" + siteA + "/share-links/" + link, null).status());
         JsonNode events = owner.get("/api/teams/" + teamA + "/audit").json().get("events");
+        List<String> shareEvents = new ArrayList<>();
+        events.forEach(event -> {
+            if (event.get("event").asText().startsWith("share_link_")) {
+                shareEvents.add(event.get("event").asText() + " " + event.get("detail").asText());
+            }
+        });
+        assertTrue(shareEvents.contains("share_link_created matrix.example: audited"), shareEvents.toString());
+        assertTrue(shareEvents.contains("share_link_revoked matrix.example: link " + link), shareEvents.toString());
         List<String> names = new ArrayList<>();
         events.forEach(event -> names.add(event.get("event").asText()));
-        for (String wanted : List.of("member_invited", "member_joined", "member_removed", "api_key_created", "api_key_revoked")) {
+        for (String wanted : List.of("member_invited", "member_joined", "member_removed", "api_key_created", "api_key_revoked",
+                "share_link_created", "share_link_revoked")) {
             assertTrue(names.contains(wanted), wanted + " in " + names);
         }
         events.forEach(event -> assertFalse(event.get("ip").asText().matches("\\d+\\.\\d+\\.\\d+\\.[1-9]\\d*"),

@@ -80,9 +80,8 @@ public final class ShareRoutes implements HttpService {
         ObjectNode link = (ObjectNode) store.call("share-links.create", caller.scope().put("site_id", siteId)
                 .put("label", Json.text(body, "label")).put("token_hash", Hashes.sha256Hex(token))
                 .put("password_hash", password.isEmpty() ? "" : passwords.hash(password)));
-        JsonNode site = store.call("sites.get", caller.scope().put("site_id", siteId));
-        auditTrail.record(request, caller.userId(), site.path("team_id").asInt(), "share_link_created",
-                site.path("domain").asText() + ": " + link.get("label").asText());
+        auditTrail.record(request, caller.userId(), link.path("team_id").asInt(), "share_link_created",
+                link.path("domain").asText() + ": " + link.get("label").asText());
         link.put("token", token).put("link", publicUrl.base(request) + "/share/" + token);
         HttpJson.send(response, 201, link);
     }
@@ -92,9 +91,8 @@ public final class ShareRoutes implements HttpService {
         int siteId = number(request, "id", "no such site");
         JsonNode revoked = store.call("share-links.revoke", caller.scope().put("site_id", siteId)
                 .put("link_id", number(request, "link", "no such share link")));
-        JsonNode site = store.call("sites.get", caller.scope().put("site_id", siteId));
-        auditTrail.record(request, caller.userId(), site.path("team_id").asInt(), "share_link_revoked",
-                site.path("domain").asText() + ": link " + revoked.get("id").asInt());
+        auditTrail.record(request, caller.userId(), revoked.path("team_id").asInt(), "share_link_revoked",
+                revoked.path("domain").asText() + ": link " + revoked.get("id").asInt());
         HttpJson.send(response, 200, revoked);
     }
 

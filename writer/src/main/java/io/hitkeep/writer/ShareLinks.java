@@ -26,8 +26,9 @@ final class ShareLinks {
         this.sites = sites;
     }
 
+    /** The new link, with its site's {@code domain} and {@code team_id} (for the caller's audit record). */
     ObjectNode create(Teams.Scope scope, int siteId, String label, String tokenHash, String passwordHash) {
-        sites.get(scope, siteId, Role.ADMIN);
+        ObjectNode site = sites.get(scope, siteId, Role.ADMIN);
         String name = label == null || label.isBlank() ? "Shared dashboard" : label.strip();
         if (name.length() > 100) {
             throw ApiError.badRequest("label is longer than 100 characters");
@@ -44,7 +45,8 @@ final class ShareLinks {
                 try (ResultSet row = insert.executeQuery()) {
                     row.next();
                     return Json.object().put("id", row.getInt(1)).put("site_id", siteId).put("label", name)
-                            .put("has_password", !passwordHash.isEmpty()).put("created_at", row.getString(2));
+                            .put("has_password", !passwordHash.isEmpty()).put("created_at", row.getString(2))
+                            .put("domain", site.get("domain").asText()).put("team_id", site.get("team_id").asInt());
                 }
             }
         });
@@ -70,8 +72,9 @@ final class ShareLinks {
         });
     }
 
+    /** Deletes the link; answers with its site's {@code domain} and {@code team_id} like {@link #create}. */
     ObjectNode revoke(Teams.Scope scope, int siteId, int linkId) {
-        sites.get(scope, siteId, Role.ADMIN);
+        ObjectNode site = sites.get(scope, siteId, Role.ADMIN);
         return Database.inTransaction(writes, "revoke share link", connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM share_links WHERE id = ? AND site_id = ? RETURNING id")) {
@@ -83,7 +86,8 @@ final class ShareLinks {
                     }
                 }
             }
-            return Json.object().put("id", linkId).put("revoked", true);
+            return Json.object().put("id", linkId).put("revoked", true)
+                    .put("domain", site.get("domain").asText()).put("team_id", site.get("team_id").asInt());
         });
     }
 
