@@ -2,7 +2,7 @@ package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.WebServer;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
@@ -116,7 +116,7 @@ class AccountSecurityTest {
         server = WebServer.builder().port(0).host("127.0.0.1")
                 .routing(routing -> {
                     HttpJson.registerErrorHandlers(routing);
-                    routing.addFeature(ApiAuthentication.create(settings, store))
+                    routing.addFeature(ApiAuthentication.create(settings, store, CLOCK))
                             .register("/api", new AccountRoutes(settings, store, CLOCK))
                             .post("/ingest", (request, response) -> response.status(202).send());
                 })

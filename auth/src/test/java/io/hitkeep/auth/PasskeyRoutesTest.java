@@ -8,8 +8,8 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.helidon.webserver.WebServer;
-import io.hitkeep.core.ApiError;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
@@ -231,7 +231,7 @@ class PasskeyRoutesTest {
     @Test
     @Order(4)
     void aGoodSignatureSignsInAndAForgedOneIs401() throws GeneralSecurityException {
-        String handle = store.call("passkeys.handle", Json.object().put("user_id", 1)).get("user_handle").asText();
+        String handle = store.call(PasskeyRecords.HANDLE, new Accounts.UserRef(1)).get("user_handle").asText();
         ownPasskey = SoftwareAuthenticator.register(store, 1, handle, "Software key");
 
         Response started = startLogin("");
@@ -263,9 +263,9 @@ class PasskeyRoutesTest {
                 .assertJsonError(401);
         ownPasskey.counter += 5;
         // the writer refuses it too, for two replicas verifying the same counter at once
-        ApiError backwards = assertThrows(ApiError.class, () -> store.call("passkeys.use",
-                Json.object().put("credential_id", ownPasskey.credentialId).put("signature_count", 1)));
-        assertEquals(409, backwards.status());
+        DomainError backwards = assertThrows(DomainError.class, () -> store.call(PasskeyRecords.USE,
+                new PasskeyRecords.Use(ownPasskey.credentialId, 1)));
+        assertEquals(DomainError.Kind.CONFLICT, backwards.kind());
     }
 
     @Test
@@ -312,7 +312,7 @@ class PasskeyRoutesTest {
         assertEquals(1, listed.size(), listed.toString());
         assertEquals("Software key", listed.get(0).get("name").asText());
         assertTrue(listed.get(0).get("last_used_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), listed.toString());
-        assertEquals("Not yours", store.call("passkeys.find", Json.object().put("credential_id", othersPasskey.credentialId))
+        assertEquals("Not yours", store.call(PasskeyRecords.FIND, new PasskeyRecords.CredentialRef(othersPasskey.credentialId))
                 .get("name").asText(), "untouched");
     }
 
@@ -378,10 +378,8 @@ class PasskeyRoutesTest {
             byte[] id = new byte[16];
             new java.security.SecureRandom().nextBytes(id);
             SoftwareAuthenticator authenticator = new SoftwareAuthenticator(base64Url(id), userHandle);
-            authenticator.id = store.call("passkeys.add", Json.object().put("user_id", userId)
-                    .put("credential_id", authenticator.credentialId).put("user_handle", userHandle)
-                    .put("public_key_cose", base64Url(authenticator.cosePublicKey()))
-                    .put("signature_count", 0).put("name", name)).get("id").asLong();
+            authenticator.id = store.call(PasskeyRecords.ADD, new PasskeyRecords.NewPasskey(userId, authenticator.credentialId,
+                    userHandle, base64Url(authenticator.cosePublicKey()), 0, name)).get("id").asLong();
             return authenticator;
         }
 

@@ -1,11 +1,11 @@
 package io.hitkeep.gateway;
 
-import io.hitkeep.auth.ApiAuthentication;
-import io.hitkeep.core.Launcher;
+import io.hitkeep.auth.AuthApi;
 import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Observability;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
+import io.hitkeep.web.Launcher;
+import io.hitkeep.web.Observability;
 import io.nats.client.Connection;
 
 /** Runs an ingest gateway on its own against {@code HITKEEP_NATS_URL}. */
@@ -21,11 +21,11 @@ public final class GatewayMain {
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
             Observability observability = new Observability()
                     .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED);
-            launcher.serve(settings, routing -> routing
-                    .addFeature(observability)
-                    .addFeature(ApiAuthentication.create(settings, new StoreClient(nats)))
-                    .addFeature(gateway.routes())
-                    .addFeature(new TrackerRoutes()));
+            launcher.serve(settings, routing -> {
+                routing.addFeature(observability);
+                AuthApi.guard(routing, settings, new StoreClient(nats));
+                gateway.routing(routing);
+            });
         } catch (RuntimeException e) {
             Launcher.fail(e);
         }

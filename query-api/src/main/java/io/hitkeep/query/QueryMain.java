@@ -1,17 +1,14 @@
 package io.hitkeep.query;
 
-import io.hitkeep.auth.AccountRoutes;
-import io.hitkeep.auth.TeamRoutes;
-import io.hitkeep.auth.ApiAuthentication;
-import io.hitkeep.auth.PasskeyRoutes;
-import io.hitkeep.core.Launcher;
+import io.hitkeep.auth.AuthApi;
 import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Observability;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
+import io.hitkeep.web.Launcher;
+import io.hitkeep.web.Observability;
 import io.nats.client.Connection;
 
-/** Runs the query API (with the account routes of auth) on its own against {@code HITKEEP_NATS_URL}. */
+/** Runs the query API (with auth's routes) on its own against {@code HITKEEP_NATS_URL}. */
 public final class QueryMain {
     private QueryMain() {
     }
@@ -24,14 +21,11 @@ public final class QueryMain {
             StoreClient store = new StoreClient(nats);
             Observability observability = new Observability()
                     .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED);
-            launcher.serve(settings, routing -> routing
-                    .addFeature(observability)
-                    .addFeature(ApiAuthentication.create(settings, store))
-                    .register("/api", new AccountRoutes(settings, store))
-                    .register("/api", new TeamRoutes(settings, store))
-                    .register("/api", new ShareRoutes(settings, store))
-                    .register("/api", new PasskeyRoutes(settings, store))
-                    .register("/api/sites", new SiteRoutes(store)));
+            launcher.serve(settings, routing -> {
+                routing.addFeature(observability);
+                AuthApi.routing(routing, settings, store);
+                QueryApi.routing(routing, settings, store);
+            });
         } catch (RuntimeException e) {
             Launcher.fail(e);
         }

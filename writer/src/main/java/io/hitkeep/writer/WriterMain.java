@@ -1,8 +1,8 @@
 package io.hitkeep.writer;
 
-import io.hitkeep.core.Launcher;
+import io.hitkeep.web.Launcher;
 import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Observability;
+import io.hitkeep.web.Observability;
 import io.hitkeep.core.Settings;
 import io.nats.client.Connection;
 
