@@ -1,7 +1,6 @@
 package io.hitkeep.gateway;
 
 import io.hitkeep.auth.AuthApi;
-import io.hitkeep.core.NatsConnector;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.web.Launcher;
@@ -17,10 +16,9 @@ public final class GatewayMain {
         try {
             Launcher launcher = new Launcher();
             Settings settings = Settings.load(args);
-            Connection nats = launcher.closeOnExit(NatsConnector.connect(Launcher.requiredNatsUrl(settings), "hitkeep-gateway"));
+            Connection nats = launcher.connectRole(settings, "hitkeep-gateway");
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
-            Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED);
+            Observability observability = Observability.withBroker(nats);
             launcher.serve(settings, routing -> {
                 routing.addFeature(observability);
                 AuthApi.guard(routing, settings, new StoreClient(nats));

@@ -35,6 +35,14 @@ public final class Launcher {
         return resource;
     }
 
+    /**
+     * The broker connection of a role that runs on its own ({@code HITKEEP_NATS_URL} is required), closed
+     * on shutdown.
+     */
+    public io.nats.client.Connection connectRole(Settings settings, String connectionName) {
+        return closeOnExit(io.hitkeep.core.NatsConnector.connect(requiredNatsUrl(settings), connectionName));
+    }
+
     /** The broker for a role that runs on its own: {@code HITKEEP_NATS_URL} is required. */
     public static String requiredNatsUrl(Settings settings) {
         return settings.natsUrl().orElseThrow(() -> new HitKeepException(

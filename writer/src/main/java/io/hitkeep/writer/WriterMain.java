@@ -1,7 +1,6 @@
 package io.hitkeep.writer;
 
 import io.hitkeep.web.Launcher;
-import io.hitkeep.core.NatsConnector;
 import io.hitkeep.web.Observability;
 import io.hitkeep.core.Settings;
 import io.nats.client.Connection;
@@ -15,10 +14,9 @@ public final class WriterMain {
         try {
             Launcher launcher = new Launcher();
             Settings settings = Settings.load(args);
-            Connection nats = launcher.closeOnExit(NatsConnector.connect(Launcher.requiredNatsUrl(settings), "hitkeep-writer"));
+            Connection nats = launcher.connectRole(settings, "hitkeep-writer");
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
-            Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED)
+            Observability observability = Observability.withBroker(nats)
                     .check("writer", writer::ready);
             launcher.serve(settings, routing -> routing.addFeature(observability));
         } catch (RuntimeException e) {
