@@ -31,44 +31,51 @@ name() { docker inspect -f '{{.Name}}' "$1" | tr -d /; }
 event() { echo "$(date +%s.%N) $*" >> "$WORK/events.txt"; say "$*"; }
 ready() { docker exec "$1" /usr/local/bin/hk-health >/dev/null 2>&1; }
 stream_leader() { # the nats node that leads the hit stream, from its monitoring endpoint
-  docker exec "$(container nats-1)" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8222
+  docker exec "${nats_node[nats-1]}" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8222
     printf "GET /jsz?streams=true HTTP/1.0\r\n\r\n" >&3; cat <&3' | sed -n '/^{/,$p' \
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(s["cluster"]["leader"] for a in d["account_details"] for s in a["stream_detail"] if s["name"]=="HITKEEP_HITS"))'
 }
 
 python3 "$DRILL" setup "$HITKEEP_PORT" "$WORK/state.json"
 sleep 3  # every gateway hears of the new site through the sites bucket
+gateway="$(container gateway)"
+writer="$(container writer-1)"
+declare -A nats_node=([nats-1]="$(container nats-1)" [nats-2]="$(container nats-2)" [nats-3]="$(container nats-3)")
 say "load: $HITS pageviews at about $RATE/s"
 python3 "$DRILL" load "$HITKEEP_PORT" "$HITS" "$RATE" "$WORK/hits.txt" &
 load=$!
+began=$(date +%s)
 span=$((HITS / RATE))
+at() { # waits until this share (in percent) of the load's planned span has passed
+  local due=$((began + span * $1 / 100))
+  while [ "$(date +%s)" -lt "$due" ]; do sleep 0.2; done
+}
 
-sleep $((span / 6))
-gateway="$(container gateway)"
+at 15
 event "kill -9 gateway $(name "$gateway")"
 docker kill -s KILL "$gateway" >/dev/null
-sleep $((span / 6))
+at 30
 event "docker start gateway $(name "$gateway")"
 docker start "$gateway" >/dev/null
 
-sleep $((span / 12))
+at 40
 leader="$(stream_leader)"
-nats="$(container "$leader")"
+nats="${nats_node[$leader]}"
 event "kill -9 $leader (leader of the hit stream)"
 docker kill -s KILL "$nats" >/dev/null
-sleep $((span / 6))
+at 55
 event "docker start $leader"
 docker start "$nats" >/dev/null
 
-sleep $((span / 12))
-writer="$(container writer-1)"
+at 65
 event "kill -9 writer-1, then docker start"
 killed=$(date +%s.%N)
 docker kill -s KILL "$writer" >/dev/null
 docker start "$writer" >/dev/null
 for _ in $(seq 1 480); do ready "$writer" && break; sleep 0.25; done
-say "writer-1 ready again $(python3 -c "import time; print(f'{time.time() - $killed:.1f}')") s after its kill -9"
-echo "writer-1 ready again $(python3 -c "import time; print(f'{time.time() - $killed:.1f}')") s after its kill -9" > "$WORK/writer.txt"
+back="writer-1 ready again $(python3 -c "import time; print(f'{time.time() - $killed:.1f}')") s after its kill -9 (the standby has not landed)"
+say "$back"
+echo "$back" > "$WORK/writer.txt"
 
 wait "$load"
 event "load finished"

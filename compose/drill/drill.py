@@ -115,7 +115,8 @@ def check(port, state_file, out_file, kills_file):
     state = json.load(open(state_file))
     rows = [line.split() for line in open(out_file)]
     accepted = [int(n) for n, _, _, status in rows if status == "202"]
-    failed = [(int(n), float(begin), status) for n, begin, _, status in rows if status != "202"]
+    # an error counts where the client saw it: when its request ended
+    failed = [(int(n), float(end), status) for n, _, end, status in rows if status != "202"]
     # the writer catches up after its restart: wait until the count stops moving
     previous, settled, deadline = -1, 0, time.time() + 180
     while time.time() < deadline:
@@ -149,8 +150,10 @@ def check(port, state_file, out_file, kills_file):
     for index, (at, what) in enumerate(kills):
         at = float(at)
         until = float(kills[index + 1][0]) if index + 1 < len(kills) else float("inf")
-        errors = Counter(status for _, begin, status in failed if at <= begin < until)
-        print(f"client errors from '{what.strip()}' until the next event: {sum(errors.values())} {dict(errors)}")
+        window = [(begin, status) for _, begin, status in failed if at <= begin < until]
+        errors = Counter(status for _, status in window)
+        spread = f", {min(b for b, _ in window) - at:.1f} s to {max(b for b, _ in window) - at:.1f} s after it" if window else ""
+        print(f"client errors from '{what.strip()}' until the next event: {sum(errors.values())} {dict(errors)}{spread}")
     before = Counter(status for _, begin, status in failed if kills and begin < float(kills[0][0]))
     print(f"client errors before the first kill: {sum(before.values())} {dict(before)}")
     ok = counted >= len(accepted) and top_page <= 1 and not missing and not over
