@@ -31,11 +31,13 @@ for gateways in 1 3; do
     sleep 8  # the load balancer's DNS hold time and health checks
   fi
   sleep 3
-  # warm-up, then the measured run
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$HK_COMPOSE_DIR/drill/pageview.lua" "http://127.0.0.1:$HITKEEP_PORT" >/dev/null
-  say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $gateways gateway(s)"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HK_COMPOSE_DIR/drill/pageview.lua" \
-    "http://127.0.0.1:$HITKEEP_PORT" | tee "$WORK/wrk-$gateways.txt"
+  # warm-up (new gateways start with a cold JIT), then two measured runs
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$HK_COMPOSE_DIR/drill/pageview.lua" "http://127.0.0.1:$HITKEEP_PORT" >/dev/null
+  for run in 1 2; do
+    say "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $gateways gateway(s), run $run"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HK_COMPOSE_DIR/drill/pageview.lua" \
+      "http://127.0.0.1:$HITKEEP_PORT" | tee "$WORK/wrk-$gateways-$run.txt"
+  done
   echo "memory per container, $gateways gateway(s), right after the load:"
   docker stats --no-stream --format '  {{.Name}}\t{{.MemUsage}}' $(compose ps -q) | sort
 done
