@@ -1,8 +1,8 @@
 package io.hitkeep.app;
 
 import io.hitkeep.core.HitKeepException;
-import io.hitkeep.core.Launcher;
-import io.hitkeep.core.Observability;
+import io.hitkeep.web.Launcher;
+import io.hitkeep.web.Observability;
 import io.hitkeep.core.Settings;
 import io.hitkeep.gateway.GatewayMain;
 import io.hitkeep.query.QueryMain;
