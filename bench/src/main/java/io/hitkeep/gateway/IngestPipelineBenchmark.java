@@ -70,7 +70,7 @@ public class IngestPipelineBenchmark {
     public UserAgents.Parsed uncachedUserAgent() {
         String userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0."
                 + (unique++) + ".0 Safari/537.36";
-        return new UserAgents.Parsed(UserAgents.isBot(userAgent), UserAgents.classify(userAgent));
+        return new UserAgents.Parsed(UserAgents.botCategory(userAgent), UserAgents.classify(userAgent));
     }
 
     /**
