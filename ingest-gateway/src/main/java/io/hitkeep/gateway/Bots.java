@@ -105,8 +105,14 @@ final class Bots {
         }
 
         boolean matches(String userAgent) {
-            return regex.map(compiled -> compiled.matcher(userAgent).find())
+            return regex.map(compiled -> confirm(compiled, userAgent))
                     .orElseGet(() -> userAgent.toLowerCase(Locale.ROOT).contains(literal));
+        }
+
+        /** A pattern that starts with ^ is tried at the start only, not at every position as find() would. */
+        private boolean confirm(Pattern compiled, String userAgent) {
+            Matcher matcher = compiled.matcher(userAgent);
+            return pattern.startsWith("^") ? matcher.lookingAt() : matcher.find();
         }
     }
 
@@ -165,7 +171,7 @@ final class Bots {
                 return true;
             }
             tried[index] = true;
-            if (rule.regex().isEmpty() || rule.regex().get().matcher(userAgent).find()) {
+            if (rule.regex().isEmpty() || rule.confirm(rule.regex().get(), userAgent)) {
                 best[0] = rule.category();
             }
             return best[0] != Category.AI;
@@ -206,7 +212,8 @@ final class Bots {
 
     static List<Rule> ownRules() {
         return ownLines().stream().filter(line -> !line[0].equals("browser"))
-                .map(line -> Rule.of(Category.ofLabel(line[0]), "own", line[1])).toList();
+                .flatMap(line -> alternatives(line[1]).stream().map(pattern -> Rule.of(Category.ofLabel(line[0]), "own", pattern)))
+                .toList();
     }
 
     /** bot-patterns.txt as {category, pattern} pairs. */
@@ -233,7 +240,9 @@ final class Bots {
         JsonNode patterns = bundledJson("isbot-patterns.json");
         List<Rule> rules = new ArrayList<>();
         for (JsonNode pattern : patterns) {
-            rules.add(Rule.of(Category.OTHER, "isbot", javaRegex(pattern.asText())));
+            for (String alternative : alternatives(javaRegex(pattern.asText()))) {
+                rules.add(Rule.of(Category.OTHER, "isbot", alternative));
+            }
         }
         return rules;
     }
@@ -268,12 +277,14 @@ final class Bots {
             if (pattern.isEmpty() || !accept.test(entry)) {
                 continue;
             }
-            // a name that starts with a digit must start a number: the 008 crawler's "008/" is also the end
-            // of Opera Mini's build number ("Opera Mini/4.4.39008/37.9178")
-            if (Character.isDigit(pattern.charAt(0))) {
-                pattern = "(?<![0-9])" + pattern;
+            for (String alternative : alternatives(pattern)) {
+                // a name that starts with a digit must start a number: the 008 crawler's "008/" is also the
+                // end of Opera Mini's build number ("Opera Mini/4.4.39008/37.9178")
+                if (!alternative.isEmpty() && Character.isDigit(alternative.charAt(0))) {
+                    alternative = "(?<![0-9])" + alternative;
+                }
+                rules.add(Rule.caseSensitive(categoryOfTags(entry.path("tags")), "crawler-user-agents", alternative));
             }
-            rules.add(Rule.caseSensitive(categoryOfTags(entry.path("tags")), "crawler-user-agents", pattern));
         }
         return rules;
     }
@@ -300,6 +311,36 @@ final class Bots {
      */
     static String javaRegex(String javaScript) {
         return javaScript.replace("\\d-.]", "\\d.\\-]");
+    }
+
+    /**
+     * A regex's top-level alternatives ("Automaton|Newsify Feed Fetcher" is two): a user agent matches the
+     * regex when it matches one of them, and each alternative has a literal of its own where the whole has none.
+     */
+    static List<String> alternatives(String regex) {
+        List<String> alternatives = new ArrayList<>();
+        int depth = 0;
+        boolean inClass = false;
+        int start = 0;
+        for (int i = 0; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                alternatives.add(regex.substring(start, i));
+                start = i + 1;
+            }
+        }
+        alternatives.add(regex.substring(start));
+        return alternatives;
     }
 
     // ---- the literal a regex needs -----------------------------------------------------------------------

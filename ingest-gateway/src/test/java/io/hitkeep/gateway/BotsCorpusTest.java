@@ -1,16 +1,20 @@
 package io.hitkeep.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Bot detection measured on strings it was not built from. Each corpus is split in two by a hash of a
@@ -23,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * entries only, so a held-out instance must be caught by something other than its own entry.</li>
  * <li>uap-core's robots: the cases of tests/test_device.yaml that uap-core calls a spider (Apache-2.0,
  * Debian's uap-core package); none of our lists is built from them.</li>
- * <li>Browsers: uap-core's browser cases, as in {@link UserAgentsCorpusTest#browserCases()}.</li>
+ * <li>Browsers: uap-core's browser cases, as in {@link UserAgentsCorpusTest#browserCases()}, and the
+ * user-agents package's strings that real browsers reported.</li>
  * </ul>
  * Each test prints its figures; BENCHMARKS.md and the README quote them.
  */
@@ -77,8 +82,10 @@ class BotsCorpusTest {
 
         System.out.printf("crawler-user-agents, detector without the held-out entries (%d rules): build part %s dropped,"
                 + " held-out part %s dropped%n", buildPartOnly.size(), build.text(), heldOut.text());
-        System.out.printf("crawler-user-agents, bundled detector (%d rules, %d run on every string): %s dropped%n",
-                Bots.bundled().size(), Bots.bundled().alwaysRunCount(), bundled.text());
+        LiteralMatcher literals = Bots.bundled().literalMatcher();
+        System.out.printf("crawler-user-agents, bundled detector (%d rules, %d run on every string; literal table %d states"
+                        + " x %d columns): %s dropped%n", Bots.bundled().size(), Bots.bundled().alwaysRunCount(),
+                literals.states(), literals.columns(), bundled.text());
         build.missed().stream().limit(30).forEach(line -> System.out.println("  build part missed: " + line));
         assertTrue(heldOut.percent() >= 95.0, "held-out " + heldOut.text());
         assertTrue(bundled.percent() >= 99.0, "bundled " + bundled.text());
@@ -95,6 +102,34 @@ class BotsCorpusTest {
                 build.text(), heldOut.text());
         build.missed().forEach(line -> System.out.println("  build part missed: " + line));
         assertTrue(heldOut.percent() >= 95.0, "held-out " + heldOut.text());
+    }
+
+    /**
+     * The user-agents package's 10,000 records (BSD-2-Clause, fetched by the build as test data): what real
+     * browsers reported from JavaScript on the collector's sites, with navigator and screen properties, so
+     * every one ran a script as our tracker does. Measured per distinct string and per record (a string
+     * seen often counts often).
+     */
+    @Test
+    void userAgentsPackageBrowsersAreKept() throws IOException {
+        Path file = Path.of("target/data-download/user-agents.json");
+        assumeTrue(Files.isRegularFile(file), "user-agents.json was not fetched (src/build/fetch-data.sh); skipped");
+        List<String> records = new ArrayList<>();
+        for (JsonNode record : Json.MAPPER.readTree(file.toFile())) {
+            records.add(record.path("userAgent").asText());
+        }
+        List<String> distinct = records.stream().distinct().toList();
+        Figure build = measure(Bots.bundled(), distinct.stream().filter(BotsCorpusTest::inBuildPart).toList());
+        Figure heldOut = measure(Bots.bundled(), distinct.stream().filter(ua -> !inBuildPart(ua)).toList());
+        Figure heldOutRecords = measure(Bots.bundled(), records.stream().filter(ua -> !inBuildPart(ua)).toList());
+
+        System.out.printf("user-agents package, distinct strings: build part %s wrongly dropped, held-out part %s wrongly"
+                + " dropped; held-out records %s wrongly dropped%n", build.text(), heldOut.text(), heldOutRecords.text());
+        distinct.stream().filter(BotsCorpusTest::inBuildPart).filter(ua -> Bots.bundled().category(ua).isPresent())
+                .limit(30).forEach(ua -> System.out.println("  build part dropped: " + ua + "  <- "
+                        + Bots.bundled().matching(ua).stream().map(rule -> rule.source() + ":" + rule.pattern()).toList()));
+        assertTrue(heldOut.percent() <= 1.0, "held-out " + heldOut.text());
+        assertTrue(heldOutRecords.percent() <= 1.0, "held-out records " + heldOutRecords.text());
     }
 
     @Test

@@ -168,6 +168,13 @@ class BotsTest {
     }
 
     @Test
+    void alternativesAreSplitAtTheTopLevelOnly() {
+        assertEquals(List.of("Automaton", "Newsify Feed Fetcher"), Bots.alternatives("Automaton|Newsify Feed Fetcher"));
+        assertEquals(List.of("(?:^|[^g])news"), Bots.alternatives("(?:^|[^g])news"));
+        assertEquals(List.of("[|]x", "y\\|z"), Bots.alternatives("[|]x|y\\|z"));
+    }
+
+    @Test
     void literalMatcherFindsEveryLiteralIgnoringCase() {
         LiteralMatcher matcher = new LiteralMatcher(List.of("he", "she", "his", "hers", "bot/", "BOT"));
 
