@@ -109,8 +109,16 @@ final class Bots {
                     .orElseGet(() -> userAgent.toLowerCase(Locale.ROOT).contains(literal));
         }
 
-        /** A pattern that starts with ^ is tried at the start only, not at every position as find() would. */
+        /**
+         * A pattern that starts with ^ is tried at the start only, not at every position as find() would;
+         * one that must end in a given character ({@code ;\s\w+;$}) is not tried on a string that does not.
+         */
         private boolean confirm(Pattern compiled, String userAgent) {
+            char last = requiredLastCharacter(pattern);
+            if (last != 0 && (userAgent.isEmpty()
+                    || Character.toLowerCase(userAgent.charAt(userAgent.length() - 1)) != Character.toLowerCase(last))) {
+                return false;
+            }
             Matcher matcher = compiled.matcher(userAgent);
             return pattern.startsWith("^") ? matcher.lookingAt() : matcher.find();
         }
@@ -341,6 +349,23 @@ final class Bots {
         }
         alternatives.add(regex.substring(start));
         return alternatives;
+    }
+
+    /**
+     * The character a match must end the string with, for a regex that ends in a plain character and
+     * {@code $}; 0 otherwise. (Java's $ also matches before a final line break, which a header cannot hold.)
+     */
+    static char requiredLastCharacter(String regex) {
+        int dollar = regex.length() - 1;
+        if (dollar < 2 || regex.charAt(dollar) != '$' || regex.charAt(dollar - 1) == '\\' && regex.charAt(dollar - 2) != '\\') {
+            return 0;
+        }
+        char last = regex.charAt(dollar - 1);
+        boolean escaped = regex.charAt(dollar - 2) == '\\' && (dollar < 3 || regex.charAt(dollar - 3) != '\\');
+        if (escaped) {
+            return Character.isLetterOrDigit(last) ? 0 : last;
+        }
+        return Character.isLetterOrDigit(last) || ";,/ _-:".indexOf(last) >= 0 ? last : 0;
     }
 
     // ---- the literal a regex needs -----------------------------------------------------------------------

@@ -167,6 +167,22 @@ class BotsTest {
         assertEquals(wanted, Bots.requiredLiteral(regex).orElse(""));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '\'', value = {
+            ";\\s\\w+;$ => ;",
+            "^[\\w\\-]+/[\\w]+$ => ''",
+            "^mozilla/\\d\\.\\d\\s\\((?:compatible;)?\\)$ => )",
+            "abc$ => c",
+            "abc\\$ => ''",
+            "\\d+$ => ''",
+            "a*$ => ''",
+            "feed => ''",
+    })
+    void requiredLastCharacter(String regex, String wanted) {
+        char last = Bots.requiredLastCharacter(regex);
+        assertEquals(wanted, last == 0 ? "" : String.valueOf(last));
+    }
+
     @Test
     void alternativesAreSplitAtTheTopLevelOnly() {
         assertEquals(List.of("Automaton", "Newsify Feed Fetcher"), Bots.alternatives("Automaton|Newsify Feed Fetcher"));
