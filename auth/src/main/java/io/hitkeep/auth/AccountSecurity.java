@@ -87,7 +87,8 @@ final class AccountSecurity {
 
     /** Unexpired revoked token ids with their expiry, and every user's session epoch. */
     ObjectNode sessionState() {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ObjectNode revoked = Json.object();
             try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery(
                     "SELECT jti, epoch(expires_at)::BIGINT FROM revoked_tokens WHERE expires_at > now()::TIMESTAMP")) {
@@ -114,7 +115,8 @@ final class AccountSecurity {
      * token (a passkey ceremony) single-use across auth processes: the check and the record are one write.
      */
     ObjectNode revoke(String jti, long expiresAtSeconds) {
-        return database.write("revoke session", connection -> {
+        return database.write("revoke session", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM revoked_tokens WHERE expires_at <= now()::TIMESTAMP")) {
                 delete.execute();
@@ -139,7 +141,8 @@ final class AccountSecurity {
 
     /** Raises the user's session epoch: every token issued before is refused from now on. */
     ObjectNode signOutEverywhere(long userId) {
-        return database.write("sign out everywhere", connection -> {
+        return database.write("sign out everywhere", sql -> {
+            Connection connection = sql.connection();
             ensureRow(connection, userId);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE user_security SET session_epoch = session_epoch + 1 WHERE user_id = ?")) {
@@ -152,7 +155,8 @@ final class AccountSecurity {
 
     /** The user's password hash, for checking the current password before a change. */
     ObjectNode credentials(long userId) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement select = connection.prepareStatement("SELECT password_hash FROM users WHERE id = ?")) {
                 select.setLong(1, userId);
                 try (ResultSet row = select.executeQuery()) {
@@ -167,7 +171,8 @@ final class AccountSecurity {
 
     /** A new password; every existing session of the user ends (the epoch moves on), which the answer carries. */
     ObjectNode setPassword(long userId, String passwordHash) {
-        return database.write("set password", connection -> {
+        return database.write("set password", sql -> {
+            Connection connection = sql.connection();
             long epoch = replacePassword(connection, userId, passwordHash);
             return Json.object().put("session_epoch", epoch);
         });
@@ -178,7 +183,8 @@ final class AccountSecurity {
      * way by the caller, so the answer says whether to send, not whether the account exists.
      */
     ObjectNode beginReset(String email, String tokenHash, long expiresAtSeconds) {
-        return database.write("begin password reset", connection -> {
+        return database.write("begin password reset", sql -> {
+            Connection connection = sql.connection();
             long userId;
             try (PreparedStatement select = connection.prepareStatement("SELECT id FROM users WHERE lower(email) = lower(?)")) {
                 select.setString(1, email);
@@ -202,7 +208,8 @@ final class AccountSecurity {
 
     /** Uses a reset link once: sets the password, ends every session, and voids the user's other open links. */
     ObjectNode finishReset(String tokenHash, String passwordHash) {
-        return database.write("reset password", connection -> {
+        return database.write("reset password", sql -> {
+            Connection connection = sql.connection();
             long userId;
             try (PreparedStatement select = connection.prepareStatement("SELECT user_id FROM password_resets "
                     + "WHERE token_hash = ? AND used_at IS NULL AND expires_at > now()::TIMESTAMP")) {
@@ -241,12 +248,13 @@ final class AccountSecurity {
 
     /** The user's TOTP state: {@code enabled}, {@code secret} (pending or active, if any), {@code last_step}. */
     ObjectNode totp(long userId) {
-        return database.read(connection -> state(connection, userId));
+        return database.read(sql -> state(sql.connection(), userId));
     }
 
     /** Stores a new pending secret; a 409 while TOTP is active (disable it first). */
     ObjectNode beginTotp(long userId, String secret) {
-        return database.write("start TOTP enrolment", connection -> {
+        return database.write("start TOTP enrolment", sql -> {
+            Connection connection = sql.connection();
             ensureRow(connection, userId);
             if (state(connection, userId).get("enabled").asBoolean()) {
                 throw DomainError.conflict("two-factor authentication is already on; turn it off first");
@@ -263,7 +271,8 @@ final class AccountSecurity {
 
     /** Activates the pending secret with the step of a verified code, replacing the recovery codes. */
     ObjectNode enableTotp(long userId, long step, List<String> recoveryHashes) {
-        return database.write("enable TOTP", connection -> {
+        return database.write("enable TOTP", sql -> {
+            Connection connection = sql.connection();
             ObjectNode state = state(connection, userId);
             if (state.get("enabled").asBoolean()) {
                 throw DomainError.conflict("two-factor authentication is already on");
@@ -292,7 +301,8 @@ final class AccountSecurity {
 
     /** Turns TOTP off with the step of a fresh verified code; its recovery codes go too. */
     ObjectNode disableTotp(long userId, long step) {
-        return database.write("disable TOTP", connection -> {
+        return database.write("disable TOTP", sql -> {
+            Connection connection = sql.connection();
             ObjectNode state = state(connection, userId);
             if (!state.get("enabled").asBoolean()) {
                 throw DomainError.conflict("two-factor authentication is not on");
@@ -310,7 +320,8 @@ final class AccountSecurity {
 
     /** Records a verified code's step; a 409 when that step (or a later one) was used already: a replay. */
     ObjectNode useTotpStep(long userId, long step) {
-        return database.write("use TOTP code", connection -> {
+        return database.write("use TOTP code", sql -> {
+            Connection connection = sql.connection();
             useStep(connection, userId, step, state(connection, userId));
             return Json.object().put("step", step);
         });
@@ -318,7 +329,8 @@ final class AccountSecurity {
 
     /** Marks an unused recovery code with that hash as used; a 404 when there is none. */
     ObjectNode useRecoveryCode(long userId, String codeHash) {
-        return database.write("use recovery code", connection -> {
+        return database.write("use recovery code", sql -> {
+            Connection connection = sql.connection();
             long rowId;
             try (PreparedStatement find = connection.prepareStatement(
                     "SELECT rowid FROM recovery_codes WHERE user_id = ? AND code_hash = ? AND used_at IS NULL LIMIT 1")) {
@@ -350,7 +362,8 @@ final class AccountSecurity {
     }
 
     ObjectNode addAudit(long userId, String event, String detail, String ip, int teamId) {
-        return database.write("add audit event", connection -> {
+        return database.write("add audit event", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO audit_events (user_id, event, detail, ip, team_id) VALUES (?, ?, ?, ?, ?)")) {
                 insert.setLong(1, userId);
@@ -370,7 +383,8 @@ final class AccountSecurity {
 
     /** The user's audit events, newest first. */
     ObjectNode audit(long userId, int limit) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ArrayNode events = Json.MAPPER.createArrayNode();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT epoch_ms(time), event, detail, ip FROM audit_events WHERE user_id = ? "
@@ -435,7 +449,7 @@ final class AccountSecurity {
     }
 
     /** Runs a write in one transaction on the account connection; a DomainError rolls back and passes on. */
-    private <T> T write(String what, Database.SqlFunction<Connection, T> work) {
+    private <T> T write(String what, Database.SqlFunction<io.hitkeep.writer.Sql, T> work) {
         return database.write(what, work);
     }
 }

@@ -61,7 +61,8 @@ final class Accounts {
     }
 
     long countUsers() {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
                 row.next();
                 return row.getLong(1);
@@ -71,7 +72,8 @@ final class Accounts {
 
     /** Creates the first user and a team they own; once any user exists this is a 409, whoever asks. */
     ObjectNode createFirstUser(String email, String passwordHash) {
-        return database.write("create user", connection -> {
+        return database.write("create user", sql -> {
+            Connection connection = sql.connection();
             try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
                 row.next();
                 if (row.getLong(1) > 0) {
@@ -107,7 +109,8 @@ final class Accounts {
 
     /** The user with that e-mail, including the password hash, session epoch, whether TOTP is on and how many passkeys, or 404. */
     ObjectNode findUserByEmail(String email) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT id, email, password_hash, coalesce(s.session_epoch, 0), coalesce(s.totp_enabled, false), "
                             + "(SELECT count(*) FROM passkeys WHERE passkeys.user_id = users.id) "
@@ -126,7 +129,8 @@ final class Accounts {
     }
 
     ObjectNode user(long id) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement statement = connection.prepareStatement("SELECT id, email FROM users WHERE id = ?")) {
                 statement.setLong(1, id);
                 try (ResultSet row = statement.executeQuery()) {
@@ -144,7 +148,8 @@ final class Accounts {
      * ({@code role} null: their own).
      */
     ObjectNode createApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {
-        return database.write("create API key", connection -> {
+        return database.write("create API key", sql -> {
+            Connection connection = sql.connection();
             int team = teamId != 0 ? teamId : firstTeam(connection, userId);
             Role own = Teams.memberRole(connection, team, userId).orElseThrow(() -> DomainError.notFound("no such team"));
             Role granted = role == null ? own : role;
@@ -173,7 +178,8 @@ final class Accounts {
      * every key of that team (owners only, checked by the caller).
      */
     ArrayNode listApiKeys(long userId, int teamId) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement statement = connection.prepareStatement("SELECT k.id, k.name, k.prefix, "
                     + "strftime(k.created_at, '%Y-%m-%dT%H:%M:%SZ'), k.team_id, coalesce(t.name, ''), k.role, k.user_id, "
                     + "coalesce(u.email, '') FROM api_keys k LEFT JOIN teams t ON t.id = k.team_id "
@@ -203,7 +209,8 @@ final class Accounts {
      * is a 404.
      */
     ObjectNode revokeApiKey(Scope scope, long keyId) {
-        return database.write("revoke API key", connection -> {
+        return database.write("revoke API key", sql -> {
+            Connection connection = sql.connection();
             long owner;
             int team;
             String name;
@@ -236,7 +243,8 @@ final class Accounts {
      * owner's current role in the team. A key whose owner left the team is a 404, as is an unknown one.
      */
     ObjectNode findApiKey(String keyHash) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement statement = connection.prepareStatement("SELECT k.id, k.user_id, k.team_id, k.role, m.role "
                     + "FROM api_keys k JOIN team_members m ON m.team_id = k.team_id AND m.user_id = k.user_id WHERE k.key_hash = ?")) {
                 statement.setString(1, keyHash);

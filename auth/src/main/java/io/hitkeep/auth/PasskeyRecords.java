@@ -67,7 +67,8 @@ final class PasskeyRecords {
 
     /** The user's handle, created on first use: 32 random bytes, as the WebAuthn spec recommends. */
     ObjectNode handle(long userId) {
-        return database.write("create passkey user handle", connection -> {
+        return database.write("create passkey user handle", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement user = connection.prepareStatement("SELECT email FROM users WHERE id = ?")) {
                 user.setLong(1, userId);
                 try (ResultSet row = user.executeQuery()) {
@@ -100,7 +101,8 @@ final class PasskeyRecords {
      * a 404 when there is no such user or the user never started a passkey registration.
      */
     ObjectNode owner(String email, String userHandle) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ObjectNode owner;
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT users.id, users.email, passkey_users.user_handle FROM users "
@@ -131,7 +133,8 @@ final class PasskeyRecords {
 
     /** A credential with what verifying an assertion needs, plus its owner's e-mail and session epoch; or 404. */
     ObjectNode find(String credentialId) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT p.id, p.user_id, p.user_handle, p.public_key_cose, p.signature_count, p.name, coalesce(users.email, ''), "
                             + "coalesce(s.session_epoch, 0) FROM passkeys p LEFT JOIN users ON users.id = p.user_id "
@@ -152,7 +155,8 @@ final class PasskeyRecords {
 
     /** Stores a verified new credential; a 409 if that credential is registered already (to anyone). */
     ObjectNode add(long userId, String credentialId, String userHandle, String publicKeyCose, long signatureCount, String name) {
-        return database.write("add passkey", connection -> {
+        return database.write("add passkey", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement exists = connection.prepareStatement("SELECT count(*) FROM passkeys WHERE credential_id = ?")) {
                 exists.setString(1, credentialId);
                 try (ResultSet row = exists.executeQuery()) {
@@ -182,7 +186,8 @@ final class PasskeyRecords {
 
     /** The user's passkeys, oldest first: names and times, nothing an attacker could use. */
     ObjectNode list(long userId) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ArrayNode passkeys = Json.MAPPER.createArrayNode();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT " + COLUMNS + " FROM passkeys WHERE user_id = ? ORDER BY id")) {
@@ -201,7 +206,8 @@ final class PasskeyRecords {
 
     /** Renames one of the user's passkeys; someone else's or a missing one is a 404. */
     ObjectNode rename(long userId, long id, String name) {
-        return database.write("rename passkey", connection -> {
+        return database.write("rename passkey", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ?")) {
                 update.setString(1, name);
@@ -217,7 +223,8 @@ final class PasskeyRecords {
 
     /** Deletes one of the user's passkeys; someone else's or a missing one is a 404. */
     ObjectNode delete(long userId, long id) {
-        return database.write("delete passkey", connection -> {
+        return database.write("delete passkey", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM passkeys WHERE id = ? AND user_id = ? RETURNING id, name")) {
                 delete.setLong(1, id);
@@ -237,7 +244,8 @@ final class PasskeyRecords {
      * either count is non-zero) is a 409: two authenticators hold the same key, so one is a clone.
      */
     ObjectNode use(String credentialId, long signatureCount) {
-        return database.write("record passkey use", connection -> {
+        return database.write("record passkey use", sql -> {
+            Connection connection = sql.connection();
             long stored;
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT signature_count FROM passkeys WHERE credential_id = ?")) {
@@ -289,7 +297,7 @@ final class PasskeyRecords {
     }
 
     /** Runs a write in one transaction on the account connection; a DomainError rolls back and passes on. */
-    private <T> T write(String what, Database.SqlFunction<Connection, T> work) {
+    private <T> T write(String what, Database.SqlFunction<io.hitkeep.writer.Sql, T> work) {
         return database.write(what, work);
     }
 }

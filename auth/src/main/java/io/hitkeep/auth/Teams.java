@@ -96,7 +96,7 @@ public final class Teams {
         if (scope.viaKey() && scope.keyTeamId() != teamId) {
             return Optional.empty();
         }
-        Optional<Role> membership = database.read(connection -> memberRole(connection, teamId, scope.userId()));
+        Optional<Role> membership = database.read(sql -> memberRole(sql.connection(), teamId, scope.userId()));
         return scope.viaKey() ? membership.map(role -> role.min(scope.keyRole())) : membership;
     }
 
@@ -110,7 +110,8 @@ public final class Teams {
         if (scope.viaKey()) {
             return scope.keyTeamId();
         }
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT team_id, role FROM team_members WHERE user_id = ? ORDER BY team_id")) {
                 select.setLong(1, scope.userId());
@@ -128,7 +129,8 @@ public final class Teams {
 
     /** The caller's teams with their role in each. */
     ObjectNode list(Scope scope) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ArrayNode teams = Json.MAPPER.createArrayNode();
             try (PreparedStatement select = connection.prepareStatement("SELECT t.id, t.name, m.role, "
                     + "(SELECT count(*) FROM team_members x WHERE x.team_id = t.id), "
@@ -156,7 +158,8 @@ public final class Teams {
     ObjectNode create(Scope scope, String name) {
         Access.requireMeans(scope, Access.Action.CREATE_TEAM);
         String label = teamName(name);
-        return database.write("create team", connection -> {
+        return database.write("create team", sql -> {
+            Connection connection = sql.connection();
             int id = insertTeam(connection, label, scope.userId());
             return Json.object().put("id", id).put("name", label).put("role", Role.OWNER.label());
         });
@@ -181,7 +184,8 @@ public final class Teams {
     /** The team, its members and (for admins and owners) its open invitations. */
     ObjectNode get(Scope scope, int teamId) {
         Role role = require(scope, teamId, Access.Action.READ_TEAM, "no such team");
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ObjectNode team = Json.object();
             try (PreparedStatement select = connection.prepareStatement("SELECT id, name FROM teams WHERE id = ?")) {
                 select.setInt(1, teamId);
@@ -214,7 +218,8 @@ public final class Teams {
     ObjectNode rename(Scope scope, int teamId, String name) {
         require(scope, teamId, Access.Action.RENAME_TEAM, "no such team");
         String label = teamName(name);
-        return database.write("rename team", connection -> {
+        return database.write("rename team", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement update = connection.prepareStatement("UPDATE teams SET name = ? WHERE id = ?")) {
                 update.setString(1, label);
                 update.setInt(2, teamId);
@@ -227,7 +232,8 @@ public final class Teams {
     /** Gives a member another role (owners only); the last owner cannot step down. */
     ObjectNode setRole(Scope scope, int teamId, long userId, Role role) {
         require(scope, teamId, Access.Action.CHANGE_ROLES, "no such team");
-        return database.write("change role", connection -> {
+        return database.write("change role", sql -> {
+            Connection connection = sql.connection();
             Role current = memberRole(connection, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
             if (current == Role.OWNER && role != Role.OWNER && owners(connection, teamId) == 1) {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
@@ -248,7 +254,8 @@ public final class Teams {
         } else {
             require(scope, teamId, Access.Action.REMOVE_MEMBER, "no such team");
         }
-        return database.write("remove member", connection -> {
+        return database.write("remove member", sql -> {
+            Connection connection = sql.connection();
             Role current = memberRole(connection, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
             if (current == Role.OWNER && owners(connection, teamId) == 1) {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
@@ -276,7 +283,8 @@ public final class Teams {
         if (!inviter.atLeast(role)) {
             throw DomainError.forbidden("you cannot invite someone with a role above your own");
         }
-        return database.write("invite", connection -> {
+        return database.write("invite", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO invitations "
                     + "(team_id, role, email, token_hash, created_by, expires_at) VALUES (?, ?, ?, ?, ?, to_timestamp(?)::TIMESTAMP) RETURNING id")) {
                 insert.setInt(1, teamId);
@@ -296,7 +304,8 @@ public final class Teams {
 
     ObjectNode listInvitations(Scope scope, int teamId) {
         require(scope, teamId, Access.Action.INVITE, "no such team");
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ObjectNode answer = Json.object();
             answer.set("invitations", invitations(connection, teamId));
             return answer;
@@ -305,7 +314,8 @@ public final class Teams {
 
     ObjectNode revokeInvitation(Scope scope, int teamId, long invitationId) {
         require(scope, teamId, Access.Action.INVITE, "no such team");
-        return database.write("revoke invitation", connection -> {
+        return database.write("revoke invitation", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM invitations WHERE id = ? AND team_id = ? AND accepted_at IS NULL RETURNING id")) {
                 delete.setLong(1, invitationId);
@@ -322,12 +332,13 @@ public final class Teams {
 
     /** What an invitation link offers, for the page that accepts it: 404 once used, revoked or expired. */
     ObjectNode peekInvitation(String tokenHash) {
-        return database.read(connection -> openInvitation(connection, tokenHash));
+        return database.read(sql -> openInvitation(sql.connection(), tokenHash));
     }
 
     /** Joins the signed-in user to the invitation's team; a member keeps the higher of both roles. */
     ObjectNode acceptInvitation(String tokenHash, long userId) {
-        return database.write("accept invitation", connection -> {
+        return database.write("accept invitation", sql -> {
+            Connection connection = sql.connection();
             ObjectNode invitation = openInvitation(connection, tokenHash);
             String email = userEmail(connection, userId);
             String meantFor = invitation.get("email").asText();
@@ -340,7 +351,8 @@ public final class Teams {
 
     /** Creates an account from an invitation link and joins the team, in one transaction. */
     ObjectNode registerByInvitation(String tokenHash, String email, String passwordHash) {
-        return database.write("register by invitation", connection -> {
+        return database.write("register by invitation", sql -> {
+            Connection connection = sql.connection();
             ObjectNode invitation = openInvitation(connection, tokenHash);
             String meantFor = invitation.get("email").asText();
             if (!meantFor.isEmpty() && !meantFor.equalsIgnoreCase(email)) {
@@ -356,7 +368,8 @@ public final class Teams {
     /** Security events of the team: its own (keys, roles, invitations) and its members' sign-ins and factors. */
     ObjectNode audit(Scope scope, int teamId, int limit) {
         require(scope, teamId, Access.Action.READ_TEAM_AUDIT, "no such team");
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ArrayNode events = Json.MAPPER.createArrayNode();
             try (PreparedStatement select = connection.prepareStatement("SELECT epoch_ms(a.time), a.event, a.detail, "
                     + "a.ip, a.user_id, coalesce(u.email, '') FROM audit_events a LEFT JOIN users u ON u.id = a.user_id "

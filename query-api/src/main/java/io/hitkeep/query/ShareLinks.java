@@ -52,7 +52,8 @@ final class ShareLinks {
         if (name.length() > 100) {
             throw DomainError.invalid("label is longer than 100 characters");
         }
-        return database.write("create share link", connection -> {
+        return database.write("create share link", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO share_links "
                     + "(site_id, label, token_hash, password_hash, created_by) VALUES (?, ?, ?, ?, ?) "
                     + "RETURNING id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ')")) {
@@ -73,7 +74,8 @@ final class ShareLinks {
 
     ObjectNode list(Scope scope, int siteId) {
         sites.get(scope, siteId, Access.Action.MANAGE_SHARE_LINKS);
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ArrayNode links = Json.MAPPER.createArrayNode();
             try (PreparedStatement select = connection.prepareStatement("SELECT id, label, password_hash IS NOT NULL, "
                     + "strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') FROM share_links WHERE site_id = ? ORDER BY id")) {
@@ -94,7 +96,8 @@ final class ShareLinks {
     /** Deletes the link; answers with its site's {@code domain} and {@code team_id} like {@link #create}. */
     ObjectNode revoke(Scope scope, int siteId, int linkId) {
         ObjectNode site = sites.get(scope, siteId, Access.Action.MANAGE_SHARE_LINKS);
-        return database.write("revoke share link", connection -> {
+        return database.write("revoke share link", sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM share_links WHERE id = ? AND site_id = ? RETURNING id")) {
                 delete.setInt(1, linkId);
@@ -115,7 +118,8 @@ final class ShareLinks {
      * plus the password hash for auth to check. Unknown or revoked: 404.
      */
     ObjectNode find(String tokenHash) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             try (PreparedStatement select = connection.prepareStatement("SELECT l.id, l.site_id, l.password_hash, "
                     + "s.name, s.domain, s.timezone FROM share_links l JOIN sites s ON s.id = l.site_id WHERE l.token_hash = ?")) {
                 select.setString(1, tokenHash);

@@ -67,7 +67,8 @@ final class Sites {
 
     /** The sites of every team the caller belongs to (a key: of its team), each with the caller's role. */
     ArrayNode list(Scope scope) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            java.sql.Connection connection = sql.connection();
             try (PreparedStatement statement = connection.prepareStatement("SELECT s.*, m.role AS member_role FROM (SELECT " + COLUMNS + " FROM sites) s "
                     + "JOIN team_members m ON m.team_id = s.team_id AND m.user_id = ? ORDER BY s.id")) {
                 statement.setLong(1, scope.userId());
@@ -97,7 +98,8 @@ final class Sites {
     }
 
     Optional<ObjectNode> find(int siteId) {
-        return database.read(connection -> {
+        return database.read(sql -> {
+            java.sql.Connection connection = sql.connection();
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM sites WHERE id = ?")) {
                 statement.setInt(1, siteId);
                 try (ResultSet rows = statement.executeQuery()) {
@@ -115,7 +117,8 @@ final class Sites {
                 .orElseThrow(() -> DomainError.invalid("domain must be a host name such as example.com"));
         String zone = zone(timezone.isBlank() ? "UTC" : timezone);
         String label = label(name.isBlank() ? domain : name);
-        ObjectNode site = database.write("add site", connection -> {
+        ObjectNode site = database.write("add site", sql -> {
+            java.sql.Connection connection = sql.connection();
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO sites (owner_id, team_id, domain, name, timezone) VALUES (?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
                 insert.setLong(1, scope.userId());
@@ -165,7 +168,8 @@ final class Sites {
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
-        ObjectNode site = database.write("update site", connection -> {
+        ObjectNode site = database.write("update site", sql -> {
+            java.sql.Connection connection = sql.connection();
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE sites SET excluded_ips = ?, excluded_paths = ?, honour_dnt = ?, name = ?, timezone = ? WHERE id = ? RETURNING "
                             + COLUMNS)) {
@@ -191,7 +195,8 @@ final class Sites {
      */
     ObjectNode delete(Scope scope, int siteId) {
         ObjectNode site = get(scope, siteId, Access.Action.DELETE_SITE);
-        database.write("delete site", connection -> {
+        database.write("delete site", sql -> {
+            java.sql.Connection connection = sql.connection();
             for (String table : java.util.List.of("hits", "events", "engagements", "share_links", "sites")) {
                 try (PreparedStatement delete = connection.prepareStatement(
                         "DELETE FROM " + table + " WHERE " + (table.equals("sites") ? "id" : "site_id") + " = ?")) {
@@ -227,7 +232,8 @@ final class Sites {
 
     /** Puts every site into the registry bucket, so gateways started before the writer see them. */
     void publishAll() {
-        database.read(connection -> {
+        database.read(sql -> {
+            java.sql.Connection connection = sql.connection();
             try (var statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT " + COLUMNS + " FROM sites")) {
                 while (rows.next()) {

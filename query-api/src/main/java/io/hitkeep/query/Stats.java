@@ -72,7 +72,8 @@ final class Stats {
                 + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
                 List.of(request.siteId(), start.toString(), end.toString()));
         boolean hourly = from.equals(to);
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
                 ObjectNode summary = summary(connection, hits, pings);
@@ -167,7 +168,7 @@ final class Stats {
 
     /** Visitors of the last five minutes alone: what the dashboard polls every few seconds. */
     long liveVisitors(int siteId) {
-        return database.read(connection -> live(connection, siteId));
+        return database.read(sql -> live(sql.connection(), siteId));
     }
 
     private static long live(Connection connection, int siteId) throws SQLException {

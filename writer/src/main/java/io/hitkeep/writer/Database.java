@@ -88,16 +88,16 @@ public final class Database implements AutoCloseable {
      * back on any exception (a {@link io.hitkeep.core.DomainError} passes through, anything else says what
      * could not be done).
      */
-    public <T> T write(String what, SqlFunction<Connection, T> work) {
+    public <T> T write(String what, SqlFunction<Sql, T> work) {
         return inTransaction(writes, what, work);
     }
 
     /** {@link #write} on a connection of the caller's own (tests, tools). */
-    public static <T> T inTransaction(Connection writes, String what, SqlFunction<Connection, T> work) {
+    public static <T> T inTransaction(Connection writes, String what, SqlFunction<Sql, T> work) {
         synchronized (writes) {
             try {
                 writes.setAutoCommit(false);
-                T result = work.apply(writes);
+                T result = work.apply(new Sql(writes));
                 writes.commit();
                 return result;
             } catch (SQLException e) {
@@ -125,7 +125,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Runs a read with a pooled connection; waits while all are busy. */
-    public <T> T read(SqlFunction<Connection, T> work) {
+    public <T> T read(SqlFunction<Sql, T> work) {
         Connection connection;
         try {
             connection = readers.take();
@@ -134,7 +134,7 @@ public final class Database implements AutoCloseable {
             throw new HitKeepException("interrupted while waiting for a database connection", e);
         }
         try {
-            return work.apply(connection);
+            return work.apply(new Sql(connection));
         } catch (SQLException e) {
             throw new HitKeepException("query failed: " + e.getMessage(), e);
         } finally {
