@@ -1,7 +1,6 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
@@ -93,13 +92,13 @@ final class AccountSecurity {
     private static final SqlFile.Statement INSERT_PASSWORD_RESET = STATEMENTS.get("insert-password-reset");
     private static final SqlFile.Statement USER_OF_OPEN_PASSWORD_RESET = STATEMENTS.get("user-of-open-password-reset");
     private static final SqlFile.Statement USE_OPEN_PASSWORD_RESETS = STATEMENTS.get("use-open-password-resets");
-    private static final SqlFile.Statement SET_PASSWORD_HASH = STATEMENTS.get("set-password");
+    private static final SqlFile.Statement SET_PASSWORD_HASH = STATEMENTS.get("set-password-hash");
     private static final SqlFile.Statement SET_TOTP_SECRET = STATEMENTS.get("set-totp-secret");
-    private static final SqlFile.Statement TURN_TOTP_ON = STATEMENTS.get("enable-totp");
+    private static final SqlFile.Statement TURN_TOTP_ON = STATEMENTS.get("turn-totp-on");
     private static final SqlFile.Statement INSERT_RECOVERY_CODE = STATEMENTS.get("insert-recovery-code");
-    private static final SqlFile.Statement TURN_TOTP_OFF = STATEMENTS.get("disable-totp");
+    private static final SqlFile.Statement TURN_TOTP_OFF = STATEMENTS.get("turn-totp-off");
     private static final SqlFile.Statement UNUSED_RECOVERY_CODE = STATEMENTS.get("unused-recovery-code");
-    private static final SqlFile.Statement MARK_RECOVERY_CODE_USED = STATEMENTS.get("use-recovery-code");
+    private static final SqlFile.Statement MARK_RECOVERY_CODE_USED = STATEMENTS.get("mark-recovery-code-used");
     private static final SqlFile.Statement COUNT_UNUSED_RECOVERY_CODES = STATEMENTS.get("count-unused-recovery-codes");
     private static final SqlFile.Statement INSERT_AUDIT_EVENT = STATEMENTS.get("insert-audit-event");
     private static final SqlFile.Statement AUDIT_EVENTS_OF_USER = STATEMENTS.get("audit-events-of-user");

@@ -56,7 +56,7 @@ final class Accounts {
     }
 
     private static final SqlFile STATEMENTS = SqlFile.load(Accounts.class, "sql/accounts.sql");
-    private static final SqlFile.Statement USER_COUNT = STATEMENTS.get("count-users");
+    private static final SqlFile.Statement USER_COUNT = STATEMENTS.get("user-count");
     private static final SqlFile.Statement USER_WITH_EMAIL = STATEMENTS.get("user-with-email");
     private static final SqlFile.Statement INSERT_USER = STATEMENTS.get("insert-user");
     private static final SqlFile.Statement SIGN_IN_BY_EMAIL = STATEMENTS.get("sign-in-by-email");

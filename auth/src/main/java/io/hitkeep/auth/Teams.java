@@ -98,7 +98,7 @@ public final class Teams {
     private static final SqlFile.Statement COUNT_OWNERS = STATEMENTS.get("count-owners");
     private static final SqlFile.Statement ADD_MEMBER = STATEMENTS.get("add-member");
     private static final SqlFile.Statement CHANGE_ROLE = STATEMENTS.get("change-role");
-    private static final SqlFile.Statement REMOVE_MEMBER_ROW = STATEMENTS.get("remove-member");
+    private static final SqlFile.Statement DELETE_MEMBERSHIP = STATEMENTS.get("delete-membership");
     private static final SqlFile.Statement DELETE_KEYS_OF_MEMBER = STATEMENTS.get("delete-keys-of-member");
     private static final SqlFile.Statement INSERT_INVITATION = STATEMENTS.get("insert-invitation");
     private static final SqlFile.Statement OPEN_INVITATIONS_OF_TEAM = STATEMENTS.get("open-invitations-of-team");
@@ -223,7 +223,7 @@ public final class Teams {
             if (current == Role.OWNER && sql.number(COUNT_OWNERS, "team_id", teamId) == 1) {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
             }
-            sql.update(REMOVE_MEMBER_ROW, "team_id", teamId, "user_id", userId);
+            sql.update(DELETE_MEMBERSHIP, "team_id", teamId, "user_id", userId);
             sql.update(DELETE_KEYS_OF_MEMBER, "team_id", teamId, "user_id", userId);
             return Json.object().put("team_id", teamId).put("user_id", userId).put("removed", true)
                     .put("role", current.label());

@@ -84,9 +84,9 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction on the write connection, after any other write; commits, or rolls
-     * back on any exception (a {@link io.hitkeep.core.DomainError} passes through, anything else says what
-     * could not be done).
+     * Runs {@code work} in one transaction on the write connection, handed to it as an {@link Sql}, after any
+     * other write; commits, or rolls back on any exception (a {@link io.hitkeep.core.DomainError} passes
+     * through, anything else says what could not be done).
      */
     public <T> T write(String what, SqlFunction<Sql, T> work) {
         return inTransaction(writes, what, work);
@@ -124,7 +124,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs a read with a pooled connection; waits while all are busy. */
+    /** Runs a read on a pooled connection, handed to the work as an {@link Sql}; waits while all are busy. */
     public <T> T read(SqlFunction<Sql, T> work) {
         Connection connection;
         try {

@@ -36,26 +36,26 @@ SELECT user_id FROM password_resets WHERE token_hash = :token_hash AND used_at I
 -- one link used voids the user's other open links too
 UPDATE password_resets SET used_at = current_timestamp WHERE user_id = :user_id AND used_at IS NULL
 
--- name: set-password
+-- name: set-password-hash
 UPDATE users SET password_hash = :password_hash WHERE id = :user_id
 
 -- name: set-totp-secret
 UPDATE user_security SET totp_secret = :secret WHERE user_id = :user_id
 
--- name: enable-totp
+-- name: turn-totp-on
 UPDATE user_security SET totp_enabled = true WHERE user_id = :user_id
 
 -- name: insert-recovery-code
 INSERT INTO recovery_codes (user_id, code_hash) VALUES (:user_id, :code_hash)
 
--- name: disable-totp
+-- name: turn-totp-off
 UPDATE user_security SET totp_enabled = false, totp_secret = NULL WHERE user_id = :user_id
 
 -- name: unused-recovery-code
 -- rowid: the table has no key of its own, and only this one code is to be marked
 SELECT rowid FROM recovery_codes WHERE user_id = :user_id AND code_hash = :code_hash AND used_at IS NULL LIMIT 1
 
--- name: use-recovery-code
+-- name: mark-recovery-code-used
 UPDATE recovery_codes SET used_at = now()::TIMESTAMP WHERE rowid = :rowid
 
 -- name: count-unused-recovery-codes

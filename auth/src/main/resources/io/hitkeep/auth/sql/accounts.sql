@@ -1,6 +1,6 @@
 -- Users and API keys (Accounts.java): hashes only, never a password or a key.
 
--- name: count-users
+-- name: user-count
 SELECT count(*) FROM users
 
 -- name: user-with-email

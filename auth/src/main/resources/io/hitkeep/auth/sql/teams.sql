@@ -36,7 +36,7 @@ INSERT INTO team_members (team_id, user_id, role) VALUES (:team_id, :user_id, :r
 -- name: change-role
 UPDATE team_members SET role = :role WHERE team_id = :team_id AND user_id = :user_id
 
--- name: remove-member
+-- name: delete-membership
 DELETE FROM team_members WHERE team_id = :team_id AND user_id = :user_id
 
 -- name: delete-keys-of-member

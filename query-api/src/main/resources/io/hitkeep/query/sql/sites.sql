@@ -1,4 +1,4 @@
--- Sites (Sites.java). Each answers the columns Sites.site reads, by name.
+-- Sites (Sites.java). A statement that answers sites names the columns Sites.site reads.
 
 -- name: sites-of-user
 SELECT s.*, m.role AS member_role
