@@ -1,7 +1,6 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
@@ -11,11 +10,13 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Account security as the auth role stores it: revoked sessions and session epochs, TOTP state and
@@ -79,6 +80,33 @@ final class AccountSecurity {
     public record AuditQuery(long userId, int limit) {
     }
 
+    private static final SqlFile STATEMENTS = SqlFile.load(AccountSecurity.class, "sql/account_security.sql");
+    private static final SqlFile.Statement UNEXPIRED_REVOKED_TOKENS = STATEMENTS.get("unexpired-revoked-tokens");
+    private static final SqlFile.Statement RAISED_SESSION_EPOCHS = STATEMENTS.get("raised-session-epochs");
+    private static final SqlFile.Statement DELETE_EXPIRED_REVOKED_TOKENS = STATEMENTS.get("delete-expired-revoked-tokens");
+    private static final SqlFile.Statement COUNT_REVOKED_TOKEN = STATEMENTS.get("count-revoked-token");
+    private static final SqlFile.Statement INSERT_REVOKED_TOKEN = STATEMENTS.get("insert-revoked-token");
+    private static final SqlFile.Statement RAISE_SESSION_EPOCH = STATEMENTS.get("raise-session-epoch");
+    private static final SqlFile.Statement PASSWORD_HASH_OF_USER = STATEMENTS.get("password-hash-of-user");
+    private static final SqlFile.Statement USER_ID_BY_EMAIL = STATEMENTS.get("user-id-by-email");
+    private static final SqlFile.Statement INSERT_PASSWORD_RESET = STATEMENTS.get("insert-password-reset");
+    private static final SqlFile.Statement USER_OF_OPEN_PASSWORD_RESET = STATEMENTS.get("user-of-open-password-reset");
+    private static final SqlFile.Statement USE_OPEN_PASSWORD_RESETS = STATEMENTS.get("use-open-password-resets");
+    private static final SqlFile.Statement SET_PASSWORD_HASH = STATEMENTS.get("set-password-hash");
+    private static final SqlFile.Statement SET_TOTP_SECRET = STATEMENTS.get("set-totp-secret");
+    private static final SqlFile.Statement TURN_TOTP_ON = STATEMENTS.get("turn-totp-on");
+    private static final SqlFile.Statement INSERT_RECOVERY_CODE = STATEMENTS.get("insert-recovery-code");
+    private static final SqlFile.Statement TURN_TOTP_OFF = STATEMENTS.get("turn-totp-off");
+    private static final SqlFile.Statement UNUSED_RECOVERY_CODE = STATEMENTS.get("unused-recovery-code");
+    private static final SqlFile.Statement MARK_RECOVERY_CODE_USED = STATEMENTS.get("mark-recovery-code-used");
+    private static final SqlFile.Statement COUNT_UNUSED_RECOVERY_CODES = STATEMENTS.get("count-unused-recovery-codes");
+    private static final SqlFile.Statement INSERT_AUDIT_EVENT = STATEMENTS.get("insert-audit-event");
+    private static final SqlFile.Statement AUDIT_EVENTS_OF_USER = STATEMENTS.get("audit-events-of-user");
+    private static final SqlFile.Statement SET_TOTP_LAST_STEP = STATEMENTS.get("set-totp-last-step");
+    private static final SqlFile.Statement DELETE_RECOVERY_CODES = STATEMENTS.get("delete-recovery-codes");
+    private static final SqlFile.Statement ENSURE_SECURITY_ROW = STATEMENTS.get("ensure-security-row");
+    private static final SqlFile.Statement SECURITY_STATE = STATEMENTS.get("security-state");
+
     private final Database database;
 
     AccountSecurity(Database database) {
@@ -87,20 +115,14 @@ final class AccountSecurity {
 
     /** Unexpired revoked token ids with their expiry, and every user's session epoch. */
     ObjectNode sessionState() {
-        return database.read(connection -> {
+        return database.read(sql -> {
             ObjectNode revoked = Json.object();
-            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery(
-                    "SELECT jti, epoch(expires_at)::BIGINT FROM revoked_tokens WHERE expires_at > now()::TIMESTAMP")) {
-                while (row.next()) {
-                    revoked.put(row.getString(1), row.getLong(2));
-                }
+            for (Map.Entry<String, Long> token : sql.list(UNEXPIRED_REVOKED_TOKENS, row -> Map.entry(row.getString(1), row.getLong(2)))) {
+                revoked.put(token.getKey(), token.getValue());
             }
             ObjectNode epochs = Json.object();
-            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery(
-                    "SELECT user_id, session_epoch FROM user_security WHERE session_epoch > 0")) {
-                while (row.next()) {
-                    epochs.put(Long.toString(row.getLong(1)), row.getLong(2));
-                }
+            for (Map.Entry<Long, Long> user : sql.list(RAISED_SESSION_EPOCHS, row -> Map.entry(row.getLong(1), row.getLong(2)))) {
+                epochs.put(Long.toString(user.getKey()), user.getValue());
             }
             ObjectNode state = Json.object();
             state.set("revoked", revoked);
@@ -114,61 +136,33 @@ final class AccountSecurity {
      * token (a passkey ceremony) single-use across auth processes: the check and the record are one write.
      */
     ObjectNode revoke(String jti, long expiresAtSeconds) {
-        return database.write("revoke session", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM revoked_tokens WHERE expires_at <= now()::TIMESTAMP")) {
-                delete.execute();
-            }
-            boolean firstTime;
-            try (PreparedStatement known = connection.prepareStatement("SELECT count(*) FROM revoked_tokens WHERE jti = ?")) {
-                known.setString(1, jti);
-                try (ResultSet row = known.executeQuery()) {
-                    row.next();
-                    firstTime = row.getLong(1) == 0;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, to_timestamp(?)::TIMESTAMP) ON CONFLICT DO NOTHING")) {
-                insert.setString(1, jti);
-                insert.setLong(2, expiresAtSeconds);
-                insert.execute();
-            }
+        return database.write("revoke session", sql -> {
+            sql.update(DELETE_EXPIRED_REVOKED_TOKENS);
+            boolean firstTime = sql.number(COUNT_REVOKED_TOKEN, "jti", jti) == 0;
+            sql.update(INSERT_REVOKED_TOKEN, "jti", jti, "expires_at", expiresAtSeconds);
             return Json.object().put("revoked", jti).put("first_time", firstTime);
         });
     }
 
     /** Raises the user's session epoch: every token issued before is refused from now on. */
     ObjectNode signOutEverywhere(long userId) {
-        return database.write("sign out everywhere", connection -> {
-            ensureRow(connection, userId);
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE user_security SET session_epoch = session_epoch + 1 WHERE user_id = ?")) {
-                update.setLong(1, userId);
-                update.execute();
-            }
-            return Json.object().put("session_epoch", state(connection, userId).get("session_epoch").asLong());
+        return database.write("sign out everywhere", sql -> {
+            ensureRow(sql, userId);
+            sql.update(RAISE_SESSION_EPOCH, "user_id", userId);
+            return Json.object().put("session_epoch", state(sql, userId).get("session_epoch").asLong());
         });
     }
 
     /** The user's password hash, for checking the current password before a change. */
     ObjectNode credentials(long userId) {
-        return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT password_hash FROM users WHERE id = ?")) {
-                select.setLong(1, userId);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such user");
-                    }
-                    return Json.object().put("password_hash", row.getString(1));
-                }
-            }
-        });
+        return database.read(sql -> sql.first(PASSWORD_HASH_OF_USER, row -> Json.object().put("password_hash", row.getString(1)),
+                "user_id", userId).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
     /** A new password; every existing session of the user ends (the epoch moves on), which the answer carries. */
     ObjectNode setPassword(long userId, String passwordHash) {
-        return database.write("set password", connection -> {
-            long epoch = replacePassword(connection, userId, passwordHash);
+        return database.write("set password", sql -> {
+            long epoch = replacePassword(sql, userId, passwordHash);
             return Json.object().put("session_epoch", epoch);
         });
     }
@@ -178,113 +172,67 @@ final class AccountSecurity {
      * way by the caller, so the answer says whether to send, not whether the account exists.
      */
     ObjectNode beginReset(String email, String tokenHash, long expiresAtSeconds) {
-        return database.write("begin password reset", connection -> {
-            long userId;
-            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM users WHERE lower(email) = lower(?)")) {
-                select.setString(1, email);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        return Json.object().put("send", false);
-                    }
-                    userId = row.getLong(1);
-                }
+        return database.write("begin password reset", sql -> {
+            Optional<Long> user = sql.first(USER_ID_BY_EMAIL, row -> row.getLong(1), "email", email);
+            if (user.isEmpty()) {
+                return Json.object().put("send", false);
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (?, ?, to_timestamp(?)::TIMESTAMP)")) {
-                insert.setString(1, tokenHash);
-                insert.setLong(2, userId);
-                insert.setLong(3, expiresAtSeconds);
-                insert.execute();
-            }
+            long userId = user.get();
+            sql.update(INSERT_PASSWORD_RESET, "token_hash", tokenHash, "user_id", userId, "expires_at", expiresAtSeconds);
             return Json.object().put("send", true).put("user_id", userId);
         });
     }
 
     /** Uses a reset link once: sets the password, ends every session, and voids the user's other open links. */
     ObjectNode finishReset(String tokenHash, String passwordHash) {
-        return database.write("reset password", connection -> {
-            long userId;
-            try (PreparedStatement select = connection.prepareStatement("SELECT user_id FROM password_resets "
-                    + "WHERE token_hash = ? AND used_at IS NULL AND expires_at > now()::TIMESTAMP")) {
-                select.setString(1, tokenHash);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("this reset link is unknown, used or expired; ask for a new one");
-                    }
-                    userId = row.getLong(1);
-                }
-            }
-            try (PreparedStatement used = connection.prepareStatement(
-                    "UPDATE password_resets SET used_at = current_timestamp WHERE user_id = ? AND used_at IS NULL")) {
-                used.setLong(1, userId);
-                used.execute();
-            }
-            long epoch = replacePassword(connection, userId, passwordHash);
+        return database.write("reset password", sql -> {
+            long userId = sql.first(USER_OF_OPEN_PASSWORD_RESET, row -> row.getLong(1), "token_hash", tokenHash)
+                    .orElseThrow(() -> DomainError.notFound("this reset link is unknown, used or expired; ask for a new one"));
+            sql.update(USE_OPEN_PASSWORD_RESETS, "user_id", userId);
+            long epoch = replacePassword(sql, userId, passwordHash);
             return Json.object().put("user_id", userId).put("session_epoch", epoch);
         });
     }
 
-    private long replacePassword(Connection connection, long userId, String passwordHash) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
-            update.setString(1, passwordHash);
-            update.setLong(2, userId);
-            update.execute();
-        }
-        ensureRow(connection, userId);
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE user_security SET session_epoch = session_epoch + 1 WHERE user_id = ?")) {
-            update.setLong(1, userId);
-            update.execute();
-        }
-        return state(connection, userId).get("session_epoch").asLong();
+    private long replacePassword(Sql sql, long userId, String passwordHash) throws SQLException {
+        sql.update(SET_PASSWORD_HASH, "password_hash", passwordHash, "user_id", userId);
+        ensureRow(sql, userId);
+        sql.update(RAISE_SESSION_EPOCH, "user_id", userId);
+        return state(sql, userId).get("session_epoch").asLong();
     }
 
     /** The user's TOTP state: {@code enabled}, {@code secret} (pending or active, if any), {@code last_step}. */
     ObjectNode totp(long userId) {
-        return database.read(connection -> state(connection, userId));
+        return database.read(sql -> state(sql, userId));
     }
 
     /** Stores a new pending secret; a 409 while TOTP is active (disable it first). */
     ObjectNode beginTotp(long userId, String secret) {
-        return database.write("start TOTP enrolment", connection -> {
-            ensureRow(connection, userId);
-            if (state(connection, userId).get("enabled").asBoolean()) {
+        return database.write("start TOTP enrolment", sql -> {
+            ensureRow(sql, userId);
+            if (state(sql, userId).get("enabled").asBoolean()) {
                 throw DomainError.conflict("two-factor authentication is already on; turn it off first");
             }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE user_security SET totp_secret = ? WHERE user_id = ?")) {
-                update.setString(1, secret);
-                update.setLong(2, userId);
-                update.execute();
-            }
+            sql.update(SET_TOTP_SECRET, "secret", secret, "user_id", userId);
             return Json.object().put("pending", true);
         });
     }
 
     /** Activates the pending secret with the step of a verified code, replacing the recovery codes. */
     ObjectNode enableTotp(long userId, long step, List<String> recoveryHashes) {
-        return database.write("enable TOTP", connection -> {
-            ObjectNode state = state(connection, userId);
+        return database.write("enable TOTP", sql -> {
+            ObjectNode state = state(sql, userId);
             if (state.get("enabled").asBoolean()) {
                 throw DomainError.conflict("two-factor authentication is already on");
             }
             if (!state.has("secret")) {
                 throw DomainError.conflict("start the enrolment first (POST /api/user/totp)");
             }
-            useStep(connection, userId, step, state);
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE user_security SET totp_enabled = true WHERE user_id = ?")) {
-                update.setLong(1, userId);
-                update.execute();
-            }
-            deleteRecoveryCodes(connection, userId);
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")) {
-                for (String hash : recoveryHashes) {
-                    insert.setLong(1, userId);
-                    insert.setString(2, hash);
-                    insert.execute();
-                }
+            useStep(sql, userId, step, state);
+            sql.update(TURN_TOTP_ON, "user_id", userId);
+            sql.update(DELETE_RECOVERY_CODES, "user_id", userId);
+            for (String hash : recoveryHashes) {
+                sql.update(INSERT_RECOVERY_CODE, "user_id", userId, "code_hash", hash);
             }
             return Json.object().put("enabled", true);
         });
@@ -292,150 +240,74 @@ final class AccountSecurity {
 
     /** Turns TOTP off with the step of a fresh verified code; its recovery codes go too. */
     ObjectNode disableTotp(long userId, long step) {
-        return database.write("disable TOTP", connection -> {
-            ObjectNode state = state(connection, userId);
+        return database.write("disable TOTP", sql -> {
+            ObjectNode state = state(sql, userId);
             if (!state.get("enabled").asBoolean()) {
                 throw DomainError.conflict("two-factor authentication is not on");
             }
-            useStep(connection, userId, step, state);
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE user_security SET totp_enabled = false, totp_secret = NULL WHERE user_id = ?")) {
-                update.setLong(1, userId);
-                update.execute();
-            }
-            deleteRecoveryCodes(connection, userId);
+            useStep(sql, userId, step, state);
+            sql.update(TURN_TOTP_OFF, "user_id", userId);
+            sql.update(DELETE_RECOVERY_CODES, "user_id", userId);
             return Json.object().put("enabled", false);
         });
     }
 
     /** Records a verified code's step; a 409 when that step (or a later one) was used already: a replay. */
     ObjectNode useTotpStep(long userId, long step) {
-        return database.write("use TOTP code", connection -> {
-            useStep(connection, userId, step, state(connection, userId));
+        return database.write("use TOTP code", sql -> {
+            useStep(sql, userId, step, state(sql, userId));
             return Json.object().put("step", step);
         });
     }
 
     /** Marks an unused recovery code with that hash as used; a 404 when there is none. */
     ObjectNode useRecoveryCode(long userId, String codeHash) {
-        return database.write("use recovery code", connection -> {
-            long rowId;
-            try (PreparedStatement find = connection.prepareStatement(
-                    "SELECT rowid FROM recovery_codes WHERE user_id = ? AND code_hash = ? AND used_at IS NULL LIMIT 1")) {
-                find.setLong(1, userId);
-                find.setString(2, codeHash);
-                try (ResultSet row = find.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such unused recovery code");
-                    }
-                    rowId = row.getLong(1);
-                }
-            }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE recovery_codes SET used_at = now()::TIMESTAMP WHERE rowid = ?")) {
-                update.setLong(1, rowId);
-                update.execute();
-            }
-            long left;
-            try (PreparedStatement count = connection.prepareStatement(
-                    "SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL")) {
-                count.setLong(1, userId);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    left = row.getLong(1);
-                }
-            }
-            return Json.object().put("recovery_codes_left", left);
+        return database.write("use recovery code", sql -> {
+            long rowId = sql.first(UNUSED_RECOVERY_CODE, row -> row.getLong(1), "user_id", userId, "code_hash", codeHash)
+                    .orElseThrow(() -> DomainError.notFound("no such unused recovery code"));
+            sql.update(MARK_RECOVERY_CODE_USED, "rowid", rowId);
+            return Json.object().put("recovery_codes_left", sql.number(COUNT_UNUSED_RECOVERY_CODES, "user_id", userId));
         });
     }
 
     ObjectNode addAudit(long userId, String event, String detail, String ip, int teamId) {
-        return database.write("add audit event", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO audit_events (user_id, event, detail, ip, team_id) VALUES (?, ?, ?, ?, ?)")) {
-                insert.setLong(1, userId);
-                insert.setString(2, event);
-                insert.setString(3, detail);
-                insert.setString(4, ip);
-                if (teamId == 0) {
-                    insert.setNull(5, java.sql.Types.INTEGER);
-                } else {
-                    insert.setInt(5, teamId);
-                }
-                insert.execute();
-            }
+        return database.write("add audit event", sql -> {
+            sql.update(INSERT_AUDIT_EVENT, "user_id", userId, "event", event, "detail", detail, "ip", ip,
+                    "team_id", teamId == 0 ? null : teamId);
             return Json.object().put("added", true);
         });
     }
 
     /** The user's audit events, newest first. */
     ObjectNode audit(long userId, int limit) {
-        return database.read(connection -> {
-            ArrayNode events = Json.MAPPER.createArrayNode();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT epoch_ms(time), event, detail, ip FROM audit_events WHERE user_id = ? "
-                            + "ORDER BY time DESC, rowid DESC LIMIT ?")) {
-                select.setLong(1, userId);
-                select.setInt(2, limit);
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        events.addObject().put("time", Instant.ofEpochMilli(row.getLong(1)).toString())
-                                .put("event", row.getString(2)).put("detail", row.getString(3)).put("ip", row.getString(4));
-                    }
-                }
-            }
+        return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.set("events", events);
+            answer.putArray("events").addAll(sql.list(AUDIT_EVENTS_OF_USER, row -> Json.object()
+                    .put("time", Instant.ofEpochMilli(row.getLong(1)).toString()).put("event", row.getString(2))
+                    .put("detail", row.getString(3)).put("ip", row.getString(4)), "user_id", userId, "limit", limit));
             return answer;
         });
     }
 
-    private static void useStep(Connection connection, long userId, long step, ObjectNode state) throws SQLException {
+    private static void useStep(Sql sql, long userId, long step, ObjectNode state) throws SQLException {
         if (step <= state.get("last_step").asLong()) {
             throw DomainError.conflict("this code was used already; wait for the next one");
         }
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE user_security SET totp_last_step = ? WHERE user_id = ?")) {
-            update.setLong(1, step);
-            update.setLong(2, userId);
-            update.execute();
-        }
+        sql.update(SET_TOTP_LAST_STEP, "step", step, "user_id", userId);
     }
 
-    private static void deleteRecoveryCodes(Connection connection, long userId) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM recovery_codes WHERE user_id = ?")) {
-            delete.setLong(1, userId);
-            delete.execute();
-        }
+    private static void ensureRow(Sql sql, long userId) throws SQLException {
+        sql.update(ENSURE_SECURITY_ROW, "user_id", userId);
     }
 
-    private static void ensureRow(Connection connection, long userId) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO user_security (user_id) VALUES (?) ON CONFLICT DO NOTHING")) {
-            insert.setLong(1, userId);
-            insert.execute();
-        }
-    }
-
-    private static ObjectNode state(Connection connection, long userId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT session_epoch, totp_secret, totp_enabled, totp_last_step FROM user_security WHERE user_id = ?")) {
-            select.setLong(1, userId);
-            try (ResultSet row = select.executeQuery()) {
-                ObjectNode state = Json.object().put("session_epoch", 0L).put("enabled", false).put("last_step", 0L);
-                if (row.next()) {
-                    state.put("session_epoch", row.getLong(1)).put("enabled", row.getBoolean(3)).put("last_step", row.getLong(4));
-                    if (row.getString(2) != null) {
-                        state.put("secret", row.getString(2));
-                    }
-                }
-                return state;
+    private static ObjectNode state(Sql sql, long userId) throws SQLException {
+        return sql.first(SECURITY_STATE, row -> {
+            ObjectNode state = Json.object().put("session_epoch", row.getLong(1)).put("enabled", row.getBoolean(3))
+                    .put("last_step", row.getLong(4));
+            if (row.getString(2) != null) {
+                state.put("secret", row.getString(2));
             }
-        }
-    }
-
-    /** Runs a write in one transaction on the account connection; a DomainError rolls back and passes on. */
-    private <T> T write(String what, Database.SqlFunction<Connection, T> work) {
-        return database.write(what, work);
+            return state;
+        }, "user_id", userId).orElseGet(() -> Json.object().put("session_epoch", 0L).put("enabled", false).put("last_step", 0L));
     }
 }

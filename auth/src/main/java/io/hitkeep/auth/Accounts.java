@@ -10,8 +10,9 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -54,6 +55,24 @@ final class Accounts {
     public record ApiKeyRef(Scope scope, long keyId) {
     }
 
+    private static final SqlFile STATEMENTS = SqlFile.load(Accounts.class, "sql/accounts.sql");
+    private static final SqlFile.Statement USER_COUNT = STATEMENTS.get("user-count");
+    private static final SqlFile.Statement USER_WITH_EMAIL = STATEMENTS.get("user-with-email");
+    private static final SqlFile.Statement INSERT_USER = STATEMENTS.get("insert-user");
+    private static final SqlFile.Statement SIGN_IN_BY_EMAIL = STATEMENTS.get("sign-in-by-email");
+    private static final SqlFile.Statement USER = STATEMENTS.get("user");
+    private static final SqlFile.Statement FIRST_TEAM_OF_USER = STATEMENTS.get("first-team-of-user");
+    private static final SqlFile.Statement INSERT_API_KEY = STATEMENTS.get("insert-api-key");
+    private static final SqlFile.Statement API_KEYS_OF_USER = STATEMENTS.get("api-keys-of-user");
+    private static final SqlFile.Statement API_KEYS_OF_TEAM = STATEMENTS.get("api-keys-of-team");
+    private static final SqlFile.Statement API_KEY = STATEMENTS.get("api-key");
+    private static final SqlFile.Statement DELETE_API_KEY = STATEMENTS.get("delete-api-key");
+    private static final SqlFile.Statement API_KEY_BY_HASH = STATEMENTS.get("api-key-by-hash");
+
+    /** An API key's row as {@link #revokeApiKey} checks it. */
+    private record StoredKey(long owner, int team, String name) {
+    }
+
     private final Database database;
 
     Accounts(Database database) {
@@ -61,82 +80,40 @@ final class Accounts {
     }
 
     long countUsers() {
-        return database.read(connection -> {
-            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
-                row.next();
-                return row.getLong(1);
-            }
-        });
+        return database.read(sql -> sql.number(USER_COUNT));
     }
 
     /** Creates the first user and a team they own; once any user exists this is a 409, whoever asks. */
     ObjectNode createFirstUser(String email, String passwordHash) {
-        return database.write("create user", connection -> {
-            try (var statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT count(*) FROM users")) {
-                row.next();
-                if (row.getLong(1) > 0) {
-                    throw DomainError.conflict("the first user exists already; sign in instead");
-                }
+        return database.write("create user", sql -> {
+            if (sql.number(USER_COUNT) > 0) {
+                throw DomainError.conflict("the first user exists already; sign in instead");
             }
-            long id = insertUser(connection, email, passwordHash);
-            int team = Teams.insertTeam(connection, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
+            long id = insertUser(sql, email, passwordHash);
+            int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
             return Json.object().put("id", id).put("email", email).put("team_id", team);
         });
     }
 
     /** A new user inside the caller's transaction; an e-mail address in use already is a 409. */
-    static long insertUser(Connection connection, String email, String passwordHash) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM users WHERE lower(email) = lower(?)")) {
-            exists.setString(1, email);
-            try (ResultSet row = exists.executeQuery()) {
-                if (row.next()) {
-                    throw DomainError.conflict("an account with this e-mail exists already; sign in and open the link again");
-                }
-            }
+    static long insertUser(Sql sql, String email, String passwordHash) throws SQLException {
+        if (sql.first(USER_WITH_EMAIL, row -> true, "email", email).isPresent()) {
+            throw DomainError.conflict("an account with this e-mail exists already; sign in and open the link again");
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO users (email, password_hash) VALUES (?, ?) RETURNING id")) {
-            insert.setString(1, email);
-            insert.setString(2, passwordHash);
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
+        return sql.number(INSERT_USER, "email", email, "password_hash", passwordHash);
     }
 
     /** The user with that e-mail, including the password hash, session epoch, whether TOTP is on and how many passkeys, or 404. */
     ObjectNode findUserByEmail(String email) {
-        return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT id, email, password_hash, coalesce(s.session_epoch, 0), coalesce(s.totp_enabled, false), "
-                            + "(SELECT count(*) FROM passkeys WHERE passkeys.user_id = users.id) "
-                            + "FROM users LEFT JOIN user_security s ON s.user_id = users.id WHERE lower(email) = lower(?)")) {
-                statement.setString(1, email);
-                try (ResultSet row = statement.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such user");
-                    }
-                    return Json.object().put("id", row.getLong(1)).put("email", row.getString(2))
-                            .put("password_hash", row.getString(3)).put("session_epoch", row.getLong(4))
-                            .put("totp_enabled", row.getBoolean(5)).put("passkeys", row.getLong(6));
-                }
-            }
-        });
+        return database.read(sql -> sql.first(SIGN_IN_BY_EMAIL, row -> Json.object().put("id", row.getLong(1))
+                        .put("email", row.getString(2)).put("password_hash", row.getString(3))
+                        .put("session_epoch", row.getLong(4)).put("totp_enabled", row.getBoolean(5)).put("passkeys", row.getLong(6)),
+                "email", email).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
     ObjectNode user(long id) {
-        return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT id, email FROM users WHERE id = ?")) {
-                statement.setLong(1, id);
-                try (ResultSet row = statement.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such user");
-                    }
-                    return Json.object().put("id", row.getLong(1)).put("email", row.getString(2));
-                }
-            }
-        });
+        return database.read(sql -> sql.first(USER, row -> Json.object().put("id", row.getLong(1)).put("email", row.getString(2)),
+                "user_id", id).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
     /**
@@ -144,27 +121,17 @@ final class Accounts {
      * ({@code role} null: their own).
      */
     ObjectNode createApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {
-        return database.write("create API key", connection -> {
-            int team = teamId != 0 ? teamId : firstTeam(connection, userId);
-            Role own = Teams.memberRole(connection, team, userId).orElseThrow(() -> DomainError.notFound("no such team"));
+        return database.write("create API key", sql -> {
+            int team = teamId != 0 ? teamId : firstTeam(sql, userId);
+            Role own = Teams.memberRole(sql, team, userId).orElseThrow(() -> DomainError.notFound("no such team"));
             Role granted = role == null ? own : role;
             if (!own.atLeast(granted)) {
                 throw DomainError.forbidden("a key cannot have a role above your own (" + own.label() + ")");
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO api_keys (user_id, name, key_hash, prefix, team_id, role) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
-                insert.setLong(1, userId);
-                insert.setString(2, name);
-                insert.setString(3, keyHash);
-                insert.setString(4, prefix);
-                insert.setInt(5, team);
-                insert.setString(6, granted.label());
-                try (ResultSet row = insert.executeQuery()) {
-                    row.next();
-                    return Json.object().put("id", row.getLong(1)).put("name", name).put("prefix", prefix)
-                            .put("team_id", team).put("role", granted.label());
-                }
-            }
+            long id = sql.number(INSERT_API_KEY, "user_id", userId, "name", name, "key_hash", keyHash, "prefix", prefix,
+                    "team_id", team, "role", granted.label());
+            return Json.object().put("id", id).put("name", name).put("prefix", prefix)
+                    .put("team_id", team).put("role", granted.label());
         });
     }
 
@@ -173,29 +140,16 @@ final class Accounts {
      * every key of that team (owners only, checked by the caller).
      */
     ArrayNode listApiKeys(long userId, int teamId) {
-        return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT k.id, k.name, k.prefix, "
-                    + "strftime(k.created_at, '%Y-%m-%dT%H:%M:%SZ'), k.team_id, coalesce(t.name, ''), k.role, k.user_id, "
-                    + "coalesce(u.email, '') FROM api_keys k LEFT JOIN teams t ON t.id = k.team_id "
-                    + "LEFT JOIN users u ON u.id = k.user_id WHERE " + (teamId == 0 ? "k.user_id = ?" : "k.team_id = ?")
-                    + " ORDER BY k.id DESC")) {
-                if (teamId == 0) {
-                    statement.setLong(1, userId);
-                } else {
-                    statement.setInt(1, teamId);
-                }
-                var keys = Json.MAPPER.createArrayNode();
-                try (ResultSet row = statement.executeQuery()) {
-                    while (row.next()) {
-                        keys.addObject().put("id", row.getLong(1)).put("name", row.getString(2))
-                                .put("prefix", row.getString(3)).put("created_at", row.getString(4))
-                                .put("team_id", row.getInt(5)).put("team_name", row.getString(6))
-                                .put("role", row.getString(7)).put("user_id", row.getLong(8)).put("email", row.getString(9));
-                    }
-                }
-                return keys;
-            }
-        });
+        return database.read(sql -> Json.MAPPER.createArrayNode().addAll(teamId == 0
+                ? sql.list(API_KEYS_OF_USER, Accounts::apiKey, "user_id", userId)
+                : sql.list(API_KEYS_OF_TEAM, Accounts::apiKey, "team_id", teamId)));
+    }
+
+    private static ObjectNode apiKey(ResultSet row) throws SQLException {
+        return Json.object().put("id", row.getLong(1)).put("name", row.getString(2))
+                .put("prefix", row.getString(3)).put("created_at", row.getString(4))
+                .put("team_id", row.getInt(5)).put("team_name", row.getString(6))
+                .put("role", row.getString(7)).put("user_id", row.getLong(8)).put("email", row.getString(9));
     }
 
     /**
@@ -203,31 +157,16 @@ final class Accounts {
      * is a 404.
      */
     ObjectNode revokeApiKey(Scope scope, long keyId) {
-        return database.write("revoke API key", connection -> {
-            long owner;
-            int team;
-            String name;
-            try (PreparedStatement select = connection.prepareStatement("SELECT user_id, team_id, name FROM api_keys WHERE id = ?")) {
-                select.setLong(1, keyId);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such API key");
-                    }
-                    owner = row.getLong(1);
-                    team = row.getInt(2);
-                    name = row.getString(3);
-                }
-            }
+        return database.write("revoke API key", sql -> {
+            StoredKey key = sql.first(API_KEY, row -> new StoredKey(row.getLong(1), row.getInt(2), row.getString(3)), "id", keyId)
+                    .orElseThrow(() -> DomainError.notFound("no such API key"));
             boolean teamOwner = !scope.viaKey()
-                    && Teams.memberRole(connection, team, scope.userId()).filter(role -> role == Role.OWNER).isPresent();
-            if (owner != scope.userId() && !teamOwner) {
+                    && Teams.memberRole(sql, key.team(), scope.userId()).filter(role -> role == Role.OWNER).isPresent();
+            if (key.owner() != scope.userId() && !teamOwner) {
                 throw DomainError.notFound("no such API key");
             }
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
-                delete.setLong(1, keyId);
-                delete.execute();
-            }
-            return Json.object().put("id", keyId).put("name", name).put("team_id", team).put("user_id", owner);
+            sql.update(DELETE_API_KEY, "id", keyId);
+            return Json.object().put("id", keyId).put("name", key.name()).put("team_id", key.team()).put("user_id", key.owner());
         });
     }
 
@@ -236,35 +175,18 @@ final class Accounts {
      * owner's current role in the team. A key whose owner left the team is a 404, as is an unknown one.
      */
     ObjectNode findApiKey(String keyHash) {
-        return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT k.id, k.user_id, k.team_id, k.role, m.role "
-                    + "FROM api_keys k JOIN team_members m ON m.team_id = k.team_id AND m.user_id = k.user_id WHERE k.key_hash = ?")) {
-                statement.setString(1, keyHash);
-                try (ResultSet row = statement.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such key");
-                    }
-                    Role keyRole = Role.parse(row.getString(4)).orElse(Role.MEMBER);
-                    Role member = Role.parse(row.getString(5)).orElse(Role.MEMBER);
-                    return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2))
-                            .put("team_id", row.getInt(3)).put("role", keyRole.min(member).label());
-                }
-            }
-        });
+        return database.read(sql -> sql.first(API_KEY_BY_HASH, row -> {
+            Role keyRole = Role.parse(row.getString(4)).orElse(Role.MEMBER);
+            Role member = Role.parse(row.getString(5)).orElse(Role.MEMBER);
+            return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2))
+                    .put("team_id", row.getInt(3)).put("role", keyRole.min(member).label());
+        }, "key_hash", keyHash).orElseThrow(() -> DomainError.notFound("no such key")));
     }
 
-    private static int firstTeam(Connection connection, long userId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT min(team_id) FROM team_members WHERE user_id = ?")) {
-            select.setLong(1, userId);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                int team = row.getInt(1);
-                if (row.wasNull()) {
-                    throw DomainError.conflict("you are in no team; create one or accept an invitation first");
-                }
-                return team;
-            }
-        }
+    private static int firstTeam(Sql sql, long userId) throws SQLException {
+        return sql.first(FIRST_TEAM_OF_USER, row -> {
+            int team = row.getInt(1);
+            return row.wasNull() ? null : team;
+        }, "user_id", userId).orElseThrow(() -> DomainError.conflict("you are in no team; create one or accept an invitation first"));
     }
 }

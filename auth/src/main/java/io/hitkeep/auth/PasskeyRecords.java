@@ -10,8 +10,9 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.core.Json;
 
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
@@ -55,8 +56,22 @@ final class PasskeyRecords {
     public record Use(String credentialId, long signatureCount) {
     }
 
-    private static final String COLUMNS = "id, name, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), "
-            + "strftime(last_used_at, '%Y-%m-%dT%H:%M:%SZ')";
+    private static final SqlFile STATEMENTS = SqlFile.load(PasskeyRecords.class, "sql/passkeys.sql");
+    private static final SqlFile.Statement EMAIL_OF_USER = STATEMENTS.get("email-of-user");
+    private static final SqlFile.Statement INSERT_USER_HANDLE = STATEMENTS.get("insert-user-handle");
+    private static final SqlFile.Statement USER_HANDLE = STATEMENTS.get("user-handle");
+    private static final SqlFile.Statement OWNER_BY_EMAIL = STATEMENTS.get("owner-by-email");
+    private static final SqlFile.Statement OWNER_BY_USER_HANDLE = STATEMENTS.get("owner-by-user-handle");
+    private static final SqlFile.Statement CREDENTIAL_IDS_OF_USER = STATEMENTS.get("credential-ids-of-user");
+    private static final SqlFile.Statement CREDENTIAL = STATEMENTS.get("credential");
+    private static final SqlFile.Statement COUNT_CREDENTIAL = STATEMENTS.get("count-credential");
+    private static final SqlFile.Statement INSERT_PASSKEY = STATEMENTS.get("insert-passkey");
+    private static final SqlFile.Statement PASSKEYS_OF_USER = STATEMENTS.get("passkeys-of-user");
+    private static final SqlFile.Statement PASSKEY_OF_USER = STATEMENTS.get("passkey-of-user");
+    private static final SqlFile.Statement RENAME_PASSKEY = STATEMENTS.get("rename-passkey");
+    private static final SqlFile.Statement DELETE_PASSKEY = STATEMENTS.get("delete-passkey");
+    private static final SqlFile.Statement SIGNATURE_COUNT = STATEMENTS.get("signature-count");
+    private static final SqlFile.Statement RECORD_USE = STATEMENTS.get("record-use");
 
     private final Database database;
     private final SecureRandom random = new SecureRandom();
@@ -67,31 +82,15 @@ final class PasskeyRecords {
 
     /** The user's handle, created on first use: 32 random bytes, as the WebAuthn spec recommends. */
     ObjectNode handle(long userId) {
-        return database.write("create passkey user handle", connection -> {
-            try (PreparedStatement user = connection.prepareStatement("SELECT email FROM users WHERE id = ?")) {
-                user.setLong(1, userId);
-                try (ResultSet row = user.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such user");
-                    }
-                }
+        return database.write("create passkey user handle", sql -> {
+            if (sql.first(EMAIL_OF_USER, row -> true, "user_id", userId).isEmpty()) {
+                throw DomainError.notFound("no such user");
             }
             byte[] bytes = new byte[32];
             random.nextBytes(bytes);
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO passkey_users (user_id, user_handle) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                insert.setLong(1, userId);
-                insert.setString(2, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
-                insert.execute();
-            }
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT user_handle FROM passkey_users WHERE user_id = ?")) {
-                select.setLong(1, userId);
-                try (ResultSet row = select.executeQuery()) {
-                    row.next();
-                    return Json.object().put("user_id", userId).put("user_handle", row.getString(1));
-                }
-            }
+            sql.update(INSERT_USER_HANDLE, "user_id", userId, "user_handle", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+            return Json.object().put("user_id", userId)
+                    .put("user_handle", sql.first(USER_HANDLE, row -> row.getString(1), "user_id", userId).orElseThrow());
         });
     }
 
@@ -100,136 +99,65 @@ final class PasskeyRecords {
      * a 404 when there is no such user or the user never started a passkey registration.
      */
     ObjectNode owner(String email, String userHandle) {
-        return database.read(connection -> {
-            ObjectNode owner;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT users.id, users.email, passkey_users.user_handle FROM users "
-                            + "JOIN passkey_users ON passkey_users.user_id = users.id "
-                            + (userHandle.isEmpty() ? "WHERE lower(users.email) = lower(?)" : "WHERE passkey_users.user_handle = ?"))) {
-                select.setString(1, userHandle.isEmpty() ? email : userHandle);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such passkey user");
-                    }
-                    owner = Json.object().put("user_id", row.getLong(1)).put("email", row.getString(2))
-                            .put("user_handle", row.getString(3));
-                }
-            }
-            ArrayNode credentials = owner.putArray("credential_ids");
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT credential_id FROM passkeys WHERE user_id = ? ORDER BY id")) {
-                select.setLong(1, owner.get("user_id").asLong());
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        credentials.add(row.getString(1));
-                    }
-                }
-            }
-            return owner;
+        return database.read(sql -> {
+            Sql.Row<ObjectNode> owner = row -> Json.object().put("user_id", row.getLong(1)).put("email", row.getString(2))
+                    .put("user_handle", row.getString(3));
+            ObjectNode found = (userHandle.isEmpty()
+                    ? sql.first(OWNER_BY_EMAIL, owner, "email", email)
+                    : sql.first(OWNER_BY_USER_HANDLE, owner, "user_handle", userHandle))
+                    .orElseThrow(() -> DomainError.notFound("no such passkey user"));
+            ArrayNode credentials = found.putArray("credential_ids");
+            sql.list(CREDENTIAL_IDS_OF_USER, row -> row.getString(1), "user_id", found.get("user_id").asLong())
+                    .forEach(credentials::add);
+            return found;
         });
     }
 
     /** A credential with what verifying an assertion needs, plus its owner's e-mail and session epoch; or 404. */
     ObjectNode find(String credentialId) {
-        return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT p.id, p.user_id, p.user_handle, p.public_key_cose, p.signature_count, p.name, coalesce(users.email, ''), "
-                            + "coalesce(s.session_epoch, 0) FROM passkeys p LEFT JOIN users ON users.id = p.user_id "
-                            + "LEFT JOIN user_security s ON s.user_id = p.user_id WHERE p.credential_id = ?")) {
-                select.setString(1, credentialId);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such passkey");
-                    }
-                    return Json.object().put("id", row.getLong(1)).put("credential_id", credentialId)
-                            .put("user_id", row.getLong(2)).put("user_handle", row.getString(3))
-                            .put("public_key_cose", row.getString(4)).put("signature_count", row.getLong(5))
-                            .put("name", row.getString(6)).put("email", row.getString(7)).put("session_epoch", row.getLong(8));
-                }
-            }
-        });
+        return database.read(sql -> sql.first(CREDENTIAL, row -> Json.object().put("id", row.getLong(1))
+                        .put("credential_id", credentialId).put("user_id", row.getLong(2)).put("user_handle", row.getString(3))
+                        .put("public_key_cose", row.getString(4)).put("signature_count", row.getLong(5))
+                        .put("name", row.getString(6)).put("email", row.getString(7)).put("session_epoch", row.getLong(8)),
+                "credential_id", credentialId).orElseThrow(() -> DomainError.notFound("no such passkey")));
     }
 
     /** Stores a verified new credential; a 409 if that credential is registered already (to anyone). */
     ObjectNode add(long userId, String credentialId, String userHandle, String publicKeyCose, long signatureCount, String name) {
-        return database.write("add passkey", connection -> {
-            try (PreparedStatement exists = connection.prepareStatement("SELECT count(*) FROM passkeys WHERE credential_id = ?")) {
-                exists.setString(1, credentialId);
-                try (ResultSet row = exists.executeQuery()) {
-                    row.next();
-                    if (row.getLong(1) > 0) {
-                        throw DomainError.conflict("this passkey is registered already");
-                    }
-                }
+        return database.write("add passkey", sql -> {
+            if (sql.number(COUNT_CREDENTIAL, "credential_id", credentialId) > 0) {
+                throw DomainError.conflict("this passkey is registered already");
             }
-            long id;
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO passkeys "
-                    + "(credential_id, user_id, user_handle, public_key_cose, signature_count, name) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
-                insert.setString(1, credentialId);
-                insert.setLong(2, userId);
-                insert.setString(3, userHandle);
-                insert.setString(4, publicKeyCose);
-                insert.setLong(5, signatureCount);
-                insert.setString(6, name);
-                try (ResultSet row = insert.executeQuery()) {
-                    row.next();
-                    id = row.getLong(1);
-                }
-            }
-            return passkey(connection, userId, id);
+            long id = sql.number(INSERT_PASSKEY, "credential_id", credentialId, "user_id", userId, "user_handle", userHandle,
+                    "public_key_cose", publicKeyCose, "signature_count", signatureCount, "name", name);
+            return passkey(sql, userId, id);
         });
     }
 
     /** The user's passkeys, oldest first: names and times, nothing an attacker could use. */
     ObjectNode list(long userId) {
-        return database.read(connection -> {
-            ArrayNode passkeys = Json.MAPPER.createArrayNode();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM passkeys WHERE user_id = ? ORDER BY id")) {
-                select.setLong(1, userId);
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        passkeys.add(json(row));
-                    }
-                }
-            }
+        return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.set("passkeys", passkeys);
+            answer.putArray("passkeys").addAll(sql.list(PASSKEYS_OF_USER, PasskeyRecords::json, "user_id", userId));
             return answer;
         });
     }
 
     /** Renames one of the user's passkeys; someone else's or a missing one is a 404. */
     ObjectNode rename(long userId, long id, String name) {
-        return database.write("rename passkey", connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE passkeys SET name = ? WHERE id = ? AND user_id = ?")) {
-                update.setString(1, name);
-                update.setLong(2, id);
-                update.setLong(3, userId);
-                if (update.executeUpdate() == 0) {
-                    throw DomainError.notFound("no such passkey");
-                }
+        return database.write("rename passkey", sql -> {
+            if (sql.update(RENAME_PASSKEY, "name", name, "id", id, "user_id", userId) == 0) {
+                throw DomainError.notFound("no such passkey");
             }
-            return passkey(connection, userId, id);
+            return passkey(sql, userId, id);
         });
     }
 
     /** Deletes one of the user's passkeys; someone else's or a missing one is a 404. */
     ObjectNode delete(long userId, long id) {
-        return database.write("delete passkey", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM passkeys WHERE id = ? AND user_id = ? RETURNING id, name")) {
-                delete.setLong(1, id);
-                delete.setLong(2, userId);
-                try (ResultSet row = delete.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such passkey");
-                    }
-                    return Json.object().put("id", row.getLong(1)).put("name", row.getString(2));
-                }
-            }
-        });
+        return database.write("delete passkey", sql -> sql.first(DELETE_PASSKEY,
+                        row -> Json.object().put("id", row.getLong(1)).put("name", row.getString(2)), "id", id, "user_id", userId)
+                .orElseThrow(() -> DomainError.notFound("no such passkey")));
     }
 
     /**
@@ -237,43 +165,20 @@ final class PasskeyRecords {
      * either count is non-zero) is a 409: two authenticators hold the same key, so one is a clone.
      */
     ObjectNode use(String credentialId, long signatureCount) {
-        return database.write("record passkey use", connection -> {
-            long stored;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT signature_count FROM passkeys WHERE credential_id = ?")) {
-                select.setString(1, credentialId);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such passkey");
-                    }
-                    stored = row.getLong(1);
-                }
-            }
+        return database.write("record passkey use", sql -> {
+            long stored = sql.first(SIGNATURE_COUNT, row -> row.getLong(1), "credential_id", credentialId)
+                    .orElseThrow(() -> DomainError.notFound("no such passkey"));
             if ((stored != 0 || signatureCount != 0) && signatureCount <= stored) {
                 throw DomainError.conflict("the passkey's signature counter went backwards; it may have been cloned");
             }
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE passkeys SET signature_count = ?, last_used_at = now()::TIMESTAMP WHERE credential_id = ?")) {
-                update.setLong(1, signatureCount);
-                update.setString(2, credentialId);
-                update.execute();
-            }
+            sql.update(RECORD_USE, "signature_count", signatureCount, "credential_id", credentialId);
             return Json.object().put("signature_count", signatureCount);
         });
     }
 
-    private static ObjectNode passkey(Connection connection, long userId, long id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM passkeys WHERE id = ? AND user_id = ?")) {
-            select.setLong(1, id);
-            select.setLong(2, userId);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    throw DomainError.notFound("no such passkey");
-                }
-                return json(row);
-            }
-        }
+    private static ObjectNode passkey(Sql sql, long userId, long id) throws SQLException {
+        return sql.first(PASSKEY_OF_USER, PasskeyRecords::json, "id", id, "user_id", userId)
+                .orElseThrow(() -> DomainError.notFound("no such passkey"));
     }
 
     private static ObjectNode json(ResultSet row) throws SQLException {
@@ -286,10 +191,5 @@ final class PasskeyRecords {
             passkey.put("last_used_at", lastUsed);
         }
         return passkey;
-    }
-
-    /** Runs a write in one transaction on the account connection; a DomainError rolls back and passes on. */
-    private <T> T write(String what, Database.SqlFunction<Connection, T> work) {
-        return database.write(what, work);
     }
 }

@@ -11,11 +11,13 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -85,6 +87,27 @@ public final class Teams {
 
     private static final int NAME_LIMIT = 100;
 
+    private static final SqlFile STATEMENTS = SqlFile.load(Teams.class, "sql/teams.sql");
+    private static final SqlFile.Statement ROLE_OF_MEMBER = STATEMENTS.get("role-of-member");
+    private static final SqlFile.Statement MEMBERSHIPS_OF_USER = STATEMENTS.get("memberships-of-user");
+    private static final SqlFile.Statement TEAMS_OF_USER = STATEMENTS.get("teams-of-user");
+    private static final SqlFile.Statement INSERT_TEAM = STATEMENTS.get("insert-team");
+    private static final SqlFile.Statement TEAM = STATEMENTS.get("team");
+    private static final SqlFile.Statement MEMBERS_OF_TEAM = STATEMENTS.get("members-of-team");
+    private static final SqlFile.Statement RENAME_TEAM = STATEMENTS.get("rename-team");
+    private static final SqlFile.Statement COUNT_OWNERS = STATEMENTS.get("count-owners");
+    private static final SqlFile.Statement ADD_MEMBER = STATEMENTS.get("add-member");
+    private static final SqlFile.Statement CHANGE_ROLE = STATEMENTS.get("change-role");
+    private static final SqlFile.Statement DELETE_MEMBERSHIP = STATEMENTS.get("delete-membership");
+    private static final SqlFile.Statement DELETE_KEYS_OF_MEMBER = STATEMENTS.get("delete-keys-of-member");
+    private static final SqlFile.Statement INSERT_INVITATION = STATEMENTS.get("insert-invitation");
+    private static final SqlFile.Statement OPEN_INVITATIONS_OF_TEAM = STATEMENTS.get("open-invitations-of-team");
+    private static final SqlFile.Statement REVOKE_OPEN_INVITATION = STATEMENTS.get("revoke-open-invitation");
+    private static final SqlFile.Statement OPEN_INVITATION_BY_TOKEN = STATEMENTS.get("open-invitation-by-token");
+    private static final SqlFile.Statement MARK_INVITATION_ACCEPTED = STATEMENTS.get("mark-invitation-accepted");
+    private static final SqlFile.Statement EMAIL_OF_USER = STATEMENTS.get("email-of-user");
+    private static final SqlFile.Statement TEAM_AUDIT_EVENTS = STATEMENTS.get("team-audit-events");
+
     private final Database database;
 
     public Teams(Database database) {
@@ -96,7 +119,7 @@ public final class Teams {
         if (scope.viaKey() && scope.keyTeamId() != teamId) {
             return Optional.empty();
         }
-        Optional<Role> membership = database.read(connection -> memberRole(connection, teamId, scope.userId()));
+        Optional<Role> membership = database.read(sql -> memberRole(sql, teamId, scope.userId()));
         return scope.viaKey() ? membership.map(role -> role.min(scope.keyRole())) : membership;
     }
 
@@ -110,102 +133,53 @@ public final class Teams {
         if (scope.viaKey()) {
             return scope.keyTeamId();
         }
-        return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT team_id, role FROM team_members WHERE user_id = ? ORDER BY team_id")) {
-                select.setLong(1, scope.userId());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        if (Role.parse(rows.getString(2)).orElse(Role.MEMBER).atLeast(needed)) {
-                            return rows.getInt(1);
-                        }
-                    }
-                }
-            }
-            throw DomainError.forbidden("you are not " + needed.label() + " of any team; name a team_id");
-        });
+        return database.read(sql -> sql.list(MEMBERSHIPS_OF_USER,
+                        row -> Map.entry(row.getInt(1), Role.parse(row.getString(2)).orElse(Role.MEMBER)), "user_id", scope.userId())
+                .stream().filter(membership -> membership.getValue().atLeast(needed)).findFirst().map(Map.Entry::getKey)
+                .orElseThrow(() -> DomainError.forbidden("you are not " + needed.label() + " of any team; name a team_id")));
     }
 
     /** The caller's teams with their role in each. */
     ObjectNode list(Scope scope) {
-        return database.read(connection -> {
-            ArrayNode teams = Json.MAPPER.createArrayNode();
-            try (PreparedStatement select = connection.prepareStatement("SELECT t.id, t.name, m.role, "
-                    + "(SELECT count(*) FROM team_members x WHERE x.team_id = t.id), "
-                    + "(SELECT count(*) FROM sites s WHERE s.team_id = t.id) "
-                    + "FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = ? ORDER BY t.id")) {
-                select.setLong(1, scope.userId());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        if (scope.viaKey() && rows.getInt(1) != scope.keyTeamId()) {
-                            continue;
-                        }
-                        Role role = Role.parse(rows.getString(3)).orElse(Role.MEMBER);
-                        teams.addObject().put("id", rows.getInt(1)).put("name", rows.getString(2))
-                                .put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label())
-                                .put("members", rows.getLong(4)).put("sites", rows.getLong(5));
-                    }
-                }
-            }
-            ObjectNode answer = Json.object();
-            answer.set("teams", teams);
-            return answer;
-        });
+        List<ObjectNode> teams = database.read(sql -> sql.list(TEAMS_OF_USER, row -> {
+            Role role = Role.parse(row.getString(3)).orElse(Role.MEMBER);
+            return Json.object().put("id", row.getInt(1)).put("name", row.getString(2))
+                    .put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label())
+                    .put("members", row.getLong(4)).put("sites", row.getLong(5));
+        }, "user_id", scope.userId()));
+        ObjectNode answer = Json.object();
+        answer.putArray("teams").addAll(teams.stream()
+                .filter(team -> !scope.viaKey() || team.get("id").asInt() == scope.keyTeamId()).toList());
+        return answer;
     }
 
     ObjectNode create(Scope scope, String name) {
         Access.requireMeans(scope, Access.Action.CREATE_TEAM);
         String label = teamName(name);
-        return database.write("create team", connection -> {
-            int id = insertTeam(connection, label, scope.userId());
+        return database.write("create team", sql -> {
+            int id = insertTeam(sql, label, scope.userId());
             return Json.object().put("id", id).put("name", label).put("role", Role.OWNER.label());
         });
     }
 
     /** A new team with {@code userId} as its owner, inside the caller's transaction. */
-    public static int insertTeam(Connection connection, String name, long userId) throws SQLException {
-        int id;
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO teams (name, created_by) VALUES (?, ?) RETURNING id")) {
-            insert.setString(1, name);
-            insert.setLong(2, userId);
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                id = row.getInt(1);
-            }
-        }
-        join(connection, id, userId, Role.OWNER);
+    public static int insertTeam(Sql sql, String name, long userId) throws SQLException {
+        int id = (int) sql.number(INSERT_TEAM, "name", name, "user_id", userId);
+        join(sql, id, userId, Role.OWNER);
         return id;
     }
 
     /** The team, its members and (for admins and owners) its open invitations. */
     ObjectNode get(Scope scope, int teamId) {
         Role role = require(scope, teamId, Access.Action.READ_TEAM, "no such team");
-        return database.read(connection -> {
-            ObjectNode team = Json.object();
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, name FROM teams WHERE id = ?")) {
-                select.setInt(1, teamId);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such team");
-                    }
-                    team.put("id", row.getInt(1)).put("name", row.getString(2)).put("role", role.label());
-                }
-            }
-            ArrayNode members = team.putArray("members");
-            try (PreparedStatement select = connection.prepareStatement("SELECT u.id, u.email, m.role, "
-                    + "strftime(m.joined_at, '%Y-%m-%dT%H:%M:%SZ') FROM team_members m JOIN users u ON u.id = m.user_id "
-                    + "WHERE m.team_id = ? ORDER BY m.joined_at, u.id")) {
-                select.setInt(1, teamId);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        members.addObject().put("user_id", rows.getLong(1)).put("email", rows.getString(2))
-                                .put("role", rows.getString(3)).put("joined_at", rows.getString(4));
-                    }
-                }
-            }
+        return database.read(sql -> {
+            ObjectNode team = sql.first(TEAM, row -> Json.object().put("id", row.getInt(1)).put("name", row.getString(2))
+                    .put("role", role.label()), "team_id", teamId).orElseThrow(() -> DomainError.notFound("no such team"));
+            team.putArray("members").addAll(sql.list(MEMBERS_OF_TEAM, row -> Json.object().put("user_id", row.getLong(1))
+                    .put("email", row.getString(2)).put("role", row.getString(3)).put("joined_at", row.getString(4)),
+                    "team_id", teamId));
             if (role.atLeast(Role.ADMIN)) {
-                team.set("invitations", invitations(connection, teamId));
+                team.set("invitations", invitations(sql, teamId));
             }
             return team;
         });
@@ -214,12 +188,8 @@ public final class Teams {
     ObjectNode rename(Scope scope, int teamId, String name) {
         require(scope, teamId, Access.Action.RENAME_TEAM, "no such team");
         String label = teamName(name);
-        return database.write("rename team", connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE teams SET name = ? WHERE id = ?")) {
-                update.setString(1, label);
-                update.setInt(2, teamId);
-                update.execute();
-            }
+        return database.write("rename team", sql -> {
+            sql.update(RENAME_TEAM, "name", label, "team_id", teamId);
             return Json.object().put("id", teamId).put("name", label);
         });
     }
@@ -227,12 +197,12 @@ public final class Teams {
     /** Gives a member another role (owners only); the last owner cannot step down. */
     ObjectNode setRole(Scope scope, int teamId, long userId, Role role) {
         require(scope, teamId, Access.Action.CHANGE_ROLES, "no such team");
-        return database.write("change role", connection -> {
-            Role current = memberRole(connection, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
-            if (current == Role.OWNER && role != Role.OWNER && owners(connection, teamId) == 1) {
+        return database.write("change role", sql -> {
+            Role current = memberRole(sql, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
+            if (current == Role.OWNER && role != Role.OWNER && sql.number(COUNT_OWNERS, "team_id", teamId) == 1) {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
             }
-            updateRole(connection, teamId, userId, role);
+            updateRole(sql, teamId, userId, role);
             return Json.object().put("team_id", teamId).put("user_id", userId).put("role", role.label())
                     .put("previous_role", current.label());
         });
@@ -248,23 +218,13 @@ public final class Teams {
         } else {
             require(scope, teamId, Access.Action.REMOVE_MEMBER, "no such team");
         }
-        return database.write("remove member", connection -> {
-            Role current = memberRole(connection, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
-            if (current == Role.OWNER && owners(connection, teamId) == 1) {
+        return database.write("remove member", sql -> {
+            Role current = memberRole(sql, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
+            if (current == Role.OWNER && sql.number(COUNT_OWNERS, "team_id", teamId) == 1) {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
             }
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM team_members WHERE team_id = ? AND user_id = ?")) {
-                delete.setInt(1, teamId);
-                delete.setLong(2, userId);
-                delete.execute();
-            }
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM api_keys WHERE team_id = ? AND user_id = ?")) {
-                delete.setInt(1, teamId);
-                delete.setLong(2, userId);
-                delete.execute();
-            }
+            sql.update(DELETE_MEMBERSHIP, "team_id", teamId, "user_id", userId);
+            sql.update(DELETE_KEYS_OF_MEMBER, "team_id", teamId, "user_id", userId);
             return Json.object().put("team_id", teamId).put("user_id", userId).put("removed", true)
                     .put("role", current.label());
         });
@@ -276,45 +236,28 @@ public final class Teams {
         if (!inviter.atLeast(role)) {
             throw DomainError.forbidden("you cannot invite someone with a role above your own");
         }
-        return database.write("invite", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO invitations "
-                    + "(team_id, role, email, token_hash, created_by, expires_at) VALUES (?, ?, ?, ?, ?, to_timestamp(?)::TIMESTAMP) RETURNING id")) {
-                insert.setInt(1, teamId);
-                insert.setString(2, role.label());
-                insert.setString(3, email);
-                insert.setString(4, tokenHash);
-                insert.setLong(5, scope.userId());
-                insert.setLong(6, expiresAtSeconds);
-                try (ResultSet row = insert.executeQuery()) {
-                    row.next();
-                    return Json.object().put("id", row.getInt(1)).put("team_id", teamId).put("role", role.label())
-                            .put("email", email).put("expires_at", Instant.ofEpochSecond(expiresAtSeconds).toString());
-                }
-            }
+        return database.write("invite", sql -> {
+            int id = (int) sql.number(INSERT_INVITATION, "team_id", teamId, "role", role.label(), "email", email,
+                    "token_hash", tokenHash, "user_id", scope.userId(), "expires_at", expiresAtSeconds);
+            return Json.object().put("id", id).put("team_id", teamId).put("role", role.label())
+                    .put("email", email).put("expires_at", Instant.ofEpochSecond(expiresAtSeconds).toString());
         });
     }
 
     ObjectNode listInvitations(Scope scope, int teamId) {
         require(scope, teamId, Access.Action.INVITE, "no such team");
-        return database.read(connection -> {
+        return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.set("invitations", invitations(connection, teamId));
+            answer.set("invitations", invitations(sql, teamId));
             return answer;
         });
     }
 
     ObjectNode revokeInvitation(Scope scope, int teamId, long invitationId) {
         require(scope, teamId, Access.Action.INVITE, "no such team");
-        return database.write("revoke invitation", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM invitations WHERE id = ? AND team_id = ? AND accepted_at IS NULL RETURNING id")) {
-                delete.setLong(1, invitationId);
-                delete.setInt(2, teamId);
-                try (ResultSet row = delete.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such open invitation");
-                    }
-                }
+        return database.write("revoke invitation", sql -> {
+            if (sql.first(REVOKE_OPEN_INVITATION, row -> row.getLong(1), "id", invitationId, "team_id", teamId).isEmpty()) {
+                throw DomainError.notFound("no such open invitation");
             }
             return Json.object().put("id", invitationId).put("revoked", true);
         });
@@ -322,32 +265,33 @@ public final class Teams {
 
     /** What an invitation link offers, for the page that accepts it: 404 once used, revoked or expired. */
     ObjectNode peekInvitation(String tokenHash) {
-        return database.read(connection -> openInvitation(connection, tokenHash));
+        return database.read(sql -> openInvitation(sql, tokenHash));
     }
 
     /** Joins the signed-in user to the invitation's team; a member keeps the higher of both roles. */
     ObjectNode acceptInvitation(String tokenHash, long userId) {
-        return database.write("accept invitation", connection -> {
-            ObjectNode invitation = openInvitation(connection, tokenHash);
-            String email = userEmail(connection, userId);
+        return database.write("accept invitation", sql -> {
+            ObjectNode invitation = openInvitation(sql, tokenHash);
+            String email = sql.first(EMAIL_OF_USER, row -> row.getString(1), "user_id", userId)
+                    .orElseThrow(() -> DomainError.notFound("no such user"));
             String meantFor = invitation.get("email").asText();
             if (!meantFor.isEmpty() && !meantFor.equalsIgnoreCase(email)) {
                 throw DomainError.forbidden("this invitation is for another e-mail address");
             }
-            return accept(connection, invitation, userId);
+            return accept(sql, invitation, userId);
         });
     }
 
     /** Creates an account from an invitation link and joins the team, in one transaction. */
     ObjectNode registerByInvitation(String tokenHash, String email, String passwordHash) {
-        return database.write("register by invitation", connection -> {
-            ObjectNode invitation = openInvitation(connection, tokenHash);
+        return database.write("register by invitation", sql -> {
+            ObjectNode invitation = openInvitation(sql, tokenHash);
             String meantFor = invitation.get("email").asText();
             if (!meantFor.isEmpty() && !meantFor.equalsIgnoreCase(email)) {
                 throw DomainError.forbidden("this invitation is for another e-mail address");
             }
-            long userId = Accounts.insertUser(connection, email, passwordHash);
-            ObjectNode joined = accept(connection, invitation, userId);
+            long userId = Accounts.insertUser(sql, email, passwordHash);
+            ObjectNode joined = accept(sql, invitation, userId);
             joined.put("email", email);
             return joined;
         });
@@ -356,136 +300,55 @@ public final class Teams {
     /** Security events of the team: its own (keys, roles, invitations) and its members' sign-ins and factors. */
     ObjectNode audit(Scope scope, int teamId, int limit) {
         require(scope, teamId, Access.Action.READ_TEAM_AUDIT, "no such team");
-        return database.read(connection -> {
-            ArrayNode events = Json.MAPPER.createArrayNode();
-            try (PreparedStatement select = connection.prepareStatement("SELECT epoch_ms(a.time), a.event, a.detail, "
-                    + "a.ip, a.user_id, coalesce(u.email, '') FROM audit_events a LEFT JOIN users u ON u.id = a.user_id "
-                    + "WHERE a.team_id = ? OR (a.team_id IS NULL AND a.user_id IN "
-                    + "(SELECT user_id FROM team_members WHERE team_id = ?)) ORDER BY a.time DESC, a.rowid DESC LIMIT ?")) {
-                select.setInt(1, teamId);
-                select.setInt(2, teamId);
-                select.setInt(3, limit);
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        events.addObject().put("time", Instant.ofEpochMilli(row.getLong(1)).toString())
-                                .put("event", row.getString(2)).put("detail", row.getString(3)).put("ip", row.getString(4))
-                                .put("user_id", row.getLong(5)).put("email", row.getString(6));
-                    }
-                }
-            }
+        return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.set("events", events);
+            answer.putArray("events").addAll(sql.list(TEAM_AUDIT_EVENTS, row -> Json.object()
+                    .put("time", Instant.ofEpochMilli(row.getLong(1)).toString()).put("event", row.getString(2))
+                    .put("detail", row.getString(3)).put("ip", row.getString(4)).put("user_id", row.getLong(5))
+                    .put("email", row.getString(6)), "team_id", teamId, "limit", limit));
             return answer;
         });
     }
 
-    private static ObjectNode accept(Connection connection, ObjectNode invitation, long userId) throws SQLException {
+    private static ObjectNode accept(Sql sql, ObjectNode invitation, long userId) throws SQLException {
         int teamId = invitation.get("team_id").asInt();
         Role offered = Role.parse(invitation.get("role").asText()).orElse(Role.MEMBER);
-        Optional<Role> current = memberRole(connection, teamId, userId);
+        Optional<Role> current = memberRole(sql, teamId, userId);
         Role role = current.map(existing -> existing.atLeast(offered) ? existing : offered).orElse(offered);
         if (current.isEmpty()) {
-            join(connection, teamId, userId, role);
+            join(sql, teamId, userId, role);
         } else if (role != current.get()) {
-            updateRole(connection, teamId, userId, role);
+            updateRole(sql, teamId, userId, role);
         }
-        try (PreparedStatement used = connection.prepareStatement(
-                "UPDATE invitations SET accepted_by = ?, accepted_at = current_timestamp WHERE id = ?")) {
-            used.setLong(1, userId);
-            used.setInt(2, invitation.get("id").asInt());
-            used.execute();
-        }
+        sql.update(MARK_INVITATION_ACCEPTED, "user_id", userId, "id", invitation.get("id").asInt());
         return Json.object().put("team_id", teamId).put("team_name", invitation.get("team_name").asText())
                 .put("user_id", userId).put("role", role.label());
     }
 
-    private static ObjectNode openInvitation(Connection connection, String tokenHash) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT i.id, i.team_id, t.name, i.role, i.email, "
-                + "coalesce(u.email, ''), epoch(i.expires_at)::BIGINT FROM invitations i JOIN teams t ON t.id = i.team_id "
-                + "LEFT JOIN users u ON u.id = i.created_by "
-                + "WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.expires_at > now()::TIMESTAMP")) {
-            select.setString(1, tokenHash);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    throw DomainError.notFound("this invitation is unknown, used or expired; ask for a new one");
-                }
-                return Json.object().put("id", row.getInt(1)).put("team_id", row.getInt(2))
+    private static ObjectNode openInvitation(Sql sql, String tokenHash) throws SQLException {
+        return sql.first(OPEN_INVITATION_BY_TOKEN, row -> Json.object().put("id", row.getInt(1)).put("team_id", row.getInt(2))
                         .put("team_name", row.getString(3)).put("role", row.getString(4)).put("email", row.getString(5))
-                        .put("invited_by", row.getString(6))
-                        .put("expires_at", Instant.ofEpochSecond(row.getLong(7)).toString());
-            }
-        }
+                        .put("invited_by", row.getString(6)).put("expires_at", Instant.ofEpochSecond(row.getLong(7)).toString()),
+                "token_hash", tokenHash)
+                .orElseThrow(() -> DomainError.notFound("this invitation is unknown, used or expired; ask for a new one"));
     }
 
-    private static ArrayNode invitations(Connection connection, int teamId) throws SQLException {
-        ArrayNode invitations = Json.MAPPER.createArrayNode();
-        try (PreparedStatement select = connection.prepareStatement("SELECT id, role, email, "
-                + "strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), strftime(expires_at, '%Y-%m-%dT%H:%M:%SZ') "
-                + "FROM invitations WHERE team_id = ? AND accepted_at IS NULL AND expires_at > now()::TIMESTAMP ORDER BY id")) {
-            select.setInt(1, teamId);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    invitations.addObject().put("id", rows.getInt(1)).put("role", rows.getString(2))
-                            .put("email", rows.getString(3)).put("created_at", rows.getString(4))
-                            .put("expires_at", rows.getString(5));
-                }
-            }
-        }
-        return invitations;
+    private static ArrayNode invitations(Sql sql, int teamId) throws SQLException {
+        return Json.MAPPER.createArrayNode().addAll(sql.list(OPEN_INVITATIONS_OF_TEAM, row -> Json.object()
+                .put("id", row.getInt(1)).put("role", row.getString(2)).put("email", row.getString(3))
+                .put("created_at", row.getString(4)).put("expires_at", row.getString(5)), "team_id", teamId));
     }
 
-    static Optional<Role> memberRole(Connection connection, int teamId, long userId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT role FROM team_members WHERE team_id = ? AND user_id = ?")) {
-            select.setInt(1, teamId);
-            select.setLong(2, userId);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Role.parse(row.getString(1)) : Optional.empty();
-            }
-        }
+    static Optional<Role> memberRole(Sql sql, int teamId, long userId) throws SQLException {
+        return sql.first(ROLE_OF_MEMBER, row -> row.getString(1), "team_id", teamId, "user_id", userId).flatMap(Role::parse);
     }
 
-    private static void updateRole(Connection connection, int teamId, long userId, Role role) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE team_members SET role = ? WHERE team_id = ? AND user_id = ?")) {
-            update.setString(1, role.label());
-            update.setInt(2, teamId);
-            update.setLong(3, userId);
-            update.execute();
-        }
+    private static void updateRole(Sql sql, int teamId, long userId, Role role) throws SQLException {
+        sql.update(CHANGE_ROLE, "role", role.label(), "team_id", teamId, "user_id", userId);
     }
 
-    private static void join(Connection connection, int teamId, long userId, Role role) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO team_members (team_id, user_id, role) VALUES (?, ?, ?)")) {
-            insert.setInt(1, teamId);
-            insert.setLong(2, userId);
-            insert.setString(3, role.label());
-            insert.execute();
-        }
-    }
-
-    private static long owners(Connection connection, int teamId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT count(*) FROM team_members WHERE team_id = ? AND role = 'owner'")) {
-            select.setInt(1, teamId);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
-    }
-
-    private static String userEmail(Connection connection, long userId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT email FROM users WHERE id = ?")) {
-            select.setLong(1, userId);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    throw DomainError.notFound("no such user");
-                }
-                return row.getString(1);
-            }
-        }
+    private static void join(Sql sql, int teamId, long userId, Role role) throws SQLException {
+        sql.update(ADD_MEMBER, "team_id", teamId, "user_id", userId, "role", role.label());
     }
 
     private static String teamName(String name) {

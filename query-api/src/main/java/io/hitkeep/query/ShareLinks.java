@@ -1,19 +1,16 @@
 package io.hitkeep.query;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Scope;
 import io.hitkeep.writer.Database;
+import io.hitkeep.writer.SqlFile;
 import io.hitkeep.auth.Access;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 
 /**
  * Public, read-only links to one site's dashboard. Admins and owners of the site's team create, list and
@@ -37,6 +34,12 @@ final class ShareLinks {
     public record Token(String tokenHash) {
     }
 
+    private static final SqlFile STATEMENTS = SqlFile.load(ShareLinks.class, "sql/share_links.sql");
+    private static final SqlFile.Statement INSERT_SHARE_LINK = STATEMENTS.get("insert-share-link");
+    private static final SqlFile.Statement SHARE_LINKS_OF_SITE = STATEMENTS.get("share-links-of-site");
+    private static final SqlFile.Statement DELETE_SHARE_LINK = STATEMENTS.get("delete-share-link");
+    private static final SqlFile.Statement SHARE_LINK_BY_TOKEN = STATEMENTS.get("share-link-by-token");
+
     private final Database database;
     private final Sites sites;
 
@@ -52,41 +55,21 @@ final class ShareLinks {
         if (name.length() > 100) {
             throw DomainError.invalid("label is longer than 100 characters");
         }
-        return database.write("create share link", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO share_links "
-                    + "(site_id, label, token_hash, password_hash, created_by) VALUES (?, ?, ?, ?, ?) "
-                    + "RETURNING id, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ')")) {
-                insert.setInt(1, siteId);
-                insert.setString(2, name);
-                insert.setString(3, tokenHash);
-                insert.setString(4, passwordHash.isEmpty() ? null : passwordHash);
-                insert.setLong(5, scope.userId());
-                try (ResultSet row = insert.executeQuery()) {
-                    row.next();
-                    return Json.object().put("id", row.getInt(1)).put("site_id", siteId).put("label", name)
-                            .put("has_password", !passwordHash.isEmpty()).put("created_at", row.getString(2))
-                            .put("domain", site.get("domain").asText()).put("team_id", site.get("team_id").asInt());
-                }
-            }
-        });
+        return database.write("create share link", sql -> sql.first(INSERT_SHARE_LINK, row -> Json.object()
+                        .put("id", row.getInt(1)).put("site_id", siteId).put("label", name)
+                        .put("has_password", !passwordHash.isEmpty()).put("created_at", row.getString(2))
+                        .put("domain", site.get("domain").asText()).put("team_id", site.get("team_id").asInt()),
+                "site_id", siteId, "label", name, "token_hash", tokenHash, "password_hash", passwordHash.isEmpty() ? null : passwordHash,
+                "user_id", scope.userId()).orElseThrow());
     }
 
     ObjectNode list(Scope scope, int siteId) {
         sites.get(scope, siteId, Access.Action.MANAGE_SHARE_LINKS);
-        return database.read(connection -> {
-            ArrayNode links = Json.MAPPER.createArrayNode();
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, label, password_hash IS NOT NULL, "
-                    + "strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') FROM share_links WHERE site_id = ? ORDER BY id")) {
-                select.setInt(1, siteId);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        links.addObject().put("id", rows.getInt(1)).put("site_id", siteId).put("label", rows.getString(2))
-                                .put("has_password", rows.getBoolean(3)).put("created_at", rows.getString(4));
-                    }
-                }
-            }
+        return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.set("share_links", links);
+            answer.putArray("share_links").addAll(sql.list(SHARE_LINKS_OF_SITE, row -> Json.object().put("id", row.getInt(1))
+                    .put("site_id", siteId).put("label", row.getString(2)).put("has_password", row.getBoolean(3))
+                    .put("created_at", row.getString(4)), "site_id", siteId));
             return answer;
         });
     }
@@ -94,16 +77,9 @@ final class ShareLinks {
     /** Deletes the link; answers with its site's {@code domain} and {@code team_id} like {@link #create}. */
     ObjectNode revoke(Scope scope, int siteId, int linkId) {
         ObjectNode site = sites.get(scope, siteId, Access.Action.MANAGE_SHARE_LINKS);
-        return database.write("revoke share link", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM share_links WHERE id = ? AND site_id = ? RETURNING id")) {
-                delete.setInt(1, linkId);
-                delete.setInt(2, siteId);
-                try (ResultSet row = delete.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("no such share link");
-                    }
-                }
+        return database.write("revoke share link", sql -> {
+            if (sql.first(DELETE_SHARE_LINK, row -> row.getInt(1), "id", linkId, "site_id", siteId).isEmpty()) {
+                throw DomainError.notFound("no such share link");
             }
             return Json.object().put("id", linkId).put("revoked", true)
                     .put("domain", site.get("domain").asText()).put("team_id", site.get("team_id").asInt());
@@ -115,23 +91,14 @@ final class ShareLinks {
      * plus the password hash for auth to check. Unknown or revoked: 404.
      */
     ObjectNode find(String tokenHash) {
-        return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT l.id, l.site_id, l.password_hash, "
-                    + "s.name, s.domain, s.timezone FROM share_links l JOIN sites s ON s.id = l.site_id WHERE l.token_hash = ?")) {
-                select.setString(1, tokenHash);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw DomainError.notFound("this link is unknown or was revoked");
-                    }
-                    ObjectNode link = Json.object().put("id", row.getInt(1)).put("site_id", row.getInt(2))
-                            .put("name", row.getString(4)).put("domain", row.getString(5)).put("timezone", row.getString(6));
-                    String password = row.getString(3);
-                    if (password != null) {
-                        link.put("password_hash", password);
-                    }
-                    return link;
-                }
+        return database.read(sql -> sql.first(SHARE_LINK_BY_TOKEN, row -> {
+            ObjectNode link = Json.object().put("id", row.getInt(1)).put("site_id", row.getInt(2))
+                    .put("name", row.getString(4)).put("domain", row.getString(5)).put("timezone", row.getString(6));
+            String password = row.getString(3);
+            if (password != null) {
+                link.put("password_hash", password);
             }
-        });
+            return link;
+        }, "token_hash", tokenHash).orElseThrow(() -> DomainError.notFound("this link is unknown or was revoked")));
     }
 }

@@ -9,6 +9,7 @@ import io.hitkeep.core.StoreOperation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Scope;
 import io.hitkeep.writer.Database;
+import io.hitkeep.writer.SqlFile;
 import io.hitkeep.auth.Access;
 import io.hitkeep.auth.Teams;
 import io.hitkeep.core.Buckets;
@@ -23,12 +24,13 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 
 import java.io.IOException;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Sites: stored in DuckDB (the source of truth) and mirrored into the {@code hk_sites} key-value bucket,
@@ -52,8 +54,15 @@ final class Sites {
     public record SiteChanges(Scope scope, int siteId, ObjectNode changes) {
     }
 
-    private static final String COLUMNS = "id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,"
-            + " excluded_ips, excluded_paths, honour_dnt";
+    private static final SqlFile STATEMENTS = SqlFile.load(Sites.class, "sql/sites.sql");
+    private static final SqlFile.Statement SITES_OF_USER = STATEMENTS.get("sites-of-user");
+    private static final SqlFile.Statement SITE = STATEMENTS.get("site");
+    private static final SqlFile.Statement ALL_SITES = STATEMENTS.get("all-sites");
+    private static final SqlFile.Statement INSERT_SITE = STATEMENTS.get("insert-site");
+    private static final SqlFile.Statement UPDATE_SITE = STATEMENTS.get("update-site");
+    /** In this order: what was recorded for the site, its share links, then the site. */
+    private static final List<SqlFile.Statement> DELETE_SITE = Stream.of("delete-hits-of-site", "delete-events-of-site",
+            "delete-engagements-of-site", "delete-share-links-of-site", "delete-site").map(STATEMENTS::get).toList();
 
     private final Database database;
     private final KeyValue registry;
@@ -67,23 +76,12 @@ final class Sites {
 
     /** The sites of every team the caller belongs to (a key: of its team), each with the caller's role. */
     ArrayNode list(Scope scope) {
-        return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT s.*, m.role AS member_role FROM (SELECT " + COLUMNS + " FROM sites) s "
-                    + "JOIN team_members m ON m.team_id = s.team_id AND m.user_id = ? ORDER BY s.id")) {
-                statement.setLong(1, scope.userId());
-                ArrayNode sites = Json.MAPPER.createArrayNode();
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        if (scope.viaKey() && rows.getInt("team_id") != scope.keyTeamId()) {
-                            continue;
-                        }
-                        Role role = Role.parse(rows.getString("member_role")).orElse(Role.MEMBER);
-                        sites.add(site(rows).put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label()));
-                    }
-                }
-                return sites;
-            }
-        });
+        List<ObjectNode> sites = database.read(sql -> sql.list(SITES_OF_USER, row -> {
+            Role role = Role.parse(row.getString("member_role")).orElse(Role.MEMBER);
+            return site(row).put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label());
+        }, "user_id", scope.userId()));
+        return Json.MAPPER.createArrayNode().addAll(sites.stream()
+                .filter(site -> !scope.viaKey() || site.get("team_id").asInt() == scope.keyTeamId()).toList());
     }
 
     /**
@@ -97,14 +95,7 @@ final class Sites {
     }
 
     Optional<ObjectNode> find(int siteId) {
-        return database.read(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM sites WHERE id = ?")) {
-                statement.setInt(1, siteId);
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? Optional.of(site(rows)) : Optional.empty();
-                }
-            }
-        });
+        return database.read(sql -> sql.first(SITE, Sites::site, "site_id", siteId));
     }
 
     /** Adds a site to the team ({@code teamId} 0: the caller's first team where they are admin or owner). */
@@ -115,18 +106,10 @@ final class Sites {
                 .orElseThrow(() -> DomainError.invalid("domain must be a host name such as example.com"));
         String zone = zone(timezone.isBlank() ? "UTC" : timezone);
         String label = label(name.isBlank() ? domain : name);
-        ObjectNode site = database.write("add site", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO sites (owner_id, team_id, domain, name, timezone) VALUES (?, ?, ?, ?, ?) RETURNING " + COLUMNS)) {
-                insert.setLong(1, scope.userId());
-                insert.setInt(2, team);
-                insert.setString(3, domain);
-                insert.setString(4, label);
-                insert.setString(5, zone);
-                try (ResultSet rows = insert.executeQuery()) {
-                    rows.next();
-                    return site(rows);
-                }
+        ObjectNode site = database.write("add site", sql -> {
+            try {
+                return sql.first(INSERT_SITE, Sites::site, "user_id", scope.userId(), "team_id", team, "domain", domain,
+                        "name", label, "timezone", zone).orElseThrow();
             } catch (SQLException e) {
                 if (e.getMessage().contains("onstraint")) {
                     throw DomainError.conflict("a site for " + domain + " exists already");
@@ -165,22 +148,9 @@ final class Sites {
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
-        ObjectNode site = database.write("update site", connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE sites SET excluded_ips = ?, excluded_paths = ?, honour_dnt = ?, name = ?, timezone = ? WHERE id = ? RETURNING "
-                            + COLUMNS)) {
-                update.setString(1, excluded);
-                update.setString(2, paths);
-                update.setBoolean(3, dnt);
-                update.setString(4, name);
-                update.setString(5, zone);
-                update.setInt(6, siteId);
-                try (ResultSet rows = update.executeQuery()) {
-                    rows.next();
-                    return site(rows);
-                }
-            }
-        });
+        ObjectNode site = database.write("update site", sql -> sql.first(UPDATE_SITE, Sites::site, "excluded_ips", excluded,
+                "excluded_paths", paths, "honour_dnt", dnt, "name", name, "timezone", zone, "site_id", siteId)
+                .orElseThrow(() -> new SQLException("site " + siteId + " is gone")));
         publish(site);
         return site.put("role", current.get("role").asText());
     }
@@ -191,13 +161,9 @@ final class Sites {
      */
     ObjectNode delete(Scope scope, int siteId) {
         ObjectNode site = get(scope, siteId, Access.Action.DELETE_SITE);
-        database.write("delete site", connection -> {
-            for (String table : java.util.List.of("hits", "events", "engagements", "share_links", "sites")) {
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM " + table + " WHERE " + (table.equals("sites") ? "id" : "site_id") + " = ?")) {
-                    delete.setInt(1, siteId);
-                    delete.execute();
-                }
+        database.write("delete site", sql -> {
+            for (SqlFile.Statement delete : DELETE_SITE) {
+                sql.update(delete, "site_id", siteId);
             }
             return null;
         });
@@ -227,15 +193,7 @@ final class Sites {
 
     /** Puts every site into the registry bucket, so gateways started before the writer see them. */
     void publishAll() {
-        database.read(connection -> {
-            try (var statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT " + COLUMNS + " FROM sites")) {
-                while (rows.next()) {
-                    publish(site(rows));
-                }
-            }
-            return null;
-        });
+        database.read(sql -> sql.list(ALL_SITES, Sites::site)).forEach(this::publish);
     }
 
     private void publish(ObjectNode site) {

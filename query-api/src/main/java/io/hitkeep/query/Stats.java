@@ -6,6 +6,8 @@ import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.writer.Database;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
 import io.hitkeep.core.Json;
 
 import java.sql.Connection;
@@ -48,7 +50,7 @@ final class Stats {
     private static final String TOP = Database.resource(Stats.class, "sql/stats_top.sql");
     private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
-    private static final String LIVE_SQL = Database.resource(Stats.class, "sql/stats_live.sql");
+    private static final SqlFile.Statement LIVE_VISITORS = SqlFile.load(Stats.class, "sql/stats_live.sql").get("live-visitors");
     private static final String EVENT_PROPS = Database.resource(Stats.class, "sql/stats_event_props.sql");
 
     private final Database database;
@@ -72,11 +74,12 @@ final class Stats {
                 + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
                 List.of(request.siteId(), start.toString(), end.toString()));
         boolean hourly = from.equals(to);
-        return database.read(connection -> {
+        return database.read(sql -> {
+            Connection connection = sql.connection();
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
                 ObjectNode summary = summary(connection, hits, pings);
-                summary.put("live_visitors", live(connection, request.siteId()));
+                summary.put("live_visitors", live(sql, request.siteId()));
                 body.set("summary", summary);
             }
             if (request.wants("chart")) {
@@ -167,17 +170,11 @@ final class Stats {
 
     /** Visitors of the last five minutes alone: what the dashboard polls every few seconds. */
     long liveVisitors(int siteId) {
-        return database.read(connection -> live(connection, siteId));
+        return database.read(sql -> live(sql, siteId));
     }
 
-    private static long live(Connection connection, int siteId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(LIVE_SQL)) {
-            statement.setInt(1, siteId);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
+    private static long live(Sql sql, int siteId) throws SQLException {
+        return sql.number(LIVE_VISITORS, "site_id", siteId);
     }
 
     /** Every bucket of the range, with zeros where nothing happened. */

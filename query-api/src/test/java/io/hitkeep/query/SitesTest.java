@@ -27,7 +27,7 @@ class SitesTest {
     void privacySettingsAreValidatedStoredAndPublished() throws Exception {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
-            database.write("create team", connection -> Teams.insertTeam(connection, "Team", 1));
+            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
             Sites sites = new Sites(database, broker.connection(), new Teams(database));
             Scope owner = Scope.user(1);
             Scope stranger = Scope.user(2);

@@ -84,20 +84,20 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction on the write connection, after any other write; commits, or rolls
-     * back on any exception (a {@link io.hitkeep.core.DomainError} passes through, anything else says what
-     * could not be done).
+     * Runs {@code work} in one transaction on the write connection, handed to it as an {@link Sql}, after any
+     * other write; commits, or rolls back on any exception (a {@link io.hitkeep.core.DomainError} passes
+     * through, anything else says what could not be done).
      */
-    public <T> T write(String what, SqlFunction<Connection, T> work) {
+    public <T> T write(String what, SqlFunction<Sql, T> work) {
         return inTransaction(writes, what, work);
     }
 
     /** {@link #write} on a connection of the caller's own (tests, tools). */
-    public static <T> T inTransaction(Connection writes, String what, SqlFunction<Connection, T> work) {
+    public static <T> T inTransaction(Connection writes, String what, SqlFunction<Sql, T> work) {
         synchronized (writes) {
             try {
                 writes.setAutoCommit(false);
-                T result = work.apply(writes);
+                T result = work.apply(new Sql(writes));
                 writes.commit();
                 return result;
             } catch (SQLException e) {
@@ -124,8 +124,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs a read with a pooled connection; waits while all are busy. */
-    public <T> T read(SqlFunction<Connection, T> work) {
+    /** Runs a read on a pooled connection, handed to the work as an {@link Sql}; waits while all are busy. */
+    public <T> T read(SqlFunction<Sql, T> work) {
         Connection connection;
         try {
             connection = readers.take();
@@ -134,7 +134,7 @@ public final class Database implements AutoCloseable {
             throw new HitKeepException("interrupted while waiting for a database connection", e);
         }
         try {
-            return work.apply(connection);
+            return work.apply(new Sql(connection));
         } catch (SQLException e) {
             throw new HitKeepException("query failed: " + e.getMessage(), e);
         } finally {
