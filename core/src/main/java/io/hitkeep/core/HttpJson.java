@@ -67,8 +67,11 @@ public final class HttpJson {
                 throw new ApiError(413, "request body is larger than " + limit + " bytes");
             }
             return bytes;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-            // the client went away or broke the framing (Helidon parses a chunk size of zz with Integer.parseInt): a 400 (if anyone still listens) and the connection closes
+        } catch (ApiError | RequestException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // the client went away or broke the framing: Helidon's chunk parser throws what it meets (a
+            // NumberFormatException for a size of zz, an IncorrectNewLineException for a bare LF): a 400 (if anyone still listens) and the connection closes
             throw RequestException.builder()
                     .type(DirectHandler.EventType.BAD_REQUEST)
                     .status(Status.BAD_REQUEST_400)

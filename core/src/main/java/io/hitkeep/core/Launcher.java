@@ -141,9 +141,9 @@ public final class Launcher {
 
     /**
      * How many clients the HTTP server holds, and for how long. The defaults keep a 2-core, 512 MB server
-     * answering under tens of thousands of idle or slow connections: an idle connection costs about 15 KB of
-     * heap and a file descriptor, so their number is capped, and the longest idle ones are closed first when
-     * the cap comes near.
+     * answering under tens of thousands of idle or slow connections: an open connection costs about 20 KB
+     * of heap (Helidon's 8 KB read buffer, the virtual thread's stack) and a file descriptor, so their
+     * number is capped by both, and the longest waiting ones are closed first when the cap comes near.
      *
      * @param idleTimeout           a connection with no request in progress is closed after this
      * @param readTimeout           a request's line and headers, and its body, must each arrive within this
@@ -154,8 +154,11 @@ public final class Launcher {
      */
     public record HttpLimits(Duration idleTimeout, Duration readTimeout, int maxConnections, int maxConcurrentRequests,
                              int maxHeaderSize, long maxPayload) {
+        /** Heap per connection of the default limit: three times what one costs, so connections get a third of the heap. */
+        private static final long HEAP_PER_CONNECTION = 64 * 1024;
+
         public static HttpLimits of(Settings settings) {
-            int wantedConnections = settings.intValue(Settings.HTTP_MAX_CONNECTIONS, 10_000);
+            int wantedConnections = settings.intValue(Settings.HTTP_MAX_CONNECTIONS, connectionsTheHeapAllows());
             int maxConnections = Math.min(wantedConnections, connectionsTheFileDescriptorsAllow());
             if (maxConnections < wantedConnections) {
                 LOG.warning("only " + maxConnections + " HTTP connections at once instead of " + wantedConnections
@@ -165,7 +168,8 @@ public final class Launcher {
                     settings.duration(Settings.HTTP_IDLE_TIMEOUT, Duration.ofSeconds(30)),
                     settings.duration(Settings.HTTP_READ_TIMEOUT, Duration.ofSeconds(10)),
                     maxConnections,
-                    settings.intValue(Settings.HTTP_MAX_CONCURRENT_REQUESTS, 1_000),
+                    // HTTP/1.1 serves one request at a time per connection: by default the connection limit is the bound
+                    settings.intValue(Settings.HTTP_MAX_CONCURRENT_REQUESTS, maxConnections),
                     (int) settings.byteSize(Settings.HTTP_MAX_HEADER_SIZE, 16 * 1024),
                     settings.byteSize(Settings.HTTP_MAX_PAYLOAD, 1024 * 1024));
             if (limits.idleTimeout.isZero() || limits.idleTimeout.isNegative() || limits.readTimeout.isZero()
@@ -174,6 +178,11 @@ public final class Launcher {
                 throw new HitKeepException("HTTP limits must be positive (headers and payload at least 1KB): " + limits);
             }
             return limits;
+        }
+
+        /** One connection per 64 KB of heap, 2,560 with the single binary's 160 MB, between 256 and 10,000. */
+        static int connectionsTheHeapAllows() {
+            return (int) Math.max(256, Math.min(10_000, Runtime.getRuntime().maxMemory() / HEAP_PER_CONNECTION));
         }
 
         private static int connectionsTheFileDescriptorsAllow() {
@@ -203,8 +212,9 @@ public final class Launcher {
      *       timeout (a body is timed while {@link HttpJson#body} reads it and while the server drains an
      *       unread one after the answer);</li>
      *   <li>refuses a {@code Content-Length} that is not a non-negative number before anything waits for it;</li>
-     *   <li>when nine in ten connections of the limit are open, closes the connections idle longest (no request
-     *       in progress) down to three in four, so the server keeps accepting.</li>
+     *   <li>when nine in ten connections of the limit are open, closes the connections that have waited
+     *       longest for their client (idle between requests, or still receiving one) down to three in four,
+     *       so the server keeps accepting; requests the server is working on are left alone.</li>
      * </ul>
      * Closing means interrupting the connection's virtual thread, which closes its socket. Thread-safe.
      */
@@ -241,7 +251,8 @@ public final class Launcher {
             volatile long readDeadline;
             volatile boolean requestInProgress;
             volatile boolean requestHasBody;
-            volatile long idleSince = System.nanoTime();
+            /** Since when the connection has been waiting for its client: open, idle, or receiving a request. */
+            volatile long waitingSince = System.nanoTime();
 
             Tracked(ServerConnection connection, long readTimeoutNanos) {
                 this.connection = connection;
@@ -253,7 +264,8 @@ public final class Launcher {
         static void bodyReadStarting() {
             Tracked tracked = CURRENT.get();
             if (tracked != null) {
-                tracked.readDeadline = System.nanoTime() + tracked.readTimeoutNanos;
+                tracked.waitingSince = System.nanoTime();
+                tracked.readDeadline = tracked.waitingSince + tracked.readTimeoutNanos;
             }
         }
 
@@ -327,7 +339,8 @@ public final class Launcher {
             if (tracked != null) {
                 tracked.requestInProgress = true;
                 tracked.requestHasBody = false;
-                tracked.readDeadline = System.nanoTime() + tracked.readTimeoutNanos;
+                tracked.waitingSince = System.nanoTime();
+                tracked.readDeadline = tracked.waitingSince + tracked.readTimeoutNanos;
             }
         }
 
@@ -373,7 +386,7 @@ public final class Launcher {
                 return;
             }
             tracked.requestInProgress = false;
-            tracked.idleSince = System.nanoTime();
+            tracked.waitingSince = System.nanoTime();
             // Helidon drains a body the handler left unread once the answer is out: time that too
             tracked.readDeadline = tracked.requestHasBody ? System.nanoTime() + tracked.readTimeoutNanos : 0;
         }
@@ -401,34 +414,35 @@ public final class Launcher {
                     HttpJson.ERRORS.log(Level.INFO, "slow-client", "closed " + tooSlow
                             + " connection(s) whose request did not arrive within " + limits.readTimeout().toMillis() + " ms", null);
                 }
-                shedIdleConnections();
+                shedWaitingConnections();
             }
         }
 
-        private void shedIdleConnections() {
+        private void shedWaitingConnections() {
             int count = open.size();
             if (count <= limits.maxConnections() * 9L / 10) {
                 return;
             }
             int target = (int) (limits.maxConnections() * 3L / 4);
-            List<Tracked> idle = new ArrayList<>();
+            List<Tracked> waiting = new ArrayList<>();
             for (Tracked tracked : open) {
-                if (!tracked.requestInProgress) {
-                    idle.add(tracked);
+                if (!tracked.requestInProgress || tracked.readDeadline != 0) {
+                    waiting.add(tracked);
                 }
             }
-            idle.sort(Comparator.comparingLong(tracked -> tracked.idleSince));
+            waiting.sort(Comparator.comparingLong(tracked -> tracked.waitingSince));
             int closed = 0;
-            for (Tracked tracked : idle) {
+            for (Tracked tracked : waiting) {
                 if (count - closed <= target) {
                     break;
                 }
-                // not an interrupting close: a request that arrives meanwhile is still answered
-                tracked.connection.close(false);
+                // an idle connection is closed gently (a request that arrives meanwhile is still answered),
+                // one that is receiving a request at once
+                tracked.connection.close(tracked.requestInProgress);
                 closed++;
             }
             HttpJson.ERRORS.log(Level.WARNING, "connection-limit", count + " HTTP connections open, near the limit of "
-                    + limits.maxConnections() + ": closed the " + closed + " idle longest", null);
+                    + limits.maxConnections() + ": closed the " + closed + " that waited longest for their client", null);
         }
 
         @Override

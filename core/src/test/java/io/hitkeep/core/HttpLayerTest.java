@@ -163,6 +163,7 @@ class HttpLayerTest {
         return Stream.of(
                 Arguments.of("chunk size zz", bytes(chunkedPost + "zz\r\n{}\r\n0\r\n\r\n")),
                 Arguments.of("chunk size over a long", bytes(chunkedPost + "ffffffffffffffffff\r\n{}\r\n0\r\n\r\n")),
+                Arguments.of("chunk size line ending in a bare LF", bytes(chunkedPost + "2\n{}\r\n0\r\n\r\n")),
                 Arguments.of("header name as method", bytes("USER-AGENT: / HTTP/1.1\r\nHost: x\r\n\r\n")),
                 Arguments.of("NUL byte in the method", bytes("GE\0T /healthz HTTP/1.1\r\nHost: x\r\n\r\n")),
                 Arguments.of("query not percent-encoding", bytes("GET /query?from=% HTTP/1.1\r\nHost: x\r\n\r\n")),
@@ -249,20 +250,22 @@ class HttpLayerTest {
     void tooManyRequestsAtOnceGetAJson503WithRetryAfter() throws Exception {
         List<Socket> slow = new ArrayList<>();
         try {
-            for (int i = 0; i < 4; i++) {
+            Answer answer = null;
+            // each slow request holds one of the four permits until released; a permit a previous test's
+            // connection still holds frees up meanwhile, so keep adding slow ones until a request is refused
+            for (int attempt = 0; attempt < 200; attempt++) {
                 Socket socket = connect();
                 socket.getOutputStream().write(bytes("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
                 socket.getOutputStream().flush();
                 slow.add(socket);
-            }
-            Answer answer = null;
-            // the four slow requests take every permit once they are routed; until then a request may still get through
-            for (int attempt = 0; attempt < 1000; attempt++) {
+                if (slow.size() < 4) {
+                    continue;
+                }
+                Thread.sleep(50);
                 answer = exchange(bytes("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
                 if (answer.status() != 200) {
                     break;
                 }
-                Thread.sleep(10);
             }
             assertEquals(503, answer.status(), answer.body());
             assertTrue(answer.head().toLowerCase().contains("retry-after: 1"), answer.head());
