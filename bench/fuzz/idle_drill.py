@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Idle-connection drill, python3 standard library only, loopback only.
 
-Keeps CONNECTIONS connections open to a running HitKeep for HOLD seconds, reopening whatever the server
-closes: half send nothing, a quarter stop in the middle of their headers, a quarter announce a body and
+Keeps CONNECTIONS connections open to a running HitKeep for HOLD seconds (from several processes, each
+within the open-files limit), reopening whatever the server closes: half send nothing, a quarter stop in the middle of their headers, a quarter announce a body and
 send one byte of it. Meanwhile a probe asks GET /healthz on a fresh connection every 100 ms and times the
 answer. Prints the probe's latencies and how many connections the server closed. Used by idle-drill.sh.
 
@@ -10,6 +10,8 @@ answer. Prints the probe's latencies and how many connections the server closed.
 """
 import argparse
 import json
+import multiprocessing
+import resource
 import selectors
 import socket
 import sys
@@ -36,6 +38,61 @@ def parse_args():
 
 def kind_of(number):
     return "idle" if number % 4 < 2 else ("slow headers" if number % 4 == 2 else "short body")
+
+
+def hold(args, process_number, processes, results):
+    """One process's share of the connections: opens them, then keeps them open (reopening) for the hold."""
+    wanted = args.connections // processes + (1 if process_number < args.connections % processes else 0)
+    selector = selectors.DefaultSelector()
+    opened = {"count": 0, "failed": 0, "closed_by_server": 0}
+    sources = ["127.0.%d.%d" % (process_number + 2, n) for n in range(2, 42)]
+
+    def open_one(number):
+        sock = socket.socket()
+        sock.settimeout(5)
+        try:
+            sock.bind((sources[number % len(sources)], 0))
+            sock.connect((args.host, args.port))
+            payload = KINDS[kind_of(number)]
+            if payload:
+                sock.sendall(payload)
+            sock.setblocking(False)
+            selector.register(sock, selectors.EVENT_READ, number)
+            opened["count"] += 1
+        except OSError:
+            opened["failed"] += 1
+            sock.close()
+
+    began = time.monotonic()
+    for number in range(wanted):
+        open_one(number)
+    open_seconds = time.monotonic() - began
+    hold_until = time.monotonic() + args.hold
+    next_number = wanted
+    peak_open = len(selector.get_map())
+    while time.monotonic() < hold_until:
+        for key, _ in selector.select(timeout=0.5):
+            sock = key.fileobj
+            try:
+                sock.recv(4096)
+            except OSError:
+                pass
+            # an answer (a 400 to a cut-off request) or the end: either way the server let go of it
+            selector.unregister(sock)
+            sock.close()
+            opened["closed_by_server"] += 1
+        # keep the pressure up: reopen what the server closed
+        for _ in range(min(wanted - len(selector.get_map()), 2000)):
+            if time.monotonic() >= hold_until:
+                break
+            open_one(next_number)
+            next_number += 1
+        peak_open = max(peak_open, len(selector.get_map()))
+    still_open = len(selector.get_map())
+    for key in list(selector.get_map().values()):
+        key.fileobj.close()
+    results.put({"count": opened["count"], "failed": opened["failed"], "closed_by_server": opened["closed_by_server"],
+                 "open_at_end": still_open, "peak_open": peak_open, "open_seconds_max": open_seconds})
 
 
 def main():
@@ -65,65 +122,28 @@ def main():
                 latencies.append(time.monotonic() - started)
             stop.wait(max(0.0, PROBE_INTERVAL - (time.monotonic() - started)))
 
-    selector = selectors.DefaultSelector()
-    opened = {"count": 0, "failed": 0, "closed_by_server": 0}
-    sources = ["127.0.0.%d" % n for n in range(2, 42)]
-
-    def open_one(number):
-        sock = socket.socket()
-        sock.setblocking(True)
-        sock.settimeout(5)
-        try:
-            sock.bind((sources[number % len(sources)], 0))
-            sock.connect((args.host, args.port))
-            payload = KINDS[kind_of(number)]
-            if payload:
-                sock.sendall(payload)
-            sock.setblocking(False)
-            selector.register(sock, selectors.EVENT_READ, number)
-            opened["count"] += 1
-            return True
-        except OSError:
-            opened["failed"] += 1
-            sock.close()
-            return False
-
+    per_process = max(1, (resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 512))
+    processes = max(1, -(-args.connections // per_process))
+    results = multiprocessing.Queue()
+    holders = [multiprocessing.Process(target=hold, args=(args, number, processes, results)) for number in range(processes)]
+    began = time.monotonic()
+    for holder in holders:
+        holder.start()
     probe_thread = threading.Thread(target=probe, daemon=True)
     probe_thread.start()
-    began = time.monotonic()
-    for number in range(args.connections):
-        open_one(number)
-    open_seconds = time.monotonic() - began
-    print("drill: opened %d connections in %.1f s (%d failed to open)" % (opened["count"], open_seconds, opened["failed"]))
-    sys.stdout.flush()
-
-    hold_until = time.monotonic() + args.hold
-    next_number = args.connections
-    peak_open = len(selector.get_map())
-    while time.monotonic() < hold_until:
-        for key, _ in selector.select(timeout=0.5):
-            sock = key.fileobj
-            try:
-                data = sock.recv(4096)
-            except OSError:
-                data = b""
-            # an answer (a 400 to a cut-off request) or the end: either way the server let go of it
-            selector.unregister(sock)
-            sock.close()
-            opened["closed_by_server"] += 1
-        # keep the pressure up: reopen what the server closed
-        missing = args.connections - len(selector.get_map())
-        for _ in range(min(missing, 2000)):
-            if time.monotonic() >= hold_until:
-                break
-            open_one(next_number)
-            next_number += 1
-        peak_open = max(peak_open, len(selector.get_map()))
+    totals = {}
+    for _ in holders:
+        for name, value in results.get().items():
+            totals[name] = max(totals.get(name, 0), value) if name == "open_seconds_max" else totals.get(name, 0) + value
+    for holder in holders:
+        holder.join()
     stop.set()
     probe_thread.join()
-    still_open = len(selector.get_map())
-    for key in list(selector.get_map().values()):
-        key.fileobj.close()
+    opened = totals
+    still_open = totals["open_at_end"]
+    peak_open = totals["peak_open"]
+    print("drill: %d processes opened their first %d connections in at most %.1f s"
+          % (processes, args.connections, totals["open_seconds_max"]))
 
     ordered = sorted(latencies)
     def percentile(fraction):

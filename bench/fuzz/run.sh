@@ -14,7 +14,7 @@ set -euo pipefail
 
 REQUESTS="${REQUESTS:-100000}"
 SECONDS_MAX="${SECONDS_MAX:-900}"
-WORKERS="${WORKERS:-16}"
+WORKERS="${WORKERS:-64}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="${JAR:-$ROOT/app/target/hitkeep.jar}"
 if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java; else JAVA="$(command -v java)"; fi
