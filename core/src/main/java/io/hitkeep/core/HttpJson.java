@@ -7,6 +7,8 @@ import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
@@ -69,7 +71,10 @@ public final class HttpJson {
             return bytes;
         } catch (ApiError | RequestException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+            // the socket is gone (the client left, or was cut off for sending too slowly): nobody to answer
+            throw new CloseConnectionException("the client stopped sending its request body", e);
+        } catch (RuntimeException e) {
             // the client went away or broke the framing: Helidon's chunk parser throws what it meets (a
             // NumberFormatException for a size of zz, an IncorrectNewLineException for a bare LF): a 400 (if anyone still listens) and the connection closes
             throw RequestException.builder()

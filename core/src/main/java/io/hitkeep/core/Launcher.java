@@ -400,22 +400,31 @@ public final class Launcher {
                 } catch (InterruptedException e) {
                     return;
                 }
-                long now = System.nanoTime();
-                int tooSlow = 0;
-                for (Tracked tracked : open) {
-                    long deadline = tracked.readDeadline;
-                    if (deadline != 0 && now - deadline > 0) {
-                        tracked.readDeadline = 0;
-                        tooSlow++;
-                        tracked.connection.close(true);
-                    }
+                try {
+                    closeSlowAndShed();
+                } catch (RuntimeException e) {
+                    // this thread must outlive any surprise, or slow clients would hold on for good
+                    HttpJson.ERRORS.log(Level.SEVERE, "slow-clients", "slow-client sweep failed: " + e, e);
                 }
-                if (tooSlow > 0) {
-                    HttpJson.ERRORS.log(Level.INFO, "slow-client", "closed " + tooSlow
-                            + " connection(s) whose request did not arrive within " + limits.readTimeout().toMillis() + " ms", null);
-                }
-                shedWaitingConnections();
             }
+        }
+
+        private void closeSlowAndShed() {
+            long now = System.nanoTime();
+            int tooSlow = 0;
+            for (Tracked tracked : open) {
+                long deadline = tracked.readDeadline;
+                if (deadline != 0 && now - deadline > 0) {
+                    tracked.readDeadline = 0;
+                    tooSlow++;
+                    tracked.connection.close(true);
+                }
+            }
+            if (tooSlow > 0) {
+                HttpJson.ERRORS.log(Level.INFO, "slow-client", "closed " + tooSlow
+                        + " connection(s) whose request did not arrive within " + limits.readTimeout().toMillis() + " ms", null);
+            }
+            shedWaitingConnections();
         }
 
         private void shedWaitingConnections() {
@@ -424,21 +433,24 @@ public final class Launcher {
                 return;
             }
             int target = (int) (limits.maxConnections() * 3L / 4);
-            List<Tracked> waiting = new ArrayList<>();
+            // the connections change while they are looked at: sort a snapshot of when each began to wait
+            record Waiting(Tracked tracked, long since) {
+            }
+            List<Waiting> waiting = new ArrayList<>();
             for (Tracked tracked : open) {
                 if (!tracked.requestInProgress || tracked.readDeadline != 0) {
-                    waiting.add(tracked);
+                    waiting.add(new Waiting(tracked, tracked.waitingSince));
                 }
             }
-            waiting.sort(Comparator.comparingLong(tracked -> tracked.waitingSince));
+            waiting.sort(Comparator.comparingLong(Waiting::since));
             int closed = 0;
-            for (Tracked tracked : waiting) {
+            for (Waiting candidate : waiting) {
                 if (count - closed <= target) {
                     break;
                 }
                 // an idle connection is closed gently (a request that arrives meanwhile is still answered),
                 // one that is receiving a request at once
-                tracked.connection.close(tracked.requestInProgress);
+                candidate.tracked().connection.close(candidate.tracked().requestInProgress);
                 closed++;
             }
             HttpJson.ERRORS.log(Level.WARNING, "connection-limit", count + " HTTP connections open, near the limit of "
