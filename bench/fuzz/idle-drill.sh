@@ -11,6 +11,7 @@ set -euo pipefail
 
 CONNECTIONS="${CONNECTIONS:-20000}"
 HOLD="${HOLD:-60}"
+DRILL_ARGS="${DRILL_ARGS:-}"      # e.g. --no-reopen: do not replace the connections the server closes
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="${JAR:-$ROOT/app/target/hitkeep.jar}"
 if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then JAVA_BIN=/usr/lib/jvm/temurin-25-jdk-amd64/bin; else JAVA_BIN="$(dirname "$(command -v java)")"; fi
@@ -55,7 +56,7 @@ echo 0 >"$PEAK_FILE"
 SAMPLER=$!
 
 set +e
-python3 "$ROOT/bench/fuzz/idle_drill.py" --port "$PORT" --connections "$CONNECTIONS" --hold "$HOLD"
+python3 "$ROOT/bench/fuzz/idle_drill.py" --port "$PORT" --connections "$CONNECTIONS" --hold "$HOLD" $DRILL_ARGS
 DRILL_STATUS=$?
 set -e
 kill "$SAMPLER" 2>/dev/null || true

@@ -33,6 +33,8 @@ def parse_args():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--connections", type=int, default=20_000)
     parser.add_argument("--hold", type=float, default=60, help="seconds to keep the connections up once opened")
+    parser.add_argument("--no-reopen", dest="reopen", action="store_false",
+                        help="do not replace the connections the server closes (the default replaces them at once)")
     return parser.parse_args()
 
 
@@ -82,7 +84,7 @@ def hold(args, process_number, processes, results):
             sock.close()
             opened["closed_by_server"] += 1
         # keep the pressure up: reopen what the server closed
-        for _ in range(min(wanted - len(selector.get_map()), 2000)):
+        for _ in range(min(wanted - len(selector.get_map()), 2000) if args.reopen else 0):
             if time.monotonic() >= hold_until:
                 break
             open_one(next_number)
@@ -100,6 +102,8 @@ def main():
     stop = threading.Event()
     latencies = []
     failures = []
+    timeline = []
+    began = time.monotonic()
 
     def probe():
         while not stop.is_set():
@@ -118,15 +122,16 @@ def main():
                     failures.append("%.0f ms: %r" % (elapsed * 1000, answer[:60]))
                 latencies.append(elapsed)
             except OSError as error:
-                failures.append("%.0f ms: %s" % ((time.monotonic() - started) * 1000, error))
-                latencies.append(time.monotonic() - started)
+                elapsed = time.monotonic() - started
+                failures.append("%.0f ms: %s" % (elapsed * 1000, error))
+                latencies.append(elapsed)
+            timeline.append((started - began, elapsed))
             stop.wait(max(0.0, PROBE_INTERVAL - (time.monotonic() - started)))
 
     per_process = max(1, (resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 512))
     processes = max(1, -(-args.connections // per_process))
     results = multiprocessing.Queue()
     holders = [multiprocessing.Process(target=hold, args=(args, number, processes, results)) for number in range(processes)]
-    began = time.monotonic()
     for holder in holders:
         holder.start()
     probe_thread = threading.Thread(target=probe, daemon=True)
@@ -160,6 +165,15 @@ def main():
           % (opened["count"], args.hold, opened["closed_by_server"], still_open))
     print("probe /healthz: %d probes, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d over 100 ms, %d failed"
           % (len(latencies), summary["probe_p50_ms"], summary["probe_p99_ms"], summary["probe_max_ms"] or 0, over, len(failures)))
+    # when the slow probes were: the opening storm, the hold, or the reopening churn
+    buckets = {}
+    for at, elapsed in timeline:
+        bucket = buckets.setdefault(int(at // 10) * 10, [0, 0, 0.0])
+        bucket[0] += 1
+        bucket[1] += elapsed > PROBE_LIMIT
+        bucket[2] = max(bucket[2], elapsed)
+    for start, (count, slow, worst) in sorted(buckets.items()):
+        print("  %3d-%3d s: %3d probes, %3d over 100 ms, max %.0f ms" % (start, start + 10, count, slow, worst * 1000))
     for failure in failures[:5]:
         print("  failed probe: " + failure)
     print("DRILL_JSON " + json.dumps(summary))

@@ -56,7 +56,13 @@ public final class HttpJson {
      * connection is then closed by the server rather than drained).
      */
     public static byte[] body(ServerRequest request, int limit) {
-        long declared = request.headers().contentLength().orElse(-1);
+        long declared;
+        try {
+            declared = request.headers().contentLength().orElse(-1);
+        } catch (RuntimeException e) {
+            // the HTTP layer refuses such lengths before a route runs; this keeps a route safe on its own
+            throw ApiError.badRequest("Content-Length is not a number");
+        }
         if (declared > limit) {
             throw new ApiError(413, "request body is larger than " + limit + " bytes");
         }
@@ -141,10 +147,15 @@ public final class HttpJson {
     }
 
     /**
-     * Refuses a query string that is not valid percent-encoding ({@code ?from=%}) before a route decodes it:
-     * Helidon decodes lazily and would throw inside the handler.
+     * Refuses a request target that is no path ({@code GET *}, an authority) and a query string that is not
+     * valid percent-encoding ({@code ?from=%}) before a route sees them: routes take the path for granted,
+     * and Helidon decodes the query lazily, so it would throw inside the handler.
      */
-    static void refuseUndecodableQuery(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+    static void refuseMalformedTarget(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        String path = request.path().path();
+        if (path == null || !path.startsWith("/")) {
+            throw ApiError.badRequest("the request target must be a path");
+        }
         try {
             request.query().toMap();
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {

@@ -128,7 +128,7 @@ public final class Launcher {
                 .directHandlers(HttpJson.directHandlers())
                 .routing(routing -> {
                     HttpJson.registerErrorHandlers(routing);
-                    routing.addFilter(HttpJson::refuseUndecodableQuery);
+                    routing.addFilter(HttpJson::refuseMalformedTarget);
                     routing.addFilter(new SecurityHeaders());
                     routes.accept(routing);
                 })
@@ -360,20 +360,22 @@ public final class Launcher {
 
         /**
          * Helidon reads {@code Content-Length: -1} as "chunked" and waits for a chunk that never comes, and
-         * answers a length that is no number in plain text: both are framing errors, refused here as such.
+         * answers a length that is no number in plain text: both are framing errors, refused here as such,
+         * like a length beside {@code Transfer-Encoding: chunked} (RFC 9112 6.3: the way requests are smuggled).
          */
         private static void refuseBadContentLength(Headers headers) {
-            if (!headers.contains(HeaderNames.CONTENT_LENGTH) || headers.contains(HeaderValues.TRANSFER_ENCODING_CHUNKED)) {
+            if (!headers.contains(HeaderNames.CONTENT_LENGTH)) {
                 return;
             }
             List<String> values = headers.all(HeaderNames.CONTENT_LENGTH, List::of);
-            boolean valid = values.size() == 1 && values.getFirst().strip().matches("[0-9]{1,18}");
+            boolean valid = values.size() == 1 && values.getFirst().strip().matches("[0-9]{1,18}")
+                    && !headers.contains(HeaderNames.TRANSFER_ENCODING);
             if (!valid) {
                 throw RequestException.builder()
                         .type(DirectHandler.EventType.BAD_REQUEST)
                         .status(Status.BAD_REQUEST_400)
                         .setKeepAlive(false)
-                        .message("Content-Length must be one non-negative number")
+                        .message("Content-Length must be one non-negative number, without Transfer-Encoding")
                         .safeMessage(true)
                         .build();
             }

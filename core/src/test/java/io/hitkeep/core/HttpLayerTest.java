@@ -169,6 +169,12 @@ class HttpLayerTest {
                 Arguments.of("query not percent-encoding", bytes("GET /query?from=% HTTP/1.1\r\nHost: x\r\n\r\n")),
                 Arguments.of("filter not percent-encoding", bytes("GET /query?filter=page:% HTTP/1.1\r\nHost: x\r\n\r\n")),
                 Arguments.of("negative content length", bytes("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}")),
+                Arguments.of("content length beside chunked", bytes("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")),
+                Arguments.of("content length not a number beside chunked", bytes("POST /echo HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Length: ten\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")),
+                Arguments.of("asterisk as the target", bytes("GET * HTTP/1.1\r\nHost: x\r\n\r\n")),
+                Arguments.of("absolute form without a path", bytes("GET http://x HTTP/1.1\r\nHost: x\r\n\r\n")),
                 Arguments.of("content length not a number", bytes("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n{}")),
                 Arguments.of("header without colon", bytes("GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")),
                 Arguments.of("headers over the limit", bytes("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(8000) + "\r\n\r\n")),
