@@ -27,6 +27,13 @@ public final class Settings {
     public static final String TRUSTED_PROXIES = "trusted-proxies";
     /** Copies JetStream keeps of the hit stream and the buckets: 1 on one broker, 3 on a three-node cluster. */
     public static final String STREAM_REPLICAS = "stream-replicas";
+    /** HTTP connection limits: see {@code io.hitkeep.web.Launcher.HttpLimits}. */
+    public static final String HTTP_IDLE_TIMEOUT = "http-idle-timeout";
+    public static final String HTTP_READ_TIMEOUT = "http-read-timeout";
+    public static final String HTTP_MAX_CONNECTIONS = "http-max-connections";
+    public static final String HTTP_MAX_CONCURRENT_REQUESTS = "http-max-concurrent-requests";
+    public static final String HTTP_MAX_HEADER_SIZE = "http-max-header-size";
+    public static final String HTTP_MAX_PAYLOAD = "http-max-payload";
 
     private final Map<String, String> values;
 
@@ -127,6 +134,26 @@ public final class Settings {
             };
         } catch (NumberFormatException e) {
             throw new HitKeepException("setting " + key + " must be a duration such as 200ms or 5s, not '" + raw.get() + "'");
+        }
+    }
+
+    /** A size such as {@code 16KB}, {@code 1MB}, {@code 1GB} (powers of 1024); a bare number is bytes. */
+    public long byteSize(String key, long fallback) {
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        String text = raw.get().trim().toUpperCase(Locale.ROOT).replaceAll("I?B$", "");
+        long unit = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
+            case 'K' -> 1024L;
+            case 'M' -> 1024L * 1024;
+            case 'G' -> 1024L * 1024 * 1024;
+            default -> 1;
+        };
+        try {
+            return Math.multiplyExact(Long.parseLong(unit == 1 ? text : text.substring(0, text.length() - 1).trim()), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new HitKeepException("setting " + key + " must be a size such as 16KB or 1MB, not '" + raw.get() + "'");
         }
     }
 
