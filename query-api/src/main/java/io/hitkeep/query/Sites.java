@@ -60,9 +60,10 @@ final class Sites {
     private static final SqlFile.Statement ALL_SITES = STATEMENTS.get("all-sites");
     private static final SqlFile.Statement INSERT_SITE = STATEMENTS.get("insert-site");
     private static final SqlFile.Statement UPDATE_SITE = STATEMENTS.get("update-site");
-    /** In this order: what was recorded for the site, its share links, then the site. */
+    /** In this order: what was recorded for the site, its share links, goals and annotations, then the site. */
     private static final List<SqlFile.Statement> DELETE_SITE = Stream.of("delete-hits-of-site", "delete-events-of-site",
-            "delete-engagements-of-site", "delete-share-links-of-site", "delete-site").map(STATEMENTS::get).toList();
+            "delete-engagements-of-site", "delete-share-links-of-site", "delete-goals-of-site", "delete-annotations-of-site",
+            "delete-site").map(STATEMENTS::get).toList();
 
     private final Database database;
     private final KeyValue registry;
