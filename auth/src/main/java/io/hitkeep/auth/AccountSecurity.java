@@ -48,64 +48,42 @@ final class AccountSecurity {
     public static final StoreOperation<AuditEntry, JsonNode> ADD_AUDIT = StoreOperation.of("audit.add", AuditEntry.class, JsonNode.class);
     public static final StoreOperation<AuditQuery, JsonNode> AUDIT = StoreOperation.of("audit.list", AuditQuery.class, JsonNode.class);
 
-    public record NewPassword(long userId, String passwordHash) {
-    }
+    public record NewPassword(long userId, String passwordHash) {}
 
-    public record ResetRequest(String email, String tokenHash, long expiresAt) {
-    }
+    public record ResetRequest(String email, String tokenHash, long expiresAt) {}
 
-    public record ResetConfirmation(String tokenHash, String passwordHash) {
-    }
+    public record ResetConfirmation(String tokenHash, String passwordHash) {}
 
-    public record RevokedSession(String jti, long expiresAt) {
-    }
+    public record RevokedSession(String jti, long expiresAt) {}
 
     /** A TOTP secret, encrypted by auth before it is stored. */
-    public record TotpSecret(long userId, String secret) {
-    }
+    public record TotpSecret(long userId, String secret) {}
 
-    public record TotpEnable(long userId, long step, List<String> recoveryHashes) {
-    }
+    public record TotpEnable(long userId, long step, List<String> recoveryHashes) {}
 
-    public record TotpStep(long userId, long step) {
-    }
+    public record TotpStep(long userId, long step) {}
 
-    public record RecoveryCode(long userId, String codeHash) {
-    }
+    public record RecoveryCode(long userId, String codeHash) {}
 
     /** {@code teamId} 0: an account event of no team. */
-    public record AuditEntry(long userId, String event, String detail, String ip, int teamId) {
-    }
+    public record AuditEntry(long userId, String event, String detail, String ip, int teamId) {}
 
-    public record AuditQuery(long userId, int limit) {
-    }
+    public record AuditQuery(long userId, int limit) {}
 
-    private static final SqlFile STATEMENTS = SqlFile.load(AccountSecurity.class, "sql/account_security.sql");
-    private static final SqlFile.Statement UNEXPIRED_REVOKED_TOKENS = STATEMENTS.get("unexpired-revoked-tokens");
-    private static final SqlFile.Statement RAISED_SESSION_EPOCHS = STATEMENTS.get("raised-session-epochs");
-    private static final SqlFile.Statement DELETE_EXPIRED_REVOKED_TOKENS = STATEMENTS.get("delete-expired-revoked-tokens");
-    private static final SqlFile.Statement COUNT_REVOKED_TOKEN = STATEMENTS.get("count-revoked-token");
-    private static final SqlFile.Statement INSERT_REVOKED_TOKEN = STATEMENTS.get("insert-revoked-token");
-    private static final SqlFile.Statement RAISE_SESSION_EPOCH = STATEMENTS.get("raise-session-epoch");
-    private static final SqlFile.Statement PASSWORD_HASH_OF_USER = STATEMENTS.get("password-hash-of-user");
-    private static final SqlFile.Statement USER_ID_BY_EMAIL = STATEMENTS.get("user-id-by-email");
-    private static final SqlFile.Statement INSERT_PASSWORD_RESET = STATEMENTS.get("insert-password-reset");
-    private static final SqlFile.Statement USER_OF_OPEN_PASSWORD_RESET = STATEMENTS.get("user-of-open-password-reset");
-    private static final SqlFile.Statement USE_OPEN_PASSWORD_RESETS = STATEMENTS.get("use-open-password-resets");
-    private static final SqlFile.Statement SET_PASSWORD_HASH = STATEMENTS.get("set-password-hash");
-    private static final SqlFile.Statement SET_TOTP_SECRET = STATEMENTS.get("set-totp-secret");
-    private static final SqlFile.Statement TURN_TOTP_ON = STATEMENTS.get("turn-totp-on");
-    private static final SqlFile.Statement INSERT_RECOVERY_CODE = STATEMENTS.get("insert-recovery-code");
-    private static final SqlFile.Statement TURN_TOTP_OFF = STATEMENTS.get("turn-totp-off");
-    private static final SqlFile.Statement UNUSED_RECOVERY_CODE = STATEMENTS.get("unused-recovery-code");
-    private static final SqlFile.Statement MARK_RECOVERY_CODE_USED = STATEMENTS.get("mark-recovery-code-used");
-    private static final SqlFile.Statement COUNT_UNUSED_RECOVERY_CODES = STATEMENTS.get("count-unused-recovery-codes");
-    private static final SqlFile.Statement INSERT_AUDIT_EVENT = STATEMENTS.get("insert-audit-event");
-    private static final SqlFile.Statement AUDIT_EVENTS_OF_USER = STATEMENTS.get("audit-events-of-user");
-    private static final SqlFile.Statement SET_TOTP_LAST_STEP = STATEMENTS.get("set-totp-last-step");
-    private static final SqlFile.Statement DELETE_RECOVERY_CODES = STATEMENTS.get("delete-recovery-codes");
-    private static final SqlFile.Statement ENSURE_SECURITY_ROW = STATEMENTS.get("ensure-security-row");
-    private static final SqlFile.Statement SECURITY_STATE = STATEMENTS.get("security-state");
+    /** The statements of {@code sql/account_security.sql}, each named there like its constant ({@code Query.UNEXPIRED_REVOKED_TOKENS}: {@code unexpired-revoked-tokens}). */
+    private enum Query implements SqlFile.Named {
+        UNEXPIRED_REVOKED_TOKENS, RAISED_SESSION_EPOCHS, DELETE_EXPIRED_REVOKED_TOKENS, COUNT_REVOKED_TOKEN,
+        INSERT_REVOKED_TOKEN, RAISE_SESSION_EPOCH, PASSWORD_HASH_OF_USER, USER_ID_BY_EMAIL,
+        INSERT_PASSWORD_RESET, USER_OF_OPEN_PASSWORD_RESET, USE_OPEN_PASSWORD_RESETS, SET_PASSWORD_HASH,
+        SET_TOTP_SECRET, TURN_TOTP_ON, INSERT_RECOVERY_CODE, TURN_TOTP_OFF, UNUSED_RECOVERY_CODE,
+        MARK_RECOVERY_CODE_USED, COUNT_UNUSED_RECOVERY_CODES, INSERT_AUDIT_EVENT, AUDIT_EVENTS_OF_USER,
+        SET_TOTP_LAST_STEP, DELETE_RECOVERY_CODES, ENSURE_SECURITY_ROW, SECURITY_STATE;
+
+        @Override
+        public String file() {
+            return "sql/account_security.sql";
+        }
+    }
 
     private final Database database;
 
@@ -117,11 +95,11 @@ final class AccountSecurity {
     ObjectNode sessionState() {
         return database.read(sql -> {
             ObjectNode revoked = Json.object();
-            for (Map.Entry<String, Long> token : sql.list(UNEXPIRED_REVOKED_TOKENS, row -> Map.entry(row.getString(1), row.getLong(2)))) {
+            for (Map.Entry<String, Long> token : sql.list(Query.UNEXPIRED_REVOKED_TOKENS, row -> Map.entry(row.getString(1), row.getLong(2)))) {
                 revoked.put(token.getKey(), token.getValue());
             }
             ObjectNode epochs = Json.object();
-            for (Map.Entry<Long, Long> user : sql.list(RAISED_SESSION_EPOCHS, row -> Map.entry(row.getLong(1), row.getLong(2)))) {
+            for (Map.Entry<Long, Long> user : sql.list(Query.RAISED_SESSION_EPOCHS, row -> Map.entry(row.getLong(1), row.getLong(2)))) {
                 epochs.put(Long.toString(user.getKey()), user.getValue());
             }
             ObjectNode state = Json.object();
@@ -137,9 +115,9 @@ final class AccountSecurity {
      */
     ObjectNode revoke(String jti, long expiresAtSeconds) {
         return database.write("revoke session", sql -> {
-            sql.update(DELETE_EXPIRED_REVOKED_TOKENS);
-            boolean firstTime = sql.number(COUNT_REVOKED_TOKEN, "jti", jti) == 0;
-            sql.update(INSERT_REVOKED_TOKEN, "jti", jti, "expires_at", expiresAtSeconds);
+            sql.update(Query.DELETE_EXPIRED_REVOKED_TOKENS);
+            boolean firstTime = sql.number(Query.COUNT_REVOKED_TOKEN, "jti", jti) == 0;
+            sql.update(Query.INSERT_REVOKED_TOKEN, "jti", jti, "expires_at", expiresAtSeconds);
             return Json.object().put("revoked", jti).put("first_time", firstTime);
         });
     }
@@ -148,14 +126,14 @@ final class AccountSecurity {
     ObjectNode signOutEverywhere(long userId) {
         return database.write("sign out everywhere", sql -> {
             ensureRow(sql, userId);
-            sql.update(RAISE_SESSION_EPOCH, "user_id", userId);
+            sql.update(Query.RAISE_SESSION_EPOCH, "user_id", userId);
             return Json.object().put("session_epoch", state(sql, userId).get("session_epoch").asLong());
         });
     }
 
     /** The user's password hash, for checking the current password before a change. */
     ObjectNode credentials(long userId) {
-        return database.read(sql -> sql.first(PASSWORD_HASH_OF_USER, row -> Json.object().put("password_hash", row.getString(1)),
+        return database.read(sql -> sql.first(Query.PASSWORD_HASH_OF_USER, row -> Json.object().put("password_hash", row.getString(1)),
                 "user_id", userId).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
@@ -173,12 +151,12 @@ final class AccountSecurity {
      */
     ObjectNode beginReset(String email, String tokenHash, long expiresAtSeconds) {
         return database.write("begin password reset", sql -> {
-            Optional<Long> user = sql.first(USER_ID_BY_EMAIL, row -> row.getLong(1), "email", email);
+            Optional<Long> user = sql.first(Query.USER_ID_BY_EMAIL, row -> row.getLong(1), "email", email);
             if (user.isEmpty()) {
                 return Json.object().put("send", false);
             }
             long userId = user.get();
-            sql.update(INSERT_PASSWORD_RESET, "token_hash", tokenHash, "user_id", userId, "expires_at", expiresAtSeconds);
+            sql.update(Query.INSERT_PASSWORD_RESET, "token_hash", tokenHash, "user_id", userId, "expires_at", expiresAtSeconds);
             return Json.object().put("send", true).put("user_id", userId);
         });
     }
@@ -186,18 +164,18 @@ final class AccountSecurity {
     /** Uses a reset link once: sets the password, ends every session, and voids the user's other open links. */
     ObjectNode finishReset(String tokenHash, String passwordHash) {
         return database.write("reset password", sql -> {
-            long userId = sql.first(USER_OF_OPEN_PASSWORD_RESET, row -> row.getLong(1), "token_hash", tokenHash)
+            long userId = sql.first(Query.USER_OF_OPEN_PASSWORD_RESET, row -> row.getLong(1), "token_hash", tokenHash)
                     .orElseThrow(() -> DomainError.notFound("this reset link is unknown, used or expired; ask for a new one"));
-            sql.update(USE_OPEN_PASSWORD_RESETS, "user_id", userId);
+            sql.update(Query.USE_OPEN_PASSWORD_RESETS, "user_id", userId);
             long epoch = replacePassword(sql, userId, passwordHash);
             return Json.object().put("user_id", userId).put("session_epoch", epoch);
         });
     }
 
     private long replacePassword(Sql sql, long userId, String passwordHash) throws SQLException {
-        sql.update(SET_PASSWORD_HASH, "password_hash", passwordHash, "user_id", userId);
+        sql.update(Query.SET_PASSWORD_HASH, "password_hash", passwordHash, "user_id", userId);
         ensureRow(sql, userId);
-        sql.update(RAISE_SESSION_EPOCH, "user_id", userId);
+        sql.update(Query.RAISE_SESSION_EPOCH, "user_id", userId);
         return state(sql, userId).get("session_epoch").asLong();
     }
 
@@ -213,7 +191,7 @@ final class AccountSecurity {
             if (state(sql, userId).get("enabled").asBoolean()) {
                 throw DomainError.conflict("two-factor authentication is already on; turn it off first");
             }
-            sql.update(SET_TOTP_SECRET, "secret", secret, "user_id", userId);
+            sql.update(Query.SET_TOTP_SECRET, "secret", secret, "user_id", userId);
             return Json.object().put("pending", true);
         });
     }
@@ -229,10 +207,10 @@ final class AccountSecurity {
                 throw DomainError.conflict("start the enrolment first (POST /api/user/totp)");
             }
             useStep(sql, userId, step, state);
-            sql.update(TURN_TOTP_ON, "user_id", userId);
-            sql.update(DELETE_RECOVERY_CODES, "user_id", userId);
+            sql.update(Query.TURN_TOTP_ON, "user_id", userId);
+            sql.update(Query.DELETE_RECOVERY_CODES, "user_id", userId);
             for (String hash : recoveryHashes) {
-                sql.update(INSERT_RECOVERY_CODE, "user_id", userId, "code_hash", hash);
+                sql.update(Query.INSERT_RECOVERY_CODE, "user_id", userId, "code_hash", hash);
             }
             return Json.object().put("enabled", true);
         });
@@ -246,8 +224,8 @@ final class AccountSecurity {
                 throw DomainError.conflict("two-factor authentication is not on");
             }
             useStep(sql, userId, step, state);
-            sql.update(TURN_TOTP_OFF, "user_id", userId);
-            sql.update(DELETE_RECOVERY_CODES, "user_id", userId);
+            sql.update(Query.TURN_TOTP_OFF, "user_id", userId);
+            sql.update(Query.DELETE_RECOVERY_CODES, "user_id", userId);
             return Json.object().put("enabled", false);
         });
     }
@@ -263,16 +241,16 @@ final class AccountSecurity {
     /** Marks an unused recovery code with that hash as used; a 404 when there is none. */
     ObjectNode useRecoveryCode(long userId, String codeHash) {
         return database.write("use recovery code", sql -> {
-            long rowId = sql.first(UNUSED_RECOVERY_CODE, row -> row.getLong(1), "user_id", userId, "code_hash", codeHash)
+            long rowId = sql.first(Query.UNUSED_RECOVERY_CODE, row -> row.getLong(1), "user_id", userId, "code_hash", codeHash)
                     .orElseThrow(() -> DomainError.notFound("no such unused recovery code"));
-            sql.update(MARK_RECOVERY_CODE_USED, "rowid", rowId);
-            return Json.object().put("recovery_codes_left", sql.number(COUNT_UNUSED_RECOVERY_CODES, "user_id", userId));
+            sql.update(Query.MARK_RECOVERY_CODE_USED, "rowid", rowId);
+            return Json.object().put("recovery_codes_left", sql.number(Query.COUNT_UNUSED_RECOVERY_CODES, "user_id", userId));
         });
     }
 
     ObjectNode addAudit(long userId, String event, String detail, String ip, int teamId) {
         return database.write("add audit event", sql -> {
-            sql.update(INSERT_AUDIT_EVENT, "user_id", userId, "event", event, "detail", detail, "ip", ip,
+            sql.update(Query.INSERT_AUDIT_EVENT, "user_id", userId, "event", event, "detail", detail, "ip", ip,
                     "team_id", teamId == 0 ? null : teamId);
             return Json.object().put("added", true);
         });
@@ -282,7 +260,7 @@ final class AccountSecurity {
     ObjectNode audit(long userId, int limit) {
         return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.putArray("events").addAll(sql.list(AUDIT_EVENTS_OF_USER, row -> Json.object()
+            answer.putArray("events").addAll(sql.list(Query.AUDIT_EVENTS_OF_USER, row -> Json.object()
                     .put("time", Instant.ofEpochMilli(row.getLong(1)).toString()).put("event", row.getString(2))
                     .put("detail", row.getString(3)).put("ip", row.getString(4)), "user_id", userId, "limit", limit));
             return answer;
@@ -293,15 +271,15 @@ final class AccountSecurity {
         if (step <= state.get("last_step").asLong()) {
             throw DomainError.conflict("this code was used already; wait for the next one");
         }
-        sql.update(SET_TOTP_LAST_STEP, "step", step, "user_id", userId);
+        sql.update(Query.SET_TOTP_LAST_STEP, "step", step, "user_id", userId);
     }
 
     private static void ensureRow(Sql sql, long userId) throws SQLException {
-        sql.update(ENSURE_SECURITY_ROW, "user_id", userId);
+        sql.update(Query.ENSURE_SECURITY_ROW, "user_id", userId);
     }
 
     private static ObjectNode state(Sql sql, long userId) throws SQLException {
-        return sql.first(SECURITY_STATE, row -> {
+        return sql.first(Query.SECURITY_STATE, row -> {
             ObjectNode state = Json.object().put("session_epoch", row.getLong(1)).put("enabled", row.getBoolean(3))
                     .put("last_step", row.getLong(4));
             if (row.getString(2) != null) {

@@ -36,38 +36,29 @@ final class Accounts {
             StoreOperation.of("api-keys.revoke", ApiKeyRef.class, JsonNode.class);
 
     /** A user or key addressed by the user alone: no team involved, so no scope. */
-    public record UserRef(long userId) {
-    }
+    public record UserRef(long userId) {}
 
-    public record NewUser(String email, String passwordHash) {
-    }
+    public record NewUser(String email, String passwordHash) {}
 
-    public record Email(String email) {
-    }
+    public record Email(String email) {}
 
     /** A key for {@code teamId} (0: the user's first team) with {@code role} (absent: the user's own). */
-    public record NewApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {
-    }
+    public record NewApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {}
 
-    public record KeyHash(String keyHash) {
-    }
+    public record KeyHash(String keyHash) {}
 
-    public record ApiKeyRef(Scope scope, long keyId) {
-    }
+    public record ApiKeyRef(Scope scope, long keyId) {}
 
-    private static final SqlFile STATEMENTS = SqlFile.load(Accounts.class, "sql/accounts.sql");
-    private static final SqlFile.Statement USER_COUNT = STATEMENTS.get("user-count");
-    private static final SqlFile.Statement USER_WITH_EMAIL = STATEMENTS.get("user-with-email");
-    private static final SqlFile.Statement INSERT_USER = STATEMENTS.get("insert-user");
-    private static final SqlFile.Statement SIGN_IN_BY_EMAIL = STATEMENTS.get("sign-in-by-email");
-    private static final SqlFile.Statement USER = STATEMENTS.get("user");
-    private static final SqlFile.Statement FIRST_TEAM_OF_USER = STATEMENTS.get("first-team-of-user");
-    private static final SqlFile.Statement INSERT_API_KEY = STATEMENTS.get("insert-api-key");
-    private static final SqlFile.Statement API_KEYS_OF_USER = STATEMENTS.get("api-keys-of-user");
-    private static final SqlFile.Statement API_KEYS_OF_TEAM = STATEMENTS.get("api-keys-of-team");
-    private static final SqlFile.Statement API_KEY = STATEMENTS.get("api-key");
-    private static final SqlFile.Statement DELETE_API_KEY = STATEMENTS.get("delete-api-key");
-    private static final SqlFile.Statement API_KEY_BY_HASH = STATEMENTS.get("api-key-by-hash");
+    /** The statements of {@code sql/accounts.sql}, each named there like its constant ({@code Query.USER_COUNT}: {@code user-count}). */
+    private enum Query implements SqlFile.Named {
+        USER_COUNT, USER_WITH_EMAIL, INSERT_USER, SIGN_IN_BY_EMAIL, USER, FIRST_TEAM_OF_USER, INSERT_API_KEY,
+        API_KEYS_OF_USER, API_KEYS_OF_TEAM, API_KEY, DELETE_API_KEY, API_KEY_BY_HASH;
+
+        @Override
+        public String file() {
+            return "sql/accounts.sql";
+        }
+    }
 
     /** An API key's row as {@link #revokeApiKey} checks it. */
     private record StoredKey(long owner, int team, String name) {
@@ -80,13 +71,13 @@ final class Accounts {
     }
 
     long countUsers() {
-        return database.read(sql -> sql.number(USER_COUNT));
+        return database.read(sql -> sql.number(Query.USER_COUNT));
     }
 
     /** Creates the first user and a team they own; once any user exists this is a 409, whoever asks. */
     ObjectNode createFirstUser(String email, String passwordHash) {
         return database.write("create user", sql -> {
-            if (sql.number(USER_COUNT) > 0) {
+            if (sql.number(Query.USER_COUNT) > 0) {
                 throw DomainError.conflict("the first user exists already; sign in instead");
             }
             long id = insertUser(sql, email, passwordHash);
@@ -97,22 +88,22 @@ final class Accounts {
 
     /** A new user inside the caller's transaction; an e-mail address in use already is a 409. */
     static long insertUser(Sql sql, String email, String passwordHash) throws SQLException {
-        if (sql.first(USER_WITH_EMAIL, row -> true, "email", email).isPresent()) {
+        if (sql.first(Query.USER_WITH_EMAIL, row -> true, "email", email).isPresent()) {
             throw DomainError.conflict("an account with this e-mail exists already; sign in and open the link again");
         }
-        return sql.number(INSERT_USER, "email", email, "password_hash", passwordHash);
+        return sql.number(Query.INSERT_USER, "email", email, "password_hash", passwordHash);
     }
 
     /** The user with that e-mail, including the password hash, session epoch, whether TOTP is on and how many passkeys, or 404. */
     ObjectNode findUserByEmail(String email) {
-        return database.read(sql -> sql.first(SIGN_IN_BY_EMAIL, row -> Json.object().put("id", row.getLong(1))
+        return database.read(sql -> sql.first(Query.SIGN_IN_BY_EMAIL, row -> Json.object().put("id", row.getLong(1))
                         .put("email", row.getString(2)).put("password_hash", row.getString(3))
                         .put("session_epoch", row.getLong(4)).put("totp_enabled", row.getBoolean(5)).put("passkeys", row.getLong(6)),
                 "email", email).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
     ObjectNode user(long id) {
-        return database.read(sql -> sql.first(USER, row -> Json.object().put("id", row.getLong(1)).put("email", row.getString(2)),
+        return database.read(sql -> sql.first(Query.USER, row -> Json.object().put("id", row.getLong(1)).put("email", row.getString(2)),
                 "user_id", id).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
@@ -128,7 +119,7 @@ final class Accounts {
             if (!own.atLeast(granted)) {
                 throw DomainError.forbidden("a key cannot have a role above your own (" + own.label() + ")");
             }
-            long id = sql.number(INSERT_API_KEY, "user_id", userId, "name", name, "key_hash", keyHash, "prefix", prefix,
+            long id = sql.number(Query.INSERT_API_KEY, "user_id", userId, "name", name, "key_hash", keyHash, "prefix", prefix,
                     "team_id", team, "role", granted.label());
             return Json.object().put("id", id).put("name", name).put("prefix", prefix)
                     .put("team_id", team).put("role", granted.label());
@@ -141,8 +132,8 @@ final class Accounts {
      */
     ArrayNode listApiKeys(long userId, int teamId) {
         return database.read(sql -> Json.MAPPER.createArrayNode().addAll(teamId == 0
-                ? sql.list(API_KEYS_OF_USER, Accounts::apiKey, "user_id", userId)
-                : sql.list(API_KEYS_OF_TEAM, Accounts::apiKey, "team_id", teamId)));
+                ? sql.list(Query.API_KEYS_OF_USER, Accounts::apiKey, "user_id", userId)
+                : sql.list(Query.API_KEYS_OF_TEAM, Accounts::apiKey, "team_id", teamId)));
     }
 
     private static ObjectNode apiKey(ResultSet row) throws SQLException {
@@ -158,14 +149,14 @@ final class Accounts {
      */
     ObjectNode revokeApiKey(Scope scope, long keyId) {
         return database.write("revoke API key", sql -> {
-            StoredKey key = sql.first(API_KEY, row -> new StoredKey(row.getLong(1), row.getInt(2), row.getString(3)), "id", keyId)
+            StoredKey key = sql.first(Query.API_KEY, row -> new StoredKey(row.getLong(1), row.getInt(2), row.getString(3)), "id", keyId)
                     .orElseThrow(() -> DomainError.notFound("no such API key"));
             boolean teamOwner = !scope.viaKey()
                     && Teams.memberRole(sql, key.team(), scope.userId()).filter(role -> role == Role.OWNER).isPresent();
             if (key.owner() != scope.userId() && !teamOwner) {
                 throw DomainError.notFound("no such API key");
             }
-            sql.update(DELETE_API_KEY, "id", keyId);
+            sql.update(Query.DELETE_API_KEY, "id", keyId);
             return Json.object().put("id", keyId).put("name", key.name()).put("team_id", key.team()).put("user_id", key.owner());
         });
     }
@@ -175,7 +166,7 @@ final class Accounts {
      * owner's current role in the team. A key whose owner left the team is a 404, as is an unknown one.
      */
     ObjectNode findApiKey(String keyHash) {
-        return database.read(sql -> sql.first(API_KEY_BY_HASH, row -> {
+        return database.read(sql -> sql.first(Query.API_KEY_BY_HASH, row -> {
             Role keyRole = Role.parse(row.getString(4)).orElse(Role.MEMBER);
             Role member = Role.parse(row.getString(5)).orElse(Role.MEMBER);
             return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2))
@@ -184,7 +175,7 @@ final class Accounts {
     }
 
     private static int firstTeam(Sql sql, long userId) throws SQLException {
-        return sql.first(FIRST_TEAM_OF_USER, row -> {
+        return sql.first(Query.FIRST_TEAM_OF_USER, row -> {
             int team = row.getInt(1);
             return row.wasNull() ? null : team;
         }, "user_id", userId).orElseThrow(() -> DomainError.conflict("you are in no team; create one or accept an invitation first"));

@@ -28,8 +28,7 @@ public final class ApiKeys {
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     /** What a key is allowed: whose it is, its team and the role it acts with there. */
-    public record Key(long id, long userId, int teamId, Role role) {
-    }
+    public record Key(long id, long userId, int teamId, Role role) {}
 
     private record Cached(Key key, long until) {
     }

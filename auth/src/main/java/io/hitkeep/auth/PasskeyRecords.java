@@ -36,42 +36,32 @@ final class PasskeyRecords {
     public static final StoreOperation<Use, JsonNode> USE = StoreOperation.of("passkeys.use", Use.class, JsonNode.class);
 
     /** The passkeys of a user found by e-mail or by WebAuthn user handle (one of the two, the other empty). */
-    public record Owner(String email, String userHandle) {
-    }
+    public record Owner(String email, String userHandle) {}
 
-    public record CredentialRef(String credentialId) {
-    }
+    public record CredentialRef(String credentialId) {}
 
     public record NewPasskey(long userId, String credentialId, String userHandle, String publicKeyCose, long signatureCount,
                              String name) {
     }
 
-    public record PasskeyName(long userId, long id, String name) {
-    }
+    public record PasskeyName(long userId, long id, String name) {}
 
-    public record PasskeyRef(long userId, long id) {
-    }
+    public record PasskeyRef(long userId, long id) {}
 
     /** A sign-in with the credential reported this signature count. */
-    public record Use(String credentialId, long signatureCount) {
-    }
+    public record Use(String credentialId, long signatureCount) {}
 
-    private static final SqlFile STATEMENTS = SqlFile.load(PasskeyRecords.class, "sql/passkeys.sql");
-    private static final SqlFile.Statement EMAIL_OF_USER = STATEMENTS.get("email-of-user");
-    private static final SqlFile.Statement INSERT_USER_HANDLE = STATEMENTS.get("insert-user-handle");
-    private static final SqlFile.Statement USER_HANDLE = STATEMENTS.get("user-handle");
-    private static final SqlFile.Statement OWNER_BY_EMAIL = STATEMENTS.get("owner-by-email");
-    private static final SqlFile.Statement OWNER_BY_USER_HANDLE = STATEMENTS.get("owner-by-user-handle");
-    private static final SqlFile.Statement CREDENTIAL_IDS_OF_USER = STATEMENTS.get("credential-ids-of-user");
-    private static final SqlFile.Statement CREDENTIAL = STATEMENTS.get("credential");
-    private static final SqlFile.Statement COUNT_CREDENTIAL = STATEMENTS.get("count-credential");
-    private static final SqlFile.Statement INSERT_PASSKEY = STATEMENTS.get("insert-passkey");
-    private static final SqlFile.Statement PASSKEYS_OF_USER = STATEMENTS.get("passkeys-of-user");
-    private static final SqlFile.Statement PASSKEY_OF_USER = STATEMENTS.get("passkey-of-user");
-    private static final SqlFile.Statement RENAME_PASSKEY = STATEMENTS.get("rename-passkey");
-    private static final SqlFile.Statement DELETE_PASSKEY = STATEMENTS.get("delete-passkey");
-    private static final SqlFile.Statement SIGNATURE_COUNT = STATEMENTS.get("signature-count");
-    private static final SqlFile.Statement RECORD_USE = STATEMENTS.get("record-use");
+    /** The statements of {@code sql/passkeys.sql}, each named there like its constant ({@code Query.EMAIL_OF_USER}: {@code email-of-user}). */
+    private enum Query implements SqlFile.Named {
+        EMAIL_OF_USER, INSERT_USER_HANDLE, USER_HANDLE, OWNER_BY_EMAIL, OWNER_BY_USER_HANDLE,
+        CREDENTIAL_IDS_OF_USER, CREDENTIAL, COUNT_CREDENTIAL, INSERT_PASSKEY, PASSKEYS_OF_USER, PASSKEY_OF_USER,
+        RENAME_PASSKEY, DELETE_PASSKEY, SIGNATURE_COUNT, RECORD_USE;
+
+        @Override
+        public String file() {
+            return "sql/passkeys.sql";
+        }
+    }
 
     private final Database database;
     private final SecureRandom random = new SecureRandom();
@@ -83,14 +73,14 @@ final class PasskeyRecords {
     /** The user's handle, created on first use: 32 random bytes, as the WebAuthn spec recommends. */
     ObjectNode handle(long userId) {
         return database.write("create passkey user handle", sql -> {
-            if (sql.first(EMAIL_OF_USER, row -> true, "user_id", userId).isEmpty()) {
+            if (sql.first(Query.EMAIL_OF_USER, row -> true, "user_id", userId).isEmpty()) {
                 throw DomainError.notFound("no such user");
             }
             byte[] bytes = new byte[32];
             random.nextBytes(bytes);
-            sql.update(INSERT_USER_HANDLE, "user_id", userId, "user_handle", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+            sql.update(Query.INSERT_USER_HANDLE, "user_id", userId, "user_handle", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
             return Json.object().put("user_id", userId)
-                    .put("user_handle", sql.first(USER_HANDLE, row -> row.getString(1), "user_id", userId).orElseThrow());
+                    .put("user_handle", sql.first(Query.USER_HANDLE, row -> row.getString(1), "user_id", userId).orElseThrow());
         });
     }
 
@@ -103,11 +93,11 @@ final class PasskeyRecords {
             Sql.Row<ObjectNode> owner = row -> Json.object().put("user_id", row.getLong(1)).put("email", row.getString(2))
                     .put("user_handle", row.getString(3));
             ObjectNode found = (userHandle.isEmpty()
-                    ? sql.first(OWNER_BY_EMAIL, owner, "email", email)
-                    : sql.first(OWNER_BY_USER_HANDLE, owner, "user_handle", userHandle))
+                    ? sql.first(Query.OWNER_BY_EMAIL, owner, "email", email)
+                    : sql.first(Query.OWNER_BY_USER_HANDLE, owner, "user_handle", userHandle))
                     .orElseThrow(() -> DomainError.notFound("no such passkey user"));
             ArrayNode credentials = found.putArray("credential_ids");
-            sql.list(CREDENTIAL_IDS_OF_USER, row -> row.getString(1), "user_id", found.get("user_id").asLong())
+            sql.list(Query.CREDENTIAL_IDS_OF_USER, row -> row.getString(1), "user_id", found.get("user_id").asLong())
                     .forEach(credentials::add);
             return found;
         });
@@ -115,7 +105,7 @@ final class PasskeyRecords {
 
     /** A credential with what verifying an assertion needs, plus its owner's e-mail and session epoch; or 404. */
     ObjectNode find(String credentialId) {
-        return database.read(sql -> sql.first(CREDENTIAL, row -> Json.object().put("id", row.getLong(1))
+        return database.read(sql -> sql.first(Query.CREDENTIAL, row -> Json.object().put("id", row.getLong(1))
                         .put("credential_id", credentialId).put("user_id", row.getLong(2)).put("user_handle", row.getString(3))
                         .put("public_key_cose", row.getString(4)).put("signature_count", row.getLong(5))
                         .put("name", row.getString(6)).put("email", row.getString(7)).put("session_epoch", row.getLong(8)),
@@ -125,10 +115,10 @@ final class PasskeyRecords {
     /** Stores a verified new credential; a 409 if that credential is registered already (to anyone). */
     ObjectNode add(long userId, String credentialId, String userHandle, String publicKeyCose, long signatureCount, String name) {
         return database.write("add passkey", sql -> {
-            if (sql.number(COUNT_CREDENTIAL, "credential_id", credentialId) > 0) {
+            if (sql.number(Query.COUNT_CREDENTIAL, "credential_id", credentialId) > 0) {
                 throw DomainError.conflict("this passkey is registered already");
             }
-            long id = sql.number(INSERT_PASSKEY, "credential_id", credentialId, "user_id", userId, "user_handle", userHandle,
+            long id = sql.number(Query.INSERT_PASSKEY, "credential_id", credentialId, "user_id", userId, "user_handle", userHandle,
                     "public_key_cose", publicKeyCose, "signature_count", signatureCount, "name", name);
             return passkey(sql, userId, id);
         });
@@ -138,7 +128,7 @@ final class PasskeyRecords {
     ObjectNode list(long userId) {
         return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.putArray("passkeys").addAll(sql.list(PASSKEYS_OF_USER, PasskeyRecords::json, "user_id", userId));
+            answer.putArray("passkeys").addAll(sql.list(Query.PASSKEYS_OF_USER, PasskeyRecords::json, "user_id", userId));
             return answer;
         });
     }
@@ -146,7 +136,7 @@ final class PasskeyRecords {
     /** Renames one of the user's passkeys; someone else's or a missing one is a 404. */
     ObjectNode rename(long userId, long id, String name) {
         return database.write("rename passkey", sql -> {
-            if (sql.update(RENAME_PASSKEY, "name", name, "id", id, "user_id", userId) == 0) {
+            if (sql.update(Query.RENAME_PASSKEY, "name", name, "id", id, "user_id", userId) == 0) {
                 throw DomainError.notFound("no such passkey");
             }
             return passkey(sql, userId, id);
@@ -155,7 +145,7 @@ final class PasskeyRecords {
 
     /** Deletes one of the user's passkeys; someone else's or a missing one is a 404. */
     ObjectNode delete(long userId, long id) {
-        return database.write("delete passkey", sql -> sql.first(DELETE_PASSKEY,
+        return database.write("delete passkey", sql -> sql.first(Query.DELETE_PASSKEY,
                         row -> Json.object().put("id", row.getLong(1)).put("name", row.getString(2)), "id", id, "user_id", userId)
                 .orElseThrow(() -> DomainError.notFound("no such passkey")));
     }
@@ -166,18 +156,18 @@ final class PasskeyRecords {
      */
     ObjectNode use(String credentialId, long signatureCount) {
         return database.write("record passkey use", sql -> {
-            long stored = sql.first(SIGNATURE_COUNT, row -> row.getLong(1), "credential_id", credentialId)
+            long stored = sql.first(Query.SIGNATURE_COUNT, row -> row.getLong(1), "credential_id", credentialId)
                     .orElseThrow(() -> DomainError.notFound("no such passkey"));
             if ((stored != 0 || signatureCount != 0) && signatureCount <= stored) {
                 throw DomainError.conflict("the passkey's signature counter went backwards; it may have been cloned");
             }
-            sql.update(RECORD_USE, "signature_count", signatureCount, "credential_id", credentialId);
+            sql.update(Query.RECORD_USE, "signature_count", signatureCount, "credential_id", credentialId);
             return Json.object().put("signature_count", signatureCount);
         });
     }
 
     private static ObjectNode passkey(Sql sql, long userId, long id) throws SQLException {
-        return sql.first(PASSKEY_OF_USER, PasskeyRecords::json, "id", id, "user_id", userId)
+        return sql.first(Query.PASSKEY_OF_USER, PasskeyRecords::json, "id", id, "user_id", userId)
                 .orElseThrow(() -> DomainError.notFound("no such passkey"));
     }
 

@@ -82,12 +82,10 @@ final class Passkeys {
     }
 
     /** What a page passes to {@code navigator.credentials}, and the token that finishes the ceremony. */
-    public record Started(String ceremony, JsonNode options) {
-    }
+    public record Started(String ceremony, JsonNode options) {}
 
     /** A verified sign-in: whose, with which session epoch, and whether a password came first. */
-    public record SignedIn(long userId, long epoch, boolean afterPassword) {
-    }
+    public record SignedIn(long userId, long epoch, boolean afterPassword) {}
 
     /** A sign-in refused after the ceremony was read; {@code userId} is 0 when the account is unknown. */
     public static final class Refused extends HitKeepException {

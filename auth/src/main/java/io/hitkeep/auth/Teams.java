@@ -51,62 +51,43 @@ public final class Teams {
     public static final StoreOperation<Registration, JsonNode> REGISTER_BY_INVITATION =
             StoreOperation.of("invitations.register", Registration.class, JsonNode.class);
 
-    public record NewTeam(Scope scope, String name) {
-    }
+    public record NewTeam(Scope scope, String name) {}
 
-    public record TeamRef(Scope scope, int teamId) {
-    }
+    public record TeamRef(Scope scope, int teamId) {}
 
-    public record TeamName(Scope scope, int teamId, String name) {
-    }
+    public record TeamName(Scope scope, int teamId, String name) {}
 
-    public record MemberRole(Scope scope, int teamId, long memberId, Role role) {
-    }
+    public record MemberRole(Scope scope, int teamId, long memberId, Role role) {}
 
-    public record MemberRef(Scope scope, int teamId, long memberId) {
-    }
+    public record MemberRef(Scope scope, int teamId, long memberId) {}
 
-    public record TeamAudit(Scope scope, int teamId, int limit) {
-    }
+    public record TeamAudit(Scope scope, int teamId, int limit) {}
 
     /** An invitation whose token auth made and hashed; {@code email} empty: anyone with the link. */
-    public record NewInvitation(Scope scope, int teamId, Role role, String email, String tokenHash, long expiresAt) {
-    }
+    public record NewInvitation(Scope scope, int teamId, Role role, String email, String tokenHash, long expiresAt) {}
 
-    public record InvitationRef(Scope scope, int teamId, long invitationId) {
-    }
+    public record InvitationRef(Scope scope, int teamId, long invitationId) {}
 
-    public record InvitationToken(String tokenHash) {
-    }
+    public record InvitationToken(String tokenHash) {}
 
-    public record Acceptance(String tokenHash, long userId) {
-    }
+    public record Acceptance(String tokenHash, long userId) {}
 
-    public record Registration(String tokenHash, String email, String passwordHash) {
-    }
+    public record Registration(String tokenHash, String email, String passwordHash) {}
 
     private static final int NAME_LIMIT = 100;
 
-    private static final SqlFile STATEMENTS = SqlFile.load(Teams.class, "sql/teams.sql");
-    private static final SqlFile.Statement ROLE_OF_MEMBER = STATEMENTS.get("role-of-member");
-    private static final SqlFile.Statement MEMBERSHIPS_OF_USER = STATEMENTS.get("memberships-of-user");
-    private static final SqlFile.Statement TEAMS_OF_USER = STATEMENTS.get("teams-of-user");
-    private static final SqlFile.Statement INSERT_TEAM = STATEMENTS.get("insert-team");
-    private static final SqlFile.Statement TEAM = STATEMENTS.get("team");
-    private static final SqlFile.Statement MEMBERS_OF_TEAM = STATEMENTS.get("members-of-team");
-    private static final SqlFile.Statement RENAME_TEAM = STATEMENTS.get("rename-team");
-    private static final SqlFile.Statement COUNT_OWNERS = STATEMENTS.get("count-owners");
-    private static final SqlFile.Statement ADD_MEMBER = STATEMENTS.get("add-member");
-    private static final SqlFile.Statement CHANGE_ROLE = STATEMENTS.get("change-role");
-    private static final SqlFile.Statement DELETE_MEMBERSHIP = STATEMENTS.get("delete-membership");
-    private static final SqlFile.Statement DELETE_KEYS_OF_MEMBER = STATEMENTS.get("delete-keys-of-member");
-    private static final SqlFile.Statement INSERT_INVITATION = STATEMENTS.get("insert-invitation");
-    private static final SqlFile.Statement OPEN_INVITATIONS_OF_TEAM = STATEMENTS.get("open-invitations-of-team");
-    private static final SqlFile.Statement REVOKE_OPEN_INVITATION = STATEMENTS.get("revoke-open-invitation");
-    private static final SqlFile.Statement OPEN_INVITATION_BY_TOKEN = STATEMENTS.get("open-invitation-by-token");
-    private static final SqlFile.Statement MARK_INVITATION_ACCEPTED = STATEMENTS.get("mark-invitation-accepted");
-    private static final SqlFile.Statement EMAIL_OF_USER = STATEMENTS.get("email-of-user");
-    private static final SqlFile.Statement TEAM_AUDIT_EVENTS = STATEMENTS.get("team-audit-events");
+    /** The statements of {@code sql/teams.sql}, each named there like its constant ({@code Query.ROLE_OF_MEMBER}: {@code role-of-member}). */
+    private enum Query implements SqlFile.Named {
+        ROLE_OF_MEMBER, MEMBERSHIPS_OF_USER, TEAMS_OF_USER, INSERT_TEAM, TEAM, MEMBERS_OF_TEAM, RENAME_TEAM,
+        COUNT_OWNERS, ADD_MEMBER, CHANGE_ROLE, DELETE_MEMBERSHIP, DELETE_KEYS_OF_MEMBER, INSERT_INVITATION,
+        OPEN_INVITATIONS_OF_TEAM, REVOKE_OPEN_INVITATION, OPEN_INVITATION_BY_TOKEN, MARK_INVITATION_ACCEPTED,
+        EMAIL_OF_USER, TEAM_AUDIT_EVENTS;
+
+        @Override
+        public String file() {
+            return "sql/teams.sql";
+        }
+    }
 
     private final Database database;
 
@@ -133,7 +114,7 @@ public final class Teams {
         if (scope.viaKey()) {
             return scope.keyTeamId();
         }
-        return database.read(sql -> sql.list(MEMBERSHIPS_OF_USER,
+        return database.read(sql -> sql.list(Query.MEMBERSHIPS_OF_USER,
                         row -> Map.entry(row.getInt(1), Role.parse(row.getString(2)).orElse(Role.MEMBER)), "user_id", scope.userId())
                 .stream().filter(membership -> membership.getValue().atLeast(needed)).findFirst().map(Map.Entry::getKey)
                 .orElseThrow(() -> DomainError.forbidden("you are not " + needed.label() + " of any team; name a team_id")));
@@ -141,7 +122,7 @@ public final class Teams {
 
     /** The caller's teams with their role in each. */
     ObjectNode list(Scope scope) {
-        List<ObjectNode> teams = database.read(sql -> sql.list(TEAMS_OF_USER, row -> {
+        List<ObjectNode> teams = database.read(sql -> sql.list(Query.TEAMS_OF_USER, row -> {
             Role role = Role.parse(row.getString(3)).orElse(Role.MEMBER);
             return Json.object().put("id", row.getInt(1)).put("name", row.getString(2))
                     .put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label())
@@ -164,7 +145,7 @@ public final class Teams {
 
     /** A new team with {@code userId} as its owner, inside the caller's transaction. */
     public static int insertTeam(Sql sql, String name, long userId) throws SQLException {
-        int id = (int) sql.number(INSERT_TEAM, "name", name, "user_id", userId);
+        int id = (int) sql.number(Query.INSERT_TEAM, "name", name, "user_id", userId);
         join(sql, id, userId, Role.OWNER);
         return id;
     }
@@ -173,9 +154,9 @@ public final class Teams {
     ObjectNode get(Scope scope, int teamId) {
         Role role = require(scope, teamId, Access.Action.READ_TEAM, "no such team");
         return database.read(sql -> {
-            ObjectNode team = sql.first(TEAM, row -> Json.object().put("id", row.getInt(1)).put("name", row.getString(2))
+            ObjectNode team = sql.first(Query.TEAM, row -> Json.object().put("id", row.getInt(1)).put("name", row.getString(2))
                     .put("role", role.label()), "team_id", teamId).orElseThrow(() -> DomainError.notFound("no such team"));
-            team.putArray("members").addAll(sql.list(MEMBERS_OF_TEAM, row -> Json.object().put("user_id", row.getLong(1))
+            team.putArray("members").addAll(sql.list(Query.MEMBERS_OF_TEAM, row -> Json.object().put("user_id", row.getLong(1))
                     .put("email", row.getString(2)).put("role", row.getString(3)).put("joined_at", row.getString(4)),
                     "team_id", teamId));
             if (role.atLeast(Role.ADMIN)) {
@@ -189,7 +170,7 @@ public final class Teams {
         require(scope, teamId, Access.Action.RENAME_TEAM, "no such team");
         String label = teamName(name);
         return database.write("rename team", sql -> {
-            sql.update(RENAME_TEAM, "name", label, "team_id", teamId);
+            sql.update(Query.RENAME_TEAM, "name", label, "team_id", teamId);
             return Json.object().put("id", teamId).put("name", label);
         });
     }
@@ -199,7 +180,7 @@ public final class Teams {
         require(scope, teamId, Access.Action.CHANGE_ROLES, "no such team");
         return database.write("change role", sql -> {
             Role current = memberRole(sql, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
-            if (current == Role.OWNER && role != Role.OWNER && sql.number(COUNT_OWNERS, "team_id", teamId) == 1) {
+            if (current == Role.OWNER && role != Role.OWNER && sql.number(Query.COUNT_OWNERS, "team_id", teamId) == 1) {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
             }
             updateRole(sql, teamId, userId, role);
@@ -220,11 +201,11 @@ public final class Teams {
         }
         return database.write("remove member", sql -> {
             Role current = memberRole(sql, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
-            if (current == Role.OWNER && sql.number(COUNT_OWNERS, "team_id", teamId) == 1) {
+            if (current == Role.OWNER && sql.number(Query.COUNT_OWNERS, "team_id", teamId) == 1) {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
             }
-            sql.update(DELETE_MEMBERSHIP, "team_id", teamId, "user_id", userId);
-            sql.update(DELETE_KEYS_OF_MEMBER, "team_id", teamId, "user_id", userId);
+            sql.update(Query.DELETE_MEMBERSHIP, "team_id", teamId, "user_id", userId);
+            sql.update(Query.DELETE_KEYS_OF_MEMBER, "team_id", teamId, "user_id", userId);
             return Json.object().put("team_id", teamId).put("user_id", userId).put("removed", true)
                     .put("role", current.label());
         });
@@ -237,7 +218,7 @@ public final class Teams {
             throw DomainError.forbidden("you cannot invite someone with a role above your own");
         }
         return database.write("invite", sql -> {
-            int id = (int) sql.number(INSERT_INVITATION, "team_id", teamId, "role", role.label(), "email", email,
+            int id = (int) sql.number(Query.INSERT_INVITATION, "team_id", teamId, "role", role.label(), "email", email,
                     "token_hash", tokenHash, "user_id", scope.userId(), "expires_at", expiresAtSeconds);
             return Json.object().put("id", id).put("team_id", teamId).put("role", role.label())
                     .put("email", email).put("expires_at", Instant.ofEpochSecond(expiresAtSeconds).toString());
@@ -256,7 +237,7 @@ public final class Teams {
     ObjectNode revokeInvitation(Scope scope, int teamId, long invitationId) {
         require(scope, teamId, Access.Action.INVITE, "no such team");
         return database.write("revoke invitation", sql -> {
-            if (sql.first(REVOKE_OPEN_INVITATION, row -> row.getLong(1), "id", invitationId, "team_id", teamId).isEmpty()) {
+            if (sql.first(Query.REVOKE_OPEN_INVITATION, row -> row.getLong(1), "id", invitationId, "team_id", teamId).isEmpty()) {
                 throw DomainError.notFound("no such open invitation");
             }
             return Json.object().put("id", invitationId).put("revoked", true);
@@ -272,7 +253,7 @@ public final class Teams {
     ObjectNode acceptInvitation(String tokenHash, long userId) {
         return database.write("accept invitation", sql -> {
             ObjectNode invitation = openInvitation(sql, tokenHash);
-            String email = sql.first(EMAIL_OF_USER, row -> row.getString(1), "user_id", userId)
+            String email = sql.first(Query.EMAIL_OF_USER, row -> row.getString(1), "user_id", userId)
                     .orElseThrow(() -> DomainError.notFound("no such user"));
             String meantFor = invitation.get("email").asText();
             if (!meantFor.isEmpty() && !meantFor.equalsIgnoreCase(email)) {
@@ -302,7 +283,7 @@ public final class Teams {
         require(scope, teamId, Access.Action.READ_TEAM_AUDIT, "no such team");
         return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.putArray("events").addAll(sql.list(TEAM_AUDIT_EVENTS, row -> Json.object()
+            answer.putArray("events").addAll(sql.list(Query.TEAM_AUDIT_EVENTS, row -> Json.object()
                     .put("time", Instant.ofEpochMilli(row.getLong(1)).toString()).put("event", row.getString(2))
                     .put("detail", row.getString(3)).put("ip", row.getString(4)).put("user_id", row.getLong(5))
                     .put("email", row.getString(6)), "team_id", teamId, "limit", limit));
@@ -320,13 +301,13 @@ public final class Teams {
         } else if (role != current.get()) {
             updateRole(sql, teamId, userId, role);
         }
-        sql.update(MARK_INVITATION_ACCEPTED, "user_id", userId, "id", invitation.get("id").asInt());
+        sql.update(Query.MARK_INVITATION_ACCEPTED, "user_id", userId, "id", invitation.get("id").asInt());
         return Json.object().put("team_id", teamId).put("team_name", invitation.get("team_name").asText())
                 .put("user_id", userId).put("role", role.label());
     }
 
     private static ObjectNode openInvitation(Sql sql, String tokenHash) throws SQLException {
-        return sql.first(OPEN_INVITATION_BY_TOKEN, row -> Json.object().put("id", row.getInt(1)).put("team_id", row.getInt(2))
+        return sql.first(Query.OPEN_INVITATION_BY_TOKEN, row -> Json.object().put("id", row.getInt(1)).put("team_id", row.getInt(2))
                         .put("team_name", row.getString(3)).put("role", row.getString(4)).put("email", row.getString(5))
                         .put("invited_by", row.getString(6)).put("expires_at", Instant.ofEpochSecond(row.getLong(7)).toString()),
                 "token_hash", tokenHash)
@@ -334,21 +315,21 @@ public final class Teams {
     }
 
     private static ArrayNode invitations(Sql sql, int teamId) throws SQLException {
-        return Json.MAPPER.createArrayNode().addAll(sql.list(OPEN_INVITATIONS_OF_TEAM, row -> Json.object()
+        return Json.MAPPER.createArrayNode().addAll(sql.list(Query.OPEN_INVITATIONS_OF_TEAM, row -> Json.object()
                 .put("id", row.getInt(1)).put("role", row.getString(2)).put("email", row.getString(3))
                 .put("created_at", row.getString(4)).put("expires_at", row.getString(5)), "team_id", teamId));
     }
 
     static Optional<Role> memberRole(Sql sql, int teamId, long userId) throws SQLException {
-        return sql.first(ROLE_OF_MEMBER, row -> row.getString(1), "team_id", teamId, "user_id", userId).flatMap(Role::parse);
+        return sql.first(Query.ROLE_OF_MEMBER, row -> row.getString(1), "team_id", teamId, "user_id", userId).flatMap(Role::parse);
     }
 
     private static void updateRole(Sql sql, int teamId, long userId, Role role) throws SQLException {
-        sql.update(CHANGE_ROLE, "role", role.label(), "team_id", teamId, "user_id", userId);
+        sql.update(Query.CHANGE_ROLE, "role", role.label(), "team_id", teamId, "user_id", userId);
     }
 
     private static void join(Sql sql, int teamId, long userId, Role role) throws SQLException {
-        sql.update(ADD_MEMBER, "team_id", teamId, "user_id", userId, "role", role.label());
+        sql.update(Query.ADD_MEMBER, "team_id", teamId, "user_id", userId, "role", role.label());
     }
 
     private static String teamName(String name) {

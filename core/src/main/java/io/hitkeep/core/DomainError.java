@@ -21,6 +21,8 @@ public final class DomainError extends HitKeepException {
         NOT_FOUND,
         /** The request contradicts what is stored (a duplicate, the last owner leaving). */
         CONFLICT,
+        /** The request is larger than the domain takes (a body, an upload). */
+        TOO_LARGE,
         /** The caller asks too often. */
         TOO_MANY_REQUESTS,
         /** A part of the system (the store, the stream) does not answer; try again shortly. */
@@ -77,6 +79,10 @@ public final class DomainError extends HitKeepException {
 
     public static DomainError conflict(String message) {
         return new DomainError(Kind.CONFLICT, message);
+    }
+
+    public static DomainError tooLarge(String message) {
+        return new DomainError(Kind.TOO_LARGE, message);
     }
 
     public static DomainError unavailable(String message) {

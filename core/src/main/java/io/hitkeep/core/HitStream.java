@@ -21,6 +21,14 @@ public final class HitStream {
     private HitStream() {
     }
 
+    /**
+     * {@code HITKEEP_STREAM_REPLICAS} (environment or YAML file; the callers do not pass their settings),
+     * read when a stream or bucket is created. An existing stream keeps the replicas it was made with.
+     */
+    static int replicas() {
+        return Settings.load(new String[0]).streamReplicas();
+    }
+
     /** Creates the stream if it does not exist; safe to call from every role at start. */
     public static void ensure(JetStreamManagement management) {
         StreamConfiguration configuration = StreamConfiguration.builder()
@@ -30,6 +38,7 @@ public final class HitStream {
                 .retentionPolicy(RetentionPolicy.WorkQueue)
                 .discardPolicy(DiscardPolicy.New)
                 .maxBytes(MAX_BYTES)
+                .replicas(replicas())
                 .build();
         try {
             management.getStreamInfo(Subjects.HIT_STREAM);

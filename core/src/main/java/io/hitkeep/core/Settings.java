@@ -25,6 +25,8 @@ public final class Settings {
     public static final String PUBLIC_URL = "public-url";
     public static final String JWT_SECRET = "jwt-secret";
     public static final String TRUSTED_PROXIES = "trusted-proxies";
+    /** Copies JetStream keeps of the hit stream and the buckets: 1 on one broker, 3 on a three-node cluster. */
+    public static final String STREAM_REPLICAS = "stream-replicas";
 
     private final Map<String, String> values;
 
@@ -134,6 +136,11 @@ public final class Settings {
 
     public Path dataPath() {
         return Path.of(value(DATA_PATH, "./data")).toAbsolutePath().normalize();
+    }
+
+    /** {@link #STREAM_REPLICAS}, default 1; takes effect when a stream or bucket is created. */
+    public int streamReplicas() {
+        return intValue(STREAM_REPLICAS, 1);
     }
 
     /** The broker to use; empty means the single binary starts its own. */

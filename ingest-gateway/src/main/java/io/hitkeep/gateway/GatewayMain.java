@@ -1,12 +1,9 @@
 package io.hitkeep.gateway;
 
 import io.hitkeep.auth.AuthApi;
-import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.web.Launcher;
 import io.hitkeep.web.Observability;
-import io.nats.client.Connection;
 
 /** Runs an ingest gateway on its own against {@code HITKEEP_NATS_URL}. */
 public final class GatewayMain {
@@ -14,20 +11,13 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) {
-        try {
-            Launcher launcher = new Launcher();
-            Settings settings = Settings.load(args);
-            Connection nats = launcher.closeOnExit(NatsConnector.connect(Launcher.requiredNatsUrl(settings), "hitkeep-gateway"));
+        Launcher.runRole(args, "hitkeep-gateway", (launcher, settings, nats) -> {
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
-            Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED);
             launcher.serve(settings, routing -> {
-                routing.addFeature(observability);
+                routing.addFeature(Observability.withBroker(nats));
                 AuthApi.guard(routing, settings, new StoreClient(nats));
                 gateway.routing(routing);
             });
-        } catch (RuntimeException e) {
-            Launcher.fail(e);
-        }
+        });
     }
 }

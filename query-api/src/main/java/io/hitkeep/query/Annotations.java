@@ -37,10 +37,15 @@ final class Annotations {
     }
 
     private static final int TEXT_LIMIT = 200;
-    private static final SqlFile STATEMENTS = SqlFile.load(Annotations.class, "sql/annotations.sql");
-    private static final SqlFile.Statement INSERT_ANNOTATION = STATEMENTS.get("insert-annotation");
-    private static final SqlFile.Statement ANNOTATIONS_OF_SITE = STATEMENTS.get("annotations-of-site");
-    private static final SqlFile.Statement DELETE_ANNOTATION = STATEMENTS.get("delete-annotation");
+    /** The statements of {@code sql/annotations.sql}, each named there like its constant, in lower case with dashes. */
+    private enum Query implements SqlFile.Named {
+        INSERT_ANNOTATION, ANNOTATIONS_OF_SITE, DELETE_ANNOTATION;
+
+        @Override
+        public String file() {
+            return "sql/annotations.sql";
+        }
+    }
 
     private final Database database;
     private final Sites sites;
@@ -57,7 +62,7 @@ final class Annotations {
         if (text.isEmpty() || text.length() > TEXT_LIMIT) {
             throw DomainError.invalid("text is required, at most " + TEXT_LIMIT + " characters");
         }
-        long id = database.write("add annotation", sql -> sql.number(INSERT_ANNOTATION, "site_id", annotation.siteId(),
+        long id = database.write("add annotation", sql -> sql.number(Query.INSERT_ANNOTATION, "site_id", annotation.siteId(),
                 "day", day, "text", text, "user_id", annotation.scope().userId()));
         return Json.object().put("id", id).put("date", day).put("text", text);
     }
@@ -71,7 +76,7 @@ final class Annotations {
         }
         return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.putArray("annotations").addAll(sql.list(ANNOTATIONS_OF_SITE, row -> Json.object().put("id", row.getInt(1))
+            answer.putArray("annotations").addAll(sql.list(Query.ANNOTATIONS_OF_SITE, row -> Json.object().put("id", row.getInt(1))
                     .put("date", row.getString(2)).put("text", row.getString(3)), "site_id", query.siteId(),
                     "from", from.toString(), "to", to.toString()));
             return answer;
@@ -80,7 +85,7 @@ final class Annotations {
 
     ObjectNode delete(Scope scope, int siteId, int annotationId) {
         sites.get(scope, siteId, Access.Action.MANAGE_ANNOTATIONS);
-        return database.write("delete annotation", sql -> sql.first(DELETE_ANNOTATION,
+        return database.write("delete annotation", sql -> sql.first(Query.DELETE_ANNOTATION,
                         row -> Json.object().put("id", row.getInt(1)).put("deleted", true), "id", annotationId, "site_id", siteId)
                 .orElseThrow(() -> DomainError.notFound("no such annotation")));
     }

@@ -94,11 +94,15 @@ final class Goals {
 
     private static final int NAME_LIMIT = 100;
     private static final int VALUE_LIMIT = 256;
-    private static final SqlFile STATEMENTS = SqlFile.load(Goals.class, "sql/goals.sql");
-    private static final SqlFile.Statement INSERT_GOAL = STATEMENTS.get("insert-goal");
-    private static final SqlFile.Statement GOALS_OF_SITE = STATEMENTS.get("goals-of-site");
-    private static final SqlFile.Statement GOAL_BY_NAME = STATEMENTS.get("goal-by-name");
-    private static final SqlFile.Statement DELETE_GOAL = STATEMENTS.get("delete-goal");
+    /** The statements of {@code sql/goals.sql}, each named there like its constant, in lower case with dashes. */
+    private enum Query implements SqlFile.Named {
+        INSERT_GOAL, GOALS_OF_SITE, GOAL_BY_NAME, DELETE_GOAL;
+
+        @Override
+        public String file() {
+            return "sql/goals.sql";
+        }
+    }
 
     private final Database database;
     private final Sites sites;
@@ -132,7 +136,7 @@ final class Goals {
         Goal stored = new Goal(0, name, type, path, event, key, value);
         int id = database.write("create goal", sql -> {
             try {
-                return (int) sql.number(INSERT_GOAL, "site_id", goal.siteId(), "name", name, "type", type.label(), "path", stored.path(),
+                return (int) sql.number(Query.INSERT_GOAL, "site_id", goal.siteId(), "name", name, "type", type.label(), "path", stored.path(),
                         "event", stored.event(), "property_key", stored.propertyKey(), "property_value", stored.propertyValue(),
                         "user_id", goal.scope().userId());
             } catch (SQLException e) {
@@ -157,19 +161,19 @@ final class Goals {
 
     ObjectNode delete(Scope scope, int siteId, int goalId) {
         sites.get(scope, siteId, Access.Action.MANAGE_GOALS);
-        return database.write("delete goal", sql -> sql.first(DELETE_GOAL, row -> Json.object().put("id", row.getInt(1))
+        return database.write("delete goal", sql -> sql.first(Query.DELETE_GOAL, row -> Json.object().put("id", row.getInt(1))
                         .put("name", row.getString(2)).put("deleted", true), "id", goalId, "site_id", siteId)
                 .orElseThrow(() -> DomainError.notFound("no such goal")));
     }
 
     /** The site's goals, oldest first, inside a read or write the caller holds. */
     static List<Goal> of(Sql sql, int siteId) throws SQLException {
-        return sql.list(GOALS_OF_SITE, Goals::goal, "site_id", siteId);
+        return sql.list(Query.GOALS_OF_SITE, Goals::goal, "site_id", siteId);
     }
 
     /** The goal of that name, inside a read the caller holds. */
     static Optional<Goal> named(Sql sql, int siteId, String name) throws SQLException {
-        return sql.first(GOAL_BY_NAME, Goals::goal, "site_id", siteId, "name", name);
+        return sql.first(Query.GOAL_BY_NAME, Goals::goal, "site_id", siteId, "name", name);
     }
 
     private static Goal goal(ResultSet row) throws SQLException {

@@ -25,20 +25,21 @@ final class ShareLinks {
     public static final StoreOperation<Token, JsonNode> FIND = StoreOperation.of("share-links.find", Token.class, JsonNode.class);
 
     /** The token (made and hashed by the HTTP face) and the optional password's hash (empty: none). */
-    public record NewLink(Scope scope, int siteId, String label, String tokenHash, String passwordHash) {
-    }
+    public record NewLink(Scope scope, int siteId, String label, String tokenHash, String passwordHash) {}
 
-    public record LinkRef(Scope scope, int siteId, int linkId) {
-    }
+    public record LinkRef(Scope scope, int siteId, int linkId) {}
 
-    public record Token(String tokenHash) {
-    }
+    public record Token(String tokenHash) {}
 
-    private static final SqlFile STATEMENTS = SqlFile.load(ShareLinks.class, "sql/share_links.sql");
-    private static final SqlFile.Statement INSERT_SHARE_LINK = STATEMENTS.get("insert-share-link");
-    private static final SqlFile.Statement SHARE_LINKS_OF_SITE = STATEMENTS.get("share-links-of-site");
-    private static final SqlFile.Statement DELETE_SHARE_LINK = STATEMENTS.get("delete-share-link");
-    private static final SqlFile.Statement SHARE_LINK_BY_TOKEN = STATEMENTS.get("share-link-by-token");
+    /** The statements of {@code sql/share_links.sql}, each named there like its constant ({@code Query.INSERT_SHARE_LINK}: {@code insert-share-link}). */
+    private enum Query implements SqlFile.Named {
+        INSERT_SHARE_LINK, SHARE_LINKS_OF_SITE, DELETE_SHARE_LINK, SHARE_LINK_BY_TOKEN;
+
+        @Override
+        public String file() {
+            return "sql/share_links.sql";
+        }
+    }
 
     private final Database database;
     private final Sites sites;
@@ -55,7 +56,7 @@ final class ShareLinks {
         if (name.length() > 100) {
             throw DomainError.invalid("label is longer than 100 characters");
         }
-        return database.write("create share link", sql -> sql.first(INSERT_SHARE_LINK, row -> Json.object()
+        return database.write("create share link", sql -> sql.first(Query.INSERT_SHARE_LINK, row -> Json.object()
                         .put("id", row.getInt(1)).put("site_id", siteId).put("label", name)
                         .put("has_password", !passwordHash.isEmpty()).put("created_at", row.getString(2))
                         .put("domain", site.get("domain").asText()).put("team_id", site.get("team_id").asInt()),
@@ -67,7 +68,7 @@ final class ShareLinks {
         sites.get(scope, siteId, Access.Action.MANAGE_SHARE_LINKS);
         return database.read(sql -> {
             ObjectNode answer = Json.object();
-            answer.putArray("share_links").addAll(sql.list(SHARE_LINKS_OF_SITE, row -> Json.object().put("id", row.getInt(1))
+            answer.putArray("share_links").addAll(sql.list(Query.SHARE_LINKS_OF_SITE, row -> Json.object().put("id", row.getInt(1))
                     .put("site_id", siteId).put("label", row.getString(2)).put("has_password", row.getBoolean(3))
                     .put("created_at", row.getString(4)), "site_id", siteId));
             return answer;
@@ -78,7 +79,7 @@ final class ShareLinks {
     ObjectNode revoke(Scope scope, int siteId, int linkId) {
         ObjectNode site = sites.get(scope, siteId, Access.Action.MANAGE_SHARE_LINKS);
         return database.write("revoke share link", sql -> {
-            if (sql.first(DELETE_SHARE_LINK, row -> row.getInt(1), "id", linkId, "site_id", siteId).isEmpty()) {
+            if (sql.first(Query.DELETE_SHARE_LINK, row -> row.getInt(1), "id", linkId, "site_id", siteId).isEmpty()) {
                 throw DomainError.notFound("no such share link");
             }
             return Json.object().put("id", linkId).put("revoked", true)
@@ -91,7 +92,7 @@ final class ShareLinks {
      * plus the password hash for auth to check. Unknown or revoked: 404.
      */
     ObjectNode find(String tokenHash) {
-        return database.read(sql -> sql.first(SHARE_LINK_BY_TOKEN, row -> {
+        return database.read(sql -> sql.first(Query.SHARE_LINK_BY_TOKEN, row -> {
             ObjectNode link = Json.object().put("id", row.getInt(1)).put("site_id", row.getInt(2))
                     .put("name", row.getString(4)).put("domain", row.getString(5)).put("timezone", row.getString(6));
             String password = row.getString(3);

@@ -30,7 +30,6 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Sites: stored in DuckDB (the source of truth) and mirrored into the {@code hk_sites} key-value bucket,
@@ -43,27 +42,28 @@ final class Sites {
     public static final StoreOperation<SiteChanges, JsonNode> UPDATE = StoreOperation.of("sites.update", SiteChanges.class, JsonNode.class);
     public static final StoreOperation<SiteRef, JsonNode> DELETE = StoreOperation.of("sites.delete", SiteRef.class, JsonNode.class);
 
-    public record SiteRef(Scope scope, int siteId) {
-    }
+    public record SiteRef(Scope scope, int siteId) {}
 
     /** {@code teamId} 0: the caller's first team where they are admin or owner. */
-    public record NewSite(Scope scope, int teamId, String domain, String name, String timezone) {
-    }
+    public record NewSite(Scope scope, int teamId, String domain, String name, String timezone) {}
 
     /** The fields to change, as the PATCH body gave them (validated by the HTTP face): left out keeps the value. */
-    public record SiteChanges(Scope scope, int siteId, ObjectNode changes) {
-    }
+    public record SiteChanges(Scope scope, int siteId, ObjectNode changes) {}
 
-    private static final SqlFile STATEMENTS = SqlFile.load(Sites.class, "sql/sites.sql");
-    private static final SqlFile.Statement SITES_OF_USER = STATEMENTS.get("sites-of-user");
-    private static final SqlFile.Statement SITE = STATEMENTS.get("site");
-    private static final SqlFile.Statement ALL_SITES = STATEMENTS.get("all-sites");
-    private static final SqlFile.Statement INSERT_SITE = STATEMENTS.get("insert-site");
-    private static final SqlFile.Statement UPDATE_SITE = STATEMENTS.get("update-site");
-    /** In this order: what was recorded for the site, its share links, goals and annotations, then the site. */
-    private static final List<SqlFile.Statement> DELETE_SITE = Stream.of("delete-hits-of-site", "delete-events-of-site",
-            "delete-engagements-of-site", "delete-share-links-of-site", "delete-goals-of-site", "delete-annotations-of-site",
-            "delete-site").map(STATEMENTS::get).toList();
+    /** The statements of {@code sql/sites.sql}, each named there like its constant ({@code Query.SITES_OF_USER}: {@code sites-of-user}). */
+    private enum Query implements SqlFile.Named {
+        SITES_OF_USER, SITE, ALL_SITES, INSERT_SITE, UPDATE_SITE, DELETE_HITS_OF_SITE, DELETE_EVENTS_OF_SITE,
+        DELETE_ENGAGEMENTS_OF_SITE, DELETE_SHARE_LINKS_OF_SITE, DELETE_GOALS_OF_SITE, DELETE_ANNOTATIONS_OF_SITE, DELETE_SITE;
+
+        @Override
+        public String file() {
+            return "sql/sites.sql";
+        }
+    }
+    /** In this order: what was recorded for the site, its share links, then the site. */
+    private static final List<Query> DELETE_SITE_IN_ORDER = List.of(Query.DELETE_HITS_OF_SITE, Query.DELETE_EVENTS_OF_SITE,
+            Query.DELETE_ENGAGEMENTS_OF_SITE, Query.DELETE_SHARE_LINKS_OF_SITE, Query.DELETE_GOALS_OF_SITE,
+            Query.DELETE_ANNOTATIONS_OF_SITE, Query.DELETE_SITE);
 
     private final Database database;
     private final KeyValue registry;
@@ -77,7 +77,7 @@ final class Sites {
 
     /** The sites of every team the caller belongs to (a key: of its team), each with the caller's role. */
     ArrayNode list(Scope scope) {
-        List<ObjectNode> sites = database.read(sql -> sql.list(SITES_OF_USER, row -> {
+        List<ObjectNode> sites = database.read(sql -> sql.list(Query.SITES_OF_USER, row -> {
             Role role = Role.parse(row.getString("member_role")).orElse(Role.MEMBER);
             return site(row).put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label());
         }, "user_id", scope.userId()));
@@ -96,7 +96,7 @@ final class Sites {
     }
 
     Optional<ObjectNode> find(int siteId) {
-        return database.read(sql -> sql.first(SITE, Sites::site, "site_id", siteId));
+        return database.read(sql -> sql.first(Query.SITE, Sites::site, "site_id", siteId));
     }
 
     /** Adds a site to the team ({@code teamId} 0: the caller's first team where they are admin or owner). */
@@ -109,7 +109,7 @@ final class Sites {
         String label = label(name.isBlank() ? domain : name);
         ObjectNode site = database.write("add site", sql -> {
             try {
-                return sql.first(INSERT_SITE, Sites::site, "user_id", scope.userId(), "team_id", team, "domain", domain,
+                return sql.first(Query.INSERT_SITE, Sites::site, "user_id", scope.userId(), "team_id", team, "domain", domain,
                         "name", label, "timezone", zone).orElseThrow();
             } catch (SQLException e) {
                 if (e.getMessage().contains("onstraint")) {
@@ -149,7 +149,7 @@ final class Sites {
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
-        ObjectNode site = database.write("update site", sql -> sql.first(UPDATE_SITE, Sites::site, "excluded_ips", excluded,
+        ObjectNode site = database.write("update site", sql -> sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded,
                 "excluded_paths", paths, "honour_dnt", dnt, "name", name, "timezone", zone, "site_id", siteId)
                 .orElseThrow(() -> new SQLException("site " + siteId + " is gone")));
         publish(site);
@@ -163,7 +163,7 @@ final class Sites {
     ObjectNode delete(Scope scope, int siteId) {
         ObjectNode site = get(scope, siteId, Access.Action.DELETE_SITE);
         database.write("delete site", sql -> {
-            for (SqlFile.Statement delete : DELETE_SITE) {
+            for (Query delete : DELETE_SITE_IN_ORDER) {
                 sql.update(delete, "site_id", siteId);
             }
             return null;
@@ -194,7 +194,7 @@ final class Sites {
 
     /** Puts every site into the registry bucket, so gateways started before the writer see them. */
     void publishAll() {
-        database.read(sql -> sql.list(ALL_SITES, Sites::site)).forEach(this::publish);
+        database.read(sql -> sql.list(Query.ALL_SITES, Sites::site)).forEach(this::publish);
     }
 
     private void publish(ObjectNode site) {

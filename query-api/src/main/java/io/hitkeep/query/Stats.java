@@ -39,18 +39,24 @@ final class Stats {
     public static final StoreOperation<SharedQuery, JsonNode> SHARED = StoreOperation.of("stats.shared", SharedQuery.class, JsonNode.class);
     public static final StoreOperation<Sites.SiteRef, JsonNode> LIVE = StoreOperation.of("stats.live", Sites.SiteRef.class, JsonNode.class);
 
-    public record Query(io.hitkeep.core.Scope scope, StatsRequest request) {
-    }
+    public record Query(io.hitkeep.core.Scope scope, StatsRequest request) {}
 
-    public record SharedQuery(String tokenHash, StatsRequest request) {
-    }
+    public record SharedQuery(String tokenHash, StatsRequest request) {}
 
     private static final String SUMMARY = Database.resource(Stats.class, "sql/stats_summary.sql");
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
     private static final String TOP = Database.resource(Stats.class, "sql/stats_top.sql");
     private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
-    private static final SqlFile.Statement LIVE_VISITORS = SqlFile.load(Stats.class, "sql/stats_live.sql").get("live-visitors");
+    /** The one fixed statement of the stats; the others are composed over the request's rows. */
+    private enum Statement implements SqlFile.Named {
+        LIVE_VISITORS;
+
+        @Override
+        public String file() {
+            return "sql/stats_live.sql";
+        }
+    }
     private static final String EVENT_PROPS = Database.resource(Stats.class, "sql/stats_event_props.sql");
 
     private final Database database;
@@ -228,7 +234,7 @@ final class Stats {
     }
 
     private static long live(Sql sql, int siteId) throws SQLException {
-        return sql.number(LIVE_VISITORS, "site_id", siteId);
+        return sql.number(Statement.LIVE_VISITORS, "site_id", siteId);
     }
 
     /** Every bucket of the range, with zeros where nothing happened. */

@@ -42,13 +42,13 @@ public final class HttpJson {
     public static byte[] body(ServerRequest request, int limit) {
         long declared = request.headers().contentLength().orElse(-1);
         if (declared > limit) {
-            throw new ApiError(413, "request body is larger than " + limit + " bytes");
+            throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
         }
         try (InputStream in = request.content().inputStream()) {
             // with a declared length (the server holds the client to it) read exactly that much
             byte[] bytes = in.readNBytes(declared >= 0 ? (int) declared : limit + 1);
             if (bytes.length > limit) {
-                throw new ApiError(413, "request body is larger than " + limit + " bytes");
+                throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
             }
             return bytes;
         } catch (IOException e) {
@@ -82,6 +82,7 @@ public final class HttpJson {
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
             case TOO_MANY_REQUESTS -> 429;
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
@@ -90,12 +91,12 @@ public final class HttpJson {
 
     /** Turns every failure into {@code {"error": ...}} with its status; never a stack trace. */
     public static void registerErrorHandlers(HttpRouting.Builder routing) {
-        routing.error(DomainError.class, (request, response, error) -> error(response, status(error.kind()), error.getMessage()));
-        routing.error(ApiError.class, (request, response, error) -> {
-            if (error.status() == 413) {
+        routing.error(DomainError.class, (request, response, error) -> {
+            if (error.kind() == DomainError.Kind.TOO_LARGE) {
+                // the rest of the body was not read: the connection cannot carry another request
                 response.header(HeaderNames.CONNECTION, "close");
             }
-            error(response, error.status(), error.getMessage());
+            error(response, status(error.kind()), error.getMessage());
         });
         routing.error(HttpException.class, (request, response, error) -> {
             int status = error.status().code();

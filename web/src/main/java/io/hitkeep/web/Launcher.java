@@ -35,6 +35,29 @@ public final class Launcher {
         return resource;
     }
 
+    /** What a role that runs on its own starts once its settings and broker connection are there. */
+    @FunctionalInterface
+    public interface Role {
+        /** Starts the role's parts (each given to {@code launcher.closeOnExit}) and its HTTP server. */
+        void start(Launcher launcher, Settings settings, io.nats.client.Connection nats);
+    }
+
+    /**
+     * Runs a role on its own: settings from {@code args}, the broker at {@code HITKEEP_NATS_URL} (required),
+     * then {@code role}; a start-up error ends the process with one line ({@link #fail}).
+     */
+    public static void runRole(String[] args, String connectionName, Role role) {
+        try {
+            Launcher launcher = new Launcher();
+            Settings settings = Settings.load(args);
+            io.nats.client.Connection nats = launcher.closeOnExit(
+                    io.hitkeep.core.NatsConnector.connect(requiredNatsUrl(settings), connectionName));
+            role.start(launcher, settings, nats);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
     /** The broker for a role that runs on its own: {@code HITKEEP_NATS_URL} is required. */
     public static String requiredNatsUrl(Settings settings) {
         return settings.natsUrl().orElseThrow(() -> new HitKeepException(

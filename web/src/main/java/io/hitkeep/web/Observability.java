@@ -17,6 +17,11 @@ import java.util.function.BooleanSupplier;
 public final class Observability implements HttpFeature {
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
 
+    /** Health and metrics with the one check every role has: its broker connection is up. */
+    public static Observability withBroker(io.nats.client.Connection nats) {
+        return new Observability().check("broker", () -> nats.getStatus() == io.nats.client.Connection.Status.CONNECTED);
+    }
+
     /** Adds a readiness check, e.g. {@code "broker"} or {@code "writer"}. */
     public Observability check(String name, BooleanSupplier ready) {
         checks.put(name, ready);

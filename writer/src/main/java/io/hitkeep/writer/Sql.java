@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * A connection as {@link Database#read} and {@link Database#write} hand it to a domain: runs a named
- * {@link SqlFile.Statement} with its parameters given as name, value pairs
- * ({@code sql.list(MEMBERS, row -> ..., "team_id", 7)}), so a handler says what it asks, not how JDBC
+ * statement ({@link SqlFile.Named}) with its parameters given as name, value pairs
+ * ({@code sql.list(Query.MEMBERS_OF_TEAM, row -> ..., "team_id", 7)}), so a handler says what it asks, not how JDBC
  * wants it. Used by one thread at a time, inside the work it was handed to.
  */
 public final class Sql {
@@ -36,8 +36,8 @@ public final class Sql {
         return connection;
     }
 
-    public <T> List<T> list(SqlFile.Statement statement, Row<T> row, Object... namedValues) throws SQLException {
-        try (PreparedStatement prepared = prepare(statement, namedValues); ResultSet rows = prepared.executeQuery()) {
+    public <T> List<T> list(SqlFile.Named named, Row<T> row, Object... namedValues) throws SQLException {
+        try (PreparedStatement prepared = prepare(named, namedValues); ResultSet rows = prepared.executeQuery()) {
             List<T> values = new ArrayList<>();
             while (rows.next()) {
                 values.add(row.map(rows));
@@ -47,25 +47,26 @@ public final class Sql {
     }
 
     /** The first row, if any. */
-    public <T> Optional<T> first(SqlFile.Statement statement, Row<T> row, Object... namedValues) throws SQLException {
-        try (PreparedStatement prepared = prepare(statement, namedValues); ResultSet rows = prepared.executeQuery()) {
+    public <T> Optional<T> first(SqlFile.Named named, Row<T> row, Object... namedValues) throws SQLException {
+        try (PreparedStatement prepared = prepare(named, namedValues); ResultSet rows = prepared.executeQuery()) {
             return rows.next() ? Optional.ofNullable(row.map(rows)) : Optional.empty();
         }
     }
 
     /** The first column of the first row as a number (a count, a new id); 0 without a row or for NULL. */
-    public long number(SqlFile.Statement statement, Object... namedValues) throws SQLException {
-        return first(statement, rows -> rows.getLong(1), namedValues).orElse(0L);
+    public long number(SqlFile.Named named, Object... namedValues) throws SQLException {
+        return first(named, rows -> rows.getLong(1), namedValues).orElse(0L);
     }
 
     /** Runs an INSERT, UPDATE or DELETE without RETURNING; answers how many rows it touched. */
-    public int update(SqlFile.Statement statement, Object... namedValues) throws SQLException {
-        try (PreparedStatement prepared = prepare(statement, namedValues)) {
+    public int update(SqlFile.Named named, Object... namedValues) throws SQLException {
+        try (PreparedStatement prepared = prepare(named, namedValues)) {
             return prepared.executeUpdate();
         }
     }
 
-    private PreparedStatement prepare(SqlFile.Statement statement, Object... namedValues) throws SQLException {
+    private PreparedStatement prepare(SqlFile.Named named, Object... namedValues) throws SQLException {
+        SqlFile.Statement statement = SqlFile.of(named);
         if (namedValues.length % 2 != 0) {
             throw new HitKeepException(statement.name() + ": parameters come as name, value pairs");
         }

@@ -9,10 +9,40 @@ import java.util.Map;
 
 /**
  * The named statements of one domain, from one SQL file beside its class ({@code sql/teams.sql}): each
- * statement follows a line {@code -- name: members}, and names its parameters {@code :team_id}. Loaded once,
- * into constants, so a missing statement fails when the class loads, not when a request comes. Immutable.
+ * statement follows a line {@code -- name: members-of-team}, and names its parameters {@code :team_id}. The
+ * domain lists them as an enum nested in its class ({@link Named}); the file is read once, when the first of
+ * them is used, and every name of the enum is checked then. Immutable.
  */
 public final class SqlFile {
+    /**
+     * A domain's statements: an enum nested in the domain class whose constants name the statements of its
+     * file ({@code MEMBERS_OF_TEAM} is {@code -- name: members-of-team}), so a call reads
+     * {@code sql.list(Query.MEMBERS_OF_TEAM, ...)}.
+     */
+    public interface Named {
+        /** The file beside the domain class, e.g. {@code sql/teams.sql}. */
+        String file();
+
+        /** The enum constant's name. */
+        String name();
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Named, Statement> RESOLVED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The statement a constant names; the first use of an enum reads its file and checks all its names. */
+    public static Statement of(Named named) {
+        Statement statement = RESOLVED.get(named);
+        if (statement != null) {
+            return statement;
+        }
+        Class<?> names = ((Enum<?>) named).getDeclaringClass();
+        SqlFile file = load(names.getEnclosingClass() == null ? names : names.getEnclosingClass(), named.file());
+        for (Object constant : names.getEnumConstants()) {
+            Named each = (Named) constant;
+            RESOLVED.putIfAbsent(each, file.get(each.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+        }
+        return RESOLVED.get(named);
+    }
     private final String file;
     private final Map<String, Statement> statements;
 
