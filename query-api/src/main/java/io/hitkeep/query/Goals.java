@@ -133,12 +133,12 @@ final class Goals {
                 throw DomainError.invalid("a property needs both its key and its value");
             }
         }
-        Goal stored = new Goal(0, name, type, path, event, key, value);
+        Goal unsaved = new Goal(0, name, type, path, event, key, value);
         int id = database.write("create goal", sql -> {
             try {
-                return (int) sql.number(Query.INSERT_GOAL, "site_id", goal.siteId(), "name", name, "type", type.label(), "path", stored.path(),
-                        "event", stored.event(), "property_key", stored.propertyKey(), "property_value", stored.propertyValue(),
-                        "user_id", goal.scope().userId());
+                return (int) sql.number(Query.INSERT_GOAL, "site_id", goal.siteId(), "name", name, "type", type.label(),
+                        "path", unsaved.path(), "event", unsaved.event(), "property_key", unsaved.propertyKey(),
+                        "property_value", unsaved.propertyValue(), "user_id", goal.scope().userId());
             } catch (SQLException e) {
                 if (e.getMessage().contains("onstraint")) {
                     throw DomainError.conflict("the site has a goal named " + name + " already");
