@@ -19,7 +19,7 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
      * Parts of an answer ({@code parts=summary,chart}): a dashboard asks for the numbers on its cards and
      * chart first, and for a comparison period needs nothing else, so it need not wait for every list.
      */
-    public static final List<String> PARTS = List.of("summary", "chart", "lists", "events");
+    public static final List<String> PARTS = List.of("summary", "chart", "lists", "events", "goals");
     public static final int MAX_DAYS = 3 * 366;
 
     /** {@code filter=country:DE}: a {@link Dimension}'s filter name and the value to keep. */
