@@ -70,7 +70,7 @@ final class AccountSecurity {
 
     public record AuditQuery(long userId, int limit) {}
 
-    /** The statements of {@code sql/account_security.sql}, each named there like its constant ({@code Query.UNEXPIRED_REVOKED_TOKENS}: {@code unexpired-revoked-tokens}). */
+    /** The statements of {@code sql/account_security.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
         UNEXPIRED_REVOKED_TOKENS, RAISED_SESSION_EPOCHS, DELETE_EXPIRED_REVOKED_TOKENS, COUNT_REVOKED_TOKEN,
         INSERT_REVOKED_TOKEN, RAISE_SESSION_EPOCH, PASSWORD_HASH_OF_USER, USER_ID_BY_EMAIL,

@@ -49,7 +49,7 @@ final class Accounts {
 
     public record ApiKeyRef(Scope scope, long keyId) {}
 
-    /** The statements of {@code sql/accounts.sql}, each named there like its constant ({@code Query.USER_COUNT}: {@code user-count}). */
+    /** The statements of {@code sql/accounts.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
         USER_COUNT, USER_WITH_EMAIL, INSERT_USER, SIGN_IN_BY_EMAIL, USER, FIRST_TEAM_OF_USER, INSERT_API_KEY,
         API_KEYS_OF_USER, API_KEYS_OF_TEAM, API_KEY, DELETE_API_KEY, API_KEY_BY_HASH;

@@ -51,7 +51,7 @@ final class PasskeyRecords {
     /** A sign-in with the credential reported this signature count. */
     public record Use(String credentialId, long signatureCount) {}
 
-    /** The statements of {@code sql/passkeys.sql}, each named there like its constant ({@code Query.EMAIL_OF_USER}: {@code email-of-user}). */
+    /** The statements of {@code sql/passkeys.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
         EMAIL_OF_USER, INSERT_USER_HANDLE, USER_HANDLE, OWNER_BY_EMAIL, OWNER_BY_USER_HANDLE,
         CREDENTIAL_IDS_OF_USER, CREDENTIAL, COUNT_CREDENTIAL, INSERT_PASSKEY, PASSKEYS_OF_USER, PASSKEY_OF_USER,

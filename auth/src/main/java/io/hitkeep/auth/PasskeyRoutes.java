@@ -146,11 +146,7 @@ public final class PasskeyRoutes implements HttpService {
     }
 
     private static long passkeyId(ServerRequest request) {
-        try {
-            return Long.parseLong(request.path().pathParameters().get("id"));
-        } catch (NumberFormatException e) {
-            throw DomainError.notFound("no such passkey");
-        }
+        return HttpJson.pathId(request, "id", "no such passkey");
     }
 
     private static void send(ServerResponse response, Passkeys.Started started) {

@@ -150,7 +150,7 @@ public final class TeamRoutes implements HttpService {
         Caller caller = Caller.of(request);
         int team = teamId(request);
         JsonNode revoked = store.call(Teams.REVOKE_INVITATION, new Teams.InvitationRef(caller.scope(), team,
-                number(request, "invitation", "no such invitation")));
+                HttpJson.pathId(request, "invitation", "no such invitation")));
         auditTrail.record(request, caller.userId(), team, "invitation_revoked", "invitation " + revoked.get("id").asInt());
         HttpJson.send(response, 200, revoked);
     }
@@ -231,22 +231,10 @@ public final class TeamRoutes implements HttpService {
     }
 
     private static int teamId(ServerRequest request) {
-        return (int) number(request, "team", "no such team");
+        return HttpJson.pathId(request, "team", "no such team");
     }
 
     private static long memberId(ServerRequest request) {
-        return number(request, "member", "no such member");
-    }
-
-    private static long number(ServerRequest request, String parameter, String notFound) {
-        try {
-            long value = Long.parseLong(request.path().pathParameters().get(parameter));
-            if (value <= 0 || value > Integer.MAX_VALUE) {
-                throw DomainError.notFound(notFound);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw DomainError.notFound(notFound);
-        }
+        return HttpJson.pathId(request, "member", "no such member");
     }
 }

@@ -76,7 +76,7 @@ public final class Teams {
 
     private static final int NAME_LIMIT = 100;
 
-    /** The statements of {@code sql/teams.sql}, each named there like its constant ({@code Query.ROLE_OF_MEMBER}: {@code role-of-member}). */
+    /** The statements of {@code sql/teams.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
         ROLE_OF_MEMBER, MEMBERSHIPS_OF_USER, TEAMS_OF_USER, INSERT_TEAM, TEAM, MEMBERS_OF_TEAM, RENAME_TEAM,
         COUNT_OWNERS, ADD_MEMBER, CHANGE_ROLE, DELETE_MEMBERSHIP, DELETE_KEYS_OF_MEMBER, INSERT_INVITATION,

@@ -40,7 +40,7 @@ final class GoalRoutes implements HttpService {
 
     private void goals(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Goals.LIST, new Sites.SiteRef(Caller.of(request).scope(),
-                number(request, "id", "no such site"))).get("goals"));
+                HttpJson.pathId(request, "id", "no such site"))).get("goals"));
     }
 
     /** {@code {"name", "type": "pageview"|"event", "path"?, "event"?, "property"?: {"key", "value"}}}. */
@@ -51,20 +51,20 @@ final class GoalRoutes implements HttpService {
             throw DomainError.invalid("property must be an object {\"key\", \"value\"}");
         }
         HttpJson.send(response, 201, store.call(Goals.CREATE, new Goals.NewGoal(Caller.of(request).scope(),
-                number(request, "id", "no such site"), Json.text(body, "name"), Json.text(body, "type"), Json.text(body, "path"),
+                HttpJson.pathId(request, "id", "no such site"), Json.text(body, "name"), Json.text(body, "type"), Json.text(body, "path"),
                 Json.text(body, "event"), Json.text(property, "key"), Json.text(property, "value"))));
     }
 
     private void deleteGoal(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Goals.DELETE, new Goals.GoalRef(Caller.of(request).scope(),
-                number(request, "id", "no such site"), number(request, "goal", "no such goal"))));
+                HttpJson.pathId(request, "id", "no such site"), HttpJson.pathId(request, "goal", "no such goal"))));
     }
 
     /** {@code from} and {@code to} default to the whole history. */
     private void annotations(ServerRequest request, ServerResponse response) {
         var query = request.query();
         HttpJson.send(response, 200, store.call(Annotations.LIST, new Annotations.AnnotationQuery(Caller.of(request).scope(),
-                number(request, "id", "no such site"), query.first("from").orElse("1970-01-01"),
+                HttpJson.pathId(request, "id", "no such site"), query.first("from").orElse("1970-01-01"),
                 query.first("to").orElse(LocalDate.now(ZoneOffset.UTC).plusDays(1).toString()))).get("annotations"));
     }
 
@@ -72,23 +72,11 @@ final class GoalRoutes implements HttpService {
     private void createAnnotation(ServerRequest request, ServerResponse response) {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         HttpJson.send(response, 201, store.call(Annotations.CREATE, new Annotations.NewAnnotation(Caller.of(request).scope(),
-                number(request, "id", "no such site"), Json.text(body, "date"), Json.text(body, "text"))));
+                HttpJson.pathId(request, "id", "no such site"), Json.text(body, "date"), Json.text(body, "text"))));
     }
 
     private void deleteAnnotation(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Annotations.DELETE, new Annotations.AnnotationRef(Caller.of(request).scope(),
-                number(request, "id", "no such site"), number(request, "annotation", "no such annotation"))));
-    }
-
-    private static int number(ServerRequest request, String parameter, String notFound) {
-        try {
-            int value = Integer.parseInt(request.path().pathParameters().get(parameter));
-            if (value <= 0) {
-                throw DomainError.notFound(notFound);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw DomainError.notFound(notFound);
-        }
+                HttpJson.pathId(request, "id", "no such site"), HttpJson.pathId(request, "annotation", "no such annotation"))));
     }
 }

@@ -31,7 +31,7 @@ final class ShareLinks {
 
     public record Token(String tokenHash) {}
 
-    /** The statements of {@code sql/share_links.sql}, each named there like its constant ({@code Query.INSERT_SHARE_LINK}: {@code insert-share-link}). */
+    /** The statements of {@code sql/share_links.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
         INSERT_SHARE_LINK, SHARE_LINKS_OF_SITE, DELETE_SHARE_LINK, SHARE_LINK_BY_TOKEN;
 

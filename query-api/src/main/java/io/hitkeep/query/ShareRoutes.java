@@ -63,13 +63,13 @@ public final class ShareRoutes implements HttpService {
 
     private void list(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(ShareLinks.LIST, new Sites.SiteRef(Caller.of(request).scope(),
-                number(request, "id", "no such site"))).get("share_links"));
+                HttpJson.pathId(request, "id", "no such site"))).get("share_links"));
     }
 
     /** {@code {"label"?, "password"?}}: answers the link with its token, shown only now. */
     private void create(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
-        int siteId = number(request, "id", "no such site");
+        int siteId = HttpJson.pathId(request, "id", "no such site");
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String password = Json.text(body, "password");
         if (!password.isEmpty() && (password.length() < 8 || password.length() > 1024)) {
@@ -86,9 +86,9 @@ public final class ShareRoutes implements HttpService {
 
     private void revoke(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
-        int siteId = number(request, "id", "no such site");
+        int siteId = HttpJson.pathId(request, "id", "no such site");
         JsonNode revoked = store.call(ShareLinks.REVOKE, new ShareLinks.LinkRef(caller.scope(), siteId,
-                number(request, "link", "no such share link")));
+                HttpJson.pathId(request, "link", "no such share link")));
         auditTrail.record(request, caller.userId(), revoked.path("team_id").asInt(), "share_link_revoked",
                 revoked.path("domain").asText() + ": link " + revoked.get("id").asInt());
         HttpJson.send(response, 200, revoked);
@@ -153,16 +153,4 @@ public final class ShareRoutes implements HttpService {
         return Hashes.sha256Hex(token);
     }
 
-
-    private static int number(ServerRequest request, String parameter, String notFound) {
-        try {
-            int value = Integer.parseInt(request.path().pathParameters().get(parameter));
-            if (value <= 0) {
-                throw DomainError.notFound(notFound);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw DomainError.notFound(notFound);
-        }
-    }
 }

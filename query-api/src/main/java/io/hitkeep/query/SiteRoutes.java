@@ -118,11 +118,6 @@ public final class SiteRoutes implements HttpService {
     }
 
     private static int siteId(ServerRequest request) {
-        String id = request.path().pathParameters().get("id");
-        try {
-            return Integer.parseInt(id);
-        } catch (NumberFormatException e) {
-            throw DomainError.notFound("no such site");
-        }
+        return HttpJson.pathId(request, "id", "no such site");
     }
 }

@@ -50,7 +50,7 @@ final class Sites {
     /** The fields to change, as the PATCH body gave them (validated by the HTTP face): left out keeps the value. */
     public record SiteChanges(Scope scope, int siteId, ObjectNode changes) {}
 
-    /** The statements of {@code sql/sites.sql}, each named there like its constant ({@code Query.SITES_OF_USER}: {@code sites-of-user}). */
+    /** The statements of {@code sql/sites.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
         SITES_OF_USER, SITE, ALL_SITES, INSERT_SITE, UPDATE_SITE, DELETE_HITS_OF_SITE, DELETE_EVENTS_OF_SITE,
         DELETE_ENGAGEMENTS_OF_SITE, DELETE_SHARE_LINKS_OF_SITE, DELETE_GOALS_OF_SITE, DELETE_ANNOTATIONS_OF_SITE, DELETE_SITE;

@@ -97,6 +97,22 @@ public final class HttpJson {
         }
     }
 
+    /**
+     * A path parameter that names a stored thing by its number ({@code /api/sites/{id}}): anything but a
+     * positive whole number is "no such thing", the same answer as an id that does not exist.
+     */
+    public static int pathId(ServerRequest request, String parameter, String notFound) {
+        try {
+            int value = Integer.parseInt(request.path().pathParameters().get(parameter));
+            if (value <= 0) {
+                throw DomainError.notFound(notFound);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw DomainError.notFound(notFound);
+        }
+    }
+
     /** The body as a JSON object, or a 400 that says what is wrong with it. */
     public static JsonNode object(ServerRequest request, int limit) {
         byte[] bytes = body(request, limit);
