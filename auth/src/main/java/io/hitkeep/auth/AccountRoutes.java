@@ -93,7 +93,7 @@ public final class AccountRoutes implements HttpService {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String email = email(body);
         String password = password(body);
-        if (store.call(Accounts.COUNT_USERS, StoreOperation.None.NONE).get("count").asLong() > 0) {
+        if (store.call(Accounts.COUNT_USERS, StoreOperation.None.NONE).count() > 0) {
             throw DomainError.conflict("the first user exists already; sign in instead");
         }
         JsonNode user = store.call(Accounts.CREATE_FIRST_USER, new Accounts.NewUser(email, passwords.hash(password)));
@@ -305,7 +305,7 @@ public final class AccountRoutes implements HttpService {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String current = Json.text(body, "current_password");
         String fresh = password(Json.text(body, "new_password"));
-        String hash = store.call(AccountSecurity.CREDENTIALS, new Accounts.UserRef(caller.userId())).get("password_hash").asText();
+        String hash = store.call(AccountSecurity.CREDENTIALS, new Accounts.UserRef(caller.userId())).passwordHash();
         if (!passwords.verify(current, hash)) {
             guard.failed(account);
             audit(request, caller.userId(), "password_change_failed", "wrong current password");

@@ -24,8 +24,11 @@ import java.util.Optional;
  * step used once, a recovery code used once) happen here, under the write lock. Thread-safe.
  */
 final class AccountSecurity {
-    public static final StoreOperation<Accounts.UserRef, JsonNode> CREDENTIALS =
-            StoreOperation.of("users.credentials", Accounts.UserRef.class, JsonNode.class);
+    public static final StoreOperation<Accounts.UserRef, Credentials> CREDENTIALS =
+            StoreOperation.of("users.credentials", Accounts.UserRef.class, Credentials.class);
+
+    /** What a password is checked against; stays between auth and the writer. */
+    public record Credentials(String passwordHash) {}
     public static final StoreOperation<NewPassword, JsonNode> SET_PASSWORD =
             StoreOperation.of("users.set-password", NewPassword.class, JsonNode.class);
     public static final StoreOperation<ResetRequest, JsonNode> BEGIN_RESET =
@@ -132,8 +135,8 @@ final class AccountSecurity {
     }
 
     /** The user's password hash, for checking the current password before a change. */
-    ObjectNode credentials(long userId) {
-        return database.read(sql -> sql.first(Query.PASSWORD_HASH_OF_USER, row -> Json.object().put("password_hash", row.getString(1)),
+    Credentials credentials(long userId) {
+        return database.read(sql -> sql.first(Query.PASSWORD_HASH_OF_USER, row -> new Credentials(row.getString(1)),
                 "user_id", userId).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 

@@ -21,8 +21,8 @@ import java.sql.SQLException;
  * caller (the writer never sees a password or a key). Thread-safe: writes serialise on their connection.
  */
 final class Accounts {
-    public static final StoreOperation<StoreOperation.None, JsonNode> COUNT_USERS =
-            StoreOperation.of("users.count", StoreOperation.None.class, JsonNode.class);
+    public static final StoreOperation<StoreOperation.None, UserCount> COUNT_USERS =
+            StoreOperation.of("users.count", StoreOperation.None.class, UserCount.class);
     public static final StoreOperation<NewUser, JsonNode> CREATE_FIRST_USER =
             StoreOperation.of("users.create-first", NewUser.class, JsonNode.class);
     public static final StoreOperation<Email, JsonNode> FIND_USER_BY_EMAIL =
@@ -30,7 +30,7 @@ final class Accounts {
     public static final StoreOperation<UserRef, JsonNode> GET_USER = StoreOperation.of("users.get", UserRef.class, JsonNode.class);
     public static final StoreOperation<NewApiKey, JsonNode> CREATE_API_KEY =
             StoreOperation.of("api-keys.create", NewApiKey.class, JsonNode.class);
-    public static final StoreOperation<KeyHash, JsonNode> FIND_API_KEY = StoreOperation.of("api-keys.find", KeyHash.class, JsonNode.class);
+    public static final StoreOperation<KeyHash, FoundKey> FIND_API_KEY = StoreOperation.of("api-keys.find", KeyHash.class, FoundKey.class);
     public static final StoreOperation<UserRef, JsonNode> LIST_API_KEYS = StoreOperation.of("api-keys.list", UserRef.class, JsonNode.class);
     public static final StoreOperation<ApiKeyRef, JsonNode> REVOKE_API_KEY =
             StoreOperation.of("api-keys.revoke", ApiKeyRef.class, JsonNode.class);
@@ -46,6 +46,11 @@ final class Accounts {
     public record NewApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {}
 
     public record KeyHash(String keyHash) {}
+
+    public record UserCount(long count) {}
+
+    /** A key as it acts: its owner, its team, and the weaker of its own role and its owner's current one there. */
+    public record FoundKey(long id, long userId, int teamId, Role role) {}
 
     public record ApiKeyRef(Scope scope, long keyId) {}
 
@@ -165,12 +170,11 @@ final class Accounts {
      * The key with that hash, its owner, team and the role it acts with: the weaker of its own and its
      * owner's current role in the team. A key whose owner left the team is a 404, as is an unknown one.
      */
-    ObjectNode findApiKey(String keyHash) {
+    FoundKey findApiKey(String keyHash) {
         return database.read(sql -> sql.first(Query.API_KEY_BY_HASH, row -> {
             Role keyRole = Role.parse(row.getString(4)).orElse(Role.MEMBER);
             Role member = Role.parse(row.getString(5)).orElse(Role.MEMBER);
-            return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2))
-                    .put("team_id", row.getInt(3)).put("role", keyRole.min(member).label());
+            return new FoundKey(row.getLong(1), row.getLong(2), row.getInt(3), keyRole.min(member));
         }, "key_hash", keyHash).orElseThrow(() -> DomainError.notFound("no such key")));
     }
 

@@ -89,9 +89,8 @@ public final class ApiKeys {
             return Optional.of(cached.key());
         }
         try {
-            JsonNode found = store.call(Accounts.FIND_API_KEY, new Accounts.KeyHash(hash));
-            Key answer = new Key(found.get("id").asLong(), found.get("user_id").asLong(), found.get("team_id").asInt(),
-                    Role.parse(found.path("role").asText()).orElse(Role.MEMBER));
+            Accounts.FoundKey found = store.call(Accounts.FIND_API_KEY, new Accounts.KeyHash(hash));
+            Key answer = new Key(found.id(), found.userId(), found.teamId(), found.role());
             if (cache.size() > 10_000) {
                 cache.clear();
             }

@@ -28,7 +28,7 @@ public final class AuthStoreHandlers implements StoreHandlers {
         PasskeyRecords passkeys = new PasskeyRecords(database);
         Connection nats = registry.nats();
 
-        registry.handle(Accounts.COUNT_USERS, none -> Json.object().put("count", accounts.countUsers()))
+        registry.handle(Accounts.COUNT_USERS, none -> new Accounts.UserCount(accounts.countUsers()))
                 .handle(Accounts.CREATE_FIRST_USER, user -> accounts.createFirstUser(user.email(), user.passwordHash()))
                 .handle(Accounts.FIND_USER_BY_EMAIL, email -> accounts.findUserByEmail(email.email()))
                 .handle(Accounts.GET_USER, user -> accounts.user(user.userId()))
