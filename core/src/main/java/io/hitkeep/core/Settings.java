@@ -25,6 +25,12 @@ public final class Settings {
     public static final String PUBLIC_URL = "public-url";
     public static final String JWT_SECRET = "jwt-secret";
     public static final String TRUSTED_PROXIES = "trusted-proxies";
+    /** Where a system nats-server is looked for (colon-separated directories); default: PATH, /usr/sbin, /usr/bin. */
+    public static final String NATS_SERVER_SEARCH_PATH = "nats-server-search-path";
+    /** The hit stream's size limit, e.g. {@code 2GB}; default: half the free space of the data volume, at most 8 GiB. */
+    public static final String STREAM_MAX_BYTES = "stream-max-bytes";
+    /** How long the hit stream keeps hits after they were written, e.g. {@code 7d}. */
+    public static final String STREAM_MAX_AGE = "stream-max-age";
 
     private final Map<String, String> values;
 
@@ -125,6 +131,34 @@ public final class Settings {
             };
         } catch (NumberFormatException e) {
             throw new HitKeepException("setting " + key + " must be a duration such as 200ms or 5s, not '" + raw.get() + "'");
+        }
+    }
+
+    /**
+     * A size such as {@code 512MB}, {@code 2GiB}, {@code 1g} or a bare number of bytes. K, M, G and T are
+     * binary units (1 MB = 1024 KB), as in nats-server's own configuration.
+     */
+    public Optional<Long> bytes(String key) {
+        Optional<String> raw = value(key);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = raw.get().trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
+        int shift = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        try {
+            long amount = Long.parseLong((shift == 0 ? text : text.substring(0, text.length() - 1)).trim());
+            if (amount <= 0 || amount > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException("out of range");
+            }
+            return Optional.of(amount << shift);
+        } catch (NumberFormatException e) {
+            throw new HitKeepException("setting " + key + " must be a size such as 512MB or 2GB, not '" + raw.get() + "'");
         }
     }
 
