@@ -73,9 +73,8 @@ public final class HitKeep implements AutoCloseable {
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
             StoreClient store = new StoreClient(nats);
-            BrokerSupervisor embedded = broker;
             Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED && (embedded == null || embedded.alive()))
+                    .check("broker", Observability.brokerAnswers(nats))
                     .check("writer", writer::ready);
             Consumer<HttpRouting.Builder> routes = routing -> routing
                     .addFeature(observability)
