@@ -18,13 +18,16 @@ import java.util.logging.Logger;
 /**
  * Watches the embedded broker from its own connection. nats-server 2.9 whose disk ran full keeps answering
  * PING while its JetStream API never replies again, and stays so after space is freed; hits then get 503
- * until a restart. When the server answers but JetStream has not for {@link #WEDGED_AFTER}, the watchdog
+ * until a restart. A client whose JetStream request hangs there stops getting answers to its PINGs too, so
+ * the PING goes over one connection and each JetStream probe over a fresh one. When the server answers but
+ * JetStream has not for {@link #WEDGED_AFTER}, the watchdog
  * restarts the server (at most once per {@link #RESTART_SPACING}). It also warns when the data volume runs
  * low on space. Runs on one daemon thread; thread-safe.
  */
 final class JetStreamWatchdog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JetStreamWatchdog.class.getName());
-    static final Duration WEDGED_AFTER = Duration.ofSeconds(10);
+    /** Long enough that a broker merely slow under load (a shared two-core machine) is not restarted. */
+    static final Duration WEDGED_AFTER = Duration.ofSeconds(15);
     static final Duration RESTART_SPACING = Duration.ofSeconds(30);
     private static final Duration PROBE_EVERY = Duration.ofSeconds(2);
     private static final Duration DISK_CHECK_EVERY = Duration.ofSeconds(30);
@@ -32,29 +35,32 @@ final class JetStreamWatchdog implements AutoCloseable {
 
     private final BrokerSupervisor supervisor;
     private final Connection connection;
-    private final JetStreamManagement management;
+    private final Options probeOptions;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long freeBytes = -1;
 
-    private JetStreamWatchdog(BrokerSupervisor supervisor, Connection connection) throws IOException {
+    private JetStreamWatchdog(BrokerSupervisor supervisor, Connection connection, Options probeOptions) {
         this.supervisor = supervisor;
         this.connection = connection;
-        this.management = connection.jetStreamManagement(JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(2)).build());
+        this.probeOptions = probeOptions;
         this.thread = Thread.ofPlatform().name("hitkeep-broker-watchdog").daemon().unstarted(this::run);
     }
 
     static JetStreamWatchdog start(BrokerSupervisor supervisor) {
+        ErrorListener quiet = new ErrorListener() {
+            // the roles' own connections already log the broker going away and coming back
+            @Override
+            public void exceptionOccurred(Connection conn, Exception exp) {
+            }
+        };
         Options options = Options.builder().server(supervisor.url()).connectionName("hitkeep-watchdog")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).connectionTimeout(Duration.ofSeconds(2))
-                .errorListener(new ErrorListener() {
-                    // the roles' own connections already log the broker going away and coming back
-                    @Override
-                    public void exceptionOccurred(Connection conn, Exception exp) {
-                    }
-                }).build();
+                .errorListener(quiet).build();
+        Options probeOptions = Options.builder().server(supervisor.url()).connectionName("hitkeep-watchdog-probe")
+                .noReconnect().connectionTimeout(Duration.ofSeconds(2)).errorListener(quiet).build();
         try {
-            JetStreamWatchdog watchdog = new JetStreamWatchdog(supervisor, Nats.connect(options));
+            JetStreamWatchdog watchdog = new JetStreamWatchdog(supervisor, Nats.connect(options), probeOptions);
             Metrics.gauge("hitkeep_data_volume_free_bytes", "Free bytes on the volume of the data directory", () -> watchdog.freeBytes);
             watchdog.thread.start();
             return watchdog;
@@ -114,11 +120,22 @@ final class JetStreamWatchdog implements AutoCloseable {
     }
 
     private boolean jetStreamAnswers() {
+        Connection probe = null;
         try {
+            probe = Nats.connect(probeOptions);
+            JetStreamManagement management = probe.jetStreamManagement(JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(3)).build());
             management.getAccountStatistics();
             return true;
         } catch (Exception noAnswer) {
             return false;
+        } finally {
+            if (probe != null) {
+                try {
+                    probe.close();
+                } catch (InterruptedException e) {
+                    running = false;
+                }
+            }
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 public record StorageBudget(long streamMaxBytes, long maxFileStore) {
     static final long LARGEST_STREAM = 8L << 30;
     static final long SMALLEST_STREAM = 1L << 20;
-    /** The site and salt buckets and the consumers' state: kilobytes in practice. */
+    /** The site and salt buckets and the consumers' state (kilobytes in practice); less on a small volume. */
     static final long ROOM_FOR_BUCKETS = 64L << 20;
     private static final Pattern MAX_BYTES = Pattern.compile("\"max_bytes\"\\s*:\\s*(-?\\d+)");
 
@@ -38,7 +38,8 @@ public record StorageBudget(long streamMaxBytes, long maxFileStore) {
         // an existing stream that reserves more is only shrunk once the server runs (HitStream.ensure); it must
         // fit JetStream's limit to be loaded at all, or nats-server skips it and its unwritten hits with it
         long reserved = Math.max(stream, existingStreamMaxBytes);
-        return new StorageBudget(stream, reserved + ROOM_FOR_BUCKETS);
+        // on a small volume the room must not push JetStream's limit past the disk: a sixteenth of it at most
+        return new StorageBudget(stream, reserved + Math.clamp(available / 16, SMALLEST_STREAM, ROOM_FOR_BUCKETS));
     }
 
     /** The budget for the broker store directory {@code storeDirectory} (created if missing). */

@@ -33,7 +33,9 @@ class FullDiskTest {
     private static final long MIB = 1L << 20;
 
     @TempDir
-    Path mountPoint;
+    Path temporary;
+    /** A directory inside the temporary one: JUnit can then delete its own directory after the unmount. */
+    private Path mountPoint;
     private boolean mounted;
     private BrokerSupervisor supervisor;
     private Connection nats;
@@ -44,6 +46,7 @@ class FullDiskTest {
 
     private void mount(String size) throws Exception {
         assumeTrue(root(), "skipped: mounting a tmpfs needs root (run the tests as root to include the full-disk cases)");
+        mountPoint = Files.createDirectory(temporary.resolve("volume"));
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString())
                 .redirectErrorStream(true).start();
         String output = new String(mount.getInputStream().readAllBytes());
@@ -60,7 +63,8 @@ class FullDiskTest {
             supervisor.close();
         }
         if (mounted) {
-            new ProcessBuilder("umount", mountPoint.toString()).start().waitFor();
+            // lazy: a server that was just stopped may hold a file for a moment longer
+            new ProcessBuilder("umount", "-l", mountPoint.toString()).start().waitFor();
         }
     }
 

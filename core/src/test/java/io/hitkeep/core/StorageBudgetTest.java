@@ -42,6 +42,15 @@ class StorageBudgetTest {
         assertEquals(StorageBudget.SMALLEST_STREAM, budget.streamMaxBytes());
     }
 
+    /** Regression: 64 MiB of room for the buckets put JetStream's limit beyond a 48 MiB volume. */
+    @Test
+    void onASmallVolumeJetStreamsLimitStaysWithinIt() {
+        StorageBudget budget = StorageBudget.plan(48 * MIB, 0, 0, Optional.empty());
+
+        assertEquals(24 * MIB, budget.streamMaxBytes());
+        assertEquals(27 * MIB, budget.maxFileStore());
+    }
+
     @Test
     void theSettingWins() {
         StorageBudget budget = StorageBudget.plan(GIB, 0, 0, Optional.of(2 * GIB));
