@@ -6,6 +6,7 @@ import io.hitkeep.auth.AccountRoutes;
 import io.hitkeep.auth.ApiAuthentication;
 import io.hitkeep.auth.PasskeyRoutes;
 import io.hitkeep.auth.TeamRoutes;
+import io.hitkeep.core.BrokerProbe;
 import io.hitkeep.core.BrokerSupervisor;
 import io.hitkeep.core.Launcher;
 import io.hitkeep.core.NatsConnector;
@@ -74,7 +75,7 @@ public final class HitKeep implements AutoCloseable {
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
             StoreClient store = new StoreClient(nats);
             Observability observability = new Observability()
-                    .check("broker", Observability.brokerAnswers(nats))
+                    .check("broker", BrokerProbe.answers(nats))
                     .check("writer", writer::ready);
             Consumer<HttpRouting.Builder> routes = routing -> routing
                     .addFeature(observability)

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @Timeout(60)
-class ObservabilityTest {
+class BrokerProbeTest {
     @TempDir
     Path dataPath;
 
@@ -38,7 +38,7 @@ class ObservabilityTest {
         try (BrokerSupervisor supervisor = BrokerSupervisor.start(Settings.of(Map.of(Settings.DATA_PATH, dataPath.toString())));
              Connection nats = NatsConnector.connect(supervisor.url(), "test")) {
             long server = Long.parseLong(Files.readString(supervisor.directory().resolve("nats-server.pid")).trim());
-            BooleanSupplier brokerAnswers = Observability.brokerAnswers(nats);
+            BooleanSupplier brokerAnswers = BrokerProbe.answers(nats);
             await("ready while the broker answers", brokerAnswers);
 
             signal("STOP", server);
