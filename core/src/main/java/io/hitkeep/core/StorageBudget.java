@@ -53,9 +53,14 @@ public record StorageBudget(long streamMaxBytes, long maxFileStore) {
         }
     }
 
-    /** The {@code max_bytes} the hit stream was created with, read from its metadata on disk; 0 when there is none. */
+    /**
+     * The {@code max_bytes} the hit stream was created with, read from its metadata on disk; 0 when there is none.
+     * The broker's {@code store_dir} is {@code storeDirectory/jetstream}, and nats-server keeps its streams in a
+     * {@code jetstream} folder of its own inside that.
+     */
     static long existingStreamMaxBytes(Path storeDirectory) {
-        Path meta = storeDirectory.resolve("jetstream").resolve("$G").resolve("streams").resolve(Subjects.HIT_STREAM).resolve("meta.inf");
+        Path meta = storeDirectory.resolve("jetstream").resolve("jetstream").resolve("$G").resolve("streams")
+                .resolve(Subjects.HIT_STREAM).resolve("meta.inf");
         try {
             Matcher matcher = MAX_BYTES.matcher(Files.readString(meta));
             return matcher.find() ? Math.max(0, Long.parseLong(matcher.group(1))) : 0;

@@ -306,4 +306,24 @@ class BrokerSupervisorTest {
             child.destroyForcibly();
         }
     }
+
+    /**
+     * Regression: the supervisor looked for the stream's metadata one folder too high, so a restart on a full
+     * disk sized JetStream below the existing stream, and nats-server did not load the stream ("insufficient
+     * storage resources") with its unwritten hits.
+     */
+    @Test
+    void theExistingStreamsSizeIsReadFromItsFiles() throws Exception {
+        BrokerSupervisor supervisor = start(dataPath);
+        Connection connection = Nats.connect(supervisor.url());
+        long maxBytes;
+        try {
+            maxBytes = connection.jetStreamManagement().getStreamInfo(Subjects.HIT_STREAM).getConfiguration().getMaxBytes();
+        } finally {
+            connection.close();
+        }
+
+        assertTrue(maxBytes > 0);
+        assertEquals(maxBytes, StorageBudget.existingStreamMaxBytes(supervisor.directory()));
+    }
 }
