@@ -31,8 +31,9 @@ import java.util.logging.Logger;
  * <p>Each message carries a message id ({@code Nats-Msg-Id}). An ack that does not come in time is not proof
  * that the message was not stored, so it is published again with the same id, and JetStream keeps one copy
  * (its duplicate window): the gateway's own retries never double a hit. A refusal by JetStream (the stream is
- * full) fails the batch at once, and for {@link #REFUSE_AFTER_FAILURE} after a failure new hits are failed
- * without asking the broker, so callers get their 503 within a second rather than after a timeout.
+ * full) fails the batch at once. After a failure, new hits are failed without asking the broker (known not
+ * stored, so their 503 is honest and comes at once) while one hit at a time, at most every
+ * {@link #REFUSE_AFTER_FAILURE}, goes through to find out whether the broker stores again.
  * Thread-safe.
  */
 final class HitPublisher implements AutoCloseable {
@@ -70,6 +71,10 @@ final class HitPublisher implements AutoCloseable {
     private final String idPrefix = java.util.UUID.randomUUID() + "-";
     private final java.util.concurrent.atomic.AtomicLong messageNumber = new java.util.concurrent.atomic.AtomicLong();
     private volatile long refuseUntilNanos = System.nanoTime();
+    /** Set by a failed batch, cleared by a stored one. */
+    private volatile boolean failing;
+    /** Whether the one hit that tries the broker while it is failing is on its way. */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
     HitPublisher(Connection nats) {
         try {
@@ -85,10 +90,19 @@ final class HitPublisher implements AutoCloseable {
     /** Completes when the stream has stored the hit; fails when it could not (the caller answers 503). */
     CompletableFuture<Void> publish(Hit hit) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        if (System.nanoTime() - refuseUntilNanos < 0) {
-            // known not stored: the broker refused or did not answer a moment ago
-            stored.completeExceptionally(new IllegalStateException("the hit stream refused or did not answer the last hits"));
-        } else if (!running || !queue.offer(new Pending(hit, stored))) {
+        boolean probe = false;
+        if (failing) {
+            if (System.nanoTime() - refuseUntilNanos < 0 || !probing.compareAndSet(false, true)) {
+                // known not stored: the broker refused or did not answer the last hits
+                stored.completeExceptionally(new IllegalStateException("the hit stream refused or did not answer the last hits"));
+                return stored;
+            }
+            probe = true;
+        }
+        if (!running || !queue.offer(new Pending(hit, stored))) {
+            if (probe) {
+                probing.set(false);
+            }
             stored.completeExceptionally(new IllegalStateException("ingest queue full"));
         }
         return stored;
@@ -146,6 +160,8 @@ final class HitPublisher implements AutoCloseable {
                     if (stored.isDuplicate()) {
                         DUPLICATES.increment();
                     }
+                    failing = false;
+                    probing.set(false);
                     MESSAGES.increment();
                     PUBLISHED.add(batch.size());
                     batch.forEach(pending -> pending.stored().complete(null));
@@ -161,6 +177,8 @@ final class HitPublisher implements AutoCloseable {
                     return;
                 }
                 refuseUntilNanos = System.nanoTime() + REFUSE_AFTER_FAILURE.toNanos();
+                failing = true;
+                probing.set(false);
                 LOG.warning("publishing " + batch.size() + " hits failed" + (refused ? "" : " after " + attempt + " attempts")
                         + ": " + cause);
                 batch.forEach(pending -> pending.stored().completeExceptionally(cause));

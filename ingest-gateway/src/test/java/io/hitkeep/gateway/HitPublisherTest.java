@@ -193,6 +193,21 @@ class HitPublisherTest {
 
             assertTrue(refused.getCause() instanceof io.nats.client.JetStreamApiException, refused.getCause().toString());
             assertTrue(withoutAsking.getCause() instanceof IllegalStateException, withoutAsking.getCause().toString());
+
+            // room again: after the refusal window, one hit tries the broker, and once it is stored all go through
+            management().purgeStream(Subjects.HIT_STREAM);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean storedAgain = false;
+            while (!storedAgain && System.nanoTime() < deadline) {
+                try {
+                    publisher.publish(hit(3)).get(5, TimeUnit.SECONDS);
+                    storedAgain = true;
+                } catch (ExecutionException stillRefused) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(storedAgain, "hits are stored again once the stream has room");
+            publisher.publish(hit(4)).get(5, TimeUnit.SECONDS);
         } finally {
             management().deleteStream(Subjects.HIT_STREAM);
         }
