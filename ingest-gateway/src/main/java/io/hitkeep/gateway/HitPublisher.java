@@ -48,6 +48,7 @@ final class HitPublisher implements AutoCloseable {
     /** Per attempt; the attempts together stay under the 15 s the ingest route waits. */
     private static final long ATTEMPT_TIMEOUT_MILLIS = 3000;
     private static final int ATTEMPTS = 3;
+    private static final long PROBE_TIMEOUT_MILLIS = 1000;
     static final long REFUSE_AFTER_FAILURE_MILLIS = 1000;
     private static final java.time.Duration REFUSE_AFTER_FAILURE = java.time.Duration.ofMillis(REFUSE_AFTER_FAILURE_MILLIS);
     private static final LongAdder DUPLICATES = Metrics.counter("hitkeep_gateway_duplicate_publishes_total", "",
@@ -141,10 +142,14 @@ final class HitPublisher implements AutoCloseable {
             send(batch.subList(batch.size() / 2, batch.size()));
             return;
         }
-        attempt(batch, message, PublishOptions.builder().messageId(idPrefix + messageNumber.incrementAndGet()).build(), 1);
+        // while the broker fails, the message that tries it gets one short attempt: every caller then has its
+        // 503 within about a second, the trying one included
+        boolean tryingBroker = failing;
+        attempt(batch, message, PublishOptions.builder().messageId(idPrefix + messageNumber.incrementAndGet()).build(), 1,
+                tryingBroker ? 1 : ATTEMPTS, tryingBroker ? PROBE_TIMEOUT_MILLIS : ATTEMPT_TIMEOUT_MILLIS);
     }
 
-    private void attempt(List<Pending> batch, byte[] message, PublishOptions withId, int attempt) {
+    private void attempt(List<Pending> batch, byte[] message, PublishOptions withId, int attempt, int attempts, long timeoutMillis) {
         CompletableFuture<PublishAck> ack;
         try {
             ack = jetStream.publishAsync(Subjects.HITS, message, withId);
@@ -153,7 +158,7 @@ final class HitPublisher implements AutoCloseable {
         }
         // The permit goes back only after every caller has its answer: close() waits for all permits, and
         // must not return while a hit it published is still unanswered.
-        ack.orTimeout(ATTEMPT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((stored, error) -> {
+        ack.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((stored, error) -> {
             boolean answered = true;
             try {
                 if (error == null) {
@@ -170,10 +175,10 @@ final class HitPublisher implements AutoCloseable {
                 Throwable cause = refusal(error).orElse(error instanceof java.util.concurrent.CompletionException
                         && error.getCause() != null ? error.getCause() : error);
                 boolean refused = cause instanceof JetStreamApiException;
-                if (!refused && attempt < ATTEMPTS && running) {
+                if (!refused && attempt < attempts && running) {
                     // maybe stored, maybe not: the same id again, and JetStream keeps a single copy
                     answered = false;
-                    attempt(batch, message, withId, attempt + 1);
+                    attempt(batch, message, withId, attempt + 1, attempts, timeoutMillis);
                     return;
                 }
                 refuseUntilNanos = System.nanoTime() + REFUSE_AFTER_FAILURE.toNanos();
