@@ -2,21 +2,16 @@ package io.hitkeep.app;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.hitkeep.auth.AccountRoutes;
-import io.hitkeep.auth.ApiAuthentication;
-import io.hitkeep.auth.PasskeyRoutes;
-import io.hitkeep.auth.TeamRoutes;
+import io.hitkeep.auth.AuthApi;
 import io.hitkeep.core.BrokerProbe;
 import io.hitkeep.core.BrokerSupervisor;
-import io.hitkeep.core.Launcher;
+import io.hitkeep.web.Launcher;
 import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Observability;
+import io.hitkeep.web.Observability;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.gateway.Gateway;
-import io.hitkeep.gateway.TrackerRoutes;
-import io.hitkeep.query.ShareRoutes;
-import io.hitkeep.query.SiteRoutes;
+import io.hitkeep.query.QueryApi;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
 
@@ -77,16 +72,12 @@ public final class HitKeep implements AutoCloseable {
             Observability observability = new Observability()
                     .check("broker", BrokerProbe.answers(nats))
                     .check("writer", writer::ready);
-            Consumer<HttpRouting.Builder> routes = routing -> routing
-                    .addFeature(observability)
-                    .addFeature(ApiAuthentication.create(settings, store))
-                    .addFeature(gateway.routes())
-                    .addFeature(new TrackerRoutes())
-                    .register("/api", new AccountRoutes(settings, store))
-                    .register("/api", new TeamRoutes(settings, store))
-                    .register("/api", new ShareRoutes(settings, store))
-                    .register("/api", new PasskeyRoutes(settings, store))
-                    .register("/api/sites", new SiteRoutes(store));
+            Consumer<HttpRouting.Builder> routes = routing -> {
+                routing.addFeature(observability);
+                AuthApi.routing(routing, settings, store);
+                gateway.routing(routing);
+                QueryApi.routing(routing, settings, store);
+            };
             Consumer<HttpRouting.Builder> withUi = Dashboard.load()
                     .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))
                     // built without the ui module (an IDE run of this module alone): a plain page

@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.testing.HttpSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

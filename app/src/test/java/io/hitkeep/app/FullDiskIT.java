@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.testing.HttpSession;
 import io.hitkeep.testing.TempFiles;
 import org.junit.jupiter.api.Test;
 

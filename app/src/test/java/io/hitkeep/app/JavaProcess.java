@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.testing.HttpSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.testing.HttpSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;

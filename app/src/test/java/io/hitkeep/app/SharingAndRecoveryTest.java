@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.testing.HttpSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.testing.HttpSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Json;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.hitkeep.app.HttpSession.CHROME_WINDOWS;
-import static io.hitkeep.app.HttpSession.FIREFOX_LINUX;
-import static io.hitkeep.app.HttpSession.list;
+import static io.hitkeep.testing.HttpSession.CHROME_WINDOWS;
+import static io.hitkeep.testing.HttpSession.FIREFOX_LINUX;
+import static io.hitkeep.testing.HttpSession.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.testing.HttpSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.testing.NatsBroker;
 import io.hitkeep.testing.TempFiles;
@@ -13,7 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import static io.hitkeep.app.HttpSession.list;
+import static io.hitkeep.testing.HttpSession.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**

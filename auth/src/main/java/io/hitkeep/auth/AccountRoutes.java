@@ -7,9 +7,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Scoped;
+import io.hitkeep.core.StoreOperation;
 import io.hitkeep.core.Hashes;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
@@ -91,11 +93,10 @@ public final class AccountRoutes implements HttpService {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String email = email(body);
         String password = password(body);
-        if (store.call("users.count", Json.object()).get("count").asLong() > 0) {
-            throw new ApiError(409, "the first user exists already; sign in instead");
+        if (store.call(Accounts.COUNT_USERS, StoreOperation.None.NONE).get("count").asLong() > 0) {
+            throw DomainError.conflict("the first user exists already; sign in instead");
         }
-        JsonNode user = store.call("users.create-first", Json.object().put("email", email)
-                .put("password_hash", passwords.hash(password)));
+        JsonNode user = store.call(Accounts.CREATE_FIRST_USER, new Accounts.NewUser(email, passwords.hash(password)));
         long userId = user.get("id").asLong();
         startSession(request, response, userId, 0);
         audit(request, userId, "user_created", "");
@@ -110,7 +111,7 @@ public final class AccountRoutes implements HttpService {
         String email = Json.text(body, "email").strip();
         String password = Json.text(body, "password");
         if (email.isEmpty() || password.isEmpty()) {
-            throw ApiError.badRequest("email and password are required");
+            throw DomainError.invalid("email and password are required");
         }
         String account = "email:" + email.toLowerCase(Locale.ROOT);
         if (guard.locked(account, response)) {
@@ -118,20 +119,20 @@ public final class AccountRoutes implements HttpService {
         }
         JsonNode user;
         try {
-            user = store.call("users.find-by-email", Json.object().put("email", email));
-        } catch (ApiError e) {
-            if (e.status() != 404) {
+            user = store.call(Accounts.FIND_USER_BY_EMAIL, new Accounts.Email(email));
+        } catch (DomainError e) {
+            if (e.kind() != DomainError.Kind.NOT_FOUND) {
                 throw e;
             }
             passwords.verifyNothing(password);
             guard.failed(account);
-            throw new ApiError(401, "wrong e-mail or password");
+            throw DomainError.unauthorized("wrong e-mail or password");
         }
         long userId = user.get("id").asLong();
         if (!passwords.verify(password, user.get("password_hash").asText())) {
             guard.failed(account);
             audit(request, userId, "login_failed", "wrong password");
-            throw new ApiError(401, "wrong e-mail or password");
+            throw DomainError.unauthorized("wrong e-mail or password");
         }
         guard.succeeded(account);
         long epoch = user.path("session_epoch").asLong();
@@ -165,7 +166,7 @@ public final class AccountRoutes implements HttpService {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         SessionTokens.Session challenge = tokens.challenge(Json.text(body, "challenge"))
                 .filter(session -> session.epoch() >= revocations.epoch(session.userId()))
-                .orElseThrow(() -> new ApiError(401, "sign-in expired or invalid; enter your password again"));
+                .orElseThrow(() -> DomainError.unauthorized("sign-in expired or invalid; enter your password again"));
         long userId = challenge.userId();
         String account = "user:" + userId;
         if (guard.locked(account, response)) {
@@ -178,34 +179,34 @@ public final class AccountRoutes implements HttpService {
             if (!useTotpCode(userId, code)) {
                 guard.failed(account);
                 audit(request, userId, "login_failed", "wrong or reused TOTP code");
-                throw new ApiError(401, "wrong code, or a code used already");
+                throw DomainError.unauthorized("wrong code, or a code used already");
             }
             how = "totp";
         } else if (!recoveryCode.isBlank()) {
             try {
-                store.call("totp.use-recovery-code", Json.object().put("user_id", userId)
-                        .put("code_hash", Totp.recoveryHash(recoveryCode)));
-            } catch (ApiError e) {
-                if (e.status() != 404) {
+                store.call(AccountSecurity.USE_RECOVERY_CODE,
+                        new AccountSecurity.RecoveryCode(userId, Totp.recoveryHash(recoveryCode)));
+            } catch (DomainError e) {
+                if (e.kind() != DomainError.Kind.NOT_FOUND) {
                     throw e;
                 }
                 guard.failed(account);
                 audit(request, userId, "login_failed", "wrong or used recovery code");
-                throw new ApiError(401, "wrong recovery code, or one used already");
+                throw DomainError.unauthorized("wrong recovery code, or one used already");
             }
             how = "recovery_code";
         } else {
-            throw ApiError.badRequest("send code or recovery_code");
+            throw DomainError.invalid("send code or recovery_code");
         }
         guard.succeeded(account);
         startSession(request, response, userId, challenge.epoch(), body.path("remember").asBoolean(false));
         audit(request, userId, "login", "password and " + how);
-        HttpJson.send(response, 200, Json.object().set("user", store.call("users.get", Json.object().put("id", userId))));
+        HttpJson.send(response, 200, Json.object().set("user", store.call(Accounts.GET_USER, new Accounts.UserRef(userId))));
     }
 
     /** Whether the code is the user's current one (±1 step) and its step was not used before; uses it. */
     private boolean useTotpCode(long userId, String code) {
-        JsonNode state = store.call("totp.get", Json.object().put("user_id", userId));
+        JsonNode state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(userId));
         if (!state.path("enabled").asBoolean() || !state.has("secret")) {
             return false;
         }
@@ -214,10 +215,10 @@ public final class AccountRoutes implements HttpService {
             return false;
         }
         try {
-            store.call("totp.use-step", Json.object().put("user_id", userId).put("step", step.getAsLong()));
+            store.call(AccountSecurity.USE_TOTP_STEP, new AccountSecurity.TotpStep(userId, step.getAsLong()));
             return true;
-        } catch (ApiError e) {
-            if (e.status() == 409) {
+        } catch (DomainError e) {
+            if (e.kind() == DomainError.Kind.CONFLICT) {
                 return false;
             }
             throw e;
@@ -245,9 +246,9 @@ public final class AccountRoutes implements HttpService {
     /** The caller and their teams with their role in each (a key: its own team and role only). */
     private void currentUser(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
-        ObjectNode user = (ObjectNode) store.call("users.get", Json.object().put("id", caller.userId()));
-        user.set("teams", store.call("teams.list", caller.scope()).get("teams"));
-        user.put("totp_enabled", store.call("totp.get", Json.object().put("user_id", caller.userId())).path("enabled").asBoolean());
+        ObjectNode user = (ObjectNode) store.call(Accounts.GET_USER, new Accounts.UserRef(caller.userId()));
+        user.set("teams", store.call(Teams.LIST, new Scoped(caller.scope())).get("teams"));
+        user.put("totp_enabled", store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId())).path("enabled").asBoolean());
         HttpJson.send(response, 200, user);
     }
 
@@ -257,16 +258,16 @@ public final class AccountRoutes implements HttpService {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String name = Json.text(body, "name").strip();
         if (name.isEmpty() || name.length() > 100) {
-            throw ApiError.badRequest("name is required (at most 100 characters)");
+            throw DomainError.invalid("name is required (at most 100 characters)");
         }
         Role role = null;
         if (body.hasNonNull("role")) {
             role = Role.parse(Json.text(body, "role"))
-                    .orElseThrow(() -> ApiError.badRequest("role must be member, admin or owner"));
+                    .orElseThrow(() -> DomainError.invalid("role must be member, admin or owner"));
         }
         JsonNode teamId = body.path("team_id");
         if (!teamId.isMissingNode() && !teamId.isNull() && !teamId.canConvertToInt()) {
-            throw ApiError.badRequest("team_id must be a team's id");
+            throw DomainError.invalid("team_id must be a team's id");
         }
         JsonNode created = apiKeys.create(caller.userId(), name, teamId.asInt(0), role);
         audit(request, caller.userId(), created.path("team_id").asInt(), "api_key_created",
@@ -284,7 +285,7 @@ public final class AccountRoutes implements HttpService {
         try {
             keyId = Long.parseLong(request.path().pathParameters().get("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no such API key");
+            throw DomainError.notFound("no such API key");
         }
         JsonNode revoked = apiKeys.revoke(caller, keyId);
         audit(request, caller.userId(), revoked.path("team_id").asInt(), "api_key_revoked", revoked.path("name").asText());
@@ -304,15 +305,15 @@ public final class AccountRoutes implements HttpService {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String current = Json.text(body, "current_password");
         String fresh = password(Json.text(body, "new_password"));
-        String hash = store.call("users.credentials", Json.object().put("id", caller.userId())).get("password_hash").asText();
+        String hash = store.call(AccountSecurity.CREDENTIALS, new Accounts.UserRef(caller.userId())).get("password_hash").asText();
         if (!passwords.verify(current, hash)) {
             guard.failed(account);
             audit(request, caller.userId(), "password_change_failed", "wrong current password");
-            throw new ApiError(403, "the current password is wrong");
+            throw DomainError.forbidden("the current password is wrong");
         }
         guard.succeeded(account);
-        long epoch = store.call("users.set-password", Json.object().put("id", caller.userId())
-                .put("password_hash", passwords.hash(fresh))).get("session_epoch").asLong();
+        long epoch = store.call(AccountSecurity.SET_PASSWORD,
+                new AccountSecurity.NewPassword(caller.userId(), passwords.hash(fresh))).get("session_epoch").asLong();
         revocations.knowEpoch(caller.userId(), epoch);
         startSession(request, response, caller.userId(), epoch);
         audit(request, caller.userId(), "password_changed", "");
@@ -335,9 +336,8 @@ public final class AccountRoutes implements HttpService {
         }
         guard.failed(account); // every request counts: a flood of reset mails to one address is throttled too
         String token = RandomTokens.next();
-        JsonNode answer = store.call("password-reset.begin", Json.object().put("email", email)
-                .put("token_hash", Hashes.sha256Hex(token))
-                .put("expires_at", clock.instant().plus(RESET_LIFETIME).getEpochSecond()));
+        JsonNode answer = store.call(AccountSecurity.BEGIN_RESET, new AccountSecurity.ResetRequest(email,
+                Hashes.sha256Hex(token), clock.instant().plus(RESET_LIFETIME).getEpochSecond()));
         if (answer.path("send").asBoolean()) {
             long userId = answer.get("user_id").asLong();
             audit(request, userId, "password_reset_requested", "");
@@ -358,10 +358,10 @@ public final class AccountRoutes implements HttpService {
         String token = Json.text(body, "token").strip();
         String fresh = password(body);
         if (token.isEmpty() || token.length() > 100) {
-            throw new ApiError(404, "this reset link is unknown, used or expired; ask for a new one");
+            throw DomainError.notFound("this reset link is unknown, used or expired; ask for a new one");
         }
-        JsonNode done = store.call("password-reset.finish", Json.object().put("token_hash", Hashes.sha256Hex(token))
-                .put("password_hash", passwords.hash(fresh)));
+        JsonNode done = store.call(AccountSecurity.FINISH_RESET,
+                new AccountSecurity.ResetConfirmation(Hashes.sha256Hex(token), passwords.hash(fresh)));
         long userId = done.get("user_id").asLong();
         revocations.knowEpoch(userId, done.get("session_epoch").asLong());
         audit(request, userId, "password_reset", "");
@@ -372,9 +372,9 @@ public final class AccountRoutes implements HttpService {
     /** Starts TOTP enrolment: a new secret, shown once, to put into an authenticator app. */
     private void startTotp(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
-        String email = store.call("users.get", Json.object().put("id", caller.userId())).get("email").asText();
+        String email = store.call(Accounts.GET_USER, new Accounts.UserRef(caller.userId())).get("email").asText();
         String secret = Totp.newSecret();
-        store.call("totp.begin", Json.object().put("user_id", caller.userId()).put("secret", totpSecrets.encrypt(secret)));
+        store.call(AccountSecurity.BEGIN_TOTP, new AccountSecurity.TotpSecret(caller.userId(), totpSecrets.encrypt(secret)));
         String uri = Totp.uri(email, secret);
         HttpJson.send(response, 200, Json.object().put("secret", secret).put("otpauth_uri", uri).put("qr_svg", QrCodes.svg(uri))
                 .put("digits", Totp.DIGITS).put("period", Totp.STEP_SECONDS).put("algorithm", "SHA1"));
@@ -384,21 +384,20 @@ public final class AccountRoutes implements HttpService {
     private void confirmTotp(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
         String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
-        JsonNode state = store.call("totp.get", Json.object().put("user_id", caller.userId()));
+        JsonNode state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId()));
         if (state.path("enabled").asBoolean()) {
-            throw new ApiError(409, "two-factor authentication is already on");
+            throw DomainError.conflict("two-factor authentication is already on");
         }
         if (!state.has("secret")) {
-            throw new ApiError(409, "start the enrolment first (POST /api/user/totp)");
+            throw DomainError.conflict("start the enrolment first (POST /api/user/totp)");
         }
         OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
         if (step.isEmpty()) {
-            throw ApiError.badRequest("the code does not match; check the app's clock and try the next code");
+            throw DomainError.invalid("the code does not match; check the app's clock and try the next code");
         }
         List<String> codes = Totp.newRecoveryCodes();
-        ObjectNode enable = Json.object().put("user_id", caller.userId()).put("step", step.getAsLong());
-        codes.forEach(recovery -> enable.withArray("recovery_hashes").add(Totp.recoveryHash(recovery)));
-        store.call("totp.enable", enable);
+        store.call(AccountSecurity.ENABLE_TOTP, new AccountSecurity.TotpEnable(caller.userId(), step.getAsLong(),
+                codes.stream().map(Totp::recoveryHash).toList()));
         audit(request, caller.userId(), "totp_enabled", "");
         ObjectNode answer = Json.object().put("enabled", true);
         codes.forEach(answer.putArray("recovery_codes")::add);
@@ -413,24 +412,24 @@ public final class AccountRoutes implements HttpService {
             return;
         }
         String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
-        JsonNode state = store.call("totp.get", Json.object().put("user_id", caller.userId()));
+        JsonNode state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId()));
         if (!state.path("enabled").asBoolean()) {
-            throw new ApiError(409, "two-factor authentication is not on");
+            throw DomainError.conflict("two-factor authentication is not on");
         }
         OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
         if (step.isEmpty()) {
             guard.failed(account);
-            throw ApiError.badRequest("the code does not match");
+            throw DomainError.invalid("the code does not match");
         }
-        store.call("totp.disable", Json.object().put("user_id", caller.userId()).put("step", step.getAsLong()));
+        store.call(AccountSecurity.DISABLE_TOTP, new AccountSecurity.TotpStep(caller.userId(), step.getAsLong()));
         guard.succeeded(account);
         audit(request, caller.userId(), "totp_disabled", "");
         HttpJson.send(response, 200, Json.object().put("enabled", false));
     }
 
     private void audit(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("audit.list", Json.object()
-                .put("user_id", Caller.sessionOnly(request).userId()).put("limit", AUDIT_LIMIT)));
+        HttpJson.send(response, 200, store.call(AccountSecurity.AUDIT,
+                new AccountSecurity.AuditQuery(Caller.sessionOnly(request).userId(), AUDIT_LIMIT)));
     }
 
     private void audit(ServerRequest request, long userId, String event, String detail) {
@@ -448,10 +447,10 @@ public final class AccountRoutes implements HttpService {
 
     static String password(String password) {
         if (password.length() < 10) {
-            throw ApiError.badRequest("password must be at least 10 characters long");
+            throw DomainError.invalid("password must be at least 10 characters long");
         }
         if (password.length() > 1024) {
-            throw ApiError.badRequest("password is longer than 1024 characters");
+            throw DomainError.invalid("password is longer than 1024 characters");
         }
         return password;
     }
@@ -460,7 +459,7 @@ public final class AccountRoutes implements HttpService {
         String email = Json.text(body, "email").strip().toLowerCase(Locale.ROOT);
         int at = email.indexOf('@');
         if (at <= 0 || at == email.length() - 1 || email.length() > 254 || email.contains(" ")) {
-            throw ApiError.badRequest("email must be an e-mail address");
+            throw DomainError.invalid("email must be an e-mail address");
         }
         return email;
     }

@@ -11,7 +11,7 @@ import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
@@ -55,8 +55,13 @@ public final class ApiAuthentication implements HttpFeature {
     }
 
     public static ApiAuthentication create(Settings settings, StoreClient store) {
+        return create(settings, store, java.time.Clock.systemUTC());
+    }
+
+    /** With the clock of the rate limits (a test's own). */
+    public static ApiAuthentication create(Settings settings, StoreClient store, java.time.Clock clock) {
         return new ApiAuthentication(new SessionTokens(settings), ApiKeys.of(store), Revocations.of(store),
-                new RequestLimits(settings));
+                new RequestLimits(settings, clock));
     }
 
     @Override

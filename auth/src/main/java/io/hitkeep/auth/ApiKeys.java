@@ -1,7 +1,7 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hashes;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
@@ -28,8 +28,7 @@ public final class ApiKeys {
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     /** What a key is allowed: whose it is, its team and the role it acts with there. */
-    public record Key(long id, long userId, int teamId, Role role) {
-    }
+    public record Key(long id, long userId, int teamId, Role role) {}
 
     private record Cached(Key key, long until) {
     }
@@ -45,7 +44,7 @@ public final class ApiKeys {
 
     /** The user's keys (names and prefixes; the keys themselves are never stored). */
     public JsonNode list(long userId) {
-        return store.call("api-keys.list", Json.object().put("user_id", userId)).get("keys");
+        return store.call(Accounts.LIST_API_KEYS, new Accounts.UserRef(userId)).get("keys");
     }
 
     /**
@@ -53,7 +52,7 @@ public final class ApiKeys {
      * here at once.
      */
     public JsonNode revoke(Caller caller, long keyId) {
-        JsonNode revoked = store.call("api-keys.revoke", caller.scope().put("id", keyId));
+        JsonNode revoked = store.call(Accounts.REVOKE_API_KEY, new Accounts.ApiKeyRef(caller.scope(), keyId));
         forget(keyId);
         return revoked;
     }
@@ -73,12 +72,8 @@ public final class ApiKeys {
      */
     public JsonNode create(long userId, String name, int teamId, Role role) {
         String key = PREFIX + RandomTokens.next();
-        var request = Json.object().put("user_id", userId).put("name", name)
-                .put("key_hash", Hashes.sha256Hex(key)).put("prefix", key.substring(0, 10)).put("team_id", teamId);
-        if (role != null) {
-            request.put("role", role.label());
-        }
-        var created = (com.fasterxml.jackson.databind.node.ObjectNode) store.call("api-keys.create", request);
+        var created = (com.fasterxml.jackson.databind.node.ObjectNode) store.call(Accounts.CREATE_API_KEY,
+                new Accounts.NewApiKey(userId, name, Hashes.sha256Hex(key), key.substring(0, 10), teamId, role));
         return created.put("key", key);
     }
 
@@ -94,7 +89,7 @@ public final class ApiKeys {
             return Optional.of(cached.key());
         }
         try {
-            JsonNode found = store.call("api-keys.find", Json.object().put("key_hash", hash));
+            JsonNode found = store.call(Accounts.FIND_API_KEY, new Accounts.KeyHash(hash));
             Key answer = new Key(found.get("id").asLong(), found.get("user_id").asLong(), found.get("team_id").asInt(),
                     Role.parse(found.path("role").asText()).orElse(Role.MEMBER));
             if (cache.size() > 10_000) {
@@ -102,8 +97,8 @@ public final class ApiKeys {
             }
             cache.put(hash, new Cached(answer, now + CACHE_NANOS));
             return Optional.of(answer);
-        } catch (ApiError e) {
-            if (e.status() == 404) {
+        } catch (DomainError e) {
+            if (e.kind() == DomainError.Kind.NOT_FOUND) {
                 cache.remove(hash);
                 return Optional.empty();
             }

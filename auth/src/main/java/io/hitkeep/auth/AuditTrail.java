@@ -34,8 +34,8 @@ public final class AuditTrail {
     /** An event of one team (keys, roles, invitations, sites), shown to that team's owners. */
     public void record(ServerRequest request, long userId, int teamId, String event, String detail) {
         try {
-            store.call("audit.add", Json.object().put("user_id", userId).put("event", event).put("detail", detail)
-                    .put("ip", network(guard.client(request))).put("team_id", teamId));
+            store.call(AccountSecurity.ADD_AUDIT, new AccountSecurity.AuditEntry(userId, event, detail,
+                    network(guard.client(request)), teamId));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, () -> "cannot record audit event " + event + " of user " + userId + ": " + e.getMessage());
         }

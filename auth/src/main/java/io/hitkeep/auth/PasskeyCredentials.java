@@ -6,7 +6,7 @@ import com.yubico.webauthn.RegisteredCredential;
 import com.yubico.webauthn.data.ByteArray;
 import com.yubico.webauthn.data.PublicKeyCredentialDescriptor;
 import com.yubico.webauthn.data.exception.Base64UrlException;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreClient;
@@ -30,19 +30,19 @@ final class PasskeyCredentials implements CredentialRepository {
     @Override
     public Set<PublicKeyCredentialDescriptor> getCredentialIdsForUsername(String email) {
         Set<PublicKeyCredentialDescriptor> descriptors = new LinkedHashSet<>();
-        owner("email", email).ifPresent(owner -> owner.path("credential_ids").forEach(id ->
+        owner(new PasskeyRecords.Owner(email, "")).ifPresent(owner -> owner.path("credential_ids").forEach(id ->
                 descriptors.add(PublicKeyCredentialDescriptor.builder().id(bytes(id.asText())).build())));
         return descriptors;
     }
 
     @Override
     public Optional<ByteArray> getUserHandleForUsername(String email) {
-        return owner("email", email).map(owner -> bytes(owner.get("user_handle").asText()));
+        return owner(new PasskeyRecords.Owner(email, "")).map(owner -> bytes(owner.get("user_handle").asText()));
     }
 
     @Override
     public Optional<String> getUsernameForUserHandle(ByteArray userHandle) {
-        return owner("user_handle", userHandle.getBase64Url()).map(owner -> owner.get("email").asText());
+        return owner(new PasskeyRecords.Owner("", userHandle.getBase64Url())).map(owner -> owner.get("email").asText());
     }
 
     @Override
@@ -65,18 +65,18 @@ final class PasskeyCredentials implements CredentialRepository {
 
     /** The stored credential with its owner's id, e-mail and session epoch; empty for an unknown one. */
     Optional<JsonNode> find(String credentialId) {
-        return notFoundIsEmpty(() -> store.call("passkeys.find", Json.object().put("credential_id", credentialId)));
+        return notFoundIsEmpty(() -> store.call(PasskeyRecords.FIND, new PasskeyRecords.CredentialRef(credentialId)));
     }
 
-    private Optional<JsonNode> owner(String field, String value) {
-        return notFoundIsEmpty(() -> store.call("passkeys.owner", Json.object().put(field, value)));
+    private Optional<JsonNode> owner(PasskeyRecords.Owner owner) {
+        return notFoundIsEmpty(() -> store.call(PasskeyRecords.OWNER, owner));
     }
 
     private static Optional<JsonNode> notFoundIsEmpty(java.util.function.Supplier<JsonNode> call) {
         try {
             return Optional.of(call.get());
-        } catch (ApiError e) {
-            if (e.status() == 404) {
+        } catch (DomainError e) {
+            if (e.kind() == DomainError.Kind.NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;

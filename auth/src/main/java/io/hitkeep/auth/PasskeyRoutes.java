@@ -6,8 +6,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.hitkeep.core.ApiError;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
@@ -55,7 +55,7 @@ public final class PasskeyRoutes implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("passkeys.list", Json.object().put("user_id", Caller.of(request).userId())));
+        HttpJson.send(response, 200, store.call(PasskeyRecords.LIST, new Accounts.UserRef(Caller.of(request).userId())));
     }
 
     private void startRegistration(ServerRequest request, ServerResponse response) {
@@ -79,16 +79,16 @@ public final class PasskeyRoutes implements HttpService {
         long id = passkeyId(request);
         String name = Json.text(HttpJson.object(request, BODY_LIMIT), "name");
         if (name.isBlank()) {
-            throw ApiError.badRequest("name is required (at most " + Passkeys.NAME_LIMIT + " characters)");
+            throw DomainError.invalid("name is required (at most " + Passkeys.NAME_LIMIT + " characters)");
         }
-        HttpJson.send(response, 200, store.call("passkeys.rename", Json.object().put("user_id", caller.userId())
-                .put("id", id).put("name", Passkeys.name(name))));
+        HttpJson.send(response, 200, store.call(PasskeyRecords.RENAME,
+                new PasskeyRecords.PasskeyName(caller.userId(), id, Passkeys.name(name))));
     }
 
     private void delete(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
-        JsonNode deleted = store.call("passkeys.delete", Json.object().put("user_id", caller.userId())
-                .put("id", passkeyId(request)));
+        JsonNode deleted = store.call(PasskeyRecords.DELETE,
+                new PasskeyRecords.PasskeyRef(caller.userId(), passkeyId(request)));
         auditTrail.record(request, caller.userId(), "passkey_removed", deleted.path("name").asText());
         HttpJson.send(response, 200, Json.object().put("id", deleted.get("id").asLong()).put("deleted", true));
     }
@@ -127,29 +127,29 @@ public final class PasskeyRoutes implements HttpService {
             if (refused.userId() != 0) {
                 auditTrail.record(request, refused.userId(), "login_failed", refused.getMessage());
             }
-            throw new ApiError(401, "the passkey was not accepted");
+            throw DomainError.unauthorized("the passkey was not accepted");
         }
         if (signedIn.epoch() < revocations.epoch(signedIn.userId())) {
             // signed out everywhere since the password was checked
-            throw new ApiError(401, "sign-in expired; start again");
+            throw DomainError.unauthorized("sign-in expired; start again");
         }
         revocations.knowEpoch(signedIn.userId(), signedIn.epoch());
         cookies.start(request, response, signedIn.userId(), signedIn.epoch());
         auditTrail.record(request, signedIn.userId(), "login", signedIn.afterPassword() ? "password and passkey" : "passkey");
-        HttpJson.send(response, 200, Json.object().set("user", store.call("users.get", Json.object().put("id", signedIn.userId()))));
+        HttpJson.send(response, 200, Json.object().set("user", store.call(Accounts.GET_USER, new Accounts.UserRef(signedIn.userId()))));
     }
 
     private SessionTokens.Session challenge(String token) {
         return tokens.challenge(token)
                 .filter(session -> session.epoch() >= revocations.epoch(session.userId()))
-                .orElseThrow(() -> new ApiError(401, "sign-in expired or invalid; enter your password again"));
+                .orElseThrow(() -> DomainError.unauthorized("sign-in expired or invalid; enter your password again"));
     }
 
     private static long passkeyId(ServerRequest request) {
         try {
             return Long.parseLong(request.path().pathParameters().get("id"));
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no such passkey");
+            throw DomainError.notFound("no such passkey");
         }
     }
 

@@ -24,7 +24,7 @@ import com.yubico.webauthn.data.UserIdentity;
 import com.yubico.webauthn.data.UserVerificationRequirement;
 import com.yubico.webauthn.exception.AssertionFailedException;
 import com.yubico.webauthn.exception.RegistrationFailedException;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
@@ -82,12 +82,10 @@ final class Passkeys {
     }
 
     /** What a page passes to {@code navigator.credentials}, and the token that finishes the ceremony. */
-    public record Started(String ceremony, JsonNode options) {
-    }
+    public record Started(String ceremony, JsonNode options) {}
 
     /** A verified sign-in: whose, with which session epoch, and whether a password came first. */
-    public record SignedIn(long userId, long epoch, boolean afterPassword) {
-    }
+    public record SignedIn(long userId, long epoch, boolean afterPassword) {}
 
     /** A sign-in refused after the ceremony was read; {@code userId} is 0 when the account is unknown. */
     public static final class Refused extends HitKeepException {
@@ -108,8 +106,8 @@ final class Passkeys {
      * e-mail address), none of the user's existing ones again.
      */
     public Started startRegistration(long userId, String name) {
-        String handle = store.call("passkeys.handle", Json.object().put("user_id", userId)).get("user_handle").asText();
-        String email = store.call("users.get", Json.object().put("id", userId)).get("email").asText();
+        String handle = store.call(PasskeyRecords.HANDLE, new Accounts.UserRef(userId)).get("user_handle").asText();
+        String email = store.call(Accounts.GET_USER, new Accounts.UserRef(userId)).get("email").asText();
         PublicKeyCredentialCreationOptions options = relyingParty.startRegistration(StartRegistrationOptions.builder()
                 .user(UserIdentity.builder().name(email).displayName(email).id(PasskeyCredentials.bytes(handle)).build())
                 .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
@@ -132,14 +130,14 @@ final class Passkeys {
     public JsonNode finishRegistration(long userId, String ceremonyToken, JsonNode credential, String name) {
         SessionTokens.Ceremony ceremony = tokens.ceremony(ceremonyToken, REGISTRATION)
                 .filter(started -> started.userId() == userId)
-                .orElseThrow(() -> new ApiError(401, "passkey registration expired or invalid; start again"));
+                .orElseThrow(() -> DomainError.unauthorized("passkey registration expired or invalid; start again"));
         useOnce(ceremony);
         JsonNode payload = payload(ceremony);
         PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response;
         try {
             response = PublicKeyCredential.parseRegistrationResponseJson(standardForm(credential, ATTESTATION_FIELDS));
         } catch (IOException | RuntimeException e) {
-            throw ApiError.badRequest("credential is not a WebAuthn registration response");
+            throw DomainError.invalid("credential is not a WebAuthn registration response");
         }
         RegistrationResult result;
         try {
@@ -148,18 +146,15 @@ final class Passkeys {
                     .response(response)
                     .build());
         } catch (RegistrationFailedException | IllegalArgumentException e) {
-            throw ApiError.badRequest("the passkey was refused: " + e.getMessage());
+            throw DomainError.invalid("the passkey was refused: " + e.getMessage());
         } catch (JsonProcessingException e) {
             throw new HitKeepException("cannot read a passkey ceremony this server signed", e);
         }
         String chosen = name.isBlank() ? Json.text(payload, "name") : name;
         String handle = payload.get("request").get("user").get("id").asText();
-        return store.call("passkeys.add", Json.object().put("user_id", userId)
-                .put("credential_id", result.getKeyId().getId().getBase64Url())
-                .put("user_handle", handle)
-                .put("public_key_cose", result.getPublicKeyCose().getBase64Url())
-                .put("signature_count", result.getSignatureCount())
-                .put("name", name(chosen)));
+        return store.call(PasskeyRecords.ADD, new PasskeyRecords.NewPasskey(userId,
+                result.getKeyId().getId().getBase64Url(), handle, result.getPublicKeyCose().getBase64Url(),
+                result.getSignatureCount(), name(chosen)));
     }
 
     /**
@@ -171,10 +166,10 @@ final class Passkeys {
                 .userVerification(UserVerificationRequirement.PREFERRED)
                 .timeout(SessionTokens.CEREMONY_LIFETIME.toMillis());
         if (userId.isPresent()) {
-            String email = store.call("users.get", Json.object().put("id", userId.getAsLong())).get("email").asText();
+            String email = store.call(Accounts.GET_USER, new Accounts.UserRef(userId.getAsLong())).get("email").asText();
             if (credentials.getCredentialIdsForUsername(email).isEmpty()) {
                 // an empty allow list would mean "any passkey": refuse rather than widen the second factor
-                throw new ApiError(409, "this account has no passkey");
+                throw DomainError.conflict("this account has no passkey");
             }
             options.username(email);
         }
@@ -191,14 +186,14 @@ final class Passkeys {
 
     /**
      * Verifies a sign-in. {@code secondFactorOf} is the user whose password was checked (a challenge sent
-     * with the answer), if any: then the passkey must be theirs. A bad ceremony token is a 401 {@link ApiError};
+     * with the answer), if any: then the passkey must be theirs. A bad ceremony token is a 401 {@link DomainError};
      * a refused passkey a {@link Refused} that says whose it was, when known.
      */
     public SignedIn finishLogin(String ceremonyToken, JsonNode credential, OptionalLong secondFactorOf, long challengeEpoch) {
         SessionTokens.Ceremony ceremony = tokens.ceremony(ceremonyToken, LOGIN)
-                .orElseThrow(() -> new ApiError(401, "passkey sign-in expired or invalid; start again"));
+                .orElseThrow(() -> DomainError.unauthorized("passkey sign-in expired or invalid; start again"));
         if (ceremony.userId() != 0 && secondFactorOf.isPresent() && ceremony.userId() != secondFactorOf.getAsLong()) {
-            throw new ApiError(401, "passkey sign-in expired or invalid; start again");
+            throw DomainError.unauthorized("passkey sign-in expired or invalid; start again");
         }
         long expectedUser = ceremony.userId() != 0 ? ceremony.userId() : secondFactorOf.orElse(0);
         useOnce(ceremony);
@@ -206,7 +201,7 @@ final class Passkeys {
         try {
             response = PublicKeyCredential.parseAssertionResponseJson(standardForm(credential, ASSERTION_FIELDS));
         } catch (IOException | RuntimeException e) {
-            throw ApiError.badRequest("credential is not a WebAuthn sign-in response");
+            throw DomainError.invalid("credential is not a WebAuthn sign-in response");
         }
         JsonNode stored = credentials.find(response.getId().getBase64Url())
                 .orElseThrow(() -> new Refused(expectedUser, "unknown passkey"));
@@ -229,10 +224,10 @@ final class Passkeys {
             throw new Refused(userId, "passkey refused");
         }
         try {
-            store.call("passkeys.use", Json.object().put("credential_id", stored.get("credential_id").asText())
-                    .put("signature_count", result.getSignatureCount()));
-        } catch (ApiError e) {
-            if (e.status() == 409 || e.status() == 404) {
+            store.call(PasskeyRecords.USE, new PasskeyRecords.Use(stored.get("credential_id").asText(),
+                    result.getSignatureCount()));
+        } catch (DomainError e) {
+            if (e.kind() == DomainError.Kind.CONFLICT || e.kind() == DomainError.Kind.NOT_FOUND) {
                 throw new Refused(userId, e.getMessage());
             }
             throw e;
@@ -247,14 +242,14 @@ final class Passkeys {
     static String name(String given) {
         String name = given.strip();
         if (name.length() > NAME_LIMIT) {
-            throw ApiError.badRequest("name is at most " + NAME_LIMIT + " characters long");
+            throw DomainError.invalid("name is at most " + NAME_LIMIT + " characters long");
         }
         return name.isEmpty() ? DEFAULT_NAME : name;
     }
 
     private void useOnce(SessionTokens.Ceremony ceremony) {
         if (!revocations.useOnce(ceremony.jti(), ceremony.expires())) {
-            throw new ApiError(401, "this passkey ceremony was used already; start again");
+            throw DomainError.unauthorized("this passkey ceremony was used already; start again");
         }
     }
 
@@ -273,7 +268,7 @@ final class Passkeys {
      */
     private static String standardForm(JsonNode credential, List<String> responseFields) {
         if (credential == null || !credential.isObject() || !credential.path("response").isObject()) {
-            throw ApiError.badRequest("credential must be a PublicKeyCredential JSON object");
+            throw DomainError.invalid("credential must be a PublicKeyCredential JSON object");
         }
         ObjectNode form = Json.object();
         for (String field : List.of("id", "rawId", "type", "authenticatorAttachment")) {

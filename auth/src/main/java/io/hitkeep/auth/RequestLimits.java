@@ -4,7 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.hitkeep.core.ClientAddress;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.RateLimiter;
 import io.hitkeep.core.Settings;
 
@@ -21,12 +21,12 @@ final class RequestLimits {
     private final RateLimiter ingest;
     private final RateLimiter api;
 
-    RequestLimits(Settings settings) {
+    RequestLimits(Settings settings, java.time.Clock clock) {
         this.clientAddress = new ClientAddress(settings);
         int ingestPerMinute = settings.intValue("ingest-rate-limit", 600);
         int apiPerMinute = settings.intValue("api-rate-limit", 300);
-        this.ingest = new RateLimiter(ingestPerMinute, ingestPerMinute);
-        this.api = new RateLimiter(apiPerMinute, apiPerMinute);
+        this.ingest = new RateLimiter(ingestPerMinute, ingestPerMinute, clock);
+        this.api = new RateLimiter(apiPerMinute, apiPerMinute, clock);
     }
 
     /** Lets the request through, or answers 429 itself; returns whether it went through. */

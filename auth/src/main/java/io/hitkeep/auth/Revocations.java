@@ -1,7 +1,8 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.StoreOperation;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreClient;
 
@@ -78,7 +79,7 @@ public final class Revocations {
     /** Signs out one session: stored first, so a failure to store is an error, not a silent no-op. */
     public void revoke(SessionTokens.Session session) {
         long expires = session.expires().getEpochSecond();
-        store.call("sessions.revoke", Json.object().put("jti", session.jti()).put("expires_at", expires));
+        store.call(AccountSecurity.REVOKE_SESSION, new AccountSecurity.RevokedSession(session.jti(), expires));
         revoked.put(session.jti(), expires);
     }
 
@@ -92,7 +93,7 @@ public final class Revocations {
             return false;
         }
         long expiresAt = expires.getEpochSecond();
-        boolean firstTime = store.call("sessions.revoke", Json.object().put("jti", jti).put("expires_at", expiresAt))
+        boolean firstTime = store.call(AccountSecurity.REVOKE_SESSION, new AccountSecurity.RevokedSession(jti, expiresAt))
                 .path("first_time").asBoolean(false);
         revoked.put(jti, expiresAt);
         return firstTime;
@@ -100,7 +101,7 @@ public final class Revocations {
 
     /** Signs out every session of the user; returns the new epoch, which tokens issued from now on carry. */
     public long signOutEverywhere(long userId) {
-        long epoch = store.call("sessions.sign-out-everywhere", Json.object().put("user_id", userId))
+        long epoch = store.call(AccountSecurity.SIGN_OUT_EVERYWHERE, new Accounts.UserRef(userId))
                 .get("session_epoch").asLong();
         epochs.merge(userId, epoch, Math::max);
         return epoch;
@@ -122,13 +123,13 @@ public final class Revocations {
             return; // another request is refreshing; this one uses what is known
         }
         try {
-            JsonNode state = store.call("sessions.state", Json.object());
+            JsonNode state = store.call(AccountSecurity.SESSION_STATE, StoreOperation.None.NONE);
             state.path("revoked").fields().forEachRemaining(entry -> revoked.put(entry.getKey(), entry.getValue().asLong()));
             state.path("epochs").fields().forEachRemaining(entry ->
                     epochs.merge(Long.parseLong(entry.getKey()), entry.getValue().asLong(), Math::max));
             long nowSeconds = System.currentTimeMillis() / 1000;
             revoked.values().removeIf(expires -> expires < nowSeconds);
-        } catch (ApiError e) {
+        } catch (DomainError e) {
             LOG.log(Level.WARNING, () -> "cannot refresh revoked sessions: " + e.getMessage());
         } finally {
             refreshedAt = now;

@@ -145,8 +145,7 @@ public final class SessionTokens {
     }
 
     /** A verified session token: whose it is, its id (for revocation), its expiry and the session epoch it carries. */
-    public record Session(long userId, String jti, Instant expires, long epoch) {
-    }
+    public record Session(long userId, String jti, Instant expires, long epoch) {}
 
     public String issue(long userId) {
         return issue(userId, 0);
@@ -191,8 +190,7 @@ public final class SessionTokens {
      * @param userId   whom it is for; 0 when anyone may finish it (a sign-in with a discoverable passkey)
      * @param payload  what the server asked the authenticator, opaque here
      */
-    public record Ceremony(String purpose, long userId, long epoch, String jti, Instant expires, String payload) {
-    }
+    public record Ceremony(String purpose, long userId, long epoch, String jti, Instant expires, String payload) {}
 
     /** A signed ceremony token, valid for five minutes. */
     public String issueCeremony(String purpose, long userId, long epoch, String payload) {

@@ -7,11 +7,12 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hashes;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
+import io.hitkeep.core.Scoped;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 
@@ -71,25 +72,25 @@ public final class TeamRoutes implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("teams.list", Caller.of(request).scope()).get("teams"));
+        HttpJson.send(response, 200, store.call(Teams.LIST, new Scoped(Caller.of(request).scope())).get("teams"));
     }
 
     private void create(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
-        JsonNode team = store.call("teams.create", caller.scope().put("name", Json.text(body(request), "name")));
+        JsonNode team = store.call(Teams.CREATE, new Teams.NewTeam(caller.scope(), Json.text(body(request), "name")));
         auditTrail.record(request, caller.userId(), team.get("id").asInt(), "team_created", team.get("name").asText());
         HttpJson.send(response, 201, team);
     }
 
     private void team(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("teams.get", Caller.of(request).scope().put("team_id", teamId(request))));
+        HttpJson.send(response, 200, store.call(Teams.GET, new Teams.TeamRef(Caller.of(request).scope(), teamId(request))));
     }
 
     private void rename(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
         int team = teamId(request);
-        JsonNode renamed = store.call("teams.rename", caller.scope().put("team_id", team)
-                .put("name", Json.text(body(request), "name")));
+        JsonNode renamed = store.call(Teams.RENAME, new Teams.TeamName(caller.scope(), team,
+                Json.text(body(request), "name")));
         auditTrail.record(request, caller.userId(), team, "team_renamed", renamed.get("name").asText());
         HttpJson.send(response, 200, renamed);
     }
@@ -99,8 +100,7 @@ public final class TeamRoutes implements HttpService {
         int team = teamId(request);
         long member = memberId(request);
         Role role = role(body(request), null);
-        JsonNode changed = store.call("teams.set-role", caller.scope().put("team_id", team).put("member_id", member)
-                .put("role", role.label()));
+        JsonNode changed = store.call(Teams.SET_ROLE, new Teams.MemberRole(caller.scope(), team, member, role));
         apiKeys.forgetUser(member);
         auditTrail.record(request, caller.userId(), team, "role_changed",
                 "user " + member + ": " + changed.path("previous_role").asText() + " -> " + role.label());
@@ -111,7 +111,7 @@ public final class TeamRoutes implements HttpService {
         Caller caller = Caller.of(request);
         int team = teamId(request);
         long member = memberId(request);
-        JsonNode removed = store.call("teams.remove-member", caller.scope().put("team_id", team).put("member_id", member));
+        JsonNode removed = store.call(Teams.REMOVE_MEMBER, new Teams.MemberRef(caller.scope(), team, member));
         apiKeys.forgetUser(member);
         auditTrail.record(request, caller.userId(), team, member == caller.userId() ? "team_left" : "member_removed",
                 "user " + member + " (" + removed.path("role").asText() + ")");
@@ -129,13 +129,12 @@ public final class TeamRoutes implements HttpService {
         Role role = role(body, Role.MEMBER);
         String email = Json.text(body, "email").strip().toLowerCase(Locale.ROOT);
         if (!email.isEmpty() && (email.indexOf('@') <= 0 || email.length() > 254 || email.contains(" "))) {
-            throw ApiError.badRequest("email must be an e-mail address (or left out for anyone with the link)");
+            throw DomainError.invalid("email must be an e-mail address (or left out for anyone with the link)");
         }
         String token = RandomTokens.next();
         long expires = clock.instant().plus(INVITATION_LIFETIME).getEpochSecond();
-        ObjectNode invitation = (ObjectNode) store.call("invitations.create", caller.scope().put("team_id", team)
-                .put("role", role.label()).put("email", email).put("token_hash", Hashes.sha256Hex(token))
-                .put("expires_at", expires));
+        ObjectNode invitation = (ObjectNode) store.call(Teams.INVITE, new Teams.NewInvitation(caller.scope(), team,
+                role, email, Hashes.sha256Hex(token), expires));
         auditTrail.record(request, caller.userId(), team, "member_invited",
                 (email.isEmpty() ? "anyone with the link" : email) + " as " + role.label());
         invitation.put("token", token).put("link", publicUrl.base(request) + "/invite/" + token);
@@ -143,27 +142,27 @@ public final class TeamRoutes implements HttpService {
     }
 
     private void invitations(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("invitations.list",
-                Caller.of(request).scope().put("team_id", teamId(request))).get("invitations"));
+        HttpJson.send(response, 200, store.call(Teams.INVITATIONS,
+                new Teams.TeamRef(Caller.of(request).scope(), teamId(request))).get("invitations"));
     }
 
     private void revokeInvitation(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
         int team = teamId(request);
-        JsonNode revoked = store.call("invitations.revoke", caller.scope().put("team_id", team)
-                .put("invitation_id", number(request, "invitation", "no such invitation")));
+        JsonNode revoked = store.call(Teams.REVOKE_INVITATION, new Teams.InvitationRef(caller.scope(), team,
+                number(request, "invitation", "no such invitation")));
         auditTrail.record(request, caller.userId(), team, "invitation_revoked", "invitation " + revoked.get("id").asInt());
         HttpJson.send(response, 200, revoked);
     }
 
     private void apiKeys(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("teams.api-keys",
-                Caller.sessionOnly(request).scope().put("team_id", teamId(request))).get("keys"));
+        HttpJson.send(response, 200, store.call(Teams.API_KEYS,
+                new Teams.TeamRef(Caller.sessionOnly(request).scope(), teamId(request))).get("keys"));
     }
 
     private void audit(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("teams.audit", Caller.sessionOnly(request).scope()
-                .put("team_id", teamId(request)).put("limit", AUDIT_LIMIT)));
+        HttpJson.send(response, 200, store.call(Teams.AUDIT, new Teams.TeamAudit(Caller.sessionOnly(request).scope(),
+                teamId(request), AUDIT_LIMIT)));
     }
 
     /** A signed-in user accepts an invitation link: {@code {"token"}}. */
@@ -171,10 +170,10 @@ public final class TeamRoutes implements HttpService {
         Caller caller = Caller.sessionOnly(request);
         String token = Json.text(body(request), "token").strip();
         if (token.isEmpty()) {
-            throw ApiError.badRequest("token is required");
+            throw DomainError.invalid("token is required");
         }
-        JsonNode joined = store.call("invitations.accept", Json.object()
-                .put("token_hash", Hashes.sha256Hex(token)).put("user_id", caller.userId()));
+        JsonNode joined = store.call(Teams.ACCEPT_INVITATION,
+                new Teams.Acceptance(Hashes.sha256Hex(token), caller.userId()));
         auditTrail.record(request, caller.userId(), joined.get("team_id").asInt(), "member_joined",
                 "as " + joined.get("role").asText());
         HttpJson.send(response, 200, joined);
@@ -185,7 +184,7 @@ public final class TeamRoutes implements HttpService {
         if (guard.limited(request, response)) {
             return;
         }
-        JsonNode invitation = store.call("invitations.peek", Json.object().put("token_hash", token(request)));
+        JsonNode invitation = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(token(request)));
         HttpJson.send(response, 200, Json.object().put("team_name", invitation.get("team_name").asText())
                 .put("role", invitation.get("role").asText()).put("email", invitation.get("email").asText())
                 .put("invited_by", invitation.get("invited_by").asText())
@@ -200,8 +199,8 @@ public final class TeamRoutes implements HttpService {
         JsonNode body = body(request);
         String email = AccountRoutes.email(body);
         String password = AccountRoutes.password(body);
-        JsonNode joined = store.call("invitations.register", Json.object().put("token_hash", token(request))
-                .put("email", email).put("password_hash", passwords.hash(password)));
+        JsonNode joined = store.call(Teams.REGISTER_BY_INVITATION,
+                new Teams.Registration(token(request), email, passwords.hash(password)));
         long userId = joined.get("user_id").asLong();
         cookies.start(request, response, userId, 0);
         auditTrail.record(request, userId, joined.get("team_id").asInt(), "member_joined",
@@ -214,7 +213,7 @@ public final class TeamRoutes implements HttpService {
     private static String token(ServerRequest request) {
         String token = request.path().pathParameters().get("token");
         if (token.length() > 100) {
-            throw ApiError.notFound("this invitation is unknown, used or expired; ask for a new one");
+            throw DomainError.notFound("this invitation is unknown, used or expired; ask for a new one");
         }
         return Hashes.sha256Hex(token);
     }
@@ -228,7 +227,7 @@ public final class TeamRoutes implements HttpService {
         if (name.isBlank() && fallback != null) {
             return fallback;
         }
-        return Role.parse(name).orElseThrow(() -> ApiError.badRequest("role must be member, admin or owner"));
+        return Role.parse(name).orElseThrow(() -> DomainError.invalid("role must be member, admin or owner"));
     }
 
     private static int teamId(ServerRequest request) {
@@ -243,11 +242,11 @@ public final class TeamRoutes implements HttpService {
         try {
             long value = Long.parseLong(request.path().pathParameters().get(parameter));
             if (value <= 0 || value > Integer.MAX_VALUE) {
-                throw ApiError.notFound(notFound);
+                throw DomainError.notFound(notFound);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw ApiError.notFound(notFound);
+            throw DomainError.notFound(notFound);
         }
     }
 }

@@ -2,10 +2,12 @@ package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.WebServer;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
+import io.hitkeep.testing.HttpSession;
+import io.hitkeep.testing.HttpSession.Response;
 import io.hitkeep.testing.NatsBroker;
 import io.hitkeep.testing.TempFiles;
 import io.hitkeep.writer.Writer;
@@ -17,12 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +56,6 @@ class AccountSecurityTest {
     private static Path data;
     private static Writer writer;
     private static WebServer server;
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     /** A clock the tests move by hand. */
     static final class TestClock extends Clock {
@@ -90,20 +85,6 @@ class AccountSecurityTest {
         }
     }
 
-    record Response(int status, JsonNode json, Map<String, List<String>> headers) {
-        String cookie() {
-            for (String line : headers.getOrDefault("set-cookie", List.of())) {
-                if (line.startsWith("hk_token=")) {
-                    return line.substring("hk_token=".length(), line.indexOf(';'));
-                }
-            }
-            return "";
-        }
-
-        String header(String name) {
-            return headers.getOrDefault(name.toLowerCase(), List.of("")).get(0);
-        }
-    }
 
     @BeforeAll
     static void start() {
@@ -116,7 +97,7 @@ class AccountSecurityTest {
         server = WebServer.builder().port(0).host("127.0.0.1")
                 .routing(routing -> {
                     HttpJson.registerErrorHandlers(routing);
-                    routing.addFeature(ApiAuthentication.create(settings, store))
+                    routing.addFeature(ApiAuthentication.create(settings, store, CLOCK))
                             .register("/api", new AccountRoutes(settings, store, CLOCK))
                             .post("/ingest", (request, response) -> response.status(202).send());
                 })
@@ -142,24 +123,8 @@ class AccountSecurityTest {
     }
 
     static Response send(String method, String path, Object body, String cookie, String address) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)))
-                .header("Content-Type", "application/json")
-                .header("X-Forwarded-For", address);
-        if (!cookie.isEmpty()) {
-            request.header("Cookie", "hk_token=" + cookie);
-        }
-        try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String text = response.body();
-            JsonNode json = text.startsWith("{") ? Json.tree(text.getBytes(StandardCharsets.UTF_8)) : null;
-            return new Response(response.statusCode(), json, response.headers().map());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new HttpSession("http://127.0.0.1:" + server.port()).withCookie(cookie).send(method, path,
+                body == null ? null : Json.bytes(body), Map.of("Content-Type", "application/json", "X-Forwarded-For", address));
     }
 
     static Response post(String path, Object body, String cookie) {

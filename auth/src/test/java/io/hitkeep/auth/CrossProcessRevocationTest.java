@@ -48,8 +48,7 @@ class CrossProcessRevocationTest {
         second = Nats.connect(broker.url());
         here = new StoreClient(first);
         there = new StoreClient(second);
-        userId = here.call("users.create-first", Json.object().put("email", "cross@example.com")
-                .put("password_hash", "not used here")).get("id").asLong();
+        userId = here.call(Accounts.CREATE_FIRST_USER, new Accounts.NewUser("cross@example.com", "not used here")).get("id").asLong();
     }
 
     @AfterAll

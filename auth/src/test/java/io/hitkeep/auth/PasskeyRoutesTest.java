@@ -8,11 +8,13 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.helidon.webserver.WebServer;
-import io.hitkeep.core.ApiError;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
+import io.hitkeep.testing.HttpSession;
+import io.hitkeep.testing.HttpSession.Response;
 import io.hitkeep.testing.NatsBroker;
 import io.hitkeep.testing.TempFiles;
 import io.hitkeep.writer.Writer;
@@ -25,12 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,25 +74,7 @@ class PasskeyRoutesTest {
     private static String cookie;
     private static SoftwareAuthenticator ownPasskey;
     private static SoftwareAuthenticator othersPasskey;
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    record Response(int status, String text, JsonNode json, Map<String, List<String>> headers) {
-        String cookie() {
-            for (String line : headers.getOrDefault("set-cookie", List.of())) {
-                if (line.startsWith("hk_token=")) {
-                    return line.substring("hk_token=".length(), line.indexOf(';'));
-                }
-            }
-            return "";
-        }
-
-        /** An error answer as the API promises it: JSON with a message, no stack trace or exception name. */
-        void assertJsonError(int wanted) {
-            assertEquals(wanted, status, text);
-            assertTrue(json != null && json.path("error").isTextual(), text);
-            assertFalse(text.contains("Exception") || text.contains("\tat ") || text.contains("io.hitkeep"), text);
-        }
-    }
 
     @BeforeAll
     static void start() {
@@ -113,7 +92,7 @@ class PasskeyRoutesTest {
                 })
                 .build().start();
         Response created = send("POST", "/api/initial-user", Map.of("email", EMAIL, "password", PASSWORD), "", "");
-        assertEquals(201, created.status(), created.text());
+        assertEquals(201, created.status(), created.body());
         cookie = created.cookie();
     }
 
@@ -129,26 +108,9 @@ class PasskeyRoutesTest {
     }
 
     static Response send(String method, String path, Object body, String cookie, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)))
-                .header("Content-Type", "application/json");
-        if (!cookie.isEmpty()) {
-            request.header("Cookie", "hk_token=" + cookie);
-        }
-        if (!bearer.isEmpty()) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String text = response.body();
-            JsonNode json = text.startsWith("{") ? Json.tree(text.getBytes(StandardCharsets.UTF_8)) : null;
-            return new Response(response.statusCode(), text, json, response.headers().map());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        HttpSession session = new HttpSession("http://127.0.0.1:" + server.port());
+        return (bearer.isEmpty() ? session.withCookie(cookie) : session.withBearer(bearer)).send(method, path,
+                body == null ? null : Json.bytes(body), Map.of("Content-Type", "application/json"));
     }
 
     static Response post(String path, Object body) {
@@ -158,7 +120,7 @@ class PasskeyRoutesTest {
     /** POST /api/login/passkey/start without a session; with a password challenge when given. */
     static Response startLogin(String challenge) {
         Response started = send("POST", "/api/login/passkey/start", challenge.isEmpty() ? Map.of() : Map.of("challenge", challenge), "", "");
-        assertEquals(200, started.status(), started.text());
+        assertEquals(200, started.status(), started.body());
         return started;
     }
 
@@ -186,7 +148,7 @@ class PasskeyRoutesTest {
     @Order(1)
     void anApiKeyCannotRegisterOrDeleteAPasskey() {
         Response key = post("/api/user/api-keys", Map.of("name", "ci"));
-        assertEquals(201, key.status(), key.text());
+        assertEquals(201, key.status(), key.body());
         String bearer = key.json().get("key").asText();
         send("POST", "/api/user/passkeys/register/start", Map.of("name", "sneaky"), "", bearer).assertJsonError(403);
         send("POST", "/api/user/passkeys/register/finish", Map.of("ceremony", "x", "credential", Map.of()), "", bearer)
@@ -194,7 +156,7 @@ class PasskeyRoutesTest {
         send("DELETE", "/api/user/passkeys/1", null, "", bearer).assertJsonError(403);
         Response listed = send("GET", "/api/user/passkeys", null, "", bearer);
         assertEquals(200, listed.status(), "reading the list is fine with a key");
-        assertEquals("{\"passkeys\":[]}", listed.text());
+        assertEquals("{\"passkeys\":[]}", listed.body());
         send("POST", "/api/user/passkeys/register/start", Map.of(), "", "").assertJsonError(401);
     }
 
@@ -202,7 +164,7 @@ class PasskeyRoutesTest {
     @Order(2)
     void registrationOffersADiscoverableCredentialForThisSite() {
         Response started = post("/api/user/passkeys/register/start", Map.of("name", "Laptop"));
-        assertEquals(200, started.status(), started.text());
+        assertEquals(200, started.status(), started.body());
         JsonNode options = started.json().get("options");
         assertEquals("localhost", options.get("rp").get("id").asText(), "no public-url: localhost");
         assertEquals(EMAIL, options.get("user").get("name").asText());
@@ -225,17 +187,17 @@ class PasskeyRoutesTest {
             String ceremony = post("/api/user/passkeys/register/start", Map.of()).json().get("ceremony").asText();
             post("/api/user/passkeys/register/finish", Map.of("ceremony", ceremony, "credential", credential)).assertJsonError(400);
         }
-        assertEquals("{\"passkeys\":[]}", send("GET", "/api/user/passkeys", null, cookie, "").text(), "nothing was stored");
+        assertEquals("{\"passkeys\":[]}", send("GET", "/api/user/passkeys", null, cookie, "").body(), "nothing was stored");
     }
 
     @Test
     @Order(4)
     void aGoodSignatureSignsInAndAForgedOneIs401() throws GeneralSecurityException {
-        String handle = store.call("passkeys.handle", Json.object().put("user_id", 1)).get("user_handle").asText();
+        String handle = store.call(PasskeyRecords.HANDLE, new Accounts.UserRef(1)).get("user_handle").asText();
         ownPasskey = SoftwareAuthenticator.register(store, 1, handle, "Software key");
 
         Response started = startLogin("");
-        assertTrue(started.json().get("options").path("allowCredentials").isEmpty(), "discoverable: " + started.text());
+        assertTrue(started.json().get("options").path("allowCredentials").isEmpty(), "discoverable: " + started.body());
         SoftwareAuthenticator forger = new SoftwareAuthenticator(ownPasskey.credentialId, handle);
         finishLogin(started.json().get("ceremony").asText(), forger.assertion(challengeOf(started), "http://localhost:8080"))
                 .assertJsonError(401);
@@ -248,7 +210,7 @@ class PasskeyRoutesTest {
 
         started = startLogin("");
         Response signedIn = finishLogin(started.json().get("ceremony").asText(), ownPasskey.assertion(challengeOf(started), "http://localhost:8080"));
-        assertEquals(200, signedIn.status(), signedIn.text());
+        assertEquals(200, signedIn.status(), signedIn.body());
         assertEquals(EMAIL, signedIn.json().get("user").get("email").asText());
         assertEquals(200, send("GET", "/api/user", null, signedIn.cookie(), "").status(), "the cookie is a session");
         assertEquals("passkey", auditEvents("login").get(0));
@@ -263,9 +225,9 @@ class PasskeyRoutesTest {
                 .assertJsonError(401);
         ownPasskey.counter += 5;
         // the writer refuses it too, for two replicas verifying the same counter at once
-        ApiError backwards = assertThrows(ApiError.class, () -> store.call("passkeys.use",
-                Json.object().put("credential_id", ownPasskey.credentialId).put("signature_count", 1)));
-        assertEquals(409, backwards.status());
+        DomainError backwards = assertThrows(DomainError.class, () -> store.call(PasskeyRecords.USE,
+                new PasskeyRecords.Use(ownPasskey.credentialId, 1)));
+        assertEquals(DomainError.Kind.CONFLICT, backwards.kind());
     }
 
     @Test
@@ -291,10 +253,10 @@ class PasskeyRoutesTest {
         finishLogin(registration, good).assertJsonError(401);
 
         Response first = finishLogin(ceremony, good);
-        assertEquals(200, first.status(), "the refusals above did not use the ceremony up: " + first.text());
+        assertEquals(200, first.status(), "the refusals above did not use the ceremony up: " + first.body());
         Response replayed = finishLogin(ceremony, good);
         replayed.assertJsonError(401);
-        assertTrue(replayed.json().get("error").asText().contains("used already"), replayed.text());
+        assertTrue(replayed.json().get("error").asText().contains("used already"), replayed.body());
         assertEquals("", replayed.cookie());
     }
 
@@ -312,7 +274,7 @@ class PasskeyRoutesTest {
         assertEquals(1, listed.size(), listed.toString());
         assertEquals("Software key", listed.get(0).get("name").asText());
         assertTrue(listed.get(0).get("last_used_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), listed.toString());
-        assertEquals("Not yours", store.call("passkeys.find", Json.object().put("credential_id", othersPasskey.credentialId))
+        assertEquals("Not yours", store.call(PasskeyRecords.FIND, new PasskeyRecords.CredentialRef(othersPasskey.credentialId))
                 .get("name").asText(), "untouched");
     }
 
@@ -320,7 +282,7 @@ class PasskeyRoutesTest {
     @Order(8)
     void aSecondFactorMustBeThePasswordOwnersPasskey() throws GeneralSecurityException {
         Response login = send("POST", "/api/login", Map.of("email", EMAIL, "password", PASSWORD), "", "");
-        assertEquals(200, login.status(), login.text());
+        assertEquals(200, login.status(), login.body());
         assertEquals("", login.cookie(), "no session before the second factor");
         assertEquals("[\"passkey\"]", login.json().get("factors").toString());
         String challenge = login.json().get("challenge").asText();
@@ -344,7 +306,7 @@ class PasskeyRoutesTest {
         body = Json.object().put("ceremony", started.json().get("ceremony").asText()).put("challenge", challenge);
         body.set("credential", ownPasskey.assertion(challengeOf(started), "http://localhost:8080"));
         Response signedIn = send("POST", "/api/login/passkey/finish", body, "", "");
-        assertEquals(200, signedIn.status(), signedIn.text());
+        assertEquals(200, signedIn.status(), signedIn.body());
         assertFalse(signedIn.cookie().isEmpty());
         assertEquals("password and passkey", auditEvents("login").get(0));
         send("POST", "/api/login/passkey/start", Map.of("challenge", "forged"), "", "").assertJsonError(401);
@@ -378,10 +340,8 @@ class PasskeyRoutesTest {
             byte[] id = new byte[16];
             new java.security.SecureRandom().nextBytes(id);
             SoftwareAuthenticator authenticator = new SoftwareAuthenticator(base64Url(id), userHandle);
-            authenticator.id = store.call("passkeys.add", Json.object().put("user_id", userId)
-                    .put("credential_id", authenticator.credentialId).put("user_handle", userHandle)
-                    .put("public_key_cose", base64Url(authenticator.cosePublicKey()))
-                    .put("signature_count", 0).put("name", name)).get("id").asLong();
+            authenticator.id = store.call(PasskeyRecords.ADD, new PasskeyRecords.NewPasskey(userId, authenticator.credentialId,
+                    userHandle, base64Url(authenticator.cosePublicKey()), 0, name)).get("id").asLong();
             return authenticator;
         }
 

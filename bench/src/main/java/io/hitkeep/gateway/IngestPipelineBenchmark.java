@@ -6,6 +6,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The whole ingest pipeline (drops, site, page, referrer source, UTM, user agent, language, country,
@@ -70,6 +72,57 @@ public class IngestPipelineBenchmark {
     public UserAgents.Parsed uncachedUserAgent() {
         String userAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0."
                 + (unique++) + ".0 Safari/537.36";
-        return new UserAgents.Parsed(UserAgents.isBot(userAgent), UserAgents.classify(userAgent));
+        return new UserAgents.Parsed(UserAgents.botCategory(userAgent), UserAgents.classify(userAgent));
+    }
+
+    /**
+     * Real user agents for {@link #uncachedBotCheck}: mostly browsers, which pass every pattern and so cost
+     * the most, and a few bots of kinds the detector names (search, AI, preview, monitor, library).
+     */
+    static final String[] NEVER_SEEN_TEMPLATES = {
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.%d.0 Safari/537.36",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E%d Safari/604.1",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:129.0) Gecko/20100101 Firefox/129.%d",
+            "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.%d.0 Mobile Safari/537.36",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36 Edg/127.0.%d.98",
+            "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.%d.0 Mobile Safari/537.36",
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html) %d",
+            "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.%d; +https://openai.com/gptbot)",
+            "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots) %d",
+            "Mozilla/5.0+(compatible; UptimeRobot/2.%d; http://www.uptimerobot.com/)",
+    };
+
+    /**
+     * The same patterns as the detector's, as one alternation regex: the alternative to the literal pass
+     * ({@link LiteralMatcher}), kept to show why it is not used. A state of its own, so the other
+     * benchmarks do not compile it.
+     */
+    @State(Scope.Benchmark)
+    public static class OneRegex {
+        Pattern pattern;
+
+        @Setup
+        public void compile() {
+            StringBuilder alternation = new StringBuilder();
+            for (Bots.Rule rule : Bots.bundledRules(entry -> true)) {
+                boolean ignoreCase = rule.regex().map(regex -> (regex.flags() & Pattern.CASE_INSENSITIVE) != 0).orElse(true);
+                alternation.append(alternation.isEmpty() ? "" : "|").append(ignoreCase ? "(?i:" : "(?:")
+                        .append(rule.pattern()).append(')');
+            }
+            pattern = Pattern.compile(alternation.toString());
+        }
+    }
+
+    @Benchmark
+    public boolean uncachedBotCheckOneRegex(OneRegex oneRegex) {
+        String template = NEVER_SEEN_TEMPLATES[(int) (unique % NEVER_SEEN_TEMPLATES.length)];
+        return oneRegex.pattern.matcher(template.formatted(unique++)).find();
+    }
+
+    /** The bot check alone on a user agent the cache has not seen: the part of the cost this detector adds. */
+    @Benchmark
+    public boolean uncachedBotCheck() {
+        String template = NEVER_SEEN_TEMPLATES[(int) (unique % NEVER_SEEN_TEMPLATES.length)];
+        return UserAgents.isBot(template.formatted(unique++));
     }
 }

@@ -17,13 +17,14 @@ public final class Buckets {
     /** Domain to site JSON; written by the writer, watched by gateways. */
     public static KeyValue sites(Connection nats) {
         return open(nats, KeyValueConfiguration.builder().name(Subjects.SITES_BUCKET)
-                .storageType(StorageType.File).maxHistoryPerKey(1).build());
+                .storageType(StorageType.File).maxHistoryPerKey(1).replicas(HitStream.replicas()).build());
     }
 
     /** UTC date to that day's salt; entries expire after two days even if nobody purges them. */
     public static KeyValue salts(Connection nats) {
         return open(nats, KeyValueConfiguration.builder().name(Subjects.SALTS_BUCKET)
-                .storageType(StorageType.File).maxHistoryPerKey(1).ttl(Duration.ofDays(2)).build());
+                .storageType(StorageType.File).maxHistoryPerKey(1).ttl(Duration.ofDays(2))
+                .replicas(HitStream.replicas()).build());
     }
 
     private static KeyValue open(Connection nats, KeyValueConfiguration configuration) {

@@ -50,9 +50,40 @@ public record Hit(long timestampMicros,
 
     /** This pageview, enriched like any other, as the engagement ping of a page visible {@code millis} ms. */
     public Hit asEngagement(int millis) {
-        return new Hit(timestampMicros, siteId, hostname, path, referrerHost, source, utmSource, utmMedium,
-                utmCampaign, utmTerm, utmContent, country, browser, os, device, language, viewportWidth,
-                visitorId, sessionKey, eventName, propsJson, browserVersion, osVersion, medium, millis);
+        Builder engagement = toBuilder();
+        engagement.engagedMillis = millis;
+        return engagement.build();
+    }
+
+    /** A builder holding every field of this hit, to change a few. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.timestampMicros = timestampMicros;
+        builder.siteId = siteId;
+        builder.hostname = hostname;
+        builder.path = path;
+        builder.referrerHost = referrerHost;
+        builder.source = source;
+        builder.utmSource = utmSource;
+        builder.utmMedium = utmMedium;
+        builder.utmCampaign = utmCampaign;
+        builder.utmTerm = utmTerm;
+        builder.utmContent = utmContent;
+        builder.country = country;
+        builder.browser = browser;
+        builder.os = os;
+        builder.device = device;
+        builder.language = language;
+        builder.viewportWidth = viewportWidth;
+        builder.visitorId = visitorId;
+        builder.sessionKey = sessionKey;
+        builder.eventName = eventName;
+        builder.propsJson = propsJson;
+        builder.browserVersion = browserVersion;
+        builder.osVersion = osVersion;
+        builder.medium = medium;
+        builder.engagedMillis = engagedMillis;
+        return builder;
     }
 
     /** A builder, so the ingest pipeline's steps can each fill in their part. Not thread-safe. */

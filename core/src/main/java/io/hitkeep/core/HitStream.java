@@ -36,6 +36,14 @@ public final class HitStream {
     }
 
     /**
+     * {@code HITKEEP_STREAM_REPLICAS} (environment or YAML file; the callers do not pass their settings),
+     * read when a stream or bucket is created. An existing stream keeps the replicas it was made with.
+     */
+    static int replicas() {
+        return Settings.load(new String[0]).streamReplicas();
+    }
+
+    /**
      * Creates the stream if it does not exist, as large as the broker allows up to 8 GiB; leaves an existing one
      * as it is. For roles that publish (the gateways); the writer owns the stream's limits.
      */
@@ -71,6 +79,7 @@ public final class HitStream {
                 .maxBytes(maxBytes)
                 .maxAge(maxAge)
                 .duplicateWindow(DUPLICATE_WINDOW)
+                .replicas(replicas())
                 .build();
     }
 

@@ -12,7 +12,8 @@ public final class RateLimiter {
     private final double perNano;
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    private final java.time.Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong lastSweep;
 
     private static final class Bucket {
         double tokens;
@@ -25,13 +26,25 @@ public final class RateLimiter {
     }
 
     public RateLimiter(int capacity, int perMinute) {
+        this(capacity, perMinute, java.time.Clock.systemUTC());
+    }
+
+    /** With the clock that refills the buckets (a test's own, so a slow machine does not refill them). */
+    public RateLimiter(int capacity, int perMinute, java.time.Clock clock) {
         this.capacity = capacity;
         this.perNano = perMinute / 60e9;
+        this.clock = clock;
+        this.lastSweep = new java.util.concurrent.atomic.AtomicLong(now());
+    }
+
+    private long now() {
+        java.time.Instant instant = clock.instant();
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     /** Takes a token for this key; false when the key is over its limit. */
     public boolean tryAcquire(String key) {
-        long now = System.nanoTime();
+        long now = now();
         if (buckets.size() > MAX_KEYS) {
             sweep(now);
         }

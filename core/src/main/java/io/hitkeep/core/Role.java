@@ -1,5 +1,8 @@
 package io.hitkeep.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 import java.util.Optional;
 
@@ -22,7 +25,14 @@ public enum Role {
         return Optional.empty();
     }
 
+    /** The role a JSON label names (store requests carry roles as labels); an unknown one is refused. */
+    @JsonCreator
+    public static Role of(String label) {
+        return parse(label).orElseThrow(() -> DomainError.invalid("role must be member, admin or owner"));
+    }
+
     /** As stored and sent: lower case. */
+    @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

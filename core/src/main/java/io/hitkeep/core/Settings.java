@@ -31,6 +31,8 @@ public final class Settings {
     public static final String STREAM_MAX_BYTES = "stream-max-bytes";
     /** How long the hit stream keeps hits after they were written, e.g. {@code 7d}. */
     public static final String STREAM_MAX_AGE = "stream-max-age";
+    /** Copies JetStream keeps of the hit stream and the buckets: 1 on one broker, 3 on a three-node cluster. */
+    public static final String STREAM_REPLICAS = "stream-replicas";
 
     private final Map<String, String> values;
 
@@ -168,6 +170,11 @@ public final class Settings {
 
     public Path dataPath() {
         return Path.of(value(DATA_PATH, "./data")).toAbsolutePath().normalize();
+    }
+
+    /** {@link #STREAM_REPLICAS}, default 1; takes effect when a stream or bucket is created. */
+    public int streamReplicas() {
+        return intValue(STREAM_REPLICAS, 1);
     }
 
     /** The broker to use; empty means the single binary starts its own. */

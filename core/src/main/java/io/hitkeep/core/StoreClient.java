@@ -8,13 +8,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * Asks the leading writer over NATS: a JSON request to {@code hk.store.<operation>}, a JSON answer.
- * An answer with an {@code error} field becomes an {@link ApiError} with its {@code status} (404 no such
- * site, 409 conflict...), which the HTTP layer passes on to the client; no answer is a 503.
- * Thread-safe.
+ * Asks the leading writer over NATS: {@code call(Sites.GET, new SiteRef(scope, 7))} sends the typed
+ * request to the operation's subject and answers the typed reply. A refusal comes back as the
+ * {@link DomainError} the handler threw (not found, forbidden...); no answer is
+ * {@link DomainError.Kind#UNAVAILABLE}. Thread-safe.
  */
 public final class StoreClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -28,7 +30,7 @@ public final class StoreClient {
      * Calls {@code listener} with every JSON message published on {@code subject} (core NATS, on the
      * connection's dispatcher thread); malformed messages are ignored.
      */
-    public void listen(String subject, java.util.function.Consumer<JsonNode> listener) {
+    public void listen(String subject, Consumer<JsonNode> listener) {
         connection.createDispatcher(message -> {
             try {
                 listener.accept(Json.tree(message.getData()));
@@ -38,29 +40,20 @@ public final class StoreClient {
         }).subscribe(subject);
     }
 
-    public JsonNode call(String operation, Object request) {
+    public <Q, R> R call(StoreOperation<Q, R> operation, Q request) {
         Message reply;
         try {
-            reply = connection.requestWithTimeout(Subjects.store(operation), Json.bytes(request), TIMEOUT)
-                    .get(TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+            reply = connection.requestWithTimeout(operation.subject(), StoreWire.write(request), TIMEOUT)
+                    .get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (CancellationException | ExecutionException | TimeoutException e) {
-            throw new ApiError(503, "the store is not answering; try again shortly");
+            throw DomainError.unavailable("the store is not answering; try again shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiError(503, "interrupted");
+            throw DomainError.unavailable("interrupted");
         }
         if (reply == null || reply.isStatusMessage()) {
-            throw new ApiError(503, "the store is not answering; try again shortly");
+            throw DomainError.unavailable("the store is not answering; try again shortly");
         }
-        JsonNode answer;
-        try {
-            answer = Json.tree(reply.getData());
-        } catch (IOException e) {
-            throw new ApiError(502, "the store sent a malformed answer");
-        }
-        if (answer.has("error")) {
-            throw new ApiError(answer.path("status").asInt(500), answer.get("error").asText());
-        }
-        return answer;
+        return StoreWire.readReply(operation, reply.getData());
     }
 }

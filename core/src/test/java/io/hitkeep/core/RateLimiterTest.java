@@ -107,11 +107,29 @@ class RateLimiterTest {
      */
     @Test
     void aFloodOfAddressesKeepsTheMapBounded() throws InterruptedException {
-        RateLimiter limiter = new RateLimiter(10, 10);
+        java.time.Instant[] now = {java.time.Instant.parse("2026-01-01T00:00:00Z")};
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now[0];
+            }
+        };
+        RateLimiter limiter = new RateLimiter(10, 10, clock);
         for (int i = 0; i <= 150_000; i++) {
             assertTrue(limiter.tryAcquire("2001:db8::" + Integer.toHexString(i)));
         }
-        Thread.sleep(1_100);
+        // a second later by the limiter's clock, however long the loop took: no bucket has refilled yet
+        now[0] = now[0].plusMillis(1_100);
         assertTrue(limiter.tryAcquire("2001:db8::ffff:1"));
         assertTrue(limiter.size() <= 1, "busy buckets emptied, size " + limiter.size());
     }

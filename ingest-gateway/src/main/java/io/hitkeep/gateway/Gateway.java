@@ -1,6 +1,6 @@
 package io.hitkeep.gateway;
 
-import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Settings;
 import io.nats.client.Connection;
@@ -26,9 +26,13 @@ public final class Gateway implements AutoCloseable {
         return new Gateway(registry, publisher, new IngestRoutes(registry, new Salts(nats), publisher, new ClientAddress(settings)));
     }
 
-    /** The routes to mount: {@code /ingest}, {@code /ingest/event}, {@code /api/ingest/server/*}. */
-    public HttpFeature routes() {
-        return routes;
+    /**
+     * The gateway's routes, for its own {@code GatewayMain} and the single binary alike: {@code /ingest},
+     * {@code /ingest/event}, {@code /ingest/engagement}, {@code /api/ingest/server/*} and {@code /hk.js}. The
+     * server-side routes need auth's guard mounted before them ({@code AuthApi.guard}).
+     */
+    public void routing(HttpRouting.Builder routing) {
+        routing.addFeature(routes).addFeature(new TrackerRoutes());
     }
 
     /** Publishes the hits in hand before returning. */

@@ -1,12 +1,9 @@
 package io.hitkeep.gateway;
 
-import io.hitkeep.auth.ApiAuthentication;
-import io.hitkeep.core.Launcher;
-import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Observability;
-import io.hitkeep.core.Settings;
+import io.hitkeep.auth.AuthApi;
 import io.hitkeep.core.StoreClient;
-import io.nats.client.Connection;
+import io.hitkeep.web.Launcher;
+import io.hitkeep.web.Observability;
 
 /** Runs an ingest gateway on its own against {@code HITKEEP_NATS_URL}. */
 public final class GatewayMain {
@@ -14,20 +11,13 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) {
-        try {
-            Launcher launcher = new Launcher();
-            Settings settings = Settings.load(args);
-            Connection nats = launcher.closeOnExit(NatsConnector.connect(Launcher.requiredNatsUrl(settings), "hitkeep-gateway"));
+        Launcher.runRole(args, "hitkeep-gateway", (launcher, settings, nats) -> {
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
-            Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED);
-            launcher.serve(settings, routing -> routing
-                    .addFeature(observability)
-                    .addFeature(ApiAuthentication.create(settings, new StoreClient(nats)))
-                    .addFeature(gateway.routes())
-                    .addFeature(new TrackerRoutes()));
-        } catch (RuntimeException e) {
-            Launcher.fail(e);
-        }
+            launcher.serve(settings, routing -> {
+                routing.addFeature(Observability.withBroker(nats));
+                AuthApi.guard(routing, settings, new StoreClient(nats));
+                gateway.routing(routing);
+            });
+        });
     }
 }

@@ -47,8 +47,7 @@ final class IngestPipeline {
                 new NamedStep("drop do-not-track", (request, hit) -> honourDoNotTrack && request.doNotTrack()
                         && site(request).map(SiteRegistry.Site::honourDnt).orElse(true)
                         ? Optional.of(DropReason.DO_NOT_TRACK) : Optional.empty()),
-                new NamedStep("drop bots", (request, hit) -> UserAgents.parse(request.userAgent()).bot()
-                        || request.clientHints().headless() ? Optional.of(DropReason.BOT) : Optional.empty()),
+                new NamedStep("drop bots", IngestPipeline::dropBots),
                 new NamedStep("put site", this::putSite),
                 new NamedStep("drop excluded ip", (request, hit) -> site(request)
                         .filter(site -> site.excludedIps().contains(request.clientIp())).isPresent()
@@ -100,6 +99,21 @@ final class IngestPipeline {
             }
         }
         return new Outcome(Optional.of(hit.build()), Optional.empty());
+    }
+
+    /**
+     * Drops a bot, counting it under its category ({@link Bots.Category}): the user agent's, else
+     * automation when the client hints name headless Chrome.
+     */
+    static Optional<DropReason> dropBots(IngestRequest request, Hit.Builder hit) {
+        Optional<Bots.Category> category = botCategory(request);
+        category.ifPresent(Bots.Category::countDrop);
+        return category.map(kind -> DropReason.BOT);
+    }
+
+    static Optional<Bots.Category> botCategory(IngestRequest request) {
+        return UserAgents.parse(request.userAgent()).bot()
+                .or(() -> request.clientHints().headless() ? Optional.of(Bots.Category.AUTOMATION) : Optional.empty());
     }
 
     /** The request's site; the registry's lookup is a map read, so steps ask again rather than carry it. */

@@ -1,7 +1,7 @@
 package io.hitkeep.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
 
 import java.net.URI;
@@ -62,10 +62,10 @@ record IngestRequest(URI url,
         if (event) {
             name = Json.text(body, "name").strip();
             if (name.isEmpty()) {
-                throw ApiError.badRequest("name is required for an event");
+                throw DomainError.invalid("name is required for an event");
             }
             if (name.length() > 120) {
-                throw ApiError.badRequest("name is longer than 120 characters");
+                throw DomainError.invalid("name is longer than 120 characters");
             }
             props = props(body.get("props"));
         }
@@ -85,20 +85,20 @@ record IngestRequest(URI url,
 
     private static URI url(String text) {
         if (text.isEmpty()) {
-            throw ApiError.badRequest("url is required");
+            throw DomainError.invalid("url is required");
         }
         if (text.length() > MAX_URL) {
-            throw ApiError.badRequest("url is longer than " + MAX_URL + " characters");
+            throw DomainError.invalid("url is longer than " + MAX_URL + " characters");
         }
         try {
             URI uri = new URI(text.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                throw ApiError.badRequest("url must be an absolute http(s) URL");
+                throw DomainError.invalid("url must be an absolute http(s) URL");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw ApiError.badRequest("url is not a valid URL");
+            throw DomainError.invalid("url is not a valid URL");
         }
     }
 
@@ -108,24 +108,24 @@ record IngestRequest(URI url,
             return "";
         }
         if (!props.isObject()) {
-            throw ApiError.badRequest("props must be an object");
+            throw DomainError.invalid("props must be an object");
         }
         if (props.size() > MAX_PROPS) {
-            throw ApiError.badRequest("props has more than " + MAX_PROPS + " entries");
+            throw DomainError.invalid("props has more than " + MAX_PROPS + " entries");
         }
         var clean = Json.object();
         for (Iterator<Map.Entry<String, JsonNode>> fields = props.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode value = field.getValue();
             if (field.getKey().isEmpty() || field.getKey().length() > 64) {
-                throw ApiError.badRequest("prop names must be 1 to 64 characters");
+                throw DomainError.invalid("prop names must be 1 to 64 characters");
             }
             if (value.isTextual()) {
                 clean.put(field.getKey(), cap(value.asText(), 256));
             } else if (value.isNumber() || value.isBoolean()) {
                 clean.set(field.getKey(), value);
             } else {
-                throw ApiError.badRequest("prop '" + field.getKey() + "' must be a string, number or boolean");
+                throw DomainError.invalid("prop '" + field.getKey() + "' must be a string, number or boolean");
             }
         }
         return clean.isEmpty() ? "" : clean.toString();

@@ -7,12 +7,13 @@ import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.hitkeep.auth.Access;
 import io.hitkeep.auth.Caller;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Domains;
 import io.hitkeep.core.Hit;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Metrics;
 import io.hitkeep.core.Role;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -101,7 +103,7 @@ final class IngestRoutes implements HttpFeature {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         JsonNode engaged = body.path("engaged_ms");
         if (!engaged.isIntegralNumber() || engaged.asLong() < 1) {
-            throw ApiError.badRequest("engaged_ms must be a whole, positive number of milliseconds");
+            throw DomainError.invalid("engaged_ms must be a whole, positive number of milliseconds");
         }
         // a tab left visible for days sends a larger value: clamp it rather than lose the ping
         int millis = (int) Math.min(engaged.asLong(), MAX_ENGAGED_MILLIS);
@@ -131,25 +133,23 @@ final class IngestRoutes implements HttpFeature {
     /** Server-side ingest: the backend says when, from where and with which user agent. */
     private void server(ServerRequest request, ServerResponse response, boolean event) {
         Caller caller = Caller.of(request);
-        if (caller.via() != Caller.Via.API_KEY) {
-            throw new ApiError(403, "server-side ingest takes an API key (Authorization: Bearer hk_...)");
-        }
+        Access.requireMeans(caller.scope(), Access.Action.SEND_HITS);
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String visitorIp = Json.text(body, "visitor_ip").strip();
         if (visitorIp.isEmpty() || ClientAddress.literal(visitorIp).isEmpty()) {
-            throw ApiError.badRequest("visitor_ip must be an IP address");
+            throw DomainError.invalid("visitor_ip must be an IP address");
         }
         String userAgent = Json.text(body, "user_agent");
         if (userAgent.isBlank()) {
-            throw ApiError.badRequest("user_agent is required");
+            throw DomainError.invalid("user_agent is required");
         }
         IngestRequest ingest = IngestRequest.parse(body, event, timestamp(Json.text(body, "timestamp")), userAgent,
                 visitorIp, false);
         String siteKey = Domains.siteKey(ingest.url().getHost());
-        SiteRegistry.Site site = registry.find(siteKey).orElseThrow(() -> ApiError.notFound("no site for " + siteKey));
-        // Sending hits changes a site's numbers: a key of the site's team with the admin role or above.
-        if (site.teamId() != caller.keyTeamId() || !caller.keyRole().atLeast(Role.ADMIN)) {
-            throw new ApiError(403, "this API key may not send hits for this site");
+        SiteRegistry.Site site = registry.find(siteKey).orElseThrow(() -> DomainError.notFound("no site for " + siteKey));
+        Optional<Role> keyRoleInTeam = site.teamId() == caller.keyTeamId() ? Optional.of(caller.keyRole()) : Optional.empty();
+        if (!Access.may(caller.scope(), Access.Action.SEND_HITS, keyRoleInTeam)) {
+            throw DomainError.forbidden("this API key may not send hits for this site");
         }
         store(serverPipeline.process(ingest), response);
     }
@@ -165,10 +165,10 @@ final class IngestRoutes implements HttpFeature {
         } catch (ExecutionException | TimeoutException e) {
             UNAVAILABLE.increment();
             response.header(HeaderNames.RETRY_AFTER, "1");
-            throw new ApiError(503, "the hit could not be stored right now; retry");
+            throw DomainError.unavailable("the hit could not be stored right now; retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiError(503, "shutting down; retry");
+            throw DomainError.unavailable("shutting down; retry");
         }
         ACCEPTED.increment();
         response.status(202).send();
@@ -188,11 +188,11 @@ final class IngestRoutes implements HttpFeature {
         try {
             instant = OffsetDateTime.parse(text.strip()).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("timestamp must be RFC 3339, e.g. 2025-01-31T12:00:00Z");
+            throw DomainError.invalid("timestamp must be RFC 3339, e.g. 2025-01-31T12:00:00Z");
         }
         Instant now = Instant.now();
         if (instant.isAfter(now.plus(Duration.ofMinutes(5))) || instant.isBefore(now.minus(7, ChronoUnit.DAYS))) {
-            throw ApiError.badRequest("timestamp must be within the last 7 days");
+            throw DomainError.invalid("timestamp must be within the last 7 days");
         }
         return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
     }

@@ -1,25 +1,18 @@
 package io.hitkeep.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.core.Json;
 import ua_parser.Client;
 import ua_parser.Parser;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * User agents: browser family, OS family and device type by uap-java (uap-core's regexes, Apache-2.0),
- * with the browser's major version and the OS version, and bots by the crawler-user-agents list (MIT,
- * fetched by the build) plus our own heuristics. Thread-safe.
+ * with the browser's major version and the OS version, and bots by {@link Bots}. Thread-safe.
  */
 final class UserAgents {
     /**
@@ -29,8 +22,8 @@ final class UserAgents {
     record Classified(String browser, String os, String device, String browserVersion, String osVersion) {
     }
 
-    /** What the pipeline needs of a user agent: whether it is a bot, and its classification. */
-    record Parsed(boolean bot, Classified classified) {
+    /** What the pipeline needs of a user agent: the kind of bot it is (empty for a browser), and its classification. */
+    record Parsed(Optional<Bots.Category> bot, Classified classified) {
     }
 
     /**
@@ -47,7 +40,7 @@ final class UserAgents {
         if (cached != null) {
             return cached;
         }
-        Parsed parsed = new Parsed(isBot(userAgent), classify(userAgent));
+        Parsed parsed = new Parsed(botCategory(userAgent), classify(userAgent));
         if (userAgent.length() <= CACHEABLE_LENGTH) {
             if (CACHE.size() >= CACHE_SIZE) {
                 CACHE.clear();
@@ -96,6 +89,12 @@ final class UserAgents {
         if (userAgent.isBlank()) {
             return new Classified("", "", "", "", "");
         }
+        if (userAgent.contains("CFNetwork/")) {
+            Optional<Classified> app = appleApp(userAgent);
+            if (app.isPresent()) {
+                return app.get();
+            }
+        }
         Client client = UAP.parse(userAgent);
         String browser = browserName(client.userAgent.family);
         String os = OS_NAMES.getOrDefault(client.os.family, client.os.family);
@@ -119,6 +118,44 @@ final class UserAgents {
         return new Classified(browser, os, device, browserVersion, osVersion);
     }
 
+    /**
+     * The requests an iOS or macOS app makes itself: "Weather/1.0 CFNetwork/1410.0.3 Darwin/22.6.0", where
+     * macOS apps add the processor ("Darwin/23.0.0 (arm64)"). What such an app shows
+     * is WebKit, the system's web view, so it counts as Safari of the Darwin release, not as a browser
+     * named CFNetwork.
+     */
+    private static final Pattern APPLE_APP = Pattern.compile(
+            "\\bCFNetwork/[0-9.]+ Darwin/([0-9]{1,3})\\.[0-9.]+(?: \\((x86_64|arm64|i386)\\))?");
+
+    /**
+     * Darwin's major version as the iOS, macOS and Safari versions of the same release (Apple's release
+     * notes: Darwin 22 is iOS 16, macOS 13 and Safari 16; Darwin 25 is the year-named release 26). The
+     * minor versions do not line up reliably, so only majors are given.
+     */
+    static Optional<Classified> appleApp(String userAgent) {
+        Matcher app = APPLE_APP.matcher(userAgent);
+        if (!app.find()) {
+            return Optional.empty();
+        }
+        int darwin = Integer.parseInt(app.group(1));
+        if (darwin < 13) {
+            return Optional.empty(); // before iOS 7: no version mapping worth keeping
+        }
+        boolean mac = app.group(2) != null;
+        String safari = Integer.toString(darwin >= 25 ? darwin + 1 : darwin - 6);
+        String system;
+        if (!mac) {
+            system = safari;
+        } else if (darwin >= 25) {
+            system = Integer.toString(darwin + 1);
+        } else if (darwin >= 20) {
+            system = Integer.toString(darwin - 9);
+        } else {
+            system = "10." + (darwin - 4);
+        }
+        return Optional.of(new Classified("Safari", mac ? "macOS" : "iOS", mac ? "desktop" : "mobile", safari, system));
+    }
+
     private static final Pattern VERSION_PART = Pattern.compile("[0-9]{1,6}");
 
     /** A version part as uap-java gives it (null when absent), kept only when it is a plain number. */
@@ -126,72 +163,12 @@ final class UserAgents {
         return part != null && VERSION_PART.matcher(part).matches() ? part : "";
     }
 
-    /**
-     * Crawlers, scripts, headless browsers, monitors, link previews and AI crawlers that announce
-     * themselves, beyond the list. (?<!cu)bot: the phone brand Cubot ("CUBOT X30") is no crawler.
-     */
-    private static final Pattern HEURISTICS = Pattern.compile(
-            "(?<!cu)bot\\b|bot/|crawl|spider|slurp|headless|phantomjs|lighthouse|pingdom|uptime|monitor|curl/|wget/"
-                    + "|python-requests|python-urllib|go-http-client|java/|okhttp|axios/|node-fetch|scrapy|httpclient"
-                    + "|facebookexternalhit|embedly|preview|gptbot|claudebot|perplexity|bytespider|ccbot");
-
-    /** The crawler-user-agents list: plain substrings, and one alternation for the patterns that are regexes. */
-    private static final BotList LIST = BotList.load();
-
-    record BotList(List<String> substrings, Pattern patterns, int size) {
-        private static final Pattern META = Pattern.compile("[\\[\\](){}.*+?^$|]");
-
-        static BotList load() {
-            try (InputStream in = UserAgents.class.getResourceAsStream("data/crawler-user-agents.json")) {
-                if (in == null) {
-                    throw new IllegalStateException("data/crawler-user-agents.json is not on the classpath: the build fetches it"
-                            + " (ingest-gateway/src/build/fetch-data.sh)");
-                }
-                JsonNode entries = Json.MAPPER.readTree(in);
-                List<String> substrings = new ArrayList<>();
-                List<String> regexes = new ArrayList<>();
-                for (JsonNode entry : entries) {
-                    String pattern = entry.path("pattern").asText("");
-                    if (pattern.isEmpty()) {
-                        continue;
-                    }
-                    String unescaped = pattern.replaceAll("\\\\([^A-Za-z0-9])", "$1");
-                    boolean literal = !META.matcher(pattern.replaceAll("\\\\[^A-Za-z0-9]", "")).find()
-                            && !unescaped.contains("\\");
-                    if (literal && !Character.isDigit(unescaped.charAt(0))) {
-                        substrings.add(unescaped);
-                    } else if (literal) {
-                        // a name that starts with a digit must start a number: the 008 crawler's "008/" is also
-                        // the end of Opera Mini's build number ("Opera Mini/4.4.39008/37.9178")
-                        regexes.add("(?<![0-9])" + Pattern.quote(unescaped));
-                    } else {
-                        regexes.add("(?:" + pattern + ")");
-                    }
-                }
-                return new BotList(List.copyOf(substrings), Pattern.compile(String.join("|", regexes)),
-                        substrings.size() + regexes.size());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        boolean matches(String userAgent) {
-            for (String substring : substrings) {
-                if (userAgent.contains(substring)) {
-                    return true;
-                }
-            }
-            return patterns.matcher(userAgent).find();
-        }
-    }
-
-    /** How many patterns the bundled list has. */
-    static int listSize() {
-        return LIST.size();
+    /** The kind of bot the user agent is ({@link Bots}), or empty for a browser. */
+    static Optional<Bots.Category> botCategory(String userAgent) {
+        return Bots.bundled().category(userAgent);
     }
 
     static boolean isBot(String userAgent) {
-        return userAgent.isBlank() || HEURISTICS.matcher(userAgent.toLowerCase(Locale.ROOT)).find()
-                || LIST.matches(userAgent);
+        return botCategory(userAgent).isPresent();
     }
 }

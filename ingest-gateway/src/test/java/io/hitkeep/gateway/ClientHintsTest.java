@@ -47,7 +47,8 @@ class ClientHintsTest {
             "Opera, GREASE in the middle [MDN]  | CHROME_WINDOWS | \"Opera\";v=\"81\", \" Not;A Brand\";v=\"99\", \"Chromium\";v=\"95\" | ?0 | \"Windows\" | ''           | Opera  | 81  | Windows | 10   | desktop",
             // [MDN] plain Chromium 98 on Linux: Chromium is all there is, but the string already said Chrome
             "Chromium alone [MDN]               | CHROME_LINUX   | \"(Not(A:Brand\";v=\"8\", \"Chromium\";v=\"98\" | ?0 | \"Linux\" | ''                                  | Chrome | 124 | Linux   | ''   | desktop",
-            "Chromium alone, unknown string     | SomeRadio/1.2  | \"(Not(A:Brand\";v=\"8\", \"Chromium\";v=\"98\" | ?0 | \"Linux\" | ''                                  | Chromium | 98 | Linux  | ''   | other",
+            // a string uap-core does not know; not a bare "SomeRadio/1.2", which is a program and dropped as a bot
+            "Chromium alone, unknown string     | Mozilla/5.0 (X11; Linux x86_64) SomeRadio/1.2 | \"(Not(A:Brand\";v=\"8\", \"Chromium\";v=\"98\" | ?0 | \"Linux\" | '' | Chromium | 98 | Linux  | ''   | desktop",
             // [Microsoft] Windows 11 reports platform version 13 or more; the UA string says 10 forever
             "Windows 11 [Microsoft]             | CHROME_WINDOWS | \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\" | ?0 | \"Windows\" | \"15.0.0\" | Chrome | 124 | Windows | 11 | desktop",
             "Windows 10 [Microsoft]             | CHROME_WINDOWS | \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\" | ?0 | \"Windows\" | \"10.0.0\" | Chrome | 124 | Windows | 10 | desktop",

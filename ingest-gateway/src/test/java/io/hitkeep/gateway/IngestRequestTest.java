@@ -2,7 +2,7 @@ package io.hitkeep.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,10 +84,10 @@ class IngestRequestTest {
     @ParameterizedTest
     @MethodSource
     void malformed(boolean isEvent, String body, String message) {
-        ApiError error = assertThrows(ApiError.class,
+        DomainError error = assertThrows(DomainError.class,
                 () -> IngestRequest.parse(json(body), isEvent, NOW, UA, "203.0.113.9", false));
 
-        assertEquals(400, error.status());
+        assertEquals(DomainError.Kind.INVALID, error.kind());
         assertTrue(error.getMessage().contains(message), "message was: " + error.getMessage());
     }
 

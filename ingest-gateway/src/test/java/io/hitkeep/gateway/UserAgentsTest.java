@@ -78,6 +78,30 @@ class UserAgentsTest {
         assertEquals(osVersion, classified.osVersion(), "OS version");
     }
 
+    /**
+     * An app's own requests through Apple's CFNetwork count as the system's web view, Safari, with the
+     * versions of the Darwin release (Apple's release notes: Darwin 22 is iOS 16 and macOS 13, with
+     * Safari 16; Darwin 25 is the release numbered 26). macOS apps add the processor to the string.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "iPhone app, iOS 16            | Weather/1.0 CFNetwork/1410.0.3 Darwin/22.6.0                | Safari | iOS   | mobile  | 16 | 16",
+            "iPhone app, iOS 17            | MyApp/2024.6.1 CFNetwork/1494.0.7 Darwin/23.4.0             | Safari | iOS   | mobile  | 17 | 17",
+            "iPhone app, iOS 18            | Banking%20App/512 CFNetwork/1568.100.1 Darwin/24.0.0        | Safari | iOS   | mobile  | 18 | 18",
+            "iPhone app, iOS 26            | Photos/3 CFNetwork/3826.500.111 Darwin/25.0.0               | Safari | iOS   | mobile  | 26 | 26",
+            "iPhone app, iOS 12            | Maps/1 CFNetwork/978.0.7 Darwin/18.7.0                      | Safari | iOS   | mobile  | 12 | 12",
+            "Mac app, macOS 14             | Notes/4.11 CFNetwork/1474 Darwin/23.0.0 (arm64)             | Safari | macOS | desktop | 17 | 14",
+            "Mac app, macOS 11             | Slack/4.29 CFNetwork/1240.0.4 Darwin/20.6.0 (x86_64)        | Safari | macOS | desktop | 14 | 11",
+            "Mac app, macOS 10.15          | Mail/3654 CFNetwork/1128.0.1 Darwin/19.6.0 (x86_64)         | Safari | macOS | desktop | 13 | 10.15",
+    })
+    void appleAppsCountAsTheirWebView(String name, String userAgent, String browser, String os, String device,
+                                      String browserVersion, String osVersion) {
+        UserAgents.Classified classified = UserAgents.classify(userAgent);
+        assertEquals(java.util.List.of(browser, os, device, browserVersion, osVersion), java.util.List.of(classified.browser(),
+                classified.os(), classified.device(), classified.browserVersion(), classified.osVersion()));
+        assertFalse(UserAgents.isBot(userAgent), "an app's request is not a bot");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "",

@@ -1,39 +1,23 @@
 package io.hitkeep.query;
 
-import io.hitkeep.auth.AccountRoutes;
-import io.hitkeep.auth.TeamRoutes;
-import io.hitkeep.auth.ApiAuthentication;
-import io.hitkeep.auth.PasskeyRoutes;
-import io.hitkeep.core.Launcher;
-import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Observability;
-import io.hitkeep.core.Settings;
+import io.hitkeep.auth.AuthApi;
 import io.hitkeep.core.StoreClient;
-import io.nats.client.Connection;
+import io.hitkeep.web.Launcher;
+import io.hitkeep.web.Observability;
 
-/** Runs the query API (with the account routes of auth) on its own against {@code HITKEEP_NATS_URL}. */
+/** Runs the query API (with auth's routes) on its own against {@code HITKEEP_NATS_URL}. */
 public final class QueryMain {
     private QueryMain() {
     }
 
     public static void main(String[] args) {
-        try {
-            Launcher launcher = new Launcher();
-            Settings settings = Settings.load(args);
-            Connection nats = launcher.closeOnExit(NatsConnector.connect(Launcher.requiredNatsUrl(settings), "hitkeep-query"));
+        Launcher.runRole(args, "hitkeep-query", (launcher, settings, nats) -> {
             StoreClient store = new StoreClient(nats);
-            Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED);
-            launcher.serve(settings, routing -> routing
-                    .addFeature(observability)
-                    .addFeature(ApiAuthentication.create(settings, store))
-                    .register("/api", new AccountRoutes(settings, store))
-                    .register("/api", new TeamRoutes(settings, store))
-                    .register("/api", new ShareRoutes(settings, store))
-                    .register("/api", new PasskeyRoutes(settings, store))
-                    .register("/api/sites", new SiteRoutes(store)));
-        } catch (RuntimeException e) {
-            Launcher.fail(e);
-        }
+            launcher.serve(settings, routing -> {
+                routing.addFeature(Observability.withBroker(nats));
+                AuthApi.routing(routing, settings, store);
+                QueryApi.routing(routing, settings, store);
+            });
+        });
     }
 }

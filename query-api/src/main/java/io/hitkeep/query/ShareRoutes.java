@@ -14,12 +14,11 @@ import io.hitkeep.auth.PublicUrl;
 import io.hitkeep.auth.RandomTokens;
 import io.hitkeep.auth.SessionTokens;
 import io.hitkeep.auth.SignInGuard;
-import io.hitkeep.core.ApiError;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hashes;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
-import io.hitkeep.core.StatsRequest;
 import io.hitkeep.core.StoreClient;
 
 import java.time.Clock;
@@ -63,8 +62,8 @@ public final class ShareRoutes implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("share-links.list", Caller.of(request).scope()
-                .put("site_id", number(request, "id", "no such site"))).get("share_links"));
+        HttpJson.send(response, 200, store.call(ShareLinks.LIST, new Sites.SiteRef(Caller.of(request).scope(),
+                number(request, "id", "no such site"))).get("share_links"));
     }
 
     /** {@code {"label"?, "password"?}}: answers the link with its token, shown only now. */
@@ -74,12 +73,11 @@ public final class ShareRoutes implements HttpService {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         String password = Json.text(body, "password");
         if (!password.isEmpty() && (password.length() < 8 || password.length() > 1024)) {
-            throw ApiError.badRequest("a share link's password must be 8 to 1024 characters long");
+            throw DomainError.invalid("a share link's password must be 8 to 1024 characters long");
         }
         String token = RandomTokens.next();
-        ObjectNode link = (ObjectNode) store.call("share-links.create", caller.scope().put("site_id", siteId)
-                .put("label", Json.text(body, "label")).put("token_hash", Hashes.sha256Hex(token))
-                .put("password_hash", password.isEmpty() ? "" : passwords.hash(password)));
+        ObjectNode link = (ObjectNode) store.call(ShareLinks.CREATE, new ShareLinks.NewLink(caller.scope(), siteId,
+                Json.text(body, "label"), Hashes.sha256Hex(token), password.isEmpty() ? "" : passwords.hash(password)));
         auditTrail.record(request, caller.userId(), link.path("team_id").asInt(), "share_link_created",
                 link.path("domain").asText() + ": " + link.get("label").asText());
         link.put("token", token).put("link", publicUrl.base(request) + "/share/" + token);
@@ -89,8 +87,8 @@ public final class ShareRoutes implements HttpService {
     private void revoke(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
         int siteId = number(request, "id", "no such site");
-        JsonNode revoked = store.call("share-links.revoke", caller.scope().put("site_id", siteId)
-                .put("link_id", number(request, "link", "no such share link")));
+        JsonNode revoked = store.call(ShareLinks.REVOKE, new ShareLinks.LinkRef(caller.scope(), siteId,
+                number(request, "link", "no such share link")));
         auditTrail.record(request, caller.userId(), revoked.path("team_id").asInt(), "share_link_revoked",
                 revoked.path("domain").asText() + ": link " + revoked.get("id").asInt());
         HttpJson.send(response, 200, revoked);
@@ -120,7 +118,7 @@ public final class ShareRoutes implements HttpService {
         }
         if (!passwords.verify(password, link.get("password_hash").asText())) {
             guard.failed(account);
-            throw new ApiError(401, "wrong password");
+            throw DomainError.unauthorized("wrong password");
         }
         guard.succeeded(account);
         HttpJson.send(response, 200, Json.object().put("access", tokens.issueShareAccess(link.get("id").asLong())));
@@ -128,31 +126,29 @@ public final class ShareRoutes implements HttpService {
 
     private void stats(ServerRequest request, ServerResponse response) {
         String tokenHash = tokenHash(request);
-        JsonNode link = store.call("share-links.find", Json.object().put("token_hash", tokenHash));
+        JsonNode link = store.call(ShareLinks.FIND, new ShareLinks.Token(tokenHash));
         if (link.has("password_hash")) {
             long granted = request.headers().first(HeaderNames.create(ACCESS_HEADER))
                     .flatMap(tokens::shareAccess).orElse(-1L);
             if (granted != link.get("id").asLong()) {
-                throw new ApiError(401, "this link needs its password");
+                throw DomainError.unauthorized("this link needs its password");
             }
         }
         var query = request.query();
-        StatsRequest stats = StatsRequest.parse(0, link.get("site_id").asInt(), query.first("from").asOptional(),
+        StatsRequest stats = StatsRequest.parse(link.get("site_id").asInt(), query.first("from").asOptional(),
                 query.first("to").asOptional(), query.all("filter", List::of), query.first("limit").asOptional(),
                 query.all("parts", List::of));
-        ObjectNode scoped = Json.MAPPER.valueToTree(stats);
-        scoped.put("token_hash", tokenHash);
-        HttpJson.send(response, 200, store.call("share.stats", scoped));
+        HttpJson.send(response, 200, store.call(Stats.SHARED, new Stats.SharedQuery(tokenHash, stats)));
     }
 
     private JsonNode link(ServerRequest request) {
-        return store.call("share-links.find", Json.object().put("token_hash", tokenHash(request)));
+        return store.call(ShareLinks.FIND, new ShareLinks.Token(tokenHash(request)));
     }
 
     private static String tokenHash(ServerRequest request) {
         String token = request.path().pathParameters().get("token");
         if (token.length() > 100) {
-            throw ApiError.notFound("this link is unknown or was revoked");
+            throw DomainError.notFound("this link is unknown or was revoked");
         }
         return Hashes.sha256Hex(token);
     }
@@ -162,11 +158,11 @@ public final class ShareRoutes implements HttpService {
         try {
             int value = Integer.parseInt(request.path().pathParameters().get(parameter));
             if (value <= 0) {
-                throw ApiError.notFound(notFound);
+                throw DomainError.notFound(notFound);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw ApiError.notFound(notFound);
+            throw DomainError.notFound(notFound);
         }
     }
 }

@@ -7,10 +7,10 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hitkeep.auth.Caller;
-import io.hitkeep.core.ApiError;
-import io.hitkeep.core.HttpJson;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Scoped;
+import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
-import io.hitkeep.core.StatsRequest;
 import io.hitkeep.core.StoreClient;
 
 /**
@@ -38,7 +38,7 @@ public final class SiteRoutes implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        JsonNode answer = store.call("sites.list", Caller.of(request).scope());
+        JsonNode answer = store.call(Sites.LIST, new Scoped(Caller.of(request).scope()));
         HttpJson.send(response, 200, answer.get("sites"));
     }
 
@@ -46,20 +46,19 @@ public final class SiteRoutes implements HttpService {
     private void create(ServerRequest request, ServerResponse response) {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         if (Json.text(body, "domain").isBlank()) {
-            throw ApiError.badRequest("domain is required");
+            throw DomainError.invalid("domain is required");
         }
         JsonNode teamId = body.path("team_id");
         if (!teamId.isMissingNode() && !teamId.isNull() && !teamId.canConvertToInt()) {
-            throw ApiError.badRequest("team_id must be a team's id");
+            throw DomainError.invalid("team_id must be a team's id");
         }
-        JsonNode site = store.call("sites.create", Caller.of(request).scope().put("team_id", teamId.asInt(0))
-                .put("domain", Json.text(body, "domain")).put("name", Json.text(body, "name"))
-                .put("timezone", Json.text(body, "timezone")));
+        JsonNode site = store.call(Sites.CREATE, new Sites.NewSite(Caller.of(request).scope(), teamId.asInt(0),
+                Json.text(body, "domain"), Json.text(body, "name"), Json.text(body, "timezone")));
         HttpJson.send(response, 201, site);
     }
 
     private void site(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("sites.get", Caller.of(request).scope().put("site_id", siteId(request))));
+        HttpJson.send(response, 200, store.call(Sites.GET, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
     }
 
     /**
@@ -74,7 +73,7 @@ public final class SiteRoutes implements HttpService {
             JsonNode value = body.get(field);
             if (value != null && !value.isNull()) {
                 if (!value.isTextual()) {
-                    throw ApiError.badRequest(field + " must be a string");
+                    throw DomainError.invalid(field + " must be a string");
                 }
                 changes.put(field, value.asText());
             }
@@ -83,7 +82,7 @@ public final class SiteRoutes implements HttpService {
             JsonNode value = body.get(field);
             if (value != null && !value.isNull()) {
                 if (!value.isTextual()) {
-                    throw ApiError.badRequest(field + " must be a string of comma-separated entries");
+                    throw DomainError.invalid(field + " must be a string of comma-separated entries");
                 }
                 changes.put(field, value.asText());
             }
@@ -91,34 +90,31 @@ public final class SiteRoutes implements HttpService {
         JsonNode honourDnt = body.get("honour_dnt");
         if (honourDnt != null && !honourDnt.isNull()) {
             if (!honourDnt.isBoolean()) {
-                throw ApiError.badRequest("honour_dnt must be true or false");
+                throw DomainError.invalid("honour_dnt must be true or false");
             }
             changes.put("honour_dnt", honourDnt.asBoolean());
         }
-        HttpJson.send(response, 200, store.call("sites.update", Caller.of(request).scope()
-                .put("site_id", siteId).set("changes", changes)));
+        HttpJson.send(response, 200, store.call(Sites.UPDATE, new Sites.SiteChanges(Caller.of(request).scope(), siteId, changes)));
     }
 
     /** Deletes the site and every hit of it (owners only). */
     private void delete(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("sites.delete", Caller.of(request).scope().put("site_id", siteId(request))));
+        HttpJson.send(response, 200, store.call(Sites.DELETE, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
     }
 
     private void stats(ServerRequest request, ServerResponse response) {
         var query = request.query();
         Caller caller = Caller.of(request);
-        StatsRequest stats = StatsRequest.parse(caller.userId(), siteId(request),
+        StatsRequest stats = StatsRequest.parse(siteId(request),
                 query.first("from").asOptional(), query.first("to").asOptional(),
                 query.all("filter", java.util.List::of), query.first("limit").asOptional(),
                 query.all("parts", java.util.List::of));
-        ObjectNode scoped = Json.MAPPER.valueToTree(stats);
-        scoped.setAll(caller.scope());
-        HttpJson.send(response, 200, store.call("stats", scoped));
+        HttpJson.send(response, 200, store.call(Stats.QUERY, new Stats.Query(caller.scope(), stats)));
     }
 
     /** {@code {"live_visitors": n}}: visitors of the last five minutes, cheap enough to poll every few seconds. */
     private void live(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call("stats.live", Caller.of(request).scope().put("site_id", siteId(request))));
+        HttpJson.send(response, 200, store.call(Stats.LIVE, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
     }
 
     private static int siteId(ServerRequest request) {
@@ -126,7 +122,7 @@ public final class SiteRoutes implements HttpService {
         try {
             return Integer.parseInt(id);
         } catch (NumberFormatException e) {
-            throw ApiError.notFound("no such site");
+            throw DomainError.notFound("no such site");
         }
     }
 }

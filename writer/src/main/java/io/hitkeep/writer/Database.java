@@ -22,8 +22,9 @@ import java.util.logging.Logger;
 
 /**
  * The one DuckDB file, {@code hitkeep.db}: opened once, migrated, then handed out as connections: one
- * for the hit batcher, one for account writes, a small pool for stats reads (DuckDB runs them
- * concurrently within one process). Thread-safe.
+ * for the hit batcher, one for every other write ({@link #write}, one transaction at a time), a small pool
+ * for reads ({@link #read}; DuckDB runs them concurrently within one process). The store handlers of every
+ * domain reach the file only through it. Thread-safe.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
@@ -33,6 +34,7 @@ public final class Database implements AutoCloseable {
     private final Path file;
     private final DuckDBConnection root;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private Connection writes;
 
     private Database(Path file, DuckDBConnection root) {
         this.file = file;
@@ -61,6 +63,7 @@ public final class Database implements AutoCloseable {
             for (int i = 0; i < READERS; i++) {
                 database.readers.add(database.connection());
             }
+            database.writes = database.connection();
             return database;
         } catch (SQLException | IOException e) {
             throw new HitKeepException("cannot open " + data.resolve("hitkeep.db") + ": " + e.getMessage(), e);
@@ -81,14 +84,20 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction on a write connection, serialised with every other user of that
-     * connection; commits, or rolls back on any exception (an {@link io.hitkeep.core.ApiError} passes through).
+     * Runs {@code work} in one transaction on the write connection, handed to it as an {@link Sql}, after any
+     * other write; commits, or rolls back on any exception (a {@link io.hitkeep.core.DomainError} passes
+     * through, anything else says what could not be done).
      */
-    public static <T> T inTransaction(Connection writes, String what, SqlFunction<Connection, T> work) {
+    public <T> T write(String what, SqlFunction<Sql, T> work) {
+        return inTransaction(writes, what, work);
+    }
+
+    /** {@link #write} on a connection of the caller's own (tests, tools). */
+    public static <T> T inTransaction(Connection writes, String what, SqlFunction<Sql, T> work) {
         synchronized (writes) {
             try {
                 writes.setAutoCommit(false);
-                T result = work.apply(writes);
+                T result = work.apply(new Sql(writes));
                 writes.commit();
                 return result;
             } catch (SQLException e) {
@@ -115,8 +124,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs a read with a pooled connection; waits while all are busy. */
-    public <T> T read(SqlFunction<Connection, T> work) {
+    /** Runs a read on a pooled connection, handed to the work as an {@link Sql}; waits while all are busy. */
+    public <T> T read(SqlFunction<Sql, T> work) {
         Connection connection;
         try {
             connection = readers.take();
@@ -125,7 +134,7 @@ public final class Database implements AutoCloseable {
             throw new HitKeepException("interrupted while waiting for a database connection", e);
         }
         try {
-            return work.apply(connection);
+            return work.apply(new Sql(connection));
         } catch (SQLException e) {
             throw new HitKeepException("query failed: " + e.getMessage(), e);
         } finally {
@@ -184,9 +193,14 @@ public final class Database implements AutoCloseable {
                 .filter(sql -> !sql.isEmpty()).toList();
     }
 
-    /** A text resource beside this class, e.g. a migration or a stats query. */
+    /** A text resource beside this class, e.g. a migration. */
     static String resource(String name) {
-        try (InputStream in = Database.class.getResourceAsStream(name)) {
+        return resource(Database.class, name);
+    }
+
+    /** A text resource beside {@code owner}, e.g. a domain's SQL file ({@code sql/stats_top.sql}). */
+    public static String resource(Class<?> owner, String name) {
+        try (InputStream in = owner.getResourceAsStream(name)) {
             if (in == null) {
                 throw new HitKeepException("missing resource " + name);
             }
@@ -207,6 +221,15 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writes != null) {
+            synchronized (writes) {
+                try {
+                    writes.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            }
+        }
         for (Connection reader : readers) {
             try {
                 reader.close();

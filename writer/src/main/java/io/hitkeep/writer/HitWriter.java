@@ -320,4 +320,28 @@ public final class HitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    /**
+     * Stores hits as the batcher does (sessions, the same Appenders, one transaction) but without a stream:
+     * for tests of the stats SQL on a real file, and for tools that load hits into a stopped installation.
+     */
+    public static void store(Database database, List<Hit> hits) {
+        Sessions sessions = new Sessions();
+        try (DuckDBConnection connection = database.connection()) {
+            sessions.resume(connection);
+            connection.setAutoCommit(false);
+            try (DuckDBAppender hitRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "hits");
+                 DuckDBAppender eventRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events");
+                 DuckDBAppender engagementRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "engagements")) {
+                Tables tables = new Tables(hitRows, eventRows, engagementRows);
+                for (Hit hit : hits) {
+                    tables.append(hit, sessions.sessionOf(hit));
+                }
+                tables.flush();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new HitKeepException("cannot store hits: " + e.getMessage(), e);
+        }
+    }
 }

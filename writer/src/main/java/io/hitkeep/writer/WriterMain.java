@@ -1,10 +1,7 @@
 package io.hitkeep.writer;
 
-import io.hitkeep.core.Launcher;
-import io.hitkeep.core.NatsConnector;
-import io.hitkeep.core.Observability;
-import io.hitkeep.core.Settings;
-import io.nats.client.Connection;
+import io.hitkeep.web.Launcher;
+import io.hitkeep.web.Observability;
 
 /** Runs the writer on its own against {@code HITKEEP_NATS_URL}; answers {@code /readyz} on its HTTP port. */
 public final class WriterMain {
@@ -12,17 +9,10 @@ public final class WriterMain {
     }
 
     public static void main(String[] args) {
-        try {
-            Launcher launcher = new Launcher();
-            Settings settings = Settings.load(args);
-            Connection nats = launcher.closeOnExit(NatsConnector.connect(Launcher.requiredNatsUrl(settings), "hitkeep-writer"));
+        Launcher.runRole(args, "hitkeep-writer", (launcher, settings, nats) -> {
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
-            Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED)
-                    .check("writer", writer::ready);
+            Observability observability = Observability.withBroker(nats).check("writer", writer::ready);
             launcher.serve(settings, routing -> routing.addFeature(observability));
-        } catch (RuntimeException e) {
-            Launcher.fail(e);
-        }
+        });
     }
 }

@@ -34,9 +34,9 @@ class HitWriterTest {
         return hit.build();
     }
 
-    static long count(Database database, String sql) {
-        return database.read(connection -> {
-            try (var statement = connection.createStatement(); var row = statement.executeQuery(sql)) {
+    static long count(Database database, String query) {
+        return database.read(sql -> {
+            try (var statement = sql.connection().createStatement(); var row = statement.executeQuery(query)) {
                 row.next();
                 return row.getLong(1);
             }
@@ -132,9 +132,9 @@ class HitWriterTest {
         }
     }
 
-    static String text(Database database, String sql) {
-        return database.read(connection -> {
-            try (var statement = connection.createStatement(); var row = statement.executeQuery(sql)) {
+    static String text(Database database, String query) {
+        return database.read(sql -> {
+            try (var statement = sql.connection().createStatement(); var row = statement.executeQuery(query)) {
                 row.next();
                 return row.getString(1);
             }

@@ -43,14 +43,14 @@ class MigrationTest {
             }
 
             try (Database database = Database.open(Settings.of(Map.of(Settings.DATA_PATH, data.toString())))) {
-                List<String> owners = database.read(connection -> rows(connection,
+                List<String> owners = database.read(sql -> rows(sql.connection(),
                         "SELECT t.name || ': ' || u.email || ' ' || m.role FROM teams t JOIN team_members m ON m.team_id = t.id "
                                 + "JOIN users u ON u.id = m.user_id ORDER BY t.id"));
                 assertEquals(List.of("ada's team: ada@example.com owner", "bob's team: bob@example.com owner"), owners);
-                List<String> sites = database.read(connection -> rows(connection,
+                List<String> sites = database.read(sql -> rows(sql.connection(),
                         "SELECT s.domain || ' in ' || t.name FROM sites s JOIN teams t ON t.id = s.team_id ORDER BY s.id"));
                 assertEquals(List.of("ada.example in ada's team", "bob.example in bob's team", "bob2.example in bob's team"), sites);
-                List<String> keys = database.read(connection -> rows(connection,
+                List<String> keys = database.read(sql -> rows(sql.connection(),
                         "SELECT k.name || ' in ' || t.name || ' as ' || k.role FROM api_keys k JOIN teams t ON t.id = k.team_id"));
                 assertEquals(List.of("backend in bob's team as owner"), keys);
             }

@@ -1,0 +1,183 @@
+package io.hitkeep.auth;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.StoreOperation;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.Scope;
+import io.hitkeep.writer.Database;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.Role;
+
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Users and API keys as the auth role stores them: password and key hashes only, computed by the
+ * caller (the writer never sees a password or a key). Thread-safe: writes serialise on their connection.
+ */
+final class Accounts {
+    public static final StoreOperation<StoreOperation.None, JsonNode> COUNT_USERS =
+            StoreOperation.of("users.count", StoreOperation.None.class, JsonNode.class);
+    public static final StoreOperation<NewUser, JsonNode> CREATE_FIRST_USER =
+            StoreOperation.of("users.create-first", NewUser.class, JsonNode.class);
+    public static final StoreOperation<Email, JsonNode> FIND_USER_BY_EMAIL =
+            StoreOperation.of("users.find-by-email", Email.class, JsonNode.class);
+    public static final StoreOperation<UserRef, JsonNode> GET_USER = StoreOperation.of("users.get", UserRef.class, JsonNode.class);
+    public static final StoreOperation<NewApiKey, JsonNode> CREATE_API_KEY =
+            StoreOperation.of("api-keys.create", NewApiKey.class, JsonNode.class);
+    public static final StoreOperation<KeyHash, JsonNode> FIND_API_KEY = StoreOperation.of("api-keys.find", KeyHash.class, JsonNode.class);
+    public static final StoreOperation<UserRef, JsonNode> LIST_API_KEYS = StoreOperation.of("api-keys.list", UserRef.class, JsonNode.class);
+    public static final StoreOperation<ApiKeyRef, JsonNode> REVOKE_API_KEY =
+            StoreOperation.of("api-keys.revoke", ApiKeyRef.class, JsonNode.class);
+
+    /** A user or key addressed by the user alone: no team involved, so no scope. */
+    public record UserRef(long userId) {}
+
+    public record NewUser(String email, String passwordHash) {}
+
+    public record Email(String email) {}
+
+    /** A key for {@code teamId} (0: the user's first team) with {@code role} (absent: the user's own). */
+    public record NewApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {}
+
+    public record KeyHash(String keyHash) {}
+
+    public record ApiKeyRef(Scope scope, long keyId) {}
+
+    /** The statements of {@code sql/accounts.sql}, each named there like its constant ({@code Query.USER_COUNT}: {@code user-count}). */
+    private enum Query implements SqlFile.Named {
+        USER_COUNT, USER_WITH_EMAIL, INSERT_USER, SIGN_IN_BY_EMAIL, USER, FIRST_TEAM_OF_USER, INSERT_API_KEY,
+        API_KEYS_OF_USER, API_KEYS_OF_TEAM, API_KEY, DELETE_API_KEY, API_KEY_BY_HASH;
+
+        @Override
+        public String file() {
+            return "sql/accounts.sql";
+        }
+    }
+
+    /** An API key's row as {@link #revokeApiKey} checks it. */
+    private record StoredKey(long owner, int team, String name) {
+    }
+
+    private final Database database;
+
+    Accounts(Database database) {
+        this.database = database;
+    }
+
+    long countUsers() {
+        return database.read(sql -> sql.number(Query.USER_COUNT));
+    }
+
+    /** Creates the first user and a team they own; once any user exists this is a 409, whoever asks. */
+    ObjectNode createFirstUser(String email, String passwordHash) {
+        return database.write("create user", sql -> {
+            if (sql.number(Query.USER_COUNT) > 0) {
+                throw DomainError.conflict("the first user exists already; sign in instead");
+            }
+            long id = insertUser(sql, email, passwordHash);
+            int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
+            return Json.object().put("id", id).put("email", email).put("team_id", team);
+        });
+    }
+
+    /** A new user inside the caller's transaction; an e-mail address in use already is a 409. */
+    static long insertUser(Sql sql, String email, String passwordHash) throws SQLException {
+        if (sql.first(Query.USER_WITH_EMAIL, row -> true, "email", email).isPresent()) {
+            throw DomainError.conflict("an account with this e-mail exists already; sign in and open the link again");
+        }
+        return sql.number(Query.INSERT_USER, "email", email, "password_hash", passwordHash);
+    }
+
+    /** The user with that e-mail, including the password hash, session epoch, whether TOTP is on and how many passkeys, or 404. */
+    ObjectNode findUserByEmail(String email) {
+        return database.read(sql -> sql.first(Query.SIGN_IN_BY_EMAIL, row -> Json.object().put("id", row.getLong(1))
+                        .put("email", row.getString(2)).put("password_hash", row.getString(3))
+                        .put("session_epoch", row.getLong(4)).put("totp_enabled", row.getBoolean(5)).put("passkeys", row.getLong(6)),
+                "email", email).orElseThrow(() -> DomainError.notFound("no such user")));
+    }
+
+    ObjectNode user(long id) {
+        return database.read(sql -> sql.first(Query.USER, row -> Json.object().put("id", row.getLong(1)).put("email", row.getString(2)),
+                "user_id", id).orElseThrow(() -> DomainError.notFound("no such user")));
+    }
+
+    /**
+     * A key for one of the user's teams ({@code teamId} 0: their first) with at most their own role there
+     * ({@code role} null: their own).
+     */
+    ObjectNode createApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {
+        return database.write("create API key", sql -> {
+            int team = teamId != 0 ? teamId : firstTeam(sql, userId);
+            Role own = Teams.memberRole(sql, team, userId).orElseThrow(() -> DomainError.notFound("no such team"));
+            Role granted = role == null ? own : role;
+            if (!own.atLeast(granted)) {
+                throw DomainError.forbidden("a key cannot have a role above your own (" + own.label() + ")");
+            }
+            long id = sql.number(Query.INSERT_API_KEY, "user_id", userId, "name", name, "key_hash", keyHash, "prefix", prefix,
+                    "team_id", team, "role", granted.label());
+            return Json.object().put("id", id).put("name", name).put("prefix", prefix)
+                    .put("team_id", team).put("role", granted.label());
+        });
+    }
+
+    /**
+     * Keys, newest first, with names and prefixes, never the keys: the user's own, or with {@code teamId}
+     * every key of that team (owners only, checked by the caller).
+     */
+    ArrayNode listApiKeys(long userId, int teamId) {
+        return database.read(sql -> Json.MAPPER.createArrayNode().addAll(teamId == 0
+                ? sql.list(Query.API_KEYS_OF_USER, Accounts::apiKey, "user_id", userId)
+                : sql.list(Query.API_KEYS_OF_TEAM, Accounts::apiKey, "team_id", teamId)));
+    }
+
+    private static ObjectNode apiKey(ResultSet row) throws SQLException {
+        return Json.object().put("id", row.getLong(1)).put("name", row.getString(2))
+                .put("prefix", row.getString(3)).put("created_at", row.getString(4))
+                .put("team_id", row.getInt(5)).put("team_name", row.getString(6))
+                .put("role", row.getString(7)).put("user_id", row.getLong(8)).put("email", row.getString(9));
+    }
+
+    /**
+     * Deletes a key: the caller's own, or any key of a team the caller owns. Another's key or a missing one
+     * is a 404.
+     */
+    ObjectNode revokeApiKey(Scope scope, long keyId) {
+        return database.write("revoke API key", sql -> {
+            StoredKey key = sql.first(Query.API_KEY, row -> new StoredKey(row.getLong(1), row.getInt(2), row.getString(3)), "id", keyId)
+                    .orElseThrow(() -> DomainError.notFound("no such API key"));
+            boolean teamOwner = !scope.viaKey()
+                    && Teams.memberRole(sql, key.team(), scope.userId()).filter(role -> role == Role.OWNER).isPresent();
+            if (key.owner() != scope.userId() && !teamOwner) {
+                throw DomainError.notFound("no such API key");
+            }
+            sql.update(Query.DELETE_API_KEY, "id", keyId);
+            return Json.object().put("id", keyId).put("name", key.name()).put("team_id", key.team()).put("user_id", key.owner());
+        });
+    }
+
+    /**
+     * The key with that hash, its owner, team and the role it acts with: the weaker of its own and its
+     * owner's current role in the team. A key whose owner left the team is a 404, as is an unknown one.
+     */
+    ObjectNode findApiKey(String keyHash) {
+        return database.read(sql -> sql.first(Query.API_KEY_BY_HASH, row -> {
+            Role keyRole = Role.parse(row.getString(4)).orElse(Role.MEMBER);
+            Role member = Role.parse(row.getString(5)).orElse(Role.MEMBER);
+            return Json.object().put("id", row.getLong(1)).put("user_id", row.getLong(2))
+                    .put("team_id", row.getInt(3)).put("role", keyRole.min(member).label());
+        }, "key_hash", keyHash).orElseThrow(() -> DomainError.notFound("no such key")));
+    }
+
+    private static int firstTeam(Sql sql, long userId) throws SQLException {
+        return sql.first(Query.FIRST_TEAM_OF_USER, row -> {
+            int team = row.getInt(1);
+            return row.wasNull() ? null : team;
+        }, "user_id", userId).orElseThrow(() -> DomainError.conflict("you are in no team; create one or accept an invitation first"));
+    }
+}

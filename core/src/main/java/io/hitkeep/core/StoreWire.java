@@ -1,0 +1,51 @@
+package io.hitkeep.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+
+/**
+ * How store requests, replies and refusals look on NATS: JSON with snake_case names (the project's one
+ * mapper, {@link Json#MAPPER}); a refusal is {@code {"error": message, "kind": "not_found"}}. Used by the
+ * client and by the writer's host alike, so both ends read what the other wrote. Thread-safe.
+ */
+public final class StoreWire {
+    private StoreWire() {
+    }
+
+    public static byte[] write(Object requestOrReply) {
+        return Json.bytes(requestOrReply);
+    }
+
+    /** The request of {@code operation}, or {@link DomainError.Kind#INVALID} when it is not one. */
+    public static <Q> Q readRequest(StoreOperation<Q, ?> operation, byte[] bytes) {
+        try {
+            return Json.MAPPER.readValue(bytes, operation.requestType());
+        } catch (IOException | IllegalArgumentException e) {
+            throw DomainError.invalid("malformed " + operation.name() + " request");
+        }
+    }
+
+    public static byte[] refusal(DomainError error) {
+        return Json.bytes(Json.object().put("error", error.getMessage()).put("kind", error.kind().label()));
+    }
+
+    /** The reply of {@code operation}; a refusal is thrown as the {@link DomainError} it was. */
+    public static <R> R readReply(StoreOperation<?, R> operation, byte[] bytes) {
+        JsonNode answer;
+        try {
+            answer = Json.tree(bytes);
+        } catch (IOException e) {
+            throw DomainError.unavailable("the store sent a malformed answer");
+        }
+        if (answer != null && answer.isObject() && answer.has("error") && answer.has("kind")) {
+            DomainError.Kind kind = DomainError.Kind.parse(answer.get("kind").asText()).orElse(DomainError.Kind.UNAVAILABLE);
+            throw new DomainError(kind, answer.get("error").asText());
+        }
+        try {
+            return Json.MAPPER.treeToValue(answer, operation.replyType());
+        } catch (IOException | IllegalArgumentException e) {
+            throw DomainError.unavailable("the store sent a malformed " + operation.name() + " answer");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.hitkeep.query;
+
+import io.helidon.webserver.http.HttpRouting;
+import io.hitkeep.core.Settings;
+import io.hitkeep.core.StoreClient;
+
+/**
+ * The stats domain's HTTP face, declared once for {@link QueryMain} and the single binary: sites, their
+ * stats and live counter under {@code /api/sites}, share links and shared dashboards under {@code /api}.
+ * Mount it after auth's guard ({@code AuthApi}).
+ */
+public final class QueryApi {
+    private QueryApi() {
+    }
+
+    public static void routing(HttpRouting.Builder routing, Settings settings, StoreClient store) {
+        routing.register("/api", new ShareRoutes(settings, store))
+                .register("/api/sites", new SiteRoutes(store));
+    }
+}

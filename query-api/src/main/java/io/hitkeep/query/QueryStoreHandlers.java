@@ -1,0 +1,52 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.auth.Access;
+import io.hitkeep.auth.Teams;
+import io.hitkeep.core.Json;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.StoreHandlers;
+import io.hitkeep.writer.StoreRegistry;
+
+import java.time.ZoneId;
+
+/**
+ * The stats domain as the writer hosts it: sites (mirrored into the gateways' registry), share links and
+ * the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
+ */
+public final class QueryStoreHandlers implements StoreHandlers {
+    @Override
+    public void register(StoreRegistry registry) {
+        Database database = registry.database();
+        Sites sites = new Sites(database, registry.nats(), new Teams(database));
+        ShareLinks shareLinks = new ShareLinks(database, sites);
+        Stats stats = new Stats(database);
+        // gateways started before this writer learn every site
+        sites.publishAll();
+
+        registry.handle(Sites.LIST, caller -> Json.object().set("sites", sites.list(caller.scope())))
+                .handle(Sites.GET, site -> sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE))
+                .handle(Sites.CREATE, site -> sites.create(site.scope(), site.teamId(), site.domain(), site.name(), site.timezone()))
+                .handle(Sites.UPDATE, change -> sites.update(change.scope(), change.siteId(), change.changes()))
+                .handle(Sites.DELETE, site -> sites.delete(site.scope(), site.siteId()));
+
+        registry.handle(ShareLinks.CREATE, link -> shareLinks.create(link.scope(), link.siteId(), link.label(), link.tokenHash(),
+                        link.passwordHash()))
+                .handle(ShareLinks.LIST, site -> shareLinks.list(site.scope(), site.siteId()))
+                .handle(ShareLinks.REVOKE, link -> shareLinks.revoke(link.scope(), link.siteId(), link.linkId()))
+                .handle(ShareLinks.FIND, link -> shareLinks.find(link.tokenHash()));
+
+        registry.handle(Stats.QUERY, query -> {
+                    JsonNode site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);
+                    return stats.answer(query.request(), ZoneId.of(site.get("timezone").asText()));
+                })
+                .handle(Stats.SHARED, query -> {
+                    JsonNode link = shareLinks.find(query.tokenHash());
+                    return stats.answer(query.request().forSite(link.get("site_id").asInt()), ZoneId.of(link.get("timezone").asText()));
+                })
+                .handle(Stats.LIVE, site -> {
+                    int siteId = sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).get("id").asInt();
+                    return Json.object().put("live_visitors", stats.liveVisitors(siteId));
+                });
+    }
+}

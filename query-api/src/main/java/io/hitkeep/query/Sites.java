@@ -1,0 +1,221 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Scoped;
+import io.hitkeep.core.StoreOperation;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.Scope;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.SqlFile;
+import io.hitkeep.auth.Access;
+import io.hitkeep.auth.Teams;
+import io.hitkeep.core.Buckets;
+import io.hitkeep.core.ClientAddress;
+import io.hitkeep.core.Domains;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.PathGlobs;
+import io.hitkeep.core.Role;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.KeyValue;
+
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sites: stored in DuckDB (the source of truth) and mirrored into the {@code hk_sites} key-value bucket,
+ * keyed by domain, which every gateway watches to map a hit's host to its site. Thread-safe.
+ */
+final class Sites {
+    public static final StoreOperation<Scoped, JsonNode> LIST = StoreOperation.of("sites.list", Scoped.class, JsonNode.class);
+    public static final StoreOperation<SiteRef, JsonNode> GET = StoreOperation.of("sites.get", SiteRef.class, JsonNode.class);
+    public static final StoreOperation<NewSite, JsonNode> CREATE = StoreOperation.of("sites.create", NewSite.class, JsonNode.class);
+    public static final StoreOperation<SiteChanges, JsonNode> UPDATE = StoreOperation.of("sites.update", SiteChanges.class, JsonNode.class);
+    public static final StoreOperation<SiteRef, JsonNode> DELETE = StoreOperation.of("sites.delete", SiteRef.class, JsonNode.class);
+
+    public record SiteRef(Scope scope, int siteId) {}
+
+    /** {@code teamId} 0: the caller's first team where they are admin or owner. */
+    public record NewSite(Scope scope, int teamId, String domain, String name, String timezone) {}
+
+    /** The fields to change, as the PATCH body gave them (validated by the HTTP face): left out keeps the value. */
+    public record SiteChanges(Scope scope, int siteId, ObjectNode changes) {}
+
+    /** The statements of {@code sql/sites.sql}, each named there like its constant ({@code Query.SITES_OF_USER}: {@code sites-of-user}). */
+    private enum Query implements SqlFile.Named {
+        SITES_OF_USER, SITE, ALL_SITES, INSERT_SITE, UPDATE_SITE, DELETE_HITS_OF_SITE, DELETE_EVENTS_OF_SITE,
+        DELETE_ENGAGEMENTS_OF_SITE, DELETE_SHARE_LINKS_OF_SITE, DELETE_SITE;
+
+        @Override
+        public String file() {
+            return "sql/sites.sql";
+        }
+    }
+    /** In this order: what was recorded for the site, its share links, then the site. */
+    private static final List<Query> DELETE_SITE_IN_ORDER = List.of(Query.DELETE_HITS_OF_SITE, Query.DELETE_EVENTS_OF_SITE,
+            Query.DELETE_ENGAGEMENTS_OF_SITE, Query.DELETE_SHARE_LINKS_OF_SITE, Query.DELETE_SITE);
+
+    private final Database database;
+    private final KeyValue registry;
+    private final Teams teams;
+
+    Sites(Database database, Connection nats, Teams teams) {
+        this.database = database;
+        this.registry = Buckets.sites(nats);
+        this.teams = teams;
+    }
+
+    /** The sites of every team the caller belongs to (a key: of its team), each with the caller's role. */
+    ArrayNode list(Scope scope) {
+        List<ObjectNode> sites = database.read(sql -> sql.list(Query.SITES_OF_USER, row -> {
+            Role role = Role.parse(row.getString("member_role")).orElse(Role.MEMBER);
+            return site(row).put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label());
+        }, "user_id", scope.userId()));
+        return Json.MAPPER.createArrayNode().addAll(sites.stream()
+                .filter(site -> !scope.viaKey() || site.get("team_id").asInt() == scope.keyTeamId()).toList());
+    }
+
+    /**
+     * The site with the caller's role in it, when that role is at least {@code needed}; a site of a team the
+     * caller is not in is a 404 that does not tell whether it exists.
+     */
+    ObjectNode get(Scope scope, int siteId, Access.Action action) {
+        ObjectNode site = find(siteId).orElseThrow(() -> DomainError.notFound("no such site"));
+        Role role = teams.require(scope, site.get("team_id").asInt(), action, "no such site");
+        return site.put("role", role.label());
+    }
+
+    Optional<ObjectNode> find(int siteId) {
+        return database.read(sql -> sql.first(Query.SITE, Sites::site, "site_id", siteId));
+    }
+
+    /** Adds a site to the team ({@code teamId} 0: the caller's first team where they are admin or owner). */
+    ObjectNode create(Scope scope, int teamId, String typedDomain, String name, String timezone) {
+        int team = teamId != 0 ? teamId : teams.defaultTeam(scope, Role.ADMIN);
+        teams.require(scope, team, Access.Action.CREATE_SITE, "no such team");
+        String domain = Domains.parse(typedDomain)
+                .orElseThrow(() -> DomainError.invalid("domain must be a host name such as example.com"));
+        String zone = zone(timezone.isBlank() ? "UTC" : timezone);
+        String label = label(name.isBlank() ? domain : name);
+        ObjectNode site = database.write("add site", sql -> {
+            try {
+                return sql.first(Query.INSERT_SITE, Sites::site, "user_id", scope.userId(), "team_id", team, "domain", domain,
+                        "name", label, "timezone", zone).orElseThrow();
+            } catch (SQLException e) {
+                if (e.getMessage().contains("onstraint")) {
+                    throw DomainError.conflict("a site for " + domain + " exists already");
+                }
+                throw e;
+            }
+        });
+        publish(site);
+        return site.put("role", teams.roleIn(scope, team).orElse(Role.ADMIN).label());
+    }
+
+    /**
+     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
+     * {@code honour_dnt}; a field left out keeps its value. Another user's site is a 404.
+     */
+    ObjectNode update(Scope scope, int siteId, JsonNode changes) {
+        ObjectNode current = get(scope, siteId, Access.Action.CHANGE_SITE);
+        String name = changes.hasNonNull("name") ? label(changes.get("name").asText()) : current.get("name").asText();
+        String zone = changes.hasNonNull("timezone") ? zone(changes.get("timezone").asText()) : current.get("timezone").asText();
+        String excludedIps = current.get("excluded_ips").asText();
+        String excludedPaths = current.get("excluded_paths").asText();
+        boolean honourDnt = current.get("honour_dnt").asBoolean();
+        try {
+            if (changes.hasNonNull("excluded_ips")) {
+                excludedIps = ClientAddress.Ranges.parse("excluded_ips", changes.get("excluded_ips").asText()).toString();
+            }
+            if (changes.hasNonNull("excluded_paths")) {
+                excludedPaths = PathGlobs.parse("excluded_paths", changes.get("excluded_paths").asText()).toString();
+            }
+        } catch (HitKeepException e) {
+            throw DomainError.invalid(e.getMessage());
+        }
+        if (changes.hasNonNull("honour_dnt")) {
+            honourDnt = changes.get("honour_dnt").asBoolean();
+        }
+        String excluded = excludedIps;
+        String paths = excludedPaths;
+        boolean dnt = honourDnt;
+        ObjectNode site = database.write("update site", sql -> sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded,
+                "excluded_paths", paths, "honour_dnt", dnt, "name", name, "timezone", zone, "site_id", siteId)
+                .orElseThrow(() -> new SQLException("site " + siteId + " is gone")));
+        publish(site);
+        return site.put("role", current.get("role").asText());
+    }
+
+    /**
+     * Deletes a site with all its hits, events and engagement (owners only) and removes it from the
+     * registry, so gateways drop its hits from then on.
+     */
+    ObjectNode delete(Scope scope, int siteId) {
+        ObjectNode site = get(scope, siteId, Access.Action.DELETE_SITE);
+        database.write("delete site", sql -> {
+            for (Query delete : DELETE_SITE_IN_ORDER) {
+                sql.update(delete, "site_id", siteId);
+            }
+            return null;
+        });
+        try {
+            registry.delete(site.get("domain").asText());
+        } catch (IOException | JetStreamApiException e) {
+            throw new HitKeepException("site deleted, but not from the registry: " + e.getMessage(), e);
+        }
+        return Json.object().put("id", siteId).put("domain", site.get("domain").asText()).put("deleted", true);
+    }
+
+    private static String zone(String timezone) {
+        try {
+            return ZoneId.of(timezone.strip()).getId();
+        } catch (DateTimeException e) {
+            throw DomainError.invalid("timezone must be an IANA zone such as Europe/Berlin");
+        }
+    }
+
+    private static String label(String name) {
+        String label = name.strip();
+        if (label.isEmpty() || label.length() > 200) {
+            throw DomainError.invalid("name is required (at most 200 characters)");
+        }
+        return label;
+    }
+
+    /** Puts every site into the registry bucket, so gateways started before the writer see them. */
+    void publishAll() {
+        database.read(sql -> sql.list(Query.ALL_SITES, Sites::site)).forEach(this::publish);
+    }
+
+    private void publish(ObjectNode site) {
+        try {
+            registry.put(site.get("domain").asText(), Json.bytes(site));
+        } catch (IOException | JetStreamApiException e) {
+            throw new HitKeepException("cannot publish site to the registry: " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectNode site(ResultSet row) throws SQLException {
+        ObjectNode site = Json.object();
+        site.put("id", row.getInt("id"));
+        site.put("owner_id", row.getLong("owner_id"));
+        site.put("team_id", row.getInt("team_id"));
+        site.put("domain", row.getString("domain"));
+        site.put("name", row.getString("name"));
+        site.put("timezone", row.getString("timezone"));
+        site.put("created_at", row.getString("created_at"));
+        site.put("excluded_ips", row.getString("excluded_ips"));
+        site.put("excluded_paths", row.getString("excluded_paths"));
+        site.put("honour_dnt", row.getBoolean("honour_dnt"));
+        return site;
+    }
+}

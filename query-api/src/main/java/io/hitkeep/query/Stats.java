@@ -1,0 +1,243 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.StoreOperation;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+import io.hitkeep.core.Json;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers a stats request with the contract's JSON: summary, chart and every top list, for a range of
+ * local days in the site's time zone. Each part is one SQL file in {@code sql/} run over {@code scoped},
+ * the site's rows in the range after filters. Thread-safe.
+ */
+final class Stats {
+    public static final StoreOperation<Query, JsonNode> QUERY = StoreOperation.of("stats.query", Query.class, JsonNode.class);
+    /**
+     * A share link's stats: the link is looked up again on every query, so a revoked link stops answering
+     * at once; its site replaces the request's.
+     */
+    public static final StoreOperation<SharedQuery, JsonNode> SHARED = StoreOperation.of("stats.shared", SharedQuery.class, JsonNode.class);
+    public static final StoreOperation<Sites.SiteRef, JsonNode> LIVE = StoreOperation.of("stats.live", Sites.SiteRef.class, JsonNode.class);
+
+    public record Query(io.hitkeep.core.Scope scope, StatsRequest request) {}
+
+    public record SharedQuery(String tokenHash, StatsRequest request) {}
+
+    private static final String SUMMARY = Database.resource(Stats.class, "sql/stats_summary.sql");
+    private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
+    private static final String TOP = Database.resource(Stats.class, "sql/stats_top.sql");
+    private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
+    private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
+    /** The one fixed statement of the stats; the others are composed over the request's rows. */
+    private enum Statement implements SqlFile.Named {
+        LIVE_VISITORS;
+
+        @Override
+        public String file() {
+            return "sql/stats_live.sql";
+        }
+    }
+    private static final String EVENT_PROPS = Database.resource(Stats.class, "sql/stats_event_props.sql");
+
+    private final Database database;
+
+    Stats(Database database) {
+        this.database = database;
+    }
+
+    /** The site's rows in range after filters, as SQL with its parameters. */
+    private record Rows(String sql, List<Object> parameters) {
+    }
+
+    ObjectNode answer(StatsRequest request, ZoneId zone) {
+        LocalDate from = LocalDate.parse(request.from());
+        LocalDate to = LocalDate.parse(request.to());
+        LocalDateTime start = from.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        LocalDateTime end = to.plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        Rows hits = scope("hits", request, start, end);
+        Rows events = scope("events", request, start, end);
+        Rows pings = new Rows("SELECT session_id, max(timestamp) AS last_seen FROM engagements WHERE site_id = ?"
+                + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
+                List.of(request.siteId(), start.toString(), end.toString()));
+        boolean hourly = from.equals(to);
+        return database.read(sql -> {
+            Connection connection = sql.connection();
+            ObjectNode body = Json.object();
+            if (request.wants("summary")) {
+                ObjectNode summary = summary(connection, hits, pings);
+                summary.put("live_visitors", live(sql, request.siteId()));
+                body.set("summary", summary);
+            }
+            if (request.wants("chart")) {
+                body.set("chart", chart(connection, hits, zone, from, to, hourly));
+            }
+            if (request.wants("lists")) {
+                for (Dimension dimension : Dimension.lists()) {
+                    body.set(dimension.listName().orElseThrow(), rows(connection, listQuery(dimension), hits, request.limit()));
+                }
+            }
+            if (request.wants("events")) {
+                body.set("events", rows(connection, EVENTS, events, request.limit()));
+                body.set("event_props", eventProps(connection, events, request.limit()));
+            }
+            return body;
+        });
+    }
+
+    /** The SQL of a dimension's top list over {@code scoped}. */
+    private static String listQuery(Dimension dimension) {
+        return switch (dimension.listQuery()) {
+            case TOP -> TOP.replace(":column", dimension.column());
+            case ENTRY -> SESSION_PAGES.replace(":pick", "arg_min");
+            case EXIT -> SESSION_PAGES.replace(":pick", "arg_max");
+            case NONE -> throw new IllegalArgumentException(dimension + " has no list");
+        };
+    }
+
+    private static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table)
+                .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");
+        List<Object> parameters = new ArrayList<>(List.of(request.siteId(), start.toString(), end.toString()));
+        for (StatsRequest.Filter filter : request.filters()) {
+            Dimension dimension = filter.of();
+            if (dimension == Dimension.EVENT) {
+                if (table.equals("events")) {
+                    sql.append(" AND name = ?");
+                    parameters.add(filter.value());
+                } else {
+                    // an event filter keeps the sessions in which that event happened
+                    sql.append(" AND session_id IN (SELECT session_id FROM events WHERE site_id = ? AND name = ?"
+                            + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP))");
+                    parameters.addAll(List.of(request.siteId(), filter.value(), start.toString(), end.toString()));
+                }
+                continue;
+            }
+            sql.append(" AND (").append(dimension.column()).append(") = ?");
+            parameters.add(filter.value());
+        }
+        return new Rows(sql.toString(), parameters);
+    }
+
+    private static PreparedStatement prepare(Connection connection, String query, Rows scope) throws SQLException {
+        return prepare(connection, query, scope, Optional.empty(), List.of());
+    }
+
+    /** The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session). */
+    /** {@code after}: the query's own parameters, e.g. its {@code LIMIT ?}. */
+    private static PreparedStatement prepare(Connection connection, String query, Rows scope, Optional<Rows> engaged,
+                                             List<Object> after) throws SQLException {
+        String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("");
+        PreparedStatement statement = connection.prepareStatement(with + " SELECT * FROM (" + query + ")");
+        List<Object> parameters = new ArrayList<>(scope.parameters());
+        engaged.ifPresent(pings -> parameters.addAll(pings.parameters()));
+        parameters.addAll(after);
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
+        }
+        return statement;
+    }
+
+    private static ObjectNode summary(Connection connection, Rows scope, Rows pings) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, SUMMARY, scope, Optional.of(pings), List.of());
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            long pageviews = row.getLong("pageviews");
+            long sessions = row.getLong("sessions");
+            ObjectNode summary = Json.object();
+            summary.put("pageviews", pageviews);
+            summary.put("visitors", row.getLong("visitors"));
+            summary.put("sessions", sessions);
+            summary.put("bounce_rate", round(row.getDouble("bounce_rate")));
+            summary.put("avg_session_duration", round(row.getDouble("avg_session_duration")));
+            summary.put("pages_per_session", sessions == 0 ? 0 : round((double) pageviews / sessions));
+            return summary;
+        }
+    }
+
+    /** Visitors of the last five minutes alone: what the dashboard polls every few seconds. */
+    long liveVisitors(int siteId) {
+        return database.read(sql -> live(sql, siteId));
+    }
+
+    private static long live(Sql sql, int siteId) throws SQLException {
+        return sql.number(Statement.LIVE_VISITORS, "site_id", siteId);
+    }
+
+    /** Every bucket of the range, with zeros where nothing happened. */
+    private static ArrayNode chart(Connection connection, Rows scope, ZoneId zone, LocalDate from, LocalDate to,
+                                   boolean hourly) throws SQLException {
+        String format = hourly ? "%Y-%m-%dT%H:00" : "%Y-%m-%d";
+        // The zone id was validated with ZoneId when the site was saved; quote it anyway.
+        String sql = CHART.replace(":bucket", hourly ? "'hour'" : "'day'")
+                .replace(":timezone", "'" + zone.getId().replace("'", "''") + "'")
+                .replace(":format", "'" + format + "'");
+        Map<String, long[]> found = new LinkedHashMap<>();
+        try (PreparedStatement statement = prepare(connection, sql, scope); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                found.put(rows.getString("t"), new long[] {rows.getLong("pageviews"), rows.getLong("visitors")});
+            }
+        }
+        ArrayNode chart = Json.MAPPER.createArrayNode();
+        DateTimeFormatter label = DateTimeFormatter.ofPattern(hourly ? "yyyy-MM-dd'T'HH:00" : "yyyy-MM-dd");
+        LocalDateTime bucket = from.atStartOfDay();
+        LocalDateTime last = hourly ? to.atTime(23, 0) : to.atStartOfDay();
+        while (!bucket.isAfter(last)) {
+            String t = bucket.format(label);
+            long[] values = found.getOrDefault(t, new long[2]);
+            chart.addObject().put("t", t).put("pageviews", values[0]).put("visitors", values[1]);
+            bucket = hourly ? bucket.plusHours(1) : bucket.plusDays(1);
+        }
+        return chart;
+    }
+
+    private static ArrayNode rows(Connection connection, String query, Rows scope, int limit) throws SQLException {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        try (PreparedStatement statement = prepare(connection, query, scope, Optional.empty(), List.of(limit));
+             ResultSet rows = statement.executeQuery()) {
+            String countColumn = rows.getMetaData().getColumnLabel(2);
+            while (rows.next()) {
+                list.addObject().put("value", rows.getString(1))
+                        .put(countColumn, rows.getLong(2))
+                        .put("visitors", rows.getLong(3));
+            }
+        }
+        return list;
+    }
+
+    private static ArrayNode eventProps(Connection connection, Rows events, int limit) throws SQLException {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        try (PreparedStatement statement = prepare(connection, EVENT_PROPS, events, Optional.empty(), List.of(limit));
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                list.addObject().put("event", rows.getString("event")).put("key", rows.getString("key"))
+                        .put("value", rows.getString("value")).put("count", rows.getLong("count"))
+                        .put("visitors", rows.getLong("visitors"));
+            }
+        }
+        return list;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

@@ -1,0 +1,45 @@
+-- Sites (Sites.java). A statement that answers sites names the columns Sites.site reads.
+
+-- name: sites-of-user
+SELECT s.*, m.role AS member_role
+FROM (SELECT id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+             excluded_ips, excluded_paths, honour_dnt FROM sites) s
+JOIN team_members m ON m.team_id = s.team_id AND m.user_id = :user_id ORDER BY s.id
+
+-- name: site
+SELECT id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+       excluded_ips, excluded_paths, honour_dnt
+FROM sites WHERE id = :site_id
+
+-- name: all-sites
+SELECT id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+       excluded_ips, excluded_paths, honour_dnt
+FROM sites
+
+-- name: insert-site
+INSERT INTO sites (owner_id, team_id, domain, name, timezone) VALUES (:user_id, :team_id, :domain, :name, :timezone)
+RETURNING id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+          excluded_ips, excluded_paths, honour_dnt
+
+-- name: update-site
+UPDATE sites SET excluded_ips = :excluded_ips, excluded_paths = :excluded_paths, honour_dnt = :honour_dnt,
+                 name = :name, timezone = :timezone WHERE id = :site_id
+RETURNING id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+          excluded_ips, excluded_paths, honour_dnt
+
+-- Deleting a site deletes what was recorded for it first, the site row last.
+
+-- name: delete-hits-of-site
+DELETE FROM hits WHERE site_id = :site_id
+
+-- name: delete-events-of-site
+DELETE FROM events WHERE site_id = :site_id
+
+-- name: delete-engagements-of-site
+DELETE FROM engagements WHERE site_id = :site_id
+
+-- name: delete-share-links-of-site
+DELETE FROM share_links WHERE site_id = :site_id
+
+-- name: delete-site
+DELETE FROM sites WHERE id = :site_id

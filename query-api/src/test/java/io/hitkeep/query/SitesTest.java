@@ -1,0 +1,58 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Buckets;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.Scope;
+import io.hitkeep.auth.Access;
+import io.hitkeep.auth.Teams;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.StoredHits;
+import io.hitkeep.testing.NatsBroker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SitesTest {
+    @RegisterExtension
+    static NatsBroker broker = new NatsBroker();
+
+    @Test
+    void privacySettingsAreValidatedStoredAndPublished() throws Exception {
+        try (StoredHits stored = StoredHits.open()) {
+            Database database = stored.database();
+            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
+            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            Scope owner = Scope.user(1);
+            Scope stranger = Scope.user(2);
+            int id = sites.create(owner, 0, "settings.example", "", "UTC").get("id").asInt();
+
+            DomainError foreign = assertThrows(DomainError.class, () -> sites.update(stranger, id, Json.object().put("honour_dnt", false)));
+            assertEquals(DomainError.Kind.NOT_FOUND, foreign.kind(), "another user's site looks like no site");
+            DomainError badCidr = assertThrows(DomainError.class, () -> sites.update(owner, id, Json.object().put("excluded_ips", "10.1.2.3/40")));
+            assertEquals(DomainError.Kind.INVALID, badCidr.kind());
+            assertTrue(badCidr.getMessage().contains("10.1.2.3/40"), badCidr.getMessage());
+            DomainError badGlob = assertThrows(DomainError.class, () -> sites.update(owner, id, Json.object().put("excluded_paths", "admin")));
+            assertEquals(DomainError.Kind.INVALID, badGlob.kind());
+
+            JsonNode updated = sites.update(owner, id, Json.object().put("excluded_ips", " 192.0.2.0/24 ,")
+                    .put("excluded_paths", "/admin/*").put("honour_dnt", false));
+            assertEquals("192.0.2.0/24", updated.get("excluded_ips").asText());
+            assertEquals("/admin/*", updated.get("excluded_paths").asText());
+            assertFalse(updated.get("honour_dnt").asBoolean());
+            assertEquals(updated, sites.get(owner, id, Access.Action.READ_SITE));
+            assertEquals("owner", updated.get("role").asText());
+
+            JsonNode published = Json.tree(Buckets.sites(broker.connection()).get("settings.example").getValue());
+            assertEquals("192.0.2.0/24", published.get("excluded_ips").asText());
+            assertEquals("/admin/*", published.get("excluded_paths").asText());
+            assertFalse(published.get("honour_dnt").asBoolean());
+        }
+    }
+}

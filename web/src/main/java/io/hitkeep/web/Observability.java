@@ -1,0 +1,53 @@
+package io.hitkeep.web;
+
+import io.hitkeep.core.Json;
+import io.hitkeep.core.Metrics;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /healthz} (the process answers), {@code /readyz} (every registered check passes) and
+ * {@code /metrics} (Prometheus text). Every launcher mounts it. Thread-safe once built.
+ */
+public final class Observability implements HttpFeature {
+    private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+
+    /**
+     * Health and metrics with the one check every role has: its broker answers a PING within 3 s (the
+     * connection's status stays CONNECTED for minutes while a frozen broker does not answer).
+     */
+    public static Observability withBroker(io.nats.client.Connection nats) {
+        return new Observability().check("broker", io.hitkeep.core.BrokerProbe.answers(nats));
+    }
+
+    /** Adds a readiness check, e.g. {@code "broker"} or {@code "writer"}. */
+    public Observability check(String name, BooleanSupplier ready) {
+        checks.put(name, ready);
+        return this;
+    }
+
+    @Override
+    public void setup(HttpRouting.Builder routing) {
+        routing.get("/healthz", (request, response) -> HttpJson.send(response, 200, Json.object().put("status", "up")));
+        routing.get("/readyz", (request, response) -> {
+            var body = Json.object();
+            boolean ready = true;
+            for (var check : checks.entrySet()) {
+                boolean passing = check.getValue().getAsBoolean();
+                body.put(check.getKey(), passing ? "up" : "down");
+                ready &= passing;
+            }
+            body.put("status", ready ? "up" : "down");
+            HttpJson.send(response, ready ? 200 : 503, body);
+        });
+        routing.get("/metrics", (request, response) -> {
+            response.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            response.send(Metrics.prometheus());
+        });
+    }
+}

@@ -1,0 +1,78 @@
+package io.hitkeep.writer;
+
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Settings;
+import io.hitkeep.core.StoreWire;
+import io.nats.client.Connection;
+import io.nats.service.Service;
+import io.nats.service.ServiceEndpoint;
+import io.nats.service.ServiceMessage;
+
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Answers every store operation that the {@link StoreHandlers} on the class path register, as one NATS
+ * micro-service ({@code hk.store.<operation>}). Each request runs on its own virtual thread, so a slow stats
+ * query does not hold up a sign-in. A handler's {@link DomainError} goes back as a refusal of its kind;
+ * anything else is logged here and answered as an internal error. Thread-safe.
+ */
+public final class StoreHost implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StoreHost.class.getName());
+
+    private final Connection nats;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Service service;
+
+    private StoreHost(Connection nats, StoreRegistry registry) {
+        this.nats = nats;
+        var builder = Service.builder().connection(nats).name("hitkeep-store").version("2.0.0")
+                .description("HitKeep writer: every domain's store operations");
+        for (StoreRegistry.Entry<?, ?> entry : registry.entries().values()) {
+            builder.addServiceEndpoint(ServiceEndpoint.builder()
+                    .endpointName(entry.operation().name().replace('.', '-'))
+                    .endpointSubject(entry.operation().subject())
+                    .handler(message -> workers.execute(() -> answer(message, entry)))
+                    .build());
+        }
+        this.service = builder.build();
+    }
+
+    /** Registers the handlers of every domain found on the class path and starts answering. */
+    static StoreHost start(Connection nats, Database database, Settings settings) {
+        return start(nats, database, settings, ServiceLoader.load(StoreHandlers.class).stream().map(ServiceLoader.Provider::get).toList());
+    }
+
+    static StoreHost start(Connection nats, Database database, Settings settings, List<StoreHandlers> domains) {
+        StoreRegistry registry = new StoreRegistry(database, nats, settings);
+        domains.forEach(domain -> domain.register(registry));
+        LOG.fine(() -> "store operations: " + registry.entries().keySet());
+        StoreHost host = new StoreHost(nats, registry);
+        host.service.startService();
+        return host;
+    }
+
+    private <Q> void answer(ServiceMessage message, StoreRegistry.Entry<Q, ?> entry) {
+        byte[] reply;
+        try {
+            Q request = StoreWire.readRequest(entry.operation(), message.getData());
+            reply = StoreWire.write(entry.answer(request));
+        } catch (DomainError refusal) {
+            reply = StoreWire.refusal(refusal);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, e, () -> "store operation " + entry.operation().name() + " failed");
+            reply = StoreWire.refusal(new DomainError(DomainError.Kind.INTERNAL, "internal error"));
+        }
+        message.respond(nats, reply);
+    }
+
+    @Override
+    public void close() {
+        service.stop();
+        workers.close();
+    }
+}
