@@ -50,13 +50,15 @@ final class JvmTuning {
 
     /**
      * Serial GC: one collector thread and the smallest footprint, and with a heap this size its pauses
-     * are a few milliseconds. The heap starts small and grows only under load.
+     * are a few milliseconds. The heap starts small and grows only under load. Out of memory, the JVM
+     * exits instead of limping on with dead threads, so that a supervisor restarts it.
      */
     static List<String> flags(Settings settings) {
         return List.of(
                 "-Xms16m",
                 "-Xmx" + settings.value("jvm-max-heap", "160m"),
                 "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-XX:MaxMetaspaceSize=128m",
                 "-XX:ReservedCodeCacheSize=64m",
                 "-XX:MaxDirectMemorySize=64m",

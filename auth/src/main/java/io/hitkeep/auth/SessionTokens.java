@@ -46,6 +46,8 @@ public final class SessionTokens {
     private static final String CEREMONY_ISSUER = "hitkeep-passkey-";
     static final String CEREMONY_PAYLOAD = "pay";
     static final Duration CEREMONY_LIFETIME = Duration.ofMinutes(5);
+    /** How far another role's clock may run ahead of ours: a token issued later than that is forged. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private final Duration lifetime;
     private final Duration rememberedLifetime;
@@ -276,7 +278,10 @@ public final class SessionTokens {
         });
     }
 
-    /** The claims of a token of that issuer, signed with our key with HS256 and not expired; empty for anything else. */
+    /**
+     * The claims of a token of that issuer, signed with our key with HS256, not expired and not issued in
+     * the future (beyond {@link #CLOCK_SKEW}); empty for anything else.
+     */
     private Optional<JWTClaimsSet> claims(String token, String issuer) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
@@ -284,8 +289,14 @@ public final class SessionTokens {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Instant now = Instant.now();
             Date expires = claims.getExpirationTime();
-            if (expires == null || expires.toInstant().isBefore(Instant.now()) || !issuer.equals(claims.getIssuer())) {
+            Date issued = claims.getIssueTime();
+            if (expires == null || expires.toInstant().isBefore(now) || !issuer.equals(claims.getIssuer())) {
+                return Optional.empty();
+            }
+            // every token we sign has its issue time; one from the future was made with a stolen key or a broken clock
+            if (issued == null || issued.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
                 return Optional.empty();
             }
             return Optional.of(claims);

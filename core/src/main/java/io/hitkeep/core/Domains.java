@@ -10,7 +10,11 @@ import java.util.regex.Pattern;
  * URL to its site with the same rule the writer uses when a site is added.
  */
 public final class Domains {
-    private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    /** Labels of letters, digits and inner hyphens, at least two, the last (the top-level domain) led by a letter. */
+    private static final Pattern HOST = Pattern.compile(
+            "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])");
 
     private Domains() {
     }
@@ -26,7 +30,10 @@ public final class Domains {
 
     /**
      * A domain as a user types it ({@code https://www.Example.com/blog}) made into a site key, or empty
-     * when it is not a host name.
+     * when it is not a host name: {@code mars}, {@code true} and {@code 1.0e308} are not, nor is anything
+     * with a port (a site is its host on any port). Internationalised names become their ASCII form.
+     * {@code localhost} and IPv4 addresses are hosts too: the tracker counts pages on them when asked
+     * ({@code data-allow-localhost}), which is how a site is tried out before it goes live.
      */
     public static Optional<String> parse(String typed) {
         String text = typed.strip();
@@ -34,7 +41,7 @@ public final class Domains {
         if (scheme >= 0) {
             text = text.substring(scheme + 3);
         }
-        for (char end : new char[] {'/', '?', '#', ':'}) {
+        for (char end : new char[] {'/', '?', '#'}) {
             int cut = text.indexOf(end);
             if (cut >= 0) {
                 text = text.substring(0, cut);
@@ -49,6 +56,7 @@ public final class Domains {
             return Optional.empty();
         }
         String key = siteKey(text);
-        return HOST.matcher(key).matches() ? Optional.of(key) : Optional.empty();
+        boolean host = HOST.matcher(key).matches() || IPV4.matcher(key).matches() || key.equals("localhost");
+        return host ? Optional.of(key) : Optional.empty();
     }
 }

@@ -33,6 +33,13 @@ public final class Settings {
     public static final String STREAM_MAX_AGE = "stream-max-age";
     /** Copies JetStream keeps of the hit stream and the buckets: 1 on one broker, 3 on a three-node cluster. */
     public static final String STREAM_REPLICAS = "stream-replicas";
+    /** HTTP connection limits: see {@code io.hitkeep.web.Launcher.HttpLimits}. */
+    public static final String HTTP_IDLE_TIMEOUT = "http-idle-timeout";
+    public static final String HTTP_READ_TIMEOUT = "http-read-timeout";
+    public static final String HTTP_MAX_CONNECTIONS = "http-max-connections";
+    public static final String HTTP_MAX_CONCURRENT_REQUESTS = "http-max-concurrent-requests";
+    public static final String HTTP_MAX_HEADER_SIZE = "http-max-header-size";
+    public static final String HTTP_MAX_PAYLOAD = "http-max-payload";
 
     private final Map<String, String> values;
 
@@ -136,32 +143,39 @@ public final class Settings {
         }
     }
 
-    /**
-     * A size such as {@code 512MB}, {@code 2GiB}, {@code 1g} or a bare number of bytes. K, M, G and T are
-     * binary units (1 MB = 1024 KB), as in nats-server's own configuration.
-     */
-    public Optional<Long> bytes(String key) {
+    /** A size such as {@code 16KB}, {@code 1MB}, {@code 1GB} (powers of 1024); a bare number is bytes. */
+    public long byteSize(String key, long fallback) {
         Optional<String> raw = value(key);
         if (raw.isEmpty()) {
-            return Optional.empty();
+            return fallback;
         }
-        String text = raw.get().trim().toLowerCase(Locale.ROOT).replaceAll("i?b$", "");
-        int shift = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            case 't' -> 40;
-            default -> 0;
+        String text = raw.get().trim().toUpperCase(Locale.ROOT).replaceAll("I?B$", "");
+        long unit = switch (text.isEmpty() ? ' ' : text.charAt(text.length() - 1)) {
+            case 'K' -> 1024L;
+            case 'M' -> 1024L * 1024;
+            case 'G' -> 1024L * 1024 * 1024;
+            default -> 1;
         };
         try {
-            long amount = Long.parseLong((shift == 0 ? text : text.substring(0, text.length() - 1)).trim());
-            if (amount <= 0 || amount > (Long.MAX_VALUE >> shift)) {
-                throw new NumberFormatException("out of range");
-            }
-            return Optional.of(amount << shift);
-        } catch (NumberFormatException e) {
-            throw new HitKeepException("setting " + key + " must be a size such as 512MB or 2GB, not '" + raw.get() + "'");
+            return Math.multiplyExact(Long.parseLong(unit == 1 ? text : text.substring(0, text.length() - 1).trim()), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new HitKeepException("setting " + key + " must be a size such as 16KB or 1MB, not '" + raw.get() + "'");
         }
+    }
+
+    /**
+     * A size that must be given to take effect, e.g. the hit stream's: empty when unset, else
+     * {@link #byteSize(String, long)}'s reading of it, which must be positive.
+     */
+    public Optional<Long> bytes(String key) {
+        if (value(key).isEmpty()) {
+            return Optional.empty();
+        }
+        long size = byteSize(key, 0);
+        if (size <= 0) {
+            throw new HitKeepException("setting " + key + " must be a size such as 512MB or 2GB, not '" + value(key).get() + "'");
+        }
+        return Optional.of(size);
     }
 
     public int httpPort() {

@@ -111,14 +111,13 @@ class SettingsTest {
             "2GiB,     2147483648",
             "' 1g ',   1073741824",
             "64kb,     65536",
-            "1T,       1099511627776",
     })
     void sizes(String text, long bytes) {
         assertEquals(bytes, Settings.of(Map.of(Settings.STREAM_MAX_BYTES, text)).bytes(Settings.STREAM_MAX_BYTES).orElseThrow());
     }
 
     @ParameterizedTest(name = "''{0}''")
-    @CsvSource({"lots", "1.5GB", "-1", "0", "GB", "99999999999T"})
+    @CsvSource({"lots", "1.5GB", "-1", "0", "GB", "99999999999G"})
     void badSizeNamesTheKey(String text) {
         Settings settings = Settings.of(Map.of(Settings.STREAM_MAX_BYTES, text));
 

@@ -39,7 +39,9 @@ enum Dimension {
     UTM_TERM("utm_term", "utm_term", "", ListQuery.NONE),
     UTM_CONTENT("utm_content", "utm_content", "", ListQuery.NONE),
     /** Keeps the sessions in which that custom event happened (and, over events, that event). */
-    EVENT("event", "name", "", ListQuery.NONE);
+    EVENT("event", "name", "", ListQuery.NONE),
+    /** Keeps the visitors who reached that goal (by its name) in the range. */
+    GOAL("goal", "", "", ListQuery.NONE);
 
     /** How a dimension's top list is computed. */
     enum ListQuery { TOP, ENTRY, EXIT, NONE }

@@ -11,8 +11,8 @@ import io.hitkeep.writer.StoreRegistry;
 import java.time.ZoneId;
 
 /**
- * The stats domain as the writer hosts it: sites (mirrored into the gateways' registry), share links and
- * the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
+ * The stats domain as the writer hosts it: sites (mirrored into the gateways' registry), share links,
+ * goals, annotations and the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
  */
 public final class QueryStoreHandlers implements StoreHandlers {
     @Override
@@ -21,6 +21,8 @@ public final class QueryStoreHandlers implements StoreHandlers {
         Sites sites = new Sites(database, registry.nats(), new Teams(database));
         ShareLinks shareLinks = new ShareLinks(database, sites);
         Stats stats = new Stats(database);
+        Goals goals = new Goals(database, sites);
+        Annotations annotations = new Annotations(database, sites);
         // gateways started before this writer learn every site
         sites.publishAll();
 
@@ -35,6 +37,15 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 .handle(ShareLinks.LIST, site -> shareLinks.list(site.scope(), site.siteId()))
                 .handle(ShareLinks.REVOKE, link -> shareLinks.revoke(link.scope(), link.siteId(), link.linkId()))
                 .handle(ShareLinks.FIND, link -> shareLinks.find(link.tokenHash()));
+
+        registry.handle(Goals.CREATE, goals::create)
+                .handle(Goals.LIST, site -> goals.list(site.scope(), site.siteId()))
+                .handle(Goals.DELETE, goal -> goals.delete(goal.scope(), goal.siteId(), goal.goalId()));
+
+        registry.handle(Annotations.CREATE, annotations::create)
+                .handle(Annotations.LIST, annotations::list)
+                .handle(Annotations.DELETE, annotation -> annotations.delete(annotation.scope(), annotation.siteId(),
+                        annotation.annotationId()));
 
         registry.handle(Stats.QUERY, query -> {
                     JsonNode site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);

@@ -74,14 +74,15 @@ final class Stats {
         LocalDate to = LocalDate.parse(request.to());
         LocalDateTime start = from.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
         LocalDateTime end = to.plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        Rows hits = scope("hits", request, start, end);
-        Rows events = scope("events", request, start, end);
         Rows pings = new Rows("SELECT session_id, max(timestamp) AS last_seen FROM engagements WHERE site_id = ?"
                 + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
                 List.of(request.siteId(), start.toString(), end.toString()));
         boolean hourly = from.equals(to);
         return database.read(sql -> {
             Connection connection = sql.connection();
+            Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
+            Rows hits = scope("hits", request, start, end, goalFilters);
+            Rows events = scope("events", request, start, end, goalFilters);
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
                 ObjectNode summary = summary(connection, hits, pings);
@@ -100,6 +101,9 @@ final class Stats {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
                 body.set("event_props", eventProps(connection, events, request.limit()));
             }
+            if (request.wants("goals")) {
+                body.set("goals", goals(sql, request.siteId(), hits, events));
+            }
             return body;
         });
     }
@@ -114,12 +118,62 @@ final class Stats {
         };
     }
 
-    private static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end) {
+    /** The goals that {@code filter=goal:<name>} names, by name; an unknown name is refused. */
+    private static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
+        Map<String, Goals.Goal> goals = new LinkedHashMap<>();
+        for (StatsRequest.Filter filter : request.filters()) {
+            if (filter.of() == Dimension.GOAL) {
+                goals.put(filter.value(), Goals.named(sql, request.siteId(), filter.value())
+                        .orElseThrow(() -> DomainError.invalid("the site has no goal named '" + filter.value() + "'")));
+            }
+        }
+        return goals;
+    }
+
+    /**
+     * Per goal: the visitors who reached it and how often it was reached (each matching pageview or event is a
+     * conversion), and those visitors as a share of all the range's visitors.
+     */
+    private static ArrayNode goals(Sql sql, int siteId, Rows hits, Rows events) throws SQLException {
+        Connection connection = sql.connection();
+        long visitors;
+        try (PreparedStatement statement = prepare(connection, "SELECT count(DISTINCT visitor_id) FROM scoped", hits);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            visitors = row.getLong(1);
+        }
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Goals.Goal goal : Goals.of(sql, siteId)) {
+            Rows rows = goal.type() == Goals.Type.PAGEVIEW ? hits : events;
+            try (PreparedStatement statement = prepare(connection, "SELECT count(DISTINCT visitor_id), count(*) FROM scoped WHERE "
+                    + goal.condition(), rows, Optional.empty(), goal.parameters()); ResultSet row = statement.executeQuery()) {
+                row.next();
+                long converted = row.getLong(1);
+                list.addObject().put("id", goal.id()).put("name", goal.name()).put("visitors", converted)
+                        .put("conversions", row.getLong(2))
+                        .put("conversion_rate", visitors == 0 ? 0 : round(100.0 * converted / visitors));
+            }
+        }
+        return list;
+    }
+
+    private static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
+                              Map<String, Goals.Goal> goalFilters) {
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table)
                 .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");
         List<Object> parameters = new ArrayList<>(List.of(request.siteId(), start.toString(), end.toString()));
         for (StatsRequest.Filter filter : request.filters()) {
             Dimension dimension = filter.of();
+            if (dimension == Dimension.GOAL) {
+                // a goal filter keeps the visitors who reached the goal in the range
+                Goals.Goal goal = goalFilters.get(filter.value());
+                sql.append(" AND visitor_id IN (SELECT visitor_id FROM ").append(goal.table())
+                        .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) AND ")
+                        .append(goal.condition()).append(")");
+                parameters.addAll(List.of(request.siteId(), start.toString(), end.toString()));
+                parameters.addAll(goal.parameters());
+                continue;
+            }
             if (dimension == Dimension.EVENT) {
                 if (table.equals("events")) {
                     sql.append(" AND name = ?");

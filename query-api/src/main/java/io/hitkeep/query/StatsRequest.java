@@ -19,7 +19,7 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
      * Parts of an answer ({@code parts=summary,chart}): a dashboard asks for the numbers on its cards and
      * chart first, and for a comparison period needs nothing else, so it need not wait for every list.
      */
-    public static final List<String> PARTS = List.of("summary", "chart", "lists", "events");
+    public static final List<String> PARTS = List.of("summary", "chart", "lists", "events", "goals");
     public static final int MAX_DAYS = 3 * 366;
 
     /** {@code filter=country:DE}: a {@link Dimension}'s filter name and the value to keep. */
@@ -105,10 +105,16 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
     }
 
     private static LocalDate date(String name, String text) {
+        LocalDate date;
         try {
-            return LocalDate.parse(text);
+            date = LocalDate.parse(text);
         } catch (DateTimeParseException e) {
             throw DomainError.invalid("'" + name + "' must be a date like 2025-01-31");
         }
+        // ISO dates reach year +999999999, where the day after and the time zone arithmetic of the stats overflow
+        if (date.getYear() < 1970 || date.getYear() > 9999) {
+            throw DomainError.invalid("'" + name + "' must be a date between 1970-01-01 and 9999-12-31");
+        }
+        return date;
     }
 }

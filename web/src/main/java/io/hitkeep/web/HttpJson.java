@@ -3,23 +3,41 @@ package io.hitkeep.web;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** JSON in and out of Helidon handlers, and the error handlers that keep every error body JSON. */
+/**
+ * JSON in and out of Helidon handlers, and the error handlers that keep every error body JSON: those of
+ * the routes and those of the HTTP layer itself (malformed framing, limits). Errors are logged as one line
+ * with a request id, rate limited.
+ */
 public final class HttpJson {
     private static final Logger LOG = Logger.getLogger(HttpJson.class.getName());
     private static final String JSON = "application/json";
+    /** The error log of the HTTP layer, shared so that its rate limit holds across the whole process. */
+    static final ErrorLog ERRORS = new ErrorLog(LOG);
 
     private HttpJson() {
     }
@@ -40,10 +58,18 @@ public final class HttpJson {
      * connection is then closed by the server rather than drained).
      */
     public static byte[] body(ServerRequest request, int limit) {
-        long declared = request.headers().contentLength().orElse(-1);
+        long declared;
+        try {
+            declared = request.headers().contentLength().orElse(-1);
+        } catch (RuntimeException e) {
+            // the HTTP layer refuses such lengths before a route runs; this keeps a route safe on its own
+            throw DomainError.invalid("Content-Length is not a number");
+        }
         if (declared > limit) {
             throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
         }
+        // a client that sends its body slowly or never is cut off after the read timeout
+        Launcher.SlowClients.bodyReadStarting();
         try (InputStream in = request.content().inputStream()) {
             // with a declared length (the server holds the client to it) read exactly that much
             byte[] bytes = in.readNBytes(declared >= 0 ? (int) declared : limit + 1);
@@ -51,8 +77,23 @@ public final class HttpJson {
                 throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
             }
             return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (DomainError | RequestException e) {
+            throw e;
+        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+            // the socket is gone (the client left, or was cut off for sending too slowly): nobody to answer
+            throw new CloseConnectionException("the client stopped sending its request body", e);
+        } catch (RuntimeException e) {
+            // the client went away or broke the framing: Helidon's chunk parser throws what it meets (a
+            // NumberFormatException for a size of zz, an IncorrectNewLineException for a bare LF): a 400 (if anyone still listens) and the connection closes
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.BAD_REQUEST)
+                    .status(Status.BAD_REQUEST_400)
+                    .setKeepAlive(false)
+                    .message("the request body could not be read: " + e.getMessage())
+                    .cause(e)
+                    .build();
+        } finally {
+            Launcher.SlowClients.bodyReadFinished();
         }
     }
 
@@ -106,12 +147,173 @@ public final class HttpJson {
                 response.status(error.status()).send();
                 return;
             }
-            error(response, status, status >= 500 ? "internal error" : error.status().reasonPhrase().toLowerCase());
+            if (status >= 500) {
+                failed(request, response, error);
+                return;
+            }
+            error(response, status, error.status().reasonPhrase().toLowerCase());
         });
-        routing.error(Throwable.class, (request, response, error) -> {
-            LOG.log(Level.SEVERE, error, () -> "unexpected failure on " + request.prologue().method().text() + " "
-                    + request.path().path());
-            error(response, 500, "internal error");
-        });
+        routing.error(Throwable.class, HttpJson::failed);
+    }
+
+    /** A failure of ours: 500, logged as one line with the request id the client also gets. */
+    private static void failed(ServerRequest request, ServerResponse response, Throwable error) {
+        String requestId = requestId();
+        ERRORS.log(Level.SEVERE, error.getClass().getName(), "request " + requestId + " failed: "
+                + request.prologue().method().text() + " " + printable(request.path().path()) + ": " + describe(error), error);
+        send(response, 500, Json.object().put("error", "internal error").put("request_id", requestId));
+    }
+
+    /**
+     * Refuses a request target that is no path ({@code GET *}, an authority) and a query string that is not
+     * valid percent-encoding ({@code ?from=%}) before a route sees them: routes take the path for granted,
+     * and Helidon decodes the query lazily, so it would throw inside the handler.
+     */
+    static void refuseMalformedTarget(FilterChain chain, RoutingRequest request, RoutingResponse response) {
+        String path = request.path().path();
+        if (path == null || !path.startsWith("/")) {
+            throw DomainError.invalid("the request target must be a path");
+        }
+        try {
+            request.query().toMap();
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw DomainError.invalid("the query string is not valid percent-encoding");
+        }
+        chain.proceed();
+    }
+
+    /**
+     * The answers of the HTTP layer itself, before or outside routing: a request line, header or chunk that
+     * cannot be parsed, a body over the limit, too many requests at once. JSON like every other error, never
+     * a 500 (a client's bytes caused it), never an echo of the request, and logged as one line.
+     */
+    static DirectHandlers directHandlers() {
+        DirectHandlers.Builder handlers = DirectHandlers.builder();
+        DirectHandler json = new FrameworkErrors();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, json);
+        }
+        return handlers.build();
+    }
+
+    private static final class FrameworkErrors implements DirectHandler {
+        @Override
+        public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
+                                        ServerResponseHeaders responseHeaders, Throwable thrown, System.Logger logger) {
+            int status = defaultStatus.code();
+            if (status >= 500 && status != 503) {
+                // the connection could not parse what the client sent: that is the client's error
+                status = 400;
+            }
+            String requestId = requestId();
+            ERRORS.log(status == 503 ? Level.WARNING : Level.INFO, "http-" + status, "request " + requestId + " refused with "
+                    + status + ": " + printable(request.method()) + " " + printable(request.path()) + ": " + describe(thrown), thrown);
+            return answer(status, responseHeaders, requestId);
+        }
+
+        @Override
+        public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
+                                        ServerResponseHeaders responseHeaders, String message) {
+            return answer(defaultStatus.code() >= 500 && defaultStatus.code() != 503 ? 400 : defaultStatus.code(),
+                    responseHeaders, requestId());
+        }
+
+        private static TransportResponse answer(int status, ServerResponseHeaders responseHeaders, String requestId) {
+            String message = switch (status) {
+                case 400 -> "malformed request";
+                case 413 -> "request body is too large";
+                case 414 -> "request line is too long";
+                case 431 -> "request headers are too large";
+                case 503 -> "too many requests in progress; retry later";
+                default -> Status.create(status).reasonPhrase().toLowerCase();
+            };
+            TransportResponse.Builder answer = TransportResponse.builder()
+                    .status(Status.create(status))
+                    .headers(responseHeaders)
+                    .header(HeaderNames.CONTENT_TYPE, JSON)
+                    .entity(Json.bytes(Json.object().put("error", message).put("request_id", requestId)));
+            if (status == 503) {
+                answer.header(HeaderNames.RETRY_AFTER, "1");
+            }
+            return answer.build();
+        }
+    }
+
+    private static String requestId() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    }
+
+    /** The error's type and the first line of its message (Helidon appends a hex dump of the request), and its cause's. */
+    private static String describe(Throwable error) {
+        if (error == null) {
+            return "no cause";
+        }
+        String message = error.getMessage() == null ? "" : error.getMessage().lines().findFirst().orElse("").strip();
+        String text = error.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + printable(message));
+        Throwable cause = error.getCause();
+        return cause == null || cause == error ? text : text + ", caused by " + describe(cause);
+    }
+
+    /** Text from a client made safe for one log line: no control characters, at most 200 characters. */
+    static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
+        for (int i = 0; i < text.length() && out.length() < 200; i++) {
+            char c = text.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return text.length() > 200 ? out + "..." : out.toString();
+    }
+
+    /**
+     * A log for errors that clients can cause at will: one line each, the stack trace only at FINE, and at
+     * most {@link #LINES_PER_MINUTE} lines of one kind a minute (the next line that gets through says how
+     * many were left out), so a client cannot flood the log. Thread-safe.
+     */
+    static final class ErrorLog {
+        static final int LINES_PER_MINUTE = 10;
+        private static final long MINUTE_NANOS = 60_000_000_000L;
+        private final Logger logger;
+        private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+        ErrorLog(Logger logger) {
+            this.logger = logger;
+        }
+
+        private static final class Window {
+            long start = System.nanoTime();
+            int lines;
+            int leftOut;
+        }
+
+        /** Logs one line of a kind (a bounded set of names: an exception class, a status). */
+        void log(Level level, String kind, String line, Throwable error) {
+            if (!logger.isLoggable(level)) {
+                return;
+            }
+            Window window = windows.computeIfAbsent(kind, name -> new Window());
+            int leftOutBefore = 0;
+            synchronized (window) {
+                long now = System.nanoTime();
+                if (now - window.start >= MINUTE_NANOS) {
+                    leftOutBefore = window.leftOut;
+                    window.start = now;
+                    window.lines = 0;
+                    window.leftOut = 0;
+                }
+                if (window.lines >= LINES_PER_MINUTE) {
+                    window.leftOut++;
+                    return;
+                }
+                window.lines++;
+            }
+            logger.log(level, leftOutBefore == 0 ? line
+                    : line + " (" + leftOutBefore + " more like it in the minute before were not logged)");
+            if (error != null && logger.isLoggable(Level.FINE)) {
+                logger.log(Level.FINE, "stack trace of: " + line, error);
+            }
+        }
     }
 }

@@ -14,7 +14,8 @@ import io.helidon.webserver.http.RoutingResponse;
 public final class SecurityHeaders implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
-        if (request.path().path().startsWith("/ingest")) {
+        String path = request.path().path();
+        if (path != null && path.startsWith("/ingest")) {
             chain.proceed();
             return;
         }

@@ -41,5 +41,11 @@ DELETE FROM engagements WHERE site_id = :site_id
 -- name: delete-share-links-of-site
 DELETE FROM share_links WHERE site_id = :site_id
 
+-- name: delete-goals-of-site
+DELETE FROM goals WHERE site_id = :site_id
+
+-- name: delete-annotations-of-site
+DELETE FROM annotations WHERE site_id = :site_id
+
 -- name: delete-site
 DELETE FROM sites WHERE id = :site_id

@@ -1,0 +1,196 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.auth.Access;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.Scope;
+import io.hitkeep.core.StoreOperation;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A site's goals: what its owner wants visitors to do. A pageview goal is reached by viewing a page whose
+ * path matches a glob ({@code /docs/*}); an event goal by sending a custom event, optionally with one
+ * property of a given value. Admins manage goals, members read them; the stats count conversions per goal
+ * ({@link Stats}), and {@code filter=goal:<name>} keeps the visitors who converted. Thread-safe.
+ */
+final class Goals {
+    public static final StoreOperation<NewGoal, JsonNode> CREATE = StoreOperation.of("goals.create", NewGoal.class, JsonNode.class);
+    public static final StoreOperation<Sites.SiteRef, JsonNode> LIST = StoreOperation.of("goals.list", Sites.SiteRef.class, JsonNode.class);
+    public static final StoreOperation<GoalRef, JsonNode> DELETE = StoreOperation.of("goals.delete", GoalRef.class, JsonNode.class);
+
+    /** As the API takes it: {@code type} "pageview" (with {@code path}) or "event" (with {@code event}, an optional property). */
+    public record NewGoal(Scope scope, int siteId, String name, String type, String path, String event, String propertyKey,
+                          String propertyValue) {
+    }
+
+    public record GoalRef(Scope scope, int siteId, int goalId) {
+    }
+
+    /** A stored goal, and what a row must be to reach it. */
+    record Goal(int id, String name, Type type, String path, String event, String propertyKey, String propertyValue) {
+        /** The table whose rows reach the goal. */
+        String table() {
+            return type == Type.PAGEVIEW ? "hits" : "events";
+        }
+
+        /** The condition a row of {@link #table()} meets when it reaches the goal, with its parameters. */
+        String condition() {
+            if (type == Type.PAGEVIEW) {
+                return "path LIKE ? ESCAPE '\\'";
+            }
+            return propertyKey.isEmpty() ? "name = ?"
+                    : "name = ? AND EXISTS (SELECT 1 FROM json_each(props) AS p WHERE p.key = ? AND "
+                            + "(CASE WHEN p.type = 'VARCHAR' THEN p.value ->> '$' ELSE CAST(p.value AS VARCHAR) END) = ?)";
+        }
+
+        List<Object> parameters() {
+            if (type == Type.PAGEVIEW) {
+                return List.of(like(path));
+            }
+            return propertyKey.isEmpty() ? List.of(event) : List.of(event, propertyKey, propertyValue);
+        }
+
+        ObjectNode json() {
+            ObjectNode goal = Json.object().put("id", id).put("name", name).put("type", type.label());
+            if (type == Type.PAGEVIEW) {
+                goal.put("path", path);
+            } else {
+                goal.put("event", event);
+                if (!propertyKey.isEmpty()) {
+                    goal.putObject("property").put("key", propertyKey).put("value", propertyValue);
+                }
+            }
+            return goal;
+        }
+    }
+
+    enum Type {
+        PAGEVIEW, EVENT;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Type parse(String label) {
+            for (Type type : values()) {
+                if (type.label().equals(label)) {
+                    return type;
+                }
+            }
+            throw DomainError.invalid("type must be pageview or event");
+        }
+    }
+
+    private static final int NAME_LIMIT = 100;
+    private static final int VALUE_LIMIT = 256;
+    /** The statements of {@code sql/goals.sql}, each named there like its constant, in lower case with dashes. */
+    private enum Query implements SqlFile.Named {
+        INSERT_GOAL, GOALS_OF_SITE, GOAL_BY_NAME, DELETE_GOAL;
+
+        @Override
+        public String file() {
+            return "sql/goals.sql";
+        }
+    }
+
+    private final Database database;
+    private final Sites sites;
+
+    Goals(Database database, Sites sites) {
+        this.database = database;
+        this.sites = sites;
+    }
+
+    ObjectNode create(NewGoal goal) {
+        sites.get(goal.scope(), goal.siteId(), Access.Action.MANAGE_GOALS);
+        String name = text("name", goal.name(), NAME_LIMIT, true);
+        Type type = Type.parse(goal.type() == null ? "" : goal.type().strip());
+        String path = "";
+        String event = "";
+        String key = "";
+        String value = "";
+        if (type == Type.PAGEVIEW) {
+            path = text("path", goal.path(), VALUE_LIMIT, true);
+            if (!path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
+                throw DomainError.invalid("path must be a page path such as /signup or a pattern such as /docs/*");
+            }
+        } else {
+            event = text("event", goal.event(), VALUE_LIMIT, true);
+            key = text("property.key", goal.propertyKey(), VALUE_LIMIT, false);
+            value = text("property.value", goal.propertyValue(), VALUE_LIMIT, false);
+            if (key.isEmpty() != value.isEmpty()) {
+                throw DomainError.invalid("a property needs both its key and its value");
+            }
+        }
+        Goal unsaved = new Goal(0, name, type, path, event, key, value);
+        int id = database.write("create goal", sql -> {
+            try {
+                return (int) sql.number(Query.INSERT_GOAL, "site_id", goal.siteId(), "name", name, "type", type.label(),
+                        "path", unsaved.path(), "event", unsaved.event(), "property_key", unsaved.propertyKey(),
+                        "property_value", unsaved.propertyValue(), "user_id", goal.scope().userId());
+            } catch (SQLException e) {
+                if (e.getMessage().contains("onstraint")) {
+                    throw DomainError.conflict("the site has a goal named " + name + " already");
+                }
+                throw e;
+            }
+        });
+        return new Goal(id, name, type, path, event, key, value).json();
+    }
+
+    ObjectNode list(Scope scope, int siteId) {
+        sites.get(scope, siteId, Access.Action.READ_SITE);
+        return database.read(sql -> {
+            ObjectNode answer = Json.object();
+            ArrayNode goals = answer.putArray("goals");
+            of(sql, siteId).forEach(goal -> goals.add(goal.json()));
+            return answer;
+        });
+    }
+
+    ObjectNode delete(Scope scope, int siteId, int goalId) {
+        sites.get(scope, siteId, Access.Action.MANAGE_GOALS);
+        return database.write("delete goal", sql -> sql.first(Query.DELETE_GOAL, row -> Json.object().put("id", row.getInt(1))
+                        .put("name", row.getString(2)).put("deleted", true), "id", goalId, "site_id", siteId)
+                .orElseThrow(() -> DomainError.notFound("no such goal")));
+    }
+
+    /** The site's goals, oldest first, inside a read or write the caller holds. */
+    static List<Goal> of(Sql sql, int siteId) throws SQLException {
+        return sql.list(Query.GOALS_OF_SITE, Goals::goal, "site_id", siteId);
+    }
+
+    /** The goal of that name, inside a read the caller holds. */
+    static Optional<Goal> named(Sql sql, int siteId, String name) throws SQLException {
+        return sql.first(Query.GOAL_BY_NAME, Goals::goal, "site_id", siteId, "name", name);
+    }
+
+    private static Goal goal(ResultSet row) throws SQLException {
+        return new Goal(row.getInt(1), row.getString(2), Type.parse(row.getString(3)), row.getString(4), row.getString(5),
+                row.getString(6), row.getString(7));
+    }
+
+    /** A path glob as a LIKE pattern: {@code *} is any run of characters; LIKE's own wildcards are escaped. */
+    static String like(String glob) {
+        return glob.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%');
+    }
+
+    private static String text(String field, String value, int limit, boolean required) {
+        String text = value == null ? "" : value.strip();
+        if (required && text.isEmpty() || text.length() > limit) {
+            throw DomainError.invalid(field + " is " + (required ? "required, " : "") + "at most " + limit + " characters");
+        }
+        return text;
+    }
+}

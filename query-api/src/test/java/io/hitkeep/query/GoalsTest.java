@@ -1,0 +1,146 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.auth.Teams;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Hit;
+import io.hitkeep.core.Scope;
+import io.hitkeep.testing.NatsBroker;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.StoredHits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Goals counted exactly, on hits stored through the writer's Appender: a pageview glob, an event, an event
+ * with one property's value; a visitor who converts twice, one who converts on another day (visitor ids are
+ * per day), one who never does; {@code filter=goal:} keeps only the converting visitors. Annotations are
+ * kept per site and day.
+ */
+class GoalsTest {
+    @RegisterExtension
+    static NatsBroker broker = new NatsBroker();
+    private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final Scope OWNER = Scope.user(1);
+    private static final Scope STRANGER = Scope.user(2);
+
+    @Test
+    void conversionsVisitorsAndRatesPerGoal() {
+        try (StoredHits stored = StoredHits.open()) {
+            Database database = stored.database();
+            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
+            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            int site = sites.create(OWNER, 0, "goals.example", "", "UTC").get("id").asInt();
+            Goals goals = new Goals(database, sites);
+            goals.create(new Goals.NewGoal(OWNER, site, "Docs", "pageview", "/docs/*", "", "", ""));
+            goals.create(new Goals.NewGoal(OWNER, site, "Signup", "event", "", "Signup", "", ""));
+            goals.create(new Goals.NewGoal(OWNER, site, "Pro signup", "event", "", "Signup", "plan", "pro"));
+
+            stored.add(
+                    // visitor 1 reads two docs pages and signs up for pro
+                    pageview(site, 1, "2026-05-04T10:00:00Z", "/"), pageview(site, 1, "2026-05-04T10:01:00Z", "/docs/intro"),
+                    pageview(site, 1, "2026-05-04T10:02:00Z", "/docs/api"),
+                    event(site, 1, "2026-05-04T10:03:00Z", "Signup", "{\"plan\":\"pro\"}"),
+                    // visitor 2 signs up twice on the free plan; /docs itself is not below /docs/
+                    pageview(site, 2, "2026-05-04T11:00:00Z", "/docs"),
+                    event(site, 2, "2026-05-04T11:01:00Z", "Signup", "{\"plan\":\"free\"}"),
+                    event(site, 2, "2026-05-04T11:05:00Z", "Signup", "{\"plan\":\"free\"}"),
+                    // visitor 4 never converts; visitor 3 reads the docs the next day
+                    pageview(site, 4, "2026-05-04T12:00:00Z", "/"),
+                    pageview(site, 3, "2026-05-05T09:00:00Z", "/docs/install"));
+            Stats stats = new Stats(database);
+
+            JsonNode day = stats.answer(request(site, "2026-05-04", "2026-05-04", List.of()), UTC);
+            assertEquals(List.of("Docs 1/2 33.3", "Signup 2/3 66.7", "Pro signup 1/1 33.3"), goals(day));
+            JsonNode twoDays = stats.answer(request(site, "2026-05-04", "2026-05-05", List.of()), UTC);
+            assertEquals(List.of("Docs 2/3 50.0", "Signup 2/3 50.0", "Pro signup 1/1 25.0"), goals(twoDays));
+
+            JsonNode converted = stats.answer(request(site, "2026-05-04", "2026-05-04", List.of("goal:Signup")), UTC);
+            assertEquals(2, converted.get("summary").get("visitors").asLong(), "visitors 1 and 2");
+            assertEquals(4, converted.get("summary").get("pageviews").asLong());
+            assertEquals(List.of("Docs 1/2 50.0", "Signup 2/3 100.0", "Pro signup 1/1 50.0"), goals(converted));
+            DomainError unknown = assertThrows(DomainError.class,
+                    () -> stats.answer(request(site, "2026-05-04", "2026-05-04", List.of("goal:Nope")), UTC));
+            assertEquals(DomainError.Kind.INVALID, unknown.kind());
+        }
+    }
+
+    @Test
+    void goalsAndAnnotationsAreValidatedAndBelongToTheirSite() {
+        try (StoredHits stored = StoredHits.open()) {
+            Database database = stored.database();
+            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
+            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            int site = sites.create(OWNER, 0, "rules.example", "", "UTC").get("id").asInt();
+            Goals goals = new Goals(database, sites);
+            int id = goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", "")).get("id").asInt();
+            assertEquals(DomainError.Kind.CONFLICT, refusal(() -> goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview",
+                    "/other", "", "", ""))));
+            assertEquals(DomainError.Kind.INVALID, refusal(() -> goals.create(new Goals.NewGoal(OWNER, site, "x", "click", "/", "", "", ""))));
+            assertEquals(DomainError.Kind.INVALID, refusal(() -> goals.create(new Goals.NewGoal(OWNER, site, "x", "pageview", "pricing",
+                    "", "", ""))));
+            assertEquals(DomainError.Kind.INVALID, refusal(() -> goals.create(new Goals.NewGoal(OWNER, site, "x", "event", "", "Buy",
+                    "plan", ""))));
+            assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> goals.list(STRANGER, site)));
+            assertEquals(1, goals.list(OWNER, site).get("goals").size());
+            assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> goals.delete(STRANGER, site, id)));
+            goals.delete(OWNER, site, id);
+            assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> goals.delete(OWNER, site, id)));
+
+            Annotations annotations = new Annotations(database, sites);
+            annotations.create(new Annotations.NewAnnotation(OWNER, site, "2026-05-04", "New pricing page"));
+            int later = annotations.create(new Annotations.NewAnnotation(OWNER, site, "2026-06-01", "Launch")).get("id").asInt();
+            JsonNode may = annotations.list(new Annotations.AnnotationQuery(OWNER, site, "2026-05-01", "2026-05-31")).get("annotations");
+            assertEquals(1, may.size());
+            assertEquals("2026-05-04 New pricing page", may.get(0).get("date").asText() + " " + may.get(0).get("text").asText());
+            assertEquals(DomainError.Kind.INVALID, refusal(() -> annotations.create(new Annotations.NewAnnotation(OWNER, site, "May 4", "x"))));
+            assertEquals(DomainError.Kind.INVALID, refusal(() -> annotations.create(new Annotations.NewAnnotation(OWNER, site, "2026-05-04", " "))));
+            assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> annotations.delete(STRANGER, site, later)));
+            annotations.delete(OWNER, site, later);
+            assertEquals(0, annotations.list(new Annotations.AnnotationQuery(OWNER, site, "2026-06-01", "2026-06-01")).get("annotations").size());
+        }
+    }
+
+    private static DomainError.Kind refusal(Runnable call) {
+        return assertThrows(DomainError.class, call::run).kind();
+    }
+
+    private static StatsRequest request(int site, String from, String to, List<String> filters) {
+        return StatsRequest.parse(site, Optional.of(from), Optional.of(to), filters, Optional.empty());
+    }
+
+    private static List<String> goals(JsonNode answer) {
+        List<String> rows = new ArrayList<>();
+        answer.get("goals").forEach(goal -> rows.add(goal.get("name").asText() + " " + goal.get("visitors").asLong() + "/"
+                + goal.get("conversions").asLong() + " " + goal.get("conversion_rate").asDouble()));
+        return rows;
+    }
+
+    private static Hit pageview(int site, long visitor, String time, String path) {
+        Hit.Builder hit = Hit.builder();
+        hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(time));
+        hit.siteId = site;
+        hit.hostname = "goals.example";
+        hit.path = path;
+        hit.visitorId = visitor;
+        hit.sessionKey = "session-" + visitor;
+        return hit.build();
+    }
+
+    private static Hit event(int site, long visitor, String time, String name, String props) {
+        Hit.Builder hit = pageview(site, visitor, time, "/").toBuilder();
+        hit.eventName = name;
+        hit.propsJson = props;
+        return hit.build();
+    }
+}
