@@ -40,13 +40,21 @@ if ! find_jdk; then
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
 
-if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
+# Running needs no nats-server: the jar carries Debian's. Building it needs apt-get and dpkg-deb to take the
+# program from Debian's package (app/src/build/fetch-nats-server.sh); the tests (test.sh) run the system's.
+if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
+  if [ ! -f app/target/hitkeep.jar ]; then
+    say "building HitKeep needs apt-get and dpkg-deb (Debian or Ubuntu): the jar carries Debian's nats-server program."
+    say "Build on Debian, or copy a built app/target/hitkeep.jar here: running it needs only a JDK 21+."
+    exit 1
+  fi
+fi
+if [ "$(basename "${0:-}")" = test.sh ] && ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
   if can_install; then
     apt_install nats-server
   fi
   if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
-    say "HitKeep needs the nats-server program (its embedded broker). Install it with: sudo apt-get install nats-server"
-    say "or point HITKEEP_NATS_SERVER_BIN at a nats-server 2.9+ binary."
+    say "the tests run a real nats-server. Install it with: sudo apt-get install nats-server"
     exit 1
   fi
 fi

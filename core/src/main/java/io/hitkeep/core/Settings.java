@@ -25,6 +25,12 @@ public final class Settings {
     public static final String PUBLIC_URL = "public-url";
     public static final String JWT_SECRET = "jwt-secret";
     public static final String TRUSTED_PROXIES = "trusted-proxies";
+    /** Where a system nats-server is looked for (colon-separated directories); default: PATH, /usr/sbin, /usr/bin. */
+    public static final String NATS_SERVER_SEARCH_PATH = "nats-server-search-path";
+    /** The hit stream's size limit, e.g. {@code 2GB}; default: half the free space of the data volume, at most 8 GiB. */
+    public static final String STREAM_MAX_BYTES = "stream-max-bytes";
+    /** How long the hit stream keeps hits after they were written, e.g. {@code 7d}. */
+    public static final String STREAM_MAX_AGE = "stream-max-age";
     /** Copies JetStream keeps of the hit stream and the buckets: 1 on one broker, 3 on a three-node cluster. */
     public static final String STREAM_REPLICAS = "stream-replicas";
     /** HTTP connection limits: see {@code io.hitkeep.web.Launcher.HttpLimits}. */
@@ -155,6 +161,21 @@ public final class Settings {
         } catch (NumberFormatException | ArithmeticException e) {
             throw new HitKeepException("setting " + key + " must be a size such as 16KB or 1MB, not '" + raw.get() + "'");
         }
+    }
+
+    /**
+     * A size that must be given to take effect, e.g. the hit stream's: empty when unset, else
+     * {@link #byteSize(String, long)}'s reading of it, which must be positive.
+     */
+    public Optional<Long> bytes(String key) {
+        if (value(key).isEmpty()) {
+            return Optional.empty();
+        }
+        long size = byteSize(key, 0);
+        if (size <= 0) {
+            throw new HitKeepException("setting " + key + " must be a size such as 512MB or 2GB, not '" + value(key).get() + "'");
+        }
+        return Optional.of(size);
     }
 
     public int httpPort() {

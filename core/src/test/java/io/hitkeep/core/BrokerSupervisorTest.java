@@ -247,4 +247,83 @@ class BrokerSupervisorTest {
         assertTrue(connects(fresh.url()));
         assertFalse(connects(crashed.url()), "the first supervisor's port answers");
     }
+
+    @Test
+    void configuredProgramComesBeforeTheSystemOne() throws Exception {
+        Path configured = Files.createSymbolicLink(dataPath.resolve("my-nats-server"), Path.of("/usr/sbin/nats-server"));
+        Settings settings = Settings.of(Map.of(Settings.NATS_SERVER_BIN, configured.toString(),
+                Settings.NATS_SERVER_SEARCH_PATH, "/usr/sbin"));
+
+        assertEquals(configured, BrokerSupervisor.findProgram(settings, dataPath.resolve("bin")));
+    }
+
+    @Test
+    void systemProgramIsLookedForInTheSearchPath() throws Exception {
+        Path empty = Files.createDirectory(dataPath.resolve("empty"));
+        Path installed = Files.createDirectory(dataPath.resolve("installed"));
+        Files.createSymbolicLink(installed.resolve("nats-server"), Path.of("/usr/sbin/nats-server"));
+        Settings settings = Settings.of(Map.of(Settings.NATS_SERVER_SEARCH_PATH, empty + ":" + installed));
+
+        assertEquals(installed.resolve("nats-server"), BrokerSupervisor.findProgram(settings, dataPath.resolve("bin")));
+    }
+
+    /** Core's tests run without the program the app module puts into the jar: the last resort is an error. */
+    @Test
+    void withoutAnyProgramTheErrorSaysWhereItLookedAndWhatToInstall() throws Exception {
+        Path empty = Files.createDirectory(dataPath.resolve("empty"));
+        Settings settings = Settings.of(Map.of(Settings.NATS_SERVER_SEARCH_PATH, empty.toString()));
+
+        HitKeepException error = assertThrows(HitKeepException.class, () -> BrokerSupervisor.findProgram(settings, dataPath.resolve("bin")));
+
+        assertTrue(error.getMessage().contains(empty.toString()) && error.getMessage().contains("apt-get install nats-server"),
+                error.getMessage());
+    }
+
+    /**
+     * Regression: a JVM ended by kill -9 (or the kernel's out-of-memory killer) left its nats-server running,
+     * holding the port and the store. The server runs under a wrapper that watches the JVM through a pipe.
+     */
+    @Test
+    void serverEndsWhenItsJvmIsKilled() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BrokerChild.class.getName(),
+                dataPath.toString()).redirectErrorStream(true).start();
+        try {
+            var output = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = output.readLine()) != null && !line.equals("ready")) {
+                // the child's log lines
+            }
+            assertEquals("ready", line, "the child JVM started its broker");
+            long server = Long.parseLong(Files.readString(dataPath.resolve("nats").resolve("nats-server.pid")).trim());
+            serverPids.add(server);
+            assertTrue(running(server));
+
+            child.destroyForcibly().waitFor();
+
+            await("nats-server " + server + " ending after its JVM was killed", Duration.ofSeconds(30), () -> !running(server));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * Regression: the supervisor looked for the stream's metadata one folder too high, so a restart on a full
+     * disk sized JetStream below the existing stream, and nats-server did not load the stream ("insufficient
+     * storage resources") with its unwritten hits.
+     */
+    @Test
+    void theExistingStreamsSizeIsReadFromItsFiles() throws Exception {
+        BrokerSupervisor supervisor = start(dataPath);
+        Connection connection = Nats.connect(supervisor.url());
+        long maxBytes;
+        try {
+            maxBytes = connection.jetStreamManagement().getStreamInfo(Subjects.HIT_STREAM).getConfiguration().getMaxBytes();
+        } finally {
+            connection.close();
+        }
+
+        assertTrue(maxBytes > 0);
+        assertEquals(maxBytes, StorageBudget.existingStreamMaxBytes(supervisor.directory()));
+    }
 }

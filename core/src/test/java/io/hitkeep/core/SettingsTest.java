@@ -103,6 +103,28 @@ class SettingsTest {
         assertEquals(Duration.ofMillis(millis), settings.duration("flush-interval", Duration.ZERO));
     }
 
+    @ParameterizedTest(name = "{0} is {1} bytes")
+    @CsvSource({
+            "1048576,  1048576",
+            "512MB,    536870912",
+            "512M,     536870912",
+            "2GiB,     2147483648",
+            "' 1g ',   1073741824",
+            "64kb,     65536",
+    })
+    void sizes(String text, long bytes) {
+        assertEquals(bytes, Settings.of(Map.of(Settings.STREAM_MAX_BYTES, text)).bytes(Settings.STREAM_MAX_BYTES).orElseThrow());
+    }
+
+    @ParameterizedTest(name = "''{0}''")
+    @CsvSource({"lots", "1.5GB", "-1", "0", "GB", "99999999999G"})
+    void badSizeNamesTheKey(String text) {
+        Settings settings = Settings.of(Map.of(Settings.STREAM_MAX_BYTES, text));
+
+        HitKeepException error = assertThrows(HitKeepException.class, () -> settings.bytes(Settings.STREAM_MAX_BYTES));
+        assertTrue(error.getMessage().contains(Settings.STREAM_MAX_BYTES), error.getMessage());
+    }
+
     @Test
     void missingDurationIsTheFallback() {
         assertEquals(Duration.ofSeconds(7), Settings.of(Map.of()).duration("flush-interval", Duration.ofSeconds(7)));

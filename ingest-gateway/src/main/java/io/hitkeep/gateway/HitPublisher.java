@@ -7,6 +7,9 @@ import io.hitkeep.core.Metrics;
 import io.hitkeep.core.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +26,15 @@ import java.util.logging.Logger;
  * Concurrent requests are coalesced: one thread takes whatever hits are waiting (up to
  * {@code MAX_BATCH}) and publishes them as one message, asynchronously, with at most
  * {@code MAX_IN_FLIGHT} messages awaiting their ack. When the broker is slower than the callers, the
- * queue grows and so do the batches: throughput rises with load instead of latency. Thread-safe.
+ * queue grows and so do the batches: throughput rises with load instead of latency.
+ *
+ * <p>Each message carries a message id ({@code Nats-Msg-Id}). An ack that does not come in time is not proof
+ * that the message was not stored, so it is published again with the same id, and JetStream keeps one copy
+ * (its duplicate window): the gateway's own retries never double a hit. A refusal by JetStream (the stream is
+ * full) fails the batch at once. After a failure, new hits are failed without asking the broker (known not
+ * stored, so their 503 is honest and comes at once) while one hit at a time, at most every
+ * {@link #REFUSE_AFTER_FAILURE}, goes through to find out whether the broker stores again.
+ * Thread-safe.
  */
 final class HitPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HitPublisher.class.getName());
@@ -34,6 +45,14 @@ final class HitPublisher implements AutoCloseable {
      */
     private static final int MAX_IN_FLIGHT = 4;
     private static final long ACK_TIMEOUT_SECONDS = 10;
+    /** Per attempt; the attempts together stay under the 15 s the ingest route waits. */
+    private static final long ATTEMPT_TIMEOUT_MILLIS = 3000;
+    private static final int ATTEMPTS = 3;
+    private static final long PROBE_TIMEOUT_MILLIS = 1000;
+    static final long REFUSE_AFTER_FAILURE_MILLIS = 1000;
+    private static final java.time.Duration REFUSE_AFTER_FAILURE = java.time.Duration.ofMillis(REFUSE_AFTER_FAILURE_MILLIS);
+    private static final LongAdder DUPLICATES = Metrics.counter("hitkeep_gateway_duplicate_publishes_total", "",
+            "Messages published again after a missing ack that JetStream had stored already");
     private static final LongAdder MESSAGES = Metrics.counter("hitkeep_gateway_messages_published_total", "",
             "JetStream messages published (each a batch of hits)");
     private static final LongAdder PUBLISHED = Metrics.counter("hitkeep_gateway_hits_published_total", "",
@@ -49,6 +68,14 @@ final class HitPublisher implements AutoCloseable {
     /** The broker's message size limit (1 MB by default on a standalone nats-server). */
     private final long maxPayload;
     private volatile boolean running = true;
+    /** Unique per publisher: message ids must not collide with another gateway's within the duplicate window. */
+    private final String idPrefix = java.util.UUID.randomUUID() + "-";
+    private final java.util.concurrent.atomic.AtomicLong messageNumber = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long refuseUntilNanos = System.nanoTime();
+    /** Set by a failed batch, cleared by a stored one. */
+    private volatile boolean failing;
+    /** Whether the one hit that tries the broker while it is failing is on its way. */
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
     HitPublisher(Connection nats) {
         try {
@@ -64,7 +91,19 @@ final class HitPublisher implements AutoCloseable {
     /** Completes when the stream has stored the hit; fails when it could not (the caller answers 503). */
     CompletableFuture<Void> publish(Hit hit) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
+        boolean probe = false;
+        if (failing) {
+            if (System.nanoTime() - refuseUntilNanos < 0 || !probing.compareAndSet(false, true)) {
+                // known not stored: the broker refused or did not answer the last hits
+                stored.completeExceptionally(new IllegalStateException("the hit stream refused or did not answer the last hits"));
+                return stored;
+            }
+            probe = true;
+        }
         if (!running || !queue.offer(new Pending(hit, stored))) {
+            if (probe) {
+                probing.set(false);
+            }
             stored.completeExceptionally(new IllegalStateException("ingest queue full"));
         }
         return stored;
@@ -103,28 +142,67 @@ final class HitPublisher implements AutoCloseable {
             send(batch.subList(batch.size() / 2, batch.size()));
             return;
         }
-        CompletableFuture<?> ack;
+        // while the broker fails, the message that tries it gets one short attempt: every caller then has its
+        // 503 within about a second, the trying one included
+        boolean tryingBroker = failing;
+        attempt(batch, message, PublishOptions.builder().messageId(idPrefix + messageNumber.incrementAndGet()).build(), 1,
+                tryingBroker ? 1 : ATTEMPTS, tryingBroker ? PROBE_TIMEOUT_MILLIS : ATTEMPT_TIMEOUT_MILLIS);
+    }
+
+    private void attempt(List<Pending> batch, byte[] message, PublishOptions withId, int attempt, int attempts, long timeoutMillis) {
+        CompletableFuture<PublishAck> ack;
         try {
-            ack = jetStream.publishAsync(Subjects.HITS, message);
+            ack = jetStream.publishAsync(Subjects.HITS, message, withId);
         } catch (RuntimeException e) {
             ack = CompletableFuture.failedFuture(e);
         }
         // The permit goes back only after every caller has its answer: close() waits for all permits, and
         // must not return while a hit it published is still unanswered.
-        ack.orTimeout(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((stored, error) -> {
+        ack.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((stored, error) -> {
+            boolean answered = true;
             try {
-                if (error != null) {
-                    LOG.warning("publishing " + batch.size() + " hits failed: " + error);
-                    batch.forEach(pending -> pending.stored().completeExceptionally(error));
+                if (error == null) {
+                    if (stored.isDuplicate()) {
+                        DUPLICATES.increment();
+                    }
+                    failing = false;
+                    probing.set(false);
+                    MESSAGES.increment();
+                    PUBLISHED.add(batch.size());
+                    batch.forEach(pending -> pending.stored().complete(null));
                     return;
                 }
-                MESSAGES.increment();
-                PUBLISHED.add(batch.size());
-                batch.forEach(pending -> pending.stored().complete(null));
+                Throwable cause = refusal(error).orElse(error instanceof java.util.concurrent.CompletionException
+                        && error.getCause() != null ? error.getCause() : error);
+                boolean refused = cause instanceof JetStreamApiException;
+                if (!refused && attempt < attempts && running) {
+                    // maybe stored, maybe not: the same id again, and JetStream keeps a single copy
+                    answered = false;
+                    attempt(batch, message, withId, attempt + 1, attempts, timeoutMillis);
+                    return;
+                }
+                refuseUntilNanos = System.nanoTime() + REFUSE_AFTER_FAILURE.toNanos();
+                failing = true;
+                probing.set(false);
+                LOG.warning("publishing " + batch.size() + " hits failed" + (refused ? "" : " after " + attempt + " attempts")
+                        + ": " + cause);
+                batch.forEach(pending -> pending.stored().completeExceptionally(cause));
             } finally {
-                inFlight.release();
+                if (answered) {
+                    inFlight.release();
+                }
             }
         });
+    }
+
+    /** JetStream's refusal (the stream is full, say) somewhere in the chain of causes: the message was not stored. */
+    private static java.util.Optional<Throwable> refusal(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JetStreamApiException) {
+                return java.util.Optional.of(cause);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Publishes what is queued, then stops. */

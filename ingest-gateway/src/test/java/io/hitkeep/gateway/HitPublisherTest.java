@@ -52,7 +52,7 @@ class HitPublisherTest {
         management().purgeStream(Subjects.HIT_STREAM);
     }
 
-    /** Every message in the stream, decoded; the stream is a work queue nobody consumes here. */
+    /** Every message in the stream, decoded; nobody consumes it here. */
     private static List<List<Hit>> messages() throws Exception {
         StreamState state = management().getStreamInfo(Subjects.HIT_STREAM).getStreamState();
         List<List<Hit>> messages = new ArrayList<>();
@@ -165,5 +165,85 @@ class HitPublisherTest {
         CompletableFuture<Void> stored = publisher.publish(hit(1));
 
         assertThrows(ExecutionException.class, () -> stored.get(1, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Regression: with the disk or the stream full, each hit waited for the ack timeout before its 503. A refusal
+     * by JetStream fails the batch at once, and the next hits fail without asking the broker.
+     */
+    @Test
+    void aFullStreamFailsHitsAtOnce() throws Exception {
+        management().deleteStream(Subjects.HIT_STREAM);
+        HitStream.ensure(management(), io.hitkeep.core.Settings.of(java.util.Map.of(io.hitkeep.core.Settings.STREAM_MAX_BYTES, "1MB")));
+        try (HitPublisher publisher = new HitPublisher(broker.connection())) {
+            var jetStream = broker.connection().jetStream();
+            // large messages, then the smallest, until not even an empty one fits
+            for (int size : new int[] {4000, 0}) {
+                try {
+                    while (true) {
+                        jetStream.publish(Subjects.HITS, new byte[size]);
+                    }
+                } catch (io.nats.client.JetStreamApiException full) {
+                    // full for messages of this size
+                }
+            }
+
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> publisher.publish(hit(1)).get(5, TimeUnit.SECONDS));
+            ExecutionException withoutAsking = assertThrows(ExecutionException.class, () -> publisher.publish(hit(2)).get(5, TimeUnit.SECONDS));
+
+            assertTrue(refused.getCause() instanceof io.nats.client.JetStreamApiException, refused.getCause().toString());
+            assertTrue(withoutAsking.getCause() instanceof IllegalStateException, withoutAsking.getCause().toString());
+
+            // room again: after the refusal window, one hit tries the broker, and once it is stored all go through
+            management().purgeStream(Subjects.HIT_STREAM);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean storedAgain = false;
+            while (!storedAgain && System.nanoTime() < deadline) {
+                try {
+                    publisher.publish(hit(3)).get(5, TimeUnit.SECONDS);
+                    storedAgain = true;
+                } catch (ExecutionException stillRefused) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(storedAgain, "hits are stored again once the stream has room");
+            publisher.publish(hit(4)).get(5, TimeUnit.SECONDS);
+        } finally {
+            management().deleteStream(Subjects.HIT_STREAM);
+        }
+    }
+
+    /**
+     * Regression: a hit whose ack came late was answered 503, though it was stored, and the gateway had no way
+     * to send it again without doubling it. Frozen for longer than one attempt, the broker gets the message
+     * twice, with the same message id, and keeps one.
+     */
+    @Test
+    void aMessageSentAgainAfterAMissingAckIsStoredOnce() throws Exception {
+        long server = Long.parseLong(java.nio.file.Files.readString(broker.supervisor().directory().resolve("nats-server.pid")).trim());
+        long duplicatesBefore = duplicates();
+        try (HitPublisher publisher = new HitPublisher(broker.connection())) {
+            publisher.publish(hit(7)).get(5, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-STOP", Long.toString(server)).start().waitFor();
+            CompletableFuture<Void> stored;
+            try {
+                stored = publisher.publish(hit(8));
+                // longer than one attempt's ack timeout: the publisher sends the message again
+                Thread.sleep(4500);
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(server)).start().waitFor();
+            }
+            stored.get(15, TimeUnit.SECONDS);
+        }
+
+        List<List<Hit>> messages = messages();
+        assertEquals(2, messages.size(), "one message for each hit: " + messages);
+        assertEquals(8, messages.get(1).getFirst().visitorId());
+        assertEquals(duplicatesBefore + 1, duplicates(), "the second copy reached the broker and was dropped there");
+    }
+
+    private static long duplicates() {
+        return io.hitkeep.core.Metrics.prometheus().lines().filter(line -> line.startsWith("hitkeep_gateway_duplicate_publishes_total "))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(' ') + 1).trim())).findFirst().orElse(0);
     }
 }

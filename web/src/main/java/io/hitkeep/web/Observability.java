@@ -17,9 +17,12 @@ import java.util.function.BooleanSupplier;
 public final class Observability implements HttpFeature {
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
 
-    /** Health and metrics with the one check every role has: its broker connection is up. */
+    /**
+     * Health and metrics with the one check every role has: its broker answers a PING within 3 s (the
+     * connection's status stays CONNECTED for minutes while a frozen broker does not answer).
+     */
     public static Observability withBroker(io.nats.client.Connection nats) {
-        return new Observability().check("broker", () -> nats.getStatus() == io.nats.client.Connection.Status.CONNECTED);
+        return new Observability().check("broker", io.hitkeep.core.BrokerProbe.answers(nats));
     }
 
     /** Adds a readiness check, e.g. {@code "broker"} or {@code "writer"}. */

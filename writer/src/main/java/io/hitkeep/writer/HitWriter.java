@@ -16,6 +16,7 @@ import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.StreamState;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -32,9 +33,11 @@ import java.util.logging.Logger;
 /**
  * The batcher: pulls micro-batches of hit messages from JetStream (up to {@code batch-size} messages or
  * {@code batch-wait}), appends their hits with the DuckDB Appender, stores the batch's last stream
- * sequence in the same transaction, commits, and only then acknowledges. Messages at or below the stored
- * sequence are redeliveries of committed work and are skipped: exactly once across crashes. Runs on its
- * own thread; {@link #close()} finishes the batch in hand.
+ * sequence in the same transaction, commits, and only then acknowledges. It starts reading the stream after
+ * the sequence stored in the database itself, so a database that lost its newest part (a write-ahead log cut
+ * short, an older file restored) is refilled from the stream's window, and messages at or below the stored
+ * sequence are skipped: exactly once across crashes. Runs on its own thread; {@link #close()} finishes the
+ * batch in hand.
  */
 public final class HitWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HitWriter.class.getName());
@@ -44,11 +47,15 @@ public final class HitWriter implements AutoCloseable {
             "Micro-batches committed to DuckDB");
     private static final LongAdder REDELIVERED = Metrics.counter("hitkeep_writer_redelivered_skipped_total", "",
             "Stream messages skipped because their hits were already committed");
+    private static final LongAdder REPLAYED = Metrics.counter("hitkeep_writer_hits_reapplied_total", "",
+            "Hits found in the stream's window at start that the database did not have");
     private static final LongAdder CORRUPT = Metrics.counter("hitkeep_writer_corrupt_messages_total", "",
             "Stream messages that could not be decoded");
 
     private final Database database;
     private final Connection nats;
+    private final Settings settings;
+    private final StreamTrimmer trimmer;
     private final int batchSize;
     private final Duration batchWait;
     private final Sessions sessions = new Sessions();
@@ -56,10 +63,16 @@ public final class HitWriter implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean ready;
     private long lastSequence;
+    /** The stream's last sequence when this consumer started: what the writer finds up to it is re-applied. */
+    private long replayUntil;
+    private long replayedMessages;
+    private long replayedHits;
 
     public HitWriter(Database database, Connection nats, Settings settings) {
         this.database = database;
         this.nats = nats;
+        this.settings = settings;
+        this.trimmer = new StreamTrimmer(nats);
         this.batchSize = settings.intValue("batch-size", 256);
         this.batchWait = settings.duration("batch-wait", Duration.ofMillis(100));
         this.thread = Thread.ofPlatform().name("hitkeep-writer").unstarted(this::run);
@@ -108,10 +121,11 @@ public final class HitWriter implements AutoCloseable {
                     continue;
                 }
                 write(connection, new Tables(hits, events, engagements), progress, batch);
-                // Only now, after the commit: the work queue then forgets these messages.
+                // Only now, after the commit: a redelivery after a crash is then not needed.
                 for (Message message : batch) {
                     message.ack();
                 }
+                trimmer.trimIfNearlyFull(lastSequence);
             }
         }
     }
@@ -145,7 +159,12 @@ public final class HitWriter implements AutoCloseable {
             }
             batchLast = Math.max(batchLast, sequence);
             try {
-                decoded.addAll(HitCodec.decode(message.getData()));
+                List<Hit> hits = HitCodec.decode(message.getData());
+                decoded.addAll(hits);
+                if (sequence <= replayUntil) {
+                    replayedMessages++;
+                    replayedHits += hits.size();
+                }
             } catch (HitKeepException e) {
                 CORRUPT.increment();
                 LOG.warning("skipping undecodable message " + sequence + ": " + e.getMessage());
@@ -172,6 +191,21 @@ public final class HitWriter implements AutoCloseable {
         lastSequence = batchLast;
         WRITTEN.add(decoded.size());
         BATCHES.increment();
+        if (replayUntil > 0 && lastSequence >= replayUntil) {
+            reportReplay();
+        }
+    }
+
+    /** Says how many hits the database did not have at start and got from the stream's window. */
+    private void reportReplay() {
+        long messages = replayedMessages;
+        long hits = replayedHits;
+        if (hits > 0) {
+            LOG.info(() -> "re-applied " + hits + " hits (" + messages + " stream messages) that were in "
+                    + Subjects.HIT_STREAM + " but not in the database");
+        }
+        REPLAYED.add(hits);
+        replayUntil = 0;
     }
 
     private static void appendEngagement(DuckDBAppender appender, Hit hit, long sessionId) throws SQLException {
@@ -227,13 +261,31 @@ public final class HitWriter implements AutoCloseable {
     }
 
     /**
-     * A fresh durable consumer from the start of the work queue: what is still in the stream was not
-     * acknowledged, and the stored sequence sorts out what was committed already. Recreating it (rather
-     * than resuming) delivers those messages at once instead of after their ack wait.
+     * A fresh durable consumer that starts after the sequence the database stores: the stream keeps a window
+     * of hits, so everything newer than what the database holds comes again, whatever the broker thinks was
+     * acknowledged. Recreating it (rather than resuming) delivers those messages at once instead of after
+     * their ack wait.
      */
     private JetStreamSubscription subscribe() throws IOException, JetStreamApiException {
         JetStreamManagement management = nats.jetStreamManagement();
-        HitStream.ensure(management);
+        HitStream.ensure(management, settings);
+        StreamState state = management.getStreamInfo(Subjects.HIT_STREAM).getStreamState();
+        if (state.getLastSequence() < lastSequence) {
+            // the stream is younger than the database (recreated, or the broker's files were lost): its
+            // numbering started again, and every message in it is new to the database
+            long stored = lastSequence;
+            lastSequence = Math.max(0, state.getFirstSequence() - 1);
+            LOG.warning(() -> "the database has hits up to stream sequence " + stored + " but " + Subjects.HIT_STREAM
+                    + " ends at " + state.getLastSequence() + ": the stream was recreated; reading it from " + (lastSequence + 1));
+        } else if (state.getMsgCount() > 0 && state.getFirstSequence() > lastSequence + 1) {
+            long stored = lastSequence;
+            LOG.warning(() -> "the database has hits up to stream sequence " + stored + ", and " + Subjects.HIT_STREAM
+                    + " starts at " + state.getFirstSequence() + ": messages " + (stored + 1) + " to " + (state.getFirstSequence() - 1)
+                    + " are older than the stream's window and cannot be re-applied");
+        }
+        replayUntil = state.getLastSequence() > lastSequence ? state.getLastSequence() : 0;
+        replayedMessages = 0;
+        replayedHits = 0;
         try {
             management.deleteConsumer(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER);
         } catch (JetStreamApiException absent) {
@@ -242,7 +294,8 @@ public final class HitWriter implements AutoCloseable {
         management.addOrUpdateConsumer(Subjects.HIT_STREAM, ConsumerConfiguration.builder()
                 .durable(Subjects.WRITER_CONSUMER)
                 .ackPolicy(AckPolicy.Explicit)
-                .deliverPolicy(DeliverPolicy.All)
+                .deliverPolicy(DeliverPolicy.ByStartSequence)
+                .startSequence(lastSequence + 1)
                 .ackWait(Duration.ofMinutes(5))
                 .maxAckPending(100_000)
                 .build());

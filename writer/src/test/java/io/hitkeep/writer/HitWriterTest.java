@@ -43,16 +43,33 @@ class HitWriterTest {
         });
     }
 
-    /** The stream is a work queue: once it is empty, the writer has committed and acknowledged everything. */
+    /**
+     * The stream keeps written hits for a window, so "done" is the writer's consumer having nothing left to
+     * deliver and nothing unacknowledged: it acknowledges only after the commit.
+     */
     static void awaitStreamDrained() throws Exception {
         var management = broker.connection().jetStreamManagement();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (management.getStreamInfo(Subjects.HIT_STREAM).getStreamState().getMsgCount() > 0) {
+        while (true) {
+            try {
+                var consumer = management.getConsumerInfo(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER);
+                if (consumer.getNumPending() == 0 && consumer.getNumAckPending() == 0) {
+                    return;
+                }
+            } catch (io.nats.client.JetStreamApiException notCreatedYet) {
+                // the writer creates its consumer when it starts
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the writer did not drain the stream within 30 s");
             }
             Thread.sleep(20);
         }
+    }
+
+    /** Each test starts from an empty stream: a fresh database would otherwise take in the earlier tests' hits. */
+    static void emptyStream() throws Exception {
+        HitStream.ensure(broker.connection().jetStreamManagement());
+        broker.connection().jetStreamManagement().purgeStream(Subjects.HIT_STREAM);
     }
 
     /**
@@ -83,7 +100,7 @@ class HitWriterTest {
         Path data = TempFiles.directory("hk-writer-");
         Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
         var jetStream = broker.connection().jetStream();
-        HitStream.ensure(broker.connection().jetStreamManagement());
+        emptyStream();
         long now = System.currentTimeMillis() * 1000;
         try {
             Writer writer = Writer.start(settings, broker.connection());
@@ -129,7 +146,7 @@ class HitWriterTest {
     void versionsAndMediumLandInTheirColumns() throws Exception {
         Path data = TempFiles.directory("hk-writer-");
         Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
-        HitStream.ensure(broker.connection().jetStreamManagement());
+        emptyStream();
         long now = System.currentTimeMillis() * 1000;
         try {
             Hit.Builder pageview = Hit.builder();
@@ -160,6 +177,57 @@ class HitWriterTest {
             }
         } finally {
             TempFiles.deleteTree(data);
+        }
+    }
+
+    /**
+     * Regression: the stream was a work queue that forgot a hit once it was acknowledged, so a database that
+     * lost its newest part (a cut write-ahead log, an older copy restored) lost those hits for good. The stream
+     * now keeps a window and the writer reads it from the sequence the database itself stores.
+     */
+    @Test
+    void anOlderCopyOfTheDatabaseIsRefilledFromTheStreamOnce() throws Exception {
+        Path data = TempFiles.directory("hk-writer-");
+        Path older = TempFiles.directory("hk-writer-older-");
+        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
+        var jetStream = broker.connection().jetStream();
+        emptyStream();
+        long now = System.currentTimeMillis() * 1000;
+        try {
+            Writer writer = Writer.start(settings, broker.connection());
+            for (int message = 0; message < 10; message++) {
+                jetStream.publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/early", message, now), pageview(4, "/early", message, now + 1))));
+            }
+            awaitStreamDrained();
+            writer.close();
+            java.nio.file.Files.copy(data.resolve("hitkeep.db"), older.resolve("hitkeep.db"));
+
+            writer = Writer.start(settings, broker.connection());
+            for (int message = 0; message < 20; message++) {
+                jetStream.publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/late", message, now))));
+            }
+            awaitStreamDrained();
+            writer.close();
+            java.nio.file.Files.copy(older.resolve("hitkeep.db"), data.resolve("hitkeep.db"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (Database restored = Database.open(settings)) {
+                assertEquals(0, count(restored, "SELECT count(*) FROM hits WHERE site_id = 4 AND path = '/late'"), "the copy is older");
+            }
+
+            writer = Writer.start(settings, broker.connection());
+            // until it is ready, the consumer is still the last writer's, with nothing pending
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!writer.ready() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            awaitStreamDrained();
+            writer.close();
+            try (Database database = Database.open(settings)) {
+                assertEquals(20, count(database, "SELECT count(*) FROM hits WHERE site_id = 4 AND path = '/early'"));
+                assertEquals(20, count(database, "SELECT count(*) FROM hits WHERE site_id = 4 AND path = '/late'"));
+            }
+        } finally {
+            TempFiles.deleteTree(data);
+            TempFiles.deleteTree(older);
         }
     }
 }
