@@ -56,6 +56,7 @@ public final class HitWriter implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean ready;
     private long lastSequence;
+    private boolean firstBatchCommitted;
 
     public HitWriter(Database database, Connection nats, Settings settings) {
         this.database = database;
@@ -172,6 +173,12 @@ public final class HitWriter implements AutoCloseable {
         lastSequence = batchLast;
         WRITTEN.add(decoded.size());
         BATCHES.increment();
+        if (!firstBatchCommitted) {
+            // with its time: a standby's takeover is measured from the old leader's death to this line
+            firstBatchCommitted = true;
+            long through = batchLast;
+            LOG.info(() -> "first batch after start committed at " + java.time.Instant.now() + " (through stream sequence " + through + ")");
+        }
     }
 
     private static void appendEngagement(DuckDBAppender appender, Hit hit, long sessionId) throws SQLException {
