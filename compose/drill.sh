@@ -38,10 +38,19 @@ stream_leader() { # the nats node that leads the hit stream, from its monitoring
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next(s["cluster"]["leader"] for a in d["account_details"] for s in a["stream_detail"] if s["name"]=="HITKEEP_HITS"))'
 }
 
-healthz() { # a container's /healthz body (bash's /dev/tcp: the image has no curl)
-  docker exec "$1" bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080
-    printf "GET /healthz HTTP/1.0\r\n\r\n" >&3; cat <&3' 2>/dev/null | sed -n '/^{/,$p'
-}
+# a container's /healthz body: bash's /dev/tcp (the image has no curl), reading exactly Content-Length
+# bytes, since the server may keep the connection open after its answer
+HEALTHZ='exec 3<>/dev/tcp/127.0.0.1/8080
+printf "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3
+length=0
+while IFS= read -r -t 3 line <&3; do
+  line="${line%$'"'"'\r'"'"'}"
+  [ -z "$line" ] && break
+  case "${line,,}" in content-length:*) length="${line#*: }" ;; esac
+done
+read -r -t 3 -N "$length" body <&3
+printf "%s\n" "$body"'
+healthz() { docker exec "$1" bash -c "$HEALTHZ" 2>/dev/null; }
 writer_role() { healthz "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("writer", "?"))' 2>/dev/null || echo down; }
 
 python3 "$DRILL" setup "$HITKEEP_PORT" "$WORK/state.json"
