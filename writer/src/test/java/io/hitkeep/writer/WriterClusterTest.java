@@ -81,6 +81,63 @@ class WriterClusterTest {
         }
     }
 
+    /**
+     * The fence: another process (here a child JVM standing in for a leader cut off from the group) holds
+     * hitkeep.db's lock, so the coordinator must not write, must say why, and must take over once the
+     * lock is free. A child process, because DuckDB's lock does not keep out a second open in one JVM.
+     */
+    @Test
+    void aCoordinatorWaitsWhileAnotherProcessHoldsTheFile() throws Exception {
+        Path data = TempFiles.directory("hk-fence-");
+        int port = freePort();
+        HitStream.ensure(broker.connection().jetStreamManagement());
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), data.resolve("hitkeep.db").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        WriterCluster cluster = null;
+        try {
+            var holderOutput = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+            assertEquals("holding", holderOutput.readLine(), "the child JVM opened hitkeep.db");
+            cluster = WriterCluster.start(replica(data, "127.0.0.1:" + port, port), broker.connection());
+            WriterCluster fenced = cluster;
+            await("the coordinator reports the lock", () -> fenced.state().contains("cannot open hitkeep.db")
+                    && fenced.state().contains("attempt 3"));
+            assertEquals(WriterCluster.Role.TAKING_OVER, cluster.role());
+            assertEquals("standby", cluster.roleName());
+            assertFalse(cluster.ready(), "a writer that cannot open the file is not ready");
+            publish(100, 5);
+
+            holder.getOutputStream().close();
+            assertEquals(0, holder.waitFor(), "the child JVM let go of hitkeep.db");
+            await("the coordinator takes over once the lock is free", () -> fenced.role() == WriterCluster.Role.LEADER);
+            awaitStreamDrained();
+            cluster.close();
+            cluster = null;
+            try (Database database = Database.open(Settings.of(Map.of(Settings.DATA_PATH, data.toString())))) {
+                assertEquals(50, HitWriterTest.count(database, "SELECT count(*) FROM hits WHERE site_id = 7"));
+            }
+        } finally {
+            holder.destroyForcibly();
+            if (cluster != null) {
+                cluster.close();
+            }
+            TempFiles.deleteTree(data);
+        }
+    }
+
+    /** Run in a child JVM: opens the DuckDB file named by its argument and holds it until stdin closes. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            try (var connection = java.sql.DriverManager.getConnection("jdbc:duckdb:" + args[0])) {
+                System.out.println("holding");
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // until the test closes our stdin
+                }
+            }
+        }
+    }
+
     @Test
     void peersAndBindAreCheckedAndFilledIntoTheStack() {
         String stack = WriterCluster.stackConfig("writer-1:7800, writer-2", "10.0.0.5:7801");
