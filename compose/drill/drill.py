@@ -165,18 +165,27 @@ def check(port, state_file, out_file, kills_file):
 
 
 def takeover(killed):
-    """The first committed batch after the kill, from the HitWriter's log line (the containers share the host's clock)."""
-    pattern = re.compile(r"first batch after start committed at (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z")
+    """From the new leader's log (the containers share the host's clock): seconds from the kill until it
+    took the lead (WriterCluster's "this writer leads from <instant>") and until its first committed batch
+    (HitWriter's "first batch after start committed at <instant>"), the takeover time."""
+    instant = r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z"
+    patterns = {"lead": re.compile("this writer leads from " + instant),
+                "batch": re.compile("first batch after start committed at " + instant)}
+    seen = {}
     for line in sys.stdin:
-        match = pattern.search(line)
-        if match:
-            fraction = (match.group(2) or ".0")[:7]  # microseconds at most for fromisoformat
-            at = datetime.fromisoformat(match.group(1) + fraction).replace(tzinfo=timezone.utc).timestamp()
-            if at >= killed:
-                print(f"{at - killed:.1f} s from the kill to the new leader's first batch written")
-                return 0
-    print("no first batch written by the new leader")
-    return 1
+        for what, pattern in patterns.items():
+            match = pattern.search(line)
+            if match and what not in seen:
+                fraction = (match.group(2) or ".0")[:7]  # microseconds at most for fromisoformat
+                at = datetime.fromisoformat(match.group(1) + fraction).replace(tzinfo=timezone.utc).timestamp()
+                if at >= killed:
+                    seen[what] = at - killed
+    if "batch" not in seen:
+        print("no first batch written by the new leader")
+        return 1
+    lead = f"{seen['lead']:.1f} s" if "lead" in seen else "?"
+    print(f"{seen['batch']:.1f} s from the kill to the new leader's first batch written (it took the lead after {lead})")
+    return 0
 
 
 if __name__ == "__main__":
