@@ -5,6 +5,8 @@
   drill.py load    PORT N RATE OUT       N numbered pageviews at about RATE a second through the load
                                          balancer; one line per hit in OUT: n, start, end, status
   drill.py check   PORT STATE OUT KILLS  waits until the counts settle, then compares them with OUT
+  drill.py takeover KILLED               reads the new leader's log on stdin: seconds from KILLED (epoch
+                                         seconds) to its "first batch after start committed at <instant>"
 
 Each hit is https://drill.example.com/p/<n>?utm_campaign=b<n // 100>: a page of its own (a page counted
 twice shows as a top page with 2 pageviews) and a bucket of 100 (each bucket's count is compared with
@@ -12,6 +14,7 @@ the 202s of that bucket, because the stats API lists at most 1000 rows).
 """
 import http.client
 import json
+import re
 import sys
 import threading
 import time
@@ -161,6 +164,30 @@ def check(port, state_file, out_file, kills_file):
     return 0 if ok else 1
 
 
+def takeover(killed):
+    """From the new leader's log (the containers share the host's clock): seconds from the kill until it
+    took the lead (WriterCluster's "this writer leads from <instant>") and until its first committed batch
+    (HitWriter's "first batch after start committed at <instant>"), the takeover time."""
+    instant = r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z"
+    patterns = {"lead": re.compile("this writer leads from " + instant),
+                "batch": re.compile("first batch after start committed at " + instant)}
+    seen = {}
+    for line in sys.stdin:
+        for what, pattern in patterns.items():
+            match = pattern.search(line)
+            if match and what not in seen:
+                fraction = (match.group(2) or ".0")[:7]  # microseconds at most for fromisoformat
+                at = datetime.fromisoformat(match.group(1) + fraction).replace(tzinfo=timezone.utc).timestamp()
+                if at >= killed:
+                    seen[what] = at - killed
+    if "batch" not in seen:
+        print("no first batch written by the new leader")
+        return 1
+    lead = f"{seen['lead']:.1f} s" if "lead" in seen else "?"
+    print(f"{seen['batch']:.1f} s from the kill to the new leader's first batch written (it took the lead after {lead})")
+    return 0
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "setup":
@@ -169,5 +196,7 @@ if __name__ == "__main__":
         load(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5])
     elif command == "check":
         sys.exit(check(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]))
+    elif command == "takeover":
+        sys.exit(takeover(float(sys.argv[2])))
     else:
         sys.exit(__doc__)

@@ -123,13 +123,34 @@ class K8sManifestsTest {
     }
 
     @Test
-    void oneWriterRunsUntilTheStandbyLands() {
-        long composeWriters = composeServices.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("writer-") && !asMap(e.getValue()).containsKey("profiles")).count();
-        assertEquals(1, composeWriters);
-        assertTrue(composeServices.containsKey("writer-2"), "the standby is configured, under a profile");
-        assertEquals((int) composeWriters, map(workload("StatefulSet", "writer"), "spec").get("replicas"));
-        assertFalse(list(map(workload("StatefulSet", "writer"), "spec"), "volumeClaimTemplates").isEmpty(), "hitkeep.db on a volume");
+    void twoWritersFormOneGroupOnOneVolume() {
+        List<String> composeWriters = composeServices.keySet().stream().filter(s -> s.matches("writer-\\d+")).sorted().toList();
+        assertEquals(List.of("writer-1", "writer-2"), composeWriters);
+        Map<String, Object> statefulSet = workload("StatefulSet", "writer");
+        assertEquals(composeWriters.size(), map(statefulSet, "spec").get("replicas"));
+
+        // every writer lists every writer as a peer, and binds to its own name
+        for (String writer : composeWriters) {
+            Map<String, String> environment = composeEnvironment(writer);
+            assertEquals(composeWriters.stream().map(name -> name + ":7800").toList(),
+                    List.of(environment.get("HITKEEP_WRITER_PEERS").split(",")), writer);
+            assertEquals(writer + ":7800", environment.get("HITKEEP_WRITER_BIND"));
+            assertFalse(asMap(composeServices.get(writer)).containsKey("profiles"), writer + " starts by default");
+        }
+        assertEquals(List.of("writer-0.writer:7800", "writer-1.writer:7800"),
+                List.of(k8sEnvironment(onlyContainer(statefulSet)).get("HITKEEP_WRITER_PEERS").split(",")));
+
+        // one volume for both: DuckDB's lock on hitkeep.db fences a second leader
+        assertEquals(Set.of("writer:/data"), composeWriters.stream()
+                .flatMap(writer -> list(map(composeServices, writer), "volumes").stream().map(String::valueOf))
+                .collect(Collectors.toSet()));
+        assertFalse(map(statefulSet, "spec").containsKey("volumeClaimTemplates"), "a claim per pod would be two databases");
+        Map<String, Object> dataVolume = list(map(statefulSet, "spec", "template", "spec"), "volumes").stream()
+                .map(K8sManifestsTest::asMap).filter(volume -> "data".equals(volume.get("name"))).findFirst().orElseThrow();
+        assertEquals("writer-data", map(dataVolume, "persistentVolumeClaim").get("claimName"));
+        assertEquals(List.of("ReadWriteMany"), list(map(manifest("PersistentVolumeClaim", "writer-data"), "spec"), "accessModes"));
+        assertEquals(true, map(manifest("Service", "writer"), "spec").get("publishNotReadyAddresses"),
+                "replicas find each other before they are ready");
     }
 
     @Test

@@ -5,10 +5,12 @@ import io.hitkeep.core.Metrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code /healthz} (the process answers), {@code /readyz} (every registered check passes) and
@@ -16,6 +18,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class Observability implements HttpFeature {
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    private final Map<String, Supplier<String>> fields = new LinkedHashMap<>();
 
     /**
      * Health and metrics with the one check every role has: its broker answers a PING within 3 s (the
@@ -31,9 +34,26 @@ public final class Observability implements HttpFeature {
         return this;
     }
 
+    /**
+     * Adds a field that a role reports in both {@code /healthz} and {@code /readyz}, e.g. a writer's
+     * {@code "writer": "leader"} or the reason it is not writing.
+     */
+    public Observability field(String name, Supplier<String> value) {
+        fields.put(name, value);
+        return this;
+    }
+
+    private void putFields(ObjectNode body) {
+        fields.forEach((name, value) -> body.put(name, value.get()));
+    }
+
     @Override
     public void setup(HttpRouting.Builder routing) {
-        routing.get("/healthz", (request, response) -> HttpJson.send(response, 200, Json.object().put("status", "up")));
+        routing.get("/healthz", (request, response) -> {
+            var body = Json.object().put("status", "up");
+            putFields(body);
+            HttpJson.send(response, 200, body);
+        });
         routing.get("/readyz", (request, response) -> {
             var body = Json.object();
             boolean ready = true;
@@ -43,6 +63,7 @@ public final class Observability implements HttpFeature {
                 ready &= passing;
             }
             body.put("status", ready ? "up" : "down");
+            putFields(body);
             HttpJson.send(response, ready ? 200 : 503, body);
         });
         routing.get("/metrics", (request, response) -> {

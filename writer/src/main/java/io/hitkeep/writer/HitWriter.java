@@ -67,6 +67,7 @@ public final class HitWriter implements AutoCloseable {
     private long replayUntil;
     private long replayedMessages;
     private long replayedHits;
+    private boolean firstBatchCommitted;
 
     public HitWriter(Database database, Connection nats, Settings settings) {
         this.database = database;
@@ -191,6 +192,12 @@ public final class HitWriter implements AutoCloseable {
         lastSequence = batchLast;
         WRITTEN.add(decoded.size());
         BATCHES.increment();
+        if (!firstBatchCommitted) {
+            // with its time: a standby's takeover is measured from the old leader's death to this line
+            firstBatchCommitted = true;
+            long through = batchLast;
+            LOG.info(() -> "first batch after start committed at " + java.time.Instant.now() + " (through stream sequence " + through + ")");
+        }
         if (replayUntil > 0 && lastSequence >= replayUntil) {
             reportReplay();
         }
