@@ -164,7 +164,6 @@ final class IngestRoutes implements HttpFeature {
             publisher.publish(hit).get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             UNAVAILABLE.increment();
-            response.header(HeaderNames.RETRY_AFTER, "1");
             throw DomainError.unavailable("the hit could not be stored right now; retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

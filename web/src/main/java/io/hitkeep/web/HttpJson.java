@@ -153,6 +153,10 @@ public final class HttpJson {
                 // the rest of the body was not read: the connection cannot carry another request
                 response.header(HeaderNames.CONNECTION, "close");
             }
+            if (error.kind() == DomainError.Kind.UNAVAILABLE) {
+                // a part is down for a moment (the stream, the store): say when to try again
+                response.header(HeaderNames.RETRY_AFTER, "1");
+            }
             error(response, status(error.kind()), error.getMessage());
         });
         routing.error(HttpException.class, (request, response, error) -> {

@@ -51,6 +51,8 @@ class HttpJsonTest {
         try (Http1ClientResponse response = client.get("/refuse/" + kind.name()).request()) {
             assertEquals(HttpJson.status(kind), response.status().code());
             assertEquals("refused on purpose", json(response).get("error").asText());
+            assertEquals(kind == DomainError.Kind.UNAVAILABLE, response.headers().contains(io.helidon.http.HeaderNames.RETRY_AFTER),
+                    "a 503 says when to try again");
         }
     }
 
