@@ -44,35 +44,6 @@ class HitWriterTest {
     }
 
     /**
-     * The stream keeps written hits for a window, so "done" is the writer's consumer having nothing left to
-     * deliver and nothing unacknowledged: it acknowledges only after the commit.
-     */
-    static void awaitStreamDrained() throws Exception {
-        var management = broker.connection().jetStreamManagement();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try {
-                var consumer = management.getConsumerInfo(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER);
-                if (consumer.getNumPending() == 0 && consumer.getNumAckPending() == 0) {
-                    return;
-                }
-            } catch (io.nats.client.JetStreamApiException notCreatedYet) {
-                // the writer creates its consumer when it starts
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the writer did not drain the stream within 30 s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /** Each test starts from an empty stream: a fresh database would otherwise take in the earlier tests' hits. */
-    static void emptyStream() throws Exception {
-        HitStream.ensure(broker.connection().jetStreamManagement());
-        broker.connection().jetStreamManagement().purgeStream(Subjects.HIT_STREAM);
-    }
-
-    /**
      * HitWriter relies on this: once a statement has begun the transaction (auto-commit off), the
      * Appender's rows are part of it and go away on rollback. Before any statement they were not.
      */
@@ -100,7 +71,7 @@ class HitWriterTest {
         Path data = TempFiles.directory("hk-writer-");
         Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
         var jetStream = broker.connection().jetStream();
-        emptyStream();
+        StreamFixtures.empty(broker.connection());
         long now = System.currentTimeMillis() * 1000;
         try {
             Writer writer = Writer.start(settings, broker.connection());
@@ -117,7 +88,7 @@ class HitWriterTest {
             for (int message = 0; message < 10; message++) {
                 jetStream.publish(Subjects.HITS, HitCodec.encode(List.of(pageview(2, "/b", message, now))));
             }
-            awaitStreamDrained();
+            StreamFixtures.awaitDrained(broker.connection());
             writer.close();
             Database database = Database.open(settings);
             try {
@@ -146,7 +117,7 @@ class HitWriterTest {
     void versionsAndMediumLandInTheirColumns() throws Exception {
         Path data = TempFiles.directory("hk-writer-");
         Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
-        emptyStream();
+        StreamFixtures.empty(broker.connection());
         long now = System.currentTimeMillis() * 1000;
         try {
             Hit.Builder pageview = Hit.builder();
@@ -167,7 +138,7 @@ class HitWriterTest {
             event.medium = "social";
             Writer writer = Writer.start(settings, broker.connection());
             broker.connection().jetStream().publish(Subjects.HITS, HitCodec.encode(List.of(pageview.build(), event.build())));
-            awaitStreamDrained();
+            StreamFixtures.awaitDrained(broker.connection());
             writer.close();
             try (Database database = Database.open(settings)) {
                 assertEquals("Firefox 128 macOS 10.15 search", text(database,
@@ -191,14 +162,14 @@ class HitWriterTest {
         Path older = TempFiles.directory("hk-writer-older-");
         Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
         var jetStream = broker.connection().jetStream();
-        emptyStream();
+        StreamFixtures.empty(broker.connection());
         long now = System.currentTimeMillis() * 1000;
         try {
             Writer writer = Writer.start(settings, broker.connection());
             for (int message = 0; message < 10; message++) {
                 jetStream.publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/early", message, now), pageview(4, "/early", message, now + 1))));
             }
-            awaitStreamDrained();
+            StreamFixtures.awaitDrained(broker.connection());
             writer.close();
             java.nio.file.Files.copy(data.resolve("hitkeep.db"), older.resolve("hitkeep.db"));
 
@@ -206,7 +177,7 @@ class HitWriterTest {
             for (int message = 0; message < 20; message++) {
                 jetStream.publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/late", message, now))));
             }
-            awaitStreamDrained();
+            StreamFixtures.awaitDrained(broker.connection());
             writer.close();
             java.nio.file.Files.copy(older.resolve("hitkeep.db"), data.resolve("hitkeep.db"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             try (Database restored = Database.open(settings)) {
@@ -219,7 +190,7 @@ class HitWriterTest {
             while (!writer.ready() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            awaitStreamDrained();
+            StreamFixtures.awaitDrained(broker.connection());
             writer.close();
             try (Database database = Database.open(settings)) {
                 assertEquals(20, count(database, "SELECT count(*) FROM hits WHERE site_id = 4 AND path = '/early'"));

@@ -3,7 +3,6 @@ package io.hitkeep.writer;
 import io.hitkeep.core.Hit;
 import io.hitkeep.core.HitCodec;
 import io.hitkeep.core.HitKeepException;
-import io.hitkeep.core.HitStream;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.Subjects;
 import io.hitkeep.testing.NatsBroker;
@@ -37,7 +36,7 @@ class WriterClusterTest {
         int firstPort = freePort();
         int secondPort = freePort();
         String peers = "127.0.0.1:" + firstPort + ",127.0.0.1:" + secondPort;
-        HitStream.ensure(broker.connection().jetStreamManagement());
+        StreamFixtures.empty(broker.connection());
         WriterCluster first = null;
         WriterCluster second = null;
         try {
@@ -61,7 +60,7 @@ class WriterClusterTest {
             publish(40, 20);
             await("the standby takes over", () -> standby.role() == WriterCluster.Role.LEADER && standby.ready());
             publish(60, 20);
-            awaitStreamDrained();
+            StreamFixtures.awaitDrained(broker.connection());
             second.close();
             second = null;
 
@@ -90,7 +89,7 @@ class WriterClusterTest {
     void aCoordinatorWaitsWhileAnotherProcessHoldsTheFile() throws Exception {
         Path data = TempFiles.directory("hk-fence-");
         int port = freePort();
-        HitStream.ensure(broker.connection().jetStreamManagement());
+        StreamFixtures.empty(broker.connection());
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), data.resolve("hitkeep.db").toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -110,7 +109,7 @@ class WriterClusterTest {
             holder.getOutputStream().close();
             assertEquals(0, holder.waitFor(), "the child JVM let go of hitkeep.db");
             await("the coordinator takes over once the lock is free", () -> fenced.role() == WriterCluster.Role.LEADER);
-            awaitStreamDrained();
+            StreamFixtures.awaitDrained(broker.connection());
             cluster.close();
             cluster = null;
             try (Database database = Database.open(Settings.of(Map.of(Settings.DATA_PATH, data.toString())))) {
@@ -165,18 +164,6 @@ class WriterClusterTest {
             }
             broker.connection().jetStream().publish(Subjects.HITS, HitCodec.encode(hits));
         }
-    }
-
-    private static void awaitStreamDrained() throws Exception {
-        var management = broker.connection().jetStreamManagement();
-        await("the leader drains the stream",
-                () -> {
-                    try {
-                        return management.getStreamInfo(Subjects.HIT_STREAM).getStreamState().getMsgCount() == 0;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
