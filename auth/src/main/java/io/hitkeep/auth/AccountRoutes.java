@@ -341,9 +341,11 @@ public final class AccountRoutes implements HttpService {
         if (answer.path("send").asBoolean()) {
             long userId = answer.get("user_id").asLong();
             audit(request, userId, "password_reset_requested", "");
+            // never from a Host a stranger chose: the link would lead the account's owner to the stranger's site
+            String base = publicUrl.trustedBase(request).orElse("<set HITKEEP_PUBLIC_URL>");
             LOG.warning(() -> "password reset requested for user " + userId + "; no e-mail delivery is configured, "
                     + "so pass this link on to them (valid " + RESET_LIFETIME.toMinutes() + " min, once): "
-                    + publicUrl.base(request) + "/reset-password?token=" + token);
+                    + base + "/reset-password?token=" + token);
         }
         HttpJson.send(response, 202, Json.object().put("sent", true)
                 .put("message", "if the address has an account, a reset link is on its way"));

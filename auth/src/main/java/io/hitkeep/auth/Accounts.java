@@ -14,6 +14,10 @@ import io.hitkeep.writer.Sql;
 import io.hitkeep.writer.SqlFile;
 
 import java.sql.ResultSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 
 /**
@@ -79,9 +83,17 @@ final class Accounts {
         return database.read(sql -> sql.number(Query.USER_COUNT));
     }
 
-    /** Creates the first user and a team they own; once any user exists this is a 409, whoever asks. */
+    /**
+     * Creates the first user and a team they own; once any user exists this is a 409, whoever asks. Once
+     * an installation had a user, a marker beside {@code hitkeep.db} keeps it so: a lost or emptied database
+     * is no invitation for the first visitor to claim the server; it is restored from a backup instead.
+     */
     ObjectNode createFirstUser(String email, String passwordHash) {
-        return database.write("create user", sql -> {
+        if (Files.exists(claimedMarker())) {
+            throw DomainError.conflict("this installation was set up before, but its database has no users: restore "
+                    + "hitkeep.db from a backup; the first user cannot be claimed again over the API");
+        }
+        ObjectNode user = database.write("create user", sql -> {
             if (sql.number(Query.USER_COUNT) > 0) {
                 throw DomainError.conflict("the first user exists already; sign in instead");
             }
@@ -89,6 +101,29 @@ final class Accounts {
             int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
             return Json.object().put("id", id).put("email", email).put("team_id", team);
         });
+        markClaimed();
+        return user;
+    }
+
+    /** Writes the marker when the installation has users: at the first user, and for installations from before it. */
+    void markClaimedIfUsers() {
+        if (countUsers() > 0) {
+            markClaimed();
+        }
+    }
+
+    private void markClaimed() {
+        try {
+            if (!Files.exists(claimedMarker())) {
+                Files.writeString(claimedMarker(), "the first user of this installation was created; see README (Accounts)\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + claimedMarker(), e);
+        }
+    }
+
+    private Path claimedMarker() {
+        return database.file().resolveSibling("installation-claimed");
     }
 
     /** A new user inside the caller's transaction; an e-mail address in use already is a 409. */

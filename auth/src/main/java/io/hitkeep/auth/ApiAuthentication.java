@@ -74,6 +74,11 @@ public final class ApiAuthentication implements HttpFeature {
         if (!limits.admit(request, response, path)) {
             return;
         }
+        if (path.equals("/api/logout") && !SAFE.contains(request.prologue().method()) && crossSite(request)) {
+            // open to anyone, but it ends the session its cookie names: a cookie write like the others
+            HttpJson.error(response, 403, "cross-site request refused");
+            return;
+        }
         if (!path.startsWith("/api/") || OPEN.contains(path) || OPEN_PREFIXES.stream().anyMatch(path::startsWith)) {
             chain.proceed();
             return;

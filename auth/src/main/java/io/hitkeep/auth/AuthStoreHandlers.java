@@ -27,6 +27,7 @@ public final class AuthStoreHandlers implements StoreHandlers {
         AccountSecurity security = new AccountSecurity(database);
         PasskeyRecords passkeys = new PasskeyRecords(database);
         Connection nats = registry.nats();
+        accounts.markClaimedIfUsers();
 
         registry.handle(Accounts.COUNT_USERS, none -> new Accounts.UserCount(accounts.countUsers()))
                 .handle(Accounts.CREATE_FIRST_USER, user -> accounts.createFirstUser(user.email(), user.passwordHash()))

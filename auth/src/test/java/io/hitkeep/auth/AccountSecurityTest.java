@@ -159,6 +159,21 @@ class AccountSecurityTest {
         assertEquals(200, get("/api/user", second).status(), "another session of the same user is untouched");
     }
 
+    /** Regression: logout accepted a cross-site Origin while every other cookie write refused it. */
+    @Test
+    @Order(1)
+    void aCrossSiteLogoutIsRefused() {
+        String session = signIn();
+        HttpSession browser = new HttpSession("http://127.0.0.1:" + server.port()).withCookie(session);
+        Response forged = browser.send("POST", "/api/logout", null, Map.of("Origin", "https://evil.example",
+                "X-Forwarded-For", freshAddress()));
+        forged.assertJsonError(403);
+        assertEquals(200, get("/api/user", session).status(), "the session goes on");
+        Response own = browser.send("POST", "/api/logout", null, Map.of("Origin", "http://127.0.0.1:" + server.port(),
+                "X-Forwarded-For", freshAddress()));
+        assertEquals(200, own.status(), own.body());
+    }
+
     @Test
     @Order(2)
     void signOutEverywhereKillsEverySession() {
