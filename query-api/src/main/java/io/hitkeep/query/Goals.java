@@ -39,6 +39,10 @@ final class Goals {
 
     /** A stored goal, and what a row must be to reach it. */
     record Goal(int id, String name, Type type, String path, String event, String propertyKey, String propertyValue) {
+        Goal withId(int newId) {
+            return new Goal(newId, name, type, path, event, propertyKey, propertyValue);
+        }
+
         /** The table whose rows reach the goal. */
         String table() {
             return type == Type.PAGEVIEW ? "hits" : "events";
@@ -146,7 +150,7 @@ final class Goals {
                 throw e;
             }
         });
-        return new Goal(id, name, type, path, event, key, value).json();
+        return unsaved.withId(id).json();
     }
 
     ObjectNode list(Scope scope, int siteId) {

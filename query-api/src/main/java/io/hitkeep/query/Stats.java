@@ -102,7 +102,9 @@ final class Stats {
                 body.set("event_props", eventProps(connection, events, request.limit()));
             }
             if (request.wants("goals")) {
-                body.set("goals", goals(sql, request.siteId(), hits, events));
+                // the summary's visitors when it was asked for too: the same count, not run twice
+                long visitors = body.has("summary") ? body.get("summary").get("visitors").asLong() : visitors(connection, hits);
+                body.set("goals", goals(sql, request.siteId(), hits, events, visitors));
             }
             return body;
         });
@@ -134,14 +136,8 @@ final class Stats {
      * Per goal: the visitors who reached it and how often it was reached (each matching pageview or event is a
      * conversion), and those visitors as a share of all the range's visitors.
      */
-    private static ArrayNode goals(Sql sql, int siteId, Rows hits, Rows events) throws SQLException {
+    private static ArrayNode goals(Sql sql, int siteId, Rows hits, Rows events, long visitors) throws SQLException {
         Connection connection = sql.connection();
-        long visitors;
-        try (PreparedStatement statement = prepare(connection, "SELECT count(DISTINCT visitor_id) FROM scoped", hits);
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            visitors = row.getLong(1);
-        }
         ArrayNode list = Json.MAPPER.createArrayNode();
         for (Goals.Goal goal : Goals.of(sql, siteId)) {
             Rows rows = goal.type() == Goals.Type.PAGEVIEW ? hits : events;
@@ -155,6 +151,15 @@ final class Stats {
             }
         }
         return list;
+    }
+
+    /** The distinct visitors of the site's rows in range after filters. */
+    private static long visitors(Connection connection, Rows hits) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT count(DISTINCT visitor_id) FROM scoped", hits);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
     }
 
     private static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
