@@ -3,7 +3,6 @@ package io.hitkeep.app;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.auth.AuthApi;
-import io.hitkeep.core.BrokerProbe;
 import io.hitkeep.core.BrokerSupervisor;
 import io.hitkeep.web.Launcher;
 import io.hitkeep.core.NatsConnector;
@@ -69,9 +68,7 @@ public final class HitKeep implements AutoCloseable {
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
             StoreClient store = new StoreClient(nats);
-            Observability observability = new Observability()
-                    .check("broker", BrokerProbe.answers(nats))
-                    .check("writer", writer::ready);
+            Observability observability = Observability.withBroker(nats).check("writer", writer::ready);
             Consumer<HttpRouting.Builder> routes = routing -> {
                 routing.addFeature(observability);
                 AuthApi.routing(routing, settings, store);

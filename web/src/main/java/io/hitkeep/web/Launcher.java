@@ -124,7 +124,7 @@ public final class Launcher {
     }
 
     /** The broker for a role that runs on its own: {@code HITKEEP_NATS_URL} is required. */
-    public static String requiredNatsUrl(Settings settings) {
+    private static String requiredNatsUrl(Settings settings) {
         return settings.natsUrl().orElseThrow(() -> new HitKeepException(
                 "HITKEEP_NATS_URL is required to run a role on its own (e.g. nats://127.0.0.1:4222); "
                         + "the single binary (java -jar hitkeep.jar) starts its own broker"));
