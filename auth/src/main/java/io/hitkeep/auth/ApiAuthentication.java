@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.hitkeep.web.HttpJson;
+import io.hitkeep.core.IngestPaths;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
@@ -79,7 +80,9 @@ public final class ApiAuthentication implements HttpFeature {
             HttpJson.error(response, 403, "cross-site request refused");
             return;
         }
-        if (!path.startsWith("/api/") || OPEN.contains(path) || OPEN_PREFIXES.stream().anyMatch(path::startsWith)) {
+        // other tools' tracker endpoints (/api/event, /api/send) are ingest, open like /ingest: exact paths only
+        if (!path.startsWith("/api/") || OPEN.contains(path) || IngestPaths.COMPATIBLE.contains(path)
+                || OPEN_PREFIXES.stream().anyMatch(path::startsWith)) {
             chain.proceed();
             return;
         }
