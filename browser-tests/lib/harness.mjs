@@ -142,12 +142,13 @@ export async function servePages(render) {
   return { port: server.address().port, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-export async function launchChromium() {
+/** Chromium; `args` adds switches (e.g. --host-resolver-rules, to serve test pages under real-looking host names). */
+export async function launchChromium({ args = [] } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
     // playwright gives every launch a fresh temporary --user-data-dir of its own (and refuses one in args)
   });
 }
