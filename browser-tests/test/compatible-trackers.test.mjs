@@ -7,7 +7,7 @@
 // GET /api/sites/{id}/stats answers. Pages are served on 127.0.0.1 under *.test names (Chromium maps them).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { USER_AGENT, eventually, launchChromium, servePages, startHitKeep } from '../lib/harness.mjs';
 import { packedFile } from '../lib/npm-package.mjs';
 
@@ -15,6 +15,7 @@ const PLAUSIBLE_SCRIPT = readFileSync(new URL('../node_modules/@plausible-analyt
 const UMAMI_SCRIPT = packedFile('umami@2.10.0',
   'sha512-+lmrnV0751R6U2rkIgVAlE1nWI7yZawlMlJDguW9tlFacCKhnGeCyc7tCMIhNNYIiGIQy4DEX5IzJhm4b3+dPA==', 'src/tracker/index.js');
 const UMAMI_WEBSITE = '3f2b8c1d-4e5a-4b6c-9d7e-8f9a0b1c2d3e';
+const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 
 let hitkeep;
 let pages;
@@ -167,5 +168,46 @@ describe('other tools\' trackers', () => {
       return pageviews(current, '/goat') === 1 && eventCount(current, 'newsletter-click') === 1 && current;
     });
     assert.equal(stats.summary.pageviews, 1);
+  });
+
+  test('the site settings show the lines to change in each snippet and set the Umami website id', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const context = await browser.newContext({ userAgent: USER_AGENT, locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const tab = await context.newPage();
+    const problems = [];
+    tab.on('console', (message) => {
+      if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
+    });
+    await tab.goto(`${hitkeep.base}/`);
+    await tab.getByTestId('email').fill('owner@example.com');
+    await tab.getByTestId('password').fill('browser-tests-password');
+    await tab.getByTestId('auth-submit').click();
+    await tab.getByTestId('settings-link').waitFor();
+    await tab.goto(`${hitkeep.base}/sites/${sites['goat.test']}/settings`);
+    const section = tab.getByTestId('tracker-migration');
+    await section.waitFor();
+    const lines = await section.getByTestId('migration-now').allTextContents();
+    assert.ok(lines.includes(`<script defer data-domain="goat.test" data-api="${hitkeep.base}/api/event" src="https://plausible.io/js/script.js"></script>`),
+      lines.join('\n'));
+    assert.ok(lines.some((line) => line.includes(`data-host-url="${hitkeep.base}"`)), lines.join('\n'));
+    assert.ok(lines.includes(`<script data-goatcounter="${hitkeep.base}/count" async src="//gc.zgo.at/count.js"></script>`), lines.join('\n'));
+
+    const field = tab.getByTestId('umami-website-id');
+    await field.fill('not-a-uuid');
+    assert.ok(await tab.getByTestId('umami-save').locator('button').isDisabled(), 'a malformed id is not sent');
+    // the id umami.test has: the server refuses a second site for it, and the page says so
+    await field.fill(UMAMI_WEBSITE);
+    await tab.getByTestId('umami-save').click();
+    await tab.getByTestId('umami-message').getByText('another site has this Umami website id').waitFor();
+    const own = '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+    await field.fill(own.toUpperCase());
+    await tab.getByTestId('umami-save').click();
+    await tab.getByTestId('umami-message').getByText('Saved').waitFor();
+    assert.equal((await hitkeep.api('GET', `/api/sites/${sites['goat.test']}`)).umami_website_id, own);
+    assert.ok((await section.getByTestId('migration-now').allTextContents()).some((line) => line.includes(`data-website-id="${own}"`)),
+      'the snippet shows the id just saved');
+    await tab.screenshot({ path: `${SHOTS}compatible-trackers-settings.png`, fullPage: true });
+    assert.deepEqual(problems.filter((p) => !/status of 409/.test(p)), []);
+    await context.close();
   });
 });

@@ -13,6 +13,7 @@ import { timeZones } from './date-range';
 import { shareUrl } from './links';
 import { linesToList, listToLines } from './lists';
 import { can, roleLabel } from './permissions';
+import { TrackerMigration } from './tracker-migration';
 
 const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 max-w-2xl mb-4';
 
@@ -26,12 +27,13 @@ function fieldOf(message: string): Field | null {
 
 /**
  * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, Do Not Track;
- * share links; deleting the site. Admins change settings and share links, owners delete; members read.
+ * the lines to change in another tool's snippet and the Umami website id; share links; deleting the site. Admins change settings and share links, owners delete; members read.
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule],
+  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule,
+    TrackerMigration],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -94,6 +96,8 @@ function fieldOf(message: string): Field | null {
         }
         </fieldset>
       </form>
+
+      <hk-tracker-migration [site]="site()!" [canEdit]="canEdit()" (saved)="site.set($event)" />
 
       @if (canShare()) {
         <section [class]="card" aria-labelledby="share-title" data-testid="share-links">
