@@ -112,7 +112,7 @@ class CompatibleTrackerRoutesTest {
     }
 
     @Test
-    void eachToolsHitsReachTheStatsAndTheUmamiWebsiteIdMapsItsSite() {
+    void eachToolsHitsReachTheStatsAndTheUmamiWebsiteIdMapsItsSite() throws InterruptedException {
         int site = owner.createSite("compat.example", "UTC");
         String path = "/api/sites/" + site;
         for (Object bad : List.of("compat", "6a1e8f5c0b2d4c3e9f4a5b6c7d8e9f01", 42, true)) {
@@ -136,7 +136,7 @@ class CompatibleTrackerRoutesTest {
         JsonNode stats = owner.stats(site, today, today).json();
         while (stats.get("summary").get("pageviews").asLong() == 0 && System.nanoTime() < deadline) {
             assertEquals(200, umami(umamiPage).status());
-            pause();
+            Thread.sleep(200);
             stats = owner.stats(site, today, today).json();
         }
         assertTrue(stats.get("summary").get("pageviews").asLong() > 0, "the Umami website id counts the page for its site");
@@ -167,12 +167,4 @@ class CompatibleTrackerRoutesTest {
         assertTrue(list(all, "referrers").stream().anyMatch(row -> row.startsWith("news.ycombinator.com ")), all.get("referrers").toString());
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
