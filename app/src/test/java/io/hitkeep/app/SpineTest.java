@@ -246,6 +246,14 @@ class SpineTest {
     }
 
     @Test
+    void healthSaysTheSingleBinarysWriterLeads() {
+        HttpSession.Response health = owner.anonymous().get("/healthz");
+        assertEquals(200, health.status(), health.body());
+        assertEquals("leader", health.json().get("writer").asText(), health.body());
+        assertTrue(owner.anonymous().get("/metrics").body().contains("hitkeep_writer_leader 1"));
+    }
+
+    @Test
     void aBackendRetryWithTheSameIdempotencyKeyIsStoredOnce() {
         int site = owner.createSite("retries.example", "UTC");
         HttpSession.Response created = owner.json("POST", "/api/user/api-keys", Map.of("name", "retrying backend"));
