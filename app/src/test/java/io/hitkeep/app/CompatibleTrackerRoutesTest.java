@@ -166,5 +166,4 @@ class CompatibleTrackerRoutesTest {
         }
         assertTrue(list(all, "referrers").stream().anyMatch(row -> row.startsWith("news.ycombinator.com ")), all.get("referrers").toString());
     }
-
 }
