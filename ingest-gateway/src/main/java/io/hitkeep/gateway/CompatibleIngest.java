@@ -4,15 +4,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.hitkeep.core.ClientAddress;
-import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hit;
-import io.hitkeep.core.Metrics;
 
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the endpoints of other tools' trackers ({@link PlausibleEvents}, {@link UmamiEvents},
@@ -22,12 +16,6 @@ import java.util.concurrent.atomic.LongAdder;
  * endpoint answers, as {@code /ingest} does. Each endpoint answers in its tool's own way. Thread-safe.
  */
 final class CompatibleIngest {
-    /** The same series as {@code /ingest}'s: a hit is a hit whichever tracker sent it. */
-    private static final LongAdder ACCEPTED = Metrics.counter("hitkeep_ingest_accepted_total", "",
-            "Hits accepted and stored in the stream");
-    private static final LongAdder UNAVAILABLE = Metrics.counter("hitkeep_ingest_unavailable_total", "",
-            "Hits answered with 503 because the stream did not store them in time");
-
     private final IngestPipeline pipeline;
     private final HitPublisher publisher;
     private final ClientAddress clientAddress;
@@ -62,19 +50,7 @@ final class CompatibleIngest {
 
     /** Waits until the stream has stored the hit: only then may the endpoint answer; a 503 when it cannot. */
     private void store(Optional<Hit> hit) {
-        if (hit.isEmpty()) {
-            return;
-        }
-        try {
-            publisher.publish(hit.get()).get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            UNAVAILABLE.increment();
-            throw DomainError.unavailable("the hit could not be stored right now; retry");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DomainError.unavailable("shutting down; retry");
-        }
-        ACCEPTED.increment();
+        hit.ifPresent(kept -> publisher.store(kept, null));
     }
 
     /** Any page may send hits; no credentials are involved. */
