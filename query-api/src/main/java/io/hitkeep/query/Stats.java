@@ -66,7 +66,7 @@ final class Stats {
     }
 
     /** The site's rows in range after filters, as SQL with its parameters. */
-    private record Rows(String sql, List<Object> parameters) {
+    record Rows(String sql, List<Object> parameters) {
     }
 
     ObjectNode answer(StatsRequest request, ZoneId zone) {
@@ -121,7 +121,7 @@ final class Stats {
     }
 
     /** The goals that {@code filter=goal:<name>} names, by name; an unknown name is refused. */
-    private static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
+    static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
         Map<String, Goals.Goal> goals = new LinkedHashMap<>();
         for (StatsRequest.Filter filter : request.filters()) {
             if (filter.of() == Dimension.GOAL) {
@@ -162,7 +162,7 @@ final class Stats {
         }
     }
 
-    private static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
+    static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
                               Map<String, Goals.Goal> goalFilters) {
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table)
                 .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");
@@ -296,7 +296,7 @@ final class Stats {
         return list;
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 10) / 10.0;
     }
 }

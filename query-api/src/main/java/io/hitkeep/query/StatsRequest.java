@@ -2,6 +2,9 @@ package io.hitkeep.query;
 
 import io.hitkeep.core.DomainError;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -42,6 +45,16 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
     /** The same question about another site (a share link's). */
     public StatsRequest forSite(int otherSiteId) {
         return new StatsRequest(otherSiteId, from, to, filters, limit, parts);
+    }
+
+    /** The first instant of the range, the site's midnight of {@code from}, in UTC as the tables keep time. */
+    public LocalDateTime start(ZoneId zone) {
+        return LocalDate.parse(from).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    }
+
+    /** The instant after the range, the site's midnight after {@code to}, in UTC. */
+    public LocalDateTime end(ZoneId zone) {
+        return LocalDate.parse(to).plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
     }
 
     /** Whether the answer should carry this part. */
