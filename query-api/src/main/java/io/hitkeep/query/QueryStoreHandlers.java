@@ -63,7 +63,7 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 })
                 .handle(Stats.LIVE, site -> {
                     int siteId = sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).get("id").asInt();
-                    return Json.object().put("live_visitors", stats.liveVisitors(siteId));
+                    return stats.live(siteId);
                 });
     }
 }
