@@ -24,13 +24,13 @@ final class PropertyBreakdown {
     private PropertyBreakdown() {
     }
 
-    /** {@code [{"event", "value", "count", "visitors"}]} over the scoped events. */
+    /** {@code [{"event", "key", "value", "count", "visitors"}]} over the scoped events, like {@code event_props} for one key. */
     static ArrayNode events(Connection connection, Stats.Rows events, String key, int limit) throws SQLException {
         ArrayNode list = Json.MAPPER.createArrayNode();
         try (PreparedStatement statement = Stats.prepare(connection, BY_VALUE, events, Optional.empty(), List.of(key, limit));
              ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                list.addObject().put("event", rows.getString("event")).put("value", rows.getString("value"))
+                list.addObject().put("event", rows.getString("event")).put("key", key).put("value", rows.getString("value"))
                         .put("count", rows.getLong("count")).put("visitors", rows.getLong("visitors"));
             }
         }
