@@ -1,7 +1,6 @@
 package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.auth.Teams;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hit;
 import io.hitkeep.core.Scope;
@@ -13,8 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,8 +44,7 @@ class FunnelsTest {
     static void visitors() {
         stored = StoredHits.open();
         Database database = stored.database();
-        database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
-        sites = new Sites(database, broker.connection(), new Teams(database));
+        sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
         site = sites.create(OWNER, 0, "funnels.example", "", "UTC").get("id").asInt();
         funnels = new Funnels(database, sites);
         stored.add(
@@ -175,21 +171,11 @@ class FunnelsTest {
     }
 
     private static Hit pageview(long visitor, String session, String time, String path) {
-        Hit.Builder hit = Hit.builder();
-        hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(time));
-        hit.siteId = site;
-        hit.hostname = "funnels.example";
-        hit.path = path;
-        hit.visitorId = visitor;
-        hit.sessionKey = "session-" + session;
-        return hit.build();
+        return StatsFixtures.pageview(site, visitor, "session-" + session, time, path);
     }
 
     private static Hit event(long visitor, String session, String time, String name, String props) {
-        Hit.Builder hit = pageview(visitor, session, time, "/").toBuilder();
-        hit.eventName = name;
-        hit.propsJson = props;
-        return hit.build();
+        return StatsFixtures.event(site, visitor, "session-" + session, time, name, props);
     }
 
     private static Hit german(Hit hit) {

@@ -1,7 +1,6 @@
 package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.auth.Teams;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hit;
 import io.hitkeep.core.Scope;
@@ -11,9 +10,7 @@ import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +35,7 @@ class GoalsTest {
     void conversionsVisitorsAndRatesPerGoal() {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
-            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
-            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
             int site = sites.create(OWNER, 0, "goals.example", "", "UTC").get("id").asInt();
             Goals goals = new Goals(database, sites);
             goals.create(new Goals.NewGoal(OWNER, site, "Docs", "pageview", "/docs/*", "", "", ""));
@@ -85,8 +81,7 @@ class GoalsTest {
     void visitorsConvertOnceAcrossSessionsAndAsNewVisitorsOnAnotherDay() {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
-            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
-            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
             int site = sites.create(OWNER, 0, "days.example", "", "UTC").get("id").asInt();
             Goals goals = new Goals(database, sites);
             goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", ""));
@@ -135,8 +130,7 @@ class GoalsTest {
     void goalsAndAnnotationsAreValidatedAndBelongToTheirSite() {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
-            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
-            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
             int site = sites.create(OWNER, 0, "rules.example", "", "UTC").get("id").asInt();
             Goals goals = new Goals(database, sites);
             int id = goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", "")).get("id").asInt();
@@ -182,15 +176,9 @@ class GoalsTest {
         return rows;
     }
 
+    /** Each visitor has one session unless a test says otherwise. */
     private static Hit pageview(int site, long visitor, String time, String path) {
-        Hit.Builder hit = Hit.builder();
-        hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(time));
-        hit.siteId = site;
-        hit.hostname = "goals.example";
-        hit.path = path;
-        hit.visitorId = visitor;
-        hit.sessionKey = "session-" + visitor;
-        return hit.build();
+        return StatsFixtures.pageview(site, visitor, "session-" + visitor, time, path);
     }
 
     private static Hit inSession(Hit hit, String session) {
@@ -200,9 +188,6 @@ class GoalsTest {
     }
 
     private static Hit event(int site, long visitor, String time, String name, String props) {
-        Hit.Builder hit = pageview(site, visitor, time, "/").toBuilder();
-        hit.eventName = name;
-        hit.propsJson = props;
-        return hit.build();
+        return StatsFixtures.event(site, visitor, "session-" + visitor, time, name, props);
     }
 }
