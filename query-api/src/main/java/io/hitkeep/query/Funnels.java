@@ -97,7 +97,7 @@ final class Funnels {
 
     /** The statements of {@code sql/funnels.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
-        INSERT_FUNNEL, FUNNELS_OF_SITE, FUNNEL, DELETE_FUNNEL, FUNNEL_VISITORS;
+        INSERT_FUNNEL, FUNNELS_OF_SITE, FUNNEL, DELETE_FUNNEL, FUNNEL_FIRST_STEP, FUNNEL_NEXT_STEP, FUNNEL_VISITORS;
 
         @Override
         public String file() {
@@ -192,34 +192,36 @@ final class Funnels {
     }
 
     /**
-     * Per step, the visitors who reached it: {@code matches} holds, for each step, the rows of its table (hits for a
-     * page, events for an event) in range after the filters that meet its condition, with the window's key.
+     * Per step, the visitors who reached it, by one query of a few CTEs a step: {@code match_<n>}, the rows of the
+     * step's table (hits for a page, events for an event) in range after the filters that meet its condition, with the
+     * window's key; {@code step_<n>}, from {@code sql/funnels.sql}, the rows that got that far.
      */
     private static long[] visitors(Sql sql, Funnel funnel, StatsRequest request, ZoneId zone) throws SQLException {
         LocalDateTime start = request.start(zone);
         LocalDateTime end = request.end(zone);
         Map<String, Goals.Goal> goalFilters = Stats.goalFilters(sql, request);
-        StringBuilder matches = new StringBuilder();
+        StringBuilder query = new StringBuilder("WITH ");
         List<Object> parameters = new ArrayList<>();
-        for (int i = 0; i < funnel.steps().size(); i++) {
-            Goals.Goal step = funnel.steps().get(i);
+        int steps = funnel.steps().size();
+        for (int n = 1; n <= steps; n++) {
+            Goals.Goal step = funnel.steps().get(n - 1);
             Stats.Rows rows = Stats.scope(step.table(), request, start, end, goalFilters);
-            matches.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i + 1).append(" AS step, ")
-                    .append(funnel.window().key).append(" AS key, visitor_id, timestamp AS ts FROM (").append(rows.sql())
-                    .append(") WHERE ").append(step.condition());
+            query.append("match_").append(n).append(" AS (SELECT ").append(funnel.window().key).append(" AS key, visitor_id, timestamp AS ts FROM (")
+                    .append(rows.sql()).append(") WHERE ").append(step.condition()).append("), ");
             parameters.addAll(rows.parameters());
             parameters.addAll(step.parameters());
         }
-        SqlFile.Statement counting = SqlFile.of(Query.FUNNEL_VISITORS);
-        for (String name : counting.parameters()) {
-            if (!name.equals("window_seconds")) {
-                throw new IllegalStateException(counting.name() + ": no value for :" + name);
-            }
-            parameters.add(funnel.window().seconds);
+        for (int n = 1; n <= steps; n++) {
+            query.append("step_").append(n).append(" AS (");
+            append(query, parameters, n == 1 ? Query.FUNNEL_FIRST_STEP : Query.FUNNEL_NEXT_STEP, n, funnel.window());
+            query.append(n < steps ? "), " : ") ");
         }
-        long[] visitors = new long[funnel.steps().size()];
-        try (PreparedStatement statement = sql.connection().prepareStatement("WITH matches AS (" + matches + ") SELECT * FROM ("
-                + counting.sql() + ")")) {
+        for (int n = 1; n <= steps; n++) {
+            query.append(n == 1 ? "" : " UNION ALL ");
+            append(query, parameters, Query.FUNNEL_VISITORS, n, funnel.window());
+        }
+        long[] visitors = new long[steps];
+        try (PreparedStatement statement = sql.connection().prepareStatement(query.toString())) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
@@ -230,6 +232,18 @@ final class Funnels {
             }
         }
         return visitors;
+    }
+
+    /** A statement of {@code sql/funnels.sql} for step {@code n}, and the values of its parameters. */
+    private static void append(StringBuilder query, List<Object> parameters, Query named, int n, Window window) {
+        SqlFile.Statement statement = SqlFile.of(named);
+        query.append(statement.sql().replace("{step}", Integer.toString(n)).replace("{previous}", Integer.toString(n - 1)));
+        for (String name : statement.parameters()) {
+            if (!name.equals("window_seconds")) {
+                throw new IllegalStateException(statement.name() + ": no value for :" + name);
+            }
+            parameters.add(window.seconds);
+        }
     }
 
     private static Funnel funnel(ResultSet row) throws SQLException {
