@@ -11,12 +11,13 @@ N=${1:-10000000}
 RUNS=${2:-7}
 JAR=app/target/hitkeep.jar
 DATA=$(mktemp -d /tmp/hitkeep-funnels-bench.XXXXXX)
-PORT=${PORT:-18182}
+PORT=${PORT:-$((20000 + RANDOM % 20000))}
 BASE=http://127.0.0.1:$PORT
 # KEEP_DATA=1 leaves the data directory (and a running HitKeep on $PORT) for a closer look.
 trap 'if [ -z "${KEEP_DATA:-}" ]; then kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"; else echo "kept $DATA, HitKeep pid $PID on $BASE"; fi' EXIT
 
 start() {
+  if curl -fs "$BASE/readyz" >/dev/null; then echo "something else answers on port $PORT; set PORT" >&2; PID=; exit 1; fi
   HITKEEP_DATA_PATH=$DATA HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar $JAR >>"$DATA/hitkeep.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 120); do curl -fs "$BASE/readyz" >/dev/null && return; sleep 0.5; done

@@ -113,13 +113,13 @@ class FunnelsTest {
     }
 
     /**
-     * Regression: DuckDB runs an ASOF JOIN with fewer than 64 rows on its left as a nested loop, which a recursive
-     * query may use, but a larger one with its own operator, which it may not ("AsOf joins are not supported in
-     * recursive CTEs yet"): the first funnel query passed the small tests above and failed on a real site. 300
-     * visitors start this funnel, in a site of their own.
+     * Regression: the first funnel query joined the steps with an ASOF JOIN in a recursive CTE. DuckDB runs an ASOF
+     * JOIN with fewer than 64 rows on its left as a nested loop, which a recursive CTE may use, and a larger one in its
+     * own operator, which it may not ("AsOf joins are not supported in recursive CTEs yet"): the small tests above
+     * passed and a real site failed. 300 visitors start this funnel, in a site of their own.
      */
     @Test
-    void funnelsOfManyVisitorsUseDuckDbsOwnAsofJoin() {
+    void funnelsOfHundredsOfVisitors() {
         int crowd = sites.create(OWNER, 0, "crowd.example", "", "UTC").get("id").asInt();
         List<Hit> hits = new ArrayList<>();
         for (int visitor = 0; visitor < 300; visitor++) {
