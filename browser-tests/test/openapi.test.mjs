@@ -82,7 +82,14 @@ test('real replies match their schemas', async () => {
     { body: { domain: 'openapi.example', name: 'Docs', timezone: 'UTC' }, status: 201 });
   await checked('get', '/api/sites', '/api/sites');
   await checked('get', '/api/sites/{id}', `/api/sites/${site.id}`);
-  await checked('get', '/api/user', '/api/user');
+  const user = await checked('get', '/api/user', '/api/user');
+  await checked('get', '/api/teams', '/api/teams');
+  await checked('get', '/api/teams/{team}', `/api/teams/${user.teams[0].id}`);
+  await checked('post', '/api/user/api-keys', '/api/user/api-keys', { body: { name: 'docs' }, status: 201 });
+  await checked('get', '/api/user/api-keys', '/api/user/api-keys');
+  await checked('get', '/api/user/passkeys', '/api/user/passkeys');
+  await checked('get', '/api/audit', '/api/audit');
+  await checked('post', '/api/sites/{id}/share-links', `/api/sites/${site.id}/share-links`, { body: { label: 'docs' }, status: 201 });
   await checked('post', '/api/sites/{id}/goals', `/api/sites/${site.id}/goals`,
     { body: { name: 'Pricing', type: 'pageview', path: '/pricing' }, status: 201 });
   await checked('post', '/api/sites/{id}/goals', `/api/sites/${site.id}/goals`,
