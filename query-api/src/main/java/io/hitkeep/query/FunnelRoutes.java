@@ -13,6 +13,7 @@ import io.hitkeep.web.HttpJson;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A site's funnels, mounted at {@code /api/sites}: {@code GET/POST /{id}/funnels},
@@ -68,7 +69,7 @@ final class FunnelRoutes implements HttpService {
     private void report(ServerRequest request, ServerResponse response) {
         var query = request.query();
         StatsRequest range = StatsRequest.parse(siteId(request), query.first("from").asOptional(), query.first("to").asOptional(),
-                query.all("filter", List::of), java.util.Optional.empty());
+                query.all("filter", List::of), Optional.empty());
         HttpJson.send(response, 200, store.call(Funnels.REPORT, new Funnels.FunnelQuery(Caller.of(request).scope(),
                 funnelId(request), range)));
     }

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A site's funnels: 2 to 8 ordered steps, each reached like a goal (a page path or glob, or an event with
