@@ -109,6 +109,8 @@ export async function startHitKeep({ owner = true } = {}) {
   return {
     base,
     api,
+    /** the owner's session cookie, hk_token=... */
+    cookie,
     /** The stats of a site for yesterday to tomorrow (the site's time zone is UTC). */
     async stats(siteId) {
       const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);

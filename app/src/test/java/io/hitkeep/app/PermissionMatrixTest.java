@@ -122,6 +122,15 @@ class PermissionMatrixTest {
                 new Row("DELETE", site + "/annotations/{fresh}", () -> site + "/annotations/" + owner.json("POST", site + "/annotations",
                         Map.of("date", today, "text", "gone")).json().get("id").asInt(),
                         () -> null, "                                                     401 403 200 200 404 401 401 200 403 404"),
+                row("GET", site + "/funnels", null, "                                     401 200 200 200 404 401 401 200 200 404"),
+                new Row("POST", site + "/funnels", () -> site + "/funnels", () -> funnelBody("funnel " + fresh.incrementAndGet()),
+                        "                                                                 401 403 201 201 404 401 401 201 403 404"),
+                new Row("GET", site + "/funnels/{fresh}?from=&to=", () -> site + "/funnels/" + funnel(site) + "?from=" + today + "&to=" + today,
+                        () -> null, "                                                     401 200 200 200 404 401 401 200 200 404"),
+                new Row("DELETE", site + "/funnels/{fresh}", () -> site + "/funnels/" + funnel(site),
+                        () -> null, "                                                     401 403 200 200 404 401 401 200 403 404"),
+                // the API's description is public: every caller reads it, even with a revoked key or an expired token
+                row("GET", "/api/docs/openapi.json", null, "                              200 200 200 200 200 200 200 200 200 200"),
                 row("GET", site + "/share-links", null, "                                 401 403 200 200 404 401 401 200 403 404"),
                 row("POST", site + "/share-links", Map.of("label", "public"), "           401 403 201 201 404 401 401 201 403 404"),
                 new Row("DELETE", site + "/share-links/{fresh}", () -> site + "/share-links/" + owner.json("POST",
@@ -304,6 +313,18 @@ class PermissionMatrixTest {
                 "no full address: " + event));
         JsonNode otherTeam = otherOwner.get("/api/teams/" + teamB + "/audit").json().get("events");
         otherTeam.forEach(event -> assertFalse(event.get("detail").asText().contains("matrix"), event.toString()));
+    }
+
+    /** A new funnel of site A, created by its owner. */
+    private static int funnel(String site) {
+        HttpSession.Response created = owner.json("POST", site + "/funnels", funnelBody("gone " + fresh.incrementAndGet()));
+        assertEquals(201, created.status(), created.body());
+        return created.json().get("id").asInt();
+    }
+
+    private static Map<String, Object> funnelBody(String name) {
+        return Map.of("name", name, "window", "session", "steps", List.of(Map.of("type", "pageview", "path", "/pricing"),
+                Map.of("type", "event", "event", "Signup")));
     }
 
     private static Row row(String method, String path, Object body, String expected) {

@@ -34,10 +34,10 @@ import java.util.UUID;
  * every request passes the per-address {@link RequestLimits} (ingest included). Thread-safe.
  */
 public final class ApiAuthentication implements HttpFeature {
-    /** Routes a caller reaches before having a session. */
+    /** Routes a caller reaches before having a session (and the API's description, for anyone to read). */
     private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp",
             "/api/login/passkey/start", "/api/login/passkey/finish", "/api/logout",
-            "/api/password-reset", "/api/password-reset/confirm");
+            "/api/password-reset", "/api/password-reset/confirm", "/api/docs/openapi.json");
     /**
      * Route prefixes a caller reaches without a session: an invitation link's page data and sign-up, and a
      * public share link's dashboard (each checks its own token).

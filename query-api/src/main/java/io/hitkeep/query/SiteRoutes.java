@@ -121,11 +121,14 @@ public final class SiteRoutes implements HttpService {
         StatsRequest stats = StatsRequest.parse(siteId(request),
                 query.first("from").asOptional(), query.first("to").asOptional(),
                 query.all("filter", java.util.List::of), query.first("limit").asOptional(),
-                query.all("parts", java.util.List::of));
+                query.all("parts", java.util.List::of)).withBreakdown(query.first("breakdown").asOptional());
         HttpJson.send(response, 200, store.call(Stats.QUERY, new Stats.Query(caller.scope(), stats)));
     }
 
-    /** {@code {"live_visitors": n}}: visitors of the last five minutes, cheap enough to poll every few seconds. */
+    /**
+     * {@code {"live_visitors", "pages", "sources"}}: the visitors of the last five minutes, and the pages and sources
+     * they saw and came from ({@code [{"value", "visitors"}]}), cheap enough to poll every few seconds.
+     */
     private void live(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Stats.LIVE, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
     }

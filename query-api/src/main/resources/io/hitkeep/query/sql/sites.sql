@@ -48,5 +48,8 @@ DELETE FROM goals WHERE site_id = :site_id
 -- name: delete-annotations-of-site
 DELETE FROM annotations WHERE site_id = :site_id
 
+-- name: delete-funnels-of-site
+DELETE FROM funnels WHERE site_id = :site_id
+
 -- name: delete-site
 DELETE FROM sites WHERE id = :site_id
