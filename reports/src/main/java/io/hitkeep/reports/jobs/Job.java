@@ -8,6 +8,6 @@ package io.hitkeep.reports.jobs;
  */
 @FunctionalInterface
 public interface Job {
-    /** Does the work; answers a short summary for the log ("sent 3 mails"). */
+    /** Does the work; answers a short summary for the log ("sent 3 mails"), empty when there was nothing to do. */
     String run() throws Exception;
 }

@@ -30,7 +30,7 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, Tracked> jobs = new LinkedHashMap<>();
     private final Lease lease;
     private final Clock clock;
-    private final Duration firstRetry;
+    private final Backoff backoff;
     private final Thread loop;
     private volatile boolean running = true;
     private boolean leading;
@@ -76,7 +76,7 @@ public final class Scheduler implements AutoCloseable {
         }
         this.lease = lease;
         this.clock = clock;
-        this.firstRetry = firstRetry;
+        this.backoff = new Backoff(firstRetry);
         Metrics.gauge("hitkeep_jobs_failing", "scheduled jobs whose last run failed", this::failing);
         Metrics.gauge("hitkeep_scheduler_leader", "1 while this instance holds the lease and runs the scheduled jobs",
                 () -> leading() ? 1 : 0);
@@ -157,7 +157,9 @@ public final class Scheduler implements AutoCloseable {
                 tracked.lastOutcome = outcome == null ? "" : outcome;
                 tracked.lastError = "";
                 String summary = tracked.lastOutcome;
-                LOG.info(() -> "job " + name + ": " + (summary.isEmpty() ? "done" : summary) + " (" + millis + " ms)");
+                // a run that did nothing says nothing at INFO: the outbox looks every 30 s
+                LOG.log(summary.isEmpty() ? Level.FINE : Level.INFO, () -> "job " + name + ": " + (summary.isEmpty() ? "nothing to do" : summary)
+                        + " (" + millis + " ms)");
                 // a wake-up during the run (a mail queued meanwhile) keeps its "at once"
                 boolean wokenDuringRun = tracked.nextRun != null && tracked.nextRun.isAfter(started);
                 if (tracked.nextRun != null && !wokenDuringRun) {
@@ -167,7 +169,7 @@ public final class Scheduler implements AutoCloseable {
                 tracked.failures++;
                 tracked.lastOutcome = "failed";
                 tracked.lastError = message(failure);
-                Duration wait = retryWait(tracked.failures, tracked.job.schedule());
+                Duration wait = backoff.after(tracked.failures, tracked.job.schedule());
                 if (tracked.nextRun != null) {
                     tracked.nextRun = now.plus(wait);
                 }
@@ -182,11 +184,13 @@ public final class Scheduler implements AutoCloseable {
         return jobs.values().stream().filter(tracked -> tracked.failures > 0).count();
     }
 
-    /** 5 s, 10 s, 20 s... after the first, second, third failure, at most the schedule's longest wait. */
-    Duration retryWait(int failures, Schedule schedule) {
-        Duration wait = firstRetry.multipliedBy(1L << Math.min(failures - 1, 20));
-        Duration longest = schedule.longestRetryWait();
-        return wait.compareTo(longest) > 0 ? longest : wait;
+    /** How long a failing job waits: the first retry, doubled with each failure in a row, at most the schedule's longest wait. */
+    record Backoff(Duration firstRetry) {
+        Duration after(int failures, Schedule schedule) {
+            Duration wait = firstRetry.multipliedBy(1L << Math.min(failures - 1, 20));
+            Duration longest = schedule.longestRetryWait();
+            return wait.compareTo(longest) > 0 ? longest : wait;
+        }
     }
 
     private static String message(Exception failure) {

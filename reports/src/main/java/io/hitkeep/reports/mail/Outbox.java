@@ -165,7 +165,7 @@ public final class Outbox {
     }
 
     /** An instant as DuckDB's TIMESTAMP (no zone) in UTC, like every time in hitkeep.db. */
-    static String utc(Instant instant) {
+    public static String utc(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).toString();
     }
 }

@@ -72,7 +72,7 @@ public final class OutboxJob implements Job {
                 break;
             }
         }
-        return sent == 0 && refused == 0 && deferred == 0 ? "nothing to send"
+        return sent == 0 && refused == 0 && deferred == 0 ? ""
                 : "sent " + sent + " mail(s)" + (refused > 0 ? ", " + refused + " refused for good" : "")
                 + (deferred > 0 ? ", " + deferred + " deferred" : "");
     }
