@@ -32,12 +32,14 @@ public final class HitKeep implements AutoCloseable {
     private final WebServer server;
     private final Writer writer;
     private final Reports reports;
+    private final StoreClient store;
 
-    private HitKeep(Launcher launcher, WebServer server, Writer writer, Reports reports) {
+    private HitKeep(Launcher launcher, WebServer server, Writer writer, Reports reports, StoreClient store) {
         this.launcher = launcher;
         this.server = server;
         this.writer = writer;
         this.reports = reports;
+        this.store = store;
     }
 
     public static void main(String[] args) {
@@ -90,7 +92,7 @@ public final class HitKeep implements AutoCloseable {
                             .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                             .send(LANDING))));
             WebServer server = launcher.serve(settings, withUi);
-            return new HitKeep(launcher, server, writer, reports);
+            return new HitKeep(launcher, server, writer, reports, store);
         } catch (RuntimeException e) {
             launcher.close();
             throw e;
@@ -114,6 +116,11 @@ public final class HitKeep implements AutoCloseable {
     /** The scheduled jobs (mail, digests) this process runs. */
     public Reports reports() {
         return reports;
+    }
+
+    /** The store client of this process's routes (tests run a job with a clock of their own through it). */
+    StoreClient store() {
+        return store;
     }
 
     @Override

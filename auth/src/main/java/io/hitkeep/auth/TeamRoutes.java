@@ -157,7 +157,7 @@ public final class TeamRoutes implements HttpService {
         if (!mailConfigured || email.isEmpty() || base.isEmpty()) {
             return false;
         }
-        JsonNode offer = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(token));
+        JsonNode offer = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(Hashes.sha256Hex(token)));
         store.call(Mail.QUEUE, new Mail.Letter("invitation", email, Map.of("link", base.get() + "/invite/" + token,
                 "team", offer.get("team_name").asText(), "role", offer.get("role").asText(),
                 "invited_by", offer.get("invited_by").asText(), "days", Long.toString(INVITATION_LIFETIME.toDays())),
