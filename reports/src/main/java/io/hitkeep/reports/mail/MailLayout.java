@@ -24,7 +24,7 @@ public final class MailLayout {
               .hk-muted { color: #9ca3af !important; }
               .hk-rule { border-color: #1f2937 !important; }
               .hk-tile { background: #1f2937 !important; }
-              .hk-bar { background: #312e81 !important; }
+              .hk-bar { background: #4338ca !important; }
               .hk-accent { color: #a5b4fc !important; }
               .hk-button { background: #6366f1 !important; color: #ffffff !important; }
               .hk-up { color: #4ade80 !important; }
