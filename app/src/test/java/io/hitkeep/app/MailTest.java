@@ -198,7 +198,7 @@ class MailTest {
         String unsubscribe = Mailbox.header(digest, "List-Unsubscribe").replaceAll("^<|>$", "");
         String path = URI.create(unsubscribe).getRawPath() + "?" + URI.create(unsubscribe).getRawQuery();
         HttpSession anonymous = owner.anonymous();
-        HttpSession.Response page = anonymous.get(path);
+        HttpSession.Response page = anonymous.send("GET", path, null, Map.of("Accept", "text/html"));
         assertEquals(200, page.status());
         assertTrue(page.body().contains("<form method=\"post\""), "a GET only asks: " + page.body());
         assertTrue(owner.get("/api/sites/" + site + "/reports").json().get("weekly").asBoolean(), "a GET changes nothing");
@@ -210,9 +210,9 @@ class MailTest {
         assertTrue(clicked.body().contains("unsubscribed"), clicked.body());
         assertFalse(owner.get("/api/sites/" + site + "/reports").json().get("weekly").asBoolean(), "unsubscribed");
 
-        HttpSession.Response forged = anonymous.send("POST", "/api/reports/unsubscribe?token=forged", new byte[0],
-                Map.of("Accept", "application/json"));
+        HttpSession.Response forged = anonymous.send("POST", "/api/reports/unsubscribe?token=forged", new byte[0], Map.of());
         assertEquals(404, forged.status(), forged.body());
+        assertTrue(forged.json().has("error"), forged.body());
     }
 
     @Test

@@ -67,6 +67,8 @@ final class DigestRoutes implements HttpService {
         int siteId = siteId(request);
         Period period = Period.parse(Json.text(HttpJson.object(request, BODY_LIMIT), "period"));
         if (!mailConfigured) {
+            // who may read the site first, so a stranger learns nothing from the answer
+            store.call(Subscriptions.GET, new Subscriptions.SiteRef(caller.scope(), siteId));
             throw DomainError.conflict("this server sends no mail: set HITKEEP_SMTP_HOST to send digests");
         }
         // who may read the site, and the rate limit, are the store's to decide

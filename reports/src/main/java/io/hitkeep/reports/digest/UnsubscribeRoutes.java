@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@code /api/reports/unsubscribe?token=...}: {@code POST} unsubscribes at once (what a mail client's
  * one-click button sends, {@code List-Unsubscribe=One-Click}, and the page's button); {@code GET} shows a
  * page that asks first, since link checkers and previews open links without anyone meaning to
- * unsubscribe. Answers HTML, or JSON to a client that asks for it. Thread-safe.
+ * unsubscribe. Answers HTML to a browser ({@code Accept: text/html}), JSON to anyone else. Thread-safe.
  */
 final class UnsubscribeRoutes implements HttpService {
     private final StoreClient store;
@@ -44,6 +44,10 @@ final class UnsubscribeRoutes implements HttpService {
             return;
         }
         Period period = Period.parse(link.get().period());
+        if (!wantsHtml(request)) {
+            HttpJson.send(response, 200, Json.object().put("site_id", link.get().siteId()).put("period", period.label()));
+            return;
+        }
         String action = Digests.UNSUBSCRIBE_PATH + "?token=" + URLEncoder.encode(request.query().first("token").orElse(""), StandardCharsets.UTF_8);
         page(response, 200, "Unsubscribe", MailLayout.heading("Unsubscribe from the " + period.adjective() + " digest?")
                 + MailLayout.paragraph("You will no longer get the " + period.adjective() + " digest of this site. "
@@ -62,7 +66,7 @@ final class UnsubscribeRoutes implements HttpService {
         }
         Subscriptions.Subscription left = store.call(Subscriptions.UNSUBSCRIBE, link.get());
         Period period = Period.parse(link.get().period());
-        if (wantsJson(request)) {
+        if (!wantsHtml(request)) {
             HttpJson.send(response, 200, Json.object().put("unsubscribed", true).put("period", period.label())
                     .put("site_id", left.siteId()).put("weekly", left.weekly()).put("monthly", left.monthly()));
             return;
@@ -77,7 +81,7 @@ final class UnsubscribeRoutes implements HttpService {
     }
 
     private static void invalid(ServerRequest request, ServerResponse response) {
-        if (wantsJson(request)) {
+        if (!wantsHtml(request)) {
             HttpJson.error(response, 404, "this unsubscribe link is not valid (any more); sign in to change your digests");
             return;
         }
@@ -86,8 +90,8 @@ final class UnsubscribeRoutes implements HttpService {
                 + "in the site's settings."));
     }
 
-    private static boolean wantsJson(ServerRequest request) {
-        return request.headers().first(HeaderNames.ACCEPT).orElse("").contains("application/json");
+    private static boolean wantsHtml(ServerRequest request) {
+        return request.headers().first(HeaderNames.ACCEPT).orElse("").contains("text/html");
     }
 
     private static void page(ServerResponse response, int status, String title, String body) {
