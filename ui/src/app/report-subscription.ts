@@ -29,24 +29,17 @@ import { Api, ReportSubscription, errorText } from './api';
           </p-message>
         }
         <div class="flex flex-col gap-3 text-sm">
-          <div class="flex items-center gap-3">
-            <p-toggleswitch inputId="reports-weekly" name="weekly" [ngModel]="s.weekly" (ngModelChange)="change({ weekly: $event })"
-                            [disabled]="busy()" data-testid="reports-weekly" />
-            <label for="reports-weekly">Weekly digest</label>
-            @if (s.mail_configured) {
-              <p-button label="Send last week's now" size="small" [text]="true" (onClick)="send('week')" [loading]="sending() === 'week'"
-                        data-testid="reports-send-week" />
-            }
-          </div>
-          <div class="flex items-center gap-3">
-            <p-toggleswitch inputId="reports-monthly" name="monthly" [ngModel]="s.monthly" (ngModelChange)="change({ monthly: $event })"
-                            [disabled]="busy()" data-testid="reports-monthly" />
-            <label for="reports-monthly">Monthly digest</label>
-            @if (s.mail_configured) {
-              <p-button label="Send last month's now" size="small" [text]="true" (onClick)="send('month')" [loading]="sending() === 'month'"
-                        data-testid="reports-send-month" />
-            }
-          </div>
+          @for (kind of kinds; track kind.field) {
+            <div class="flex items-center gap-3">
+              <p-toggleswitch [inputId]="'reports-' + kind.field" [name]="kind.field" [ngModel]="s[kind.field]"
+                              (ngModelChange)="toggle(kind.field, $event)" [disabled]="busy()" [attr.data-testid]="'reports-' + kind.field" />
+              <label [for]="'reports-' + kind.field">{{ kind.label }}</label>
+              @if (s.mail_configured) {
+                <p-button [label]="kind.send" size="small" [text]="true"
+                          (onClick)="send(kind.period)" [loading]="sending() === kind.period" [attr.data-testid]="'reports-send-' + kind.period" />
+              }
+            </div>
+          }
         </div>
       }
       @if (message(); as m) {
@@ -57,6 +50,11 @@ import { Api, ReportSubscription, errorText } from './api';
 })
 export class ReportSubscriptionCard {
   private readonly api = inject(Api);
+  /** The two digests, as the API names them. */
+  protected readonly kinds = [
+    { field: 'weekly', period: 'week', label: 'Weekly digest', send: 'Send last week’s now' },
+    { field: 'monthly', period: 'month', label: 'Monthly digest', send: 'Send last month’s now' },
+  ] as const;
   readonly siteId = input.required<number>();
   protected readonly subscription = signal<ReportSubscription | null>(null);
   protected readonly busy = signal(false);
@@ -69,6 +67,10 @@ export class ReportSubscriptionCard {
       this.api.reportSubscription(id).then((s) => this.subscription.set(s))
         .catch((e) => this.message.set({ severity: 'error', text: errorText(e) }));
     });
+  }
+
+  protected toggle(field: 'weekly' | 'monthly', on: boolean): Promise<void> {
+    return this.change(field === 'weekly' ? { weekly: on } : { monthly: on });
   }
 
   protected async change(change: { weekly?: boolean; monthly?: boolean }): Promise<void> {

@@ -149,7 +149,7 @@ public final class Outbox {
                 "next_attempt_at", utc(clock.instant().plusSeconds(Math.max(0, refusal.retryAfterSeconds()))))) > 0);
     }
 
-    Counts counts() {
+    public Counts counts() {
         Map<String, Long> states = new LinkedHashMap<>();
         database.read(sql -> sql.list(Query.MAIL_COUNTS, row -> states.put(row.getString(1), row.getLong(2))));
         return new Counts(states);
