@@ -76,8 +76,8 @@ public final class HitKeep implements AutoCloseable {
             // its own broker: this process always holds the scheduler's lease and runs the jobs
             Reports reports = launcher.closeOnExit(Reports.start(settings, nats));
             StoreClient store = new StoreClient(nats);
-            Observability observability = Observability.withBroker(nats).check("writer", writer::ready)
-                    .detail("scheduler", reports::status);
+            Observability observability = Observability.withBroker(nats).detail("scheduler", reports::status);
+            writer.reportAsSoleLeader(observability);
             Consumer<HttpRouting.Builder> routes = routing -> {
                 routing.addFeature(observability);
                 AuthApi.routing(routing, settings, store);
