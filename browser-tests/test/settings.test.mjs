@@ -1,6 +1,7 @@
 // The settings pages (module ui) in headless Chromium against the real single binary: API keys created and
 // revoked in the browser, two-factor authentication turned on with a code computed here (RFC 6238) and
-// then asked for at sign-in, a site's excluded paths and Do Not Track setting saved and read back, and a
+// then asked for at sign-in, a site's excluded paths and Do Not Track setting saved and read back, a weekly
+// digest subscribed to, and a
 // custom date range on the dashboard against what GET /api/sites/{id}/stats answers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -156,6 +157,24 @@ describe('settings', () => {
     const renamed = (await get(`/api/sites/${siteId}`)).name === 'Renamed shop';
     assert.match(message, renamed ? /^Saved\.$/ : /did not change the name/, message);
     assert.equal(await tab.getByTestId('settings-name').inputValue(), renamed ? 'Renamed shop' : 'Settings shop');
+  });
+
+  test('e-mail digests: the weekly toggle subscribes, and this server without SMTP says so', async () => {
+    await tab.goto(`${hitkeep.base}/sites/${siteId}/settings`);
+    const card = tab.getByTestId('report-subscription');
+    await card.waitFor();
+    await tab.getByTestId('reports-no-mail').waitFor();
+    const weekly = tab.locator('#reports-weekly');
+    assert.equal(await weekly.isChecked(), false, 'no digest by default');
+    await tab.getByText('Weekly digest').click();
+    await tab.locator('[data-testid="reports-message"]', { hasText: 'you get the weekly digest' }).waitFor();
+    const subscription = await get(`/api/sites/${siteId}/reports`);
+    assert.equal(subscription.weekly, true);
+    assert.equal(subscription.monthly, false);
+    assert.equal(subscription.mail_configured, false);
+    await card.screenshot({ path: `${SHOTS}site-settings-digests.png` });
+    await tab.reload();
+    await eventually('the subscription after a reload', async () => weekly.isChecked());
   });
 
   test('a custom date range is in the URL and the KPIs are what the stats API answers for it', async () => {

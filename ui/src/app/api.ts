@@ -26,6 +26,9 @@ export interface NewInvitation extends Invitation { token: string; link: string;
 export interface Team { id: number; name: string; role: string; members: Member[]; invitations?: Invitation[]; }
 export interface InvitationPreview { team_name: string; role: string; email: string; invited_by: string; expires_at: string; }
 export interface ShareLink { id: number; label: string; has_password: boolean; created_at: string; token?: string; link?: string; }
+/** GET/PUT /api/sites/{id}/reports: the caller's own digests of the site. */
+export interface ReportSubscription { site_id: number; weekly: boolean; monthly: boolean; mail_configured: boolean; }
+export interface SentReport { queued: boolean; period: 'week' | 'month'; from: string; to: string; email: string; }
 export interface SharedSite { name: string; domain: string; timezone: string; password_required: boolean; }
 export interface Passkey { id: number | string; name: string; created_at: string; last_used_at?: string | null; }
 export interface TotpEnrolment {
@@ -271,6 +274,19 @@ export class Api {
 
   async revokeShareLink(siteId: number, linkId: number): Promise<void> {
     await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}/share-links/${linkId}`)));
+  }
+
+  reportSubscription(siteId: number): Promise<ReportSubscription> {
+    return this.call(firstValueFrom(this.http.get<ReportSubscription>(`/api/sites/${siteId}/reports`)));
+  }
+
+  setReportSubscription(siteId: number, change: { weekly?: boolean; monthly?: boolean }): Promise<ReportSubscription> {
+    return this.call(firstValueFrom(this.http.put<ReportSubscription>(`/api/sites/${siteId}/reports`, change)));
+  }
+
+  /** The last whole week's or month's digest, by mail now (once every few minutes). */
+  sendReportNow(siteId: number, period: 'week' | 'month'): Promise<SentReport> {
+    return this.call(firstValueFrom(this.http.post<SentReport>(`/api/sites/${siteId}/reports/send-now`, { period })));
   }
 
   /** The public side of a share link (no session). */

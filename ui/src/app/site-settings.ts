@@ -8,6 +8,7 @@ import { SelectModule } from 'primeng/select';
 import { TextareaModule } from 'primeng/textarea';
 import { ToggleSwitchModule } from 'primeng/toggleswitch';
 import { Api, ShareLink, SiteChanges, SiteDetail, errorText } from './api';
+import { ReportSubscriptionCard } from './report-subscription';
 import { copyText } from './clipboard';
 import { timeZones } from './date-range';
 import { shareUrl } from './links';
@@ -27,13 +28,15 @@ function fieldOf(message: string): Field | null {
 
 /**
  * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, Do Not Track;
- * the lines to change in another tool's snippet and the Umami website id; share links; deleting the site. Admins change settings and share links, owners delete; members read.
+ * the lines to change in another tool's snippet and the Umami website id; the caller's own e-mail digests;
+ * share links; deleting the site. Admins change settings and share links, owners delete; members read (and
+ * subscribe to digests).
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule,
-    TrackerMigration],
+  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, ReportSubscriptionCard, SelectModule, TextareaModule,
+    ToggleSwitchModule, TrackerMigration],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -98,6 +101,7 @@ function fieldOf(message: string): Field | null {
       </form>
 
       <hk-tracker-migration [site]="site()!" [canEdit]="canEdit()" (saved)="site.set($event)" />
+      <hk-report-subscription [siteId]="site()!.id" />
 
       @if (canShare()) {
         <section [class]="card" aria-labelledby="share-title" data-testid="share-links">

@@ -2,14 +2,14 @@ package io.hitkeep.app;
 
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.web.Launcher;
-import io.hitkeep.web.Observability;
 import io.hitkeep.core.Settings;
 import io.hitkeep.gateway.GatewayMain;
 import io.hitkeep.query.QueryMain;
+import io.hitkeep.reports.digest.ReportsApi;
+import io.hitkeep.reports.jobs.ReportsMain;
 import io.hitkeep.writer.WriterMain;
 
 import java.util.Locale;
-import java.util.logging.Logger;
 
 /**
  * The jar's entry point: runs the role named by {@code HITKEEP_ROLE} (also {@code --role=...}, a YAML
@@ -45,23 +45,11 @@ public final class Roles {
             case "all" -> HitKeep.main(rest);
             case "gateway" -> GatewayMain.main(rest);
             case "writer" -> WriterMain.main(rest);
-            case "query" -> QueryMain.main(rest);
-            case "reports" -> reports(rest);
+            // the role that serves /api serves the digests' routes too; the reports role runs the scheduled jobs
+            case "query" -> QueryMain.run(rest, ReportsApi::routing);
+            case "reports" -> ReportsMain.main(rest);
             default -> Launcher.fail(new HitKeepException("unknown role '" + role
                     + "': HITKEEP_ROLE is one of all, gateway, writer, query, reports"));
-        }
-    }
-
-    /** Holds the reports role's place in a deployment: answers health checks and does nothing else yet. */
-    private static void reports(String[] args) {
-        try {
-            Launcher launcher = new Launcher();
-            Settings settings = Settings.load(args);
-            Logger.getLogger(Roles.class.getName()).info("reports role: its issue has not landed yet; "
-                    + "this process only answers /healthz and /readyz and sends no e-mail, digests or backups");
-            launcher.serve(settings, routing -> routing.addFeature(new Observability()));
-        } catch (RuntimeException e) {
-            Launcher.fail(e);
         }
     }
 }

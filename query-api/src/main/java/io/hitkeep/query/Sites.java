@@ -35,7 +35,7 @@ import java.util.Optional;
  * Sites: stored in DuckDB (the source of truth) and mirrored into the {@code hk_sites} key-value bucket,
  * keyed by domain, which every gateway watches to map a hit's host to its site. Thread-safe.
  */
-final class Sites {
+public final class Sites {
     public static final StoreOperation<Scoped, JsonNode> LIST = StoreOperation.of("sites.list", Scoped.class, JsonNode.class);
     public static final StoreOperation<SiteRef, JsonNode> GET = StoreOperation.of("sites.get", SiteRef.class, JsonNode.class);
     public static final StoreOperation<NewSite, JsonNode> CREATE = StoreOperation.of("sites.create", NewSite.class, JsonNode.class);

@@ -30,7 +30,7 @@ import java.util.Optional;
  * local days in the site's time zone. Each part is one SQL file in {@code sql/} run over {@code scoped},
  * the site's rows in the range after filters. Thread-safe.
  */
-final class Stats {
+public final class Stats {
     public static final StoreOperation<Query, JsonNode> QUERY = StoreOperation.of("stats.query", Query.class, JsonNode.class);
     /**
      * A share link's stats: the link is looked up again on every query, so a revoked link stops answering
