@@ -63,7 +63,7 @@ public final class SiteRoutes implements HttpService {
 
     /**
      * Settings (admins and owners): {@code name}, {@code timezone}, {@code excluded_ips}, {@code excluded_paths}
-     * (strings), {@code honour_dnt} (boolean).
+     * (strings), {@code honour_dnt} (boolean), {@code retention_days} (days, null: keep every hit).
      */
     private void update(ServerRequest request, ServerResponse response) {
         int siteId = siteId(request);
@@ -93,6 +93,14 @@ public final class SiteRoutes implements HttpService {
                 throw DomainError.invalid("honour_dnt must be true or false");
             }
             changes.put("honour_dnt", honourDnt.asBoolean());
+        }
+        // retention_days: null is a value here (keep every hit), not "left out"
+        if (body.has("retention_days")) {
+            JsonNode days = body.get("retention_days");
+            if (!days.isNull() && !days.canConvertToInt() || days.isNumber() && !days.isIntegralNumber() || days.isTextual()) {
+                throw DomainError.invalid("retention_days must be a whole number of days, or null to keep every hit");
+            }
+            changes.put("retention_days", days.isNull() ? 0 : days.asInt());
         }
         HttpJson.send(response, 200, store.call(Sites.UPDATE, new Sites.SiteChanges(Caller.of(request).scope(), siteId, changes)));
     }

@@ -123,8 +123,8 @@ final class Sites {
     }
 
     /**
-     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
-     * {@code honour_dnt}; a field left out keeps its value. Another user's site is a 404.
+     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs),
+     * {@code honour_dnt} and {@code retention_days} (0: forever); a field left out keeps its value. Another user's site is a 404.
      */
     ObjectNode update(Scope scope, int siteId, JsonNode changes) {
         ObjectNode current = get(scope, siteId, Access.Action.CHANGE_SITE);
@@ -146,11 +146,14 @@ final class Sites {
         if (changes.hasNonNull("honour_dnt")) {
             honourDnt = changes.get("honour_dnt").asBoolean();
         }
+        // 0 (the HTTP face's reading of null) keeps every hit forever
+        Integer retention = changes.has("retention_days") ? retentionDays(changes.get("retention_days").asInt())
+                : current.get("retention_days").isNull() ? null : current.get("retention_days").asInt();
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
         ObjectNode site = database.write("update site", sql -> sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded,
-                "excluded_paths", paths, "honour_dnt", dnt, "name", name, "timezone", zone, "site_id", siteId)
+                "excluded_paths", paths, "honour_dnt", dnt, "name", name, "timezone", zone, "retention_days", retention, "site_id", siteId)
                 .orElseThrow(() -> new SQLException("site " + siteId + " is gone")));
         publish(site);
         return site.put("role", current.get("role").asText());
@@ -182,6 +185,20 @@ final class Sites {
         } catch (DateTimeException e) {
             throw DomainError.invalid("timezone must be an IANA zone such as Europe/Berlin");
         }
+    }
+
+    /**
+     * Days a site keeps its hits before whole months older than that are archived to Parquet; 0 is forever
+     * (NULL). At least 31, so that the month in progress and the one before it are never archived.
+     */
+    private static Integer retentionDays(int days) {
+        if (days == 0) {
+            return null;
+        }
+        if (days < 31 || days > 36500) {
+            throw DomainError.invalid("retention_days must be a number of days from 31 to 36500, or null to keep every hit");
+        }
+        return days;
     }
 
     private static String label(String name) {
@@ -217,6 +234,12 @@ final class Sites {
         site.put("excluded_ips", row.getString("excluded_ips"));
         site.put("excluded_paths", row.getString("excluded_paths"));
         site.put("honour_dnt", row.getBoolean("honour_dnt"));
+        int retention = row.getInt("retention_days");
+        if (row.wasNull()) {
+            site.putNull("retention_days");
+        } else {
+            site.put("retention_days", retention);
+        }
         return site;
     }
 }

@@ -1,0 +1,46 @@
+package io.hitkeep.reports.backup;
+
+import io.hitkeep.core.StoreOperation;
+import io.hitkeep.core.Subjects;
+import io.hitkeep.reports.archive.Archiver;
+import io.hitkeep.reports.archive.RetentionArchive;
+import io.hitkeep.reports.export.ExportPages;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.StoreHandlers;
+import io.hitkeep.writer.StoreRegistry;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+
+/**
+ * The reports module's data work that must run where {@code hitkeep.db} is open: backups, the retention archive and
+ * export pages. Found by the writer through {@code META-INF/services}.
+ */
+public final class DataStoreHandlers implements StoreHandlers {
+    /** The last stream sequence the database holds: {@code rebuild} waits until it reaches the stream's end. */
+    public static final StoreOperation<StoreOperation.None, Position> POSITION =
+            StoreOperation.of("backups.stream-position", StoreOperation.None.class, Position.class);
+
+    public record Position(long streamSequence) {}
+
+    @Override
+    public void register(StoreRegistry registry) {
+        Database database = registry.database();
+        Backups backups = new Backups(database);
+        Archiver archiver = new Archiver(database);
+        ExportPages exports = new ExportPages(database);
+        registry.handle(Backups.CREATE, request -> backups.create(Path.of(request.target()), request.keep()))
+                .handle(POSITION, none -> new Position(database.read(sql -> {
+                    try (var statement = sql.connection().prepareStatement("SELECT last_sequence FROM ingest_progress WHERE stream = ?")) {
+                        statement.setString(1, Subjects.HIT_STREAM);
+                        try (var row = statement.executeQuery()) {
+                            return row.next() ? row.getLong(1) : 0L;
+                        }
+                    }
+                })))
+                .handle(RetentionArchive.DUE, today -> new RetentionArchive.DueMonths(archiver.due(LocalDate.parse(today.date()))))
+                .handle(RetentionArchive.MONTH, due -> archiver.archive(due.siteId(), due.month()))
+                .handle(ExportPages.PAGE, exports::page)
+                .handle(ExportPages.OPERATOR_PAGE, exports::operatorPage);
+    }
+}
