@@ -11,6 +11,7 @@ import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.gateway.Gateway;
 import io.hitkeep.query.QueryApi;
+import io.hitkeep.reports.export.ExportApi;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
 
@@ -74,6 +75,7 @@ public final class HitKeep implements AutoCloseable {
                 AuthApi.routing(routing, settings, store);
                 gateway.routing(routing);
                 QueryApi.routing(routing, settings, store);
+                ExportApi.routing(routing, store);
             };
             Consumer<HttpRouting.Builder> withUi = Dashboard.load()
                     .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))
