@@ -76,7 +76,7 @@ public final class Database implements AutoCloseable {
      */
     static String cannotOpen(Path file, String reason) {
         String message = "cannot open " + file + ": " + reason;
-        if (reason != null && reason.contains("lock")) {
+        if (reason != null && (reason.contains("Could not set lock") || reason.contains("Conflicting lock"))) {
             return message;
         }
         return message + ". Nothing was changed or deleted. If the file is damaged, stop HitKeep and run "

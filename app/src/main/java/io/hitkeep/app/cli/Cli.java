@@ -131,6 +131,10 @@ public final class Cli {
             String name = argument.substring(2, equals < 0 ? argument.length() : equals);
             String value;
             boolean isFlag = command.options().containsKey(name + "?") || name.equals("verbose");
+            boolean isOption = command.options().containsKey(name) || command.options().containsKey(name + "!") || isFlag;
+            if (!isOption && !ConfigCheck.known(name) && !name.equals("config")) {
+                throw new UsageException("unknown option --" + name);
+            }
             if (equals >= 0) {
                 value = argument.substring(equals + 1);
             } else if (isFlag) {
@@ -140,12 +144,10 @@ public final class Cli {
             } else {
                 throw new UsageException("--" + name + " needs a value");
             }
-            if (command.options().containsKey(name) || command.options().containsKey(name + "!") || isFlag) {
+            if (isOption) {
                 options.put(name, value);
-            } else if (ConfigCheck.known(name) || name.equals("config")) {
-                settings.add("--" + name + "=" + value);
             } else {
-                throw new UsageException("unknown option --" + name);
+                settings.add("--" + name + "=" + value);
             }
         }
         for (String option : command.options().keySet()) {

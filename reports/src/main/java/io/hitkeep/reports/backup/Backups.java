@@ -7,6 +7,7 @@ import io.hitkeep.core.DomainError;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreOperation;
+import io.hitkeep.core.Subjects;
 import io.hitkeep.writer.ArchivedMonths;
 import io.hitkeep.writer.Database;
 
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -59,10 +62,19 @@ public final class Backups {
     /** The new backup's folder, the stream sequence its hits reach, its size and how long it took. */
     public record Made(String path, long streamSequence, long bytes, long millis) {}
 
-    private final Database database;
+    /** How long a backup waits for the writer to commit what the stream held when the backup was asked for. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
-    public Backups(Database database) {
+    private final Database database;
+    private final LongSupplier streamEnd;
+
+    /**
+     * @param streamEnd the hit stream's last sequence now: a backup first waits until the database holds every
+     *                  hit up to it, so each hit acknowledged (202) before the backup began is in the backup
+     */
+    public Backups(Database database, LongSupplier streamEnd) {
         this.database = database;
+        this.streamEnd = streamEnd;
     }
 
     /** Makes a backup in {@code target}; a target that cannot be written is refused before anything is made. */
@@ -77,6 +89,7 @@ public final class Backups {
         if (!Files.isDirectory(root) || !Files.isWritable(root)) {
             throw DomainError.invalid("backup target " + root + " is not a writable folder");
         }
+        awaitWriter(streamEnd.getAsLong());
         LOCK.lock();
         try {
             removeLeftovers(root);
@@ -110,6 +123,35 @@ public final class Backups {
         } finally {
             LOCK.unlock();
         }
+    }
+
+    /** Waits until the hit writer has committed the stream up to {@code sequence}; an idle writer is there at once. */
+    private void awaitWriter(long sequence) {
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        while (storedSequence(database) < sequence) {
+            if (System.nanoTime() > deadline) {
+                throw DomainError.unavailable("the writer has not written the hit stream up to sequence " + sequence + " within "
+                        + CATCH_UP.toSeconds() + " s; the backup was not made");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DomainError.unavailable("interrupted");
+            }
+        }
+    }
+
+    /** The last stream sequence whose hits the database holds. */
+    public static long storedSequence(Database database) {
+        return database.read(sql -> {
+            try (var statement = sql.connection().prepareStatement("SELECT last_sequence FROM ingest_progress WHERE stream = ?")) {
+                statement.setString(1, Subjects.HIT_STREAM);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() ? row.getLong(1) : 0L;
+                }
+            }
+        });
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.hitkeep.reports.backup;
 
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
 import io.hitkeep.core.Subjects;
 import io.hitkeep.reports.archive.Archiver;
 import io.hitkeep.reports.archive.RetentionArchive;
@@ -9,6 +12,7 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.writer.StoreHandlers;
 import io.hitkeep.writer.StoreRegistry;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 
@@ -23,21 +27,25 @@ public final class DataStoreHandlers implements StoreHandlers {
 
     public record Position(long streamSequence) {}
 
+    /** The hit stream's last sequence; 0 when there is no stream yet. */
+    private static long streamEnd(Connection nats) {
+        try {
+            return nats.jetStreamManagement().getStreamInfo(Subjects.HIT_STREAM).getStreamState().getLastSequence();
+        } catch (JetStreamApiException noStream) {
+            return 0;
+        } catch (IOException e) {
+            throw DomainError.unavailable("the broker does not answer: " + e.getMessage());
+        }
+    }
+
     @Override
     public void register(StoreRegistry registry) {
         Database database = registry.database();
-        Backups backups = new Backups(database);
+        Backups backups = new Backups(database, () -> streamEnd(registry.nats()));
         Archiver archiver = new Archiver(database);
         ExportPages exports = new ExportPages(database);
         registry.handle(Backups.CREATE, request -> backups.create(Path.of(request.target()), request.keep()))
-                .handle(POSITION, none -> new Position(database.read(sql -> {
-                    try (var statement = sql.connection().prepareStatement("SELECT last_sequence FROM ingest_progress WHERE stream = ?")) {
-                        statement.setString(1, Subjects.HIT_STREAM);
-                        try (var row = statement.executeQuery()) {
-                            return row.next() ? row.getLong(1) : 0L;
-                        }
-                    }
-                })))
+                .handle(POSITION, none -> new Position(Backups.storedSequence(database)))
                 .handle(RetentionArchive.DUE, today -> new RetentionArchive.DueMonths(archiver.due(LocalDate.parse(today.date()))))
                 .handle(RetentionArchive.MONTH, due -> archiver.archive(due.siteId(), due.month()))
                 .handle(ExportPages.PAGE, exports::page)
