@@ -47,12 +47,17 @@ final class Installation implements AutoCloseable {
 
     /** The running installation's writer, or a writer started here on the stopped one's files. */
     static Installation reach(Settings settings) {
+        return reach(settings, false);
+    }
+
+    /** As {@link #reach(Settings)}; {@code mayCreate}: a data folder without a database gets a new one (a first account). */
+    static Installation reach(Settings settings, boolean mayCreate) {
         Optional<Installation> running = running(settings);
         if (running.isPresent()) {
             return running.get();
         }
         Path database = settings.dataPath().resolve("hitkeep.db");
-        if (!Files.exists(database)) {
+        if (!mayCreate && !Files.exists(database)) {
             throw new HitKeepException("no HitKeep answers" + settings.natsUrl().map(url -> " at " + url).orElse("")
                     + " and there is no " + database + ": set HITKEEP_DATA_PATH (or --data-path=DIR) to the installation's data folder");
         }

@@ -51,7 +51,7 @@ final class UserCommands {
         public int run(Cli.Arguments arguments, PrintStream out, PrintStream err) throws IOException {
             String email = email(arguments);
             Password password = password(arguments);
-            try (Installation installation = Installation.reach(arguments.settings())) {
+            try (Installation installation = Installation.reach(arguments.settings(), true)) {
                 JsonNode user = installation.store().call(Accounts.CREATE_USER, new Accounts.NewUser(email, new PasswordHasher().hash(password.text())));
                 out.println("created user " + user.get("id").asLong() + " (" + email + ") with team " + user.get("team_id").asInt());
                 password.printIfMadeUp(out);
