@@ -6,9 +6,12 @@ export interface Site { id: number; domain: string; name: string; timezone: stri
 /** GET /api/sites/{id}: the privacy settings are comma-separated lists (writer Sites.update). */
 export interface SiteDetail extends Site {
   created_at?: string; excluded_ips: string; excluded_paths: string; honour_dnt: boolean; role?: string;
+  /** days hits are kept before whole months are archived to Parquet; null: forever */
+  retention_days?: number | null;
 }
 export interface SiteChanges {
   name?: string; timezone?: string; excluded_ips?: string; excluded_paths?: string; honour_dnt?: boolean;
+  retention_days?: number | null;
 }
 export interface TeamSummary { id: number; name: string; role: string; members: number; sites: number; }
 export interface User { id: number; email: string; totp_enabled?: boolean; teams?: TeamSummary[]; }

@@ -24,12 +24,14 @@ import java.util.logging.Logger;
  */
 public final class Roles {
     static final String ROLE = "role";
+    private static final java.util.Set<String> ROLES = java.util.Set.of("all", "gateway", "writer", "query", "reports");
 
     private Roles() {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && Cli.isCommand(args[0])) {
+        if (args.length > 0 && (Cli.isCommand(args[0]) || !args[0].startsWith("--") && !args[0].equals("serve") && !ROLES.contains(args[0]))) {
+            // a command, or a first word that is neither a command nor a role: the commands' usage error (exit 2)
             System.exit(Cli.run(args, System.out, System.err));
         }
         String role;
