@@ -141,7 +141,8 @@ public final class Archiver {
                     parts.add("SELECT * FROM " + ArchivedMonths.readParquet(List.of(current.toString())));
                 }
                 try (Statement statement = connection.createStatement()) {
-                    statement.execute("COPY (" + String.join(" UNION ALL BY NAME ", parts) + ") TO "
+                    // in time order, so that a query of part of the month skips row groups by their min and max
+                    statement.execute("COPY (SELECT * FROM (" + String.join(" UNION ALL BY NAME ", parts) + ") ORDER BY timestamp) TO "
                             + ArchivedMonths.literal(temporaryPath.toString()) + " (FORMAT parquet, COMPRESSION zstd)");
                 }
                 DurableFiles.force(temporaryPath);

@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * The writer's side of an export: one page of a site's raw pageviews or events in a range of local days, at most
  * {@link #PAGE_ROWS} rows (plus any that share the last row's instant), ordered by time and continued after a
- * cursor (the last instant sent), so an export of any size is a walk of small requests and neither side holds
+ * cursor (the page's last instant, UTC, as {@code next}), so an export of any size is a walk of small requests and neither side holds
  * more than a page. Rows are what is stored (no IP address, no user agent), archived months included. Authorised
  * like the stats: a member of the site's team may export it. Thread-safe.
  */
@@ -89,48 +89,39 @@ public final class ExportPages {
         String after = page.after() == null || page.after().isEmpty() ? null : page.after();
         return database.read(sql -> {
             String source = ArchivedMonths.sources(sql, database.file().getParent(), page.siteId(), start, end).of(page.kind().table);
-            String select = "SELECT " + columns(page.kind()) + " FROM " + source
-                    + " WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)";
+            String range = " FROM " + source + " WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)"
+                    + (after == null ? "" : " AND timestamp > CAST(? AS TIMESTAMP)");
+            // First the page's last instant, from the timestamp column alone (cheap even where rows are not stored in
+            // time order), then every row up to and including it: rows that share that instant all come in this page,
+            // and the next page starts after it, so no row is skipped or sent twice.
+            String edge = null;
+            long found;
+            try (PreparedStatement statement = sql.connection().prepareStatement("SELECT strftime(max(timestamp), '%Y-%m-%d %H:%M:%S.%f'), "
+                    + "count(*) FROM (SELECT timestamp" + range + " ORDER BY timestamp LIMIT " + PAGE_ROWS + ")")) {
+                bind(statement, page.siteId(), start, end, Optional.ofNullable(after));
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    edge = row.getString(1);
+                    found = row.getLong(2);
+                }
+            }
             ObjectNode answer = Json.object();
             ArrayNode rows = answer.putArray("rows");
-            String last = null;
-            int count = 0;
-            // the plain "timestamp > ?" lets DuckDB skip row groups by their min/max; a (timestamp, rowid) cursor would not
-            try (PreparedStatement statement = sql.connection().prepareStatement(select
-                    + (after == null ? "" : " AND timestamp > CAST(? AS TIMESTAMP)") + " ORDER BY timestamp LIMIT " + PAGE_ROWS)) {
-                bind(statement, page.siteId(), start, end, Optional.ofNullable(after));
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        last = result.getString(2);
-                        rows.add(row(result));
-                        count++;
-                    }
-                }
-            }
-            if (count < PAGE_ROWS) {
+            if (found == 0) {
                 return answer;
             }
-            // a full page: rows that share its last instant must all be in one page, or the cursor would skip some
-            int sameInstant = 0;
-            for (int i = rows.size() - 1; i >= 0 && rows.get(i).get(1).asText().equals(last); i--) {
-                sameInstant++;
-            }
-            if (sameInstant < rows.size()) {
-                for (int i = 0; i < sameInstant; i++) {
-                    rows.remove(rows.size() - 1);
-                }
-                answer.put("next", rows.get(rows.size() - 1).get(1).asText());
-            } else {
-                rows.removeAll();
-                try (PreparedStatement statement = sql.connection().prepareStatement(select + " AND timestamp = CAST(? AS TIMESTAMP)")) {
-                    bind(statement, page.siteId(), start, end, Optional.of(last));
-                    try (ResultSet result = statement.executeQuery()) {
-                        while (result.next()) {
-                            rows.add(row(result));
-                        }
+            try (PreparedStatement statement = sql.connection().prepareStatement("SELECT " + columns(page.kind()) + range
+                    + " AND timestamp <= CAST(? AS TIMESTAMP) ORDER BY timestamp")) {
+                int next = bind(statement, page.siteId(), start, end, Optional.ofNullable(after));
+                statement.setString(next, edge);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(row(result));
                     }
                 }
-                answer.put("next", last);
+            }
+            if (found == PAGE_ROWS) {
+                answer.put("next", edge);
             }
             return answer;
         });
@@ -162,15 +153,17 @@ public final class ExportPages {
         return select.toString();
     }
 
-    /** The site, the range and, when given, an instant as the export writes it ({@code ...Z}, UTC). */
-    private static void bind(PreparedStatement statement, int siteId, LocalDateTime start, LocalDateTime end, Optional<String> instant)
+    /** The site, the range and, when given, the cursor; answers the next parameter's index. */
+    private static int bind(PreparedStatement statement, int siteId, LocalDateTime start, LocalDateTime end, Optional<String> after)
             throws SQLException {
         statement.setInt(1, siteId);
         statement.setString(2, start.toString());
         statement.setString(3, end.toString());
-        if (instant.isPresent()) {
-            statement.setString(4, instant.get().replace("T", " ").replace("Z", ""));
+        if (after.isPresent()) {
+            statement.setString(4, after.get());
+            return 5;
         }
+        return 4;
     }
 
     private static ArrayNode row(ResultSet result) throws SQLException {
