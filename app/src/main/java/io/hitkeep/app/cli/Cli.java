@@ -34,6 +34,20 @@ public final class Cli {
         int run(Arguments arguments, PrintStream out, PrintStream err) throws Exception;
     }
 
+    /** What a command does with its arguments; answers the exit code. */
+    @FunctionalInterface
+    interface Work {
+        int run(Arguments arguments, PrintStream out, PrintStream err) throws Exception;
+    }
+
+    /** A command declared by its parts, as the command files list theirs. */
+    record Declared(String name, String summary, Map<String, String> options, Work work) implements Command {
+        @Override
+        public int run(Arguments arguments, PrintStream out, PrintStream err) throws Exception {
+            return work.run(arguments, out, err);
+        }
+    }
+
     /** A usage error: exit code 2 and the command's help. */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {

@@ -31,64 +31,34 @@ final class UserCommands {
         return options;
     }
 
-    static final Cli.Command CREATE = new Cli.Command() {
-        @Override
-        public String name() {
-            return "user create";
-        }
+    static final Cli.Command CREATE = new Cli.Declared("user create",
+            "create an account with a team of its own (works on a running or stopped installation)", options(), UserCommands::create);
 
-        @Override
-        public String summary() {
-            return "create an account with a team of its own (works on a running or stopped installation)";
-        }
+    static final Cli.Command RESET_PASSWORD = new Cli.Declared("user reset-password",
+            "set a new password for an account and end all its sessions", options(), UserCommands::resetPassword);
 
-        @Override
-        public Map<String, String> options() {
-            return UserCommands.options();
+    private static int create(Cli.Arguments arguments, PrintStream out, PrintStream err) throws IOException {
+        String email = email(arguments);
+        Password password = password(arguments);
+        try (Installation installation = Installation.reach(arguments.settings(), true)) {
+            JsonNode user = installation.store().call(Accounts.CREATE_USER, new Accounts.NewUser(email, new PasswordHasher().hash(password.text())));
+            out.println("created user " + user.get("id").asLong() + " (" + email + ") with team " + user.get("team_id").asInt());
+            password.printIfMadeUp(out);
         }
+        return 0;
+    }
 
-        @Override
-        public int run(Cli.Arguments arguments, PrintStream out, PrintStream err) throws IOException {
-            String email = email(arguments);
-            Password password = password(arguments);
-            try (Installation installation = Installation.reach(arguments.settings(), true)) {
-                JsonNode user = installation.store().call(Accounts.CREATE_USER, new Accounts.NewUser(email, new PasswordHasher().hash(password.text())));
-                out.println("created user " + user.get("id").asLong() + " (" + email + ") with team " + user.get("team_id").asInt());
-                password.printIfMadeUp(out);
-            }
-            return 0;
+    private static int resetPassword(Cli.Arguments arguments, PrintStream out, PrintStream err) throws IOException {
+        String email = email(arguments);
+        Password password = password(arguments);
+        try (Installation installation = Installation.reach(arguments.settings())) {
+            long id = installation.store().call(Accounts.FIND_USER_BY_EMAIL, new Accounts.Email(email)).get("id").asLong();
+            installation.store().call(AccountSecurity.SET_PASSWORD, new AccountSecurity.NewPassword(id, new PasswordHasher().hash(password.text())));
+            out.println("new password set for user " + id + " (" + email + "); their sessions have ended");
+            password.printIfMadeUp(out);
         }
-    };
-
-    static final Cli.Command RESET_PASSWORD = new Cli.Command() {
-        @Override
-        public String name() {
-            return "user reset-password";
-        }
-
-        @Override
-        public String summary() {
-            return "set a new password for an account and end all its sessions";
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return UserCommands.options();
-        }
-
-        @Override
-        public int run(Cli.Arguments arguments, PrintStream out, PrintStream err) throws IOException {
-            String email = email(arguments);
-            Password password = password(arguments);
-            try (Installation installation = Installation.reach(arguments.settings())) {
-                long id = installation.store().call(Accounts.FIND_USER_BY_EMAIL, new Accounts.Email(email)).get("id").asLong();
-                installation.store().call(AccountSecurity.SET_PASSWORD, new AccountSecurity.NewPassword(id, new PasswordHasher().hash(password.text())));
-                out.println("new password set for user " + id + " (" + email + "); their sessions have ended");
-                password.printIfMadeUp(out);
-            }
-            return 0;
-        }
-    };
+        return 0;
+    }
 
     private record Password(String text, boolean madeUp) {
         void printIfMadeUp(PrintStream out) {
