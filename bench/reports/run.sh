@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Exports, backups and archived months on a site with N pageviews (default 1,000,000 over 90 days), each against
 # a baseline measured in the same run:
-#   - export of every hit as CSV, NDJSON and Parquet: wall time, bytes, and the server's peak resident memory
-#     during the export (VmHWM, reset before each one) against its resident memory after a stats request;
+#   - export of every hit as CSV, NDJSON and Parquet: wall time against DuckDB's own COPY of the same rows to CSV
+#     (from the backup), bytes, and the server's peak resident memory during the export (VmHWM, reset before each
+#     one) against its resident memory after a stats request;
 #   - a backup through the running writer (ATTACH + COPY FROM DATABASE) against `cp` of the checkpointed file;
 #   - the stats of a whole month read from its Parquet archive against the same month read from the table.
 #   bash bench/reports/run.sh [N]        (build first: ./mvnw -B package -DskipTests)
@@ -60,6 +61,9 @@ B0=$(date +%s.%N)
 HITKEEP_DATA_PATH=$DATA/data "$JAVA" -jar $JAR backup --to "$DATA/backups" >/dev/null 2>"$DATA/backup.err"
 B1=$(date +%s.%N)
 echo "backup command (new JVM + writer's copy): $(echo "$B1 - $B0" | bc) s; $(cat "$DATA/backup.err")"
+RAW=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/reports/RawCopy.java "$(ls -d "$DATA"/backups/hitkeep-backup-*)/hitkeep.db" "$SITE" "$DATA/raw.csv")
+echo "baseline: DuckDB's own COPY of the same site's rows to CSV from the backup (no paging, broker or HTTP): ${RAW}s"
+rm -f "$DATA/raw.csv"
 
 # a whole month, from the table: then archived (server stopped), and the same month from Parquet
 MONTH=$(date -u -d "$(date -u +%Y-%m-01) -2 month" +%Y-%m)

@@ -1,12 +1,12 @@
 package io.hitkeep.app.cli;
 
-import io.hitkeep.auth.Accounts;
 import io.hitkeep.core.BrokerSupervisor;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.NatsConnector;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.core.StoreOperation;
+import io.hitkeep.reports.backup.DataStoreHandlers;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
@@ -70,6 +70,8 @@ final class Installation implements AutoCloseable {
         if (url.isEmpty()) {
             return Optional.empty();
         }
+        // a port from a stopped installation's leftover configuration may belong to another installation's broker now
+        boolean mustBeThisFolder = settings.natsUrl().isEmpty();
         Connection connection;
         try {
             connection = Nats.connect(Options.builder().server(url.get()).connectionName("hitkeep-cli")
@@ -82,7 +84,11 @@ final class Installation implements AutoCloseable {
         }
         StoreClient store = new StoreClient(connection);
         try {
-            store.call(Accounts.COUNT_USERS, StoreOperation.None.NONE, PING);
+            Path answering = Path.of(store.call(DataStoreHandlers.IDENTITY, StoreOperation.None.NONE, PING).dataPath());
+            if (mustBeThisFolder && !sameFolder(answering, settings.dataPath())) {
+                closeQuietly(connection);
+                return Optional.empty();
+            }
             Deque<AutoCloseable> started = new ArrayDeque<>();
             started.push(connection);
             return Optional.of(new Installation(store, connection, true, started));
@@ -111,6 +117,14 @@ final class Installation implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
+        }
+    }
+
+    private static boolean sameFolder(Path one, Path other) {
+        try {
+            return Files.isSameFile(one, other);
+        } catch (IOException e) {
+            return one.toAbsolutePath().normalize().equals(other.toAbsolutePath().normalize());
         }
     }
 

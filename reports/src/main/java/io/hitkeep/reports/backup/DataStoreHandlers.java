@@ -27,6 +27,15 @@ public final class DataStoreHandlers implements StoreHandlers {
 
     public record Position(long streamSequence) {}
 
+    /**
+     * Which installation answers: the data folder of the writer's {@code hitkeep.db}. The command line checks it
+     * before it works on a broker it found in a data folder's leftover configuration.
+     */
+    public static final StoreOperation<StoreOperation.None, Identity> IDENTITY =
+            StoreOperation.of("backups.identity", StoreOperation.None.class, Identity.class);
+
+    public record Identity(String dataPath) {}
+
     /** The hit stream's last sequence; 0 when there is no stream yet. */
     private static long streamEnd(Connection nats) {
         try {
@@ -46,6 +55,7 @@ public final class DataStoreHandlers implements StoreHandlers {
         ExportPages exports = new ExportPages(database);
         registry.handle(Backups.CREATE, request -> backups.create(Path.of(request.target()), request.keep()))
                 .handle(POSITION, none -> new Position(Backups.storedSequence(database)))
+                .handle(IDENTITY, none -> new Identity(database.file().getParent().toString()))
                 .handle(RetentionArchive.DUE, today -> new RetentionArchive.DueMonths(archiver.due(LocalDate.parse(today.date()))))
                 .handle(RetentionArchive.MONTH, due -> archiver.archive(due.siteId(), due.month()))
                 .handle(ExportPages.PAGE, exports::page)

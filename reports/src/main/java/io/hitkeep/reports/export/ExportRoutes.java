@@ -9,6 +9,7 @@ import io.hitkeep.auth.Caller;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.web.HttpJson;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -40,7 +41,8 @@ public final class ExportRoutes implements HttpService {
         response.header(HeaderNames.CONTENT_TYPE, export.format().contentType());
         response.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + export.fileName() + "\"");
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
-        try (OutputStream out = response.outputStream()) {
+        // a buffer of its own: the formats write small pieces, and each write to the response would be a chunk of its own
+        try (OutputStream out = new BufferedOutputStream(response.outputStream(), 1 << 16)) {
             long rows = walk.writeTo(out);
             LOG.fine(() -> "export of site " + export.siteId() + ": " + rows + " rows");
         } catch (IOException e) {
