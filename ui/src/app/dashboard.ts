@@ -112,6 +112,15 @@ function rowLabel(panel: string, value: string): string {
             {{ live() ?? '–' }} live
           </span>
         }
+        @if (!shared() && site(); as s) {
+          <span class="text-sm" data-testid="export">
+            Export
+            @for (format of exportFormats; track format.key) {
+              <a class="text-primary ml-1" [href]="exportUrl(s.id, format.key)" download [attr.data-testid]="'export-' + format.key"
+                 [title]="'Raw pageviews and events of ' + days().from + ' – ' + days().to + ' as ' + format.label">{{ format.label }}</a>
+            }
+          </span>
+        }
         @if (resolved().key === 'custom' && !customOpen()) {
           <p-button label="Change dates" size="small" [text]="true" (onClick)="setRange('custom')" data-testid="custom-edit" />
         }
@@ -245,6 +254,12 @@ export class DashboardPage {
   private readonly route = inject(ActivatedRoute);
   /** the route's :id (a site of the account) */
   readonly id = input<string>('');
+  /** the raw hits of the shown range as a download (GET /api/sites/{id}/export; the session cookie goes along) */
+  protected readonly exportFormats = [{ key: 'csv', label: 'CSV' }, { key: 'ndjson', label: 'NDJSON' }, { key: 'parquet', label: 'Parquet' }];
+  protected exportUrl(siteId: number, format: string): string {
+    const days = this.days();
+    return `/api/sites/${siteId}/export?from=${days.from}&to=${days.to}&format=${format}`;
+  }
   /** or where else the numbers come from (a share link) */
   readonly source = input<StatsSource | null>(null);
   private readonly from = computed(() => this.source() ?? this.siteSource(Number(this.id())));

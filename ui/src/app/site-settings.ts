@@ -18,16 +18,16 @@ import { TrackerMigration } from './tracker-migration';
 
 const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 max-w-2xl mb-4';
 
-type Field = 'name' | 'timezone' | 'excluded_ips' | 'excluded_paths';
+type Field = 'name' | 'timezone' | 'excluded_ips' | 'excluded_paths' | 'retention_days';
 
 /** The field a validation message of PATCH /api/sites/{id} is about ("excluded_paths: '/a b' is not ..."). */
 function fieldOf(message: string): Field | null {
-  const match = /^(excluded_ips|excluded_paths|name|timezone)\b/.exec(message);
+  const match = /^(excluded_ips|excluded_paths|name|timezone|retention_days)\b/.exec(message);
   return match ? (match[1] as Field) : null;
 }
 
 /**
- * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, Do Not Track;
+ * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, retention, Do Not Track;
  * the lines to change in another tool's snippet and the Umami website id; the caller's own e-mail digests;
  * share links; deleting the site. Admins change settings and share links, owners delete; members read (and
  * subscribe to digests).
@@ -83,6 +83,15 @@ function fieldOf(message: string): Field | null {
                     [attr.aria-invalid]="fieldErrors()['excluded_paths'] ? true : null" aria-describedby="paths-help paths-error"></textarea>
           <small id="paths-help" class="text-surface-500">One path a line, starting with /; * matches any part.</small>
           <small id="paths-error" class="text-red-600 dark:text-red-400" data-testid="paths-error">{{ fieldErrors()['excluded_paths'] }}</small>
+        </div>
+        <div class="flex flex-col gap-1 text-sm">
+          <label for="settings-retention">Keep hits for (days)</label>
+          <input pInputText id="settings-retention" name="retention_days" type="number" min="31" max="36500" [(ngModel)]="retentionDays"
+                 placeholder="forever" data-testid="settings-retention" class="w-40"
+                 [attr.aria-invalid]="fieldErrors()['retention_days'] ? true : null" aria-describedby="retention-help retention-error" />
+          <small id="retention-help" class="text-surface-500">Empty: forever. Whole months older than this move to a Parquet archive
+            each night; the dashboard still shows them, a little slower.</small>
+          <small id="retention-error" class="text-red-600 dark:text-red-400">{{ fieldErrors()['retention_days'] }}</small>
         </div>
         <div class="flex items-center gap-3 text-sm">
           <p-toggleswitch inputId="settings-dnt" name="honour_dnt" [(ngModel)]="honourDnt" [disabled]="!canEdit()" data-testid="settings-dnt" />
@@ -183,6 +192,7 @@ export class SiteSettingsPage {
   protected excludedIps = '';
   protected excludedPaths = '';
   protected honourDnt = true;
+  protected retentionDays: number | null = null;
 
   /** the caller's role in the site's team (an older server without roles: everything shown) */
   protected readonly canEdit = computed(() => this.allows('edit-site'));
@@ -223,6 +233,7 @@ export class SiteSettingsPage {
     this.excludedIps = listToLines(site.excluded_ips);
     this.excludedPaths = listToLines(site.excluded_paths);
     this.honourDnt = site.honour_dnt;
+    this.retentionDays = site.retention_days ?? null;
     this.fieldErrors.set({});
     this.site.set(site);
   }
@@ -301,6 +312,10 @@ export class SiteSettingsPage {
       excluded_paths: linesToList(this.excludedPaths),
       honour_dnt: this.honourDnt,
     };
+    // older servers leave retention_days out of the site: then it is not sent either
+    if (site.retention_days !== undefined || this.retentionDays !== null) {
+      changes.retention_days = this.retentionDays === null || String(this.retentionDays) === '' ? null : Number(this.retentionDays);
+    }
     const name = this.name.trim();
     if (name !== site.name) changes.name = name;
     if (this.timezone !== site.timezone) changes.timezone = this.timezone;

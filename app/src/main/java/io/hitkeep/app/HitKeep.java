@@ -13,6 +13,7 @@ import io.hitkeep.gateway.Gateway;
 import io.hitkeep.query.QueryApi;
 import io.hitkeep.reports.digest.ReportsApi;
 import io.hitkeep.reports.jobs.Reports;
+import io.hitkeep.reports.export.ExportApi;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
 
@@ -87,6 +88,7 @@ public final class HitKeep implements AutoCloseable {
                 gateway.routing(routing);
                 QueryApi.routing(routing, settings, store);
                 ReportsApi.routing(routing, settings, store);
+                ExportApi.routing(routing, store);
             };
             Consumer<HttpRouting.Builder> withUi = Dashboard.load()
                     .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))

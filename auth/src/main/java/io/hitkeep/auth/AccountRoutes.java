@@ -466,7 +466,8 @@ public final class AccountRoutes implements HttpService {
         return password(Json.text(body, "password"));
     }
 
-    static String password(String password) {
+    /** A password as every way of setting one takes it (the HTTP routes, the operator's CLI). */
+    public static String password(String password) {
         if (password.length() < 10) {
             throw DomainError.invalid("password must be at least 10 characters long");
         }
@@ -477,7 +478,12 @@ public final class AccountRoutes implements HttpService {
     }
 
     static String email(JsonNode body) {
-        String email = Json.text(body, "email").strip().toLowerCase(Locale.ROOT);
+        return email(Json.text(body, "email"));
+    }
+
+    /** An e-mail address as accounts store it (lower case), or a 400. */
+    public static String email(String typed) {
+        String email = typed.strip().toLowerCase(Locale.ROOT);
         int at = email.indexOf('@');
         if (at <= 0 || at == email.length() - 1 || email.length() > 254 || email.contains(" ")) {
             throw DomainError.invalid("email must be an e-mail address");

@@ -1,11 +1,14 @@
 package io.hitkeep.query;
 
+import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.auth.AuthApi;
 import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.web.Launcher;
 import io.hitkeep.web.Observability;
+
+import java.util.function.BiConsumer;
 
 /** Runs the query API (with auth's routes) on its own against {@code HITKEEP_NATS_URL}. */
 public final class QueryMain {
