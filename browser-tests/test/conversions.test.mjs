@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, kpiValue, launchChromium, number, servePages, startHitKeep } from '../lib/harness.mjs';
+import { USER_AGENT, eventually, kpiValue, launchChromium, number, servePages, startHitKeep, watchedTab } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const EMAIL = 'owner@example.com';
@@ -97,16 +97,8 @@ before(async () => {
     throw e;
   });
   browser = await launchChromium();
-  context = await browser.newContext({ userAgent: USER_AGENT, timezoneId: 'UTC', locale: 'en-US', viewport: { width: 1280, height: 900 } });
-  tab = await context.newPage();
-  tab.on('console', (message) => {
-    if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
-  });
-  tab.on('response', (response) => {
-    // before the funnels API lands, the settings ask for funnels and hide the section on a 404
-    if (response.status() === 404 && !(/\/funnels$/.test(response.url()) && !funnelsApi)) problems.push(`404 ${response.url()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(String(error)));
+  // before the funnels API lands, the settings ask for funnels and hide the section on a 404
+  ({ context, tab } = await watchedTab(browser, problems, funnelsApi ? /$^/ : /\/api\/sites\/\d+\/funnels$/));
   await tab.goto(`${hitkeep.base}/sites/${siteId}/settings`);
   await signIn();
 });

@@ -1,11 +1,11 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, input } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
-import { Annotation, Api, errorText } from './api';
+import { Annotation, errorText } from './api';
 import { isDay, todayIn } from './date-range';
-import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
+import { SiteItems } from './site-items';
 
 /** A site's annotations (notes on days of the chart) in its settings: the list, a form to add one and removal (admins). */
 @Component({
@@ -31,11 +31,11 @@ import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
         </form>
       }
       @if (error()) { <p-message severity="error" styleClass="mb-3" data-testid="annotation-error" [text]="error()!" /> }
-      @if (notes().length === 0) {
+      @if (items().length === 0) {
         <p class="text-sm text-surface-500 m-0" data-testid="no-annotations">No annotations yet.</p>
       } @else {
         <ul class="list-none p-0 m-0 text-sm" data-testid="annotation-list">
-          @for (note of notes(); track note.id) {
+          @for (note of items(); track note.id) {
             <li [class]="row" data-testid="annotation-row">
               <span class="min-w-0"><time [attr.datetime]="note.date" class="tabular-nums text-surface-500">{{ note.date }}</time> {{ note.text }}</span>
               @if (canManage()) {
@@ -49,61 +49,35 @@ import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
     </section>
   `,
 })
-export class AnnotationSettings {
-  private readonly api = inject(Api);
-  readonly siteId = input.required<number>();
+export class AnnotationSettings extends SiteItems<Annotation> {
   /** the site's time zone: the form starts on its today */
   readonly timezone = input('UTC');
-  readonly canManage = input(false);
-
-  protected readonly card = SETTINGS_CARD;
-  protected readonly row = SETTINGS_ROW;
-  protected readonly notes = signal<Annotation[]>([]);
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
   protected date = '';
   protected text = '';
 
   constructor() {
+    super();
     effect(() => {
       this.date = todayIn(this.timezone());
-      this.api.annotations(this.siteId()).then((notes) => this.notes.set(newestFirst(notes))).catch((e) => this.error.set(errorText(e)));
+      this.api.annotations(this.siteId()).then((notes) => this.show(notes)).catch((e) => this.error.set(errorText(e)));
     });
   }
 
+  /** newest first */
+  protected override order(notes: Annotation[]): Annotation[] {
+    return [...notes].sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
+  }
+
   protected async add(): Promise<void> {
-    if (!isDay(this.date)) {
-      this.error.set('Choose a day.');
+    const text = this.text.trim();
+    if (!isDay(this.date) || !text) {
+      this.error.set(isDay(this.date) ? 'Write the note.' : 'Choose a day.');
       return;
     }
-    if (!this.text.trim()) {
-      this.error.set('Write the note.');
-      return;
-    }
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      const note = await this.api.createAnnotation(this.siteId(), this.date, this.text.trim());
-      this.notes.update((notes) => newestFirst([...notes, note]));
-      this.text = '';
-    } catch (e) {
-      this.error.set(errorText(e));
-    } finally {
-      this.busy.set(false);
-    }
+    if (await this.adding(() => this.api.createAnnotation(this.siteId(), this.date, text))) this.text = '';
   }
 
-  protected async remove(note: Annotation): Promise<void> {
-    this.error.set(null);
-    try {
-      await this.api.deleteAnnotation(this.siteId(), note.id);
-      this.notes.update((notes) => notes.filter((n) => n.id !== note.id));
-    } catch (e) {
-      this.error.set(errorText(e));
-    }
+  protected remove(note: Annotation): Promise<void> {
+    return this.removing(note, () => this.api.deleteAnnotation(this.siteId(), note.id));
   }
-}
-
-function newestFirst(notes: Annotation[]): Annotation[] {
-  return [...notes].sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
 }

@@ -1,14 +1,14 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
-import { Api, errorText } from './api';
+import { errorText } from './api';
 import { Funnel, FunnelWindow, MAX_STEPS, MIN_STEPS, WINDOWS, funnelBody } from './funnel';
-import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
 import { TargetForm, blankTarget, describeTarget } from './goals';
+import { SiteItems } from './site-items';
 import { TargetFields } from './target-fields';
 
 /** A site's funnels in its settings: the list (members read it), a form of 2 to 8 steps and removal (admins). */
@@ -59,11 +59,11 @@ import { TargetFields } from './target-fields';
         </form>
       }
       @if (error()) { <p-message severity="error" styleClass="mb-3" data-testid="funnel-error" [text]="error()!" /> }
-      @if (funnels().length === 0) {
+      @if (items().length === 0) {
         <p class="text-sm text-surface-500 m-0" data-testid="no-funnels">No funnels yet.</p>
       } @else {
         <ul class="list-none p-0 m-0 text-sm" data-testid="funnel-list">
-          @for (funnel of funnels(); track funnel.id) {
+          @for (funnel of items(); track funnel.id) {
             <li [class]="row" data-testid="funnel-row" [attr.data-name]="funnel.name">
               <span class="min-w-0">
                 <a [routerLink]="['/sites', siteId(), 'funnels']" [queryParams]="{ funnel: funnel.id }" class="font-semibold text-primary">{{ funnel.name }}</a>
@@ -82,28 +82,20 @@ import { TargetFields } from './target-fields';
     }
   `,
 })
-export class FunnelSettings {
-  private readonly api = inject(Api);
-  readonly siteId = input.required<number>();
-  readonly canManage = input(false);
-
-  protected readonly card = SETTINGS_CARD;
-  protected readonly row = SETTINGS_ROW;
+export class FunnelSettings extends SiteItems<Funnel> {
   protected readonly windows = WINDOWS;
   protected readonly minSteps = MIN_STEPS;
   protected readonly maxSteps = MAX_STEPS;
-  protected readonly funnels = signal<Funnel[]>([]);
   /** false on a server without funnels (404 to their list): the section hides */
   protected readonly available = signal(true);
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
   protected name = '';
   protected window: FunnelWindow = 'session';
   protected readonly steps = signal<TargetForm[]>([blankTarget(), blankTarget('event')]);
 
   constructor() {
+    super();
     effect(() => {
-      this.api.funnels(this.siteId()).then((funnels) => this.funnels.set(funnels)).catch((e) => {
+      this.api.funnels(this.siteId()).then((funnels) => this.show(funnels)).catch((e) => {
         if (e instanceof HttpErrorResponse && e.status === 404) this.available.set(false);
         else this.error.set(errorText(e));
       });
@@ -132,28 +124,18 @@ export class FunnelSettings {
       this.error.set(made.error);
       return;
     }
-    this.busy.set(true);
-    this.error.set(null);
-    try {
+    // a server that answers only the id: the list shows what was sent
+    const saved = await this.adding(async () => {
       const funnel = await this.api.createFunnel(this.siteId(), made.body);
-      // a server that answers only the id: the list shows what was sent
-      this.funnels.update((funnels) => [...funnels, { ...made.body, ...funnel, steps: funnel.steps ?? made.body.steps }]);
+      return { ...made.body, ...funnel, steps: funnel.steps ?? made.body.steps };
+    });
+    if (saved) {
       this.name = '';
       this.steps.set([blankTarget(), blankTarget('event')]);
-    } catch (e) {
-      this.error.set(errorText(e));
-    } finally {
-      this.busy.set(false);
     }
   }
 
-  protected async remove(funnel: Funnel): Promise<void> {
-    this.error.set(null);
-    try {
-      await this.api.deleteFunnel(this.siteId(), funnel.id);
-      this.funnels.update((funnels) => funnels.filter((f) => f.id !== funnel.id));
-    } catch (e) {
-      this.error.set(errorText(e));
-    }
+  protected remove(funnel: Funnel): Promise<void> {
+    return this.removing(funnel, () => this.api.deleteFunnel(this.siteId(), funnel.id));
   }
 }

@@ -1,11 +1,11 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
-import { Api, errorText } from './api';
-import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
+import { errorText } from './api';
 import { Goal, TargetForm, blankTarget, describeTarget, goalBody } from './goals';
+import { SiteItems } from './site-items';
 import { TargetFields } from './target-fields';
 
 
@@ -32,11 +32,11 @@ import { TargetFields } from './target-fields';
         </form>
       }
       @if (error()) { <p-message severity="error" styleClass="mb-3" data-testid="goal-error" [text]="error()!" /> }
-      @if (goals().length === 0) {
+      @if (items().length === 0) {
         <p class="text-sm text-surface-500 m-0" data-testid="no-goals">No goals yet.</p>
       } @else {
         <ul class="list-none p-0 m-0 text-sm" data-testid="goal-list">
-          @for (goal of goals(); track goal.id) {
+          @for (goal of items(); track goal.id) {
             <li [class]="row" data-testid="goal-row" [attr.data-name]="goal.name">
               <span class="min-w-0"><strong>{{ goal.name }}</strong> <span class="text-surface-500">· {{ describe(goal) }}</span></span>
               @if (canManage()) {
@@ -50,23 +50,15 @@ import { TargetFields } from './target-fields';
     </section>
   `,
 })
-export class GoalSettings {
-  private readonly api = inject(Api);
-  readonly siteId = input.required<number>();
-  readonly canManage = input(false);
-
-  protected readonly card = SETTINGS_CARD;
-  protected readonly row = SETTINGS_ROW;
+export class GoalSettings extends SiteItems<Goal> {
   protected readonly describe = describeTarget;
-  protected readonly goals = signal<Goal[]>([]);
-  protected readonly error = signal<string | null>(null);
-  protected readonly busy = signal(false);
   protected name = '';
   protected readonly target = signal<TargetForm>(blankTarget());
 
   constructor() {
+    super();
     effect(() => {
-      this.api.goals(this.siteId()).then((goals) => this.goals.set(goals)).catch((e) => this.error.set(errorText(e)));
+      this.api.goals(this.siteId()).then((goals) => this.show(goals)).catch((e) => this.error.set(errorText(e)));
     });
   }
 
@@ -76,27 +68,13 @@ export class GoalSettings {
       this.error.set(made.error);
       return;
     }
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      const goal = await this.api.createGoal(this.siteId(), made.body);
-      this.goals.update((goals) => [...goals, goal]);
+    if (await this.adding(() => this.api.createGoal(this.siteId(), made.body))) {
       this.name = '';
       this.target.set(blankTarget(this.target().type));
-    } catch (e) {
-      this.error.set(errorText(e));
-    } finally {
-      this.busy.set(false);
     }
   }
 
-  protected async remove(goal: Goal): Promise<void> {
-    this.error.set(null);
-    try {
-      await this.api.deleteGoal(this.siteId(), goal.id);
-      this.goals.update((goals) => goals.filter((g) => g.id !== goal.id));
-    } catch (e) {
-      this.error.set(errorText(e));
-    }
+  protected remove(goal: Goal): Promise<void> {
+    return this.removing(goal, () => this.api.deleteGoal(this.siteId(), goal.id));
   }
 }
