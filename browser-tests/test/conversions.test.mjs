@@ -2,8 +2,8 @@
 // goals and a note added in the site settings, visitors sent through hk.js (each its own browser context and
 // user agent, so its own visitor), then the dashboard's conversion rates against what the stats API answers,
 // the note's marker on the chart, the tabbed cards remembering their tab in the URL, a click on the world map
-// filtering by country, the live panel, and screenshots light, dark and on a phone. The funnel tests run once
-// the server has the funnels API (GET /api/sites/{id}/funnels answers 404 before) and say so when skipped.
+// filtering by country, the live panel with its pages, a funnel added in the settings and its steps and
+// drop-offs on the funnel screen against the funnel API, and screenshots light, dark and on a phone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -31,7 +31,6 @@ let browser;
 let context;
 let tab;
 let siteId;
-let funnelsApi = false;
 const problems = [];
 
 const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
@@ -92,13 +91,8 @@ before(async () => {
   hitkeep = await startHitKeep();
   pages = await servePages((path) => routes[path]?.());
   siteId = (await hitkeep.api('POST', '/api/sites', { domain: '127.0.0.1', name: 'Conversion shop', timezone: 'UTC' })).id;
-  funnelsApi = await hitkeep.api('GET', `/api/sites/${siteId}/funnels`).then(() => true, (e) => {
-    if (/: 404 /.test(e.message)) return false;
-    throw e;
-  });
   browser = await launchChromium();
-  // before the funnels API lands, the settings ask for funnels and hide the section on a 404
-  ({ context, tab } = await watchedTab(browser, problems, funnelsApi ? /$^/ : /\/api\/sites\/\d+\/funnels$/));
+  ({ context, tab } = await watchedTab(browser, problems));
   await tab.goto(`${hitkeep.base}/sites/${siteId}/settings`);
   await signIn();
 });
@@ -304,19 +298,25 @@ describe('the dashboard', () => {
     await tab.locator(`[data-panel="countries"] [data-value="${country}"]`).waitFor();
   });
 
-  test('the live panel shows what GET /api/sites/{id}/live answers', async () => {
+  test('the live panel shows the pages and sources GET /api/sites/{id}/live answers', async () => {
     await tab.goto(`${hitkeep.base}/sites/${siteId}`);
     const live = await get(`/api/sites/${siteId}/live`);
+    // every visit above was minutes ago at most
+    assert.equal(live.live_visitors, stats.summary.visitors);
     const panel = tab.getByTestId('live-panel');
-    await panel.waitFor();
-    if (live.live_visitors > 0) {
-      await eventually('live count', async () => Number(await panel.getByTestId('live-count').innerText()) === live.live_visitors);
+    await eventually('live count', async () => Number(await panel.getByTestId('live-count').innerText()) === live.live_visitors);
+    for (const list of ['pages', 'sources']) {
+      assert.ok(live[list].length > 0, `${list}: ${JSON.stringify(live)}`);
+      const shown = panel.locator(`[data-testid="live-${list}"] li[data-value]`);
+      await eventually(`live ${list}`, async () => (await shown.count()) === Math.min(5, live[list].length));
+      assert.deepEqual(await shown.evaluateAll((rows) => rows.map((r) => [r.dataset.value, r.lastElementChild.textContent])),
+        live[list].slice(0, 5).map((row) => [row.value, String(row.visitors)]), list);
     }
-    if (Array.isArray(live.pages) && live.pages.length) {
-      const shown = panel.locator('[data-testid="live-pages"] li[data-value]');
-      await shown.first().waitFor();
-      assert.deepEqual(await shown.evaluateAll((rows) => rows.map((r) => r.dataset.value)), live.pages.slice(0, 5).map((p) => p.value));
-    }
+    // it refreshes itself: a new visitor shows up without a reload
+    await visit({ agent: agent('X11; Linux x86_64', 129), paths: ['/docs/start'] });
+    await eventually('the new visitor in the live panel', async () =>
+      Number(await panel.getByTestId('live-count').innerText()) === live.live_visitors + 1, 30000);
+    stats = await apiStats();
   });
 
   test('dark theme and a phone: everything reachable, nothing wider than the screen', async () => {
@@ -350,10 +350,8 @@ describe('the dashboard', () => {
 });
 
 describe('funnels', () => {
-  const NO_FUNNELS = 'the server has no funnels API yet (GET /api/sites/{id}/funnels answers 404)';
 
-  test('an admin adds a funnel of three steps in the site settings', async (t) => {
-    if (!funnelsApi) return t.skip(NO_FUNNELS);
+  test('an admin adds a funnel of three steps in the site settings', async () => {
     await tab.goto(`${hitkeep.base}/sites/${siteId}/settings`);
     const section = tab.getByTestId('funnel-settings');
     await section.getByTestId('no-funnels').waitFor();
@@ -372,8 +370,7 @@ describe('funnels', () => {
     assert.deepEqual(funnel.steps.map((s) => s.path ?? s.event), ['/', '/pricing', 'Signup']);
   });
 
-  test('the funnel screen shows the API\'s steps and drop-offs', async (t) => {
-    if (!funnelsApi) return t.skip(NO_FUNNELS);
+  test('the funnel screen shows the API\'s steps and drop-offs', async () => {
     const stored = await get(`/api/sites/${siteId}/funnels`);
     const funnel = (Array.isArray(stored) ? stored : stored.funnels).find((f) => f.name === 'Home to signup');
     const result = await get(`/api/sites/${siteId}/funnels/${funnel.id}?${statsQuery()}`);

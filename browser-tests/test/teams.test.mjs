@@ -29,9 +29,9 @@ const problems = [];
 /** A fresh browser (own cookies) whose console errors count as problems, except the ones a test asks for. */
 async function newTab({ expect404 = false } = {}) {
   // 401: signed-out pages ask whether a session exists; the wrong share password is one on purpose. A server
-  // without passkeys or funnels answers 404 to their lists (the pages hide those sections); a used
-  // invitation and a revoked share link are 404s asked for on purpose
-  const { context, tab } = await watchedTab(browser, problems, expect404 ? /./ : /\/api\/user\/passkeys$|\/api\/sites\/\d+\/funnels$/);
+  // without passkeys answers 404 to their list (the settings page hides the section); a used invitation and
+  // a revoked share link are 404s asked for on purpose
+  const { context, tab } = await watchedTab(browser, problems, expect404 ? /./ : /\/api\/user\/passkeys$/);
   contexts.push(context);
   return tab;
 }

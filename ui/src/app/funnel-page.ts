@@ -1,4 +1,3 @@
-import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
@@ -58,9 +57,7 @@ import { can } from './permissions';
     }
     @if (error()) { <p-message severity="error" styleClass="mb-4" data-testid="funnel-error" [text]="error()!" /> }
 
-    @if (unavailable()) {
-      <p class="text-surface-500" data-testid="funnels-unavailable">This server does not count funnels yet.</p>
-    } @else if (loaded() && funnels().length === 0) {
+    @if (loaded() && funnels().length === 0) {
       <p class="text-surface-500" data-testid="no-funnels">
         No funnels yet.
         @if (canManage()) { <a [routerLink]="['/sites', id(), 'settings']" fragment="funnels" class="text-primary">Add one in the site settings</a>. }
@@ -119,7 +116,6 @@ export class FunnelPage {
   protected readonly site = signal<Site | null>(null);
   protected readonly funnels = signal<Funnel[]>([]);
   protected readonly loaded = signal(false);
-  protected readonly unavailable = signal(false);
   protected readonly result = signal<FunnelResult | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly canManage = computed(() => can(this.site()?.role, 'manage-goals'));
@@ -146,10 +142,8 @@ export class FunnelPage {
     effect(() => {
       const id = Number(this.id());
       this.api.sites().then((sites) => this.site.set(sites.find((s) => s.id === id) ?? null)).catch((e) => this.error.set(errorText(e)));
-      this.api.funnels(id).then((funnels) => this.funnels.set(funnels)).catch((e) => {
-        if (e instanceof HttpErrorResponse && e.status === 404) this.unavailable.set(true);
-        else this.error.set(errorText(e));
-      }).finally(() => this.loaded.set(true));
+      this.api.funnels(id).then((funnels) => this.funnels.set(funnels)).catch((e) => this.error.set(errorText(e)))
+        .finally(() => this.loaded.set(true));
     });
     effect(() => {
       const funnel = this.selected();

@@ -1,4 +1,3 @@
-import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, effect, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
@@ -17,7 +16,6 @@ import { TargetFields } from './target-fields';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, TargetFields],
   template: `
-    @if (available()) {
     <section [class]="card" aria-labelledby="funnels-title" data-testid="funnel-settings" id="funnels">
       <h2 id="funnels-title" class="text-lg font-semibold mb-1">Funnels</h2>
       <p class="text-sm text-surface-500 mb-3">
@@ -79,15 +77,12 @@ import { TargetFields } from './target-fields';
         </ul>
       }
     </section>
-    }
   `,
 })
 export class FunnelSettings extends SiteItems<Funnel> {
   protected readonly windows = WINDOWS;
   protected readonly minSteps = MIN_STEPS;
   protected readonly maxSteps = MAX_STEPS;
-  /** false on a server without funnels (404 to their list): the section hides */
-  protected readonly available = signal(true);
   protected name = '';
   protected window: FunnelWindow = 'session';
   protected readonly steps = signal<TargetForm[]>([blankTarget(), blankTarget('event')]);
@@ -95,10 +90,7 @@ export class FunnelSettings extends SiteItems<Funnel> {
   constructor() {
     super();
     effect(() => {
-      this.api.funnels(this.siteId()).then((funnels) => this.show(funnels)).catch((e) => {
-        if (e instanceof HttpErrorResponse && e.status === 404) this.available.set(false);
-        else this.error.set(errorText(e));
-      });
+      this.api.funnels(this.siteId()).then((funnels) => this.show(funnels)).catch((e) => this.error.set(errorText(e)));
     });
   }
 

@@ -17,6 +17,7 @@ import { GoalSettings } from './goal-settings';
 import { linesToList, listToLines } from './lists';
 import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
 import { can, roleLabel } from './permissions';
+import { TrackerMigration } from './tracker-migration';
 
 type Field = 'name' | 'timezone' | 'excluded_ips' | 'excluded_paths';
 
@@ -28,14 +29,15 @@ function fieldOf(message: string): Field | null {
 
 /**
  * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, Do Not Track;
- * goals, funnels and annotations; share links; deleting the site. Admins change settings, goals, funnels,
- * annotations and share links, owners delete; members read.
+ * goals, funnels and annotations; the lines to change in another tool's snippet and the Umami website id;
+ * share links; deleting the site. Admins change settings, goals, funnels, annotations and share links,
+ * owners delete; members read.
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule,
-    GoalSettings, FunnelSettings, AnnotationSettings],
+    GoalSettings, FunnelSettings, AnnotationSettings, TrackerMigration],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -102,6 +104,7 @@ function fieldOf(message: string): Field | null {
       <hk-goal-settings [siteId]="site()!.id" [canManage]="canManageGoals()" />
       <hk-funnel-settings [siteId]="site()!.id" [canManage]="canManageGoals()" />
       <hk-annotation-settings [siteId]="site()!.id" [timezone]="site()!.timezone" [canManage]="canManageGoals()" />
+      <hk-tracker-migration [site]="site()!" [canEdit]="canEdit()" (saved)="site.set($event)" />
 
       @if (canShare()) {
         <section [class]="card" aria-labelledby="share-title" data-testid="share-links">
