@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, totp } from '../lib/harness.mjs';
+import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, totp, watchedTab } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const EMAIL = 'owner@example.com';
@@ -49,17 +49,8 @@ before(async () => {
   const site = await hitkeep.api('POST', '/api/sites', { domain: DOMAIN, name: 'Settings shop', timezone: 'UTC' });
   siteId = site.id;
   browser = await launchChromium();
-  context = await browser.newContext({ userAgent: USER_AGENT, timezoneId: 'UTC', locale: 'en-US', viewport: { width: 1280, height: 900 } });
-  tab = await context.newPage();
-  tab.on('console', (message) => {
-    // a 404 is judged by its URL below (the console line does not name it)
-    if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
-  });
   // a server without passkeys answers 404 to their list, and the settings page hides the section
-  tab.on('response', (response) => {
-    if (response.status() === 404 && !/\/api\/user\/passkeys$/.test(response.url())) problems.push(`404 ${response.url()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(String(error)));
+  ({ context, tab } = await watchedTab(browser, problems, /\/api\/user\/passkeys$/));
   await tab.goto(`${hitkeep.base}/settings`);
   await signIn();
 });

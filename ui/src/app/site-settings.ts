@@ -12,11 +12,13 @@ import { ReportSubscriptionCard } from './report-subscription';
 import { copyText } from './clipboard';
 import { timeZones } from './date-range';
 import { shareUrl } from './links';
+import { AnnotationSettings } from './annotation-settings';
+import { FunnelSettings } from './funnel-settings';
+import { GoalSettings } from './goal-settings';
 import { linesToList, listToLines } from './lists';
+import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
 import { can, roleLabel } from './permissions';
 import { TrackerMigration } from './tracker-migration';
-
-const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 max-w-2xl mb-4';
 
 type Field = 'name' | 'timezone' | 'excluded_ips' | 'excluded_paths' | 'retention_days';
 
@@ -28,15 +30,15 @@ function fieldOf(message: string): Field | null {
 
 /**
  * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, retention, Do Not Track;
- * the lines to change in another tool's snippet and the Umami website id; the caller's own e-mail digests;
- * share links; deleting the site. Admins change settings and share links, owners delete; members read (and
- * subscribe to digests).
+ * goals, funnels and annotations; the lines to change in another tool's snippet and the Umami website id; the
+ * caller's own e-mail digests; share links; deleting the site. Admins change settings, goals, funnels, annotations
+ * and share links, owners delete; members read (and subscribe to digests).
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, ReportSubscriptionCard, SelectModule, TextareaModule,
-    ToggleSwitchModule, TrackerMigration],
+    ToggleSwitchModule, GoalSettings, FunnelSettings, AnnotationSettings, TrackerMigration],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -109,6 +111,9 @@ function fieldOf(message: string): Field | null {
         </fieldset>
       </form>
 
+      <hk-goal-settings [siteId]="site()!.id" [canManage]="canManageGoals()" />
+      <hk-funnel-settings [siteId]="site()!.id" [canManage]="canManageGoals()" />
+      <hk-annotation-settings [siteId]="site()!.id" [timezone]="site()!.timezone" [canManage]="canManageGoals()" />
       <hk-tracker-migration [site]="site()!" [canEdit]="canEdit()" (saved)="site.set($event)" />
       <hk-report-subscription [siteId]="site()!.id" />
 
@@ -143,7 +148,7 @@ function fieldOf(message: string): Field | null {
           } @else {
             <ul class="list-none p-0 m-0 text-sm" data-testid="share-link-list">
               @for (l of links(); track l.id) {
-                <li class="py-2 border-t border-surface-200 dark:border-surface-800 first:border-t-0 flex flex-wrap items-center justify-between gap-2"
+                <li [class]="row"
                     data-testid="share-link-row">
                   <span><strong>{{ l.label || 'Link ' + l.id }}</strong>{{ l.has_password ? ' · password' : '' }}
                     <span class="text-surface-500">· <time [attr.datetime]="l.created_at">{{ when(l.created_at) }}</time></span></span>
@@ -176,7 +181,8 @@ function fieldOf(message: string): Field | null {
 export class SiteSettingsPage {
   private readonly api = inject(Api);
   private readonly router = inject(Router);
-  protected readonly card = CARD;
+  protected readonly card = SETTINGS_CARD;
+  protected readonly row = SETTINGS_ROW;
   /** the route's :id */
   readonly id = input.required<string>();
 
@@ -197,6 +203,7 @@ export class SiteSettingsPage {
   /** the caller's role in the site's team (an older server without roles: everything shown) */
   protected readonly canEdit = computed(() => this.allows('edit-site'));
   protected readonly canShare = computed(() => this.allows('share'));
+  protected readonly canManageGoals = computed(() => this.allows('manage-goals'));
   protected readonly canDelete = computed(() => this.allows('delete-site'));
   protected readonly roleName = computed(() => roleLabel(this.site()?.role ?? ''));
   protected readonly links = signal<ShareLink[]>([]);
@@ -210,7 +217,7 @@ export class SiteSettingsPage {
   protected readonly deleteError = signal<string | null>(null);
   protected confirmDomain = '';
 
-  private allows(action: 'edit-site' | 'share' | 'delete-site'): boolean {
+  private allows(action: 'edit-site' | 'share' | 'delete-site' | 'manage-goals'): boolean {
     const site = this.site();
     if (!site) return false;
     return site.role === undefined || can(site.role, action);
