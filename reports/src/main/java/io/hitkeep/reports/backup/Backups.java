@@ -168,11 +168,24 @@ public final class Backups {
             }
             statement.execute("ATTACH " + ArchivedMonths.literal(file.toString()) + " AS " + alias);
             try {
-                statement.execute("COPY FROM DATABASE \"" + source + "\" TO " + alias);
-                try (ResultSet row = statement.executeQuery("SELECT coalesce(max(last_sequence), 0) FROM " + alias + ".ingest_progress")) {
-                    row.next();
-                    return row.getLong(1);
+                // one explicit transaction: in autocommit mode DuckDB copies table by table, each in a transaction of
+                // its own, so hits and events written meanwhile could be in one table's copy and not the other's
+                connection.setAutoCommit(false);
+                long sequence;
+                try {
+                    statement.execute("COPY FROM DATABASE \"" + source + "\" TO " + alias);
+                    try (ResultSet row = statement.executeQuery("SELECT coalesce(max(last_sequence), 0) FROM " + alias + ".ingest_progress")) {
+                        row.next();
+                        sequence = row.getLong(1);
+                    }
+                    connection.commit();
+                } catch (SQLException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
                 }
+                return sequence;
             } finally {
                 statement.execute("DETACH " + alias);
             }
