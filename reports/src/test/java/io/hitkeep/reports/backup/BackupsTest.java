@@ -63,7 +63,6 @@ class BackupsTest {
             try (Database copy = open(restored)) {
                 long rows = TestHits.rows(copy, 1);
                 assertTrue(rows >= storedBefore, rows + " rows in the backup, " + storedBefore + " stored before it began");
-                assertEquals(0, rows % 52, "whole transactions only: " + rows);
                 assertEquals(1, TestHits.count(copy, "SELECT count(*) FROM sites"));
             }
         } finally {
