@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@link #PARTS} of the answer are wanted (empty: all). Immutable; parsed and validated here so the HTTP
  * face and the writer agree on what is valid.
  */
-public record StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts) {
+public record StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts,
+                           boolean excludeImported) {
     /**
      * Parts of an answer ({@code parts=summary,chart}): a dashboard asks for the numbers on its cards and
      * chart first, and for a comparison period needs nothing else, so it need not wait for every list.
@@ -34,6 +35,21 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
         filters = filters == null ? List.of() : List.copyOf(filters);
     }
 
+    /** With imported data ({@link ImportedStats}). */
+    public StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts) {
+        this(siteId, from, to, filters, limit, parts, false);
+    }
+
+    /** {@code imported=include} (the default) or {@code imported=exclude}: whether imported data is added. */
+    public StatsRequest withImported(Optional<String> imported) {
+        boolean exclude = switch (imported.orElse("include")) {
+            case "include" -> false;
+            case "exclude" -> true;
+            default -> throw DomainError.invalid("imported must be include or exclude");
+        };
+        return new StatsRequest(siteId, from, to, filters, limit, parts, exclude);
+    }
+
     /** Every part. */
     public StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit) {
         this(siteId, from, to, filters, limit, List.of());
@@ -41,7 +57,7 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
 
     /** The same question about another site (a share link's). */
     public StatsRequest forSite(int otherSiteId) {
-        return new StatsRequest(otherSiteId, from, to, filters, limit, parts);
+        return new StatsRequest(otherSiteId, from, to, filters, limit, parts, excludeImported);
     }
 
     /** Whether the answer should carry this part. */

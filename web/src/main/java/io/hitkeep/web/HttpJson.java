@@ -98,6 +98,68 @@ public final class HttpJson {
     }
 
     /**
+     * The request body as a stream, for a body too large to hold (an import's upload): at most {@code limit}
+     * bytes, more is a 413 whether the client declared its length or sends it in chunks. The client must
+     * keep sending: each read must get something within the read timeout, so a slow but steady upload goes
+     * through and one that stalls is cut off. Read it on the handler's thread; not thread-safe.
+     */
+    public static InputStream bodyStream(ServerRequest request, long limit) {
+        long declared;
+        try {
+            declared = request.headers().contentLength().orElse(-1);
+        } catch (RuntimeException e) {
+            throw DomainError.invalid("Content-Length is not a number");
+        }
+        if (declared > limit) {
+            throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
+        }
+        return new LimitedBody(request.content().inputStream(), limit);
+    }
+
+    /** See {@link #bodyStream}. */
+    private static final class LimitedBody extends InputStream {
+        private final InputStream in;
+        private final long limit;
+        private long read;
+
+        LimitedBody(InputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            Launcher.SlowClients.bodyReadStarting();
+            int count;
+            try {
+                count = in.read(buffer, offset, length);
+            } catch (UncheckedIOException | ServerConnectionException e) {
+                throw new CloseConnectionException("the client stopped sending its request body", e);
+            } finally {
+                Launcher.SlowClients.bodyReadFinished();
+            }
+            if (count > 0) {
+                read += count;
+                if (read > limit) {
+                    throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
+                }
+            }
+            return count;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /**
      * A path parameter that names a stored thing by its number ({@code /api/sites/{id}}): anything but a
      * positive whole number is "no such thing", the same answer as an id that does not exist.
      */
