@@ -10,6 +10,7 @@ const MATRIX = [
   ['read', true, true, true],
   ['edit-site', false, true, true],
   ['share', false, true, true],
+  ['import', false, true, true],
   ['invite', false, true, true],
   ['rename-team', false, false, true],
   ['delete-site', false, false, true],

@@ -172,6 +172,12 @@ function rowLabel(panel: string, value: string): string {
         </div>
       }
     </section>
+    @if (stats()?.imported?.note; as note) {
+      <p class="text-xs text-surface-500 -mt-2 mb-4" data-testid="imported-note">
+        {{ stats()!.summary.imported ? 'Includes imported data' : 'Leaves out imported data' }}
+        ({{ stats()!.imported.from }} – {{ stats()!.imported.to }}): {{ note }}.
+      </p>
+    }
 
     <section class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 mb-4">
       @if (stats() && !hasTraffic()) {

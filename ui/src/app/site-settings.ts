@@ -13,6 +13,7 @@ import { timeZones } from './date-range';
 import { shareUrl } from './links';
 import { linesToList, listToLines } from './lists';
 import { can, roleLabel } from './permissions';
+import { SiteImports } from './site-imports';
 
 const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 max-w-2xl mb-4';
 
@@ -26,12 +27,14 @@ function fieldOf(message: string): Field | null {
 
 /**
  * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, Do Not Track;
- * share links; deleting the site. Admins change settings and share links, owners delete; members read.
+ * share links; imports of other tools' exports; deleting the site. Admins change settings, share links and
+ * imports, owners delete; members read.
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule],
+  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule,
+    SiteImports],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -139,6 +142,8 @@ function fieldOf(message: string): Field | null {
         </section>
       }
 
+      <hk-site-imports [siteId]="site()!.id" [canManage]="canImport()" />
+
       @if (canDelete()) {
         <section [class]="card + ' border-red-300 dark:border-red-900'" aria-labelledby="delete-title" data-testid="delete-site">
           <h2 id="delete-title" class="text-lg font-semibold mb-1">Delete this site</h2>
@@ -179,6 +184,7 @@ export class SiteSettingsPage {
   /** the caller's role in the site's team (an older server without roles: everything shown) */
   protected readonly canEdit = computed(() => this.allows('edit-site'));
   protected readonly canShare = computed(() => this.allows('share'));
+  protected readonly canImport = computed(() => this.allows('import'));
   protected readonly canDelete = computed(() => this.allows('delete-site'));
   protected readonly roleName = computed(() => roleLabel(this.site()?.role ?? ''));
   protected readonly links = signal<ShareLink[]>([]);
@@ -192,7 +198,7 @@ export class SiteSettingsPage {
   protected readonly deleteError = signal<string | null>(null);
   protected confirmDomain = '';
 
-  private allows(action: 'edit-site' | 'share' | 'delete-site'): boolean {
+  private allows(action: 'edit-site' | 'share' | 'import' | 'delete-site'): boolean {
     const site = this.site();
     if (!site) return false;
     return site.role === undefined || can(site.role, action);

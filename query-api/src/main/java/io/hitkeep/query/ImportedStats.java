@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
  * Kept apart from {@link Stats} so each can change without the other. Thread-safe.
  */
 final class ImportedStats {
-    static final String NOTE = "includes imported data; on imported days, visitors are the sum of each day's visitors";
-    static final String FILTERED = "imported data has no breakdown by filter: left out";
+    static final String NOTE = "on imported days, visitors are the sum of each day's visitors";
+    static final String FILTERED = "imported data has no breakdown by filter";
 
     private enum Query implements SqlFile.Named {
         IMPORTED_DAYS, IMPORTED_TOP_LISTS;
