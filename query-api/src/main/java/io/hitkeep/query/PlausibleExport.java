@@ -33,90 +33,57 @@ final class PlausibleExport {
     /** {@code imported_pages_20240101_20241231.csv}; Plausible's importer also takes the name without {@code imported_}. */
     private static final Pattern FILE = Pattern.compile("(?:imported_)?([a-z_]+?)(?:_(\\d{8})_(\\d{8}))?\\.csv");
 
+    /** How a row of a table becomes the stats' rows. */
+    @FunctionalInterface
+    private interface RowReader {
+        void read(Row row, ImportChunks rows);
+    }
+
     /** One file of the export: the columns it must have, and how a row becomes the stats' rows. */
     private enum Table {
-        VISITORS("visitors", List.of("date", "visitors", "pageviews", "bounces", "visits", "visit_duration")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                rows.add(new Imports.Day(row.day(), row.count("visitors"), row.count("pageviews"), row.count("visits"),
-                        row.count("bounces"), row.count("visit_duration")));
+        VISITORS("visitors", List.of("date", "visitors", "pageviews", "bounces", "visits", "visit_duration"),
+                (row, rows) -> rows.add(new Imports.Day(row.day(), row.count("visitors"), row.count("pageviews"),
+                        row.count("visits"), row.count("bounces"), row.count("visit_duration")))),
+        PAGES("pages", List.of("date", "page", "visitors", "pageviews"), counted("pages", "page", "pageviews")),
+        ENTRY_PAGES("entry_pages", List.of("date", "entry_page", "visitors", "entrances"), counted("entry_pages", "entry_page", "entrances")),
+        EXIT_PAGES("exit_pages", List.of("date", "exit_page", "visitors", "exits"), counted("exit_pages", "exit_page", "exits")),
+        SOURCES("sources", List.of("date", "source", "visitors", "visits"), (row, rows) -> {
+            long count = row.pageviewsOrVisits();
+            row.list(rows, "sources", row.text("source"), count);
+            row.list(rows, "referrers", ExportValues.host(row.optional("referrer")), count);
+            row.list(rows, "utm_sources", row.optional("utm_source"), count);
+            row.list(rows, "utm_mediums", row.optional("utm_medium"), count);
+            row.list(rows, "utm_campaigns", row.optional("utm_campaign"), count);
+        }),
+        LOCATIONS("locations", List.of("date", "country", "visitors", "visits"),
+                (row, rows) -> row.list(rows, "countries", row.text("country").toUpperCase(Locale.ROOT), row.pageviewsOrVisits())),
+        DEVICES("devices", List.of("date", "device", "visitors", "visits"), (row, rows) -> {
+            // the hits' device types: desktop, mobile, tablet; Plausible's Laptop is a desktop here
+            String device = row.text("device").toLowerCase(Locale.ROOT);
+            row.list(rows, "devices", device.equals("laptop") ? "desktop" : device, row.pageviewsOrVisits());
+        }),
+        BROWSERS("browsers", List.of("date", "browser", "visitors", "visits"),
+                (row, rows) -> row.withVersion(rows, "browsers", "browser_versions", row.text("browser"), row.optional("browser_version"))),
+        OPERATING_SYSTEMS("operating_systems", List.of("date", "operating_system", "visitors", "visits"),
+                (row, rows) -> row.withVersion(rows, "os", "os_versions", row.text("operating_system"),
+                        row.optional("operating_system_version"))),
+        CUSTOM_EVENTS("custom_events", List.of("date", "name", "visitors", "events"), (row, rows) -> {
+            String name = row.text("name");
+            // Plausible's own bookkeeping events are not custom events
+            if (!name.equals("pageview") && !name.equals("engagement")) {
+                row.list(rows, "events", name, row.count("events"));
             }
-        },
-        PAGES("pages", List.of("date", "page", "visitors", "pageviews")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                row.list(rows, "pages", row.text("page"), row.count("pageviews"));
-            }
-        },
-        ENTRY_PAGES("entry_pages", List.of("date", "entry_page", "visitors", "entrances")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                row.list(rows, "entry_pages", row.text("entry_page"), row.count("entrances"));
-            }
-        },
-        EXIT_PAGES("exit_pages", List.of("date", "exit_page", "visitors", "exits")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                row.list(rows, "exit_pages", row.text("exit_page"), row.count("exits"));
-            }
-        },
-        SOURCES("sources", List.of("date", "source", "visitors", "visits")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                long count = row.pageviewsOrVisits();
-                row.list(rows, "sources", row.text("source"), count);
-                row.list(rows, "referrers", ExportValues.host(row.optional("referrer")), count);
-                row.list(rows, "utm_sources", row.optional("utm_source"), count);
-                row.list(rows, "utm_mediums", row.optional("utm_medium"), count);
-                row.list(rows, "utm_campaigns", row.optional("utm_campaign"), count);
-            }
-        },
-        LOCATIONS("locations", List.of("date", "country", "visitors", "visits")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                row.list(rows, "countries", row.text("country").toUpperCase(Locale.ROOT), row.pageviewsOrVisits());
-            }
-        },
-        DEVICES("devices", List.of("date", "device", "visitors", "visits")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                // the hits' device types: desktop, mobile, tablet; Plausible's Laptop is a desktop here
-                String device = row.text("device").toLowerCase(Locale.ROOT);
-                row.list(rows, "devices", device.equals("laptop") ? "desktop" : device, row.pageviewsOrVisits());
-            }
-        },
-        BROWSERS("browsers", List.of("date", "browser", "visitors", "visits")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                row.withVersion(rows, "browsers", "browser_versions", row.text("browser"), row.optional("browser_version"));
-            }
-        },
-        OPERATING_SYSTEMS("operating_systems", List.of("date", "operating_system", "visitors", "visits")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                row.withVersion(rows, "os", "os_versions", row.text("operating_system"), row.optional("operating_system_version"));
-            }
-        },
-        CUSTOM_EVENTS("custom_events", List.of("date", "name", "visitors", "events")) {
-            @Override
-            void read(Row row, ImportChunks rows) {
-                String name = row.text("name");
-                // Plausible's own bookkeeping events are not custom events
-                if (!name.equals("pageview") && !name.equals("engagement")) {
-                    row.list(rows, "events", name, row.count("events"));
-                }
-            }
-        };
+        });
 
         private final String name;
         private final List<String> required;
+        private final RowReader reader;
 
-        Table(String name, List<String> required) {
+        Table(String name, List<String> required, RowReader reader) {
             this.name = name;
             this.required = required;
+            this.reader = reader;
         }
-
-        abstract void read(Row row, ImportChunks rows);
 
         static Optional<Table> named(String name) {
             for (Table table : values()) {
@@ -126,6 +93,11 @@ final class PlausibleExport {
             }
             return Optional.empty();
         }
+    }
+
+    /** A table that is one list: its value column and its count column. */
+    private static RowReader counted(String list, String valueColumn, String countColumn) {
+        return (row, rows) -> row.list(rows, list, row.text(valueColumn), row.count(countColumn));
     }
 
     private final ImportChunks rows;
@@ -161,7 +133,7 @@ final class PlausibleExport {
             }
             Row row = new Row(csv, columns, fields.get());
             row.check();
-            table.read(row, rows);
+            table.reader.read(row, rows);
         }
         sawVisitors |= table == Table.VISITORS;
     }

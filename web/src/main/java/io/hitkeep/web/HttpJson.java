@@ -58,16 +58,7 @@ public final class HttpJson {
      * connection is then closed by the server rather than drained).
      */
     public static byte[] body(ServerRequest request, int limit) {
-        long declared;
-        try {
-            declared = request.headers().contentLength().orElse(-1);
-        } catch (RuntimeException e) {
-            // the HTTP layer refuses such lengths before a route runs; this keeps a route safe on its own
-            throw DomainError.invalid("Content-Length is not a number");
-        }
-        if (declared > limit) {
-            throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
-        }
+        long declared = declaredLength(request, limit);
         // a client that sends its body slowly or never is cut off after the read timeout
         Launcher.SlowClients.bodyReadStarting();
         try (InputStream in = request.content().inputStream()) {
@@ -104,16 +95,23 @@ public final class HttpJson {
      * through and one that stalls is cut off. Read it on the handler's thread; not thread-safe.
      */
     public static InputStream bodyStream(ServerRequest request, long limit) {
+        declaredLength(request, limit);
+        return new LimitedBody(request.content().inputStream(), limit);
+    }
+
+    /** The body's declared length (-1: none, chunked); over {@code limit} a 413 before anything is read. */
+    private static long declaredLength(ServerRequest request, long limit) {
         long declared;
         try {
             declared = request.headers().contentLength().orElse(-1);
         } catch (RuntimeException e) {
+            // the HTTP layer refuses such lengths before a route runs; this keeps a route safe on its own
             throw DomainError.invalid("Content-Length is not a number");
         }
         if (declared > limit) {
             throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
         }
-        return new LimitedBody(request.content().inputStream(), limit);
+        return declared;
     }
 
     /** See {@link #bodyStream}. */
