@@ -109,6 +109,8 @@ export async function startHitKeep({ owner = true } = {}) {
   return {
     base,
     api,
+    /** the owner's session cookie, hk_token=... */
+    cookie,
     /** The stats of a site for yesterday to tomorrow (the site's time zone is UTC). */
     async stats(siteId) {
       const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
@@ -142,12 +144,13 @@ export async function servePages(render) {
   return { port: server.address().port, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-export async function launchChromium() {
+/** Chromium; `args` adds switches (e.g. --host-resolver-rules, to serve test pages under real-looking host names). */
+export async function launchChromium({ args = [] } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
     // playwright gives every launch a fresh temporary --user-data-dir of its own (and refuses one in args)
   });
 }

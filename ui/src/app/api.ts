@@ -6,9 +6,12 @@ export interface Site { id: number; domain: string; name: string; timezone: stri
 /** GET /api/sites/{id}: the privacy settings are comma-separated lists (writer Sites.update). */
 export interface SiteDetail extends Site {
   created_at?: string; excluded_ips: string; excluded_paths: string; honour_dnt: boolean; role?: string;
+  /** the Umami website whose hits are this site's; empty (or absent, an older server) for none */
+  umami_website_id?: string;
 }
 export interface SiteChanges {
   name?: string; timezone?: string; excluded_ips?: string; excluded_paths?: string; honour_dnt?: boolean;
+  umami_website_id?: string;
 }
 export interface TeamSummary { id: number; name: string; role: string; members: number; sites: number; }
 export interface User { id: number; email: string; totp_enabled?: boolean; teams?: TeamSummary[]; }

@@ -1,6 +1,6 @@
 import { Routes } from '@angular/router';
 
-// The server answers index.html for /, /sites/**, /settings/**, /share/**, /invite/** and /reset-password only (app/.../Dashboard.java APP_ROUTES):
+// The server answers index.html for /, /sites/**, /settings/**, /share/**, /invite/**, /reset-password and /docs/** only (app/.../Dashboard.java APP_ROUTES):
 // keep in step. Every page loads lazily: the first paint (and the sign-in form) needs none of them.
 export const routes: Routes = [
   { path: '', loadComponent: () => import('./sites').then((m) => m.SitesPage), title: 'HitKeep' },
@@ -12,5 +12,6 @@ export const routes: Routes = [
   { path: 'invite/:token', loadComponent: () => import('./invite').then((m) => m.InvitePage), title: 'Invitation · HitKeep' },
   { path: 'share/:token', loadComponent: () => import('./share').then((m) => m.SharePage), title: 'Shared dashboard · HitKeep' },
   { path: 'reset-password', loadComponent: () => import('./reset-password').then((m) => m.ResetPasswordPage), title: 'New password · HitKeep' },
+  { path: 'docs/api', loadComponent: () => import('./api-docs').then((m) => m.ApiDocsPage), title: 'API reference · HitKeep' },
   { path: '**', redirectTo: '' },
 ];

@@ -14,6 +14,7 @@ import { shareUrl } from './links';
 import { linesToList, listToLines } from './lists';
 import { can, roleLabel } from './permissions';
 import { SiteImports } from './site-imports';
+import { TrackerMigration } from './tracker-migration';
 
 const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 max-w-2xl mb-4';
 
@@ -27,14 +28,14 @@ function fieldOf(message: string): Field | null {
 
 /**
  * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, Do Not Track;
- * share links; imports of other tools' exports; deleting the site. Admins change settings, share links and
- * imports, owners delete; members read.
+ * the lines to change in another tool's snippet and the Umami website id; share links; imports of other
+ * tools' exports; deleting the site. Admins change settings, share links and imports, owners delete; members read.
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule,
-    SiteImports],
+    SiteImports, TrackerMigration],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -97,6 +98,8 @@ function fieldOf(message: string): Field | null {
         }
         </fieldset>
       </form>
+
+      <hk-tracker-migration [site]="site()!" [canEdit]="canEdit()" (saved)="site.set($event)" />
 
       @if (canShare()) {
         <section [class]="card" aria-labelledby="share-title" data-testid="share-links">

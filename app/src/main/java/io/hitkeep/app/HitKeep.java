@@ -29,11 +29,13 @@ public final class HitKeep implements AutoCloseable {
     private final Launcher launcher;
     private final WebServer server;
     private final Writer writer;
+    private final Consumer<HttpRouting.Builder> apiRoutes;
 
-    private HitKeep(Launcher launcher, WebServer server, Writer writer) {
+    private HitKeep(Launcher launcher, WebServer server, Writer writer, Consumer<HttpRouting.Builder> apiRoutes) {
         this.launcher = launcher;
         this.server = server;
         this.writer = writer;
+        this.apiRoutes = apiRoutes;
     }
 
     public static void main(String[] args) {
@@ -83,7 +85,7 @@ public final class HitKeep implements AutoCloseable {
                             .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                             .send(LANDING))));
             WebServer server = launcher.serve(settings, withUi);
-            return new HitKeep(launcher, server, writer);
+            return new HitKeep(launcher, server, writer, routes);
         } catch (RuntimeException e) {
             launcher.close();
             throw e;
@@ -102,6 +104,14 @@ public final class HitKeep implements AutoCloseable {
 
     public Writer writer() {
         return writer;
+    }
+
+    /**
+     * What this server's routing was built with, the dashboard left out: every route of the HTTP API. A test
+     * replays it into a recorder to hold the OpenAPI document to the routes the server really has.
+     */
+    Consumer<HttpRouting.Builder> apiRoutes() {
+        return apiRoutes;
     }
 
     @Override

@@ -13,26 +13,34 @@ public final class Gateway implements AutoCloseable {
     private final SiteRegistry registry;
     private final HitPublisher publisher;
     private final IngestRoutes routes;
+    private final CompatibleIngest compatible;
 
-    private Gateway(SiteRegistry registry, HitPublisher publisher, IngestRoutes routes) {
+    private Gateway(SiteRegistry registry, HitPublisher publisher, IngestRoutes routes, CompatibleIngest compatible) {
         this.registry = registry;
         this.publisher = publisher;
         this.routes = routes;
+        this.compatible = compatible;
     }
 
     public static Gateway start(Settings settings, Connection nats) {
         SiteRegistry registry = new SiteRegistry(nats);
         HitPublisher publisher = new HitPublisher(nats);
-        return new Gateway(registry, publisher, new IngestRoutes(registry, new Salts(nats), publisher, new ClientAddress(settings)));
+        Salts salts = new Salts(nats);
+        ClientAddress clientAddress = new ClientAddress(settings);
+        return new Gateway(registry, publisher, new IngestRoutes(registry, salts, publisher, clientAddress),
+                new CompatibleIngest(registry, salts, publisher, clientAddress));
     }
 
     /**
      * The gateway's routes, for its own {@code GatewayMain} and the single binary alike: {@code /ingest},
-     * {@code /ingest/event}, {@code /ingest/engagement}, {@code /api/ingest/server/*} and {@code /hk.js}. The
-     * server-side routes need auth's guard mounted before them ({@code AuthApi.guard}).
+     * {@code /ingest/event}, {@code /ingest/engagement}, {@code /api/ingest/server/*}, {@code /hk.js}, and
+     * other tools' tracker endpoints: Plausible's {@code /api/event}, Umami's {@code /api/send} and
+     * GoatCounter's {@code /count}. The server-side routes need auth's guard mounted before them
+     * ({@code AuthApi.guard}); the guard lets the other tools' endpoints through ({@code IngestPaths}).
      */
     public void routing(HttpRouting.Builder routing) {
-        routing.addFeature(routes).addFeature(new TrackerRoutes());
+        routing.addFeature(routes).addFeature(new TrackerRoutes()).addFeature(new PlausibleEvents(compatible))
+                .addFeature(new UmamiEvents(compatible)).addFeature(new GoatCounterCounts(compatible));
     }
 
     /** Publishes the hits in hand before returning. */

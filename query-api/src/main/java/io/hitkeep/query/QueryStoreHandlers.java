@@ -12,7 +12,7 @@ import java.time.ZoneId;
 
 /**
  * The stats domain as the writer hosts it: sites (mirrored into the gateways' registry), share links,
- * goals, annotations, imports and the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
+ * goals, annotations, funnels, imports and the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
  */
 public final class QueryStoreHandlers implements StoreHandlers {
     @Override
@@ -23,6 +23,7 @@ public final class QueryStoreHandlers implements StoreHandlers {
         Stats stats = new Stats(database);
         Goals goals = new Goals(database, sites);
         Annotations annotations = new Annotations(database, sites);
+        Funnels funnels = new Funnels(database, sites);
         Imports imports = new Imports(database, sites);
         ImportedStats imported = new ImportedStats(database);
         // an upload that died while this writer was down left its import loading
@@ -51,6 +52,11 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 .handle(Annotations.DELETE, annotation -> annotations.delete(annotation.scope(), annotation.siteId(),
                         annotation.annotationId()));
 
+        registry.handle(Funnels.CREATE, funnels::create)
+                .handle(Funnels.LIST, site -> funnels.list(site.scope(), site.siteId()))
+                .handle(Funnels.REPORT, funnels::report)
+                .handle(Funnels.DELETE, funnel -> funnels.delete(funnel.scope(), funnel.siteId(), funnel.funnelId()));
+
         registry.handle(Imports.BEGIN, imports::begin)
                 .handle(Imports.APPEND, imports::append)
                 .handle(Imports.FINISH, imports::finish)
@@ -69,7 +75,7 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 })
                 .handle(Stats.LIVE, site -> {
                     int siteId = sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).get("id").asInt();
-                    return Json.object().put("live_visitors", stats.liveVisitors(siteId));
+                    return stats.live(siteId);
                 });
     }
 }

@@ -54,7 +54,8 @@ final class Sites {
     private enum Query implements SqlFile.Named {
         SITES_OF_USER, SITE, ALL_SITES, INSERT_SITE, UPDATE_SITE, DELETE_HITS_OF_SITE, DELETE_EVENTS_OF_SITE,
         DELETE_ENGAGEMENTS_OF_SITE, DELETE_SHARE_LINKS_OF_SITE, DELETE_GOALS_OF_SITE, DELETE_ANNOTATIONS_OF_SITE,
-        DELETE_IMPORTED_DAYS_OF_SITE, DELETE_IMPORTED_LISTS_OF_SITE, DELETE_IMPORTED_PAGEVIEWS_OF_SITE, DELETE_IMPORTS_OF_SITE, DELETE_SITE;
+        DELETE_FUNNELS_OF_SITE, DELETE_IMPORTED_DAYS_OF_SITE, DELETE_IMPORTED_LISTS_OF_SITE, DELETE_IMPORTED_PAGEVIEWS_OF_SITE,
+        DELETE_IMPORTS_OF_SITE, DELETE_SITE;
 
         @Override
         public String file() {
@@ -64,8 +65,8 @@ final class Sites {
     /** In this order: what was recorded or imported for the site, its share links, then the site. */
     private static final List<Query> DELETE_SITE_IN_ORDER = List.of(Query.DELETE_HITS_OF_SITE, Query.DELETE_EVENTS_OF_SITE,
             Query.DELETE_ENGAGEMENTS_OF_SITE, Query.DELETE_SHARE_LINKS_OF_SITE, Query.DELETE_GOALS_OF_SITE,
-            Query.DELETE_ANNOTATIONS_OF_SITE, Query.DELETE_IMPORTED_DAYS_OF_SITE, Query.DELETE_IMPORTED_LISTS_OF_SITE,
-            Query.DELETE_IMPORTED_PAGEVIEWS_OF_SITE, Query.DELETE_IMPORTS_OF_SITE, Query.DELETE_SITE);
+            Query.DELETE_ANNOTATIONS_OF_SITE, Query.DELETE_FUNNELS_OF_SITE, Query.DELETE_IMPORTED_DAYS_OF_SITE,
+            Query.DELETE_IMPORTED_LISTS_OF_SITE, Query.DELETE_IMPORTED_PAGEVIEWS_OF_SITE, Query.DELETE_IMPORTS_OF_SITE, Query.DELETE_SITE);
 
     private final Database database;
     private final KeyValue registry;
@@ -126,7 +127,8 @@ final class Sites {
 
     /**
      * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
-     * {@code honour_dnt}; a field left out keeps its value. Another user's site is a 404.
+     * {@code honour_dnt}; and {@code umami_website_id} (a UUID, validated by the HTTP face; empty for none), unique among
+     * all sites. A field left out keeps its value. Another user's site is a 404.
      */
     ObjectNode update(Scope scope, int siteId, JsonNode changes) {
         ObjectNode current = get(scope, siteId, Access.Action.CHANGE_SITE);
@@ -135,6 +137,8 @@ final class Sites {
         String excludedIps = current.get("excluded_ips").asText();
         String excludedPaths = current.get("excluded_paths").asText();
         boolean honourDnt = current.get("honour_dnt").asBoolean();
+        String umamiWebsiteId = changes.hasNonNull("umami_website_id") ? changes.get("umami_website_id").asText()
+                : current.path("umami_website_id").asText("");
         try {
             if (changes.hasNonNull("excluded_ips")) {
                 excludedIps = ClientAddress.Ranges.parse("excluded_ips", changes.get("excluded_ips").asText()).toString();
@@ -151,9 +155,19 @@ final class Sites {
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
-        ObjectNode site = database.write("update site", sql -> sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded,
-                "excluded_paths", paths, "honour_dnt", dnt, "name", name, "timezone", zone, "site_id", siteId)
-                .orElseThrow(() -> new SQLException("site " + siteId + " is gone")));
+        ObjectNode site = database.write("update site", sql -> {
+            try {
+                return sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded, "excluded_paths", paths,
+                        "honour_dnt", dnt, "name", name, "timezone", zone, "umami_website_id", umamiWebsiteId, "site_id", siteId)
+                        .orElseThrow(() -> new SQLException("site " + siteId + " is gone"));
+            } catch (SQLException e) {
+                if (e.getMessage().contains("onstraint")) {
+                    // the only unique column an update can change; the other site may be another team's, so unnamed
+                    throw DomainError.conflict("umami_website_id: another site has this Umami website id");
+                }
+                throw e;
+            }
+        });
         publish(site);
         return site.put("role", current.get("role").asText());
     }
@@ -219,6 +233,7 @@ final class Sites {
         site.put("excluded_ips", row.getString("excluded_ips"));
         site.put("excluded_paths", row.getString("excluded_paths"));
         site.put("honour_dnt", row.getBoolean("honour_dnt"));
+        site.put("umami_website_id", row.getString("umami_website_id"));
         return site;
     }
 }

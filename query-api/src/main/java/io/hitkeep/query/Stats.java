@@ -48,9 +48,9 @@ final class Stats {
     private static final String TOP = Database.resource(Stats.class, "sql/stats_top.sql");
     private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
-    /** The one fixed statement of the stats; the others are composed over the request's rows. */
+    /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
-        LIVE_VISITORS;
+        LIVE_VISITORS, LIVE_PAGES, LIVE_SOURCES;
 
         @Override
         public String file() {
@@ -59,6 +59,9 @@ final class Stats {
     }
     private static final String EVENT_PROPS = Database.resource(Stats.class, "sql/stats_event_props.sql");
 
+    /** Rows of the live panel's lists. */
+    private static final int LIVE_LIMIT = 10;
+
     private final Database database;
 
     Stats(Database database) {
@@ -66,7 +69,7 @@ final class Stats {
     }
 
     /** The site's rows in range after filters, as SQL with its parameters. */
-    private record Rows(String sql, List<Object> parameters) {
+    record Rows(String sql, List<Object> parameters) {
     }
 
     ObjectNode answer(StatsRequest request, ZoneId zone) {
@@ -100,11 +103,18 @@ final class Stats {
             if (request.wants("events")) {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
                 body.set("event_props", eventProps(connection, events, request.limit()));
+                if (!request.breakdownProperty().isEmpty()) {
+                    body.set("events_by_prop", PropertyBreakdown.events(connection, events, request.breakdownProperty(), request.limit()));
+                }
             }
             if (request.wants("goals")) {
                 // the summary's visitors when it was asked for too: the same count, not run twice
                 long visitors = body.has("summary") ? body.get("summary").get("visitors").asLong() : visitors(connection, hits);
                 body.set("goals", goals(sql, request.siteId(), hits, events, visitors));
+                if (!request.breakdownProperty().isEmpty()) {
+                    body.set("goals_by_prop", PropertyBreakdown.goals(sql, request.siteId(), events, request.breakdownProperty(),
+                            request.limit(), visitors));
+                }
             }
             return body;
         });
@@ -121,7 +131,7 @@ final class Stats {
     }
 
     /** The goals that {@code filter=goal:<name>} names, by name; an unknown name is refused. */
-    private static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
+    static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
         Map<String, Goals.Goal> goals = new LinkedHashMap<>();
         for (StatsRequest.Filter filter : request.filters()) {
             if (filter.of() == Dimension.GOAL) {
@@ -162,7 +172,7 @@ final class Stats {
         }
     }
 
-    private static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
+    static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
                               Map<String, Goals.Goal> goalFilters) {
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table)
                 .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");
@@ -177,6 +187,18 @@ final class Stats {
                         .append(goal.condition()).append(")");
                 parameters.addAll(List.of(request.siteId(), start.toString(), end.toString()));
                 parameters.addAll(goal.parameters());
+                continue;
+            }
+            if (dimension == Dimension.PROP) {
+                if (table.equals("events")) {
+                    sql.append(" AND ").append(Goals.PROPERTY_CONDITION);
+                    parameters.addAll(List.of(filter.propertyKey(), filter.propertyValue()));
+                } else {
+                    // like an event filter: the sessions in which an event with that property's value happened
+                    sql.append(" AND session_id IN (SELECT session_id FROM events WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP)"
+                            + " AND timestamp < CAST(? AS TIMESTAMP) AND ").append(Goals.PROPERTY_CONDITION).append(")");
+                    parameters.addAll(List.of(request.siteId(), start.toString(), end.toString(), filter.propertyKey(), filter.propertyValue()));
+                }
                 continue;
             }
             if (dimension == Dimension.EVENT) {
@@ -203,7 +225,7 @@ final class Stats {
 
     /** The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session). */
     /** {@code after}: the query's own parameters, e.g. its {@code LIMIT ?}. */
-    private static PreparedStatement prepare(Connection connection, String query, Rows scope, Optional<Rows> engaged,
+    static PreparedStatement prepare(Connection connection, String query, Rows scope, Optional<Rows> engaged,
                                              List<Object> after) throws SQLException {
         String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("");
         PreparedStatement statement = connection.prepareStatement(with + " SELECT * FROM (" + query + ")");
@@ -233,9 +255,23 @@ final class Stats {
         }
     }
 
-    /** Visitors of the last five minutes alone: what the dashboard polls every few seconds. */
-    long liveVisitors(int siteId) {
-        return database.read(sql -> live(sql, siteId));
+    /**
+     * What the dashboard polls every few seconds: {@code live_visitors}, the visitors of the last five minutes, and
+     * that time's {@code pages} and {@code sources} with their visitors.
+     */
+    ObjectNode live(int siteId) {
+        return database.read(sql -> {
+            ObjectNode answer = Json.object().put("live_visitors", live(sql, siteId));
+            answer.putArray("pages").addAll(liveList(sql, Statement.LIVE_PAGES, siteId));
+            answer.putArray("sources").addAll(liveList(sql, Statement.LIVE_SOURCES, siteId));
+            return answer;
+        });
+    }
+
+    /** {@code [{"value", "visitors"}]} of one of the live panel's lists. */
+    private static List<ObjectNode> liveList(Sql sql, Statement list, int siteId) throws SQLException {
+        return sql.list(list, row -> Json.object().put("value", row.getString("value")).put("visitors", row.getLong("visitors")),
+                "site_id", siteId, "limit", LIVE_LIMIT);
     }
 
     private static long live(Sql sql, int siteId) throws SQLException {
@@ -296,7 +332,7 @@ final class Stats {
         return list;
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 10) / 10.0;
     }
 }
