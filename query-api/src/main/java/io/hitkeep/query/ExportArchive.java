@@ -1,10 +1,10 @@
 package io.hitkeep.query;
 
+import io.hitkeep.core.CountedInputStream;
 import io.hitkeep.core.DomainError;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -125,7 +125,7 @@ final class ExportArchive {
     }
 
     /** Counts the bytes that came from the client. */
-    private static final class Counted extends FilterInputStream {
+    private static final class Counted extends CountedInputStream {
         long count;
 
         Counted(InputStream in) {
@@ -133,50 +133,27 @@ final class ExportArchive {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int read = super.read(buffer, offset, length);
-            if (read > 0) {
-                count += read;
-            }
-            return read;
+        protected void counted(int bytes) {
+            count += bytes;
         }
     }
 
     /** A file as unpacked: counted against the limits; closing it leaves the archive open for the next file. */
-    private final class Unpacked extends FilterInputStream {
+    private final class Unpacked extends CountedInputStream {
         Unpacked(InputStream in) {
             super(in);
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int read = super.read(buffer, offset, length);
-            if (read > 0) {
-                unpacked += read;
-                if (unpacked > limits.maxUnpackedBytes()) {
-                    throw DomainError.tooLarge("the export unpacks to more than " + limits.maxUnpackedBytes() + " bytes");
-                }
-                if (unpacked > RATIO_SLACK_BYTES && unpacked > limits.maxRatio() * uploaded.count) {
-                    throw DomainError.invalid("the export unpacks to more than " + limits.maxRatio()
-                            + " times its size: refused as a zip bomb");
-                }
+        protected void counted(int bytes) {
+            unpacked += bytes;
+            if (unpacked > limits.maxUnpackedBytes()) {
+                throw DomainError.tooLarge("the export unpacks to more than " + limits.maxUnpackedBytes() + " bytes");
             }
-            return read;
+            if (unpacked > RATIO_SLACK_BYTES && unpacked > limits.maxRatio() * uploaded.count) {
+                throw DomainError.invalid("the export unpacks to more than " + limits.maxRatio()
+                        + " times its size: refused as a zip bomb");
+            }
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.hitkeep.web;
 
+import io.hitkeep.core.CountedInputStream;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,45 +116,33 @@ public final class HttpJson {
     }
 
     /** See {@link #bodyStream}. */
-    private static final class LimitedBody extends InputStream {
-        private final InputStream in;
+    private static final class LimitedBody extends CountedInputStream {
         private final long limit;
         private long read;
 
         LimitedBody(InputStream in, long limit) {
-            this.in = in;
+            super(in);
             this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
             Launcher.SlowClients.bodyReadStarting();
-            int count;
             try {
-                count = in.read(buffer, offset, length);
+                return super.read(buffer, offset, length);
             } catch (UncheckedIOException | ServerConnectionException e) {
                 throw new CloseConnectionException("the client stopped sending its request body", e);
             } finally {
                 Launcher.SlowClients.bodyReadFinished();
             }
-            if (count > 0) {
-                read += count;
-                if (read > limit) {
-                    throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
-                }
-            }
-            return count;
         }
 
         @Override
-        public void close() throws IOException {
-            in.close();
+        protected void counted(int bytes) {
+            read += bytes;
+            if (read > limit) {
+                throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
+            }
         }
     }
 
