@@ -8,10 +8,11 @@ import java.sql.Statement;
  * Puts N synthetic pageviews of one site into a stopped HitKeep's hitkeep.db, spread over the last D days
  * (three pages per session, a third of the visitors coming back), so the dashboard can be timed on a big
  * site without sending a million requests. Run with the jar on the class path (it carries DuckDB):
- *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS [SIGNUPS]
+ *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS [SIGNUPS] [ordered]
  * One INSERT ... SELECT over range(N): DuckDB writes it in a few seconds. With SIGNUPS (sessions in a hundred), that
  * share of the sessions also sends a custom event Signup from /signup, 5 s after the session's first pageview, with
  * the property plan (pro or free), for the goals and funnels benchmark (bench/funnels/run.sh).
+ * With "ordered" the rows are stored in time order, as ingest stores them; without, in a scattered order.
  */
 public class SeedHits {
     public static void main(String[] args) throws Exception {
@@ -19,6 +20,7 @@ public class SeedHits {
         int site = Integer.parseInt(args[1]);
         long count = Long.parseLong(args[2]);
         int days = Integer.parseInt(args[3]);
+        boolean ordered = args.length > 4 && args[4].equals("ordered");
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database);
              Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
@@ -57,8 +59,8 @@ public class SeedHits {
                            (hash(i // 9) >> 1)::BIGINT, (hash(i // 3, 'session') >> 1)::BIGINT,
                            ['131', '17', '128', '130'][1 + (hash(i // 9 + 2) %% 4)::BIGINT], '',
                            ['', '', 'search', 'social', 'email'][1 + (hash(i // 3) %% 5)::BIGINT]
-                    FROM range(%d) t(i)
-                    """.formatted(days, site, domain.replace("'", "''"), count);
+                    FROM range(%d) t(i) %s
+                    """.formatted(days, site, domain.replace("'", "''"), count, ordered ? "ORDER BY 1" : "");
             statement.execute(sql);
             System.out.printf("seeded %,d pageviews of %s over %d days in %.1f s%n", count, domain, days,
                     (System.nanoTime() - started) / 1e9);

@@ -155,6 +155,24 @@ export async function launchChromium({ args = [] } = {}) {
   });
 }
 
+/**
+ * A desktop tab (en-US, UTC, 1280 x 900, a non-headless user agent) whose console errors, page errors and
+ * 404 answers are pushed to problems; a 404 whose URL matches allowed404 (a section that hides itself on a
+ * server without that API) is not a problem. The console line of a 404 is left to the URL check: it names none.
+ */
+export async function watchedTab(browser, problems, allowed404 = /$^/) {
+  const context = await browser.newContext({ userAgent: USER_AGENT, timezoneId: 'UTC', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const tab = await context.newPage();
+  tab.on('console', (message) => {
+    if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
+  });
+  tab.on('response', (response) => {
+    if (response.status() === 404 && !allowed404.test(response.url())) problems.push(`404 ${response.url()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(String(error)));
+  return { context, tab };
+}
+
 /** A count as the dashboard shows it (en-US grouping: 1,234). */
 export const number = (n) => new Intl.NumberFormat('en-US').format(n);
 

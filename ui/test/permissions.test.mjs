@@ -12,6 +12,7 @@ const MATRIX = [
   ['share', false, true, true],
   ['import', false, true, true],
   ['invite', false, true, true],
+  ['manage-goals', false, true, true],
   ['rename-team', false, false, true],
   ['delete-site', false, false, true],
   ['change-roles', false, false, true],

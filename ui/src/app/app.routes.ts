@@ -5,6 +5,7 @@ import { Routes } from '@angular/router';
 export const routes: Routes = [
   { path: '', loadComponent: () => import('./sites').then((m) => m.SitesPage), title: 'HitKeep' },
   { path: 'sites/:id', loadComponent: () => import('./dashboard').then((m) => m.DashboardPage), title: 'HitKeep' },
+  { path: 'sites/:id/funnels', loadComponent: () => import('./funnel-page').then((m) => m.FunnelPage), title: 'Funnels · HitKeep' },
   { path: 'sites/:id/settings', loadComponent: () => import('./site-settings').then((m) => m.SiteSettingsPage), title: 'Site settings · HitKeep' },
   { path: 'settings', loadComponent: () => import('./settings').then((m) => m.SettingsPage), title: 'Settings · HitKeep' },
   { path: 'settings/teams', loadComponent: () => import('./teams').then((m) => m.TeamsPage), title: 'Teams · HitKeep' },

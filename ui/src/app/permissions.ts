@@ -1,13 +1,14 @@
-// What a team role may do (auth Role: member reads; admin also manages sites, share links, invitations
-// and imports; owner also deletes sites, renames the team, changes roles, removes people, sees team API
-// keys and activity: writer Teams, Sites, ShareLinks). The server decides; the UI only hides what would be
+// What a team role may do (auth Role: member reads; admin also manages sites, share links, invitations,
+// goals, funnels, annotations and imports;
+// owner also deletes sites, renames the team, changes roles, removes people, sees team API keys and
+// activity: writer Teams, Sites, ShareLinks). The server decides; the UI only hides what would be
 // refused. Pure, no Angular.
 
 export type Role = 'member' | 'admin' | 'owner';
 export const ROLES: readonly Role[] = ['member', 'admin', 'owner'];
 
 export type Action =
-  | 'read' | 'edit-site' | 'share' | 'import' | 'invite' | 'delete-site' | 'change-roles' | 'remove-members'
+  | 'read' | 'edit-site' | 'share' | 'import' | 'invite' | 'manage-goals' | 'delete-site' | 'change-roles' | 'remove-members'
   | 'team-api-keys' | 'team-audit' | 'rename-team';
 
 const NEEDS: Record<Action, Role> = {
@@ -16,6 +17,7 @@ const NEEDS: Record<Action, Role> = {
   share: 'admin',
   import: 'admin',
   invite: 'admin',
+  'manage-goals': 'admin',
   'delete-site': 'owner',
   'change-roles': 'owner',
   'remove-members': 'owner',

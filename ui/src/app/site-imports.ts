@@ -6,8 +6,7 @@ import { ProgressBarModule } from 'primeng/progressbar';
 import { SelectModule } from 'primeng/select';
 import { Api, SiteImport, errorText } from './api';
 import { ImportSource, fileProblem, formatBytes, guessSource, importDays, percentSent, sourceLabel } from './import-files';
-
-const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 max-w-2xl mb-4';
+import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
 
 /**
  * A site's imports, in its settings: admins upload another tool's export (with the upload's progress,
@@ -53,8 +52,7 @@ const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-su
       } @else {
         <ul class="list-none p-0 m-0 text-sm" data-testid="import-list">
           @for (i of imports(); track i.id) {
-            <li class="py-2 border-t border-surface-200 dark:border-surface-800 first:border-t-0 flex flex-wrap items-center justify-between gap-2"
-                data-testid="import-row">
+            <li [class]="row" data-testid="import-row">
               <span>
                 <strong>{{ label(i.source) }}</strong> · {{ days(i) }} · {{ i.pageviews.toLocaleString() }} pageviews
                 <span class="text-surface-500">· {{ i.file_name }}{{ i.status === 'done' ? '' : ' (' + i.status + ')' }}</span>
@@ -79,7 +77,8 @@ const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-su
 })
 export class SiteImports {
   private readonly api = inject(Api);
-  protected readonly card = CARD;
+  protected readonly card = SETTINGS_CARD;
+  protected readonly row = SETTINGS_ROW;
   readonly siteId = input.required<number>();
   /** admins and owners upload and delete */
   readonly canManage = input(false);

@@ -109,6 +109,7 @@ class PermissionMatrixTest {
                         "                                                                 401 403 200 200 404 401 401 200 403 404"),
                 row("GET", site + "/stats?from=" + today + "&to=" + today, null, "        401 200 200 200 404 401 401 200 200 404"),
                 row("GET", site + "/live", null, "                                        401 200 200 200 404 401 401 200 200 404"),
+                row("GET", site + "/export?from=" + today + "&to=" + today, null, "       401 200 200 200 404 401 401 200 200 404"),
                 new Row("DELETE", "/api/sites/{fresh}", () -> "/api/sites/" + owner.createSite("gone" + fresh.incrementAndGet()
                         + ".example", "UTC"), () -> null, "                               401 403 403 200 404 401 401 200 403 404"),
                 row("GET", site + "/goals", null, "                                       401 200 200 200 404 401 401 200 200 404"),
@@ -131,6 +132,12 @@ class PermissionMatrixTest {
                         () -> null, "                                                     401 403 200 200 404 401 401 200 403 404"),
                 // the API's description is public: every caller reads it, even with a revoked key or an expired token
                 row("GET", "/api/docs/openapi.json", null, "                              200 200 200 200 200 200 200 200 200 200"),
+                row("GET", site + "/reports", null, "                                     401 200 200 200 404 401 401 200 200 404"),
+                row("PUT", site + "/reports", Map.of("weekly", true), "                    401 200 200 200 404 401 401 200 200 404"),
+                // this server sends no mail: refused as such once the caller may read the site
+                row("POST", site + "/reports/send-now", Map.of("period", "week"), "       401 409 409 409 404 401 401 409 409 404"),
+                // open to everyone: the signed token is the proof, and a forged one is unknown to all
+                row("POST", "/api/reports/unsubscribe?token=forged", Map.of(), "          404 404 404 404 404 404 404 404 404 404"),
                 row("GET", site + "/imports", null, "                                     401 200 200 200 404 401 401 200 200 404"),
                 new Row("POST", site + "/imports?source=goatcounter", () -> site + "/imports?source=goatcounter",
                         () -> oneDayExport(fresh.incrementAndGet()), "                    401 403 201 201 404 401 401 201 403 404"),

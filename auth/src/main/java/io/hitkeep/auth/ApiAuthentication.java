@@ -37,7 +37,9 @@ public final class ApiAuthentication implements HttpFeature {
     /** Routes a caller reaches before having a session (and the API's description, for anyone to read). */
     private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp",
             "/api/login/passkey/start", "/api/login/passkey/finish", "/api/logout",
-            "/api/password-reset", "/api/password-reset/confirm", "/api/docs/openapi.json");
+            "/api/password-reset", "/api/password-reset/confirm", "/api/docs/openapi.json",
+            // a digest's unsubscribe link, which carries its own signed token (mail clients post to it)
+            "/api/reports/unsubscribe");
     /**
      * Route prefixes a caller reaches without a session: an invitation link's page data and sign-up, and a
      * public share link's dashboard (each checks its own token).

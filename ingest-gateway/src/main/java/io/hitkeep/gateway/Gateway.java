@@ -5,6 +5,10 @@ import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Settings;
 import io.nats.client.Connection;
 
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * The ingest gateway role: site registry, salts and publisher over one NATS connection, and the HTTP
  * routes that use them. Stateless apart from caches: run as many as needed.
@@ -23,12 +27,24 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(Settings settings, Connection nats) {
+        warmUp();
         SiteRegistry registry = new SiteRegistry(nats);
         HitPublisher publisher = new HitPublisher(nats);
         Salts salts = new Salts(nats);
         ClientAddress clientAddress = new ClientAddress(settings);
         return new Gateway(registry, publisher, new IngestRoutes(registry, salts, publisher, clientAddress),
                 new CompatibleIngest(registry, salts, publisher, clientAddress));
+    }
+
+    /**
+     * Runs one made-up hit through the pipeline, and publishes nothing: the bot lists, the user-agent parser,
+     * the country table and the referrer list load on first use, which takes seconds on a busy machine, and
+     * the first visitors' requests (or a load test's first seconds) would wait for it.
+     */
+    private static void warmUp() {
+        new IngestPipeline(domain -> Optional.of(new SiteRegistry.Site(0, 0, domain)), () -> "warm-up", true)
+                .process(new IngestRequest(URI.create("https://example.com/"), "https://www.google.com/", "", "en", 1280, Map.of(),
+                        "", "", 0, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.1", false));
     }
 
     /**

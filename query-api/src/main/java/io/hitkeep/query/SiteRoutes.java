@@ -67,7 +67,8 @@ public final class SiteRoutes implements HttpService {
 
     /**
      * Settings (admins and owners): {@code name}, {@code timezone}, {@code excluded_ips}, {@code excluded_paths}
-     * (strings), {@code honour_dnt} (boolean), {@code umami_website_id} (a UUID, stored in lower case; empty for none).
+     * (strings), {@code honour_dnt} (boolean), {@code umami_website_id} (a UUID, stored in lower case; empty for none),
+     * {@code retention_days} (days, null: keep every hit).
      */
     private void update(ServerRequest request, ServerResponse response) {
         int siteId = siteId(request);
@@ -106,6 +107,14 @@ public final class SiteRoutes implements HttpService {
                         + "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01 (empty for none)");
             }
             changes.put("umami_website_id", id.toLowerCase(Locale.ROOT));
+        }
+        // retention_days: null is a value here (keep every hit), not "left out"
+        if (body.has("retention_days")) {
+            JsonNode days = body.get("retention_days");
+            if (!days.isNull() && !days.canConvertToInt() || days.isNumber() && !days.isIntegralNumber() || days.isTextual()) {
+                throw DomainError.invalid("retention_days must be a whole number of days, or null to keep every hit");
+            }
+            changes.put("retention_days", days.isNull() ? 0 : days.asInt());
         }
         HttpJson.send(response, 200, store.call(Sites.UPDATE, new Sites.SiteChanges(Caller.of(request).scope(), siteId, changes)));
     }

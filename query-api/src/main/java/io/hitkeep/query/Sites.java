@@ -35,7 +35,7 @@ import java.util.Optional;
  * Sites: stored in DuckDB (the source of truth) and mirrored into the {@code hk_sites} key-value bucket,
  * keyed by domain, which every gateway watches to map a hit's host to its site. Thread-safe.
  */
-final class Sites {
+public final class Sites {
     public static final StoreOperation<Scoped, JsonNode> LIST = StoreOperation.of("sites.list", Scoped.class, JsonNode.class);
     public static final StoreOperation<SiteRef, JsonNode> GET = StoreOperation.of("sites.get", SiteRef.class, JsonNode.class);
     public static final StoreOperation<NewSite, JsonNode> CREATE = StoreOperation.of("sites.create", NewSite.class, JsonNode.class);
@@ -126,9 +126,9 @@ final class Sites {
     }
 
     /**
-     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
-     * {@code honour_dnt}; and {@code umami_website_id} (a UUID, validated by the HTTP face; empty for none), unique among
-     * all sites. A field left out keeps its value. Another user's site is a 404.
+     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs),
+     * {@code honour_dnt} and {@code retention_days} (0: forever); and {@code umami_website_id} (a UUID, validated by the
+     * HTTP face; empty for none), unique among all sites. A field left out keeps its value. Another user's site is a 404.
      */
     ObjectNode update(Scope scope, int siteId, JsonNode changes) {
         ObjectNode current = get(scope, siteId, Access.Action.CHANGE_SITE);
@@ -152,13 +152,17 @@ final class Sites {
         if (changes.hasNonNull("honour_dnt")) {
             honourDnt = changes.get("honour_dnt").asBoolean();
         }
+        // 0 (the HTTP face's reading of null) keeps every hit forever
+        Integer retention = changes.has("retention_days") ? retentionDays(changes.get("retention_days").asInt())
+                : current.get("retention_days").isNull() ? null : current.get("retention_days").asInt();
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
         ObjectNode site = database.write("update site", sql -> {
             try {
                 return sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded, "excluded_paths", paths,
-                        "honour_dnt", dnt, "name", name, "timezone", zone, "umami_website_id", umamiWebsiteId, "site_id", siteId)
+                        "honour_dnt", dnt, "name", name, "timezone", zone, "umami_website_id", umamiWebsiteId, "retention_days", retention,
+                        "site_id", siteId)
                         .orElseThrow(() -> new SQLException("site " + siteId + " is gone"));
             } catch (SQLException e) {
                 if (e.getMessage().contains("onstraint")) {
@@ -200,6 +204,20 @@ final class Sites {
         }
     }
 
+    /**
+     * Days a site keeps its hits before whole months older than that are archived to Parquet; 0 is forever
+     * (NULL). At least 31, so that the month in progress and the one before it are never archived.
+     */
+    private static Integer retentionDays(int days) {
+        if (days == 0) {
+            return null;
+        }
+        if (days < 31 || days > 36500) {
+            throw DomainError.invalid("retention_days must be a number of days from 31 to 36500, or null to keep every hit");
+        }
+        return days;
+    }
+
     private static String label(String name) {
         String label = name.strip();
         if (label.isEmpty() || label.length() > 200) {
@@ -234,6 +252,12 @@ final class Sites {
         site.put("excluded_paths", row.getString("excluded_paths"));
         site.put("honour_dnt", row.getBoolean("honour_dnt"));
         site.put("umami_website_id", row.getString("umami_website_id"));
+        int retention = row.getInt("retention_days");
+        if (row.wasNull()) {
+            site.putNull("retention_days");
+        } else {
+            site.put("retention_days", retention);
+        }
         return site;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.writer.ArchivedMonths;
 import io.hitkeep.writer.Database;
 import io.hitkeep.writer.Sql;
 import io.hitkeep.writer.SqlFile;
@@ -30,7 +31,7 @@ import java.util.Optional;
  * local days in the site's time zone. Each part is one SQL file in {@code sql/} run over {@code scoped},
  * the site's rows in the range after filters. Thread-safe.
  */
-final class Stats {
+public final class Stats {
     public static final StoreOperation<Query, JsonNode> QUERY = StoreOperation.of("stats.query", Query.class, JsonNode.class);
     /**
      * A share link's stats: the link is looked up again on every query, so a revoked link stops answering
@@ -77,15 +78,17 @@ final class Stats {
         LocalDate to = LocalDate.parse(request.to());
         LocalDateTime start = from.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
         LocalDateTime end = to.plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        Rows pings = new Rows("SELECT session_id, max(timestamp) AS last_seen FROM engagements WHERE site_id = ?"
-                + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
-                List.of(request.siteId(), start.toString(), end.toString()));
         boolean hourly = from.equals(to);
         return database.read(sql -> {
             Connection connection = sql.connection();
+            // months that retention moved to Parquet files are read from there (the tables' names otherwise)
+            ArchivedMonths.Sources sources = ArchivedMonths.sources(sql, database.file().getParent(), request.siteId(), start, end);
+            Rows pings = new Rows("SELECT session_id, max(timestamp) AS last_seen FROM " + sources.of("engagements") + " WHERE site_id = ?"
+                    + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
+                    List.of(request.siteId(), start.toString(), end.toString()));
             Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
-            Rows hits = scope("hits", request, start, end, goalFilters);
-            Rows events = scope("events", request, start, end, goalFilters);
+            Rows hits = scope("hits", sources, request, start, end, goalFilters);
+            Rows events = scope("events", sources, request, start, end, goalFilters);
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
                 ObjectNode summary = summary(connection, hits, pings);
@@ -172,9 +175,20 @@ final class Stats {
         }
     }
 
+    private static String from(ArchivedMonths.Sources sources, String table) throws SQLException {
+        return sources == null ? table : sources.of(table);
+    }
+
+    /** The rows of a live table in the range and filters (funnels: archived months are not read for them yet). */
     static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
-                              Map<String, Goals.Goal> goalFilters) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table)
+                      Map<String, Goals.Goal> goalFilters) throws SQLException {
+        return scope(table, null, request, start, end, goalFilters);
+    }
+
+    /** {@code sources} (null: the live tables only) adds the site's archived months inside the range. */
+    private static Rows scope(String table, ArchivedMonths.Sources sources, StatsRequest request, LocalDateTime start,
+                              LocalDateTime end, Map<String, Goals.Goal> goalFilters) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(from(sources, table))
                 .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");
         List<Object> parameters = new ArrayList<>(List.of(request.siteId(), start.toString(), end.toString()));
         for (StatsRequest.Filter filter : request.filters()) {
@@ -182,7 +196,7 @@ final class Stats {
             if (dimension == Dimension.GOAL) {
                 // a goal filter keeps the visitors who reached the goal in the range
                 Goals.Goal goal = goalFilters.get(filter.value());
-                sql.append(" AND visitor_id IN (SELECT visitor_id FROM ").append(goal.table())
+                sql.append(" AND visitor_id IN (SELECT visitor_id FROM ").append(from(sources, goal.table()))
                         .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) AND ")
                         .append(goal.condition()).append(")");
                 parameters.addAll(List.of(request.siteId(), start.toString(), end.toString()));
@@ -207,7 +221,7 @@ final class Stats {
                     parameters.add(filter.value());
                 } else {
                     // an event filter keeps the sessions in which that event happened
-                    sql.append(" AND session_id IN (SELECT session_id FROM events WHERE site_id = ? AND name = ?"
+                    sql.append(" AND session_id IN (SELECT session_id FROM " + from(sources, "events") + " WHERE site_id = ? AND name = ?"
                             + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP))");
                     parameters.addAll(List.of(request.siteId(), filter.value(), start.toString(), end.toString()));
                 }
