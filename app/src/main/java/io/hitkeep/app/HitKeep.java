@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.hitkeep.auth.AuthApi;
 import io.hitkeep.core.BrokerSupervisor;
+import io.hitkeep.core.HeapRelease;
 import io.hitkeep.web.Launcher;
 import io.hitkeep.core.NatsConnector;
 import io.hitkeep.web.Observability;
@@ -97,6 +98,7 @@ public final class HitKeep implements AutoCloseable {
                             .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                             .send(LANDING))));
             WebServer server = launcher.serve(settings, withUi);
+            HeapRelease.soon();  // the start-up's garbage (bot lists, parsers, migrations) is done with
             return new HitKeep(launcher, server, writer, routes, reports, store);
         } catch (RuntimeException e) {
             launcher.close();

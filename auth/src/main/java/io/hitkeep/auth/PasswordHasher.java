@@ -1,5 +1,6 @@
 package io.hitkeep.auth;
 
+import io.hitkeep.core.HeapRelease;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -7,11 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 
 /**
  * argon2id password hashes in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}),
  * with OWASP's recommended minimum cost. Stored hashes keep their own parameters, so the cost can be
- * raised later without breaking old ones. Thread-safe.
+ * raised later without breaking old ones. Thread-safe; one hash at a time per JVM (see {@link #ONE_AT_A_TIME}).
  */
 public final class PasswordHasher {
     private static final int MEMORY_KIB = 19_456;
@@ -19,6 +21,13 @@ public final class PasswordHasher {
     private static final int PARALLELISM = 1;
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
+    /**
+     * Each hash fills {@code m} KiB of heap (19 MiB here, more for a stored hash with a higher cost): nine
+     * sign-ins at once would fill the single binary's 160 MB heap, and the JVM exits when it runs out. One
+     * at a time bounds that to one hash's memory; on a 2-core machine the CPU was the bound anyway.
+     * Fair, so a waiting sign-in is not overtaken indefinitely.
+     */
+    static final Semaphore ONE_AT_A_TIME = new Semaphore(1, true);
     private final SecureRandom random = new SecureRandom();
 
     public String hash(String password) {
@@ -75,10 +84,16 @@ public final class PasswordHasher {
                 .withParallelism(parallelism)
                 .withSalt(salt)
                 .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(parameters);
-        byte[] hash = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), hash);
-        return hash;
+        ONE_AT_A_TIME.acquireUninterruptibly();
+        try {
+            Argon2BytesGenerator generator = new Argon2BytesGenerator();
+            generator.init(parameters);
+            byte[] hash = new byte[length];
+            generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), hash);
+            return hash;
+        } finally {
+            ONE_AT_A_TIME.release();
+            HeapRelease.soon();
+        }
     }
 }

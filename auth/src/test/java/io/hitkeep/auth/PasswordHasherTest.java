@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +31,25 @@ class PasswordHasherTest {
         assertTrue(stored.startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), stored);
         // 16 bytes of salt and 32 of hash, unpadded base64
         assertTrue(stored.matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), stored);
+    }
+
+    /** Each hash holds 19 MiB of heap: concurrent sign-ins must not add up to the heap limit. */
+    @Test
+    void aSecondHashWaitsForTheFirst() {
+        PasswordHasher.ONE_AT_A_TIME.acquireUninterruptibly();  // a hash in progress
+        CompletableFuture<String> waiting;
+        try {
+            waiting = CompletableFuture.supplyAsync(() -> hasher.hash("waits its turn"));
+            while (!PasswordHasher.ONE_AT_A_TIME.hasQueuedThreads()) {
+                Thread.onSpinWait();
+            }
+            assertFalse(waiting.isDone());
+        } finally {
+            PasswordHasher.ONE_AT_A_TIME.release();
+        }
+
+        assertTrue(hasher.verify("waits its turn", waiting.join()));
+        assertEquals(1, PasswordHasher.ONE_AT_A_TIME.availablePermits());
     }
 
     @Test

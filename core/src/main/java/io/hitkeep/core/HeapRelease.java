@@ -1,0 +1,45 @@
+package io.hitkeep.core;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Gives the heap back to the operating system after a burst of garbage that will not come back soon: the
+ * start-up (bot lists, the user-agent parser, migrations) and a password hash (19 MiB of argon2 blocks,
+ * which outgrow the small young generation and land in the old one). Left alone, the serial collector
+ * keeps the old generation at its peak while the process idles, since it shrinks a generation only at a
+ * full collection, and then by 0 %, 10 %, 40 % and 100 % of the excess on four collections in a row. So a
+ * release is four full collections, a few seconds after the burst (bursts within that time share one).
+ * Only in the JVM {@code java -jar hitkeep.jar} tunes for itself ({@code -Dhitkeep.tuned=true}: serial
+ * collector, {@code MaxHeapFreeRatio} low enough that a shrink happens); a JVM an operator chose is left
+ * alone. Thread-safe.
+ */
+public final class HeapRelease {
+    private static final Duration DELAY = Duration.ofSeconds(3);
+    /** Serial's damping needs four full collections in a row to shrink by all of the excess. */
+    private static final int COLLECTIONS = 4;
+    private static final AtomicBoolean SCHEDULED = new AtomicBoolean();
+
+    private HeapRelease() {
+    }
+
+    /** Releases the heap a few seconds from now, unless a release is already due. */
+    public static void soon() {
+        if (!Boolean.getBoolean("hitkeep.tuned") || !SCHEDULED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("heap-release").start(() -> {
+            try {
+                Thread.sleep(DELAY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                SCHEDULED.set(false);
+            }
+            for (int i = 0; i < COLLECTIONS; i++) {
+                System.gc();
+            }
+        });
+    }
+}
