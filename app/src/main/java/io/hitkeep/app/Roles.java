@@ -47,8 +47,10 @@ public final class Roles {
             case "writer" -> WriterMain.main(rest);
             case "query" -> QueryMain.main(rest);
             case "reports" -> reports(rest);
+            // a step, not a role: rolls the rollups again on a stopped installation, then exits
+            case "rebuild-rollups" -> io.hitkeep.query.RollupRebuild.main(rest);
             default -> Launcher.fail(new HitKeepException("unknown role '" + role
-                    + "': HITKEEP_ROLE is one of all, gateway, writer, query, reports"));
+                    + "': HITKEEP_ROLE is one of all, gateway, writer, query, reports (or the step rebuild-rollups)"));
         }
     }
 

@@ -34,7 +34,8 @@ public final class SiteRoutes implements HttpService {
                 .patch("/{id}", this::update)
                 .delete("/{id}", this::delete)
                 .get("/{id}/stats", this::stats)
-                .get("/{id}/live", this::live);
+                .get("/{id}/live", this::live)
+                .post("/{id}/rollups/rebuild", this::rebuildRollups);
     }
 
     private void list(ServerRequest request, ServerResponse response) {
@@ -115,6 +116,14 @@ public final class SiteRoutes implements HttpService {
     /** {@code {"live_visitors": n}}: visitors of the last five minutes, cheap enough to poll every few seconds. */
     private void live(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Stats.LIVE, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
+    }
+
+    /**
+     * Rolls the site's rollups again from its hits (admins and owners), for data changed behind the writer's
+     * back; {@code 202}: the roller does it in the background, and until then the hits answer.
+     */
+    private void rebuildRollups(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 202, store.call(Rollups.REBUILD, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
     }
 
     private static int siteId(ServerRequest request) {

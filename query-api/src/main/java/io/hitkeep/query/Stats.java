@@ -60,9 +60,16 @@ final class Stats {
     private static final String EVENT_PROPS = Database.resource(Stats.class, "sql/stats_event_props.sql");
 
     private final Database database;
+    /** Answers long ranges from the rollups; empty: always from the raw hits. */
+    private final Optional<RollupAnswers> rollups;
 
     Stats(Database database) {
+        this(database, Optional.empty());
+    }
+
+    Stats(Database database, Optional<RollupAnswers> rollups) {
         this.database = database;
+        this.rollups = rollups;
     }
 
     /** The site's rows in range after filters, as SQL with its parameters. */
@@ -83,16 +90,21 @@ final class Stats {
             Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
             Rows hits = scope("hits", request, start, end, goalFilters);
             Rows events = scope("events", request, start, end, goalFilters);
+            Optional<RollupAnswers.Plan> rolled = request.wants("summary") || request.wants("lists") || request.wants("chart") && !hourly
+                    ? rollups.flatMap(answers -> plan(answers, connection, request, zone)) : Optional.empty();
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
-                ObjectNode summary = summary(connection, hits, pings);
+                ObjectNode summary = rolled.isPresent() ? rollups.get().summary(connection, rolled.get()) : summary(connection, hits, pings);
                 summary.put("live_visitors", live(sql, request.siteId()));
                 body.set("summary", summary);
             }
             if (request.wants("chart")) {
-                body.set("chart", chart(connection, hits, zone, from, to, hourly));
+                body.set("chart", rolled.isPresent() && !hourly ? buckets(rollups.get().chart(connection, rolled.get()), from, to, false)
+                        : chart(connection, hits, zone, from, to, hourly));
             }
-            if (request.wants("lists")) {
+            if (request.wants("lists") && rolled.isPresent()) {
+                rollups.get().lists(connection, rolled.get(), request.limit(), body);
+            } else if (request.wants("lists")) {
                 for (Dimension dimension : Dimension.lists()) {
                     body.set(dimension.listName().orElseThrow(), rows(connection, listQuery(dimension), hits, request.limit()));
                 }
@@ -108,6 +120,14 @@ final class Stats {
             }
             return body;
         });
+    }
+
+    private static Optional<RollupAnswers.Plan> plan(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone) {
+        try {
+            return answers.plan(connection, request, zone);
+        } catch (SQLException e) {
+            throw new io.hitkeep.core.HitKeepException("cannot plan the rollups: " + e.getMessage(), e);
+        }
     }
 
     /** The SQL of a dimension's top list over {@code scoped}. */
@@ -256,6 +276,11 @@ final class Stats {
                 found.put(rows.getString("t"), new long[] {rows.getLong("pageviews"), rows.getLong("visitors")});
             }
         }
+        return buckets(found, from, to, hourly);
+    }
+
+    /** The chart's buckets from {@code found} (pageviews and visitors by label), zeros where nothing happened. */
+    private static ArrayNode buckets(Map<String, long[]> found, LocalDate from, LocalDate to, boolean hourly) {
         ArrayNode chart = Json.MAPPER.createArrayNode();
         DateTimeFormatter label = DateTimeFormatter.ofPattern(hourly ? "yyyy-MM-dd'T'HH:00" : "yyyy-MM-dd");
         LocalDateTime bucket = from.atStartOfDay();
@@ -296,7 +321,7 @@ final class Stats {
         return list;
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 10) / 10.0;
     }
 }
