@@ -89,6 +89,14 @@ final class RollupAnswers {
                 return Optional.empty();
             }
             Rollups.fresh(connection, request.siteId(), days, bounds.get(), fresh);
+            // the rolled days that share sessions with the fresh ones have stale links (a session that went
+            // on into a fresh day ended there when it was rolled): they are read fresh too
+            SortedSet<LocalDate> linked = new java.util.TreeSet<>(Rollups.linkedDays(connection).subSet(from, to.plusDays(1)));
+            if (!fresh.containsAll(linked)) {
+                linked.addAll(fresh);
+                plan = new Plan(request.siteId(), from, to, linked);
+                Rollups.fresh(connection, request.siteId(), days, bounds.get(), linked);
+            }
         }
         return Optional.of(plan);
     }
@@ -186,14 +194,19 @@ final class RollupAnswers {
         java.util.Set<List<String>> wantedKeys = new java.util.HashSet<>(keys);
         LocalDate[] months = plan.wholeMonths();
         String wanted = " AND dimension || chr(31) || value IN (" + String.join(", ", keys.stream().map(key -> "?").toList()) + ")";
+        String inRange = " AND day BETWEEN DATE '" + plan.from() + "' AND DATE '" + plan.to() + "'";
         String sql = "SELECT dimension, value, sketch FROM rollup_month_sketches WHERE site_id = " + plan.siteId()
                 + " AND month >= DATE '" + months[0] + "' AND month < DATE '" + months[1] + "'" + wanted
-                + " UNION ALL SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = " + plan.siteId()
-                + " AND day BETWEEN DATE '" + plan.from() + "' AND DATE '" + plan.to() + "' AND NOT (day >= DATE '" + months[0]
-                + "' AND day < DATE '" + months[1] + "')" + wanted;
+                + " UNION ALL SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = " + plan.siteId() + inRange
+                + " AND NOT (day >= DATE '" + months[0] + "' AND day < DATE '" + months[1] + "')"
+                + " AND dimension NOT IN ('entry_pages', 'exit_pages')" + wanted
+                // a session enters a range at its first day in range with a pageview, and leaves at its last
+                + " UNION ALL SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = " + plan.siteId() + inRange
+                + " AND (dimension = 'entry_pages' AND (link_day IS NULL OR link_day < DATE '" + plan.from() + "')"
+                + " OR dimension = 'exit_pages' AND (link_day IS NULL OR link_day > DATE '" + plan.to() + "'))" + wanted;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int parameter = 1;
-            for (int copy = 0; copy < 2; copy++) {
+            for (int copy = 0; copy < 3; copy++) {
                 for (List<String> key : keys) {
                     statement.setString(parameter++, key.get(0) + (char) 31 + key.get(1));
                 }
@@ -207,7 +220,9 @@ final class RollupAnswers {
         if (!plan.fresh().isEmpty()) {
             // the fresh days' visitors themselves: their sketches, if any, are from before their newest hits
             String fresh = "SELECT dimension, value, visitors FROM roll_values UNION ALL SELECT dimension, value, visitors FROM ("
-                    + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ")";
+                    + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ") WHERE"
+                    + " dimension = 'entry_pages' AND (link_day IS NULL OR link_day < DATE '" + plan.from() + "')"
+                    + " OR dimension = 'exit_pages' AND (link_day IS NULL OR link_day > DATE '" + plan.to() + "')";
             try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(fresh)) {
                 while (rows.next()) {
                     List<String> key = List.of(rows.getString(1), rows.getString(2));

@@ -286,7 +286,8 @@ final class Rollups implements AutoCloseable {
         }
     }
 
-    private static SortedSet<LocalDate> linkedDays(Connection connection) throws SQLException {
+    /** The days on which the sessions in {@code roll_pieces} were active. */
+    static SortedSet<LocalDate> linkedDays(Connection connection) throws SQLException {
         SortedSet<LocalDate> days = new TreeSet<>();
         try (PreparedStatement statement = prepare(connection, "linked-days", Map.of(), Map.of());
              ResultSet rows = statement.executeQuery()) {
@@ -308,29 +309,19 @@ final class Rollups implements AutoCloseable {
         execute(connection, "INSERT INTO rollup_values SELECT " + siteId + ", day, dimension, value, link_day, pageviews FROM ("
                 + text("session-page-rows", parts) + ")");
         execute(connection, "INSERT INTO rollup_sessions SELECT " + siteId + ", * FROM (" + text("session-rows", parts) + ")");
-        // one sketch per day and value; entry and exit pages come in a row per link, merged here
-        Map<List<Object>, VisitorSketch> merged = new LinkedHashMap<>();
+        // one sketch per day and value (and link, for entry and exit pages)
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT day, dimension, value, visitors FROM roll_values"
+             ResultSet rows = statement.executeQuery("SELECT day, dimension, value, NULL::DATE, visitors FROM roll_values"
                      + " WHERE (dimension = 'total' OR value <> '') AND day IN (" + dayList + ")"
-                     + " UNION ALL SELECT day, dimension, value, visitors FROM (" + text("session-page-rows", parts) + ")")) {
+                     + " UNION ALL SELECT day, dimension, value, link_day, visitors FROM (" + text("session-page-rows", parts) + ")");
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_day_sketches VALUES (?, ?, ?, ?, ?, ?)")) {
             while (rows.next()) {
-                List<Object> key = List.of(rows.getObject(1, LocalDate.class), rows.getString(2), rows.getString(3));
-                VisitorSketch sketch = merged.computeIfAbsent(key, ignored -> new VisitorSketch());
-                for (Object id : (Object[]) rows.getArray(4).getArray()) {
-                    if (id != null) {
-                        sketch.add(((Number) id).longValue());
-                    }
-                }
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_day_sketches VALUES (?, ?, ?, ?, ?)")) {
-            for (Map.Entry<List<Object>, VisitorSketch> sketch : merged.entrySet()) {
                 insert.setInt(1, siteId);
-                insert.setObject(2, sketch.getKey().get(0));
-                insert.setString(3, (String) sketch.getKey().get(1));
-                insert.setString(4, (String) sketch.getKey().get(2));
-                insert.setBytes(5, sketch.getValue().serialized());
+                insert.setObject(2, rows.getObject(1, LocalDate.class));
+                insert.setString(3, rows.getString(2));
+                insert.setString(4, rows.getString(3));
+                insert.setObject(5, rows.getObject(4, LocalDate.class));
+                insert.setBytes(6, VisitorSketch.of((Object[]) rows.getArray(5).getArray()));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -341,7 +332,8 @@ final class Rollups implements AutoCloseable {
     private static void storeMonth(Connection connection, int siteId, LocalDate month) throws SQLException {
         Map<List<String>, VisitorSketch> merged = new LinkedHashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = ? AND day >= ? AND day < ?")) {
+                "SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = ? AND day >= ? AND day < ?"
+                        + " AND dimension NOT IN ('entry_pages', 'exit_pages')")) {
             select.setInt(1, siteId);
             select.setObject(2, month);
             select.setObject(3, month.plusMonths(1));

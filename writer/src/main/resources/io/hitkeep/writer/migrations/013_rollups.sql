@@ -53,13 +53,16 @@ CREATE TABLE rollup_values (
     pageviews BIGINT NOT NULL
 );
 
--- Mergeable HLL sketches of the visitors, per local day and per local month ('' dimension: the whole
--- site): a range's visitors are the union of its whole months and remaining days.
+-- Mergeable HLL sketches of the visitors, per local day and per local month ('total' dimension: the whole
+-- site): a range's visitors are the union of its whole months and remaining days. Entry and exit pages
+-- have one per link_day (as in rollup_values) and none per month, since which sessions enter or leave a
+-- range depends on where it starts and ends.
 CREATE TABLE rollup_day_sketches (
     site_id   INTEGER NOT NULL,
     day       DATE NOT NULL,
     dimension VARCHAR NOT NULL,
     value     VARCHAR NOT NULL,
+    link_day  DATE,
     sketch    BLOB NOT NULL
 );
 CREATE TABLE rollup_month_sketches (
