@@ -246,15 +246,10 @@ final class Rollups implements AutoCloseable {
         Map<String, String> parts = new HashMap<>();
         parts.put("bounds", bounds);
         parts.put("in_days", localDays.timestampIn(days));
-        List<Dimension> top = Dimension.lists().stream().filter(dimension -> dimension.listQuery() == Dimension.ListQuery.TOP).toList();
-        parts.put("columns", top.stream().map(dimension -> dimension.column() + " AS " + dimension.listName().orElseThrow())
-                .collect(Collectors.joining(", ")));
-        parts.put("lists", top.stream().map(dimension -> dimension.listName().orElseThrow()).collect(Collectors.joining(", ")));
-        parts.put("grouping_sets", "(day, total), " + top.stream().map(dimension -> "(day, " + dimension.listName().orElseThrow() + ")")
-                .collect(Collectors.joining(", ")));
         Map<String, Object> values = Map.of("site_id", siteId);
         try (PreparedStatement pieces = prepare(connection, "pieces", parts, values);
-             PreparedStatement rows = prepare(connection, "values", parts, values)) {
+             PreparedStatement rows = connection.prepareStatement(Dimension.withTopLists(fill(SQL.get("values").sql(), parts), "day, "))) {
+            rows.setInt(1, siteId);
             pieces.execute();
             rows.execute();
         }

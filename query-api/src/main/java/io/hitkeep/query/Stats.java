@@ -45,8 +45,7 @@ final class Stats {
 
     private static final String SUMMARY = Database.resource(Stats.class, "sql/stats_summary.sql");
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
-    private static final String TOP = Database.resource(Stats.class, "sql/stats_top.sql");
-    private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
+    private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"), "");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
     /** The one fixed statement of the stats; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
@@ -105,9 +104,7 @@ final class Stats {
             if (request.wants("lists") && rolled.isPresent()) {
                 rollups.get().lists(connection, rolled.get(), request.limit(), body);
             } else if (request.wants("lists")) {
-                for (Dimension dimension : Dimension.lists()) {
-                    body.set(dimension.listName().orElseThrow(), rows(connection, listQuery(dimension), hits, request.limit()));
-                }
+                lists(connection, hits, request.limit(), body);
             }
             if (request.wants("events")) {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
@@ -130,14 +127,19 @@ final class Stats {
         }
     }
 
-    /** The SQL of a dimension's top list over {@code scoped}. */
-    private static String listQuery(Dimension dimension) {
-        return switch (dimension.listQuery()) {
-            case TOP -> TOP.replace(":column", dimension.column());
-            case ENTRY -> SESSION_PAGES.replace(":pick", "arg_min");
-            case EXIT -> SESSION_PAGES.replace(":pick", "arg_max");
-            case NONE -> throw new IllegalArgumentException(dimension + " has no list");
-        };
+    /** Every top list, in the registry's order, from one query over {@code scoped}. */
+    private static void lists(Connection connection, Rows hits, int limit, ObjectNode body) throws SQLException {
+        Map<String, ArrayNode> lists = new LinkedHashMap<>();
+        for (Dimension dimension : Dimension.lists()) {
+            lists.put(dimension.listName().orElseThrow(), body.putArray(dimension.listName().orElseThrow()));
+        }
+        try (PreparedStatement statement = prepare(connection, LISTS, hits, Optional.empty(), List.of(limit));
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                lists.get(rows.getString("list")).addObject().put("value", rows.getString("value"))
+                        .put("pageviews", rows.getLong("pageviews")).put("visitors", rows.getLong("visitors"));
+            }
+        }
     }
 
     /** The goals that {@code filter=goal:<name>} names, by name; an unknown name is refused. */

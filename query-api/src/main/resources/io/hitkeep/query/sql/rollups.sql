@@ -82,7 +82,7 @@ rows AS (
 grouped AS (
     SELECT day, total, {lists}, count(*) AS pageviews, list(DISTINCT visitor_id) AS visitors
     FROM rows
-    GROUP BY GROUPING SETS ({grouping_sets})
+    GROUP BY GROUPING SETS ((day, total), {grouping_sets})
 )
 UNPIVOT grouped ON total, {lists} INTO NAME dimension VALUE value
 
