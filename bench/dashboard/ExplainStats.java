@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * EXPLAIN ANALYZE of the stats queries over a range, run on a stopped installation's hitkeep.db with the
  * SQL files of the jar on the class path, composed the way that build's Stats composes them ("base": the
- * landed main, one query per list over {@code WITH scoped AS (SELECT * ...)}; "new": this tree's raw path,
- * which scans once for every top list, and its rollup path). Prints each plan and its total time.
+ * landed main, one query per list over {@code WITH scoped AS (SELECT * ...)}; "new": this tree's rollup path
+ * for the range, and its raw path, which scans once for every top list, for the range filtered to one
+ * country). Prints each plan and its total time.
  *   java --enable-native-access=ALL-UNNAMED -cp hitkeep.jar bench/dashboard/ExplainStats.java DB SITE FROM TO base|new
  */
 public class ExplainStats {
@@ -38,15 +39,23 @@ public class ExplainStats {
             queries.put("entry_pages", scoped + " SELECT * FROM (" + sql("stats_session_pages.sql").replace(":pick", "arg_min")
                     .replace("LIMIT ?", "LIMIT 10") + ")");
         } else {
-            for (String line : sql("explain.sql").split("-- query: ")) {
-                if (!line.isBlank()) {
-                    int newline = line.indexOf('\n');
-                    queries.put(line.substring(0, newline).strip(), line.substring(newline + 1)
-                            .replace(":site", Integer.toString(site)).replace(":start", "TIMESTAMP '" + start + "'")
-                            .replace(":end", "TIMESTAMP '" + end + "'").replace(":from", "DATE '" + args[2] + "'")
-                            .replace(":to", "DATE '" + args[3] + "'"));
-                }
-            }
+            // the rollup path of an unfiltered request, as RollupAnswers composes it (every day rolled)
+            String days = " WHERE site_id = " + site + " AND day BETWEEN DATE '" + args[2] + "' AND DATE '" + args[3] + "'";
+            String from = "DATE '" + args[2] + "'";
+            String to = "DATE '" + args[3] + "'";
+            queries.put("rollups: pageviews", "SELECT sum(pageviews) FROM rollup_days" + days);
+            queries.put("rollups: sessions, bounces, durations", named("rollups.sql", "answer-summary")
+                    .replace("{pieces}", "SELECT * FROM rollup_sessions" + days).replace(":from", from).replace(":to", to));
+            queries.put("rollups: chart", "SELECT day, pageviews, visitors FROM rollup_days" + days);
+            queries.put("rollups: every top list", named("rollups.sql", "answer-lists")
+                    .replace("{values}", "SELECT dimension, value, link_day, pageviews FROM rollup_values" + days)
+                    .replace(":from", from).replace(":to", to).replace(":limit", "10"));
+            queries.put("rollups: the site's visitor sketches (months, then days)", "SELECT sketch FROM rollup_month_sketches WHERE site_id = "
+                    + site + " AND dimension = 'total' UNION ALL SELECT sketch FROM rollup_day_sketches" + days + " AND dimension = 'total'");
+            // the raw path of a filtered request: one scan for every top list
+            String scoped = "WITH scoped AS (SELECT * FROM hits WHERE " + range + " AND country = 'DE')";
+            queries.put("raw, filtered: summary", scoped + engaged + " SELECT * FROM (" + sql("stats_summary.sql") + ")");
+            queries.put("raw, filtered: every top list", scoped + " SELECT * FROM (" + topLists(sql("stats_lists.sql")).replace("<= ?", "<= 10") + ")");
         }
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database, readOnly());
              Statement statement = connection.createStatement()) {
@@ -80,13 +89,28 @@ public class ExplainStats {
         return properties;
     }
 
+    /** A statement of one of the jar's named-statement files ({@code -- name: x}). */
+    private static String named(String file, String name) throws Exception {
+        String text = sql(file);
+        int start = text.indexOf("-- name: " + name + "\n");
+        int end = text.indexOf("-- name: ", start + 1);
+        return text.substring(start, end < 0 ? text.length() : end).lines().filter(line -> !line.strip().startsWith("--"))
+                .reduce("", (a, b) -> a + "\n" + b);
+    }
+
+    /** The top lists filled in by the jar's own registry (Dimension.withTopLists, package-private: by reflection). */
+    private static String topLists(String sql) throws Exception {
+        java.lang.reflect.Method fill = Class.forName("io.hitkeep.query.Dimension").getDeclaredMethod("withTopLists", String.class, String.class);
+        fill.setAccessible(true);
+        return (String) fill.invoke(null, sql, "");
+    }
+
     private static String sql(String name) throws Exception {
         try (InputStream in = ExplainStats.class.getClassLoader().getResourceAsStream("io/hitkeep/query/sql/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no io/hitkeep/query/sql/" + name + " in this jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(line -> !line.strip().startsWith("-- name:"))
-                    .reduce("", (a, b) -> a + "\n" + b);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

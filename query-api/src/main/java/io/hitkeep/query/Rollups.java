@@ -9,6 +9,9 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.writer.Sql;
 import io.hitkeep.writer.SqlFile;
 
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -177,6 +180,7 @@ final class Rollups implements AutoCloseable {
                         break;
                     }
                     rolled += days;
+                    PENDING_HOURS.set(pendingHours());
                 }
             }
             PENDING_HOURS.set(pendingHours());
@@ -200,21 +204,27 @@ final class Rollups implements AutoCloseable {
         if (hours.isEmpty()) {
             return 0;
         }
-        SortedSet<LocalDate> chunk = new TreeSet<>();
+        SortedSet<LocalDate> pending = new TreeSet<>();
         for (LocalDateTime hour : hours) {
-            chunk.addAll(days.of(hour));
+            pending.addAll(days.of(hour));
         }
+        SortedSet<LocalDate> chunk = new TreeSet<>(pending);
         while (chunk.size() > DAYS_PER_ROLL) {
             chunk.remove(chunk.last());
         }
         SortedSet<LocalDate> rolled = new TreeSet<>(chunk);
         Optional<String> bounds = bounds(connection, siteId, days, chunk);
         if (bounds.isPresent()) {
-            fresh(connection, siteId, days, bounds.get(), chunk);
-            rolled.addAll(linkedDays(connection));
-            if (rolled.size() > chunk.size()) {
-                fresh(connection, siteId, days, bounds.get(), rolled);
+            pieces(connection, siteId, days, bounds.get(), chunk);
+            // rolled days that share sessions with these have stale links: rolled again with them (days still
+            // pending get theirs right when their turn comes)
+            SortedSet<LocalDate> linked = linkedDays(connection);
+            linked.removeAll(pending);
+            if (!linked.isEmpty()) {
+                rolled.addAll(linked);
+                pieces(connection, siteId, days, bounds.get(), rolled);
             }
+            values(connection, siteId, days, bounds.get(), rolled);
         }
         String dayList = LocalDays.list(rolled);
         for (String table : TABLES_BY_DAY) {
@@ -243,15 +253,25 @@ final class Rollups implements AutoCloseable {
      */
     static void fresh(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
             throws SQLException {
-        Map<String, String> parts = new HashMap<>();
-        parts.put("bounds", bounds);
-        parts.put("in_days", localDays.timestampIn(days));
-        Map<String, Object> values = Map.of("site_id", siteId);
-        try (PreparedStatement pieces = prepare(connection, "pieces", parts, values);
-             PreparedStatement rows = connection.prepareStatement(Dimension.withTopLists(fill(SQL.get("values").sql(), parts), "day, "))) {
-            rows.setInt(1, siteId);
+        pieces(connection, siteId, localDays, bounds, days);
+        values(connection, siteId, localDays, bounds, days);
+    }
+
+    /** {@code roll_pieces}: the pieces of every session active on {@code days}, on every day it was active. */
+    private static void pieces(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
+            throws SQLException {
+        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days)),
+                Map.of("site_id", siteId))) {
             pieces.execute();
-            rows.execute();
+        }
+    }
+
+    /** {@code roll_values}: the day totals and top-list values of {@code days}, with their visitors. */
+    private static void values(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
+            throws SQLException {
+        try (PreparedStatement values = prepare(connection, "values", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days)),
+                Map.of("site_id", siteId))) {
+            values.execute();
         }
     }
 
@@ -309,17 +329,22 @@ final class Rollups implements AutoCloseable {
              ResultSet rows = statement.executeQuery("SELECT day, dimension, value, NULL::DATE, visitors FROM roll_values"
                      + " WHERE (dimension = 'total' OR value <> '') AND day IN (" + dayList + ")"
                      + " UNION ALL SELECT day, dimension, value, link_day, visitors FROM (" + text("session-page-rows", parts) + ")");
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_day_sketches VALUES (?, ?, ?, ?, ?, ?)")) {
+             DuckDBAppender insert = appender(connection, "rollup_day_sketches")) {
             while (rows.next()) {
-                insert.setInt(1, siteId);
-                insert.setObject(2, rows.getObject(1, LocalDate.class));
-                insert.setString(3, rows.getString(2));
-                insert.setString(4, rows.getString(3));
-                insert.setObject(5, rows.getObject(4, LocalDate.class));
-                insert.setBytes(6, VisitorSketch.of((Object[]) rows.getArray(5).getArray()));
-                insert.addBatch();
+                insert.beginRow();
+                insert.append(siteId);
+                insert.append(rows.getObject(1, LocalDate.class));
+                insert.append(rows.getString(2));
+                insert.append(rows.getString(3));
+                LocalDate link = rows.getObject(4, LocalDate.class);
+                if (link == null) {
+                    insert.appendNull();
+                } else {
+                    insert.append(link);
+                }
+                insert.append(VisitorSketch.of((Object[]) rows.getArray(5).getArray()));
+                insert.endRow();
             }
-            insert.executeBatch();
         }
     }
 
@@ -340,16 +365,16 @@ final class Rollups implements AutoCloseable {
             }
         }
         execute(connection, "DELETE FROM rollup_month_sketches WHERE site_id = " + siteId + " AND month = DATE '" + month + "'");
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_month_sketches VALUES (?, ?, ?, ?, ?)")) {
+        try (DuckDBAppender insert = appender(connection, "rollup_month_sketches")) {
             for (Map.Entry<List<String>, VisitorSketch> sketch : merged.entrySet()) {
-                insert.setInt(1, siteId);
-                insert.setObject(2, month);
-                insert.setString(3, sketch.getKey().get(0));
-                insert.setString(4, sketch.getKey().get(1));
-                insert.setBytes(5, sketch.getValue().serialized());
-                insert.addBatch();
+                insert.beginRow();
+                insert.append(siteId);
+                insert.append(month);
+                insert.append(sketch.getKey().get(0));
+                insert.append(sketch.getKey().get(1));
+                insert.append(sketch.getValue().serialized());
+                insert.endRow();
             }
-            insert.executeBatch();
         }
     }
 
@@ -374,9 +399,13 @@ final class Rollups implements AutoCloseable {
             return 0;
         }
         List<LocalDate> changed = new ArrayList<>();
+        // counted per quarter hour first: every zone's offset is a multiple of 15 minutes, so a quarter hour lies
+        // in one local day, and the ASOF join then matches thousands of slots instead of millions of hits
         try (PreparedStatement statement = connection.prepareStatement("WITH bounds(day, start_utc) AS (VALUES " + bounds.get() + "),"
-                + " counted AS (SELECT b.day, count(*) AS pageviews FROM hits h ASOF JOIN bounds b ON h.timestamp >= b.start_utc"
-                + " WHERE site_id = ? GROUP BY b.day),"
+                + " slots AS (SELECT time_bucket(INTERVAL 15 MINUTE, timestamp) AS slot, count(*) AS pageviews FROM hits"
+                + " WHERE site_id = ? GROUP BY slot),"
+                + " counted AS (SELECT b.day, sum(pageviews) AS pageviews FROM slots s ASOF JOIN bounds b ON s.slot >= b.start_utc"
+                + " GROUP BY b.day),"
                 + " rolled AS (SELECT day, pageviews FROM rollup_days WHERE site_id = ?)"
                 + " SELECT day FROM counted FULL JOIN rolled USING (day) WHERE counted.pageviews IS DISTINCT FROM rolled.pageviews")) {
             statement.setInt(1, siteId);
@@ -460,7 +489,7 @@ final class Rollups implements AutoCloseable {
     static PreparedStatement prepare(Connection connection, String name, Map<String, String> parts, Map<String, Object> values)
             throws SQLException {
         SqlFile.Statement statement = SQL.get(name);
-        PreparedStatement prepared = connection.prepareStatement(fill(statement.sql(), parts));
+        PreparedStatement prepared = connection.prepareStatement(Dimension.withTopLists(fill(statement.sql(), parts), "day, "));
         try {
             for (int i = 0; i < statement.parameters().size(); i++) {
                 String parameter = statement.parameters().get(i);
@@ -490,6 +519,11 @@ final class Rollups implements AutoCloseable {
             sql = sql.replace("{" + part.getKey() + "}", part.getValue());
         }
         return sql;
+    }
+
+    /** An Appender on the roller's connection: its rows join the transaction that a statement began. */
+    private static DuckDBAppender appender(Connection connection, String table) throws SQLException {
+        return connection.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

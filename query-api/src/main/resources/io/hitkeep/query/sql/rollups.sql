@@ -69,9 +69,10 @@ SELECT day, 'exit_pages', exit_page, next_pageview_day, count(*), list(DISTINCT 
 FROM roll_pieces WHERE pageviews > 0 AND day IN ({days}) GROUP BY ALL
 
 -- name: values
--- One scan for the day totals and every top list (grouping sets), unpivoted to one row per day, list and
--- value ('total' for the whole day): pageviews and the distinct visitors, which the roller turns into
--- sketches. ({columns}: each list's expression named after the list, {lists} those names.)
+-- The day totals and every top list, one row per day, list and value ('total' for the whole day):
+-- pageviews and the distinct visitors, which the roller turns into sketches. Unpivoted first and counted
+-- per visitor, then listed: two plain aggregates, which need far less memory than a distinct list per
+-- grouping set. ({columns}: each list's expression named after the list, {lists} those names.)
 CREATE OR REPLACE TEMP TABLE roll_values AS
 WITH bounds(day, start_utc) AS (VALUES {bounds}),
 rows AS (
@@ -79,12 +80,14 @@ rows AS (
     FROM hits h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
     WHERE site_id = :site_id AND ({in_days})
 ),
-grouped AS (
-    SELECT day, total, {lists}, count(*) AS pageviews, list(DISTINCT visitor_id) AS visitors
-    FROM rows
-    GROUP BY GROUPING SETS ((day, total), {grouping_sets})
+per_visitor AS (
+    SELECT day, dimension, value, visitor_id, count(*) AS pageviews
+    FROM (UNPIVOT rows ON total, {lists} INTO NAME dimension VALUE value)
+    GROUP BY ALL
 )
-UNPIVOT grouped ON total, {lists} INTO NAME dimension VALUE value
+SELECT day, dimension, value, sum(pageviews)::BIGINT AS pageviews, list(visitor_id) AS visitors
+FROM per_visitor
+GROUP BY ALL
 
 -- name: answer-summary
 -- A range's sessions from the rolled pieces: a session counts at its first piece in range with a
