@@ -12,36 +12,12 @@ set -euo pipefail
 CONNECTIONS="${CONNECTIONS:-20000}"
 HOLD="${HOLD:-60}"
 DRILL_ARGS="${DRILL_ARGS:-}"      # e.g. --no-reopen: do not replace the connections the server closes
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-JAR="${JAR:-$ROOT/app/target/hitkeep.jar}"
-if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then JAVA_BIN=/usr/lib/jvm/temurin-25-jdk-amd64/bin; else JAVA_BIN="$(dirname "$(command -v java)")"; fi
-[[ -f "$JAR" ]] || { echo "no $JAR: build it with ./mvnw -B -pl app -am package -DskipTests" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
 # a descriptor per connection: the drill spreads its connections over processes within this limit
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-WORK="$(mktemp -d /tmp/hitkeep-drill.XXXXXX)"
-LOG="$WORK/hitkeep.log"
-HK_PID=""
-cleanup() {
-  if [[ -n "$HK_PID" ]] && kill -0 "$HK_PID" 2>/dev/null; then
-    kill -TERM "$HK_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$HK_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$HK_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK/data"
-}
-trap cleanup EXIT INT TERM
-
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-HITKEEP_HTTP_HOST=127.0.0.1 HITKEEP_HTTP_PORT="$PORT" HITKEEP_DATA_PATH="$WORK/data" \
-  "$JAVA_BIN/java" -jar "$JAR" >"$LOG" 2>&1 &
-HK_PID=$!
-for _ in $(seq 1 600); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$HK_PID" 2>/dev/null || { echo "HitKeep exited:"; tail -30 "$LOG"; exit 1; }
-  sleep 0.1
-done
+start_hitkeep
 echo "[drill] HitKeep on 127.0.0.1:$PORT (log $LOG), open files limit $(ulimit -n), $CONNECTIONS connections for $HOLD s"
 grep -o 'listening on .*' "$LOG" | head -1
 
@@ -61,8 +37,7 @@ DRILL_STATUS=$?
 set -e
 kill "$SAMPLER" 2>/dev/null || true
 
-ALIVE=no
-curl -fsS -m 5 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && ALIVE=yes
+ALIVE="$(still_answering)"
 echo "server: alive and answering afterwards: $ALIVE, peak RSS $(( $(cat "$PEAK_FILE") / 1024 )) MB"
 "$JAVA_BIN/jcmd" "$HK_PID" GC.heap_info 2>/dev/null | grep -E 'total|used' | head -3 || true
 echo "server log: $(wc -l <"$LOG") lines, $(grep -c $'^\tat ' "$LOG" || true) stack trace lines"

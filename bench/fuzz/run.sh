@@ -15,36 +15,11 @@ set -euo pipefail
 REQUESTS="${REQUESTS:-100000}"
 SECONDS_MAX="${SECONDS_MAX:-900}"
 WORKERS="${WORKERS:-64}"
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-JAR="${JAR:-$ROOT/app/target/hitkeep.jar}"
-if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java; else JAVA="$(command -v java)"; fi
-[[ -f "$JAR" ]] || { echo "no $JAR: build it with ./mvnw -B -pl app -am package -DskipTests" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
-WORK="$(mktemp -d /tmp/hitkeep-fuzz.XXXXXX)"
-LOG="$WORK/hitkeep.log"
-HK_PID=""
-cleanup() {
-  if [[ -n "$HK_PID" ]] && kill -0 "$HK_PID" 2>/dev/null; then
-    kill -TERM "$HK_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$HK_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$HK_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK/data"
-}
-trap cleanup EXIT INT TERM
-
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-HITKEEP_HTTP_HOST=127.0.0.1 HITKEEP_HTTP_PORT="$PORT" HITKEEP_DATA_PATH="$WORK/data" \
-HITKEEP_HTTP_READ_TIMEOUT=2s HITKEEP_LOGIN_RATE_LIMIT=100000000 HITKEEP_API_RATE_LIMIT=100000000 \
-HITKEEP_INGEST_RATE_LIMIT=100000000 \
-  "$JAVA" -jar "$JAR" >"$LOG" 2>&1 &
-HK_PID=$!
-for _ in $(seq 1 600); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$HK_PID" 2>/dev/null || { echo "HitKeep exited:"; tail -30 "$LOG"; exit 1; }
-  sleep 0.1
-done
+export HITKEEP_HTTP_READ_TIMEOUT=2s HITKEEP_LOGIN_RATE_LIMIT=100000000 HITKEEP_API_RATE_LIMIT=100000000 \
+  HITKEEP_INGEST_RATE_LIMIT=100000000
+start_hitkeep
 echo "[fuzz] HitKeep on 127.0.0.1:$PORT (log $LOG), $REQUESTS requests, at most $SECONDS_MAX s"
 
 set +e
@@ -53,8 +28,7 @@ timeout $((SECONDS_MAX + 180)) python3 "$ROOT/bench/fuzz/fuzz.py" --port "$PORT"
 FUZZ_STATUS=$?
 set -e
 
-ALIVE=no
-curl -fsS -m 5 "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && ALIVE=yes
+ALIVE="$(still_answering)"
 RSS_KB="$(awk '/VmRSS/ {print $2}' "/proc/$HK_PID/status" 2>/dev/null || echo '?')"
 echo "server: still answering /healthz: $ALIVE, RSS $((${RSS_KB:-0} / 1024)) MB"
 echo "server log: $(wc -l <"$LOG") lines, $(wc -c <"$LOG") bytes, $(grep -c $'^\tat ' "$LOG" || true) stack trace lines," \

@@ -68,7 +68,8 @@ public final class HitKeep implements AutoCloseable {
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
             StoreClient store = new StoreClient(nats);
-            Observability observability = Observability.withBroker(nats).check("writer", writer::ready);
+            Observability observability = Observability.withBroker(nats);
+            writer.reportAsSoleLeader(observability);
             Consumer<HttpRouting.Builder> routes = routing -> {
                 routing.addFeature(observability);
                 AuthApi.routing(routing, settings, store);

@@ -1,5 +1,6 @@
 package io.hitkeep.app;
 
+import io.hitkeep.core.Json;
 import io.hitkeep.testing.HttpSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -242,6 +243,43 @@ class SpineTest {
                 "url", "https://backend.example/", "visitor_ip", "not an ip", "user_agent", CHROME_WINDOWS)).status());
         assertEquals(404, backend.json("POST", "/api/ingest/server/pageview", Map.of(
                 "url", "https://nobody.example/", "visitor_ip", "203.0.113.1", "user_agent", CHROME_WINDOWS)).status());
+    }
+
+    @Test
+    void healthSaysTheSingleBinarysWriterLeads() {
+        HttpSession.Response health = owner.anonymous().get("/healthz");
+        assertEquals(200, health.status(), health.body());
+        assertEquals("leader", health.json().get("writer").asText(), health.body());
+        assertTrue(owner.anonymous().get("/metrics").body().contains("hitkeep_writer_leader 1"));
+    }
+
+    @Test
+    void aBackendRetryWithTheSameIdempotencyKeyIsStoredOnce() {
+        int site = owner.createSite("retries.example", "UTC");
+        HttpSession.Response created = owner.json("POST", "/api/user/api-keys", Map.of("name", "retrying backend"));
+        assertEquals(201, created.status(), created.body());
+        HttpSession backend = owner.withBearer(created.json().get("key").asText());
+        java.util.function.BiFunction<String, String, HttpSession.Response> send = (path, idempotencyKey) -> backend.send(
+                "POST", "/api/ingest/server/pageview", Json.bytes(Map.of("url", "https://retries.example" + path,
+                        "visitor_ip", "203.0.113.60", "user_agent", CHROME_WINDOWS)),
+                Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey));
+
+        // the client did not see the first answer (say it got a 503 or lost the connection) and sends again
+        assertEquals(202, send.apply("/order", "order-1001").status());
+        assertEquals(202, send.apply("/order", "order-1001").status());
+        assertEquals(202, send.apply("/order", "order-1001").status());
+        assertEquals(202, send.apply("/order", "order-1002").status(), "another key is another hit");
+        // without a key, hits are never merged: two sends are two hits
+        for (int i = 0; i < 2; i++) {
+            assertEquals(202, backend.json("POST", "/api/ingest/server/pageview", Map.of("url", "https://retries.example/plain",
+                    "visitor_ip", "203.0.113.60", "user_agent", CHROME_WINDOWS)).status());
+        }
+
+        JsonNode stats = backend.awaitStats(site, LocalDate.now(ZoneOffset.UTC), s -> s.get("summary").get("pageviews").asLong() >= 4);
+        assertEquals(List.of("/order 2/1", "/plain 2/1"), list(stats, "pages"), "three sends of order-1001 stored once");
+
+        send.apply("/order", " ").assertJsonError(400);
+        send.apply("/order", "x".repeat(256)).assertJsonError(400);
     }
 
     @Test

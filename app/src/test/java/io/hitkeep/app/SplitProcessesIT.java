@@ -58,6 +58,7 @@ class SplitProcessesIT {
             assertEquals(List.of("signup 1/1"), list(stats, "events"));
             assertEquals(401, tracker.anonymous().get("/api/sites").status(), "the gateway guards /api too");
             assertEquals(200, new HttpSession(writer.port).get("/readyz").status());
+            assertEquals("leader", new HttpSession(writer.port).get("/healthz").json().get("writer").asText());
         } finally {
             TempFiles.deleteTree(data);
         }

@@ -114,7 +114,7 @@ public final class AccountRoutes implements HttpService {
             throw DomainError.invalid("email and password are required");
         }
         String account = "email:" + email.toLowerCase(Locale.ROOT);
-        if (guard.locked(account, response)) {
+        if (guard.locked(request, account, response)) {
             return;
         }
         JsonNode user;
@@ -125,16 +125,16 @@ public final class AccountRoutes implements HttpService {
                 throw e;
             }
             passwords.verifyNothing(password);
-            guard.failed(account);
+            guard.failed(request, account);
             throw DomainError.unauthorized("wrong e-mail or password");
         }
         long userId = user.get("id").asLong();
         if (!passwords.verify(password, user.get("password_hash").asText())) {
-            guard.failed(account);
+            guard.failed(request, account);
             audit(request, userId, "login_failed", "wrong password");
             throw DomainError.unauthorized("wrong e-mail or password");
         }
-        guard.succeeded(account);
+        guard.succeeded(request, account);
         long epoch = user.path("session_epoch").asLong();
         revocations.knowEpoch(userId, epoch);
         boolean totp = user.path("totp_enabled").asBoolean();
@@ -169,7 +169,7 @@ public final class AccountRoutes implements HttpService {
                 .orElseThrow(() -> DomainError.unauthorized("sign-in expired or invalid; enter your password again"));
         long userId = challenge.userId();
         String account = "user:" + userId;
-        if (guard.locked(account, response)) {
+        if (guard.locked(request, account, response)) {
             return;
         }
         String code = Json.text(body, "code");
@@ -177,7 +177,7 @@ public final class AccountRoutes implements HttpService {
         String how;
         if (!code.isBlank()) {
             if (!useTotpCode(userId, code)) {
-                guard.failed(account);
+                guard.failed(request, account);
                 audit(request, userId, "login_failed", "wrong or reused TOTP code");
                 throw DomainError.unauthorized("wrong code, or a code used already");
             }
@@ -190,7 +190,7 @@ public final class AccountRoutes implements HttpService {
                 if (e.kind() != DomainError.Kind.NOT_FOUND) {
                     throw e;
                 }
-                guard.failed(account);
+                guard.failed(request, account);
                 audit(request, userId, "login_failed", "wrong or used recovery code");
                 throw DomainError.unauthorized("wrong recovery code, or one used already");
             }
@@ -198,7 +198,7 @@ public final class AccountRoutes implements HttpService {
         } else {
             throw DomainError.invalid("send code or recovery_code");
         }
-        guard.succeeded(account);
+        guard.succeeded(request, account);
         startSession(request, response, userId, challenge.epoch(), body.path("remember").asBoolean(false));
         audit(request, userId, "login", "password and " + how);
         HttpJson.send(response, 200, Json.object().set("user", store.call(Accounts.GET_USER, new Accounts.UserRef(userId))));
@@ -299,7 +299,7 @@ public final class AccountRoutes implements HttpService {
     private void changePassword(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
         String account = "user:" + caller.userId();
-        if (guard.limited(request, response) || guard.locked(account, response)) {
+        if (guard.limited(request, response) || guard.locked(request, account, response)) {
             return;
         }
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
@@ -307,11 +307,11 @@ public final class AccountRoutes implements HttpService {
         String fresh = password(Json.text(body, "new_password"));
         String hash = store.call(AccountSecurity.CREDENTIALS, new Accounts.UserRef(caller.userId())).passwordHash();
         if (!passwords.verify(current, hash)) {
-            guard.failed(account);
+            guard.failed(request, account);
             audit(request, caller.userId(), "password_change_failed", "wrong current password");
             throw DomainError.forbidden("the current password is wrong");
         }
-        guard.succeeded(account);
+        guard.succeeded(request, account);
         long epoch = store.call(AccountSecurity.SET_PASSWORD,
                 new AccountSecurity.NewPassword(caller.userId(), passwords.hash(fresh))).get("session_epoch").asLong();
         revocations.knowEpoch(caller.userId(), epoch);
@@ -331,10 +331,10 @@ public final class AccountRoutes implements HttpService {
         }
         String email = email(HttpJson.object(request, BODY_LIMIT));
         String account = "reset:" + email;
-        if (guard.locked(account, response)) {
+        if (guard.locked(request, account, response)) {
             return;
         }
-        guard.failed(account); // every request counts: a flood of reset mails to one address is throttled too
+        guard.failed(request, account); // every request counts: a flood of reset mails to one address is throttled too
         String token = RandomTokens.next();
         JsonNode answer = store.call(AccountSecurity.BEGIN_RESET, new AccountSecurity.ResetRequest(email,
                 Hashes.sha256Hex(token), clock.instant().plus(RESET_LIFETIME).getEpochSecond()));
@@ -410,7 +410,7 @@ public final class AccountRoutes implements HttpService {
     private void disableTotp(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
         String account = "user:" + caller.userId();
-        if (guard.locked(account, response)) {
+        if (guard.locked(request, account, response)) {
             return;
         }
         String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
@@ -420,11 +420,11 @@ public final class AccountRoutes implements HttpService {
         }
         OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
         if (step.isEmpty()) {
-            guard.failed(account);
+            guard.failed(request, account);
             throw DomainError.invalid("the code does not match");
         }
         store.call(AccountSecurity.DISABLE_TOTP, new AccountSecurity.TotpStep(caller.userId(), step.getAsLong()));
-        guard.succeeded(account);
+        guard.succeeded(request, account);
         audit(request, caller.userId(), "totp_disabled", "");
         HttpJson.send(response, 200, Json.object().put("enabled", false));
     }

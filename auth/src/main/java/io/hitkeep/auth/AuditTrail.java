@@ -1,13 +1,9 @@
 package io.hitkeep.auth;
 
 import io.helidon.webserver.http.ServerRequest;
-import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreClient;
 
-import java.net.InetAddress;
-import java.util.Arrays;
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,28 +31,9 @@ public final class AuditTrail {
     public void record(ServerRequest request, long userId, int teamId, String event, String detail) {
         try {
             store.call(AccountSecurity.ADD_AUDIT, new AccountSecurity.AuditEntry(userId, event, detail,
-                    network(guard.client(request)), teamId));
+                    guard.network(request), teamId));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, () -> "cannot record audit event " + event + " of user " + userId + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * The client's network, not its address (IPv4 /24, IPv6 /48): enough to tell "my office" from
-     * "somewhere else" in the audit log, while no IP address is kept at rest.
-     */
-    static String network(String address) {
-        Optional<InetAddress> parsed = ClientAddress.literal(address);
-        if (parsed.isEmpty()) {
-            return "";
-        }
-        byte[] bytes = parsed.get().getAddress();
-        int keep = bytes.length == 4 ? 3 : 6;
-        Arrays.fill(bytes, keep, bytes.length, (byte) 0);
-        try {
-            return InetAddress.getByAddress(bytes).getHostAddress() + (bytes.length == 4 ? "/24" : "/48");
-        } catch (java.net.UnknownHostException e) {
-            return "";
         }
     }
 }

@@ -189,20 +189,25 @@ class AccountSecurityTest {
     @Test
     @Order(3)
     void lockoutGrowsAfterFiveFailuresAndAnswers429WithoutCheckingThePassword() {
+        String network = "10.20.30.";
         for (int i = 0; i < 5; i++) {
-            assertEquals(401, login("wrong password " + i).status());
+            assertEquals(401, loginFrom(network + (i + 1), "wrong password " + i).status());
         }
-        Response locked = login(PASSWORD);
-        assertEquals(429, locked.status(), "even the right password waits");
+        Response locked = loginFrom(network + 6, PASSWORD);
+        assertEquals(429, locked.status(), "even the right password waits, from any address of that network");
         assertEquals("2", locked.header("retry-after"));
         CLOCK.advance(Duration.ofSeconds(2));
-        assertEquals(401, login("wrong again").status(), "after the wait one attempt is checked");
-        Response longer = login(PASSWORD);
+        assertEquals(401, loginFrom(network + 7, "wrong again").status(), "after the wait one attempt is checked");
+        Response longer = loginFrom(network + 8, PASSWORD);
         assertEquals(429, longer.status());
         assertEquals("4", longer.header("retry-after"), "the wait doubles");
         CLOCK.advance(Duration.ofSeconds(4));
-        signIn();
-        assertEquals(401, login("one more wrong").status(), "a success forgets the failures");
+        assertEquals(200, loginFrom(network + 9, PASSWORD).status());
+        assertEquals(401, loginFrom(network + 10, "one more wrong").status(), "a success forgets the failures");
+    }
+
+    static Response loginFrom(String address, String password) {
+        return send("POST", "/api/login", Map.of("email", EMAIL, "password", password), "", address);
     }
 
     @Test
@@ -323,10 +328,40 @@ class AccountSecurityTest {
     }
 
     @Test
+    @Order(8)
+    void guessingFromElsewhereCannotLockTheOwnerOut() {
+        CLOCK.advance(Duration.ofHours(3)); // earlier tests' failures are forgotten
+        String office = "10.40.0.";
+        assertEquals(200, loginFrom(office + 1, PASSWORD).status(), "the owner signs in from the office");
+        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+            assertEquals(401, loginFrom("10.41.0." + (i + 1), "guess " + i).status());
+        }
+        assertEquals(429, loginFrom("10.41.0.9", PASSWORD).status(), "the guessing network is locked");
+        assertEquals(200, loginFrom("10.42.0.1", PASSWORD).status(), "another network is not");
+        assertEquals(200, loginFrom(office + 2, PASSWORD).status(), "nor the office");
+
+        // guessing spread over many networks: after 50 failures everywhere the account slows down for new networks
+        int sent = LoginThrottle.FREE_FAILURES;
+        for (int network = 0; sent < LoginThrottle.FREE_FAILURES_EVERYWHERE; network++) {
+            for (int host = 1; host <= 4 && sent < LoginThrottle.FREE_FAILURES_EVERYWHERE; host++, sent++) {
+                assertEquals(401, loginFrom("10.50." + network + "." + host, "spread guess").status());
+            }
+        }
+        Response stranger = loginFrom("10.60.0.1", PASSWORD);
+        assertEquals(429, stranger.status(), "a network never seen waits once guesses come from everywhere");
+        assertEquals("1", stranger.header("retry-after"), "the limit from everywhere is slower");
+        assertEquals(200, loginFrom(office + 3, PASSWORD).status(), "the office, known from a success, is never held up");
+        assertEquals(200, loginFrom("10.42.0.2", PASSWORD).status(), "nor the other network the owner used");
+
+        CLOCK.advance(Duration.ofHours(3));
+        assertEquals(200, loginFrom("10.61.0.1", PASSWORD).status(), "failures are forgotten after a while");
+    }
+
+    @Test
     @Order(7)
     void auditNetworks() {
-        assertEquals("198.51.100.0/24", AuditTrail.network("198.51.100.77"));
-        assertEquals("2001:db8:1:0:0:0:0:0/48", AuditTrail.network("2001:db8:1:2::5"));
-        assertEquals("", AuditTrail.network(""));
+        assertEquals("198.51.100.0/24", SignInGuard.network("198.51.100.77"));
+        assertEquals("2001:db8:1:0:0:0:0:0/48", SignInGuard.network("2001:db8:1:2::5"));
+        assertEquals("", SignInGuard.network(""));
     }
 }

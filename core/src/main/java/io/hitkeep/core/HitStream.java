@@ -28,7 +28,11 @@ public final class HitStream {
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
     /** The size a stream gets when nothing says otherwise and the broker allows it. */
     static final long DEFAULT_MAX_BYTES = StorageBudget.LARGEST_STREAM;
-    public static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(2);
+    /**
+     * How long a message id is remembered: the gateway's own retries need seconds; a backend that retries a
+     * hit it sent with an {@code Idempotency-Key} may need minutes (JetStream's default is 2).
+     */
+    public static final Duration DUPLICATE_WINDOW = Duration.ofMinutes(10);
     private static final int STREAM_EXISTS = 10058;
     private static final int INSUFFICIENT_RESOURCES = 10047;
 
@@ -119,9 +123,9 @@ public final class HitStream {
             }
             Duration wantedAge = maxAge.orElse(current.getMaxAge());
             if (wantedBytes != current.getMaxBytes() || !wantedAge.equals(current.getMaxAge())
-                    || current.getDiscardPolicy() != DiscardPolicy.New) {
+                    || current.getDiscardPolicy() != DiscardPolicy.New || !DUPLICATE_WINDOW.equals(current.getDuplicateWindow())) {
                 management.updateStream(StreamConfiguration.builder(current).maxBytes(wantedBytes).maxAge(wantedAge)
-                        .discardPolicy(DiscardPolicy.New).build());
+                        .discardPolicy(DiscardPolicy.New).duplicateWindow(DUPLICATE_WINDOW).build());
                 LOG.info(() -> "hit stream limits: " + (wantedBytes >> 20) + " MiB, " + wantedAge);
             }
         } catch (JetStreamApiException e) {

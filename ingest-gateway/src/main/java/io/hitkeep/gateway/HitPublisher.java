@@ -34,6 +34,10 @@ import java.util.logging.Logger;
  * full) fails the batch at once. After a failure, new hits are failed without asking the broker (known not
  * stored, so their 503 is honest and comes at once) while one hit at a time, at most every
  * {@link #REFUSE_AFTER_FAILURE}, goes through to find out whether the broker stores again.
+ *
+ * <p>A hit that comes with its client's own id (a backend's {@code Idempotency-Key}) is never coalesced: it
+ * travels alone under that id, so a client that retries it after any answer, a 503 or a lost connection
+ * included, has it stored once while the stream's duplicate window lasts.
  * Thread-safe.
  */
 final class HitPublisher implements AutoCloseable {
@@ -58,7 +62,8 @@ final class HitPublisher implements AutoCloseable {
     private static final LongAdder PUBLISHED = Metrics.counter("hitkeep_gateway_hits_published_total", "",
             "Hits stored in the stream (acknowledged)");
 
-    private record Pending(Hit hit, CompletableFuture<Void> stored) {
+    /** {@code messageId} is null for hits that may share a message. */
+    private record Pending(Hit hit, String messageId, CompletableFuture<Void> stored) {
     }
 
     private final JetStream jetStream;
@@ -90,6 +95,14 @@ final class HitPublisher implements AutoCloseable {
 
     /** Completes when the stream has stored the hit; fails when it could not (the caller answers 503). */
     CompletableFuture<Void> publish(Hit hit) {
+        return publish(hit, null);
+    }
+
+    /**
+     * As {@link #publish(Hit)}, the hit alone in a message with the given id when it is not null: JetStream
+     * keeps one copy of every message published under one id within {@link HitStream#DUPLICATE_WINDOW}.
+     */
+    CompletableFuture<Void> publish(Hit hit, String messageId) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         boolean probe = false;
         if (failing) {
@@ -100,7 +113,7 @@ final class HitPublisher implements AutoCloseable {
             }
             probe = true;
         }
-        if (!running || !queue.offer(new Pending(hit, stored))) {
+        if (!running || !queue.offer(new Pending(hit, messageId, stored))) {
             if (probe) {
                 probing.set(false);
             }
@@ -117,10 +130,21 @@ final class HitPublisher implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                inFlight.acquire();
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                send(List.copyOf(batch));
+                List<Pending> coalesced = new ArrayList<>(batch.size());
+                for (Pending pending : batch) {
+                    if (pending.messageId() == null) {
+                        coalesced.add(pending);
+                    } else {
+                        inFlight.acquire();
+                        send(List.of(pending), pending.messageId());
+                    }
+                }
+                if (!coalesced.isEmpty()) {
+                    inFlight.acquire();
+                    send(coalesced, idPrefix + messageNumber.incrementAndGet());
+                }
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -129,7 +153,7 @@ final class HitPublisher implements AutoCloseable {
         }
     }
 
-    private void send(List<Pending> batch) {
+    private void send(List<Pending> batch, String messageId) {
         List<Hit> hits = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             hits.add(pending.hit());
@@ -138,14 +162,14 @@ final class HitPublisher implements AutoCloseable {
         if (message.length > maxPayload && batch.size() > 1) {
             // a batch of unusually large hits (long URLs, many props): publish it as two messages
             inFlight.acquireUninterruptibly();
-            send(batch.subList(0, batch.size() / 2));
-            send(batch.subList(batch.size() / 2, batch.size()));
+            send(batch.subList(0, batch.size() / 2), messageId);
+            send(batch.subList(batch.size() / 2, batch.size()), idPrefix + messageNumber.incrementAndGet());
             return;
         }
         // while the broker fails, the message that tries it gets one short attempt: every caller then has its
         // 503 within about a second, the trying one included
         boolean tryingBroker = failing;
-        attempt(batch, message, PublishOptions.builder().messageId(idPrefix + messageNumber.incrementAndGet()).build(), 1,
+        attempt(batch, message, PublishOptions.builder().messageId(messageId).build(), 1,
                 tryingBroker ? 1 : ATTEMPTS, tryingBroker ? PROBE_TIMEOUT_MILLIS : ATTEMPT_TIMEOUT_MILLIS);
     }
 

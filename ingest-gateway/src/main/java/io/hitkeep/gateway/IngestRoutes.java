@@ -12,6 +12,7 @@ import io.hitkeep.auth.Caller;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Domains;
+import io.hitkeep.core.Hashes;
 import io.hitkeep.core.Hit;
 import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
@@ -45,6 +46,7 @@ final class IngestRoutes implements HttpFeature {
     private static final HeaderName CH_UA_MOBILE = HeaderNames.create("Sec-CH-UA-Mobile");
     private static final HeaderName CH_UA_PLATFORM = HeaderNames.create("Sec-CH-UA-Platform");
     private static final HeaderName CH_UA_PLATFORM_VERSION = HeaderNames.create("Sec-CH-UA-Platform-Version");
+    private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
     private static final LongAdder ACCEPTED = Metrics.counter("hitkeep_ingest_accepted_total", "",
             "Hits accepted and stored in the stream");
     private static final LongAdder UNAVAILABLE = Metrics.counter("hitkeep_ingest_unavailable_total", "",
@@ -151,17 +153,37 @@ final class IngestRoutes implements HttpFeature {
         if (!Access.may(caller.scope(), Access.Action.SEND_HITS, keyRoleInTeam)) {
             throw DomainError.forbidden("this API key may not send hits for this site");
         }
-        store(serverPipeline.process(ingest), response);
+        store(serverPipeline.process(ingest), idempotencyKey(request, site), response);
+    }
+
+    /**
+     * The message id for a backend's {@code Idempotency-Key}: per site, so two sites' keys never meet, and
+     * hashed, so any printable key makes a valid id. Null without the header.
+     */
+    private static String idempotencyKey(ServerRequest request, SiteRegistry.Site site) {
+        Optional<String> key = request.headers().first(IDEMPOTENCY_KEY);
+        if (key.isEmpty()) {
+            return null;
+        }
+        String text = key.get().strip();
+        if (text.isEmpty() || text.length() > 255 || !text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw DomainError.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters");
+        }
+        return "idem-" + site.id() + "-" + Hashes.sha256Hex(text);
     }
 
     private void store(IngestPipeline.Outcome outcome, ServerResponse response) {
+        store(outcome, null, response);
+    }
+
+    private void store(IngestPipeline.Outcome outcome, String messageId, ServerResponse response) {
         if (outcome.hit().isEmpty()) {
             response.status(202).send();
             return;
         }
         Hit hit = outcome.hit().get();
         try {
-            publisher.publish(hit).get(15, TimeUnit.SECONDS);
+            publisher.publish(hit, messageId).get(15, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             UNAVAILABLE.increment();
             throw DomainError.unavailable("the hit could not be stored right now; retry");

@@ -108,7 +108,7 @@ public final class ShareRoutes implements HttpService {
         }
         JsonNode link = link(request);
         String account = "share:" + link.get("id").asInt();
-        if (guard.locked(account, response)) {
+        if (guard.locked(request, account, response)) {
             return;
         }
         String password = Json.text(HttpJson.object(request, BODY_LIMIT), "password");
@@ -117,10 +117,10 @@ public final class ShareRoutes implements HttpService {
             return;
         }
         if (!passwords.verify(password, link.get("password_hash").asText())) {
-            guard.failed(account);
+            guard.failed(request, account);
             throw DomainError.unauthorized("wrong password");
         }
-        guard.succeeded(account);
+        guard.succeeded(request, account);
         HttpJson.send(response, 200, Json.object().put("access", tokens.issueShareAccess(link.get("id").asLong())));
     }
 

@@ -3,6 +3,7 @@ package io.hitkeep.writer;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Metrics;
 import io.hitkeep.core.Settings;
+import io.hitkeep.web.Observability;
 import io.nats.client.Connection;
 
 import java.util.logging.Logger;
@@ -53,5 +54,15 @@ public final class Writer implements AutoCloseable {
         hitWriter.close();
         database.close();
         LOG.info("writer stopped");
+    }
+
+    /**
+     * For a writer without a standby (the single binary, a writer role without peers): it leads from its start,
+     * so {@code /healthz} says {@code "writer": "leader"} and {@code hitkeep_writer_leader} is 1, as a
+     * {@link WriterCluster}'s leader says; {@code /readyz} follows {@link #ready()}.
+     */
+    public void reportAsSoleLeader(Observability observability) {
+        Metrics.gauge("hitkeep_writer_leader", "1 while this writer is the leader and writing, else 0", () -> 1);
+        observability.check("writer", this::ready).field("writer", () -> "leader");
     }
 }

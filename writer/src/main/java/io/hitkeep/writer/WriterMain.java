@@ -1,6 +1,5 @@
 package io.hitkeep.writer;
 
-import io.hitkeep.core.Metrics;
 import io.hitkeep.web.Launcher;
 import io.hitkeep.web.Observability;
 
@@ -22,9 +21,7 @@ public final class WriterMain {
                         .field("writer", cluster::roleName)
                         .field("writer_state", cluster::state);
             } else {
-                Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
-                Metrics.gauge("hitkeep_writer_leader", "1 while this writer is the leader and writing, else 0", () -> 1);
-                observability.check("writer", writer::ready).field("writer", () -> "leader");
+                launcher.closeOnExit(Writer.start(settings, nats)).reportAsSoleLeader(observability);
             }
             launcher.serve(settings, routing -> routing.addFeature(observability));
         });

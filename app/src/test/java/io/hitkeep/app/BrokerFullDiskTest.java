@@ -1,16 +1,18 @@
-package io.hitkeep.core;
+package io.hitkeep.app;
+
+import io.hitkeep.core.BrokerSupervisor;
+import io.hitkeep.core.NatsConnector;
+import io.hitkeep.core.Settings;
+import io.hitkeep.core.Subjects;
+import io.hitkeep.testing.SmallVolume;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamOptions;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The embedded broker on a small volume of its own (a tmpfs this test mounts; root only, skipped otherwise):
@@ -29,29 +30,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * never replied until someone restarted it.
  */
 @Timeout(240)
-class FullDiskTest {
+class BrokerFullDiskTest {
     private static final long MIB = 1L << 20;
 
-    @TempDir
-    Path temporary;
-    /** A directory inside the temporary one: JUnit can then delete its own directory after the unmount. */
+    private SmallVolume volume;
     private Path mountPoint;
-    private boolean mounted;
     private BrokerSupervisor supervisor;
     private Connection nats;
 
-    private static boolean root() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
     private void mount(String size) throws Exception {
-        assumeTrue(root(), "skipped: mounting a tmpfs needs root (run the tests as root to include the full-disk cases)");
-        mountPoint = Files.createDirectory(temporary.resolve("volume"));
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(mount.getInputStream().readAllBytes());
-        assumeTrue(mount.waitFor() == 0, "skipped: cannot mount a tmpfs here: " + output);
-        mounted = true;
+        volume = SmallVolume.mount(size);
+        mountPoint = volume.path();
     }
 
     @AfterEach
@@ -62,9 +51,8 @@ class FullDiskTest {
         if (supervisor != null) {
             supervisor.close();
         }
-        if (mounted) {
-            // lazy: a server that was just stopped may hold a file for a moment longer
-            new ProcessBuilder("umount", "-l", mountPoint.toString()).start().waitFor();
+        if (volume != null) {
+            volume.close();
         }
     }
 
@@ -95,7 +83,7 @@ class FullDiskTest {
         }
 
         Path filler = mountPoint.resolve("filler");
-        fill(filler);
+        SmallVolume.fill(filler);
         int refused = 0;
         for (int i = 0; i < 200 && refused == 0; i++) {
             try {
@@ -123,19 +111,6 @@ class FullDiskTest {
         for (long sequence : stored) {
             assertEquals(sequence, nats.jetStreamManagement().getMessage(Subjects.HIT_STREAM, sequence).getSeq(),
                     "message " + sequence + " acknowledged before the disk was full is still there");
-        }
-    }
-
-    private static void fill(Path filler) throws IOException {
-        byte[] block = new byte[(int) MIB];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(block);
-            }
-        } catch (IOException full) {
-            if (!String.valueOf(full.getMessage()).contains("No space left")) {
-                throw full;
-            }
         }
     }
 }
