@@ -50,7 +50,7 @@ public class ExplainStats {
             queries.put("rollups: every top list", named("rollups.sql", "answer-lists")
                     .replace("{values}", "SELECT dimension, value, link_day, pageviews FROM rollup_values" + days)
                     .replace(":from", from).replace(":to", to).replace(":limit", "10"));
-            queries.put("rollups: the site's visitor sketches (months, then days)", "SELECT sketch FROM rollup_month_sketches WHERE site_id = "
+            queries.put("rollups: the site's visitor sketches (months and weeks, then days)", "SELECT sketch FROM rollup_period_sketches WHERE site_id = "
                     + site + " AND dimension = 'total' UNION ALL SELECT sketch FROM rollup_day_sketches" + days + " AND dimension = 'total'");
             // the raw path of a filtered request: one scan for every top list
             String scoped = "WITH scoped AS (SELECT * FROM hits WHERE " + range + " AND country = 'DE')";

@@ -71,7 +71,7 @@ for BUILD in base new; do
   echo "$BUILD: ready after $(echo "$(date +%s.%N) - $started" | bc) s, RSS $(rss) MiB"
   if [ $BUILD = new ]; then
     # rollups catch up on the seeded days in the background; time it
-    for _ in $(seq 1 1200); do
+    for _ in $(seq 1 4800); do
       pending=$(curl -fs "$BASE/metrics" | awk '/^hitkeep_rollups_pending_hours / {print $2}')
       # a build without rollups has no such gauge
       if [ -z "$pending" ] || [ "$pending" = 0 ]; then break; fi

@@ -57,11 +57,37 @@ final class RollupAnswers {
                     + "' AND DATE '" + to + "' AND day NOT IN (" + LocalDays.list(fresh) + ")";
         }
 
-        /** The first day of the first whole month in range, and the first day after the last. */
-        LocalDate[] wholeMonths() {
-            LocalDate first = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
-            LocalDate end = to.plusDays(1).withDayOfMonth(1);
-            return end.isAfter(first) ? new LocalDate[] {first, end} : new LocalDate[] {first, first};
+        /**
+         * The fewest sketches that cover the range: its whole months, then the whole weeks (from Monday) around
+         * them, then the remaining days; in {@code periods} and {@code days}.
+         */
+        void cover(List<Rollups.Period> periods, SortedSet<LocalDate> days) {
+            LocalDate end = to.plusDays(1);
+            LocalDate firstMonth = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+            LocalDate monthsEnd = end.withDayOfMonth(1);
+            if (monthsEnd.isAfter(firstMonth)) {
+                for (LocalDate month = firstMonth; month.isBefore(monthsEnd); month = month.plusMonths(1)) {
+                    periods.add(Rollups.Period.month(month));
+                }
+                coverWithWeeks(from, firstMonth, periods, days);
+                coverWithWeeks(monthsEnd, end, periods, days);
+            } else {
+                coverWithWeeks(from, end, periods, days);
+            }
+        }
+
+        private static void coverWithWeeks(LocalDate first, LocalDate end, List<Rollups.Period> periods, SortedSet<LocalDate> days) {
+            LocalDate day = first;
+            while (day.isBefore(end)) {
+                Rollups.Period week = Rollups.Period.week(day);
+                if (week.first().equals(day) && !week.end().isAfter(end)) {
+                    periods.add(week);
+                    day = week.end();
+                } else {
+                    days.add(day);
+                    day = day.plusDays(1);
+                }
+            }
         }
     }
 
@@ -192,21 +218,23 @@ final class RollupAnswers {
             return Map.of();
         }
         java.util.Set<List<String>> wantedKeys = new java.util.HashSet<>(keys);
-        LocalDate[] months = plan.wholeMonths();
+        List<Rollups.Period> periods = new ArrayList<>();
+        SortedSet<LocalDate> days = new java.util.TreeSet<>();
+        plan.cover(periods, days);
         String wanted = " AND dimension || chr(31) || value IN (" + String.join(", ", keys.stream().map(key -> "?").toList()) + ")";
-        String inRange = " AND day BETWEEN DATE '" + plan.from() + "' AND DATE '" + plan.to() + "'";
-        String sql = "SELECT dimension, value, sketch FROM rollup_month_sketches WHERE site_id = " + plan.siteId()
-                + " AND month >= DATE '" + months[0] + "' AND month < DATE '" + months[1] + "'" + wanted
-                + " UNION ALL SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = " + plan.siteId() + inRange
-                + " AND NOT (day >= DATE '" + months[0] + "' AND day < DATE '" + months[1] + "')"
-                + " AND dimension NOT IN ('entry_pages', 'exit_pages')" + wanted
+        String inPeriods = periods.isEmpty() ? "false" : periods.stream().map(period -> "(period = '" + period.name()
+                + "' AND first_day = DATE '" + period.first() + "')").collect(java.util.stream.Collectors.joining(" OR "));
+        String sql = "SELECT dimension, value, sketch FROM rollup_period_sketches WHERE site_id = " + plan.siteId()
+                + " AND (" + inPeriods + ")" + wanted
+                + " UNION ALL SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = " + plan.siteId()
+                + " AND day BETWEEN DATE '" + plan.from() + "' AND DATE '" + plan.to() + "'"
                 // a session enters a range at its first day in range with a pageview, and leaves at its last
-                + " UNION ALL SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = " + plan.siteId() + inRange
-                + " AND (dimension = 'entry_pages' AND (link_day IS NULL OR link_day < DATE '" + plan.from() + "')"
-                + " OR dimension = 'exit_pages' AND (link_day IS NULL OR link_day > DATE '" + plan.to() + "'))" + wanted;
+                + " AND CASE WHEN link_day IS NULL THEN day IN (" + LocalDays.list(days) + ")"
+                + " WHEN dimension = 'entry_pages' THEN link_day < DATE '" + plan.from() + "'"
+                + " ELSE link_day > DATE '" + plan.to() + "' END" + wanted;
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int parameter = 1;
-            for (int copy = 0; copy < 3; copy++) {
+            for (int copy = 0; copy < 2; copy++) {
                 for (List<String> key : keys) {
                     statement.setString(parameter++, key.get(0) + (char) 31 + key.get(1));
                 }

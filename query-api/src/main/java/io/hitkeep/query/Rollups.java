@@ -233,8 +233,8 @@ final class Rollups implements AutoCloseable {
         if (bounds.isPresent()) {
             store(connection, siteId, rolled);
         }
-        for (LocalDate month : rolled.stream().map(day -> day.withDayOfMonth(1)).collect(Collectors.toCollection(TreeSet::new))) {
-            storeMonth(connection, siteId, month);
+        for (Period period : Period.of(rolled)) {
+            storePeriod(connection, siteId, period);
         }
         List<String> done = hours.stream().filter(hour -> rolled.containsAll(days.of(hour)))
                 .map(hour -> "TIMESTAMP '" + hour + "'").toList();
@@ -348,15 +348,36 @@ final class Rollups implements AutoCloseable {
         }
     }
 
-    /** A month's sketches: the union of its days'. */
-    private static void storeMonth(Connection connection, int siteId, LocalDate month) throws SQLException {
+    /** A local week (from Monday) or month: the visitor sketches' coarser buckets. */
+    record Period(String name, LocalDate first, LocalDate end) {
+        static Period week(LocalDate day) {
+            LocalDate monday = day.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+            return new Period("week", monday, monday.plusWeeks(1));
+        }
+
+        static Period month(LocalDate day) {
+            return new Period("month", day.withDayOfMonth(1), day.withDayOfMonth(1).plusMonths(1));
+        }
+
+        /** The weeks and months that hold these days. */
+        static java.util.Set<Period> of(SortedSet<LocalDate> days) {
+            java.util.Set<Period> periods = new java.util.LinkedHashSet<>();
+            days.forEach(day -> {
+                periods.add(week(day));
+                periods.add(month(day));
+            });
+            return periods;
+        }
+    }
+
+    /** A period's sketches: the union of its days' (for entry and exit pages, of those without a link). */
+    private static void storePeriod(Connection connection, int siteId, Period period) throws SQLException {
         Map<List<String>, VisitorSketch> merged = new LinkedHashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = ? AND day >= ? AND day < ?"
-                        + " AND dimension NOT IN ('entry_pages', 'exit_pages')")) {
+                "SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = ? AND day >= ? AND day < ? AND link_day IS NULL")) {
             select.setInt(1, siteId);
-            select.setObject(2, month);
-            select.setObject(3, month.plusMonths(1));
+            select.setObject(2, period.first());
+            select.setObject(3, period.end());
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     merged.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch())
@@ -364,12 +385,14 @@ final class Rollups implements AutoCloseable {
                 }
             }
         }
-        execute(connection, "DELETE FROM rollup_month_sketches WHERE site_id = " + siteId + " AND month = DATE '" + month + "'");
-        try (DuckDBAppender insert = appender(connection, "rollup_month_sketches")) {
+        execute(connection, "DELETE FROM rollup_period_sketches WHERE site_id = " + siteId + " AND period = '" + period.name()
+                + "' AND first_day = DATE '" + period.first() + "'");
+        try (DuckDBAppender insert = appender(connection, "rollup_period_sketches")) {
             for (Map.Entry<List<String>, VisitorSketch> sketch : merged.entrySet()) {
                 insert.beginRow();
                 insert.append(siteId);
-                insert.append(month);
+                insert.append(period.name());
+                insert.append(period.first());
                 insert.append(sketch.getKey().get(0));
                 insert.append(sketch.getKey().get(1));
                 insert.append(sketch.getValue().serialized());
@@ -480,7 +503,7 @@ final class Rollups implements AutoCloseable {
 
     private static List<String> allTables() {
         List<String> tables = new ArrayList<>(TABLES_BY_DAY);
-        tables.add("rollup_month_sketches");
+        tables.add("rollup_period_sketches");
         tables.add("rollup_sites");
         return tables;
     }

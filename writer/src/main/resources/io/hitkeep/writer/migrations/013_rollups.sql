@@ -53,10 +53,11 @@ CREATE TABLE rollup_values (
     pageviews BIGINT NOT NULL
 );
 
--- Mergeable HLL sketches of the visitors, per local day and per local month ('total' dimension: the whole
--- site): a range's visitors are the union of its whole months and remaining days. Entry and exit pages
--- have one per link_day (as in rollup_values) and none per month, since which sessions enter or leave a
--- range depends on where it starts and ends.
+-- Mergeable HLL sketches of the visitors per local day ('total' dimension: the whole site), and per local
+-- week (from Monday) and month, the union of their days': a range's visitors are the union of its whole
+-- months, then whole weeks, then remaining days. Entry and exit pages have one per day and link_day (as in
+-- rollup_values); weeks and months keep only those of sessions without a link, since which linked sessions
+-- enter or leave a range depends on where it starts and ends.
 CREATE TABLE rollup_day_sketches (
     site_id   INTEGER NOT NULL,
     day       DATE NOT NULL,
@@ -65,9 +66,10 @@ CREATE TABLE rollup_day_sketches (
     link_day  DATE,
     sketch    BLOB NOT NULL
 );
-CREATE TABLE rollup_month_sketches (
+CREATE TABLE rollup_period_sketches (
     site_id   INTEGER NOT NULL,
-    month     DATE NOT NULL,                  -- the first day of the local month
+    period    VARCHAR NOT NULL,               -- week or month
+    first_day DATE NOT NULL,                  -- its first local day: a Monday, or the 1st
     dimension VARCHAR NOT NULL,
     value     VARCHAR NOT NULL,
     sketch    BLOB NOT NULL
