@@ -127,6 +127,16 @@ final class RollupAnswers {
         return Optional.of(plan);
     }
 
+    /** Drops what the plan computed for its fresh days, so a pooled connection does not keep it. */
+    static void release(Connection connection, Plan plan) throws SQLException {
+        if (!plan.fresh().isEmpty()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("DROP TABLE IF EXISTS roll_pieces");
+                statement.execute("DROP TABLE IF EXISTS roll_values");
+            }
+        }
+    }
+
     ObjectNode summary(Connection connection, Plan plan) throws SQLException {
         String freshDays = plan.fresh().isEmpty() ? "" : " UNION ALL SELECT pageviews, len(visitors) FROM roll_values WHERE dimension = 'total'";
         long pageviews = number(connection, "SELECT coalesce(sum(pageviews), 0) FROM (" + plan.rolled("pageviews, visitors", "rollup_days")

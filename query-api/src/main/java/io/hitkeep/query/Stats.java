@@ -115,6 +115,9 @@ final class Stats {
                 long visitors = body.has("summary") ? body.get("summary").get("visitors").asLong() : visitors(connection, hits);
                 body.set("goals", goals(sql, request.siteId(), hits, events, visitors));
             }
+            if (rolled.isPresent()) {
+                RollupAnswers.release(connection, rolled.get());
+            }
             return body;
         });
     }
