@@ -4,6 +4,7 @@
 # jar of the landed main) and JAR (this tree). Cold = the first call of a request after the start; warm = the
 # median of the next five. Then EXPLAIN ANALYZE of the 12-month queries on both copies (ExplainStats.java).
 #   BASE_JAR=/tmp/hitkeep-main.jar bash bench/dashboard/stats.sh [N] [DAYS]
+# BUILDS="new base" measures this tree first; SEEDED=dir reuses a seeded installation.
 # Results (answers, timings, logs, profiles) stay in the printed directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,15 +40,19 @@ rss() {  # resident MiB of the JVM and its nats-server child
   echo $((kb / 1024))
 }
 
-# One installation made by the baseline build, seeded while stopped, then copied for the other build.
-SEEDED=$OUT/seeded
-mkdir -p "$SEEDED"
-start "$BASE_JAR" "$SEEDED"
-api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
-SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
-stop
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BASE_JAR" bench/dashboard/SeedHits.java "$SEEDED/hitkeep.db" "$SITE" "$N" "$DAYS"
-rm -f "$OUT/cookies"
+# One installation made by the baseline build, seeded while stopped, then copied for the other build
+# (SEEDED=dir reuses one seeded earlier the same day by this script).
+SITE=1
+if [ -z "${SEEDED:-}" ]; then
+  SEEDED=$OUT/seeded
+  mkdir -p "$SEEDED"
+  start "$BASE_JAR" "$SEEDED"
+  api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+  SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
+  stop
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BASE_JAR" bench/dashboard/SeedHits.java "$SEEDED/hitkeep.db" "$SITE" "$N" "$DAYS"
+  rm -f "$OUT/cookies"
+fi
 
 TODAY=$(date -u +%F)
 MONTH_AGO=$(date -u -d "$TODAY - 29 days" +%F)
@@ -61,8 +66,9 @@ REQUESTS=(
   "1d-everything from=$TODAY&to=$TODAY"
 )
 
-for BUILD in base new; do
+for BUILD in ${BUILDS:-base new}; do
   DATA=$OUT/$BUILD
+  rm -rf "$DATA"
   cp -r "$SEEDED" "$DATA"
   rm -f "$DATA/hitkeep.log"
   [ $BUILD = base ] && BUILD_JAR=$BASE_JAR || BUILD_JAR=$JAR
@@ -104,6 +110,8 @@ import json, sys, glob, os
 out = sys.argv[1]
 for base in sorted(glob.glob(f"{out}/base-*.json")):
     name = os.path.basename(base)[5:-5]
+    if not os.path.exists(f"{out}/new-{name}.json"):
+        continue
     a = json.load(open(base)); b = json.load(open(f"{out}/new-{name}.json"))
     sa, sb = a.get("summary", {}), b.get("summary", {})
     diffs = [f"{k} {sa[k]} vs {sb.get(k)}" for k in ("pageviews", "sessions", "bounce_rate", "avg_session_duration") if k in sa and sa[k] != sb.get(k)]
