@@ -8,8 +8,11 @@ import java.sql.Statement;
  * Puts N synthetic pageviews of one site into a stopped HitKeep's hitkeep.db, spread over the last D days
  * (three pages per session, a third of the visitors coming back), so the dashboard can be timed on a big
  * site without sending a million requests. Run with the jar on the class path (it carries DuckDB):
- *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS
- * One INSERT ... SELECT over range(N): DuckDB writes it in a few seconds.
+ *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS [SIGNUPS] [ordered]
+ * One INSERT ... SELECT over range(N): DuckDB writes it in a few seconds. With SIGNUPS (sessions in a hundred), that
+ * share of the sessions also sends a custom event Signup from /signup, 5 s after the session's first pageview, with
+ * the property plan (pro or free), for the goals and funnels benchmark (bench/funnels/run.sh).
+ * With "ordered" the rows are stored in time order, as ingest stores them; without, in a scattered order.
  */
 public class SeedHits {
     public static void main(String[] args) throws Exception {
@@ -17,6 +20,7 @@ public class SeedHits {
         int site = Integer.parseInt(args[1]);
         long count = Long.parseLong(args[2]);
         int days = Integer.parseInt(args[3]);
+        boolean ordered = args.length > 4 && args[4].equals("ordered");
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database);
              Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
@@ -55,11 +59,32 @@ public class SeedHits {
                            (hash(i // 9) >> 1)::BIGINT, (hash(i // 3, 'session') >> 1)::BIGINT,
                            ['131', '17', '128', '130'][1 + (hash(i // 9 + 2) %% 4)::BIGINT], '',
                            ['', '', 'search', 'social', 'email'][1 + (hash(i // 3) %% 5)::BIGINT]
-                    FROM range(%d) t(i)
-                    """.formatted(days, site, domain.replace("'", "''"), count);
+                    FROM range(%d) t(i) %s
+                    """.formatted(days, site, domain.replace("'", "''"), count, ordered ? "ORDER BY 1" : "");
             statement.execute(sql);
             System.out.printf("seeded %,d pageviews of %s over %d days in %.1f s%n", count, domain, days,
                     (System.nanoTime() - started) / 1e9);
+            int signups = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+            if (signups > 0) {
+                // session s holds the pageviews i = 3s .. 3s+2 above: its visitor is hash(i // 9), its first pageview
+                // (i = 3s, the latest of the three) is s * 7919 seconds ago, modulo the range
+                String events = """
+                        INSERT INTO events (timestamp, site_id, name, props, hostname, path, referrer_host, source, utm_source,
+                                            utm_medium, utm_campaign, utm_term, utm_content, country, browser, os, device, language,
+                                            viewport_width, visitor_id, session_id, browser_version, os_version, medium)
+                        SELECT now()::TIMESTAMP - to_seconds((s * 7919) %% (%d * 86400)) + INTERVAL 5 SECOND, %d, 'Signup',
+                               ['{"plan":"pro"}', '{"plan":"free"}', '{"plan":"free"}'][1 + (hash(s, 'plan') %% 3)::BIGINT],
+                               '%s', '/signup', '', '', '', '', '', '', '',
+                               ['US', 'DE', 'GB', 'FR', 'IN', 'BR', 'CA', 'AU', 'NL', 'JP', 'ES', 'SE'][1 + (hash(s // 3) %% 12)::BIGINT],
+                               'Chrome', 'Windows', 'desktop', 'en', 1280,
+                               (hash(s // 3) >> 1)::BIGINT, (hash(s, 'session') >> 1)::BIGINT, '131', '', ''
+                        FROM range(%d) t(s)
+                        WHERE hash(s, 'signup') %% 100 < %d
+                        """.formatted(days, site, domain.replace("'", "''"), count / 3, signups);
+                started = System.nanoTime();
+                int rows = statement.executeUpdate(events);
+                System.out.printf("seeded %,d Signup events in %.1f s%n", rows, (System.nanoTime() - started) / 1e9);
+            }
         }
     }
 }

@@ -109,6 +109,8 @@ export async function startHitKeep({ owner = true } = {}) {
   return {
     base,
     api,
+    /** the owner's session cookie, hk_token=... */
+    cookie,
     /** The stats of a site for yesterday to tomorrow (the site's time zone is UTC). */
     async stats(siteId) {
       const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
@@ -142,14 +144,33 @@ export async function servePages(render) {
   return { port: server.address().port, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-export async function launchChromium() {
+/** Chromium; `args` adds switches (e.g. --host-resolver-rules, to serve test pages under real-looking host names). */
+export async function launchChromium({ args = [] } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
     // playwright gives every launch a fresh temporary --user-data-dir of its own (and refuses one in args)
   });
+}
+
+/**
+ * A desktop tab (en-US, UTC, 1280 x 900, a non-headless user agent) whose console errors, page errors and
+ * 404 answers are pushed to problems; a 404 whose URL matches allowed404 (a section that hides itself on a
+ * server without that API) is not a problem. The console line of a 404 is left to the URL check: it names none.
+ */
+export async function watchedTab(browser, problems, allowed404 = /$^/) {
+  const context = await browser.newContext({ userAgent: USER_AGENT, timezoneId: 'UTC', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const tab = await context.newPage();
+  tab.on('console', (message) => {
+    if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
+  });
+  tab.on('response', (response) => {
+    if (response.status() === 404 && !allowed404.test(response.url())) problems.push(`404 ${response.url()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(String(error)));
+  return { context, tab };
 }
 
 /** A count as the dashboard shows it (en-US grouping: 1,234). */

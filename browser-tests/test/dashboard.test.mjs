@@ -156,7 +156,9 @@ describe('dashboard', () => {
     await tab.locator('canvas').first().waitFor();
     await tab.screenshot({ path: `${SHOTS}dashboard-light.png`, fullPage: true });
 
+    // the locations card opens on its map; the list of countries is its second tab
     const country = stats.countries[0].value;
+    await tab.locator('[data-card="locations"] [data-tab="countries"]').click();
     await tab.locator(`[data-panel="countries"] [data-value="${country}"]`).click();
     await tab.waitForURL((url) => url.searchParams.getAll('filter').includes(`country:${country}`));
     const chip = tab.getByTestId('filter-chip');

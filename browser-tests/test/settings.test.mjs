@@ -1,11 +1,12 @@
 // The settings pages (module ui) in headless Chromium against the real single binary: API keys created and
 // revoked in the browser, two-factor authentication turned on with a code computed here (RFC 6238) and
-// then asked for at sign-in, a site's excluded paths and Do Not Track setting saved and read back, and a
+// then asked for at sign-in, a site's excluded paths and Do Not Track setting saved and read back, a weekly
+// digest subscribed to, and a
 // custom date range on the dashboard against what GET /api/sites/{id}/stats answers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, totp } from '../lib/harness.mjs';
+import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, totp, watchedTab } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const EMAIL = 'owner@example.com';
@@ -48,17 +49,8 @@ before(async () => {
   const site = await hitkeep.api('POST', '/api/sites', { domain: DOMAIN, name: 'Settings shop', timezone: 'UTC' });
   siteId = site.id;
   browser = await launchChromium();
-  context = await browser.newContext({ userAgent: USER_AGENT, timezoneId: 'UTC', locale: 'en-US', viewport: { width: 1280, height: 900 } });
-  tab = await context.newPage();
-  tab.on('console', (message) => {
-    // a 404 is judged by its URL below (the console line does not name it)
-    if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
-  });
   // a server without passkeys answers 404 to their list, and the settings page hides the section
-  tab.on('response', (response) => {
-    if (response.status() === 404 && !/\/api\/user\/passkeys$/.test(response.url())) problems.push(`404 ${response.url()}`);
-  });
-  tab.on('pageerror', (error) => problems.push(String(error)));
+  ({ context, tab } = await watchedTab(browser, problems, /\/api\/user\/passkeys$/));
   await tab.goto(`${hitkeep.base}/settings`);
   await signIn();
 });
@@ -156,6 +148,24 @@ describe('settings', () => {
     const renamed = (await get(`/api/sites/${siteId}`)).name === 'Renamed shop';
     assert.match(message, renamed ? /^Saved\.$/ : /did not change the name/, message);
     assert.equal(await tab.getByTestId('settings-name').inputValue(), renamed ? 'Renamed shop' : 'Settings shop');
+  });
+
+  test('e-mail digests: the weekly toggle subscribes, and this server without SMTP says so', async () => {
+    await tab.goto(`${hitkeep.base}/sites/${siteId}/settings`);
+    const card = tab.getByTestId('report-subscription');
+    await card.waitFor();
+    await tab.getByTestId('reports-no-mail').waitFor();
+    const weekly = tab.locator('#reports-weekly');
+    assert.equal(await weekly.isChecked(), false, 'no digest by default');
+    await tab.getByText('Weekly digest').click();
+    await tab.locator('[data-testid="reports-message"]', { hasText: 'you get the weekly digest' }).waitFor();
+    const subscription = await get(`/api/sites/${siteId}/reports`);
+    assert.equal(subscription.weekly, true);
+    assert.equal(subscription.monthly, false);
+    assert.equal(subscription.mail_configured, false);
+    await card.screenshot({ path: `${SHOTS}site-settings-digests.png` });
+    await tab.reload();
+    await eventually('the subscription after a reload', async () => weekly.isChecked());
   });
 
   test('a custom date range is in the URL and the KPIs are what the stats API answers for it', async () => {

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep } from '../lib/harness.mjs';
+import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, watchedTab } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const OWNER = 'owner@example.com';
@@ -28,22 +28,11 @@ const problems = [];
 
 /** A fresh browser (own cookies) whose console errors count as problems, except the ones a test asks for. */
 async function newTab({ expect404 = false } = {}) {
-  const context = await browser.newContext({ userAgent: USER_AGENT, timezoneId: 'UTC', locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  // 401: signed-out pages ask whether a session exists; the wrong share password is one on purpose. A server
+  // without passkeys answers 404 to their list (the settings page hides the section); a used invitation and
+  // a revoked share link are 404s asked for on purpose
+  const { context, tab } = await watchedTab(browser, problems, expect404 ? /./ : /\/api\/user\/passkeys$/);
   contexts.push(context);
-  const tab = await context.newPage();
-  tab.on('console', (message) => {
-    // 401: signed-out pages ask whether a session exists; the wrong share password is one on purpose
-    // a 404 is judged by its URL below (the console line does not name it)
-    if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
-  });
-  tab.on('response', (response) => {
-    // this server has no passkeys yet (the settings page hides them); a used invitation and a revoked
-    // share link are 404s asked for on purpose
-    if (response.status() === 404 && !/\/api\/user\/passkeys$/.test(response.url()) && !expect404) {
-      problems.push(`404 ${response.url()}`);
-    }
-  });
-  tab.on('pageerror', (error) => problems.push(String(error)));
   return tab;
 }
 

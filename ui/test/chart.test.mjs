@@ -40,3 +40,19 @@ test('a shorter previous series leaves gaps, a longer one is cut', () => {
   const longer = [day('w', 1, 1), day('x', 2, 1), day('y', 3, 1), day('z', 4, 1)];
   assert.deepEqual(chartData(current, longer).datasets[2].data, [1, 2, 3]);
 });
+
+test('annotations sit on the bucket of their day; several of a day together; others left out', async () => {
+  const { annotationMarks } = await load('chart');
+  const days = [day('2026-11-20', 1, 1), day('2026-11-21', 1, 1), day('2026-11-22', 1, 1)];
+  const notes = [
+    { date: '2026-11-22', text: 'Launch' }, { date: '2026-11-19', text: 'before' }, { date: '2026-11-20', text: 'Sale' },
+    { date: '2026-11-22', text: 'Press' },
+  ];
+  assert.deepEqual(annotationMarks(days, notes), [
+    { index: 0, date: '2026-11-20', texts: ['Sale'] },
+    { index: 2, date: '2026-11-22', texts: ['Launch', 'Press'] },
+  ]);
+  const hours = [day('2026-11-22T00:00', 0, 0), day('2026-11-22T01:00', 0, 0)];
+  assert.deepEqual(annotationMarks(hours, [{ date: '2026-11-22', text: 'Launch' }]), [{ index: 0, date: '2026-11-22', texts: ['Launch'] }]);
+  assert.deepEqual(annotationMarks([], notes), []);
+});

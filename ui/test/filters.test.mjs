@@ -56,3 +56,13 @@ test('chip labels', () => {
   assert.equal(filterLabel({ dim: 'utm_medium', value: 'email' }), 'UTM medium: email');
   assert.equal(filterLabel({ dim: 'referrer', value: '' }), 'Referrer: (none)');
 });
+
+test('the same filters: same dimensions and values in the same order', async () => {
+  const { sameFilters } = await load('filters');
+  const a = parseFilters(['country:DE', 'page:/']);
+  assert.equal(sameFilters(a, parseFilters(['country:DE', 'page:/'])), true);
+  assert.equal(sameFilters(a, parseFilters(['page:/', 'country:DE'])), false);
+  assert.equal(sameFilters(a, parseFilters(['country:DE'])), false);
+  assert.equal(sameFilters(a, parseFilters(['country:DE', 'page:/a'])), false);
+  assert.equal(sameFilters([], []), true);
+});

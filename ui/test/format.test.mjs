@@ -35,3 +35,17 @@ test('durations: seconds, minutes with padded seconds, hours with padded minutes
 test('signed changes use a real minus sign and no sign for zero', () => {
   cases((n) => signedPercent(n, 'en-US'), [[12, '+12%'], [-5, '−5%'], [0, '0%'], [1300, '+1,300%']]);
 });
+
+test('rates as the API gives them: one decimal at most', async () => {
+  const { rate } = await load('format');
+  cases((n) => rate(n, 'en-US'), [[0, '0%'], [50, '50%'], [33.3, '33.3%'], [100, '100%'], [12.25, '12.3%'], [NaN, '–']]);
+});
+
+test('country names from their codes; anything else as it is', async () => {
+  const { countryName } = await load('format');
+  assert.equal(countryName('DE', 'en-US'), 'Germany');
+  assert.equal(countryName('DE', 'de-DE'), 'Deutschland');
+  assert.equal(countryName('', 'en-US'), '');
+  assert.equal(countryName('Germany', 'en-US'), 'Germany');
+  assert.equal(countryName('de', 'en-US'), 'de');
+});

@@ -18,6 +18,8 @@ test('public pages need no session; the others do', () => {
     ['/invite/abc', true],
     ['/reset-password?token=x', true],
     ['/reset-password', true],
+    ['/docs/api', true],
+    ['/docs/api#tag-funnels', true],
     ['/', false],
     ['/settings', false],
     ['/sites/1', false],

@@ -11,6 +11,7 @@ const MATRIX = [
   ['edit-site', false, true, true],
   ['share', false, true, true],
   ['invite', false, true, true],
+  ['manage-goals', false, true, true],
   ['rename-team', false, false, true],
   ['delete-site', false, false, true],
   ['change-roles', false, false, true],

@@ -1,14 +1,22 @@
 import { HttpClient, HttpErrorResponse, HttpInterceptorFn, HttpParams } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
+import { Funnel, FunnelResult, FunnelWindow } from './funnel';
+import { Goal, Target } from './goals';
 
 export interface Site { id: number; domain: string; name: string; timezone: string; team_id?: number; role?: string; }
 /** GET /api/sites/{id}: the privacy settings are comma-separated lists (writer Sites.update). */
 export interface SiteDetail extends Site {
   created_at?: string; excluded_ips: string; excluded_paths: string; honour_dnt: boolean; role?: string;
+  /** the Umami website whose hits are this site's; empty (or absent, an older server) for none */
+  umami_website_id?: string;
+  /** days hits are kept before whole months are archived to Parquet; null: forever */
+  retention_days?: number | null;
 }
 export interface SiteChanges {
   name?: string; timezone?: string; excluded_ips?: string; excluded_paths?: string; honour_dnt?: boolean;
+  umami_website_id?: string;
+  retention_days?: number | null;
 }
 export interface TeamSummary { id: number; name: string; role: string; members: number; sites: number; }
 export interface User { id: number; email: string; totp_enabled?: boolean; teams?: TeamSummary[]; }
@@ -23,6 +31,9 @@ export interface NewInvitation extends Invitation { token: string; link: string;
 export interface Team { id: number; name: string; role: string; members: Member[]; invitations?: Invitation[]; }
 export interface InvitationPreview { team_name: string; role: string; email: string; invited_by: string; expires_at: string; }
 export interface ShareLink { id: number; label: string; has_password: boolean; created_at: string; token?: string; link?: string; }
+/** GET/PUT /api/sites/{id}/reports: the caller's own digests of the site. */
+export interface ReportSubscription { site_id: number; weekly: boolean; monthly: boolean; mail_configured: boolean; }
+export interface SentReport { queued: boolean; period: 'week' | 'month'; from: string; to: string; email: string; }
 export interface SharedSite { name: string; domain: string; timezone: string; password_required: boolean; }
 export interface Passkey { id: number | string; name: string; created_at: string; last_used_at?: string | null; }
 export interface TotpEnrolment {
@@ -35,6 +46,9 @@ export interface Summary {
   avg_session_duration: number; pages_per_session: number; live_visitors: number;
 }
 export interface Stats { summary: Summary; chart: { t: string; pageviews: number; visitors: number }[]; [list: string]: any; }
+export interface Annotation { id: number; date: string; text: string; }
+/** GET /api/sites/{id}/live: visitors of the last five minutes; newer servers add the pages and sources they are on. */
+export interface Live { live_visitors: number; pages?: Row[]; sources?: Row[]; }
 export interface LoginAnswer { second_factor?: 'required'; challenge?: string; factors?: string[]; }
 
 /** The message of an API error: its {"error"} body, else the status. */
@@ -45,6 +59,22 @@ export function errorText(e: unknown): string {
   }
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/** The query of a stats-like request: the range, one `filter` each, and optionally the parts and the rows a list. */
+function statsParams(from: string, to: string, filters: readonly string[], parts?: readonly string[], limit?: number): HttpParams {
+  let params = new HttpParams().set('from', from).set('to', to);
+  for (const filter of filters) params = params.append('filter', filter);
+  if (parts) params = params.set('parts', parts.join(','));
+  if (limit) params = params.set('limit', limit);
+  return params;
+}
+
+/** A list answered bare ([...]) or wrapped ({"goals": [...]}): this server answers the first, be ready for both. */
+function listIn<T>(answer: unknown, key: string): T[] {
+  if (Array.isArray(answer)) return answer as T[];
+  const inner = (answer as Record<string, unknown> | null)?.[key];
+  return Array.isArray(inner) ? (inner as T[]) : [];
 }
 
 /**
@@ -93,12 +123,9 @@ export class Api {
     return this.call(firstValueFrom(this.http.post<Site>('/api/sites', site)));
   }
 
-  /** The stats of a range; with parts (summary, chart, lists, events) only those. */
-  stats(id: number, from: string, to: string, filters: string[], parts?: string[]): Promise<Stats> {
-    let params = new HttpParams().set('from', from).set('to', to);
-    for (const filter of filters) params = params.append('filter', filter);
-    if (parts) params = params.set('parts', parts.join(','));
-    return this.call(firstValueFrom(this.http.get<Stats>(`/api/sites/${id}/stats`, { params })));
+  /** The stats of a range; with parts (summary, chart, lists, events, goals) only those; limit: rows a list. */
+  stats(id: number, from: string, to: string, filters: string[], parts?: string[], limit?: number): Promise<Stats> {
+    return this.call(firstValueFrom(this.http.get<Stats>(`/api/sites/${id}/stats`, { params: statsParams(from, to, filters, parts, limit) })));
   }
 
   site(id: number): Promise<SiteDetail> {
@@ -246,9 +273,56 @@ export class Api {
 
   // sites: live counter, deletion, share links
 
-  async live(siteId: number): Promise<number | null> {
-    const answer = await this.call(firstValueFrom(this.http.get<{ live_visitors: number }>(`/api/sites/${siteId}/live`)));
-    return answer?.live_visitors ?? null;
+  live(siteId: number): Promise<Live> {
+    return this.call(firstValueFrom(this.http.get<Live>(`/api/sites/${siteId}/live`)));
+  }
+
+  // goals, annotations, funnels (admins manage them, members read)
+
+  async goals(siteId: number): Promise<Goal[]> {
+    return listIn(await this.call(firstValueFrom(this.http.get<unknown>(`/api/sites/${siteId}/goals`))), 'goals');
+  }
+
+  createGoal(siteId: number, goal: Target & { name: string }): Promise<Goal> {
+    return this.call(firstValueFrom(this.http.post<Goal>(`/api/sites/${siteId}/goals`, goal)));
+  }
+
+  async deleteGoal(siteId: number, goalId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}/goals/${goalId}`)));
+  }
+
+  /** Both days included; without them the whole history. */
+  async annotations(siteId: number, from?: string, to?: string): Promise<Annotation[]> {
+    let params = new HttpParams();
+    if (from) params = params.set('from', from);
+    if (to) params = params.set('to', to);
+    return listIn(await this.call(firstValueFrom(this.http.get<unknown>(`/api/sites/${siteId}/annotations`, { params }))), 'annotations');
+  }
+
+  createAnnotation(siteId: number, date: string, text: string): Promise<Annotation> {
+    return this.call(firstValueFrom(this.http.post<Annotation>(`/api/sites/${siteId}/annotations`, { date, text })));
+  }
+
+  async deleteAnnotation(siteId: number, annotationId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}/annotations/${annotationId}`)));
+  }
+
+  async funnels(siteId: number): Promise<Funnel[]> {
+    return listIn(await this.call(firstValueFrom(this.http.get<unknown>(`/api/sites/${siteId}/funnels`))), 'funnels');
+  }
+
+  createFunnel(siteId: number, funnel: { name: string; steps: Target[]; window: FunnelWindow }): Promise<Funnel> {
+    return this.call(firstValueFrom(this.http.post<Funnel>(`/api/sites/${siteId}/funnels`, funnel)));
+  }
+
+  /** A funnel's steps over a range, with the dashboard's filters. */
+  funnel(siteId: number, funnelId: number, from: string, to: string, filters: string[]): Promise<FunnelResult> {
+    return this.call(firstValueFrom(this.http.get<FunnelResult>(`/api/sites/${siteId}/funnels/${funnelId}`,
+      { params: statsParams(from, to, filters) })));
+  }
+
+  async deleteFunnel(siteId: number, funnelId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}/funnels/${funnelId}`)));
   }
 
   async deleteSite(siteId: number): Promise<void> {
@@ -270,6 +344,19 @@ export class Api {
     await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}/share-links/${linkId}`)));
   }
 
+  reportSubscription(siteId: number): Promise<ReportSubscription> {
+    return this.call(firstValueFrom(this.http.get<ReportSubscription>(`/api/sites/${siteId}/reports`)));
+  }
+
+  setReportSubscription(siteId: number, change: { weekly?: boolean; monthly?: boolean }): Promise<ReportSubscription> {
+    return this.call(firstValueFrom(this.http.put<ReportSubscription>(`/api/sites/${siteId}/reports`, change)));
+  }
+
+  /** The last whole week's or month's digest, by mail now (once every few minutes). */
+  sendReportNow(siteId: number, period: 'week' | 'month'): Promise<SentReport> {
+    return this.call(firstValueFrom(this.http.post<SentReport>(`/api/sites/${siteId}/reports/send-now`, { period })));
+  }
+
   /** The public side of a share link (no session). */
   sharedSite(token: string): Promise<SharedSite> {
     return firstValueFrom(this.http.get<SharedSite>(`/api/share/${encodeURIComponent(token)}`));
@@ -280,10 +367,8 @@ export class Api {
     return answer.access;
   }
 
-  sharedStats(token: string, access: string | null, from: string, to: string, filters: string[], parts?: string[]): Promise<Stats> {
-    let params = new HttpParams().set('from', from).set('to', to);
-    for (const filter of filters) params = params.append('filter', filter);
-    if (parts) params = params.set('parts', parts.join(','));
+  sharedStats(token: string, access: string | null, from: string, to: string, filters: string[], parts?: string[], limit?: number): Promise<Stats> {
+    const params = statsParams(from, to, filters, parts, limit);
     const headers: Record<string, string> = access ? { 'X-Share-Access': access } : {};
     return firstValueFrom(this.http.get<Stats>(`/api/share/${encodeURIComponent(token)}/stats`, { params, headers }));
   }

@@ -36,3 +36,21 @@ export function chartData(current: readonly Point[], previous: readonly Point[] 
     datasets,
   };
 }
+
+export interface Note { date: string; text: string; }
+
+/**
+ * Where the annotations of a range sit on the chart: the bucket of their day (the first hour of it on an
+ * hourly chart), several of one day together; days outside the chart are left out.
+ */
+export function annotationMarks(points: readonly Point[], notes: readonly Note[]): Array<{ index: number; date: string; texts: string[] }> {
+  const marks = new Map<number, { index: number; date: string; texts: string[] }>();
+  for (const note of notes) {
+    const index = points.findIndex((p) => p.t.slice(0, 10) === note.date);
+    if (index < 0) continue;
+    const mark = marks.get(index) ?? { index, date: note.date, texts: [] };
+    mark.texts.push(note.text);
+    marks.set(index, mark);
+  }
+  return [...marks.values()].sort((a, b) => a.index - b.index);
+}

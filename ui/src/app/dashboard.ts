@@ -8,12 +8,14 @@ import { MessageModule } from 'primeng/message';
 import { InputTextModule } from 'primeng/inputtext';
 import { SelectModule } from 'primeng/select';
 import { FormsModule } from '@angular/forms';
-import { Api, Row, Site, Stats, Summary, errorText } from './api';
-import { chartData } from './chart';
+import { Annotation, Api, Live, Site, Stats, Summary, errorText } from './api';
+import { CARDS, Card, tabQuery } from './cards';
+import { annotationMarks, chartData } from './chart';
 import { DEFAULT_RANGE, RANGES, RangeKey, customRangeError, percentChange, previousPeriod, resolveRange, todayIn } from './date-range';
-import { Filter, filterLabel, parseFilters, serializeFilters, withFilter, withoutFilter } from './filters';
-import { compact, duration, integer, percent, signedPercent } from './format';
+import { Filter, chipLabel, parseFilters, sameFilters, serializeFilters, withFilter, withoutFilter } from './filters';
+import { duration, integer, percent, signedPercent } from './format';
 import { can } from './permissions';
+import { TopCard } from './top-card';
 
 /**
  * Where a dashboard's numbers come from: a site of the account (GET /api/sites/{id}/stats), or a share
@@ -22,31 +24,18 @@ import { can } from './permissions';
 export interface StatsSource {
   readonly shared: boolean;
   site(): Promise<Site>;
-  /** with parts (summary, chart, lists, events) only those */
-  stats(from: string, to: string, filters: string[], parts?: string[]): Promise<Stats>;
-  live?(): Promise<number | null>;
+  /** with parts (summary, chart, lists, events, goals) only those; limit: rows a list */
+  stats(from: string, to: string, filters: string[], parts?: string[], limit?: number): Promise<Stats>;
+  live?(): Promise<Live>;
+  /** the notes on the chart's days */
+  annotations?(from: string, to: string): Promise<Annotation[]>;
 }
 
-/** The top lists of the stats answer, with the filter a click on a row adds. */
-const PANELS: ReadonlyArray<{ key: string; title: string; dim: string }> = [
-  { key: 'pages', title: 'Pages', dim: 'page' },
-  { key: 'entry_pages', title: 'Entry pages', dim: 'page' },
-  { key: 'exit_pages', title: 'Exit pages', dim: 'page' },
-  { key: 'sources', title: 'Sources', dim: 'source' },
-  { key: 'mediums', title: 'Mediums', dim: 'medium' },
-  { key: 'referrers', title: 'Referrers', dim: 'referrer' },
-  { key: 'utm_sources', title: 'UTM sources', dim: 'utm_source' },
-  { key: 'utm_mediums', title: 'UTM mediums', dim: 'utm_medium' },
-  { key: 'utm_campaigns', title: 'UTM campaigns', dim: 'utm_campaign' },
-  { key: 'countries', title: 'Countries', dim: 'country' },
-  { key: 'browsers', title: 'Browsers', dim: 'browser' },
-  { key: 'browser_versions', title: 'Browser versions', dim: 'browser_version' },
-  { key: 'os', title: 'Operating systems', dim: 'os' },
-  { key: 'os_versions', title: 'OS versions', dim: 'os_version' },
-  { key: 'devices', title: 'Devices', dim: 'device' },
-  { key: 'languages', title: 'Languages', dim: 'language' },
-  { key: 'events', title: 'Events', dim: 'event' },
-];
+/**
+ * Rows a list of the stats answer brings: a card shows ten and the rest on "Show all", and the map colours
+ * this many countries (the lists are counted in full anyway; only the answer grows).
+ */
+const LIST_LIMIT = 50;
 
 const CUSTOM = 'custom';
 
@@ -67,30 +56,10 @@ function change(current: number | undefined, previous: number | undefined, lower
   };
 }
 
-let regions: Intl.DisplayNames | null = null;
-try {
-  regions = new Intl.DisplayNames(undefined, { type: 'region' });
-} catch {
-  regions = null;
-}
-
-/** A row's label: countries by name (the filter keeps the ISO code), an empty value as (none). */
-function rowLabel(panel: string, value: string): string {
-  if (!value) return '(none)';
-  if (panel === 'countries' && /^[A-Z]{2}$/.test(value)) {
-    try {
-      return regions?.of(value) ?? value;
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
-
 @Component({
   selector: 'hk-dashboard',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FormsModule, ButtonModule, ChartModule, ChipModule, InputTextModule, MessageModule, SelectModule],
+  imports: [RouterLink, FormsModule, ButtonModule, ChartModule, ChipModule, InputTextModule, MessageModule, SelectModule, TopCard],
   template: `
     <div class="flex flex-wrap items-center gap-3 justify-between mb-4">
       <div class="min-w-0">
@@ -99,6 +68,9 @@ function rowLabel(panel: string, value: string): string {
         @if (site(); as s) {
           <p class="text-sm text-surface-500">
             {{ s.domain }} · {{ s.timezone }} · <span data-testid="range-days">{{ days().from }} – {{ days().to }}</span>
+            @if (!shared()) {
+              · <a [routerLink]="['/sites', s.id, 'funnels']" queryParamsHandling="preserve" class="text-primary" data-testid="funnels-link">Funnels</a>
+            }
             @if (!shared() && canEdit()) {
               · <a [routerLink]="['/sites', s.id, 'settings']" class="text-primary" data-testid="site-settings-link">Site settings</a>
             }
@@ -109,7 +81,16 @@ function rowLabel(panel: string, value: string): string {
         @if (!shared()) {
           <span class="inline-flex items-center gap-2 text-sm" data-testid="live">
             <span class="inline-block w-2 h-2 rounded-full bg-green-500"></span>
-            {{ live() ?? '–' }} live
+            {{ live()?.live_visitors ?? '–' }} live
+          </span>
+        }
+        @if (!shared() && site(); as s) {
+          <span class="text-sm" data-testid="export">
+            Export
+            @for (format of exportFormats; track format.key) {
+              <a class="text-primary ml-1" [href]="exportUrl(s.id, format.key)" download [attr.data-testid]="'export-' + format.key"
+                 [title]="'Raw pageviews and events of ' + days().from + ' – ' + days().to + ' as ' + format.label">{{ format.label }}</a>
+            }
           </span>
         }
         @if (resolved().key === 'custom' && !customOpen()) {
@@ -179,9 +160,21 @@ function rowLabel(panel: string, value: string): string {
           No pageviews in this range yet.@if (!shared()) { Add <code>&lt;script defer src="{{ origin }}/hk.js"&gt;&lt;/script&gt;</code> to the site's pages.}
         </p>
       } @else {
-        <div class="h-64">
-          <p-chart type="line" [data]="chart()" [options]="chartOptions" height="16rem"
+        <div class="relative h-64" data-testid="chart">
+          <p-chart type="line" [data]="chart()" [options]="chartOptions" [plugins]="chartPlugins" height="16rem"
                    [ariaLabel]="'Pageviews and visitors from ' + days().from + ' to ' + days().to" />
+          @for (marker of markers(); track marker.index) {
+            <div class="absolute w-0 border-l border-dashed border-amber-500 pointer-events-none" aria-hidden="true"
+                 [style.left.px]="marker.left" [style.top.px]="marker.top" [style.height.px]="marker.height"></div>
+            <button type="button" class="group absolute -translate-x-1/2 p-1 bg-transparent border-0 cursor-pointer"
+                    [style.left.px]="marker.left" [style.top.px]="marker.top - 14" data-testid="annotation-marker"
+                    [attr.data-date]="marker.date" [attr.aria-label]="'Note on ' + marker.date + ': ' + marker.text">
+              <span class="block w-2.5 h-2.5 rotate-45 rounded-sm bg-amber-500"></span>
+              <span role="tooltip" data-testid="annotation-text"
+                    class="hidden group-hover:block group-focus:block absolute top-5 z-10 w-max max-w-56 whitespace-normal text-left rounded px-2 py-1 text-xs shadow bg-surface-900 text-surface-0 dark:bg-surface-0 dark:text-surface-900"
+                    [class]="marker.alignRight ? 'right-0' : 'left-0'">{{ marker.date }}: {{ marker.text }}</span>
+            </button>
+          }
         </div>
         @if (comparing()) {
           <p class="text-xs text-surface-500 mt-2 mb-0" data-testid="chart-compare">
@@ -191,50 +184,43 @@ function rowLabel(panel: string, value: string): string {
       }
     </section>
 
-    <section class="grid gap-3 md:grid-cols-2 lg:grid-cols-3">
-      @for (panel of panels(); track panel.key) {
-        <div class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 min-w-0"
-             [attr.data-panel]="panel.key">
-          <h2 class="font-semibold mb-2 flex justify-between text-sm">
-            <span>{{ panel.title }}</span><span class="text-surface-500 font-normal">{{ panel.unit }}</span>
-          </h2>
-          @if (!listsLoaded()) {
-            <div class="flex flex-col gap-2" data-testid="panel-loading" aria-busy="true" aria-label="Loading">
-              @for (bar of [1, 2, 3]; track bar) {
-                <div class="h-4 rounded bg-surface-100 dark:bg-surface-800 animate-pulse"></div>
-              }
-            </div>
-          } @else if (panel.rows.length === 0) {
-            <p class="text-sm text-surface-500">Nothing yet</p>
-          } @else {
-            <ul class="list-none p-0 m-0 flex flex-col gap-1">
-              @for (row of panel.rows; track row.value) {
-                <li>
-                  <button type="button" class="relative w-full flex justify-between gap-2 text-left text-sm px-2 py-1 rounded cursor-pointer bg-transparent border-0 text-inherit hover:bg-surface-100 dark:hover:bg-surface-800"
-                          [title]="'Filter by ' + row.value" (click)="addFilter(panel.dim, row.value)" data-testid="row"
-                          [attr.data-value]="row.value">
-                    <span class="absolute inset-y-0 left-0 rounded bg-primary/15" [style.width.%]="row.share"></span>
-                    <span class="relative truncate" data-testid="row-label">{{ row.label }}</span>
-                    <span class="relative tabular-nums" data-testid="row-count">{{ row.count }}</span>
-                  </button>
-                </li>
-              }
-            </ul>
-          }
-          @if (panel.key === 'events' && eventProps().length) {
-            <h3 class="font-semibold mt-3 mb-1 text-xs uppercase tracking-wide text-surface-500">Properties</h3>
-            <ul class="list-none p-0 m-0 flex flex-col gap-1 text-sm" data-testid="event-props">
-              @for (prop of eventProps(); track $index) {
-                <li class="flex justify-between gap-2 px-2">
-                  <span class="truncate" [title]="prop.event + ' · ' + prop.key + ' = ' + prop.value">
-                    {{ prop.event }} · {{ prop.key }} = <strong>{{ prop.value }}</strong>
-                  </span>
-                  <span class="tabular-nums">{{ prop.count }}</span>
-                </li>
-              }
-            </ul>
-          }
+    @if (!shared() && live(); as l) {
+      <section class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 px-3 py-2 mb-4 text-sm"
+               data-testid="live-panel" aria-label="Live">
+        <div class="flex flex-wrap items-center justify-between gap-2">
+          <span class="flex items-center gap-2">
+            <span class="inline-block w-2 h-2 rounded-full" [class]="l.live_visitors > 0 ? 'bg-green-500 animate-pulse' : 'bg-surface-300 dark:bg-surface-600'"></span>
+            @if (l.live_visitors > 0) {
+              <span><strong data-testid="live-count">{{ l.live_visitors }}</strong> {{ l.live_visitors === 1 ? 'visitor' : 'visitors' }} in the last five minutes</span>
+            } @else {
+              <span class="text-surface-500" data-testid="live-none">Nobody on the site in the last five minutes</span>
+            }
+          </span>
+          @if (liveAt()) { <span class="text-xs text-surface-500">updated {{ liveAt() }}</span> }
         </div>
+        @if (l.live_visitors > 0 && (l.pages?.length || l.sources?.length)) {
+          <div class="grid gap-x-6 gap-y-2 sm:grid-cols-2 mt-2">
+            @for (list of [{ key: 'pages', title: 'Pages', rows: l.pages ?? [] }, { key: 'sources', title: 'Sources', rows: l.sources ?? [] }]; track list.key) {
+              <div class="min-w-0" [attr.data-testid]="'live-' + list.key">
+                <h3 class="text-xs uppercase tracking-wide text-surface-500 font-semibold m-0 mb-1">{{ list.title }}</h3>
+                <ul class="list-none p-0 m-0 flex flex-col gap-0.5">
+                  @for (row of list.rows.slice(0, 5); track row.value) {
+                    <li class="flex justify-between gap-2" [attr.data-value]="row.value">
+                      <span class="truncate">{{ row.value || '(none)' }}</span><span class="tabular-nums">{{ row.visitors ?? 0 }}</span>
+                    </li>
+                  } @empty { <li class="text-surface-500">–</li> }
+                </ul>
+              </div>
+            }
+          </div>
+        }
+      </section>
+    }
+
+    <section class="grid gap-3 md:grid-cols-2 items-start" data-testid="cards">
+      @for (card of cards; track card.key) {
+        <hk-top-card [card]="card" [stats]="stats()" [loaded]="listsLoaded()" [tabKey]="query().get(card.key)" [goalsLink]="goalsLink()"
+                     (tabChange)="setTab(card, $event)" (filter)="addFilter($event.dim, $event.value)" />
       }
     </section>
   `,
@@ -245,6 +231,12 @@ export class DashboardPage {
   private readonly route = inject(ActivatedRoute);
   /** the route's :id (a site of the account) */
   readonly id = input<string>('');
+  /** the raw hits of the shown range as a download (GET /api/sites/{id}/export; the session cookie goes along) */
+  protected readonly exportFormats = [{ key: 'csv', label: 'CSV' }, { key: 'ndjson', label: 'NDJSON' }, { key: 'parquet', label: 'Parquet' }];
+  protected exportUrl(siteId: number, format: string): string {
+    const days = this.days();
+    return `/api/sites/${siteId}/export?from=${days.from}&to=${days.to}&format=${format}`;
+  }
   /** or where else the numbers come from (a share link) */
   readonly source = input<StatsSource | null>(null);
   private readonly from = computed(() => this.source() ?? this.siteSource(Number(this.id())));
@@ -264,7 +256,20 @@ export class DashboardPage {
   /** the same filters over the same number of days just before the range (null until loaded or on error) */
   protected readonly previous = signal<Stats | null>(null);
   protected readonly error = signal<string | null>(null);
-  protected readonly live = signal<number | null>(null);
+  /** visitors of the last five minutes, with their pages and sources when the server tells */
+  protected readonly live = signal<Live | null>(null);
+  /** when the live panel was last refreshed (HH:MM:SS) */
+  protected readonly liveAt = signal<string | null>(null);
+  protected readonly cards = CARDS;
+  /** where a goal is added, for those who may */
+  protected readonly goalsLink = computed(() => {
+    const site = this.site();
+    return site && !this.shared() && this.canEdit() ? ['/sites', site.id, 'settings'] : null;
+  });
+  /** the notes of the range, drawn on the chart */
+  protected readonly annotations = signal<Annotation[]>([]);
+  /** where the chart's buckets are drawn (from Chart.js, after each layout), to put the annotation markers there */
+  private readonly axis = signal<{ xs: number[]; top: number; bottom: number; width: number } | null>(null);
   /** false while the top lists of the shown range are still on their way (the cards come first) */
   protected readonly listsLoaded = signal(false);
 
@@ -274,7 +279,7 @@ export class DashboardPage {
   protected readonly customTo = signal('');
   protected readonly customError = signal<string | null>(null);
 
-  private readonly query = toSignal(this.route.queryParamMap, { requireSync: true });
+  protected readonly query = toSignal(this.route.queryParamMap, { requireSync: true });
   private readonly today = signal(todayIn('UTC'));
   /** the range of the URL: a preset, or range=custom&from=...&to=... */
   protected readonly resolved = computed(() => {
@@ -282,7 +287,8 @@ export class DashboardPage {
     return resolveRange(q.get('range'), q.get('from'), q.get('to'), this.today());
   });
   protected readonly selectedRange = computed(() => (this.customOpen() ? CUSTOM : this.resolved().key));
-  protected readonly filters = computed(() => parseFilters(this.query().getAll('filter')));
+  /** equal while the same: a tab's change of the URL does not load the stats again */
+  protected readonly filters = computed(() => parseFilters(this.query().getAll('filter')), { equal: sameFilters });
   protected readonly days = computed(() => ({ from: this.resolved().from, to: this.resolved().to }), {
     equal: (a, b) => a.from === b.from && a.to === b.to,
   });
@@ -310,30 +316,34 @@ export class DashboardPage {
 
   protected readonly hasTraffic = computed(() => (this.stats()?.summary.pageviews ?? 0) > 0 || (this.stats()?.events?.length ?? 0) > 0);
 
-  protected readonly panels = computed(() => {
-    const stats = this.stats();
-    return PANELS.map((panel) => {
-      const list: Row[] = stats?.[panel.key] ?? [];
-      const counted = list.map((row) => ({ value: row.value, n: panel.key === 'events' ? row.count ?? 0 : row.visitors ?? row.pageviews ?? 0 }));
-      const max = Math.max(1, ...counted.map((row) => row.n));
-      return {
-        ...panel,
-        unit: panel.key === 'events' ? 'Count' : 'Visitors',
-        rows: counted.map((row) => ({
-          value: row.value, label: rowLabel(panel.key, row.value), count: compact(row.n), share: (row.n / max) * 100,
-        })),
-      };
-    });
+  /** the annotation markers: a dashed line at the bucket of their day, the text on hover (or focus, or a tap) */
+  protected readonly markers = computed(() => {
+    const axis = this.axis();
+    if (!axis) return [];
+    return annotationMarks(this.stats()?.chart ?? [], this.annotations())
+      .filter((mark) => mark.index < axis.xs.length)
+      .map((mark) => ({
+        index: mark.index, date: mark.date, text: mark.texts.join(' · '), left: axis.xs[mark.index],
+        top: axis.top, height: axis.bottom - axis.top, alignRight: axis.xs[mark.index] > axis.width / 2,
+      }));
   });
 
-  /** event_props of the stats answer (newer servers only): shown under the events */
-  protected readonly eventProps = computed(() => {
-    const props = this.stats()?.['event_props'];
-    if (!Array.isArray(props)) return [];
-    return props.map((p: { event: string; key: string; value: string; count: number }) => ({
-      event: p.event, key: p.key, value: p.value, count: compact(p.count ?? 0),
-    }));
-  });
+  /** reports where Chart.js put the buckets (a microtask later: not while Angular renders) */
+  protected readonly chartPlugins = [{
+    id: 'hkAxis',
+    afterLayout: (chart: any) => {
+      const x = chart.scales?.x;
+      const area = chart.chartArea;
+      if (!x || !area) return;
+      const next = {
+        xs: (chart.data.labels ?? []).map((_: unknown, i: number) => Math.round(x.getPixelForValue(i))),
+        top: Math.round(area.top), bottom: Math.round(area.bottom), width: Math.round(chart.width),
+      };
+      queueMicrotask(() => {
+        if (JSON.stringify(this.axis()) !== JSON.stringify(next)) this.axis.set(next);
+      });
+    },
+  }];
 
   protected readonly comparing = computed(() => (this.previous()?.chart?.length ?? 0) > 0);
   protected readonly chart = computed(() => chartData(this.stats()?.chart ?? [], this.previous()?.chart ?? null));
@@ -356,7 +366,8 @@ export class DashboardPage {
     },
     scales: {
       x: { ticks: { color: '#888', maxRotation: 0, autoSkipPadding: 12 }, grid: { display: false } },
-      y: { beginAtZero: true, ticks: { color: '#888', precision: 0 }, grid: { color: 'rgba(136,136,136,0.2)' } },
+      // grace: headroom above the highest point, where the annotation markers stand
+      y: { beginAtZero: true, grace: '10%', ticks: { color: '#888', precision: 0 }, grid: { color: 'rgba(136,136,136,0.2)' } },
     },
   };
 
@@ -376,6 +387,18 @@ export class DashboardPage {
       const filters = this.filters();
       if (site) this.load(site.id, days.from, days.to, serializeFilters(filters));
     });
+    // the notes of the range (a share link has none)
+    effect(() => {
+      const site = this.site();
+      const days = this.days();
+      const source = this.from();
+      if (!site || !source.annotations) return;
+      source.annotations(days.from, days.to).then((notes) => this.annotations.set(notes)).catch(() => this.annotations.set([]));
+    });
+    // the live panel at once, not only after the first 10 s
+    effect(() => {
+      if (this.site()) this.refreshLive();
+    });
     const timer = setInterval(() => this.refreshLive(), 10_000);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
@@ -390,8 +413,9 @@ export class DashboardPage {
         if (!site) throw new Error('No such site.');
         return site;
       },
-      stats: (from, to, filters, parts) => api.stats(id, from, to, filters, parts),
+      stats: (from, to, filters, parts, limit) => api.stats(id, from, to, filters, parts, limit),
       live: () => api.live(id),
+      annotations: (from, to) => api.annotations(id, from, to),
     };
   }
 
@@ -409,11 +433,12 @@ export class DashboardPage {
       if (token !== this.loadToken) return;
       this.listsLoaded.set(false);
       this.stats.set(first);
-      this.live.set(first.summary.live_visitors ?? null);
+      const count = first.summary.live_visitors;
+      if (count !== undefined) this.live.update((live) => (live ? { ...live, live_visitors: count } : { live_visitors: count }));
       this.error.set(null);
       source.stats(days.from, days.to, filters, cards).catch(() => null)
         .then((before) => { if (token === this.loadToken) this.previous.set(before); });
-      const lists = await source.stats(from, to, filters, ['lists', 'events']);
+      const lists = await source.stats(from, to, filters, ['lists', 'events', 'goals'], LIST_LIMIT);
       if (token !== this.loadToken) return;
       this.stats.set({ ...first, ...lists });
       this.listsLoaded.set(true);
@@ -422,7 +447,7 @@ export class DashboardPage {
     }
   }
 
-  /** live visitors every 10 s: GET /api/sites/{id}/live, a cheap count (not the whole stats again) */
+  /** live visitors every 10 s: GET /api/sites/{id}/live, a cheap count and the pages and sources of now (not the whole stats again) */
   private async refreshLive(): Promise<void> {
     const site = this.site();
     const source = this.from();
@@ -430,6 +455,7 @@ export class DashboardPage {
     this.today.set(todayIn(site.timezone));
     try {
       this.live.set(await source.live());
+      this.liveAt.set(new Date().toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
     } catch {
       // the next tick tries again
     }
@@ -440,15 +466,14 @@ export class DashboardPage {
     if (site) this.load(site.id, this.days().from, this.days().to, serializeFilters(this.filters()));
   }
 
-  protected chipLabel(filter: Filter): string {
-    return filterLabel(filter, (f) => (f.dim === 'country' ? rowLabel('countries', f.value) : null));
-  }
+  protected readonly chipLabel = chipLabel;
 
-  /** range and filters into the URL, which drives everything else */
+  /** range and filters into the URL, which drives everything else (the cards' tabs stay) */
   private navigate(range: { key: string; from?: string; to?: string }, filters: Filter[]): void {
     const custom = range.key === CUSTOM;
     this.router.navigate([], {
       relativeTo: this.route,
+      queryParamsHandling: 'merge',
       queryParams: {
         range: range.key === DEFAULT_RANGE ? null : range.key,
         from: custom ? range.from : null,
@@ -456,6 +481,11 @@ export class DashboardPage {
         filter: filters.length ? serializeFilters(filters) : null,
       },
     });
+  }
+
+  /** a card's tab into the URL, in place of the current entry (the back button leaves the page, not the tab) */
+  protected setTab(card: Card, key: string): void {
+    this.router.navigate([], { relativeTo: this.route, queryParamsHandling: 'merge', queryParams: tabQuery(card, key), replaceUrl: true });
   }
 
   /** the current range as the URL has it */

@@ -1,3 +1,5 @@
+import { countryName } from './format';
+
 // The dashboard's filters: "dim:value" strings, one `filter` query parameter each
 // (/sites/1?filter=country:DE&filter=page:/pricing). At most one filter per dimension: a click on another
 // row of the same panel replaces it. Plain functions so node --test can check them (test/filters.test.mjs).
@@ -9,7 +11,7 @@ export const DIMENSIONS: Readonly<Record<string, string>> = {
   page: 'Page', hostname: 'Host', source: 'Source', referrer: 'Referrer', medium: 'Medium',
   utm_source: 'UTM source', utm_medium: 'UTM medium', utm_campaign: 'UTM campaign', utm_term: 'UTM term',
   utm_content: 'UTM content', country: 'Country', browser: 'Browser', browser_version: 'Browser version',
-  os: 'OS', os_version: 'OS version', device: 'Device', language: 'Language', event: 'Event',
+  os: 'OS', os_version: 'OS version', device: 'Device', language: 'Language', event: 'Event', goal: 'Goal',
 };
 
 /** One "dim:value" (the value may itself hold colons); null for anything else. */
@@ -39,6 +41,11 @@ export function serializeFilters(filters: readonly Filter[]): string[] {
   return filters.map(serializeFilter);
 }
 
+/** Whether two lists hold the same filters in the same order (the URL changed, but not its filters). */
+export function sameFilters(a: readonly Filter[], b: readonly Filter[]): boolean {
+  return a.length === b.length && a.every((f, i) => f.dim === b[i].dim && f.value === b[i].value);
+}
+
 /** Adds a filter, replacing one of the same dimension in its place (so chips do not jump around). */
 export function withFilter(filters: readonly Filter[], filter: Filter): Filter[] {
   const at = filters.findIndex((f) => f.dim === filter.dim);
@@ -57,4 +64,9 @@ export function filterLabel(filter: Filter, displayName?: (filter: Filter) => st
   const label = DIMENSIONS[filter.dim] ?? filter.dim;
   const name = displayName?.(filter);
   return `${label}: ${name && name !== filter.value ? `${name} (${filter.value})` : filter.value || '(none)'}`;
+}
+
+/** A chip's text in the browser's language: countries by name ("Country: Germany (DE)"). */
+export function chipLabel(filter: Filter): string {
+  return filterLabel(filter, (f) => (f.dim === 'country' ? countryName(f.value) : null));
 }

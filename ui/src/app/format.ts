@@ -34,3 +34,22 @@ export function signedPercent(pct: number, locale?: string): string {
   const magnitude = integer(Math.abs(pct), locale);
   return pct > 0 ? `+${magnitude}%` : pct < 0 ? `−${magnitude}%` : '0%';
 }
+
+/** A conversion or drop-off rate as the API gives it (a percentage with one decimal): "33.3%", "50%". */
+export function rate(n: number, locale?: string): string {
+  if (!Number.isFinite(n)) return '–';
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(n)}%`;
+}
+
+let regions: Intl.DisplayNames | null | undefined;
+
+/** A country's name from its ISO code ("DE" as "Germany" in the browser's language); the code when unknown. */
+export function countryName(code: string, locale?: string): string {
+  if (!/^[A-Z]{2}$/.test(code)) return code;
+  try {
+    const names = locale ? new Intl.DisplayNames(locale, { type: 'region' }) : (regions ??= new Intl.DisplayNames(undefined, { type: 'region' }));
+    return names.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -1,4 +1,4 @@
-// Links of the app's public pages, pure: a share link, an invitation, a password reset. The server's
+// Links of the app's public pages, pure: a share link, an invitation, a password reset, the API reference. The server's
 // own `link` field wins when it has one (it knows its public base URL behind a proxy).
 
 /** `<origin>/share/<token>` */
@@ -12,7 +12,7 @@ export function inviteUrl(origin: string, token: string): string {
 }
 
 /** Path segments of the public pages that need no session. */
-const PUBLIC = ['/share/', '/invite/', '/reset-password'];
+const PUBLIC = ['/share/', '/invite/', '/reset-password', '/docs/api'];
 
 /** Whether a path is one of the public pages (shown without signing in). */
 export function isPublicPath(path: string): boolean {

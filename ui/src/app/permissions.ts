@@ -1,4 +1,5 @@
-// What a team role may do (auth Role: member reads; admin also manages sites, share links, invitations;
+// What a team role may do (auth Role: member reads; admin also manages sites, share links, invitations,
+// goals, funnels and annotations;
 // owner also deletes sites, renames the team, changes roles, removes people, sees team API keys and
 // activity: writer Teams, Sites, ShareLinks). The server decides; the UI only hides what would be
 // refused. Pure, no Angular.
@@ -7,7 +8,7 @@ export type Role = 'member' | 'admin' | 'owner';
 export const ROLES: readonly Role[] = ['member', 'admin', 'owner'];
 
 export type Action =
-  | 'read' | 'edit-site' | 'share' | 'invite' | 'delete-site' | 'change-roles' | 'remove-members'
+  | 'read' | 'edit-site' | 'share' | 'invite' | 'manage-goals' | 'delete-site' | 'change-roles' | 'remove-members'
   | 'team-api-keys' | 'team-audit' | 'rename-team';
 
 const NEEDS: Record<Action, Role> = {
@@ -15,6 +16,7 @@ const NEEDS: Record<Action, Role> = {
   'edit-site': 'admin',
   share: 'admin',
   invite: 'admin',
+  'manage-goals': 'admin',
   'delete-site': 'owner',
   'change-roles': 'owner',
   'remove-members': 'owner',

@@ -241,7 +241,8 @@ function svgDataUrl(svg: string): string {
 
     <section id="api-keys" [class]="card" aria-labelledby="keys-title" data-testid="api-keys">
       <h2 id="keys-title" class="text-lg font-semibold mb-1">API keys</h2>
-      <p class="text-sm text-surface-500 mb-3">For server-side tracking and the API: send <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+      <p class="text-sm text-surface-500 mb-3">For server-side tracking and the API: send <code>Authorization: Bearer &lt;key&gt;</code>.
+        <a routerLink="/docs/api" class="text-primary" data-testid="api-reference-link">API reference</a></p>
       <form class="flex flex-wrap items-end gap-2 mb-3" (ngSubmit)="createKey()">
         <label class="flex flex-col gap-1 text-sm">Name
           <input pInputText name="name" required maxlength="100" [(ngModel)]="keyName" placeholder="e.g. backend" data-testid="key-name" />

@@ -71,9 +71,9 @@ export class SharePage {
     this.source.set({
       shared: true,
       site: async () => ({ id: 0, name: site.name, domain: site.domain, timezone: site.timezone }),
-      stats: async (from, to, filters, parts) => {
+      stats: async (from, to, filters, parts, limit) => {
         try {
-          return await api.sharedStats(token, access, from, to, filters, parts);
+          return await api.sharedStats(token, access, from, to, filters, parts, limit);
         } catch (e) {
           // an access token that expired: ask for the password again
           if (access && e instanceof HttpErrorResponse && (e.status === 401 || e.status === 403)) {

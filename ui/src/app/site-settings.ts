@@ -8,30 +8,37 @@ import { SelectModule } from 'primeng/select';
 import { TextareaModule } from 'primeng/textarea';
 import { ToggleSwitchModule } from 'primeng/toggleswitch';
 import { Api, ShareLink, SiteChanges, SiteDetail, errorText } from './api';
+import { ReportSubscriptionCard } from './report-subscription';
 import { copyText } from './clipboard';
 import { timeZones } from './date-range';
 import { shareUrl } from './links';
+import { AnnotationSettings } from './annotation-settings';
+import { FunnelSettings } from './funnel-settings';
+import { GoalSettings } from './goal-settings';
 import { linesToList, listToLines } from './lists';
+import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
 import { can, roleLabel } from './permissions';
+import { TrackerMigration } from './tracker-migration';
 
-const CARD = 'rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-4 max-w-2xl mb-4';
-
-type Field = 'name' | 'timezone' | 'excluded_ips' | 'excluded_paths';
+type Field = 'name' | 'timezone' | 'excluded_ips' | 'excluded_paths' | 'retention_days';
 
 /** The field a validation message of PATCH /api/sites/{id} is about ("excluded_paths: '/a b' is not ..."). */
 function fieldOf(message: string): Field | null {
-  const match = /^(excluded_ips|excluded_paths|name|timezone)\b/.exec(message);
+  const match = /^(excluded_ips|excluded_paths|name|timezone|retention_days)\b/.exec(message);
   return match ? (match[1] as Field) : null;
 }
 
 /**
- * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, Do Not Track;
- * share links; deleting the site. Admins change settings and share links, owners delete; members read.
+ * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, retention, Do Not Track;
+ * goals, funnels and annotations; the lines to change in another tool's snippet and the Umami website id; the
+ * caller's own e-mail digests; share links; deleting the site. Admins change settings, goals, funnels, annotations
+ * and share links, owners delete; members read (and subscribe to digests).
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, SelectModule, TextareaModule, ToggleSwitchModule],
+  imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, ReportSubscriptionCard, SelectModule, TextareaModule,
+    ToggleSwitchModule, GoalSettings, FunnelSettings, AnnotationSettings, TrackerMigration],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -79,6 +86,15 @@ function fieldOf(message: string): Field | null {
           <small id="paths-help" class="text-surface-500">One path a line, starting with /; * matches any part.</small>
           <small id="paths-error" class="text-red-600 dark:text-red-400" data-testid="paths-error">{{ fieldErrors()['excluded_paths'] }}</small>
         </div>
+        <div class="flex flex-col gap-1 text-sm">
+          <label for="settings-retention">Keep hits for (days)</label>
+          <input pInputText id="settings-retention" name="retention_days" type="number" min="31" max="36500" [(ngModel)]="retentionDays"
+                 placeholder="forever" data-testid="settings-retention" class="w-40"
+                 [attr.aria-invalid]="fieldErrors()['retention_days'] ? true : null" aria-describedby="retention-help retention-error" />
+          <small id="retention-help" class="text-surface-500">Empty: forever. Whole months older than this move to a Parquet archive
+            each night; the dashboard still shows them, a little slower.</small>
+          <small id="retention-error" class="text-red-600 dark:text-red-400">{{ fieldErrors()['retention_days'] }}</small>
+        </div>
         <div class="flex items-center gap-3 text-sm">
           <p-toggleswitch inputId="settings-dnt" name="honour_dnt" [(ngModel)]="honourDnt" [disabled]="!canEdit()" data-testid="settings-dnt" />
           <label for="settings-dnt">Honour Do Not Track (skip visitors whose browser sends DNT: 1)</label>
@@ -94,6 +110,12 @@ function fieldOf(message: string): Field | null {
         }
         </fieldset>
       </form>
+
+      <hk-goal-settings [siteId]="site()!.id" [canManage]="canManageGoals()" />
+      <hk-funnel-settings [siteId]="site()!.id" [canManage]="canManageGoals()" />
+      <hk-annotation-settings [siteId]="site()!.id" [timezone]="site()!.timezone" [canManage]="canManageGoals()" />
+      <hk-tracker-migration [site]="site()!" [canEdit]="canEdit()" (saved)="site.set($event)" />
+      <hk-report-subscription [siteId]="site()!.id" />
 
       @if (canShare()) {
         <section [class]="card" aria-labelledby="share-title" data-testid="share-links">
@@ -126,7 +148,7 @@ function fieldOf(message: string): Field | null {
           } @else {
             <ul class="list-none p-0 m-0 text-sm" data-testid="share-link-list">
               @for (l of links(); track l.id) {
-                <li class="py-2 border-t border-surface-200 dark:border-surface-800 first:border-t-0 flex flex-wrap items-center justify-between gap-2"
+                <li [class]="row"
                     data-testid="share-link-row">
                   <span><strong>{{ l.label || 'Link ' + l.id }}</strong>{{ l.has_password ? ' · password' : '' }}
                     <span class="text-surface-500">· <time [attr.datetime]="l.created_at">{{ when(l.created_at) }}</time></span></span>
@@ -159,7 +181,8 @@ function fieldOf(message: string): Field | null {
 export class SiteSettingsPage {
   private readonly api = inject(Api);
   private readonly router = inject(Router);
-  protected readonly card = CARD;
+  protected readonly card = SETTINGS_CARD;
+  protected readonly row = SETTINGS_ROW;
   /** the route's :id */
   readonly id = input.required<string>();
 
@@ -175,10 +198,12 @@ export class SiteSettingsPage {
   protected excludedIps = '';
   protected excludedPaths = '';
   protected honourDnt = true;
+  protected retentionDays: number | null = null;
 
   /** the caller's role in the site's team (an older server without roles: everything shown) */
   protected readonly canEdit = computed(() => this.allows('edit-site'));
   protected readonly canShare = computed(() => this.allows('share'));
+  protected readonly canManageGoals = computed(() => this.allows('manage-goals'));
   protected readonly canDelete = computed(() => this.allows('delete-site'));
   protected readonly roleName = computed(() => roleLabel(this.site()?.role ?? ''));
   protected readonly links = signal<ShareLink[]>([]);
@@ -192,7 +217,7 @@ export class SiteSettingsPage {
   protected readonly deleteError = signal<string | null>(null);
   protected confirmDomain = '';
 
-  private allows(action: 'edit-site' | 'share' | 'delete-site'): boolean {
+  private allows(action: 'edit-site' | 'share' | 'delete-site' | 'manage-goals'): boolean {
     const site = this.site();
     if (!site) return false;
     return site.role === undefined || can(site.role, action);
@@ -215,6 +240,7 @@ export class SiteSettingsPage {
     this.excludedIps = listToLines(site.excluded_ips);
     this.excludedPaths = listToLines(site.excluded_paths);
     this.honourDnt = site.honour_dnt;
+    this.retentionDays = site.retention_days ?? null;
     this.fieldErrors.set({});
     this.site.set(site);
   }
@@ -293,6 +319,10 @@ export class SiteSettingsPage {
       excluded_paths: linesToList(this.excludedPaths),
       honour_dnt: this.honourDnt,
     };
+    // older servers leave retention_days out of the site: then it is not sent either
+    if (site.retention_days !== undefined || this.retentionDays !== null) {
+      changes.retention_days = this.retentionDays === null || String(this.retentionDays) === '' ? null : Number(this.retentionDays);
+    }
     const name = this.name.trim();
     if (name !== site.name) changes.name = name;
     if (this.timezone !== site.timezone) changes.timezone = this.timezone;

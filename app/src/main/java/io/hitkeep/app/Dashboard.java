@@ -38,7 +38,7 @@ final class Dashboard implements HttpFeature {
     /** paths that are never the app's */
     private static final List<String> NOT_UI = List.of("/api", "/ingest", "/hk.js", "/healthz", "/readyz", "/metrics");
     /** the Angular router's paths besides / (ui/src/app/app.routes.ts): keep the two in step */
-    private static final List<String> APP_ROUTES = List.of("/sites", "/settings", "/share", "/invite", "/reset-password");
+    private static final List<String> APP_ROUTES = List.of("/sites", "/settings", "/share", "/invite", "/reset-password", "/docs");
     /** chunk-K5U6HBD5.js, main-Z5HERTPD.js, styles-MR46HCYB.css: Angular's output hashing */
     private static final Pattern HASHED = Pattern.compile(".*-[A-Z0-9]{8}\\.(js|css|woff2?|ttf|svg|png)$");
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";

@@ -11,6 +11,9 @@ import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.gateway.Gateway;
 import io.hitkeep.query.QueryApi;
+import io.hitkeep.reports.digest.ReportsApi;
+import io.hitkeep.reports.jobs.Reports;
+import io.hitkeep.reports.export.ExportApi;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
 
@@ -21,7 +24,7 @@ import java.util.logging.Logger;
 
 /**
  * The single binary: starts the embedded broker (unless {@code HITKEEP_NATS_URL} names one), then the
- * writer, the gateway, the query API and auth in this JVM, all on one HTTP port. Stops in reverse order
+ * writer, the gateway, the scheduled jobs (mail, digests), the query API and auth in this JVM, all on one HTTP port. Stops in reverse order
  * on SIGTERM: HTTP first, then the gateway publishes what it holds, the writer commits its batch, and
  * the broker stops last.
  */
@@ -29,11 +32,18 @@ public final class HitKeep implements AutoCloseable {
     private final Launcher launcher;
     private final WebServer server;
     private final Writer writer;
+    private final Consumer<HttpRouting.Builder> apiRoutes;
+    private final Reports reports;
+    private final StoreClient store;
 
-    private HitKeep(Launcher launcher, WebServer server, Writer writer) {
+    private HitKeep(Launcher launcher, WebServer server, Writer writer, Consumer<HttpRouting.Builder> apiRoutes, Reports reports,
+            StoreClient store) {
         this.launcher = launcher;
         this.server = server;
         this.writer = writer;
+        this.apiRoutes = apiRoutes;
+        this.reports = reports;
+        this.store = store;
     }
 
     public static void main(String[] args) {
@@ -67,14 +77,18 @@ public final class HitKeep implements AutoCloseable {
             Connection nats = launcher.closeOnExit(NatsConnector.connect(natsUrl, "hitkeep"));
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
+            // its own broker: this process always holds the scheduler's lease and runs the jobs
+            Reports reports = launcher.closeOnExit(Reports.start(settings, nats));
             StoreClient store = new StoreClient(nats);
-            Observability observability = Observability.withBroker(nats);
+            Observability observability = Observability.withBroker(nats).detail("scheduler", reports::status);
             writer.reportAsSoleLeader(observability);
             Consumer<HttpRouting.Builder> routes = routing -> {
                 routing.addFeature(observability);
                 AuthApi.routing(routing, settings, store);
                 gateway.routing(routing);
                 QueryApi.routing(routing, settings, store);
+                ReportsApi.routing(routing, settings, store);
+                ExportApi.routing(routing, store);
             };
             Consumer<HttpRouting.Builder> withUi = Dashboard.load()
                     .<Consumer<HttpRouting.Builder>>map(dashboard -> routes.andThen(routing -> routing.addFeature(dashboard)))
@@ -83,7 +97,7 @@ public final class HitKeep implements AutoCloseable {
                             .header(io.helidon.http.HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                             .send(LANDING))));
             WebServer server = launcher.serve(settings, withUi);
-            return new HitKeep(launcher, server, writer);
+            return new HitKeep(launcher, server, writer, routes, reports, store);
         } catch (RuntimeException e) {
             launcher.close();
             throw e;
@@ -102,6 +116,24 @@ public final class HitKeep implements AutoCloseable {
 
     public Writer writer() {
         return writer;
+    }
+
+    /**
+     * What this server's routing was built with, the dashboard left out: every route of the HTTP API. A test
+     * replays it into a recorder to hold the OpenAPI document to the routes the server really has.
+     */
+    Consumer<HttpRouting.Builder> apiRoutes() {
+        return apiRoutes;
+    }
+
+    /** The scheduled jobs (mail, digests) this process runs. */
+    public Reports reports() {
+        return reports;
+    }
+
+    /** The store client of this process's routes (tests run a job with a clock of their own through it). */
+    StoreClient store() {
+        return store;
     }
 
     @Override

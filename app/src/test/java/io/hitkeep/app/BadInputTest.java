@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -26,9 +27,14 @@ class BadInputTest {
     static final SingleBinary SERVER = new SingleBinary();
     private final HttpSession owner = SERVER.owner();
 
+    /** A funnel of site 1, for the report's cases. */
+    private static int funnelId;
+
     @BeforeAll
     static void start() {
         SERVER.owner().createSite("example.com", "UTC");
+        funnelId = SERVER.owner().json("POST", "/api/sites/1/funnels", Map.of("name", "Signup", "steps",
+                List.of(Map.of("type", "pageview", "path", "/"), Map.of("type", "event", "event", "Signup")))).json().get("id").asInt();
     }
 
 
@@ -104,6 +110,36 @@ class BadInputTest {
                 Arguments.of("filter without colon", "?filter=country", 400),
                 Arguments.of("limit not a number", "?limit=ten", 400),
                 Arguments.of("limit too large", "?limit=100000", 400),
-                Arguments.of("unknown part", "?parts=summary,everything", 400));
+                Arguments.of("unknown part", "?parts=summary,everything", 400),
+                Arguments.of("property filter without a value", "?filter=prop:plan", 400),
+                Arguments.of("property filter without a key", "?filter=prop::pro", 400),
+                Arguments.of("breakdown by a dimension", "?breakdown=country", 400),
+                Arguments.of("property filter and breakdown", "?filter=prop:plan:pro&breakdown=prop:plan&parts=events,goals", 200));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("funnelCases")
+    void funnelsAreValidated(String name, String method, String path, Object body, int want) {
+        HttpSession.Response response = owner.json(method, path, body);
+        assertEquals(want, response.status(), response.body());
+        assertTrue(response.json() != null && response.json().hasNonNull("error"), response.body());
+        assertFalse(response.body().contains("Exception"), "no stack trace");
+    }
+
+    static Stream<Arguments> funnelCases() {
+        List<Map<String, String>> twoSteps = List.of(Map.of("type", "pageview", "path", "/"), Map.of("type", "event", "event", "Signup"));
+        return Stream.of(
+                Arguments.of("steps not a list", "POST", "/api/sites/1/funnels", Map.of("name", "x", "steps", "/ then /a"), 400),
+                Arguments.of("a step not an object", "POST", "/api/sites/1/funnels", Map.of("name", "x", "steps", List.of(1, 2)), 400),
+                Arguments.of("one step", "POST", "/api/sites/1/funnels", Map.of("name", "x", "steps", twoSteps.subList(0, 1)), 400),
+                Arguments.of("unknown window", "POST", "/api/sites/1/funnels", Map.of("name", "x", "window", "7d", "steps", twoSteps), 400),
+                Arguments.of("property not an object", "POST", "/api/sites/1/funnels", Map.of("name", "x", "steps",
+                        List.of(Map.of("type", "pageview", "path", "/"), Map.of("type", "event", "event", "Buy", "property", "pro"))), 400),
+                Arguments.of("no name", "POST", "/api/sites/1/funnels", Map.of("steps", twoSteps), 400),
+                Arguments.of("funnel id not a number", "GET", "/api/sites/1/funnels/abc", null, 404),
+                Arguments.of("no such funnel", "GET", "/api/sites/1/funnels/99999", null, 404),
+                Arguments.of("report with a bad date", "GET", "/api/sites/1/funnels/99999?from=yesterday", null, 400),
+                Arguments.of("report with an unknown goal filter", "GET", "/api/sites/1/funnels/" + funnelId + "?filter=goal:Nope", null, 400),
+                Arguments.of("delete no such funnel", "DELETE", "/api/sites/1/funnels/99999", null, 404));
     }
 }

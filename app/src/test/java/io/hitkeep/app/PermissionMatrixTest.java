@@ -105,9 +105,12 @@ class PermissionMatrixTest {
                         "                                                                 401 403 201 201 201 401 401 201 403 201"),
                 row("GET", site, null, "                                                  401 200 200 200 404 401 401 200 200 404"),
                 row("PATCH", site, Map.of("honour_dnt", true), "                          401 403 200 200 404 401 401 200 403 404"),
+                row("PATCH", site, Map.of("umami_website_id", "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01"),
+                        "                                                                 401 403 200 200 404 401 401 200 403 404"),
                 row("GET", site + "/stats?from=" + today + "&to=" + today, null, "        401 200 200 200 404 401 401 200 200 404"),
                 row("GET", site + "/live", null, "                                        401 200 200 200 404 401 401 200 200 404"),
                 row("POST", site + "/rollups/rebuild", null, "                            401 403 202 202 404 401 401 202 403 404"),
+                row("GET", site + "/export?from=" + today + "&to=" + today, null, "       401 200 200 200 404 401 401 200 200 404"),
                 new Row("DELETE", "/api/sites/{fresh}", () -> "/api/sites/" + owner.createSite("gone" + fresh.incrementAndGet()
                         + ".example", "UTC"), () -> null, "                               401 403 403 200 404 401 401 200 403 404"),
                 row("GET", site + "/goals", null, "                                       401 200 200 200 404 401 401 200 200 404"),
@@ -121,6 +124,21 @@ class PermissionMatrixTest {
                 new Row("DELETE", site + "/annotations/{fresh}", () -> site + "/annotations/" + owner.json("POST", site + "/annotations",
                         Map.of("date", today, "text", "gone")).json().get("id").asInt(),
                         () -> null, "                                                     401 403 200 200 404 401 401 200 403 404"),
+                row("GET", site + "/funnels", null, "                                     401 200 200 200 404 401 401 200 200 404"),
+                new Row("POST", site + "/funnels", () -> site + "/funnels", () -> funnelBody("funnel " + fresh.incrementAndGet()),
+                        "                                                                 401 403 201 201 404 401 401 201 403 404"),
+                new Row("GET", site + "/funnels/{fresh}?from=&to=", () -> site + "/funnels/" + funnel(site) + "?from=" + today + "&to=" + today,
+                        () -> null, "                                                     401 200 200 200 404 401 401 200 200 404"),
+                new Row("DELETE", site + "/funnels/{fresh}", () -> site + "/funnels/" + funnel(site),
+                        () -> null, "                                                     401 403 200 200 404 401 401 200 403 404"),
+                // the API's description is public: every caller reads it, even with a revoked key or an expired token
+                row("GET", "/api/docs/openapi.json", null, "                              200 200 200 200 200 200 200 200 200 200"),
+                row("GET", site + "/reports", null, "                                     401 200 200 200 404 401 401 200 200 404"),
+                row("PUT", site + "/reports", Map.of("weekly", true), "                    401 200 200 200 404 401 401 200 200 404"),
+                // this server sends no mail: refused as such once the caller may read the site
+                row("POST", site + "/reports/send-now", Map.of("period", "week"), "       401 409 409 409 404 401 401 409 409 404"),
+                // open to everyone: the signed token is the proof, and a forged one is unknown to all
+                row("POST", "/api/reports/unsubscribe?token=forged", Map.of(), "          404 404 404 404 404 404 404 404 404 404"),
                 row("GET", site + "/share-links", null, "                                 401 403 200 200 404 401 401 200 403 404"),
                 row("POST", site + "/share-links", Map.of("label", "public"), "           401 403 201 201 404 401 401 201 403 404"),
                 new Row("DELETE", site + "/share-links/{fresh}", () -> site + "/share-links/" + owner.json("POST",
@@ -165,9 +183,17 @@ class PermissionMatrixTest {
                 row("POST", "/api/ingest/server/pageview", Map.of("url", "https://matrix.example/", "visitor_ip", "203.0.113.9",
                         "user_agent", HttpSession.FIREFOX_LINUX), "                       401 403 403 403 403 401 401 202 403 403"),
                 row("POST", "/api/ingest/server/event", Map.of("name", "Signup", "url", "https://matrix.example/",
-                        "visitor_ip", "203.0.113.9", "user_agent", HttpSession.FIREFOX_LINUX), "401 403 403 403 403 401 401 202 403 403"));
+                        "visitor_ip", "203.0.113.9", "user_agent", HttpSession.FIREFOX_LINUX), "401 403 403 403 403 401 401 202 403 403"),
+                // other tools' tracker endpoints under /api are ingest: open to every caller, credentials or not, and
+                // acting on nothing of theirs (a hit for a site nobody registered is dropped like any other)
+                row("POST", "/api/event", Map.of("n", "pageview", "u", "https://matrix-nobody.example/", "d", "matrix-nobody.example"),
+                        "                                                                 202 202 202 202 202 202 202 202 202 202"),
+                row("POST", "/api/send", Map.of("type", "event", "payload", Map.of("website", "0f9a3c52-7d41-4e6b-8a2c-9b1d0e3f4a5b",
+                        "hostname", "matrix-nobody.example", "url", "/")), "              200 200 200 200 200 200 200 200 200 200"),
+                row("OPTIONS", "/api/send", null, "                                        204 204 204 204 204 204 204 204 204 204"));
         // Not in the table: POST /api/user/sign-out-everywhere (it would end the sessions the table uses; see
         // AccountSecurityTest) and the routes open to everyone (initial-user, login, logout, invitations/{token}).
+        // GoatCounter's /count is not under /api (CompatibleTrackerRoutesTest covers it and the paths beside these).
 
         List<String> failures = new ArrayList<>();
         StringBuilder matrix = new StringBuilder(String.format("%-8s %-50s", "method", "route"));
@@ -295,6 +321,18 @@ class PermissionMatrixTest {
                 "no full address: " + event));
         JsonNode otherTeam = otherOwner.get("/api/teams/" + teamB + "/audit").json().get("events");
         otherTeam.forEach(event -> assertFalse(event.get("detail").asText().contains("matrix"), event.toString()));
+    }
+
+    /** A new funnel of site A, created by its owner. */
+    private static int funnel(String site) {
+        HttpSession.Response created = owner.json("POST", site + "/funnels", funnelBody("gone " + fresh.incrementAndGet()));
+        assertEquals(201, created.status(), created.body());
+        return created.json().get("id").asInt();
+    }
+
+    private static Map<String, Object> funnelBody(String name) {
+        return Map.of("name", name, "window", "session", "steps", List.of(Map.of("type", "pageview", "path", "/pricing"),
+                Map.of("type", "event", "event", "Signup")));
     }
 
     private static Row row(String method, String path, Object body, String expected) {

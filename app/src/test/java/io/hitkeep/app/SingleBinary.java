@@ -50,6 +50,10 @@ final class SingleBinary implements BeforeAllCallback, AfterAllCallback {
         return hitKeep.port();
     }
 
+    HitKeep hitKeep() {
+        return hitKeep;
+    }
+
     /** A session of the first user, signed in with the session cookie. */
     HttpSession owner() {
         return owner;

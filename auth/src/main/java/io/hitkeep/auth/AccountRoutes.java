@@ -13,6 +13,7 @@ import io.hitkeep.core.StoreOperation;
 import io.hitkeep.core.Hashes;
 import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.Mail;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
@@ -47,6 +48,8 @@ public final class AccountRoutes implements HttpService {
     private final AuditTrail auditTrail;
     private final Clock clock;
     private final PublicUrl publicUrl;
+    /** With SMTP set, reset links go by mail and never into the log. */
+    private final boolean mailConfigured;
 
     public AccountRoutes(Settings settings, StoreClient store) {
         this(settings, store, Clock.systemUTC());
@@ -64,6 +67,11 @@ public final class AccountRoutes implements HttpService {
         this.clock = clock;
         this.totpSecrets = new TotpSecrets(settings);
         this.publicUrl = new PublicUrl(settings);
+        this.mailConfigured = Mail.configured(settings);
+        if (!mailConfigured) {
+            LOG.warning("no SMTP server is set (HITKEEP_SMTP_HOST): password-reset links are written to this log "
+                    + "for the operator to pass on; set HITKEEP_SMTP_HOST to send them by mail");
+        }
     }
 
     @Override
@@ -322,8 +330,9 @@ public final class AccountRoutes implements HttpService {
 
     /**
      * Sends a reset link to the address if it has an account. The answer is the same either way, so it
-     * does not tell who has an account. Until e-mail delivery exists the link is written to the server log
-     * for the operator to pass on (the one secret we log, on purpose, at WARNING so it stands out).
+     * does not tell who has an account. With SMTP set the link goes into the mail outbox (the answer does not
+     * wait for the SMTP server) and is not logged; without, it is written to the server log for the operator
+     * to pass on (the one secret we log, on purpose, at WARNING so it stands out).
      */
     private void requestPasswordReset(ServerRequest request, ServerResponse response) {
         if (guard.limited(request, response)) {
@@ -342,10 +351,20 @@ public final class AccountRoutes implements HttpService {
             long userId = answer.get("user_id").asLong();
             audit(request, userId, "password_reset_requested", "");
             // never from a Host a stranger chose: the link would lead the account's owner to the stranger's site
-            String base = publicUrl.trustedBase(request).orElse("<set HITKEEP_PUBLIC_URL>");
-            LOG.warning(() -> "password reset requested for user " + userId + "; no e-mail delivery is configured, "
-                    + "so pass this link on to them (valid " + RESET_LIFETIME.toMinutes() + " min, once): "
-                    + base + "/reset-password?token=" + token);
+            Optional<String> trusted = publicUrl.trustedBase(request);
+            if (mailConfigured && trusted.isPresent()) {
+                store.call(Mail.QUEUE, new Mail.Letter("password-reset", email, java.util.Map.of(
+                        "link", trusted.get() + "/reset-password?token=" + token, "minutes", Long.toString(RESET_LIFETIME.toMinutes())),
+                        clock.instant().plus(RESET_LIFETIME).getEpochSecond()));
+            } else if (mailConfigured) {
+                LOG.warning(() -> "password reset requested for user " + userId + ", but no mail was sent: the request's Host is "
+                        + "not trusted for links; set HITKEEP_PUBLIC_URL (or HITKEEP_ALLOWED_HOSTS)");
+            } else {
+                String base = trusted.orElse("<set HITKEEP_PUBLIC_URL>");
+                LOG.warning(() -> "password reset requested for user " + userId + "; no e-mail delivery is configured, "
+                        + "so pass this link on to them (valid " + RESET_LIFETIME.toMinutes() + " min, once): "
+                        + base + "/reset-password?token=" + token);
+            }
         }
         HttpJson.send(response, 202, Json.object().put("sent", true)
                 .put("message", "if the address has an account, a reset link is on its way"));
@@ -447,7 +466,8 @@ public final class AccountRoutes implements HttpService {
         return password(Json.text(body, "password"));
     }
 
-    static String password(String password) {
+    /** A password as every way of setting one takes it (the HTTP routes, the operator's CLI). */
+    public static String password(String password) {
         if (password.length() < 10) {
             throw DomainError.invalid("password must be at least 10 characters long");
         }
@@ -458,7 +478,12 @@ public final class AccountRoutes implements HttpService {
     }
 
     static String email(JsonNode body) {
-        String email = Json.text(body, "email").strip().toLowerCase(Locale.ROOT);
+        return email(Json.text(body, "email"));
+    }
+
+    /** An e-mail address as accounts store it (lower case), or a 400. */
+    public static String email(String typed) {
+        String email = typed.strip().toLowerCase(Locale.ROOT);
         int at = email.indexOf('@');
         if (at <= 0 || at == email.length() - 1 || email.length() > 254 || email.contains(" ")) {
             throw DomainError.invalid("email must be an e-mail address");

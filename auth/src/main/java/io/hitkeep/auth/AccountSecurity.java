@@ -23,7 +23,7 @@ import java.util.Optional;
  * recovery codes (hashes only), the audit log. Checks that must not race between auth processes (a TOTP
  * step used once, a recovery code used once) happen here, under the write lock. Thread-safe.
  */
-final class AccountSecurity {
+public final class AccountSecurity {
     public static final StoreOperation<Accounts.UserRef, Credentials> CREDENTIALS =
             StoreOperation.of("users.credentials", Accounts.UserRef.class, Credentials.class);
 

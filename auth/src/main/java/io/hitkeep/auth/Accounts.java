@@ -24,11 +24,13 @@ import java.sql.SQLException;
  * Users and API keys as the auth role stores them: password and key hashes only, computed by the
  * caller (the writer never sees a password or a key). Thread-safe: writes serialise on their connection.
  */
-final class Accounts {
+public final class Accounts {
     public static final StoreOperation<StoreOperation.None, UserCount> COUNT_USERS =
             StoreOperation.of("users.count", StoreOperation.None.class, UserCount.class);
     public static final StoreOperation<NewUser, JsonNode> CREATE_FIRST_USER =
             StoreOperation.of("users.create-first", NewUser.class, JsonNode.class);
+    /** An account made by the operator ({@code java -jar hitkeep.jar user create}), with a team of its own. */
+    public static final StoreOperation<NewUser, JsonNode> CREATE_USER = StoreOperation.of("users.create", NewUser.class, JsonNode.class);
     public static final StoreOperation<Email, JsonNode> FIND_USER_BY_EMAIL =
             StoreOperation.of("users.find-by-email", Email.class, JsonNode.class);
     public static final StoreOperation<UserRef, JsonNode> GET_USER = StoreOperation.of("users.get", UserRef.class, JsonNode.class);
@@ -97,6 +99,17 @@ final class Accounts {
             if (sql.number(Query.USER_COUNT) > 0) {
                 throw DomainError.conflict("the first user exists already; sign in instead");
             }
+            long id = insertUser(sql, email, passwordHash);
+            int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
+            return Json.object().put("id", id).put("email", email).put("team_id", team);
+        });
+        markClaimed();
+        return user;
+    }
+
+    /** A user with a team they own, whether or not others exist; a taken e-mail address is a 409. */
+    ObjectNode createUser(String email, String passwordHash) {
+        ObjectNode user = database.write("create user", sql -> {
             long id = insertUser(sql, email, passwordHash);
             int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
             return Json.object().put("id", id).put("email", email).put("team_id", team);

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.hitkeep.web.HttpJson;
+import io.hitkeep.core.IngestPaths;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
@@ -33,10 +34,12 @@ import java.util.UUID;
  * every request passes the per-address {@link RequestLimits} (ingest included). Thread-safe.
  */
 public final class ApiAuthentication implements HttpFeature {
-    /** Routes a caller reaches before having a session. */
+    /** Routes a caller reaches before having a session (and the API's description, for anyone to read). */
     private static final Set<String> OPEN = Set.of("/api/initial-user", "/api/login", "/api/login/totp",
             "/api/login/passkey/start", "/api/login/passkey/finish", "/api/logout",
-            "/api/password-reset", "/api/password-reset/confirm");
+            "/api/password-reset", "/api/password-reset/confirm", "/api/docs/openapi.json",
+            // a digest's unsubscribe link, which carries its own signed token (mail clients post to it)
+            "/api/reports/unsubscribe");
     /**
      * Route prefixes a caller reaches without a session: an invitation link's page data and sign-up, and a
      * public share link's dashboard (each checks its own token).
@@ -79,7 +82,9 @@ public final class ApiAuthentication implements HttpFeature {
             HttpJson.error(response, 403, "cross-site request refused");
             return;
         }
-        if (!path.startsWith("/api/") || OPEN.contains(path) || OPEN_PREFIXES.stream().anyMatch(path::startsWith)) {
+        // other tools' tracker endpoints (/api/event, /api/send) are ingest, open like /ingest: exact paths only
+        if (!path.startsWith("/api/") || OPEN.contains(path) || IngestPaths.COMPATIBLE.contains(path)
+                || OPEN_PREFIXES.stream().anyMatch(path::startsWith)) {
             chain.proceed();
             return;
         }

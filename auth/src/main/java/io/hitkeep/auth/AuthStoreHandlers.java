@@ -31,6 +31,7 @@ public final class AuthStoreHandlers implements StoreHandlers {
 
         registry.handle(Accounts.COUNT_USERS, none -> new Accounts.UserCount(accounts.countUsers()))
                 .handle(Accounts.CREATE_FIRST_USER, user -> accounts.createFirstUser(user.email(), user.passwordHash()))
+                .handle(Accounts.CREATE_USER, user -> accounts.createUser(user.email(), user.passwordHash()))
                 .handle(Accounts.FIND_USER_BY_EMAIL, email -> accounts.findUserByEmail(email.email()))
                 .handle(Accounts.GET_USER, user -> accounts.user(user.userId()))
                 .handle(Accounts.CREATE_API_KEY, key -> accounts.createApiKey(key.userId(), key.name(), key.keyHash(),

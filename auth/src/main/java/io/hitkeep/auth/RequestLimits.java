@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.hitkeep.core.ClientAddress;
+import io.hitkeep.core.IngestPaths;
 import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.RateLimiter;
 import io.hitkeep.core.Settings;
@@ -11,7 +12,8 @@ import io.hitkeep.core.Settings;
 /**
  * Per-client-address rate limits for every HTTP role, keyed by the address {@link ClientAddress}
  * resolves (so clients behind a trusted proxy are told apart by {@code X-Forwarded-For}): ingest
- * ({@code /ingest*} and {@code /api/ingest/*}, {@code ingest-rate-limit}, default 600 a minute) and the
+ * ({@code /ingest*}, other tools' tracker endpoints ({@link IngestPaths#COMPATIBLE}) and {@code /api/ingest/*},
+ * {@code ingest-rate-limit}, default 600 a minute) and the
  * rest of the API ({@code /api/*}, {@code api-rate-limit}, default 300 a minute). Each allows a minute's
  * worth at once. Over the limit: {@code 429} with {@code Retry-After}. On the ingest path this costs an
  * address parse and one map lookup. Sign-in has its own, stricter limit in {@link AccountRoutes}. Thread-safe.
@@ -31,7 +33,7 @@ final class RequestLimits {
 
     /** Lets the request through, or answers 429 itself; returns whether it went through. */
     boolean admit(RoutingRequest request, RoutingResponse response, String path) {
-        boolean tracker = path.startsWith("/ingest");
+        boolean tracker = IngestPaths.fromBrowser(path);
         RateLimiter limiter = tracker || path.startsWith("/api/ingest/") ? ingest : path.startsWith("/api/") ? api : null;
         if (limiter == null) {
             return true;

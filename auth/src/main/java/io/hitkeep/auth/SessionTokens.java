@@ -46,6 +46,9 @@ public final class SessionTokens {
     private static final String CEREMONY_ISSUER = "hitkeep-passkey-";
     static final String CEREMONY_PAYLOAD = "pay";
     static final Duration CEREMONY_LIFETIME = Duration.ofMinutes(5);
+    private static final String MAIL_LINK_ISSUER = "hitkeep-mail-";
+    /** A digest read a year later should still unsubscribe with one click. */
+    static final Duration MAIL_LINK_LIFETIME = Duration.ofDays(400);
     /** How far another role's clock may run ahead of ours: a token issued later than that is forged. */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
@@ -201,7 +204,24 @@ public final class SessionTokens {
 
     /** A valid, unexpired ceremony token of that purpose signed with our key; empty for anything else. */
     public Optional<Ceremony> ceremony(String token, String purpose) {
-        return claims(token, CEREMONY_ISSUER + purpose).flatMap(claims -> {
+        return withPayload(token, CEREMONY_ISSUER, purpose);
+    }
+
+    /**
+     * A link that a mail carries and that works without signing in (a digest's unsubscribe link): signed,
+     * valid for {@link #MAIL_LINK_LIFETIME}, its own issuer per purpose so it is never a session or a ceremony.
+     */
+    public String issueMailLink(String purpose, long userId, String payload) {
+        return sign(MAIL_LINK_ISSUER + purpose, userId, MAIL_LINK_LIFETIME, 0, claims -> claims.claim(CEREMONY_PAYLOAD, payload));
+    }
+
+    /** A valid, unexpired mail link of that purpose signed with our key (or a previous one); empty for anything else. */
+    public Optional<Ceremony> mailLink(String token, String purpose) {
+        return withPayload(token, MAIL_LINK_ISSUER, purpose);
+    }
+
+    private Optional<Ceremony> withPayload(String token, String issuerPrefix, String purpose) {
+        return claims(token, issuerPrefix + purpose).flatMap(claims -> {
             try {
                 String payload = claims.getStringClaim(CEREMONY_PAYLOAD);
                 Long epoch = claims.getLongClaim(EPOCH);

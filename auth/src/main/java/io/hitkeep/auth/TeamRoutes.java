@@ -11,6 +11,7 @@ import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hashes;
 import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
+import io.hitkeep.core.Mail;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.Scoped;
 import io.hitkeep.core.Settings;
@@ -19,6 +20,8 @@ import io.hitkeep.core.StoreClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Teams over HTTP, mounted at {@code /api}: list and create teams, read one with its members, rename it,
@@ -42,6 +45,7 @@ public final class TeamRoutes implements HttpService {
     private final PasswordHasher passwords = new PasswordHasher();
     private final Clock clock;
     private final PublicUrl publicUrl;
+    private final boolean mailConfigured;
 
     public TeamRoutes(Settings settings, StoreClient store) {
         this.store = store;
@@ -51,6 +55,7 @@ public final class TeamRoutes implements HttpService {
         this.cookies = new SessionCookies(settings, new SessionTokens(settings));
         this.auditTrail = new AuditTrail(store, guard);
         this.publicUrl = new PublicUrl(settings);
+        this.mailConfigured = Mail.configured(settings);
     }
 
     @Override
@@ -138,7 +143,26 @@ public final class TeamRoutes implements HttpService {
         auditTrail.record(request, caller.userId(), team, "member_invited",
                 (email.isEmpty() ? "anyone with the link" : email) + " as " + role.label());
         invitation.put("token", token).put("link", publicUrl.base(request) + "/invite/" + token);
+        invitation.put("mailed", mailInvitation(request, email, token));
         HttpJson.send(response, 201, invitation);
+    }
+
+    /**
+     * With SMTP set and an address given, the link also goes by mail (through the outbox: the answer does not
+     * wait for the SMTP server). Its base is one we trust (HITKEEP_PUBLIC_URL or a known Host), since the mail
+     * goes to someone other than whoever sent the request.
+     */
+    private boolean mailInvitation(ServerRequest request, String email, String token) {
+        Optional<String> base = publicUrl.trustedBase(request);
+        if (!mailConfigured || email.isEmpty() || base.isEmpty()) {
+            return false;
+        }
+        JsonNode offer = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(Hashes.sha256Hex(token)));
+        store.call(Mail.QUEUE, new Mail.Letter("invitation", email, Map.of("link", base.get() + "/invite/" + token,
+                "team", offer.get("team_name").asText(), "role", offer.get("role").asText(),
+                "invited_by", offer.get("invited_by").asText(), "days", Long.toString(INVITATION_LIFETIME.toDays())),
+                clock.instant().plus(INVITATION_LIFETIME).getEpochSecond()));
+        return true;
     }
 
     private void invitations(ServerRequest request, ServerResponse response) {

@@ -27,6 +27,16 @@ public final class Buckets {
                 .replicas(HitStream.replicas()).build());
     }
 
+    /**
+     * Holder of each lease by name; an entry that is not renewed disappears after {@code ttl} (the bucket's
+     * age limit, fixed when it is first created), so a dead holder's lease frees itself.
+     */
+    public static KeyValue leases(Connection nats, String bucket, Duration ttl) {
+        return open(nats, KeyValueConfiguration.builder().name(bucket)
+                .storageType(StorageType.File).maxHistoryPerKey(1).ttl(ttl)
+                .replicas(HitStream.replicas()).build());
+    }
+
     private static KeyValue open(Connection nats, KeyValueConfiguration configuration) {
         try {
             var management = nats.keyValueManagement();

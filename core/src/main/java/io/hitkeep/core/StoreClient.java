@@ -41,10 +41,15 @@ public final class StoreClient {
     }
 
     public <Q, R> R call(StoreOperation<Q, R> operation, Q request) {
+        return call(operation, request, TIMEOUT);
+    }
+
+    /** {@link #call(StoreOperation, Object)} for an operation that may take longer than 30 s (a backup). */
+    public <Q, R> R call(StoreOperation<Q, R> operation, Q request, Duration timeout) {
         Message reply;
         try {
-            reply = connection.requestWithTimeout(operation.subject(), StoreWire.write(request), TIMEOUT)
-                    .get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            reply = connection.requestWithTimeout(operation.subject(), StoreWire.write(request), timeout)
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (CancellationException | ExecutionException | TimeoutException e) {
             throw DomainError.unavailable("the store is not answering; try again shortly");
         } catch (InterruptedException e) {

@@ -19,6 +19,13 @@ public final class Subjects {
     public static final String SITES_BUCKET = "hk_sites";
     /** Daily salts for visitor ids, shared by every gateway; keys are UTC dates. */
     public static final String SALTS_BUCKET = "hk_salts";
+    /** Leases that choose the one instance doing a deployment's scheduled work (the reports scheduler). */
+    public static final String LEASES_BUCKET = "hk_leases";
+    /**
+     * Core NATS (not stored): the writer says here that a mail was put into the outbox, so the scheduler
+     * sends it now rather than at the outbox job's next turn. A lost message only delays the mail.
+     */
+    public static final String MAIL_QUEUED = "hk.mail.queued";
 
     private Subjects() {
     }

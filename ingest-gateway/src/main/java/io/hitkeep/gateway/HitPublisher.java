@@ -1,5 +1,6 @@
 package io.hitkeep.gateway;
 
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hit;
 import io.hitkeep.core.HitCodec;
 import io.hitkeep.core.HitStream;
@@ -16,8 +17,10 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
@@ -61,6 +64,12 @@ final class HitPublisher implements AutoCloseable {
             "JetStream messages published (each a batch of hits)");
     private static final LongAdder PUBLISHED = Metrics.counter("hitkeep_gateway_hits_published_total", "",
             "Hits stored in the stream (acknowledged)");
+    private static final LongAdder ACCEPTED = Metrics.counter("hitkeep_ingest_accepted_total", "",
+            "Hits accepted and stored in the stream");
+    private static final LongAdder UNAVAILABLE = Metrics.counter("hitkeep_ingest_unavailable_total", "",
+            "Hits answered with 503 because the stream did not store them in time");
+    /** How long an ingest route waits for the stream before it answers 503. */
+    private static final long STORE_TIMEOUT_SECONDS = 15;
 
     /** {@code messageId} is null for hits that may share a message. */
     private record Pending(Hit hit, String messageId, CompletableFuture<Void> stored) {
@@ -96,6 +105,24 @@ final class HitPublisher implements AutoCloseable {
     /** Completes when the stream has stored the hit; fails when it could not (the caller answers 503). */
     CompletableFuture<Void> publish(Hit hit) {
         return publish(hit, null);
+    }
+
+    /**
+     * Publishes the hit and waits until the stream has stored it, as every ingest route must before it answers
+     * (the hit is then safe); a {@link DomainError#unavailable} (503) when it is not stored in time.
+     * {@code messageId} as in {@link #publish(Hit, String)}: null for hits that may share a message.
+     */
+    void store(Hit hit, String messageId) {
+        try {
+            publish(hit, messageId).get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            UNAVAILABLE.increment();
+            throw DomainError.unavailable("the hit could not be stored right now; retry");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DomainError.unavailable("shutting down; retry");
+        }
+        ACCEPTED.increment();
     }
 
     /**

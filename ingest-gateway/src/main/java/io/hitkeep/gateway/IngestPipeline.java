@@ -118,17 +118,17 @@ final class IngestPipeline {
 
     /** The request's site; the registry's lookup is a map read, so steps ask again rather than carry it. */
     private Optional<SiteRegistry.Site> site(IngestRequest request) {
-        return sites.apply(Domains.siteKey(request.url().getHost()));
+        return sites.apply(request.siteKey());
     }
 
+    /** The site the request names (usually its URL's host); the hostname is the page's own host either way. */
     private Optional<DropReason> putSite(IngestRequest request, Hit.Builder hit) {
-        String key = Domains.siteKey(request.url().getHost());
-        Optional<SiteRegistry.Site> site = sites.apply(key);
+        Optional<SiteRegistry.Site> site = site(request);
         if (site.isEmpty()) {
             return Optional.of(DropReason.UNKNOWN_SITE);
         }
         hit.siteId = site.get().id();
-        hit.hostname = key;
+        hit.hostname = Domains.siteKey(request.url().getHost());
         return Optional.empty();
     }
 

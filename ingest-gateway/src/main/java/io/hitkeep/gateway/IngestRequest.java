@@ -2,6 +2,7 @@ package io.hitkeep.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Domains;
 import io.hitkeep.core.Json;
 
 import java.net.URI;
@@ -18,6 +19,8 @@ import java.util.Map;
  * @param userAgent raw user agent, used for enrichment and the visitor id, never stored
  * @param clientIp  client address, used for the visitor id (and country), never stored
  * @param clientHints the request's user-agent client hints, {@link ClientHints#NONE} when none were sent
+ * @param siteKey   the site the hit is for (a site key: host without {@code www.}); the URL's host unless the sender
+ *                  names its site otherwise (Plausible's {@code d}, Umami's website id)
  */
 record IngestRequest(URI url,
                      String referrer,
@@ -31,13 +34,22 @@ record IngestRequest(URI url,
                      String userAgent,
                      String clientIp,
                      boolean doNotTrack,
-                     ClientHints clientHints) {
+                     ClientHints clientHints,
+                     String siteKey) {
 
     static final int MAX_URL = 2048;
     static final int MAX_PROPS = 30;
     /** Tracker field to UTM parameter. */
     static final Map<String, String> UTM_FIELDS = Map.of("u_src", "utm_source", "u_med", "utm_medium",
             "u_cmp", "utm_campaign", "u_trm", "utm_term", "u_cnt", "utm_content");
+
+    /** A request for the site of its URL's host. */
+    IngestRequest(URI url, String referrer, String sessionId, String language, int viewportWidth, Map<String, String> utm,
+                  String eventName, String propsJson, long timestampMicros, String userAgent, String clientIp,
+                  boolean doNotTrack, ClientHints clientHints) {
+        this(url, referrer, sessionId, language, viewportWidth, utm, eventName, propsJson, timestampMicros, userAgent,
+                clientIp, doNotTrack, clientHints, Domains.siteKey(url.getHost()));
+    }
 
     /** A request without client hints. */
     IngestRequest(URI url, String referrer, String sessionId, String language, int viewportWidth, Map<String, String> utm,
@@ -60,13 +72,7 @@ record IngestRequest(URI url,
         String name = "";
         String props = "";
         if (event) {
-            name = Json.text(body, "name").strip();
-            if (name.isEmpty()) {
-                throw DomainError.invalid("name is required for an event");
-            }
-            if (name.length() > 120) {
-                throw DomainError.invalid("name is longer than 120 characters");
-            }
+            name = eventName(Json.text(body, "name"));
             props = props(body.get("props"));
         }
         Map<String, String> utm = new java.util.HashMap<>();
@@ -83,7 +89,31 @@ record IngestRequest(URI url,
                 Map.copyOf(utm), name, props, timestampMicros, userAgent, clientIp, doNotTrack, clientHints);
     }
 
-    private static URI url(String text) {
+    /**
+     * A browser's hit as another tool's tracker describes it ({@link PlausibleEvents}, {@link UmamiEvents},
+     * {@link GoatCounterCounts}): no session id of its own and no UTM fields (the URL's query has them).
+     */
+    static IngestRequest fromBrowser(BrowserVisitor visitor, String siteKey, URI url, String referrer, String language,
+                                     int viewportWidth, String eventName, String propsJson) {
+        return new IngestRequest(url, cap(referrer.strip(), MAX_URL), "", cap(language.strip(), 35),
+                Math.max(0, Math.min(viewportWidth, 100_000)), Map.of(), eventName, propsJson, visitor.timestampMicros(),
+                visitor.userAgent(), visitor.clientIp(), visitor.doNotTrack(), visitor.clientHints(), siteKey);
+    }
+
+    /** An event name as every endpoint takes it: required, at most 120 characters. */
+    static String eventName(String text) {
+        String name = text.strip();
+        if (name.isEmpty()) {
+            throw DomainError.invalid("name is required for an event");
+        }
+        if (name.length() > 120) {
+            throw DomainError.invalid("name is longer than 120 characters");
+        }
+        return name;
+    }
+
+    /** An absolute http(s) URL of at most {@link #MAX_URL} characters, else a 400 that says so. */
+    static URI url(String text) {
         if (text.isEmpty()) {
             throw DomainError.invalid("url is required");
         }
@@ -103,7 +133,7 @@ record IngestRequest(URI url,
     }
 
     /** Event properties: a flat object of strings, numbers and booleans, as compact JSON. */
-    private static String props(JsonNode props) {
+    static String props(JsonNode props) {
         if (props == null || props.isNull()) {
             return "";
         }

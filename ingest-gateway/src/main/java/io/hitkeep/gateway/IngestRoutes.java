@@ -13,10 +13,8 @@ import io.hitkeep.core.DomainError;
 import io.hitkeep.core.ClientAddress;
 import io.hitkeep.core.Domains;
 import io.hitkeep.core.Hashes;
-import io.hitkeep.core.Hit;
 import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
-import io.hitkeep.core.Metrics;
 import io.hitkeep.core.Role;
 
 import java.time.Duration;
@@ -25,10 +23,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The ingest endpoints: {@code POST /ingest} and {@code POST /ingest/event} for the tracker (CORS for any
@@ -40,17 +34,7 @@ final class IngestRoutes implements HttpFeature {
     static final int BODY_LIMIT = 64 * 1024;
     /** A day: a tab left open longer says nothing more about engagement. */
     static final int MAX_ENGAGED_MILLIS = 86_400_000;
-    private static final HeaderName DNT = HeaderNames.create("DNT");
-    private static final HeaderName GPC = HeaderNames.create("Sec-GPC");
-    private static final HeaderName CH_UA = HeaderNames.create("Sec-CH-UA");
-    private static final HeaderName CH_UA_MOBILE = HeaderNames.create("Sec-CH-UA-Mobile");
-    private static final HeaderName CH_UA_PLATFORM = HeaderNames.create("Sec-CH-UA-Platform");
-    private static final HeaderName CH_UA_PLATFORM_VERSION = HeaderNames.create("Sec-CH-UA-Platform-Version");
     private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
-    private static final LongAdder ACCEPTED = Metrics.counter("hitkeep_ingest_accepted_total", "",
-            "Hits accepted and stored in the stream");
-    private static final LongAdder UNAVAILABLE = Metrics.counter("hitkeep_ingest_unavailable_total", "",
-            "Hits answered with 503 because the stream did not store them in time");
 
     private final IngestPipeline trackerPipeline;
     private final IngestPipeline serverPipeline;
@@ -113,23 +97,11 @@ final class IngestRoutes implements HttpFeature {
         store(new IngestPipeline.Outcome(outcome.hit().map(hit -> hit.asEngagement(millis)), outcome.dropped()), response);
     }
 
+    /** A browser's hit: its headers tell the visitor (a backend's request carries its own, not its visitor's). */
     private IngestRequest trackerRequest(ServerRequest request, JsonNode body, boolean event) {
-        boolean doNotTrack = request.headers().first(DNT).map("1"::equals).orElse(false)
-                || request.headers().first(GPC).map("1"::equals).orElse(false);
-        return IngestRequest.parse(body, event, nowMicros(),
-                request.headers().first(HeaderNames.USER_AGENT).orElse(""),
-                clientAddress.resolve(request.remotePeer().address(), request.headers().first(HeaderNames.X_FORWARDED_FOR)),
-                doNotTrack, clientHints(request));
-    }
-
-    /** The browser's own client hints; a backend's request carries its own, not its visitor's, so only here. */
-    private static ClientHints clientHints(ServerRequest request) {
-        var headers = request.headers();
-        if (!headers.contains(CH_UA) && !headers.contains(CH_UA_PLATFORM)) {
-            return ClientHints.NONE;
-        }
-        return new ClientHints(headers.first(CH_UA).orElse(""), headers.first(CH_UA_MOBILE).orElse(""),
-                headers.first(CH_UA_PLATFORM).orElse(""), headers.first(CH_UA_PLATFORM_VERSION).orElse(""));
+        BrowserVisitor visitor = BrowserVisitor.of(request, clientAddress);
+        return IngestRequest.parse(body, event, visitor.timestampMicros(), visitor.userAgent(), visitor.clientIp(),
+                visitor.doNotTrack(), visitor.clientHints());
     }
 
     /** Server-side ingest: the backend says when, from where and with which user agent. */
@@ -181,17 +153,7 @@ final class IngestRoutes implements HttpFeature {
             response.status(202).send();
             return;
         }
-        Hit hit = outcome.hit().get();
-        try {
-            publisher.publish(hit, messageId).get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            UNAVAILABLE.increment();
-            throw DomainError.unavailable("the hit could not be stored right now; retry");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw DomainError.unavailable("shutting down; retry");
-        }
-        ACCEPTED.increment();
+        publisher.store(outcome.hit().get(), messageId);
         response.status(202).send();
     }
 

@@ -34,17 +34,25 @@ final class SiteRegistry implements AutoCloseable {
      * and its privacy settings.
      *
      * @param honourDnt whether a visitor's Do Not Track or Global Privacy Control drops their hits
+     * @param umamiWebsiteId the Umami website id (a lower-case UUID) whose hits are this site's, empty for none
      */
     record Site(int id, int teamId, String domain, ClientAddress.Ranges excludedIps, PathGlobs excludedPaths,
-                boolean honourDnt) {
+                boolean honourDnt, String umamiWebsiteId) {
         /** A site with the default settings: nothing excluded, DNT honoured. */
         Site(int id, int teamId, String domain) {
             this(id, teamId, domain, ClientAddress.Ranges.NONE, PathGlobs.NONE, true);
+        }
+
+        /** A site without an Umami website id. */
+        Site(int id, int teamId, String domain, ClientAddress.Ranges excludedIps, PathGlobs excludedPaths, boolean honourDnt) {
+            this(id, teamId, domain, excludedIps, excludedPaths, honourDnt, "");
         }
     }
 
     private final KeyValue bucket;
     private final ConcurrentHashMap<String, Site> sites = new ConcurrentHashMap<>();
+    /** Umami website id to site; kept by the watch alone (the bucket is keyed by domain, so no direct lookup). */
+    private final ConcurrentHashMap<String, Site> umamiWebsites = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> unknownSince = new ConcurrentHashMap<>();
     private final io.nats.client.impl.NatsKeyValueWatchSubscription watch;
 
@@ -72,13 +80,23 @@ final class SiteRegistry implements AutoCloseable {
 
     private void apply(KeyValueEntry entry) {
         if (entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
-            sites.remove(entry.getKey());
+            forgetUmamiWebsite(sites.remove(entry.getKey()));
             return;
         }
         parse(entry.getValue()).ifPresent(site -> {
-            sites.put(site.domain(), site);
+            // one watch thread delivers the entries in order, so the old id is the one to forget
+            forgetUmamiWebsite(sites.put(site.domain(), site));
+            if (!site.umamiWebsiteId().isEmpty()) {
+                umamiWebsites.put(site.umamiWebsiteId(), site);
+            }
             unknownSince.remove(site.domain());
         });
+    }
+
+    private void forgetUmamiWebsite(Site previous) {
+        if (previous != null && !previous.umamiWebsiteId().isEmpty()) {
+            umamiWebsites.remove(previous.umamiWebsiteId(), previous);
+        }
     }
 
     private static Optional<Site> parse(byte[] value) {
@@ -88,7 +106,7 @@ final class SiteRegistry implements AutoCloseable {
             return Optional.of(new Site(node.get("id").asInt(), node.path("team_id").asInt(0), node.get("domain").asText(),
                     ClientAddress.Ranges.parse("excluded_ips", node.path("excluded_ips").asText("")),
                     PathGlobs.parse("excluded_paths", node.path("excluded_paths").asText("")),
-                    node.path("honour_dnt").asBoolean(true)));
+                    node.path("honour_dnt").asBoolean(true), node.path("umami_website_id").asText("")));
         } catch (IOException | NullPointerException | HitKeepException e) {
             LOG.warning("ignoring a malformed site registry entry");
             return Optional.empty();
@@ -124,6 +142,11 @@ final class SiteRegistry implements AutoCloseable {
             unknownSince.put(domain, now);
         }
         return fetched;
+    }
+
+    /** The site whose Umami website id this is (a lower-case UUID), if any. */
+    Optional<Site> umamiWebsite(String websiteId) {
+        return Optional.ofNullable(umamiWebsites.get(websiteId));
     }
 
     @Override

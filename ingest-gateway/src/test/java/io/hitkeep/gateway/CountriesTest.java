@@ -43,12 +43,13 @@ class CountriesTest {
         assertEquals(wanted, COUNTRIES.country(address));
     }
 
+    /** Prints the load time for the record; timing thresholds belong in benchmarks, not here (the machine may be busy). */
     @Test
-    void loadsWellUnderASecond() {
+    void loadsTheWholeTable() {
         long started = System.nanoTime();
         Countries table = Countries.load();
         long millis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("country table: %d entries loaded in %d ms%n", table.size(), millis);
-        assertTrue(millis < 1000, millis + " ms");
+        assertTrue(table.size() > 10_000, table.size() + " ranges");
     }
 }

@@ -319,4 +319,20 @@ class IngestPipelineTest {
         assertEquals("drop bots", pipeline.stepNames().get(1));
         assertEquals("put site", pipeline.stepNames().get(2));
     }
+
+    /** Plausible's d and Umami's website id name the site; the page may be elsewhere (a roll-up, a subdomain). */
+    @Test
+    void aRequestThatNamesItsSiteCountsThereWithThePagesOwnHost() {
+        IngestRequest forOther = new IngestRequest(URI.create("https://blog.example.com/post"), "https://blog.example.com/", "",
+                "", 0, Map.of(), "", "", NOW, FIREFOX, "203.0.113.9", false, ClientHints.NONE, "other.org");
+        Hit hit = kept(forOther);
+        assertEquals(2, hit.siteId());
+        assertEquals("blog.example.com", hit.hostname());
+        assertEquals("", hit.referrerHost(), "a referrer from the page's own host is navigation");
+
+        IngestRequest forNobody = new IngestRequest(URI.create("https://example.com/"), "", "", "", 0, Map.of(), "", "", NOW,
+                FIREFOX, "203.0.113.9", false, ClientHints.NONE, "nobody.example");
+        assertEquals(Optional.of(DropReason.UNKNOWN_SITE), pipeline.process(forNobody).dropped(),
+                "the named site decides, not the URL's");
+    }
 }

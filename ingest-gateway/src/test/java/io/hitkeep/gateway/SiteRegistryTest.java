@@ -102,4 +102,24 @@ class SiteRegistryTest {
             assertEquals(Optional.empty(), registry.find("partial.example"));
         }
     }
+
+    @Test
+    void anUmamiWebsiteIdFindsItsSiteUntilItChangesOrTheSiteGoes() throws Exception {
+        String first = "11111111-2222-4333-8444-555555555555";
+        String second = "99999999-8888-4777-8666-555555555555";
+        bucket().put("umami-registry.example", ("{\"id\":6,\"team_id\":1,\"domain\":\"umami-registry.example\","
+                + "\"umami_website_id\":\"" + first + "\"}").getBytes(StandardCharsets.UTF_8));
+        try (SiteRegistry registry = new SiteRegistry(broker.connection())) {
+            assertEquals(Optional.of(6), await(Optional.of(6), () -> registry.umamiWebsite(first).map(SiteRegistry.Site::id)));
+
+            bucket().put("umami-registry.example", ("{\"id\":6,\"team_id\":1,\"domain\":\"umami-registry.example\","
+                    + "\"umami_website_id\":\"" + second + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertEquals(Optional.of(6), await(Optional.of(6), () -> registry.umamiWebsite(second).map(SiteRegistry.Site::id)));
+            assertEquals(Optional.empty(), registry.umamiWebsite(first), "the old id no longer names the site");
+
+            bucket().delete("umami-registry.example");
+            assertEquals(Optional.empty(), await(Optional.empty(), () -> registry.umamiWebsite(second)));
+            assertEquals(Optional.empty(), registry.umamiWebsite("not-an-id"));
+        }
+    }
 }

@@ -41,7 +41,12 @@ enum Dimension {
     /** Keeps the sessions in which that custom event happened (and, over events, that event). */
     EVENT("event", "name", "", ListQuery.NONE),
     /** Keeps the visitors who reached that goal (by its name) in the range. */
-    GOAL("goal", "", "", ListQuery.NONE);
+    GOAL("goal", "", "", ListQuery.NONE),
+    /**
+     * {@code prop:<key>:<value>}: keeps the events with that custom property's value, and the sessions in which
+     * such an event happened.
+     */
+    PROP("prop", "", "", ListQuery.NONE);
 
     /** How a dimension's top list is computed. */
     enum ListQuery { TOP, ENTRY, EXIT, NONE }

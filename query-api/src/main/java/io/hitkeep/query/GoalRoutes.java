@@ -46,13 +46,19 @@ final class GoalRoutes implements HttpService {
     /** {@code {"name", "type": "pageview"|"event", "path"?, "event"?, "property"?: {"key", "value"}}}. */
     private void createGoal(ServerRequest request, ServerResponse response) {
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
-        JsonNode property = body.path("property");
-        if (!property.isMissingNode() && !property.isNull() && !property.isObject()) {
-            throw DomainError.invalid("property must be an object {\"key\", \"value\"}");
-        }
+        JsonNode property = property(body);
         HttpJson.send(response, 201, store.call(Goals.CREATE, new Goals.NewGoal(Caller.of(request).scope(),
                 HttpJson.pathId(request, "id", "no such site"), Json.text(body, "name"), Json.text(body, "type"), Json.text(body, "path"),
                 Json.text(body, "event"), Json.text(property, "key"), Json.text(property, "value"))));
+    }
+
+    /** A goal's or a funnel step's optional {@code property}: an object {@code {"key", "value"}}, or missing. */
+    static JsonNode property(JsonNode goal) {
+        JsonNode property = goal.path("property");
+        if (!property.isMissingNode() && !property.isNull() && !property.isObject()) {
+            throw DomainError.invalid("property must be an object {\"key\", \"value\"}");
+        }
+        return property;
     }
 
     private void deleteGoal(ServerRequest request, ServerResponse response) {

@@ -53,9 +53,7 @@ final class Goals {
             if (type == Type.PAGEVIEW) {
                 return "path LIKE ? ESCAPE '\\'";
             }
-            return propertyKey.isEmpty() ? "name = ?"
-                    : "name = ? AND EXISTS (SELECT 1 FROM json_each(props) AS p WHERE p.key = ? AND "
-                            + "(CASE WHEN p.type = 'VARCHAR' THEN p.value ->> '$' ELSE CAST(p.value AS VARCHAR) END) = ?)";
+            return propertyKey.isEmpty() ? "name = ?" : "name = ? AND " + PROPERTY_CONDITION;
         }
 
         List<Object> parameters() {
@@ -66,16 +64,23 @@ final class Goals {
         }
 
         ObjectNode json() {
-            ObjectNode goal = Json.object().put("id", id).put("name", name).put("type", type.label());
+            ObjectNode goal = Json.object().put("id", id).put("name", name);
+            goal.setAll(definition());
+            return goal;
+        }
+
+        /** What reaches it, as the API takes it: {@code type} with {@code path}, or {@code event} and its {@code property}. */
+        ObjectNode definition() {
+            ObjectNode definition = Json.object().put("type", type.label());
             if (type == Type.PAGEVIEW) {
-                goal.put("path", path);
+                definition.put("path", path);
             } else {
-                goal.put("event", event);
+                definition.put("event", event);
                 if (!propertyKey.isEmpty()) {
-                    goal.putObject("property").put("key", propertyKey).put("value", propertyValue);
+                    definition.putObject("property").put("key", propertyKey).put("value", propertyValue);
                 }
             }
-            return goal;
+            return definition;
         }
     }
 
@@ -96,7 +101,13 @@ final class Goals {
         }
     }
 
-    private static final int NAME_LIMIT = 100;
+    /**
+     * An event row has property {@code ?} with value {@code ?}, compared as the event_props list shows values:
+     * strings without their quotes, numbers and booleans as JSON text. Used by event goals and {@code filter=prop:}.
+     */
+    static final String PROPERTY_CONDITION = "EXISTS (SELECT 1 FROM json_each(props) AS p WHERE p.key = ? AND "
+            + "(CASE WHEN p.type = 'VARCHAR' THEN p.value ->> '$' ELSE CAST(p.value AS VARCHAR) END) = ?)";
+    static final int NAME_LIMIT = 100;
     private static final int VALUE_LIMIT = 256;
     /** The statements of {@code sql/goals.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
@@ -119,28 +130,10 @@ final class Goals {
     ObjectNode create(NewGoal goal) {
         sites.get(goal.scope(), goal.siteId(), Access.Action.MANAGE_GOALS);
         String name = text("name", goal.name(), NAME_LIMIT, true);
-        Type type = Type.parse(goal.type() == null ? "" : goal.type().strip());
-        String path = "";
-        String event = "";
-        String key = "";
-        String value = "";
-        if (type == Type.PAGEVIEW) {
-            path = text("path", goal.path(), VALUE_LIMIT, true);
-            if (!path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
-                throw DomainError.invalid("path must be a page path such as /signup or a pattern such as /docs/*");
-            }
-        } else {
-            event = text("event", goal.event(), VALUE_LIMIT, true);
-            key = text("property.key", goal.propertyKey(), VALUE_LIMIT, false);
-            value = text("property.value", goal.propertyValue(), VALUE_LIMIT, false);
-            if (key.isEmpty() != value.isEmpty()) {
-                throw DomainError.invalid("a property needs both its key and its value");
-            }
-        }
-        Goal unsaved = new Goal(0, name, type, path, event, key, value);
+        Goal unsaved = define(name, goal.type(), goal.path(), goal.event(), goal.propertyKey(), goal.propertyValue());
         int id = database.write("create goal", sql -> {
             try {
-                return (int) sql.number(Query.INSERT_GOAL, "site_id", goal.siteId(), "name", name, "type", type.label(),
+                return (int) sql.number(Query.INSERT_GOAL, "site_id", goal.siteId(), "name", name, "type", unsaved.type().label(),
                         "path", unsaved.path(), "event", unsaved.event(), "property_key", unsaved.propertyKey(),
                         "property_value", unsaved.propertyValue(), "user_id", goal.scope().userId());
             } catch (SQLException e) {
@@ -185,12 +178,35 @@ final class Goals {
                 row.getString(6), row.getString(7));
     }
 
+    /**
+     * What reaches a goal (or a funnel's step), validated: a {@code pageview} of a path or glob starting with
+     * {@code /}, or an {@code event} by name, optionally with one property's value. Not yet stored: id 0.
+     */
+    static Goal define(String name, String typeLabel, String path, String event, String propertyKey, String propertyValue) {
+        Type type = Type.parse(typeLabel == null ? "" : typeLabel.strip());
+        if (type == Type.PAGEVIEW) {
+            String glob = text("path", path, VALUE_LIMIT, true);
+            if (!glob.startsWith("/") || glob.chars().anyMatch(Character::isWhitespace)) {
+                throw DomainError.invalid("path must be a page path such as /signup or a pattern such as /docs/*");
+            }
+            return new Goal(0, name, type, glob, "", "", "");
+        }
+        String eventName = text("event", event, VALUE_LIMIT, true);
+        String key = text("property.key", propertyKey, VALUE_LIMIT, false);
+        String value = text("property.value", propertyValue, VALUE_LIMIT, false);
+        if (key.isEmpty() != value.isEmpty()) {
+            throw DomainError.invalid("a property needs both its key and its value");
+        }
+        return new Goal(0, name, type, "", eventName, key, value);
+    }
+
     /** A path glob as a LIKE pattern: {@code *} is any run of characters; LIKE's own wildcards are escaped. */
     static String like(String glob) {
         return glob.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('*', '%');
     }
 
-    private static String text(String field, String value, int limit, boolean required) {
+    /** A field of a request, stripped; refused when required and empty, or longer than the limit. */
+    static String text(String field, String value, int limit, boolean required) {
         String text = value == null ? "" : value.strip();
         if (required && text.isEmpty() || text.length() > limit) {
             throw DomainError.invalid(field + " is " + (required ? "required, " : "") + "at most " + limit + " characters");

@@ -6,7 +6,8 @@ import io.hitkeep.core.StoreClient;
 
 /**
  * The stats domain's HTTP face, declared once for {@link QueryMain} and the single binary: sites, their
- * stats, live counter, goals and annotations under {@code /api/sites}, share links and shared dashboards under {@code /api}.
+ * stats, live counter, goals, annotations and funnels under {@code /api/sites}, share links and shared dashboards under {@code /api}, and the
+ * API's OpenAPI document at {@code /api/docs/openapi.json}.
  * Mount it after auth's guard ({@code AuthApi}).
  */
 public final class QueryApi {
@@ -16,6 +17,8 @@ public final class QueryApi {
     public static void routing(HttpRouting.Builder routing, Settings settings, StoreClient store) {
         routing.register("/api", new ShareRoutes(settings, store))
                 .register("/api/sites", new SiteRoutes(store))
-                .register("/api/sites", new GoalRoutes(store));
+                .register("/api/sites", new GoalRoutes(store))
+                .register("/api/sites", new FunnelRoutes(store))
+                .register("/api/docs", new ApiDocs());
     }
 }

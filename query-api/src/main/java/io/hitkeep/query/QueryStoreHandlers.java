@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The stats domain as the writer hosts it: sites (mirrored into the gateways' registry), share links,
- * goals, annotations and the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
+ * goals, annotations, funnels and the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
  */
 public final class QueryStoreHandlers implements StoreHandlers {
     @Override
@@ -29,6 +29,7 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 registry.settings().intValue("rollup-exact-rows", RollupAnswers.EXACT_ROWS))));
         Goals goals = new Goals(database, sites);
         Annotations annotations = new Annotations(database, sites);
+        Funnels funnels = new Funnels(database, sites);
         // gateways started before this writer learn every site
         sites.publishAll();
 
@@ -53,6 +54,11 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 .handle(Annotations.DELETE, annotation -> annotations.delete(annotation.scope(), annotation.siteId(),
                         annotation.annotationId()));
 
+        registry.handle(Funnels.CREATE, funnels::create)
+                .handle(Funnels.LIST, site -> funnels.list(site.scope(), site.siteId()))
+                .handle(Funnels.REPORT, funnels::report)
+                .handle(Funnels.DELETE, funnel -> funnels.delete(funnel.scope(), funnel.siteId(), funnel.funnelId()));
+
         registry.handle(Stats.QUERY, query -> {
                     JsonNode site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);
                     return stats.answer(query.request(), ZoneId.of(site.get("timezone").asText()));
@@ -67,7 +73,7 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 })
                 .handle(Stats.LIVE, site -> {
                     int siteId = sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).get("id").asInt();
-                    return Json.object().put("live_visitors", stats.liveVisitors(siteId));
+                    return stats.live(siteId);
                 });
     }
 

@@ -430,9 +430,13 @@ final class Rollups implements AutoCloseable {
                 + " counted AS (SELECT b.day, sum(pageviews) AS pageviews FROM slots s ASOF JOIN bounds b ON s.slot >= b.start_utc"
                 + " GROUP BY b.day),"
                 + " rolled AS (SELECT day, pageviews FROM rollup_days WHERE site_id = ?)"
-                + " SELECT day FROM counted FULL JOIN rolled USING (day) WHERE counted.pageviews IS DISTINCT FROM rolled.pageviews")) {
+                + " SELECT day FROM counted FULL JOIN rolled USING (day) WHERE counted.pageviews IS DISTINCT FROM rolled.pageviews"
+                // months that retention moved to Parquet have no hits left: their rollups stay (ranges over them
+                // are read from the files anyway)
+                + " AND strftime(day, '%Y-%m') NOT IN (SELECT month FROM archived_months WHERE site_id = ?)")) {
             statement.setInt(1, siteId);
             statement.setInt(2, siteId);
+            statement.setInt(3, siteId);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     changed.add(rows.getObject(1, LocalDate.class));

@@ -137,7 +137,7 @@ public final class ShareRoutes implements HttpService {
         var query = request.query();
         StatsRequest stats = StatsRequest.parse(link.get("site_id").asInt(), query.first("from").asOptional(),
                 query.first("to").asOptional(), query.all("filter", List::of), query.first("limit").asOptional(),
-                query.all("parts", List::of));
+                query.all("parts", List::of)).withBreakdown(query.first("breakdown").asOptional());
         HttpJson.send(response, 200, store.call(Stats.SHARED, new Stats.SharedQuery(tokenHash, stats)));
     }
 

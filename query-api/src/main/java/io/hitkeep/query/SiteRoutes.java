@@ -13,6 +13,9 @@ import io.hitkeep.web.HttpJson;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreClient;
 
+import java.util.Locale;
+import java.util.regex.Pattern;
+
 /**
  * Sites and their stats over HTTP, mounted at {@code /api/sites}. Every answer is scoped to the caller:
  * a site of someone else's is a 404, exactly like a site that does not exist. The writer does the work;
@@ -20,6 +23,7 @@ import io.hitkeep.core.StoreClient;
  */
 public final class SiteRoutes implements HttpService {
     private static final int BODY_LIMIT = 16 * 1024;
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private final StoreClient store;
 
     public SiteRoutes(StoreClient store) {
@@ -64,7 +68,8 @@ public final class SiteRoutes implements HttpService {
 
     /**
      * Settings (admins and owners): {@code name}, {@code timezone}, {@code excluded_ips}, {@code excluded_paths}
-     * (strings), {@code honour_dnt} (boolean).
+     * (strings), {@code honour_dnt} (boolean), {@code umami_website_id} (a UUID, stored in lower case; empty for none),
+     * {@code retention_days} (days, null: keep every hit).
      */
     private void update(ServerRequest request, ServerResponse response) {
         int siteId = siteId(request);
@@ -95,6 +100,23 @@ public final class SiteRoutes implements HttpService {
             }
             changes.put("honour_dnt", honourDnt.asBoolean());
         }
+        JsonNode umamiWebsiteId = body.get("umami_website_id");
+        if (umamiWebsiteId != null && !umamiWebsiteId.isNull()) {
+            String id = umamiWebsiteId.isTextual() ? umamiWebsiteId.asText().strip() : "-";
+            if (!id.isEmpty() && !UUID.matcher(id).matches()) {
+                throw DomainError.invalid("umami_website_id must be the Umami website's id, a UUID such as "
+                        + "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01 (empty for none)");
+            }
+            changes.put("umami_website_id", id.toLowerCase(Locale.ROOT));
+        }
+        // retention_days: null is a value here (keep every hit), not "left out"
+        if (body.has("retention_days")) {
+            JsonNode days = body.get("retention_days");
+            if (!days.isNull() && !days.canConvertToInt() || days.isNumber() && !days.isIntegralNumber() || days.isTextual()) {
+                throw DomainError.invalid("retention_days must be a whole number of days, or null to keep every hit");
+            }
+            changes.put("retention_days", days.isNull() ? 0 : days.asInt());
+        }
         HttpJson.send(response, 200, store.call(Sites.UPDATE, new Sites.SiteChanges(Caller.of(request).scope(), siteId, changes)));
     }
 
@@ -109,11 +131,14 @@ public final class SiteRoutes implements HttpService {
         StatsRequest stats = StatsRequest.parse(siteId(request),
                 query.first("from").asOptional(), query.first("to").asOptional(),
                 query.all("filter", java.util.List::of), query.first("limit").asOptional(),
-                query.all("parts", java.util.List::of));
+                query.all("parts", java.util.List::of)).withBreakdown(query.first("breakdown").asOptional());
         HttpJson.send(response, 200, store.call(Stats.QUERY, new Stats.Query(caller.scope(), stats)));
     }
 
-    /** {@code {"live_visitors": n}}: visitors of the last five minutes, cheap enough to poll every few seconds. */
+    /**
+     * {@code {"live_visitors", "pages", "sources"}}: the visitors of the last five minutes, and the pages and sources
+     * they saw and came from ({@code [{"value", "visitors"}]}), cheap enough to poll every few seconds.
+     */
     private void live(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Stats.LIVE, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
     }

@@ -35,7 +35,7 @@ import java.util.Optional;
  * Sites: stored in DuckDB (the source of truth) and mirrored into the {@code hk_sites} key-value bucket,
  * keyed by domain, which every gateway watches to map a hit's host to its site. Thread-safe.
  */
-final class Sites {
+public final class Sites {
     public static final StoreOperation<Scoped, JsonNode> LIST = StoreOperation.of("sites.list", Scoped.class, JsonNode.class);
     public static final StoreOperation<SiteRef, JsonNode> GET = StoreOperation.of("sites.get", SiteRef.class, JsonNode.class);
     public static final StoreOperation<NewSite, JsonNode> CREATE = StoreOperation.of("sites.create", NewSite.class, JsonNode.class);
@@ -53,7 +53,8 @@ final class Sites {
     /** The statements of {@code sql/sites.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
         SITES_OF_USER, SITE, ALL_SITES, INSERT_SITE, UPDATE_SITE, DELETE_HITS_OF_SITE, DELETE_EVENTS_OF_SITE,
-        DELETE_ENGAGEMENTS_OF_SITE, DELETE_SHARE_LINKS_OF_SITE, DELETE_GOALS_OF_SITE, DELETE_ANNOTATIONS_OF_SITE, DELETE_SITE;
+        DELETE_ENGAGEMENTS_OF_SITE, DELETE_SHARE_LINKS_OF_SITE, DELETE_GOALS_OF_SITE, DELETE_ANNOTATIONS_OF_SITE,
+        DELETE_FUNNELS_OF_SITE, DELETE_SITE;
 
         @Override
         public String file() {
@@ -63,7 +64,7 @@ final class Sites {
     /** In this order: what was recorded for the site, its share links, then the site. */
     private static final List<Query> DELETE_SITE_IN_ORDER = List.of(Query.DELETE_HITS_OF_SITE, Query.DELETE_EVENTS_OF_SITE,
             Query.DELETE_ENGAGEMENTS_OF_SITE, Query.DELETE_SHARE_LINKS_OF_SITE, Query.DELETE_GOALS_OF_SITE,
-            Query.DELETE_ANNOTATIONS_OF_SITE, Query.DELETE_SITE);
+            Query.DELETE_ANNOTATIONS_OF_SITE, Query.DELETE_FUNNELS_OF_SITE, Query.DELETE_SITE);
 
     private final Database database;
     private final KeyValue registry;
@@ -123,8 +124,9 @@ final class Sites {
     }
 
     /**
-     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs) and
-     * {@code honour_dnt}; a field left out keeps its value. Another user's site is a 404.
+     * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs),
+     * {@code honour_dnt} and {@code retention_days} (0: forever); and {@code umami_website_id} (a UUID, validated by the
+     * HTTP face; empty for none), unique among all sites. A field left out keeps its value. Another user's site is a 404.
      */
     ObjectNode update(Scope scope, int siteId, JsonNode changes) {
         ObjectNode current = get(scope, siteId, Access.Action.CHANGE_SITE);
@@ -133,6 +135,8 @@ final class Sites {
         String excludedIps = current.get("excluded_ips").asText();
         String excludedPaths = current.get("excluded_paths").asText();
         boolean honourDnt = current.get("honour_dnt").asBoolean();
+        String umamiWebsiteId = changes.hasNonNull("umami_website_id") ? changes.get("umami_website_id").asText()
+                : current.path("umami_website_id").asText("");
         try {
             if (changes.hasNonNull("excluded_ips")) {
                 excludedIps = ClientAddress.Ranges.parse("excluded_ips", changes.get("excluded_ips").asText()).toString();
@@ -146,12 +150,26 @@ final class Sites {
         if (changes.hasNonNull("honour_dnt")) {
             honourDnt = changes.get("honour_dnt").asBoolean();
         }
+        // 0 (the HTTP face's reading of null) keeps every hit forever
+        Integer retention = changes.has("retention_days") ? retentionDays(changes.get("retention_days").asInt())
+                : current.get("retention_days").isNull() ? null : current.get("retention_days").asInt();
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
-        ObjectNode site = database.write("update site", sql -> sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded,
-                "excluded_paths", paths, "honour_dnt", dnt, "name", name, "timezone", zone, "site_id", siteId)
-                .orElseThrow(() -> new SQLException("site " + siteId + " is gone")));
+        ObjectNode site = database.write("update site", sql -> {
+            try {
+                return sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded, "excluded_paths", paths,
+                        "honour_dnt", dnt, "name", name, "timezone", zone, "umami_website_id", umamiWebsiteId, "retention_days", retention,
+                        "site_id", siteId)
+                        .orElseThrow(() -> new SQLException("site " + siteId + " is gone"));
+            } catch (SQLException e) {
+                if (e.getMessage().contains("onstraint")) {
+                    // the only unique column an update can change; the other site may be another team's, so unnamed
+                    throw DomainError.conflict("umami_website_id: another site has this Umami website id");
+                }
+                throw e;
+            }
+        });
         publish(site);
         return site.put("role", current.get("role").asText());
     }
@@ -182,6 +200,20 @@ final class Sites {
         } catch (DateTimeException e) {
             throw DomainError.invalid("timezone must be an IANA zone such as Europe/Berlin");
         }
+    }
+
+    /**
+     * Days a site keeps its hits before whole months older than that are archived to Parquet; 0 is forever
+     * (NULL). At least 31, so that the month in progress and the one before it are never archived.
+     */
+    private static Integer retentionDays(int days) {
+        if (days == 0) {
+            return null;
+        }
+        if (days < 31 || days > 36500) {
+            throw DomainError.invalid("retention_days must be a number of days from 31 to 36500, or null to keep every hit");
+        }
+        return days;
     }
 
     private static String label(String name) {
@@ -217,6 +249,13 @@ final class Sites {
         site.put("excluded_ips", row.getString("excluded_ips"));
         site.put("excluded_paths", row.getString("excluded_paths"));
         site.put("honour_dnt", row.getBoolean("honour_dnt"));
+        site.put("umami_website_id", row.getString("umami_website_id"));
+        int retention = row.getInt("retention_days");
+        if (row.wasNull()) {
+            site.putNull("retention_days");
+        } else {
+            site.put("retention_days", retention);
+        }
         return site;
     }
 }

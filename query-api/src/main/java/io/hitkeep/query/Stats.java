@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.writer.ArchivedMonths;
 import io.hitkeep.writer.Database;
 import io.hitkeep.writer.Sql;
 import io.hitkeep.writer.SqlFile;
@@ -30,7 +31,7 @@ import java.util.Optional;
  * local days in the site's time zone. Each part is one SQL file in {@code sql/} run over {@code scoped},
  * the site's rows in the range after filters. Thread-safe.
  */
-final class Stats {
+public final class Stats {
     public static final StoreOperation<Query, JsonNode> QUERY = StoreOperation.of("stats.query", Query.class, JsonNode.class);
     /**
      * A share link's stats: the link is looked up again on every query, so a revoked link stops answering
@@ -47,9 +48,9 @@ final class Stats {
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
     private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"), "");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
-    /** The one fixed statement of the stats; the others are composed over the request's rows. */
+    /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
-        LIVE_VISITORS;
+        LIVE_VISITORS, LIVE_PAGES, LIVE_SOURCES;
 
         @Override
         public String file() {
@@ -57,6 +58,9 @@ final class Stats {
         }
     }
     private static final String EVENT_PROPS = Database.resource(Stats.class, "sql/stats_event_props.sql");
+
+    /** Rows of the live panel's lists. */
+    private static final int LIVE_LIMIT = 10;
 
     private final Database database;
     /** Answers long ranges from the rollups; empty: always from the raw hits. */
@@ -72,7 +76,7 @@ final class Stats {
     }
 
     /** The site's rows in range after filters, as SQL with its parameters. */
-    private record Rows(String sql, List<Object> parameters) {
+    record Rows(String sql, List<Object> parameters) {
     }
 
     ObjectNode answer(StatsRequest request, ZoneId zone) {
@@ -80,17 +84,20 @@ final class Stats {
         LocalDate to = LocalDate.parse(request.to());
         LocalDateTime start = from.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
         LocalDateTime end = to.plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        Rows pings = new Rows("SELECT session_id, max(timestamp) AS last_seen FROM engagements WHERE site_id = ?"
-                + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
-                List.of(request.siteId(), start.toString(), end.toString()));
         boolean hourly = from.equals(to);
         return database.read(sql -> {
             Connection connection = sql.connection();
+            // months that retention moved to Parquet files are read from there (the tables' names otherwise)
+            ArchivedMonths.Sources sources = ArchivedMonths.sources(sql, database.file().getParent(), request.siteId(), start, end);
+            Rows pings = new Rows("SELECT session_id, max(timestamp) AS last_seen FROM " + sources.of("engagements") + " WHERE site_id = ?"
+                    + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) GROUP BY session_id",
+                    List.of(request.siteId(), start.toString(), end.toString()));
             Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
-            Rows hits = scope("hits", request, start, end, goalFilters);
-            Rows events = scope("events", request, start, end, goalFilters);
-            Optional<RollupAnswers.Plan> rolled = request.wants("summary") || request.wants("lists") || request.wants("chart") && !hourly
-                    ? rollups.flatMap(answers -> plan(answers, connection, request, zone)) : Optional.empty();
+            Rows hits = scope("hits", sources, request, start, end, goalFilters);
+            Rows events = scope("events", sources, request, start, end, goalFilters);
+            // months moved to Parquet files have no hits left to roll: the raw path reads them there
+            Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
+                    || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> plan(answers, connection, request, zone)) : Optional.empty();
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
                 ObjectNode summary = rolled.isPresent() ? rollups.get().summary(connection, rolled.get()) : summary(connection, hits, pings);
@@ -109,11 +116,18 @@ final class Stats {
             if (request.wants("events")) {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
                 body.set("event_props", eventProps(connection, events, request.limit()));
+                if (!request.breakdownProperty().isEmpty()) {
+                    body.set("events_by_prop", PropertyBreakdown.events(connection, events, request.breakdownProperty(), request.limit()));
+                }
             }
             if (request.wants("goals")) {
                 // the summary's visitors when it was asked for too: the same count, not run twice
                 long visitors = body.has("summary") ? body.get("summary").get("visitors").asLong() : visitors(connection, hits);
                 body.set("goals", goals(sql, request.siteId(), hits, events, visitors));
+                if (!request.breakdownProperty().isEmpty()) {
+                    body.set("goals_by_prop", PropertyBreakdown.goals(sql, request.siteId(), events, request.breakdownProperty(),
+                            request.limit(), visitors));
+                }
             }
             if (rolled.isPresent()) {
                 RollupAnswers.release(connection, rolled.get());
@@ -146,7 +160,7 @@ final class Stats {
     }
 
     /** The goals that {@code filter=goal:<name>} names, by name; an unknown name is refused. */
-    private static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
+    static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
         Map<String, Goals.Goal> goals = new LinkedHashMap<>();
         for (StatsRequest.Filter filter : request.filters()) {
             if (filter.of() == Dimension.GOAL) {
@@ -187,9 +201,20 @@ final class Stats {
         }
     }
 
-    private static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
-                              Map<String, Goals.Goal> goalFilters) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table)
+    private static String from(ArchivedMonths.Sources sources, String table) throws SQLException {
+        return sources == null ? table : sources.of(table);
+    }
+
+    /** The rows of a live table in the range and filters (funnels: archived months are not read for them yet). */
+    static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
+                      Map<String, Goals.Goal> goalFilters) throws SQLException {
+        return scope(table, null, request, start, end, goalFilters);
+    }
+
+    /** {@code sources} (null: the live tables only) adds the site's archived months inside the range. */
+    private static Rows scope(String table, ArchivedMonths.Sources sources, StatsRequest request, LocalDateTime start,
+                              LocalDateTime end, Map<String, Goals.Goal> goalFilters) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(from(sources, table))
                 .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");
         List<Object> parameters = new ArrayList<>(List.of(request.siteId(), start.toString(), end.toString()));
         for (StatsRequest.Filter filter : request.filters()) {
@@ -197,11 +222,23 @@ final class Stats {
             if (dimension == Dimension.GOAL) {
                 // a goal filter keeps the visitors who reached the goal in the range
                 Goals.Goal goal = goalFilters.get(filter.value());
-                sql.append(" AND visitor_id IN (SELECT visitor_id FROM ").append(goal.table())
+                sql.append(" AND visitor_id IN (SELECT visitor_id FROM ").append(from(sources, goal.table()))
                         .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP) AND ")
                         .append(goal.condition()).append(")");
                 parameters.addAll(List.of(request.siteId(), start.toString(), end.toString()));
                 parameters.addAll(goal.parameters());
+                continue;
+            }
+            if (dimension == Dimension.PROP) {
+                if (table.equals("events")) {
+                    sql.append(" AND ").append(Goals.PROPERTY_CONDITION);
+                    parameters.addAll(List.of(filter.propertyKey(), filter.propertyValue()));
+                } else {
+                    // like an event filter: the sessions in which an event with that property's value happened
+                    sql.append(" AND session_id IN (SELECT session_id FROM events WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP)"
+                            + " AND timestamp < CAST(? AS TIMESTAMP) AND ").append(Goals.PROPERTY_CONDITION).append(")");
+                    parameters.addAll(List.of(request.siteId(), start.toString(), end.toString(), filter.propertyKey(), filter.propertyValue()));
+                }
                 continue;
             }
             if (dimension == Dimension.EVENT) {
@@ -210,7 +247,7 @@ final class Stats {
                     parameters.add(filter.value());
                 } else {
                     // an event filter keeps the sessions in which that event happened
-                    sql.append(" AND session_id IN (SELECT session_id FROM events WHERE site_id = ? AND name = ?"
+                    sql.append(" AND session_id IN (SELECT session_id FROM " + from(sources, "events") + " WHERE site_id = ? AND name = ?"
                             + " AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP))");
                     parameters.addAll(List.of(request.siteId(), filter.value(), start.toString(), end.toString()));
                 }
@@ -228,7 +265,7 @@ final class Stats {
 
     /** The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session). */
     /** {@code after}: the query's own parameters, e.g. its {@code LIMIT ?}. */
-    private static PreparedStatement prepare(Connection connection, String query, Rows scope, Optional<Rows> engaged,
+    static PreparedStatement prepare(Connection connection, String query, Rows scope, Optional<Rows> engaged,
                                              List<Object> after) throws SQLException {
         String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("");
         PreparedStatement statement = connection.prepareStatement(with + " SELECT * FROM (" + query + ")");
@@ -258,9 +295,23 @@ final class Stats {
         }
     }
 
-    /** Visitors of the last five minutes alone: what the dashboard polls every few seconds. */
-    long liveVisitors(int siteId) {
-        return database.read(sql -> live(sql, siteId));
+    /**
+     * What the dashboard polls every few seconds: {@code live_visitors}, the visitors of the last five minutes, and
+     * that time's {@code pages} and {@code sources} with their visitors.
+     */
+    ObjectNode live(int siteId) {
+        return database.read(sql -> {
+            ObjectNode answer = Json.object().put("live_visitors", live(sql, siteId));
+            answer.putArray("pages").addAll(liveList(sql, Statement.LIVE_PAGES, siteId));
+            answer.putArray("sources").addAll(liveList(sql, Statement.LIVE_SOURCES, siteId));
+            return answer;
+        });
+    }
+
+    /** {@code [{"value", "visitors"}]} of one of the live panel's lists. */
+    private static List<ObjectNode> liveList(Sql sql, Statement list, int siteId) throws SQLException {
+        return sql.list(list, row -> Json.object().put("value", row.getString("value")).put("visitors", row.getLong("visitors")),
+                "site_id", siteId, "limit", LIVE_LIMIT);
     }
 
     private static long live(Sql sql, int siteId) throws SQLException {

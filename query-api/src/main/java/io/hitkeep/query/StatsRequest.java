@@ -2,6 +2,9 @@ package io.hitkeep.query;
 
 import io.hitkeep.core.DomainError;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -10,11 +13,13 @@ import java.util.Optional;
 
 /**
  * What {@code GET /api/sites/{id}/stats} asks of the writer: the site, a range of whole days in the
- * site's time zone (both ends included), dimension filters, the length of the top lists, and which
- * {@link #PARTS} of the answer are wanted (empty: all). Immutable; parsed and validated here so the HTTP
- * face and the writer agree on what is valid.
+ * site's time zone (both ends included), dimension filters, the length of the top lists, which
+ * {@link #PARTS} of the answer are wanted (empty: all), and the custom property the events and goals are
+ * broken down by ({@code breakdown=prop:<key>}; empty: none). Immutable; parsed and validated here so the
+ * HTTP face and the writer agree on what is valid.
  */
-public record StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts) {
+public record StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts,
+                           String breakdownProperty) {
     /**
      * Parts of an answer ({@code parts=summary,chart}): a dashboard asks for the numbers on its cards and
      * chart first, and for a comparison period needs nothing else, so it need not wait for every list.
@@ -22,16 +27,38 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
     public static final List<String> PARTS = List.of("summary", "chart", "lists", "events", "goals");
     public static final int MAX_DAYS = 3 * 366;
 
-    /** {@code filter=country:DE}: a {@link Dimension}'s filter name and the value to keep. */
+    /** The prefix of a custom property in a filter and a breakdown: {@code filter=prop:plan:pro}, {@code breakdown=prop:plan}. */
+    public static final String PROPERTY = "prop:";
+
+    /**
+     * {@code filter=country:DE}: a {@link Dimension}'s filter name and the value to keep. A custom property's
+     * value is its key and value ({@code filter=prop:plan:pro} has the value {@code plan:pro}).
+     */
     public record Filter(String dimension, String value) {
         Dimension of() {
             return Dimension.filter(dimension).orElseThrow(() -> DomainError.invalid("unknown filter dimension '" + dimension + "'"));
+        }
+
+        /** A property filter's key: the value up to its first colon. */
+        String propertyKey() {
+            return value.substring(0, value.indexOf(':'));
+        }
+
+        /** A property filter's value: the rest after the key's colon. */
+        String propertyValue() {
+            return value.substring(value.indexOf(':') + 1);
         }
     }
 
     public StatsRequest {
         parts = parts == null ? List.of() : List.copyOf(parts);
         filters = filters == null ? List.of() : List.copyOf(filters);
+        breakdownProperty = breakdownProperty == null ? "" : breakdownProperty;
+    }
+
+    /** Without a breakdown. */
+    public StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts) {
+        this(siteId, from, to, filters, limit, parts, "");
     }
 
     /** Every part. */
@@ -41,7 +68,33 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
 
     /** The same question about another site (a share link's). */
     public StatsRequest forSite(int otherSiteId) {
-        return new StatsRequest(otherSiteId, from, to, filters, limit, parts);
+        return new StatsRequest(otherSiteId, from, to, filters, limit, parts, breakdownProperty);
+    }
+
+    /**
+     * The same question with the events and goals broken down by a custom property: {@code prop:<key>}, or
+     * nothing for none.
+     */
+    public StatsRequest withBreakdown(Optional<String> breakdown) {
+        String spec = breakdown.map(String::strip).orElse("");
+        if (spec.isEmpty()) {
+            return this;
+        }
+        String key = spec.startsWith(PROPERTY) ? spec.substring(PROPERTY.length()).strip() : "";
+        if (key.isEmpty() || key.length() > 256) {
+            throw DomainError.invalid("breakdown must be prop:<key>, a custom property's key");
+        }
+        return new StatsRequest(siteId, from, to, filters, limit, parts, key);
+    }
+
+    /** The first instant of the range, the site's midnight of {@code from}, in UTC as the tables keep time. */
+    public LocalDateTime start(ZoneId zone) {
+        return LocalDate.parse(from).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    }
+
+    /** The instant after the range, the site's midnight after {@code to}, in UTC. */
+    public LocalDateTime end(ZoneId zone) {
+        return LocalDate.parse(to).plusDays(1).atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
     }
 
     /** Whether the answer should carry this part. */
@@ -89,6 +142,9 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
             String dimension = filter.substring(0, colon);
             if (Dimension.filter(dimension).isEmpty()) {
                 throw DomainError.invalid("unknown filter dimension '" + dimension + "'; known: " + Dimension.filterNames());
+            }
+            if (filter.startsWith(PROPERTY) && filter.indexOf(':', PROPERTY.length()) <= PROPERTY.length()) {
+                throw DomainError.invalid("filter '" + filter + "' must look like prop:<key>:<value>");
             }
             parsed.add(new Filter(dimension, filter.substring(colon + 1)));
         }

@@ -1,7 +1,6 @@
 package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hitkeep.auth.Teams;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hit;
 import io.hitkeep.core.Scope;
@@ -11,9 +10,7 @@ import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +35,7 @@ class GoalsTest {
     void conversionsVisitorsAndRatesPerGoal() {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
-            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
-            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
             int site = sites.create(OWNER, 0, "goals.example", "", "UTC").get("id").asInt();
             Goals goals = new Goals(database, sites);
             goals.create(new Goals.NewGoal(OWNER, site, "Docs", "pageview", "/docs/*", "", "", ""));
@@ -75,12 +71,66 @@ class GoalsTest {
         }
     }
 
+    /**
+     * A visitor who converts in two sessions counts once with two conversions; a person who comes back the next
+     * day has a new visitor id and converts as that visitor; property values that are numbers or booleans match
+     * their JSON text. {@code filter=prop:} keeps the events with that value and their sessions, and
+     * {@code breakdown=prop:} splits the events and the event goals by a property's values.
+     */
+    @Test
+    void visitorsConvertOnceAcrossSessionsAndAsNewVisitorsOnAnotherDay() {
+        try (StoredHits stored = StoredHits.open()) {
+            Database database = stored.database();
+            Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
+            int site = sites.create(OWNER, 0, "days.example", "", "UTC").get("id").asInt();
+            Goals goals = new Goals(database, sites);
+            goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", ""));
+            goals.create(new Goals.NewGoal(OWNER, site, "Three seats", "event", "", "Purchase", "seats", "3"));
+            goals.create(new Goals.NewGoal(OWNER, site, "Trial", "event", "", "Purchase", "trial", "true"));
+            stored.add(
+                    // visitor 10 sees the pricing page in the morning and again in an afternoon session
+                    inSession(pageview(site, 10, "2026-05-04T09:00:00Z", "/pricing"), "morning"),
+                    inSession(pageview(site, 10, "2026-05-04T15:00:00Z", "/pricing"), "afternoon"),
+                    pageview(site, 11, "2026-05-04T10:00:00Z", "/"),
+                    // visitor 11 comes back the next day as visitor 12 and buys three seats on a trial
+                    pageview(site, 12, "2026-05-05T09:00:00Z", "/pricing"),
+                    event(site, 12, "2026-05-05T09:01:00Z", "Purchase", "{\"seats\":3,\"trial\":true}"),
+                    pageview(site, 13, "2026-05-05T11:00:00Z", "/"),
+                    event(site, 13, "2026-05-05T11:01:00Z", "Purchase", "{\"seats\":30,\"trial\":false}"));
+            Stats stats = new Stats(database);
+
+            assertEquals(List.of("Pricing 1/2 50.0", "Three seats 0/0 0.0", "Trial 0/0 0.0"),
+                    goals(stats.answer(request(site, "2026-05-04", "2026-05-04", List.of()), UTC)));
+            assertEquals(List.of("Pricing 2/3 50.0", "Three seats 1/1 25.0", "Trial 1/1 25.0"),
+                    goals(stats.answer(request(site, "2026-05-04", "2026-05-05", List.of()), UTC)));
+            assertEquals(List.of("Pricing 1/1 50.0", "Three seats 1/1 50.0", "Trial 1/1 50.0"),
+                    goals(stats.answer(request(site, "2026-05-05", "2026-05-05", List.of()), UTC)));
+
+            JsonNode threeSeats = stats.answer(request(site, "2026-05-04", "2026-05-05", List.of("prop:seats:3")), UTC);
+            assertEquals(1, threeSeats.get("summary").get("visitors").asLong(), "visitor 12's session");
+            assertEquals(1, threeSeats.get("summary").get("pageviews").asLong());
+            assertEquals(List.of("Pricing 1/1 100.0", "Three seats 1/1 100.0", "Trial 1/1 100.0"), goals(threeSeats));
+            assertEquals("Purchase 1", threeSeats.get("events").get(0).get("value").asText() + " "
+                    + threeSeats.get("events").get(0).get("count").asLong());
+
+            JsonNode bySeats = stats.answer(StatsRequest.parse(site, Optional.of("2026-05-04"), Optional.of("2026-05-05"), List.of(),
+                    Optional.empty(), List.of("events,goals")).withBreakdown(Optional.of("prop:seats")), UTC);
+            List<String> events = new ArrayList<>();
+            bySeats.get("events_by_prop").forEach(row -> events.add(row.get("event").asText() + " " + row.get("value").asText() + " "
+                    + row.get("count").asLong() + "/" + row.get("visitors").asLong()));
+            assertEquals(List.of("Purchase 3 1/1", "Purchase 30 1/1"), events);
+            List<String> goalValues = new ArrayList<>();
+            bySeats.get("goals_by_prop").forEach(row -> goalValues.add(row.get("name").asText() + " " + row.get("value").asText() + " "
+                    + row.get("visitors").asLong() + "/" + row.get("conversions").asLong() + " " + row.get("conversion_rate").asDouble()));
+            assertEquals(List.of("Three seats 3 1/1 25.0", "Trial 3 1/1 25.0"), goalValues, "pageview goals have no properties");
+        }
+    }
+
     @Test
     void goalsAndAnnotationsAreValidatedAndBelongToTheirSite() {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
-            database.write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
-            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
             int site = sites.create(OWNER, 0, "rules.example", "", "UTC").get("id").asInt();
             Goals goals = new Goals(database, sites);
             int id = goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", "")).get("id").asInt();
@@ -126,21 +176,18 @@ class GoalsTest {
         return rows;
     }
 
+    /** Each visitor has one session unless a test says otherwise. */
     private static Hit pageview(int site, long visitor, String time, String path) {
-        Hit.Builder hit = Hit.builder();
-        hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(time));
-        hit.siteId = site;
-        hit.hostname = "goals.example";
-        hit.path = path;
-        hit.visitorId = visitor;
-        hit.sessionKey = "session-" + visitor;
-        return hit.build();
+        return StatsFixtures.pageview(site, visitor, "session-" + visitor, time, path);
+    }
+
+    private static Hit inSession(Hit hit, String session) {
+        Hit.Builder builder = hit.toBuilder();
+        builder.sessionKey = session;
+        return builder.build();
     }
 
     private static Hit event(int site, long visitor, String time, String name, String props) {
-        Hit.Builder hit = pageview(site, visitor, time, "/").toBuilder();
-        hit.eventName = name;
-        hit.propsJson = props;
-        return hit.build();
+        return StatsFixtures.event(site, visitor, "session-" + visitor, time, name, props);
     }
 }

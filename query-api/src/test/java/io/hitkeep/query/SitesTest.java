@@ -55,4 +55,43 @@ class SitesTest {
             assertFalse(published.get("honour_dnt").asBoolean());
         }
     }
+
+    @Test
+    void anUmamiWebsiteIdBelongsToOneSiteAtATimeAndIsPublished() throws Exception {
+        String websiteId = "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01";
+        try (StoredHits stored = StoredHits.open()) {
+            Database database = stored.database();
+            database.write("create teams", sql -> {
+                Teams.insertTeam(sql, "Team", 1);
+                return Teams.insertTeam(sql, "Other team", 2);
+            });
+            Sites sites = new Sites(database, broker.connection(), new Teams(database));
+            Scope owner = Scope.user(1);
+            int first = sites.create(owner, 0, "umami-one.example", "", "UTC").get("id").asInt();
+            int second = sites.create(owner, 0, "umami-two.example", "", "UTC").get("id").asInt();
+            int othersSite = sites.create(Scope.user(2), 0, "umami-other.example", "", "UTC").get("id").asInt();
+            assertEquals("", sites.get(owner, first, Access.Action.READ_SITE).get("umami_website_id").asText(), "none by default");
+
+            JsonNode updated = sites.update(owner, first, Json.object().put("umami_website_id", websiteId));
+            assertEquals(websiteId, updated.get("umami_website_id").asText());
+            assertEquals(websiteId, sites.update(owner, first, Json.object().put("name", "Renamed")).get("umami_website_id").asText(),
+                    "a change of another field keeps it");
+            JsonNode published = Json.tree(Buckets.sites(broker.connection()).get("umami-one.example").getValue());
+            assertEquals(websiteId, published.get("umami_website_id").asText(), "the gateways learn it");
+
+            for (int taker : new int[] {second, othersSite}) {
+                Scope scope = taker == othersSite ? Scope.user(2) : owner;
+                DomainError taken = assertThrows(DomainError.class,
+                        () -> sites.update(scope, taker, Json.object().put("umami_website_id", websiteId)));
+                assertEquals(DomainError.Kind.CONFLICT, taken.kind());
+                assertFalse(taken.getMessage().contains("umami-one"), "the other site is not named: " + taken.getMessage());
+            }
+            assertEquals("", sites.update(owner, second, Json.object().put("umami_website_id", "")).get("umami_website_id").asText(),
+                    "sites without an id do not clash");
+
+            assertEquals("", sites.update(owner, first, Json.object().put("umami_website_id", "")).get("umami_website_id").asText());
+            assertEquals(websiteId, sites.update(owner, second, Json.object().put("umami_website_id", websiteId))
+                    .get("umami_website_id").asText(), "free again once cleared");
+        }
+    }
 }

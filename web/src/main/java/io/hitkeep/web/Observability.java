@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 public final class Observability implements HttpFeature {
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
     private final Map<String, Supplier<String>> fields = new LinkedHashMap<>();
+    private final Map<String, Supplier<? extends com.fasterxml.jackson.databind.JsonNode>> details = new LinkedHashMap<>();
 
     /**
      * Health and metrics with the one check every role has: its broker answers a PING within 3 s (the
@@ -43,6 +44,16 @@ public final class Observability implements HttpFeature {
         return this;
     }
 
+    /**
+     * Adds a JSON object that {@code /readyz} reports without deciding readiness, e.g. the reports role's
+     * jobs with their last outcome: a failing job is to be seen, but must not take the instance out of a
+     * load balancer.
+     */
+    public Observability detail(String name, Supplier<? extends com.fasterxml.jackson.databind.JsonNode> value) {
+        details.put(name, value);
+        return this;
+    }
+
     private void putFields(ObjectNode body) {
         fields.forEach((name, value) -> body.put(name, value.get()));
     }
@@ -64,6 +75,7 @@ public final class Observability implements HttpFeature {
             }
             body.put("status", ready ? "up" : "down");
             putFields(body);
+            details.forEach((name, value) -> body.set(name, value.get()));
             HttpJson.send(response, ready ? 200 : 503, body);
         });
         routing.get("/metrics", (request, response) -> {

@@ -5,17 +5,18 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.hitkeep.core.IngestPaths;
 
 /**
  * Headers every page and API response carries: no sniffing, no framing, no referrer leaks, a strict CSP.
- * The ingest endpoints are left out: their answer is an empty 202 to a beacon, nothing a browser renders,
- * and they are the hot path.
+ * The ingest endpoints ({@link IngestPaths#fromBrowser}) are left out: their answer is an empty 202 (or a
+ * one-pixel GIF) to a beacon, nothing a browser renders as a page, and they are the hot path.
  */
 public final class SecurityHeaders implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         String path = request.path().path();
-        if (path != null && path.startsWith("/ingest")) {
+        if (path != null && IngestPaths.fromBrowser(path)) {
             chain.proceed();
             return;
         }

@@ -66,8 +66,22 @@ public final class Database implements AutoCloseable {
             database.writes = database.connection();
             return database;
         } catch (SQLException | IOException e) {
-            throw new HitKeepException("cannot open " + data.resolve("hitkeep.db") + ": " + e.getMessage(), e);
+            throw new HitKeepException(cannotOpen(data.resolve("hitkeep.db"), e.getMessage()), e);
         }
+    }
+
+    /**
+     * What to say when the file does not open: held by another process is one thing; anything else (a damaged
+     * or foreign file) gets what to run, since the writer never deletes or replaces the file by itself.
+     */
+    static String cannotOpen(Path file, String reason) {
+        String message = "cannot open " + file + ": " + reason;
+        if (reason != null && (reason.contains("Could not set lock") || reason.contains("Conflicting lock"))) {
+            return message;
+        }
+        return message + ". Nothing was changed or deleted. If the file is damaged, stop HitKeep and run "
+                + "'java -jar hitkeep.jar rebuild' (it sets this file aside as hitkeep.db.broken-<time>, restores the newest "
+                + "backup from HITKEEP_BACKUP_PATH or --from=DIR, and re-applies the hits the stream still holds)";
     }
 
     public Path file() {

@@ -23,6 +23,7 @@ import org.duckdb.DuckDBConnection;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -376,6 +377,11 @@ public final class HitWriter implements AutoCloseable {
         try (DuckDBConnection connection = database.connection()) {
             sessions.resume(connection);
             connection.setAutoCommit(false);
+            // as in write(): a statement first, so that DuckDB has begun the transaction that the Appenders' rows
+            // join; without it each table's rows could commit on their own
+            try (Statement begin = connection.createStatement()) {
+                begin.execute("SELECT 1");
+            }
             Tables tables = Tables.of(connection);
             try {
                 tables.append(hits, sessions);

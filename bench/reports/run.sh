@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Exports, backups and archived months on a site with N pageviews (default 1,000,000 over 90 days), each against
+# a baseline measured in the same run:
+#   - export of every hit as CSV, NDJSON and Parquet: wall time against DuckDB's own COPY of the same rows to CSV
+#     (from the backup), bytes, and the server's peak resident memory during the export (VmHWM, reset before each
+#     one) against its resident memory after a stats request;
+#   - a backup through the running writer (ATTACH + COPY FROM DATABASE) against `cp` of the checkpointed file;
+#   - the stats of a whole month read from its Parquet archive against the same month read from the table.
+#   bash bench/reports/run.sh [N]        (build first: ./mvnw -B package -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/prerequisites.sh
+JAVA=$JAVA_HOME/bin/java
+N=${1:-1000000}
+JAR=app/target/hitkeep.jar
+DATA=$(mktemp -d /tmp/hitkeep-reports-bench.XXXXXX)
+PORT=${PORT:-18182}
+BASE=http://127.0.0.1:$PORT
+EMAIL=owner@example.com
+PASSWORD=reports-bench-password
+trap 'kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
+
+start() {
+  HITKEEP_DATA_PATH=$DATA/data HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar $JAR >>"$DATA/hitkeep.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 120); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.5; done
+  curl -fs "$BASE/readyz" >/dev/null || { echo "HitKeep did not start; see $DATA/hitkeep.log" >&2; exit 1; }
+  # the JVM that serves (java -jar restarts itself with tuned memory settings under the same pid)
+  JPID=$PID
+}
+api() { curl -fs -X "$1" "$BASE$2" -H 'Content-Type: application/json' -H "Origin: $BASE" -b "$DATA/cookies" -c "$DATA/cookies" ${3:+-d "$3"}; }
+kib() { awk -v k="$1" '$1==k":" {print $2}' /proc/$JPID/status; }
+seconds() { curl -s -o "$2" -w '%{time_total}' -b "$DATA/cookies" "$BASE$1"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+start
+api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
+SCATTERED=$(api POST /api/sites '{"domain":"scattered.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
+kill $PID; wait $PID || true
+# in time order, as ingest stores hits; and the same again in a scattered order (a worst case: an import)
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/dashboard/SeedHits.java "$DATA/data/hitkeep.db" "$SITE" "$N" 90 ordered
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/dashboard/SeedHits.java "$DATA/data/hitkeep.db" "$SCATTERED" "$N" 90
+start
+FROM=$(date -u -d '-100 days' +%F); TO=$(date -u +%F)
+seconds "/api/sites/$SITE/stats?from=$FROM&to=$TO" /dev/null >/dev/null
+echo "server resident after a 100-day stats request: $(( $(kib VmRSS) / 1024 )) MiB"
+for FORMAT in csv ndjson parquet; do
+  echo 5 > /proc/$JPID/clear_refs
+  T=$(seconds "/api/sites/$SITE/export?from=$FROM&to=$TO&format=$FORMAT" "$DATA/export.$FORMAT")
+  ROWS=$([ $FORMAT = parquet ] && echo "-" || wc -l < "$DATA/export.$FORMAT")
+  echo "export $FORMAT: ${T}s, $(( $(stat -c %s "$DATA/export.$FORMAT") / 1048576 )) MiB, $ROWS lines, peak resident $(( $(kib VmHWM) / 1024 )) MiB"
+  rm -f "$DATA/export.$FORMAT"
+done
+echo 5 > /proc/$JPID/clear_refs
+T=$(seconds "/api/sites/$SCATTERED/export?from=$FROM&to=$TO&format=csv" "$DATA/export.csv")
+echo "export csv of the scattered site: ${T}s, $(wc -l < "$DATA/export.csv") lines, peak resident $(( $(kib VmHWM) / 1024 )) MiB"
+rm -f "$DATA/export.csv"
+
+B0=$(date +%s.%N)
+HITKEEP_DATA_PATH=$DATA/data "$JAVA" -jar $JAR backup --to "$DATA/backups" >/dev/null 2>"$DATA/backup.err"
+B1=$(date +%s.%N)
+echo "backup command (new JVM + writer's copy): $(echo "$B1 - $B0" | bc) s; $(cat "$DATA/backup.err")"
+RAW=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/reports/RawCopy.java "$(ls -d "$DATA"/backups/hitkeep-backup-*)/hitkeep.db" "$SITE" "$DATA/raw.csv")
+echo "baseline: DuckDB's own COPY of the same site's rows to CSV from the backup (no paging, broker or HTTP): ${RAW}s"
+rm -f "$DATA/raw.csv"
+
+# a whole month, from the table: then archived (server stopped), and the same month from Parquet
+MONTH=$(date -u -d "$(date -u +%Y-%m-01) -2 month" +%Y-%m)
+MFROM=$MONTH-01; MTO=$(date -u -d "$MFROM +1 month -1 day" +%F)
+before() { for _ in 1 2 3 4 5 6; do seconds "/api/sites/$SITE/stats?from=$MFROM&to=$MTO" /dev/null; echo; done | tail -5 | median; }
+TABLE=$(before)
+api PATCH /api/sites/$SITE '{"retention_days":31}' >/dev/null
+kill $PID; wait $PID || true
+ls -la "$DATA/data/hitkeep.db" | awk '{print "hitkeep.db: " int($5/1048576) " MiB"}'
+C0=$(date +%s.%N); cp "$DATA/data/hitkeep.db" "$DATA/copy.db"; C1=$(date +%s.%N); rm "$DATA/copy.db"
+echo "baseline: cp of the checkpointed hitkeep.db (server stopped): $(echo "$C1 - $C0" | bc) s"
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/reports/ArchiveMonths.java "$DATA/data"
+start
+ARCHIVED=$(before)
+echo "stats of $MONTH: from the table ${TABLE}s, from its Parquet file ${ARCHIVED}s (median of 5)"

@@ -1,0 +1,274 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.auth.Access;
+import io.hitkeep.core.DomainError;
+import io.hitkeep.core.Json;
+import io.hitkeep.core.Scope;
+import io.hitkeep.core.StoreOperation;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A site's funnels: 2 to 8 ordered steps, each reached like a goal (a page path or glob, or an event with
+ * optionally one property's value), and how many visitors reached each step in a range, with the stats'
+ * filters. A visitor reaches a step only after the step before it, within one session or, with the 24-hour
+ * window, within 24 hours of the first step. DuckDB does the counting ({@code sql/funnels.sql}). Admins
+ * manage funnels, members read them. Thread-safe.
+ */
+final class Funnels {
+    public static final StoreOperation<NewFunnel, JsonNode> CREATE = StoreOperation.of("funnels.create", NewFunnel.class, JsonNode.class);
+    public static final StoreOperation<Sites.SiteRef, JsonNode> LIST = StoreOperation.of("funnels.list", Sites.SiteRef.class, JsonNode.class);
+    public static final StoreOperation<FunnelQuery, JsonNode> REPORT = StoreOperation.of("funnels.report", FunnelQuery.class, JsonNode.class);
+    public static final StoreOperation<FunnelRef, JsonNode> DELETE = StoreOperation.of("funnels.delete", FunnelRef.class, JsonNode.class);
+
+    /** As the API takes it; {@code window} "session" or "24h". */
+    public record NewFunnel(Scope scope, int siteId, String name, String window, List<NewStep> steps) {
+    }
+
+    /** One step as the API takes it: a goal's fields and an optional {@code label}. */
+    public record NewStep(String label, String type, String path, String event, String propertyKey, String propertyValue) {
+    }
+
+    public record FunnelRef(Scope scope, int siteId, int funnelId) {
+    }
+
+    /** The funnel's visitors per step over the request's range and filters; the request names the site. */
+    public record FunnelQuery(Scope scope, int funnelId, StatsRequest request) {
+    }
+
+    /** How far apart a visitor's steps may be. */
+    enum Window {
+        /** Every step in one session: rows are linked by session. */
+        SESSION("session", "session_id", 0),
+        /** Every step within 24 hours of the first, across sessions: rows are linked by visitor. */
+        DAY("24h", "visitor_id", 24 * 3600);
+
+        private final String label;
+        private final String key;
+        private final int seconds;
+
+        Window(String label, String key, int seconds) {
+            this.label = label;
+            this.key = key;
+            this.seconds = seconds;
+        }
+
+        static Window parse(String label) {
+            for (Window window : values()) {
+                if (window.label.equals(label)) {
+                    return window;
+                }
+            }
+            throw DomainError.invalid("window must be session or 24h");
+        }
+    }
+
+    /** A stored funnel; each step is a {@link Goals.Goal} whose name is the step's label. */
+    record Funnel(int id, String name, Window window, List<Goals.Goal> steps) {
+        ObjectNode json() {
+            ObjectNode funnel = Json.object().put("id", id).put("name", name).put("window", window.label);
+            ArrayNode list = funnel.putArray("steps");
+            for (Goals.Goal step : steps) {
+                ObjectNode each = list.addObject().put("label", step.name());
+                each.setAll(step.definition());
+            }
+            return funnel;
+        }
+    }
+
+    static final int MIN_STEPS = 2;
+    static final int MAX_STEPS = 8;
+
+    /** The statements of {@code sql/funnels.sql}, each named there like its constant, in lower case with dashes. */
+    private enum Query implements SqlFile.Named {
+        INSERT_FUNNEL, FUNNELS_OF_SITE, FUNNEL, DELETE_FUNNEL, FUNNEL_FIRST_STEP, FUNNEL_NEXT_STEP, FUNNEL_VISITORS;
+
+        @Override
+        public String file() {
+            return "sql/funnels.sql";
+        }
+    }
+
+    private final Database database;
+    private final Sites sites;
+
+    Funnels(Database database, Sites sites) {
+        this.database = database;
+        this.sites = sites;
+    }
+
+    ObjectNode create(NewFunnel funnel) {
+        sites.get(funnel.scope(), funnel.siteId(), Access.Action.MANAGE_FUNNELS);
+        String name = Goals.text("name", funnel.name(), Goals.NAME_LIMIT, true);
+        Window window = Window.parse(funnel.window() == null || funnel.window().isBlank() ? "session" : funnel.window().strip());
+        List<NewStep> given = funnel.steps() == null ? List.of() : funnel.steps();
+        if (given.size() < MIN_STEPS || given.size() > MAX_STEPS) {
+            throw DomainError.invalid("a funnel has " + MIN_STEPS + " to " + MAX_STEPS + " steps");
+        }
+        List<Goals.Goal> steps = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            NewStep step = given.get(i);
+            try {
+                Goals.Goal unlabelled = Goals.define("", step.type(), step.path(), step.event(), step.propertyKey(), step.propertyValue());
+                String label = Goals.text("label", step.label(), Goals.NAME_LIMIT, false);
+                steps.add(new Goals.Goal(0, label.isEmpty() ? label(unlabelled) : label, unlabelled.type(), unlabelled.path(),
+                        unlabelled.event(), unlabelled.propertyKey(), unlabelled.propertyValue()));
+            } catch (DomainError e) {
+                throw DomainError.invalid("step " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        Funnel unsaved = new Funnel(0, name, window, List.copyOf(steps));
+        String stepsJson = unsaved.json().get("steps").toString();
+        int id = database.write("create funnel", sql -> {
+            try {
+                return (int) sql.number(Query.INSERT_FUNNEL, "site_id", funnel.siteId(), "name", name, "step_window", window.label,
+                        "steps", stepsJson, "user_id", funnel.scope().userId());
+            } catch (SQLException e) {
+                if (e.getMessage().contains("onstraint")) {
+                    throw DomainError.conflict("the site has a funnel named " + name + " already");
+                }
+                throw e;
+            }
+        });
+        return new Funnel(id, name, window, unsaved.steps()).json();
+    }
+
+    ObjectNode list(Scope scope, int siteId) {
+        sites.get(scope, siteId, Access.Action.READ_SITE);
+        return database.read(sql -> {
+            ObjectNode answer = Json.object();
+            ArrayNode funnels = answer.putArray("funnels");
+            sql.list(Query.FUNNELS_OF_SITE, Funnels::funnel, "site_id", siteId).forEach(funnel -> funnels.add(funnel.json()));
+            return answer;
+        });
+    }
+
+    ObjectNode delete(Scope scope, int siteId, int funnelId) {
+        sites.get(scope, siteId, Access.Action.MANAGE_FUNNELS);
+        return database.write("delete funnel", sql -> sql.first(Query.DELETE_FUNNEL, row -> Json.object().put("id", row.getInt(1))
+                        .put("name", row.getString(2)).put("deleted", true), "id", funnelId, "site_id", siteId)
+                .orElseThrow(() -> DomainError.notFound("no such funnel")));
+    }
+
+    /**
+     * {@code {"id", "name", "window", "steps": [{"label", "visitors", "conversion_rate", "dropoff", "dropoff_rate"}]}}:
+     * the visitors who reached each step; the conversion rate is theirs as a percentage of the first step's, the
+     * drop-off those of the step before who did not get this far, and its rate their share of the step before.
+     */
+    ObjectNode report(FunnelQuery query) {
+        StatsRequest request = query.request();
+        ZoneId zone = ZoneId.of(sites.get(query.scope(), request.siteId(), Access.Action.READ_SITE).get("timezone").asText());
+        return database.read(sql -> {
+            Funnel funnel = sql.first(Query.FUNNEL, Funnels::funnel, "id", query.funnelId(), "site_id", request.siteId())
+                    .orElseThrow(() -> DomainError.notFound("no such funnel"));
+            long[] visitors = visitors(sql, funnel, request, zone);
+            ObjectNode answer = Json.object().put("id", funnel.id()).put("name", funnel.name()).put("window", funnel.window().label);
+            ArrayNode steps = answer.putArray("steps");
+            for (int i = 0; i < visitors.length; i++) {
+                long before = i == 0 ? visitors[0] : visitors[i - 1];
+                long dropoff = before - visitors[i];
+                steps.addObject().put("label", funnel.steps().get(i).name()).put("visitors", visitors[i])
+                        .put("conversion_rate", percent(visitors[i], visitors[0]))
+                        .put("dropoff", dropoff).put("dropoff_rate", percent(dropoff, before));
+            }
+            return answer;
+        });
+    }
+
+    /**
+     * Per step, the visitors who reached it, by one query of a few CTEs a step: {@code match_<n>}, the rows of the
+     * step's table (hits for a page, events for an event) in range after the filters that meet its condition, with the
+     * window's key; {@code step_<n>}, from {@code sql/funnels.sql}, the rows that got that far.
+     */
+    private static long[] visitors(Sql sql, Funnel funnel, StatsRequest request, ZoneId zone) throws SQLException {
+        LocalDateTime start = request.start(zone);
+        LocalDateTime end = request.end(zone);
+        Map<String, Goals.Goal> goalFilters = Stats.goalFilters(sql, request);
+        StringBuilder query = new StringBuilder("WITH ");
+        List<Object> parameters = new ArrayList<>();
+        int steps = funnel.steps().size();
+        for (int n = 1; n <= steps; n++) {
+            Goals.Goal step = funnel.steps().get(n - 1);
+            Stats.Rows rows = Stats.scope(step.table(), request, start, end, goalFilters);
+            query.append("match_").append(n).append(" AS (SELECT ").append(funnel.window().key).append(" AS key, visitor_id, timestamp AS ts FROM (")
+                    .append(rows.sql()).append(") WHERE ").append(step.condition()).append("), ");
+            parameters.addAll(rows.parameters());
+            parameters.addAll(step.parameters());
+        }
+        for (int n = 1; n <= steps; n++) {
+            query.append("step_").append(n).append(" AS (");
+            append(query, parameters, n == 1 ? Query.FUNNEL_FIRST_STEP : Query.FUNNEL_NEXT_STEP, n, funnel.window());
+            query.append(n < steps ? "), " : ") ");
+        }
+        for (int n = 1; n <= steps; n++) {
+            query.append(n == 1 ? "" : " UNION ALL ");
+            append(query, parameters, Query.FUNNEL_VISITORS, n, funnel.window());
+        }
+        long[] visitors = new long[steps];
+        try (PreparedStatement statement = sql.connection().prepareStatement(query.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    visitors[rows.getInt("step") - 1] = rows.getLong("visitors");
+                }
+            }
+        }
+        return visitors;
+    }
+
+    /** A statement of {@code sql/funnels.sql} for step {@code n}, and the values of its parameters. */
+    private static void append(StringBuilder query, List<Object> parameters, Query named, int n, Window window) {
+        SqlFile.Statement statement = SqlFile.of(named);
+        query.append(statement.sql().replace("{step}", Integer.toString(n)).replace("{previous}", Integer.toString(n - 1)));
+        for (String name : statement.parameters()) {
+            if (!name.equals("window_seconds")) {
+                throw new IllegalStateException(statement.name() + ": no value for :" + name);
+            }
+            parameters.add(window.seconds);
+        }
+    }
+
+    private static Funnel funnel(ResultSet row) throws SQLException {
+        List<Goals.Goal> steps = new ArrayList<>();
+        try {
+            for (JsonNode step : Json.MAPPER.readTree(row.getString("steps"))) {
+                JsonNode property = step.path("property");
+                steps.add(Goals.define(step.path("label").asText(), step.path("type").asText(), step.path("path").asText(),
+                        step.path("event").asText(), property.path("key").asText(), property.path("value").asText()));
+            }
+        } catch (JsonProcessingException e) {
+            throw new SQLException("funnel " + row.getInt("id") + " has unreadable steps", e);
+        }
+        return new Funnel(row.getInt("id"), row.getString("name"), Window.parse(row.getString("step_window")), List.copyOf(steps));
+    }
+
+    /** A step's label when none was given: its path, or its event with the property. */
+    private static String label(Goals.Goal step) {
+        if (step.type() == Goals.Type.PAGEVIEW) {
+            return step.path();
+        }
+        return step.propertyKey().isEmpty() ? step.event()
+                : String.format(Locale.ROOT, "%s (%s: %s)", step.event(), step.propertyKey(), step.propertyValue());
+    }
+
+    private static double percent(long part, long whole) {
+        return whole == 0 ? 0 : Stats.round(100.0 * part / whole);
+    }
+}

@@ -1,0 +1,33 @@
+// The lines to change in another tool's snippet: src/app/snippets.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load } from './load.mjs';
+
+const { migrations, isUmamiWebsiteId } = await load('snippets');
+
+test('each tool\'s lines point at this server\'s endpoint for it and keep the rest of the line', () => {
+  const [plausible, umami, goatCounter] = migrations('https://stats.example.com/', 'example.com', '');
+  assert.deepEqual([plausible.tool, umami.tool, goatCounter.tool], ['Plausible', 'Umami', 'GoatCounter']);
+  assert.equal(plausible.lines[0].now,
+    '<script defer data-domain="example.com" data-api="https://stats.example.com/api/event" src="https://plausible.io/js/script.js"></script>');
+  assert.ok(plausible.lines.every((line) => line.now.includes('https://stats.example.com/api/event') && !line.was.includes('stats.example')));
+  assert.equal(umami.lines[0].now,
+    '<script defer src="https://cloud.umami.is/script.js" data-website-id="YOUR-WEBSITE-ID" data-host-url="https://stats.example.com"></script>');
+  assert.ok(goatCounter.lines.every((line) => line.now.includes('https://stats.example.com/count')));
+  assert.match(umami.note, /Without a website id/);
+});
+
+test('a site with an Umami website id shows it in the snippet', () => {
+  const umami = migrations('http://127.0.0.1:8080', 'shop.example', '6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01')[1];
+  assert.match(umami.lines[0].was, /data-website-id="6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01"/);
+  assert.match(umami.lines[0].now, /data-host-url="http:\/\/127.0.0.1:8080"/);
+  assert.match(umami.note, /shop.example and its subdomains/);
+});
+
+test('Umami website ids are UUIDs', () => {
+  assert.ok(isUmamiWebsiteId('6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01'));
+  assert.ok(isUmamiWebsiteId(' 6A1E8F5C-0B2D-4C3E-9F4A-5B6C7D8E9F01 '));
+  for (const bad of ['', 'example.com', '6a1e8f5c0b2d4c3e9f4a5b6c7d8e9f01', '6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f0z']) {
+    assert.ok(!isUmamiWebsiteId(bad), bad);
+  }
+});
