@@ -12,7 +12,7 @@ public class RawCopy {
     public static void main(String[] args) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("duckdb.read_only", "true");
-        properties.setProperty("memory_limit", "128MB");
+        properties.setProperty("memory_limit", "1GB");
         properties.setProperty("threads", "2");
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + args[0], properties);
              Statement statement = connection.createStatement()) {

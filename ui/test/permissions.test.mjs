@@ -10,6 +10,7 @@ const MATRIX = [
   ['read', true, true, true],
   ['edit-site', false, true, true],
   ['share', false, true, true],
+  ['import', false, true, true],
   ['invite', false, true, true],
   ['manage-goals', false, true, true],
   ['rename-team', false, false, true],

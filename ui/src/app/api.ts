@@ -34,6 +34,13 @@ export interface ShareLink { id: number; label: string; has_password: boolean; c
 /** GET/PUT /api/sites/{id}/reports: the caller's own digests of the site. */
 export interface ReportSubscription { site_id: number; weekly: boolean; monthly: boolean; mail_configured: boolean; }
 export interface SentReport { queued: boolean; period: 'week' | 'month'; from: string; to: string; email: string; }
+/** GET /api/sites/{id}/imports: one import of another tool's export (query-api Imports). */
+export interface SiteImport {
+  id: number; source: string; file_name: string; status: string; from: string | null; to: string | null;
+  pageviews: number; created_at: string;
+}
+/** The 201 of an upload: the days it covers, and how many of them have tracked pageviews too. */
+export interface ImportResult { id: number; source: string; from: string; to: string; pageviews: number; days?: number; tracked_days?: number; }
 export interface SharedSite { name: string; domain: string; timezone: string; password_required: boolean; }
 export interface Passkey { id: number | string; name: string; created_at: string; last_used_at?: string | null; }
 export interface TotpEnrolment {
@@ -44,6 +51,8 @@ export interface Row { value: string; pageviews?: number; visitors?: number; cou
 export interface Summary {
   pageviews: number; visitors: number; sessions: number; bounce_rate: number;
   avg_session_duration: number; pages_per_session: number; live_visitors: number;
+  /** whether imported data is in these numbers (query-api ImportedStats) */
+  imported?: boolean;
 }
 export interface Stats { summary: Summary; chart: { t: string; pageviews: number; visitors: number }[]; [list: string]: any; }
 export interface Annotation { id: number; date: string; text: string; }
@@ -355,6 +364,45 @@ export class Api {
   /** The last whole week's or month's digest, by mail now (once every few minutes). */
   sendReportNow(siteId: number, period: 'week' | 'month'): Promise<SentReport> {
     return this.call(firstValueFrom(this.http.post<SentReport>(`/api/sites/${siteId}/reports/send-now`, { period })));
+  }
+
+  imports(siteId: number): Promise<SiteImport[]> {
+    return this.call(firstValueFrom(this.http.get<SiteImport[]>(`/api/sites/${siteId}/imports`)));
+  }
+
+  async deleteImport(siteId: number, importId: number): Promise<void> {
+    await this.call(firstValueFrom(this.http.delete(`/api/sites/${siteId}/imports/${importId}`)));
+  }
+
+  /**
+   * Uploads an export, reporting the bytes sent. Through XMLHttpRequest: the HttpClient here uses fetch,
+   * which reports no upload progress. Errors come as HttpErrorResponse, like every other call's.
+   */
+  uploadImport(siteId: number, source: string, file: Blob & { name: string },
+               progress: (sent: number, total: number) => void): Promise<ImportResult> {
+    const params = new URLSearchParams({ source, filename: file.name });
+    return this.call(new Promise<ImportResult>((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', `/api/sites/${siteId}/imports?${params}`);
+      request.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+      request.responseType = 'text';
+      request.upload.onprogress = (event) => progress(event.loaded, event.lengthComputable ? event.total : file.size);
+      request.onload = () => {
+        let body: unknown = null;
+        try {
+          body = request.responseText ? JSON.parse(request.responseText) : null;
+        } catch {
+          body = null;
+        }
+        if (request.status === 201) {
+          resolve(body as ImportResult);
+        } else {
+          reject(new HttpErrorResponse({ status: request.status, statusText: request.statusText, error: body, url: request.responseURL }));
+        }
+      };
+      request.onerror = () => reject(new HttpErrorResponse({ status: 0, statusText: 'network error' }));
+      request.send(file);
+    }));
   }
 
   /** The public side of a share link (no session). */

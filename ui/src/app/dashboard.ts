@@ -153,6 +153,12 @@ function change(current: number | undefined, previous: number | undefined, lower
         </div>
       }
     </section>
+    @if (stats()?.imported?.note; as note) {
+      <p class="text-xs text-surface-500 -mt-2 mb-4" data-testid="imported-note">
+        {{ stats()!.summary.imported ? 'Includes imported data' : 'Leaves out imported data' }}
+        ({{ stats()!.imported.from }} – {{ stats()!.imported.to }}): {{ note }}.
+      </p>
+    }
 
     <section class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 mb-4">
       @if (stats() && !hasTraffic()) {

@@ -1,5 +1,5 @@
 // What a team role may do (auth Role: member reads; admin also manages sites, share links, invitations,
-// goals, funnels and annotations;
+// goals, funnels, annotations and imports;
 // owner also deletes sites, renames the team, changes roles, removes people, sees team API keys and
 // activity: writer Teams, Sites, ShareLinks). The server decides; the UI only hides what would be
 // refused. Pure, no Angular.
@@ -8,13 +8,14 @@ export type Role = 'member' | 'admin' | 'owner';
 export const ROLES: readonly Role[] = ['member', 'admin', 'owner'];
 
 export type Action =
-  | 'read' | 'edit-site' | 'share' | 'invite' | 'manage-goals' | 'delete-site' | 'change-roles' | 'remove-members'
+  | 'read' | 'edit-site' | 'share' | 'import' | 'invite' | 'manage-goals' | 'delete-site' | 'change-roles' | 'remove-members'
   | 'team-api-keys' | 'team-audit' | 'rename-team';
 
 const NEEDS: Record<Action, Role> = {
   read: 'member',
   'edit-site': 'admin',
   share: 'admin',
+  import: 'admin',
   invite: 'admin',
   'manage-goals': 'admin',
   'delete-site': 'owner',

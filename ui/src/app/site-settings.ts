@@ -18,6 +18,7 @@ import { GoalSettings } from './goal-settings';
 import { linesToList, listToLines } from './lists';
 import { SETTINGS_CARD, SETTINGS_ROW } from './settings-card';
 import { can, roleLabel } from './permissions';
+import { SiteImports } from './site-imports';
 import { TrackerMigration } from './tracker-migration';
 
 type Field = 'name' | 'timezone' | 'excluded_ips' | 'excluded_paths' | 'retention_days';
@@ -31,14 +32,14 @@ function fieldOf(message: string): Field | null {
 /**
  * A site's settings (/sites/:id/settings): name, time zone, excluded addresses and paths, retention, Do Not Track;
  * goals, funnels and annotations; the lines to change in another tool's snippet and the Umami website id; the
- * caller's own e-mail digests; share links; deleting the site. Admins change settings, goals, funnels, annotations
- * and share links, owners delete; members read (and subscribe to digests).
+ * caller's own e-mail digests; share links; imports of other tools' exports; deleting the site. Admins change
+ * settings, goals, funnels, annotations, share links and imports, owners delete; members read (and subscribe to digests).
  */
 @Component({
   selector: 'hk-site-settings',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [FormsModule, RouterLink, ButtonModule, InputTextModule, MessageModule, ReportSubscriptionCard, SelectModule, TextareaModule,
-    ToggleSwitchModule, GoalSettings, FunnelSettings, AnnotationSettings, TrackerMigration],
+    ToggleSwitchModule, GoalSettings, FunnelSettings, AnnotationSettings, TrackerMigration, SiteImports],
   template: `
     <a [routerLink]="['/sites', id()]" class="text-sm text-primary">← Dashboard</a>
     <h1 class="text-2xl font-semibold mb-1">Site settings</h1>
@@ -161,6 +162,8 @@ function fieldOf(message: string): Field | null {
         </section>
       }
 
+      <hk-site-imports [siteId]="site()!.id" [canManage]="canImport()" />
+
       @if (canDelete()) {
         <section [class]="card + ' border-red-300 dark:border-red-900'" aria-labelledby="delete-title" data-testid="delete-site">
           <h2 id="delete-title" class="text-lg font-semibold mb-1">Delete this site</h2>
@@ -204,6 +207,7 @@ export class SiteSettingsPage {
   protected readonly canEdit = computed(() => this.allows('edit-site'));
   protected readonly canShare = computed(() => this.allows('share'));
   protected readonly canManageGoals = computed(() => this.allows('manage-goals'));
+  protected readonly canImport = computed(() => this.allows('import'));
   protected readonly canDelete = computed(() => this.allows('delete-site'));
   protected readonly roleName = computed(() => roleLabel(this.site()?.role ?? ''));
   protected readonly links = signal<ShareLink[]>([]);
@@ -217,7 +221,7 @@ export class SiteSettingsPage {
   protected readonly deleteError = signal<string | null>(null);
   protected confirmDomain = '';
 
-  private allows(action: 'edit-site' | 'share' | 'delete-site' | 'manage-goals'): boolean {
+  private allows(action: 'edit-site' | 'share' | 'import' | 'delete-site' | 'manage-goals'): boolean {
     const site = this.site();
     if (!site) return false;
     return site.role === undefined || can(site.role, action);

@@ -139,6 +139,12 @@ class PermissionMatrixTest {
                 row("POST", site + "/reports/send-now", Map.of("period", "week"), "       401 409 409 409 404 401 401 409 409 404"),
                 // open to everyone: the signed token is the proof, and a forged one is unknown to all
                 row("POST", "/api/reports/unsubscribe?token=forged", Map.of(), "          404 404 404 404 404 404 404 404 404 404"),
+                row("GET", site + "/imports", null, "                                     401 200 200 200 404 401 401 200 200 404"),
+                new Row("POST", site + "/imports?source=goatcounter", () -> site + "/imports?source=goatcounter",
+                        () -> oneDayExport(fresh.incrementAndGet()), "                    401 403 201 201 404 401 401 201 403 404"),
+                new Row("DELETE", site + "/imports/{fresh}", () -> site + "/imports/" + owner.upload("POST", site
+                        + "/imports?source=goatcounter", oneDayExport(fresh.incrementAndGet()), "text/csv").json().get("id").asInt(),
+                        () -> null, "                                                     401 403 200 200 404 401 401 200 403 404"),
                 row("GET", site + "/share-links", null, "                                 401 403 200 200 404 401 401 200 403 404"),
                 row("POST", site + "/share-links", Map.of("label", "public"), "           401 403 201 201 404 401 401 201 403 404"),
                 new Row("DELETE", site + "/share-links/{fresh}", () -> site + "/share-links/" + owner.json("POST",
@@ -205,7 +211,10 @@ class PermissionMatrixTest {
             matrix.append(String.format("%-8s %-50s", row.method(), row.route()));
             for (int i = 0; i < CALLERS.size(); i++) {
                 String name = CALLERS.get(i);
-                HttpSession.Response answer = callers.get(name).json(row.method(), row.path().get(), row.body().get());
+                Object body = row.body().get();
+                HttpSession.Response answer = body instanceof byte[] file
+                        ? callers.get(name).upload(row.method(), row.path().get(), file, "text/csv")
+                        : callers.get(name).json(row.method(), row.path().get(), body);
                 matrix.append(String.format(" %15d", answer.status()));
                 if (answer.status() != Integer.parseInt(expected[i])) {
                     failures.add(row.method() + " " + row.route() + " as " + name + ": expected " + expected[i] + ", got "
@@ -227,6 +236,12 @@ class PermissionMatrixTest {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/permission-matrix.txt"), matrix);
         assertTrue(failures.isEmpty(), String.join("\n", failures) + "\n\n" + matrix);
+    }
+
+    /** A GoatCounter export of one pageview on a day of its own (imports of a site may not share days). */
+    private static byte[] oneDayExport(int day) {
+        return ("2Path,Title,Event,UserAgent,Browser,System,Session,Bot,Referrer,Referrer scheme,Screen size,Location,FirstVisit,Date\n"
+                + "/,,false,,,,s,0,,,,,true," + LocalDate.of(2020, 1, 1).plusDays(day) + "T12:00:00Z\n").getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

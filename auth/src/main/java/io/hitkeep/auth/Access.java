@@ -22,6 +22,8 @@ public final class Access {
     public enum Action {
         READ_SITE(Role.MEMBER), CREATE_SITE(Role.ADMIN), CHANGE_SITE(Role.ADMIN), DELETE_SITE(Role.OWNER),
         MANAGE_SHARE_LINKS(Role.ADMIN), MANAGE_GOALS(Role.ADMIN), MANAGE_ANNOTATIONS(Role.ADMIN), MANAGE_FUNNELS(Role.ADMIN),
+        /** Upload and delete another tool's export: it changes the site's numbers like hits do. */
+        MANAGE_IMPORTS(Role.ADMIN),
         /** Server-side ingest: hits change a site's numbers, so a key of the site's team with at least admin. */
         SEND_HITS(Role.ADMIN, Means.API_KEY_ONLY),
         READ_TEAM(Role.MEMBER), RENAME_TEAM(Role.OWNER), CHANGE_ROLES(Role.OWNER), REMOVE_MEMBER(Role.OWNER),

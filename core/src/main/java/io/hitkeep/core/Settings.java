@@ -40,6 +40,10 @@ public final class Settings {
     public static final String HTTP_MAX_CONCURRENT_REQUESTS = "http-max-concurrent-requests";
     public static final String HTTP_MAX_HEADER_SIZE = "http-max-header-size";
     public static final String HTTP_MAX_PAYLOAD = "http-max-payload";
+    /** The largest export an import takes (compressed, as uploaded), e.g. {@code 50MB}; larger ones get 413. */
+    public static final String IMPORT_MAX_BYTES = "import-max-bytes";
+    /** Its default: Plausible's and GoatCounter's exports of a busy site for years fit. */
+    public static final long IMPORT_MAX_BYTES_DEFAULT = 50L * 1024 * 1024;
 
     private final Map<String, String> values;
 

@@ -6,7 +6,7 @@ import io.hitkeep.core.StoreClient;
 
 /**
  * The stats domain's HTTP face, declared once for {@link QueryMain} and the single binary: sites, their
- * stats, live counter, goals, annotations and funnels under {@code /api/sites}, share links and shared dashboards under {@code /api}, and the
+ * stats, live counter, goals, annotations, funnels and imports under {@code /api/sites}, share links and shared dashboards under {@code /api}, and the
  * API's OpenAPI document at {@code /api/docs/openapi.json}.
  * Mount it after auth's guard ({@code AuthApi}).
  */
@@ -19,6 +19,7 @@ public final class QueryApi {
                 .register("/api/sites", new SiteRoutes(store))
                 .register("/api/sites", new GoalRoutes(store))
                 .register("/api/sites", new FunnelRoutes(store))
+                .register("/api/sites", new ImportRoutes(settings, store))
                 .register("/api/docs", new ApiDocs());
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The stats domain as the writer hosts it: sites (mirrored into the gateways' registry), share links,
- * goals, annotations, funnels and the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
+ * goals, annotations, funnels, imports and the stats queries, one registration per operation. Found by the writer through {@code META-INF/services}.
  */
 public final class QueryStoreHandlers implements StoreHandlers {
     @Override
@@ -30,6 +30,10 @@ public final class QueryStoreHandlers implements StoreHandlers {
         Goals goals = new Goals(database, sites);
         Annotations annotations = new Annotations(database, sites);
         Funnels funnels = new Funnels(database, sites);
+        Imports imports = new Imports(database, sites);
+        ImportedStats imported = new ImportedStats(database);
+        // an upload that died while this writer was down left its import loading
+        imports.deleteAbandoned();
         // gateways started before this writer learn every site
         sites.publishAll();
 
@@ -59,13 +63,21 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 .handle(Funnels.REPORT, funnels::report)
                 .handle(Funnels.DELETE, funnel -> funnels.delete(funnel.scope(), funnel.siteId(), funnel.funnelId()));
 
+        registry.handle(Imports.BEGIN, imports::begin)
+                .handle(Imports.APPEND, imports::append)
+                .handle(Imports.FINISH, imports::finish)
+                .handle(Imports.LIST, site -> imports.list(site.scope(), site.siteId()))
+                .handle(Imports.DELETE, ref -> imports.delete(ref.scope(), ref.siteId(), ref.importId()));
+
+        // imported data is added to the finished answer, apart from the stats' own queries
         registry.handle(Stats.QUERY, query -> {
                     JsonNode site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);
-                    return stats.answer(query.request(), ZoneId.of(site.get("timezone").asText()));
+                    return imported.addTo(stats.answer(query.request(), ZoneId.of(site.get("timezone").asText())), query.request());
                 })
                 .handle(Stats.SHARED, query -> {
                     JsonNode link = shareLinks.find(query.tokenHash());
-                    return stats.answer(query.request().forSite(link.get("site_id").asInt()), ZoneId.of(link.get("timezone").asText()));
+                    StatsRequest request = query.request().forSite(link.get("site_id").asInt());
+                    return imported.addTo(stats.answer(request, ZoneId.of(link.get("timezone").asText())), request);
                 })
                 .handle(Rollups.REBUILD, site -> {
                     int siteId = sites.get(site.scope(), site.siteId(), Access.Action.CHANGE_SITE).get("id").asInt();

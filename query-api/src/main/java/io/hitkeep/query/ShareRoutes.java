@@ -137,7 +137,8 @@ public final class ShareRoutes implements HttpService {
         var query = request.query();
         StatsRequest stats = StatsRequest.parse(link.get("site_id").asInt(), query.first("from").asOptional(),
                 query.first("to").asOptional(), query.all("filter", List::of), query.first("limit").asOptional(),
-                query.all("parts", List::of)).withBreakdown(query.first("breakdown").asOptional());
+                query.all("parts", List::of)).withBreakdown(query.first("breakdown").asOptional())
+                .withImported(query.first("imported").asOptional());
         HttpJson.send(response, 200, store.call(Stats.SHARED, new Stats.SharedQuery(tokenHash, stats)));
     }
 

@@ -131,7 +131,8 @@ public final class SiteRoutes implements HttpService {
         StatsRequest stats = StatsRequest.parse(siteId(request),
                 query.first("from").asOptional(), query.first("to").asOptional(),
                 query.all("filter", java.util.List::of), query.first("limit").asOptional(),
-                query.all("parts", java.util.List::of)).withBreakdown(query.first("breakdown").asOptional());
+                query.all("parts", java.util.List::of)).withBreakdown(query.first("breakdown").asOptional())
+                .withImported(query.first("imported").asOptional());
         HttpJson.send(response, 200, store.call(Stats.QUERY, new Stats.Query(caller.scope(), stats)));
     }
 

@@ -54,17 +54,19 @@ public final class Sites {
     private enum Query implements SqlFile.Named {
         SITES_OF_USER, SITE, ALL_SITES, INSERT_SITE, UPDATE_SITE, DELETE_HITS_OF_SITE, DELETE_EVENTS_OF_SITE,
         DELETE_ENGAGEMENTS_OF_SITE, DELETE_SHARE_LINKS_OF_SITE, DELETE_GOALS_OF_SITE, DELETE_ANNOTATIONS_OF_SITE,
-        DELETE_FUNNELS_OF_SITE, DELETE_SITE;
+        DELETE_FUNNELS_OF_SITE, DELETE_IMPORTED_DAYS_OF_SITE, DELETE_IMPORTED_LISTS_OF_SITE, DELETE_IMPORTED_PAGEVIEWS_OF_SITE,
+        DELETE_IMPORTS_OF_SITE, DELETE_SITE;
 
         @Override
         public String file() {
             return "sql/sites.sql";
         }
     }
-    /** In this order: what was recorded for the site, its share links, then the site. */
+    /** In this order: what was recorded or imported for the site, its share links, then the site. */
     private static final List<Query> DELETE_SITE_IN_ORDER = List.of(Query.DELETE_HITS_OF_SITE, Query.DELETE_EVENTS_OF_SITE,
             Query.DELETE_ENGAGEMENTS_OF_SITE, Query.DELETE_SHARE_LINKS_OF_SITE, Query.DELETE_GOALS_OF_SITE,
-            Query.DELETE_ANNOTATIONS_OF_SITE, Query.DELETE_FUNNELS_OF_SITE, Query.DELETE_SITE);
+            Query.DELETE_ANNOTATIONS_OF_SITE, Query.DELETE_FUNNELS_OF_SITE, Query.DELETE_IMPORTED_DAYS_OF_SITE,
+            Query.DELETE_IMPORTED_LISTS_OF_SITE, Query.DELETE_IMPORTED_PAGEVIEWS_OF_SITE, Query.DELETE_IMPORTS_OF_SITE, Query.DELETE_SITE);
 
     private final Database database;
     private final KeyValue registry;

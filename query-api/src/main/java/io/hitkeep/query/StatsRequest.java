@@ -19,7 +19,7 @@ import java.util.Optional;
  * HTTP face and the writer agree on what is valid.
  */
 public record StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts,
-                           String breakdownProperty) {
+                           String breakdownProperty, boolean excludeImported) {
     /**
      * Parts of an answer ({@code parts=summary,chart}): a dashboard asks for the numbers on its cards and
      * chart first, and for a comparison period needs nothing else, so it need not wait for every list.
@@ -61,6 +61,22 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
         this(siteId, from, to, filters, limit, parts, "");
     }
 
+    /** With a breakdown, and imported data ({@link ImportedStats}). */
+    public StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit, List<String> parts,
+                        String breakdownProperty) {
+        this(siteId, from, to, filters, limit, parts, breakdownProperty, false);
+    }
+
+    /** {@code imported=include} (the default) or {@code imported=exclude}: whether imported data is added. */
+    public StatsRequest withImported(Optional<String> imported) {
+        boolean exclude = switch (imported.orElse("include")) {
+            case "include" -> false;
+            case "exclude" -> true;
+            default -> throw DomainError.invalid("imported must be include or exclude");
+        };
+        return new StatsRequest(siteId, from, to, filters, limit, parts, breakdownProperty, exclude);
+    }
+
     /** Every part. */
     public StatsRequest(int siteId, String from, String to, List<Filter> filters, int limit) {
         this(siteId, from, to, filters, limit, List.of());
@@ -68,7 +84,7 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
 
     /** The same question about another site (a share link's). */
     public StatsRequest forSite(int otherSiteId) {
-        return new StatsRequest(otherSiteId, from, to, filters, limit, parts, breakdownProperty);
+        return new StatsRequest(otherSiteId, from, to, filters, limit, parts, breakdownProperty, excludeImported);
     }
 
     /**
@@ -84,7 +100,7 @@ public record StatsRequest(int siteId, String from, String to, List<Filter> filt
         if (key.isEmpty() || key.length() > 256) {
             throw DomainError.invalid("breakdown must be prop:<key>, a custom property's key");
         }
-        return new StatsRequest(siteId, from, to, filters, limit, parts, key);
+        return new StatsRequest(siteId, from, to, filters, limit, parts, key, excludeImported);
     }
 
     /** The first instant of the range, the site's midnight of {@code from}, in UTC as the tables keep time. */

@@ -124,6 +124,11 @@ public final class HttpSession {
         return send(method, path, body == null ? null : Json.bytes(body), headers);
     }
 
+    /** A file's bytes as the body ({@code POST /api/sites/{id}/imports}), from the server's own origin as the dashboard sends it. */
+    public Response upload(String method, String path, byte[] body, String contentType) {
+        return send(method, path, body, Map.of("Content-Type", contentType, "Origin", base, "Sec-Fetch-Site", "same-origin"));
+    }
+
     public Response get(String path) {
         return send("GET", path, null, Map.of());
     }

@@ -1,5 +1,6 @@
 package io.hitkeep.web;
 
+import io.hitkeep.core.CountedInputStream;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,16 +59,7 @@ public final class HttpJson {
      * connection is then closed by the server rather than drained).
      */
     public static byte[] body(ServerRequest request, int limit) {
-        long declared;
-        try {
-            declared = request.headers().contentLength().orElse(-1);
-        } catch (RuntimeException e) {
-            // the HTTP layer refuses such lengths before a route runs; this keeps a route safe on its own
-            throw DomainError.invalid("Content-Length is not a number");
-        }
-        if (declared > limit) {
-            throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
-        }
+        long declared = declaredLength(request, limit);
         // a client that sends its body slowly or never is cut off after the read timeout
         Launcher.SlowClients.bodyReadStarting();
         try (InputStream in = request.content().inputStream()) {
@@ -94,6 +86,63 @@ public final class HttpJson {
                     .build();
         } finally {
             Launcher.SlowClients.bodyReadFinished();
+        }
+    }
+
+    /**
+     * The request body as a stream, for a body too large to hold (an import's upload): at most {@code limit}
+     * bytes, more is a 413 whether the client declared its length or sends it in chunks. The client must
+     * keep sending: each read must get something within the read timeout, so a slow but steady upload goes
+     * through and one that stalls is cut off. Read it on the handler's thread; not thread-safe.
+     */
+    public static InputStream bodyStream(ServerRequest request, long limit) {
+        declaredLength(request, limit);
+        return new LimitedBody(request.content().inputStream(), limit);
+    }
+
+    /** The body's declared length (-1: none, chunked); over {@code limit} a 413 before anything is read. */
+    private static long declaredLength(ServerRequest request, long limit) {
+        long declared;
+        try {
+            declared = request.headers().contentLength().orElse(-1);
+        } catch (RuntimeException e) {
+            // the HTTP layer refuses such lengths before a route runs; this keeps a route safe on its own
+            throw DomainError.invalid("Content-Length is not a number");
+        }
+        if (declared > limit) {
+            throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
+        }
+        return declared;
+    }
+
+    /** See {@link #bodyStream}. */
+    private static final class LimitedBody extends CountedInputStream {
+        private final long limit;
+        private long read;
+
+        LimitedBody(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            Launcher.SlowClients.bodyReadStarting();
+            try {
+                return super.read(buffer, offset, length);
+            } catch (UncheckedIOException | ServerConnectionException e) {
+                throw new CloseConnectionException("the client stopped sending its request body", e);
+            } finally {
+                Launcher.SlowClients.bodyReadFinished();
+            }
+        }
+
+        @Override
+        protected void counted(int bytes) {
+            read += bytes;
+            if (read > limit) {
+                throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
+            }
         }
     }
 

@@ -196,7 +196,9 @@ public final class Launcher {
                     // HTTP/1.1 serves one request at a time per connection: by default the connection limit is the bound
                     settings.intValue(Settings.HTTP_MAX_CONCURRENT_REQUESTS, maxConnections),
                     (int) settings.byteSize(Settings.HTTP_MAX_HEADER_SIZE, 16 * 1024),
-                    settings.byteSize(Settings.HTTP_MAX_PAYLOAD, 1024 * 1024));
+                    // the HTTP layer's cap must let an import's upload through; every route has its own smaller limit
+                    Math.max(settings.byteSize(Settings.HTTP_MAX_PAYLOAD, 1024 * 1024),
+                            settings.byteSize(Settings.IMPORT_MAX_BYTES, Settings.IMPORT_MAX_BYTES_DEFAULT)));
             if (limits.idleTimeout.isZero() || limits.idleTimeout.isNegative() || limits.readTimeout.isZero()
                     || limits.readTimeout.isNegative() || limits.maxConnections < 1 || limits.maxConcurrentRequests < 1
                     || limits.maxHeaderSize < 1024 || limits.maxPayload < 1024) {

@@ -52,5 +52,17 @@ DELETE FROM annotations WHERE site_id = :site_id
 -- name: delete-funnels-of-site
 DELETE FROM funnels WHERE site_id = :site_id
 
+-- name: delete-imported-days-of-site
+DELETE FROM imported_days WHERE import_id IN (SELECT id FROM imports WHERE site_id = :site_id)
+
+-- name: delete-imported-lists-of-site
+DELETE FROM imported_lists WHERE import_id IN (SELECT id FROM imports WHERE site_id = :site_id)
+
+-- name: delete-imported-pageviews-of-site
+DELETE FROM imported_pageviews WHERE import_id IN (SELECT id FROM imports WHERE site_id = :site_id)
+
+-- name: delete-imports-of-site
+DELETE FROM imports WHERE site_id = :site_id
+
 -- name: delete-site
 DELETE FROM sites WHERE id = :site_id
