@@ -100,17 +100,14 @@ enum Dimension {
     }
 
     /**
-     * Fills a query's {@code {columns}} (each list's expression, named after its list), {@code {lists}} (those
-     * names) and {@code {grouping_sets}} (one set per list, after {@code prefix} columns such as {@code day, })
-     * for the lists computed over pageviews by value ({@link ListQuery#TOP}).
+     * Fills a query's {@code {columns}} (each list's expression, named after its list) and {@code {lists}} (those
+     * names) for the lists computed over pageviews by value ({@link ListQuery#TOP}).
      */
-    static String withTopLists(String sql, String prefix) {
+    static String withTopLists(String sql) {
         List<Dimension> top = lists().stream().filter(dimension -> dimension.listQuery == ListQuery.TOP).toList();
         return sql.replace("{columns}", top.stream().map(dimension -> dimension.column + " AS " + dimension.listName)
                         .collect(Collectors.joining(", ")))
-                .replace("{lists}", top.stream().map(dimension -> dimension.listName).collect(Collectors.joining(", ")))
-                .replace("{grouping_sets}", top.stream().map(dimension -> "(" + prefix + dimension.listName + ")")
-                        .collect(Collectors.joining(", ")));
+                .replace("{lists}", top.stream().map(dimension -> dimension.listName).collect(Collectors.joining(", ")));
     }
 
     /** The dimensions with a top list, in the answer's order. */

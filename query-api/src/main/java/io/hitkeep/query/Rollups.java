@@ -516,7 +516,7 @@ final class Rollups implements AutoCloseable {
     static PreparedStatement prepare(Connection connection, String name, Map<String, String> parts, Map<String, Object> values)
             throws SQLException {
         SqlFile.Statement statement = SQL.get(name);
-        PreparedStatement prepared = connection.prepareStatement(Dimension.withTopLists(fill(statement.sql(), parts), "day, "));
+        PreparedStatement prepared = connection.prepareStatement(Dimension.withTopLists(fill(statement.sql(), parts)));
         try {
             for (int i = 0; i < statement.parameters().size(); i++) {
                 String parameter = statement.parameters().get(i);

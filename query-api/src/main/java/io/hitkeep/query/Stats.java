@@ -46,7 +46,7 @@ public final class Stats {
 
     private static final String SUMMARY = Database.resource(Stats.class, "sql/stats_summary.sql");
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
-    private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"), "");
+    private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"));
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
     /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {

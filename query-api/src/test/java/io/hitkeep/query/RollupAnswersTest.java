@@ -5,6 +5,7 @@ import io.hitkeep.core.Hit;
 import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,26 +50,65 @@ class RollupAnswersTest {
             Rollups rollups = StatsPaths.roll(stored.database(), 1, zone);
             Stats rolled = new Stats(stored.database(), java.util.Optional.of(new RollupAnswers(rollups, 0)));
             assertTrue(rollups.pendingDays(1, zone).isEmpty(), "everything rolled");
-            compareRanges(raw, rolled, zone);
+            compareRanges(request -> raw.answer(request, zone), request -> rolled.answer(request, zone), zone);
 
             // hits of two more days, and late ones into a rolled day: not rolled yet, so those days are read raw
             stored.add(hits(new Random(14), 11, 14).toArray(Hit[]::new));
             assertFalse(rollups.pendingDays(1, zone).isEmpty());
-            compareRanges(raw, rolled, zone);
+            compareRanges(request -> raw.answer(request, zone), request -> rolled.answer(request, zone), zone);
 
             rollups.rollPending();
             assertTrue(rollups.pendingDays(1, zone).isEmpty());
-            compareRanges(raw, rolled, zone);
+            compareRanges(request -> raw.answer(request, zone), request -> rolled.answer(request, zone), zone);
         }
     }
 
-    private static void compareRanges(Stats raw, Stats rolled, ZoneId zone) {
+    /**
+     * With an import covering some of the days, both paths add the same imported figures (as the store's
+     * stats operation does, after the answer): the rollups do not count an imported day twice or leave it out.
+     */
+    @Test
+    void importedDaysAreAddedToTheRollupsAsToTheRawHits() {
+        ZoneId zone = ZoneId.of("Europe/Berlin");
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(hits(new Random(15), 0, 12).toArray(Hit[]::new));
+            Stats raw = new Stats(stored.database());
+            Stats rolled = StatsPaths.rolled(stored.database(), 1, zone);
+            stored.database().write("an import of four days", sql -> {
+                try (Statement statement = sql.connection().createStatement()) {
+                    statement.execute("INSERT INTO imports (id, site_id, source, status, from_day, to_day, pageviews, created_by)"
+                            + " VALUES (1, 1, 'plausible', 'done', DATE '2026-03-22', DATE '2026-03-25', 400, 1)");
+                    statement.execute("INSERT INTO imported_days SELECT 1, DATE '2026-03-22' + CAST(i AS INTEGER), 20 + i, 100, 30, 10 + i, 900"
+                            + " FROM range(4) t(i)");
+                    statement.execute("INSERT INTO imported_lists SELECT 1, DATE '2026-03-22' + CAST(i AS INTEGER), list, value, 5, 25 FROM range(4) t(i),"
+                            + " (VALUES ('pages', '/pricing'), ('pages', '/imported-only'), ('countries', 'DE'), ('sources', 'google.com'))"
+                            + " v(list, value)");
+                }
+                return null;
+            });
+            ImportedStats imported = new ImportedStats(stored.database());
+            compareRanges(request -> imported.addTo(raw.answer(request, zone), request),
+                    request -> imported.addTo(rolled.answer(request, zone), request), zone);
+
+            StatsRequest covering = new StatsRequest(1, "2026-03-19", "2026-04-04", List.of(), 20, List.of("summary", "lists"));
+            JsonNode without = rolled.answer(covering, zone);
+            JsonNode with = imported.addTo(rolled.answer(covering, zone), covering);
+            assertEquals(without.get("summary").get("pageviews").asLong() + 400, with.get("summary").get("pageviews").asLong(),
+                    "the import's pageviews are in the rolled answer");
+            assertTrue(with.get("summary").get("imported").asBoolean());
+            assertTrue(with.get("pages").findValuesAsText("value").contains("/imported-only"));
+        }
+    }
+
+    private static void compareRanges(Function<StatsRequest, JsonNode> raw,
+                                      Function<StatsRequest, JsonNode> rolled, ZoneId zone) {
         LocalDate first = LocalDate.of(2026, 3, 19);
         for (int[] range : new int[][] {{0, 16}, {1, 1}, {2, 3}, {3, 9}, {5, 12}, {12, 16}, {13, 14}}) {
             StatsRequest request = new StatsRequest(1, first.plusDays(range[0]).toString(), first.plusDays(range[1]).toString(),
                     List.of(), 20, List.of("summary", "chart", "lists"));
-            JsonNode expected = raw.answer(request, zone);
-            JsonNode actual = rolled.answer(request, zone);
+            JsonNode expected = raw.apply(request);
+            JsonNode actual = rolled.apply(request);
+            assertEquals(expected.get("summary").get("imported"), actual.get("summary").get("imported"), zone + " imported");
             String what = zone + " " + request.from() + ".." + request.to();
             for (String field : List.of("pageviews", "sessions", "bounce_rate", "pages_per_session")) {
                 assertEquals(expected.get("summary").get(field), actual.get("summary").get(field), what + " " + field);
