@@ -122,6 +122,7 @@ final class Rollups implements AutoCloseable {
                 }
                 int days = 0;
                 for (Map.Entry<Integer, ZoneId> site : sites(connection).entrySet()) {
+                    forgetUnreadableSketches(connection, site.getKey());
                     days += markChangedDays(connection, site.getKey(), site.getValue());
                 }
                 return days;
@@ -503,6 +504,24 @@ final class Rollups implements AutoCloseable {
             }
         }
         return sites;
+    }
+
+    /**
+     * A site whose sketches are in a form {@link VisitorSketch} does not read (written before the sketches were
+     * HitKeep's own) loses its rollups, so that the catch-up rolls all its days again. One sketch tells: a site's
+     * sketches are all written by the same roller.
+     */
+    private static void forgetUnreadableSketches(Connection connection, int siteId) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT sketch FROM rollup_day_sketches WHERE site_id = " + siteId + " LIMIT 1")) {
+            if (!row.next() || VisitorSketch.readable(row.getBytes(1))) {
+                return;
+            }
+        }
+        LOG.info(() -> "rollups: site " + siteId + " has sketches of an earlier form, rolled again");
+        for (String table : allTables()) {
+            execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId);
+        }
     }
 
     private static List<String> allTables() {

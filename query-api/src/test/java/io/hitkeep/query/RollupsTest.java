@@ -75,6 +75,23 @@ class RollupsTest {
         }
     }
 
+    /** Rollups written with Apache DataSketches' form (its preamble starts with 2, 3 or 10) are rolled again at start. */
+    @Test
+    void sketchesOfAnEarlierFormAreRolledAgainAtStart() {
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(week(0));
+            StatsPaths.roll(stored.database(), 1, UTC);
+            execute(stored.database(), "UPDATE rollup_day_sketches SET sketch = '\\x0A\\x01\\x07\\x0C'::BLOB");
+            execute(stored.database(), "UPDATE rollup_period_sketches SET sketch = '\\x02\\x01\\x07\\x0C'::BLOB");
+
+            Rollups restarted = new Rollups(stored.database(), Duration.ZERO);
+            restarted.catchUp();
+            assertEquals(7, restarted.pendingDays(1, UTC).size(), "every day of the site");
+            restarted.rollPending();
+            assertSameAnswers(stored.database(), restarted, UTC);
+        }
+    }
+
     private static void assertSameAnswers(Database database, Rollups rollups, ZoneId zone) {
         JsonNode raw = new Stats(database).answer(WEEK, zone);
         JsonNode rolled = new Stats(database, Optional.of(new RollupAnswers(rollups, 0))).answer(WEEK, zone);
