@@ -39,6 +39,10 @@ test('a site with a GoatCounter code sends to the code\'s host here, the way it 
   assert.equal(goatCounter.lines[1].now, '<img src="https://my-blog.stats.example.com/count?p=/page">');
   assert.match(goatCounter.note, /my-blog\.stats\.example\.com count here even without a Referer/);
   assert.equal(codeHost('http://localhost:8080', 'abc'), 'http://abc.localhost:8080', 'the port stays');
+  assert.equal(codeHost('http://127.0.0.1:8080', 'abc'), '', 'an IP address has no name to put the code in');
+  const byAddress = migrations('http://127.0.0.1:8080', 'blog.example', '', 'my-blog')[2];
+  assert.equal(byAddress.lines[0].now, '<script data-goatcounter="http://127.0.0.1:8080/count" async src="//gc.zgo.at/count.js"></script>');
+  assert.match(byAddress.note, /needs this server under a host name/);
   const without = migrations('https://stats.example.com', 'blog.example', '')[2];
   assert.match(without.lines[0].was, /MYCODE\.goatcounter\.com/);
   assert.match(without.note, /or set a GoatCounter code below/);

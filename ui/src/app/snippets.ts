@@ -25,11 +25,16 @@ export function isGoatCounterCode(text: string): boolean {
   return /^[a-z0-9-]{2,50}$/i.test(text.trim());
 }
 
-/** The server's origin with the code as its first host label: https://stats.example.com becomes https://CODE.stats.example.com. */
+/**
+ * The server's origin with the code as its first host label: https://stats.example.com becomes
+ * https://CODE.stats.example.com. Empty for a server reached by IP address, which has no such name.
+ */
 export function codeHost(server: string, code: string): string {
   const url = new URL(server);
-  url.hostname = `${code.toLowerCase()}.${url.hostname}`;
-  return url.origin;
+  const named = `${code.toLowerCase()}.${url.hostname}`;
+  url.hostname = named;
+  // the URL keeps an IP address when given a name that ends in a number
+  return url.hostname === named ? url.origin : '';
 }
 
 /**
@@ -40,7 +45,7 @@ export function migrations(server: string, domain: string, umamiWebsiteId: strin
   const base = server.replace(/\/+$/, '');
   const website = umamiWebsiteId.trim() || 'YOUR-WEBSITE-ID';
   const code = goatCounterCode.trim();
-  const countBase = code ? codeHost(base, code) : base;
+  const countBase = (code && codeHost(base, code)) || base;
   const plausibleScript = 'https://plausible.io/js/script.js';
   const umamiScript = 'https://cloud.umami.is/script.js';
   return [
@@ -75,11 +80,14 @@ export function migrations(server: string, domain: string, umamiWebsiteId: strin
         },
         { was: `<img src="https://${code || 'MYCODE'}.goatcounter.com/count?p=/page">`, now: `<img src="${countBase}/count?p=/page">` },
       ],
-      note: code
+      note: code && countBase !== base
         ? `Hits sent to ${new URL(countBase).hostname} count here even without a Referer (point that name at this server, `
           + `e.g. by wildcard DNS); a page on a host other than ${domain} and its subdomains goes by its page's host.`
-        : `The page's host (from the browser's Referer) names the site, so keep the default referrer policy on ${domain}, `
-          + 'or set a GoatCounter code below.',
+        : code
+          ? `The code needs this server under a host name (CODE.stats.example.com), not an IP address; until then the page's host `
+            + `(from the browser's Referer) names the site, so keep the default referrer policy on ${domain}.`
+          : `The page's host (from the browser's Referer) names the site, so keep the default referrer policy on ${domain}, `
+            + 'or set a GoatCounter code below.',
     },
   ];
 }
