@@ -362,12 +362,16 @@ describe('funnels', () => {
     await tab.getByTestId('funnel-add-step').click();
     await tab.getByTestId('step-3-type').selectOption('event');
     await tab.getByTestId('step-3-event').fill('Signup');
+    await tab.getByTestId('step-3-label').fill('Signed up');
     await tab.getByTestId('funnel-save').click();
     await section.locator('[data-testid="funnel-row"][data-name="Home to signup"]').waitFor();
     const stored = await get(`/api/sites/${siteId}/funnels`);
     const funnel = (Array.isArray(stored) ? stored : stored.funnels).find((f) => f.name === 'Home to signup');
     assert.equal(funnel.window, 'session');
     assert.deepEqual(funnel.steps.map((s) => s.path ?? s.event), ['/', '/pricing', 'Signup']);
+    assert.deepEqual(funnel.steps.map((s) => s.label), ['/', '/pricing', 'Signed up'], 'a typed label, else the server\'s');
+    assert.match(await section.locator('[data-testid="funnel-row"][data-name="Home to signup"]').innerText(),
+      /Visits \/ → Visits \/pricing → Signed up/);
   });
 
   test('the funnel screen shows the API\'s steps and drop-offs', async () => {
@@ -387,6 +391,7 @@ describe('funnels', () => {
       assert.match(await steps.nth(i).innerText(), new RegExp(`${number(step.visitors)} · ${rate(step.conversion_rate).replace('.', '\\.')}`));
     }
     const dropoffs = tab.getByTestId('funnel-dropoff');
+    assert.match(await steps.nth(2).innerText(), /Signed up/, 'the step\'s own label');
     assert.equal(await dropoffs.count(), result.steps.length - 1);
     for (const [i, step] of result.steps.slice(1).entries()) {
       assert.equal(Number(await dropoffs.nth(i).getAttribute('data-dropoff')), step.dropoff);

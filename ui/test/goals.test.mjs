@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { load } from './load.mjs';
 
 const { goalBody, targetOf, describeTarget, blankTarget } = await load('goals');
-const { funnelBody, funnelBars, MAX_STEPS } = await load('funnel');
+const { funnelBody, funnelBars, stepName, MAX_STEPS } = await load('funnel');
 
 const form = (fields) => ({ ...blankTarget(), ...fields });
 
@@ -46,6 +46,21 @@ test('a funnel from the form: 2 to 8 valid steps and a window', () => {
   assert.match(funnelBody('f', steps.slice(0, 1), 'session').error, /2 to 8/);
   assert.match(funnelBody('f', Array.from({ length: MAX_STEPS + 1 }, () => form({ path: '/' })), 'session').error, /2 to 8/);
   assert.match(funnelBody('f', [steps[0], form({ path: 'x' })], 'session').error, /^Step 2: /);
+});
+
+test('a funnel step keeps its label when one is typed, and goes without one otherwise', () => {
+  const steps = [form({ path: '/pricing', label: ' Saw pricing ' }), form({ type: 'event', event: 'Signup', label: '  ' })];
+  assert.deepEqual(funnelBody('Checkout', steps, 'session').body.steps,
+    [{ type: 'pageview', path: '/pricing', label: 'Saw pricing' }, { type: 'event', event: 'Signup' }]);
+  assert.match(funnelBody('f', [form({ path: '/', label: 'x'.repeat(101) }), steps[1]], 'session').error, /^Step 1: .*100/);
+});
+
+test('the settings list names a step by its typed label, or by its target when the server made the label', () => {
+  assert.equal(stepName({ type: 'pageview', path: '/pricing', label: '/pricing' }), 'Visits /pricing');
+  assert.equal(stepName({ type: 'event', event: 'Signup', property: { key: 'plan', value: 'pro' }, label: 'Signup (plan: pro)' }),
+    'Event Signup with plan = pro');
+  assert.equal(stepName({ type: 'event', event: 'Signup', label: 'Signed up' }), 'Signed up');
+  assert.equal(stepName({ type: 'pageview', path: '/' }), 'Visits /');
 });
 
 test('funnel bars: the length is a share of the first step, the dashed part who dropped off since the step before', () => {

@@ -5,8 +5,8 @@ import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
 import { errorText } from './api';
-import { Funnel, FunnelWindow, MAX_STEPS, MIN_STEPS, WINDOWS, funnelBody } from './funnel';
-import { TargetForm, blankTarget, describeTarget } from './goals';
+import { Funnel, FunnelStepForm, FunnelWindow, MAX_STEPS, MIN_STEPS, WINDOWS, funnelBody, stepName } from './funnel';
+import { TargetForm, blankTarget } from './goals';
 import { SiteItems } from './site-items';
 import { TargetFields } from './target-fields';
 
@@ -41,6 +41,12 @@ import { TargetFields } from './target-fields';
             @for (step of steps(); track $index; let i = $index) {
               <li class="flex flex-wrap items-end gap-2 rounded-lg bg-surface-50 dark:bg-surface-950 p-2" data-testid="funnel-step">
                 <hk-target-fields [prefix]="'step-' + (i + 1)" [label]="'Step ' + (i + 1)" [target]="step" (targetChange)="setStep(i, $event)" />
+                <label class="flex flex-col gap-1 text-sm min-w-32">
+                  <span>Label <span class="text-surface-500">(optional)</span></span>
+                  <input pInputText [name]="'step-' + (i + 1) + '-label'" maxlength="100" [ngModel]="step.label"
+                         (ngModelChange)="setLabel(i, $event)" [placeholder]="i === 0 ? 'Saw pricing' : 'Signed up'"
+                         [attr.data-testid]="'step-' + (i + 1) + '-label'" />
+                </label>
                 @if (steps().length > minSteps) {
                   <p-button type="button" label="Remove" size="small" [text]="true" severity="secondary"
                             [ariaLabel]="'Remove step ' + (i + 1)" (onClick)="removeStep(i)" />
@@ -85,7 +91,7 @@ export class FunnelSettings extends SiteItems<Funnel> {
   protected readonly maxSteps = MAX_STEPS;
   protected name = '';
   protected window: FunnelWindow = 'session';
-  protected readonly steps = signal<TargetForm[]>([blankTarget(), blankTarget('event')]);
+  protected readonly steps = signal<FunnelStepForm[]>([blankStep(), blankStep('event')]);
 
   constructor() {
     super();
@@ -95,15 +101,19 @@ export class FunnelSettings extends SiteItems<Funnel> {
   }
 
   protected stepsOf(funnel: Funnel): string {
-    return funnel.steps.map(describeTarget).join(' → ');
+    return funnel.steps.map(stepName).join(' → ');
   }
 
-  protected setStep(index: number, step: TargetForm): void {
-    this.steps.update((steps) => steps.map((s, i) => (i === index ? step : s)));
+  protected setStep(index: number, target: TargetForm): void {
+    this.steps.update((steps) => steps.map((s, i) => (i === index ? { ...target, label: s.label } : s)));
+  }
+
+  protected setLabel(index: number, label: string): void {
+    this.steps.update((steps) => steps.map((s, i) => (i === index ? { ...s, label } : s)));
   }
 
   protected addStep(): void {
-    this.steps.update((steps) => (steps.length < MAX_STEPS ? [...steps, blankTarget()] : steps));
+    this.steps.update((steps) => (steps.length < MAX_STEPS ? [...steps, blankStep()] : steps));
   }
 
   protected removeStep(index: number): void {
@@ -123,11 +133,15 @@ export class FunnelSettings extends SiteItems<Funnel> {
     });
     if (saved) {
       this.name = '';
-      this.steps.set([blankTarget(), blankTarget('event')]);
+      this.steps.set([blankStep(), blankStep('event')]);
     }
   }
 
   protected remove(funnel: Funnel): Promise<void> {
     return this.removing(funnel, () => this.api.deleteFunnel(this.siteId(), funnel.id));
   }
+}
+
+function blankStep(type: TargetForm['type'] = 'pageview'): FunnelStepForm {
+  return { ...blankTarget(type), label: '' };
 }

@@ -140,8 +140,8 @@ class K8sManifestsTest {
         assertEquals(List.of("writer-0.writer:7800", "writer-1.writer:7800"),
                 List.of(k8sEnvironment(onlyContainer(statefulSet)).get("HITKEEP_WRITER_PEERS").split(",")));
 
-        // one volume for both: DuckDB's lock on hitkeep.db fences a second leader
-        assertEquals(Set.of("writer:/data"), composeWriters.stream()
+        // one data volume for both: DuckDB's lock on hitkeep.db fences a second leader; and one for the backups
+        assertEquals(Set.of("writer:/data", "backups:/backups"), composeWriters.stream()
                 .flatMap(writer -> list(map(composeServices, writer), "volumes").stream().map(String::valueOf))
                 .collect(Collectors.toSet()));
         assertFalse(map(statefulSet, "spec").containsKey("volumeClaimTemplates"), "a claim per pod would be two databases");

@@ -9,10 +9,12 @@ import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Scope;
 import io.hitkeep.core.StoreOperation;
+import io.hitkeep.writer.ArchivedMonths;
 import io.hitkeep.writer.Database;
 import io.hitkeep.writer.Sql;
 import io.hitkeep.writer.SqlFile;
 
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -176,7 +178,7 @@ final class Funnels {
         return database.read(sql -> {
             Funnel funnel = sql.first(Query.FUNNEL, Funnels::funnel, "id", query.funnelId(), "site_id", request.siteId())
                     .orElseThrow(() -> DomainError.notFound("no such funnel"));
-            long[] visitors = visitors(sql, funnel, request, zone);
+            long[] visitors = visitors(sql, database.file().getParent(), funnel, request, zone);
             ObjectNode answer = Json.object().put("id", funnel.id()).put("name", funnel.name()).put("window", funnel.window().label);
             ArrayNode steps = answer.putArray("steps");
             for (int i = 0; i < visitors.length; i++) {
@@ -193,18 +195,20 @@ final class Funnels {
     /**
      * Per step, the visitors who reached it, by one query of a few CTEs a step: {@code match_<n>}, the rows of the
      * step's table (hits for a page, events for an event) in range after the filters that meet its condition, with the
-     * window's key; {@code step_<n>}, from {@code sql/funnels.sql}, the rows that got that far.
+     * window's key; {@code step_<n>}, from {@code sql/funnels.sql}, the rows that got that far. Months that retention
+     * moved to Parquet files in {@code data} are read from there, as the stats read them.
      */
-    private static long[] visitors(Sql sql, Funnel funnel, StatsRequest request, ZoneId zone) throws SQLException {
+    private static long[] visitors(Sql sql, Path data, Funnel funnel, StatsRequest request, ZoneId zone) throws SQLException {
         LocalDateTime start = request.start(zone);
         LocalDateTime end = request.end(zone);
         Map<String, Goals.Goal> goalFilters = Stats.goalFilters(sql, request);
+        ArchivedMonths.Sources sources = ArchivedMonths.sources(sql, data, request.siteId(), start, end);
         StringBuilder query = new StringBuilder("WITH ");
         List<Object> parameters = new ArrayList<>();
         int steps = funnel.steps().size();
         for (int n = 1; n <= steps; n++) {
             Goals.Goal step = funnel.steps().get(n - 1);
-            Stats.Rows rows = Stats.scope(step.table(), request, start, end, goalFilters);
+            Stats.Rows rows = Stats.scope(step.table(), sources, request, start, end, goalFilters);
             query.append("match_").append(n).append(" AS (SELECT ").append(funnel.window().key).append(" AS key, visitor_id, timestamp AS ts FROM (")
                     .append(rows.sql()).append(") WHERE ").append(step.condition()).append("), ");
             parameters.addAll(rows.parameters());

@@ -179,14 +179,8 @@ public final class Stats {
         return sources == null ? table : sources.of(table);
     }
 
-    /** The rows of a live table in the range and filters (funnels: archived months are not read for them yet). */
-    static Rows scope(String table, StatsRequest request, LocalDateTime start, LocalDateTime end,
-                      Map<String, Goals.Goal> goalFilters) throws SQLException {
-        return scope(table, null, request, start, end, goalFilters);
-    }
-
     /** {@code sources} (null: the live tables only) adds the site's archived months inside the range. */
-    private static Rows scope(String table, ArchivedMonths.Sources sources, StatsRequest request, LocalDateTime start,
+    static Rows scope(String table, ArchivedMonths.Sources sources, StatsRequest request, LocalDateTime start,
                               LocalDateTime end, Map<String, Goals.Goal> goalFilters) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(from(sources, table))
                 .append(" WHERE site_id = ? AND timestamp >= CAST(? AS TIMESTAMP) AND timestamp < CAST(? AS TIMESTAMP)");

@@ -1,11 +1,15 @@
 package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.auth.Teams;
 import io.hitkeep.core.Hit;
+import io.hitkeep.core.Scope;
 import io.hitkeep.reports.archive.Archiver;
+import io.hitkeep.testing.NatsBroker;
 import io.hitkeep.writer.HitWriter;
 import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Statement;
 import java.time.Instant;
@@ -14,16 +18,21 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The stats answer the same for months that retention moved to Parquet files as they did while the rows were in
  * the tables: every part (summary with engagement, chart, lists, events, goals and filters), for a range that
- * spans archived and live months, in a zone whose days cross the UTC month edge.
+ * spans archived and live months, in a zone whose days cross the UTC month edge; and funnels the same.
+ * Lives in the reports module (in the stats package, for its package-private parts): it needs the archiver, and
+ * reports depends on query-api.
  */
-/** Lives in the reports module (in the stats package, for its package-private parts): it needs the archiver, and reports depends on query-api. */
 class StatsArchivedMonthsTest {
+    @RegisterExtension
+    static NatsBroker broker = new NatsBroker();
+
     @Test
     void archivedMonthsAnswerAsTheTablesDid() {
         try (StoredHits stored = StoredHits.open()) {
@@ -56,6 +65,42 @@ class StatsArchivedMonthsTest {
             }
             // 4 pageviews a day for 119 days, less the 3 of January 1 before midnight in New York
             assertEquals(4L * 119 - 3, before.getFirst().get("summary").get("pageviews").asLong(), "real numbers, not two empty answers");
+        }
+    }
+
+    @Test
+    void funnelsReadArchivedMonthsAsTheTablesDid() {
+        try (StoredHits stored = StoredHits.open()) {
+            stored.database().write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
+            Sites sites = new Sites(stored.database(), broker.connection(), new Teams(stored.database()));
+            Scope owner = Scope.user(1);
+            int site = sites.create(owner, 0, "example.com", "", "America/New_York").get("id").asInt();
+            assertEquals(1, site, "the hits below are for site 1");
+            stored.database().write("retention", sql -> {
+                try (Statement statement = sql.connection().createStatement()) {
+                    statement.execute("UPDATE sites SET retention_days = 45 WHERE id = 1");
+                }
+                return null;
+            });
+            HitWriter.store(stored.database(), hits());
+            Funnels funnels = new Funnels(stored.database(), sites);
+            List<Integer> ids = new ArrayList<>();
+            for (String window : List.of("session", "24h")) {
+                ids.add(funnels.create(new Funnels.NewFunnel(owner, 1, "Docs to signup " + window, window, List.of(
+                        new Funnels.NewStep("", "pageview", "/docs/*", "", "", ""),
+                        new Funnels.NewStep("", "event", "", "Signup", "plan", "pro")))).get("id").asInt());
+            }
+            StatsRequest range = StatsRequest.parse(1, Optional.of("2026-01-01"), Optional.of("2026-04-30"), List.of(), Optional.empty());
+            List<JsonNode> before = ids.stream().map(id -> (JsonNode) funnels.report(new Funnels.FunnelQuery(owner, id, range))).toList();
+
+            Archiver archiver = new Archiver(stored.database());
+            archiver.due(LocalDate.parse("2026-05-20")).forEach(month -> archiver.archive(month.siteId(), month.month()));
+
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(before.get(i), funnels.report(new Funnels.FunnelQuery(owner, ids.get(i), range)), "funnel " + i);
+            }
+            // one visitor a day reads /docs, at 04:30 UTC: January 1's is still December 31 in New York
+            assertEquals(118, before.getFirst().get("steps").get(0).get("visitors").asLong(), "real numbers, not two empty answers");
         }
     }
 

@@ -2,6 +2,7 @@ package io.hitkeep.reports.archive;
 
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.core.StoreOperation;
+import io.hitkeep.reports.jobs.Job;
 
 import java.time.Duration;
 import java.time.LocalDate;
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
  * request stays short and a failure stops at one month. Runs wherever the scheduler runs; the work happens in the
  * writer. Safe to run again at any time: a month done is not done twice. Thread-safe.
  */
-public final class RetentionArchive {
+public final class RetentionArchive implements Job {
     private static final Logger LOG = Logger.getLogger(RetentionArchive.class.getName());
     public static final StoreOperation<Today, DueMonths> DUE = StoreOperation.of("archive.due", Today.class, DueMonths.class);
     public static final StoreOperation<Archiver.Due, Archiver.Archived> MONTH =
@@ -35,6 +36,12 @@ public final class RetentionArchive {
 
     public RetentionArchive(StoreClient store) {
         this.store = store;
+    }
+
+    @Override
+    public String run() {
+        Outcome outcome = runOnce();
+        return outcome.months() == 0 ? "" : "archived " + outcome.months() + " months, " + outcome.rows() + " rows";
     }
 
     /** Archives every month that is due today (UTC). */

@@ -5,6 +5,8 @@ import io.hitkeep.auth.SessionTokens;
 import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreClient;
 import io.hitkeep.core.Subjects;
+import io.hitkeep.reports.archive.RetentionArchive;
+import io.hitkeep.reports.backup.BackupJob;
 import io.hitkeep.reports.digest.DigestJob;
 import io.hitkeep.reports.digest.Digests;
 import io.hitkeep.reports.mail.OutboxJob;
@@ -17,6 +19,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +37,8 @@ public final class Reports implements AutoCloseable {
     static final Duration LEASE_TTL = Duration.ofSeconds(15);
     public static final String OUTBOX = "outbox";
     public static final String DIGESTS = "digests";
+    public static final String RETENTION = "retention";
+    public static final String BACKUP = "backup";
 
     private final Scheduler scheduler;
     private final Dispatcher wakeUps;
@@ -47,10 +52,20 @@ public final class Reports implements AutoCloseable {
 
     /**
      * The job table, GoatCounter's {@code cron.Tasks} habit: every scheduled job of the deployment, its
-     * schedule and what it does, in one place. Mail jobs are left out while no SMTP server is set.
+     * schedule and what it does, in one place. Mail jobs are left out while no SMTP server is set, the backup
+     * while no backup path is set. Retention runs before the backup, so a night's backup holds its archive.
      */
     static List<ScheduledJob> jobs(Settings settings, StoreClient store, Optional<SmtpSettings> smtp) {
         List<ScheduledJob> jobs = new ArrayList<>();
+        jobs.add(new ScheduledJob(RETENTION, Schedule.dailyAt(LocalTime.of(2, 30)),
+                "moves whole months older than a site's retention_days into Parquet files under the data folder",
+                new RetentionArchive(store)));
+        BackupJob backup = new BackupJob(store, settings);
+        if (backup.configured()) {
+            jobs.add(new ScheduledJob(BACKUP, Schedule.dailyAt(LocalTime.of(3, 0)),
+                    "has the writer back up the database into HITKEEP_BACKUP_PATH, keeping the newest HITKEEP_BACKUP_KEEP",
+                    backup));
+        }
         smtp.ifPresent(server -> {
             jobs.add(new ScheduledJob(OUTBOX, Schedule.every(Duration.ofSeconds(30)),
                     "sends the mails waiting in the outbox (also at once when one is queued)",
