@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 public final class SiteRoutes implements HttpService {
     private static final int BODY_LIMIT = 16 * 1024;
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** A site code as GoatCounter accepts one (lower-case letters, digits, dashes; 2 to 50), here in any case: it is a host label. */
+    private static final Pattern GOATCOUNTER_CODE = Pattern.compile("[a-zA-Z0-9-]{2,50}");
     private final StoreClient store;
 
     public SiteRoutes(StoreClient store) {
@@ -69,6 +71,7 @@ public final class SiteRoutes implements HttpService {
     /**
      * Settings (admins and owners): {@code name}, {@code timezone}, {@code excluded_ips}, {@code excluded_paths}
      * (strings), {@code honour_dnt} (boolean), {@code umami_website_id} (a UUID, stored in lower case; empty for none),
+     * {@code goatcounter_code} (GoatCounter's site code, stored in lower case; empty for none),
      * {@code retention_days} (days, null: keep every hit).
      */
     private void update(ServerRequest request, ServerResponse response) {
@@ -108,6 +111,15 @@ public final class SiteRoutes implements HttpService {
                         + "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01 (empty for none)");
             }
             changes.put("umami_website_id", id.toLowerCase(Locale.ROOT));
+        }
+        JsonNode goatCounterCode = body.get("goatcounter_code");
+        if (goatCounterCode != null && !goatCounterCode.isNull()) {
+            String code = goatCounterCode.isTextual() ? goatCounterCode.asText().strip() : "-";
+            if (!code.isEmpty() && !GOATCOUNTER_CODE.matcher(code).matches()) {
+                throw DomainError.invalid("goatcounter_code must be a GoatCounter site code: 2 to 50 lower-case letters, "
+                        + "digits and dashes, such as my-blog (empty for none)");
+            }
+            changes.put("goatcounter_code", code.toLowerCase(Locale.ROOT));
         }
         // retention_days: null is a value here (keep every hit), not "left out"
         if (body.has("retention_days")) {
