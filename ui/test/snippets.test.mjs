@@ -48,11 +48,11 @@ test('a site with a GoatCounter code sends to the code\'s host here, the way it 
   assert.match(without.note, /or set a GoatCounter code below/);
 });
 
-test('GoatCounter codes are 2 to 50 letters, digits and dashes', () => {
+test('GoatCounter codes are 2 to 50 letters, digits and dashes, a host label (no dash first or last)', () => {
   for (const good of ['my-blog', 'ab', ' Blog2 ', 'x'.repeat(50)]) {
     assert.ok(isGoatCounterCode(good), good);
   }
-  for (const bad of ['', 'a', 'my blog', 'my_blog', 'my.blog', 'x'.repeat(51), 'bücher']) {
+  for (const bad of ['', 'a', 'my blog', 'my_blog', 'my.blog', '-blog', 'blog-', 'x'.repeat(51), 'bücher']) {
     assert.ok(!isGoatCounterCode(bad), bad);
   }
 });

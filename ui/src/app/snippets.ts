@@ -22,7 +22,7 @@ export function isUmamiWebsiteId(text: string): boolean {
 
 /** A site code as GoatCounter accepts one: 2 to 50 letters, digits and dashes (stored in lower case; the server checks it too). */
 export function isGoatCounterCode(text: string): boolean {
-  return /^[a-z0-9-]{2,50}$/i.test(text.trim());
+  return /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])$/i.test(text.trim());
 }
 
 /**

@@ -171,7 +171,7 @@ class CompatibleTrackerRoutesTest {
     void aGoatCounterCodeIsValidatedTakenByOneSiteAndCountsItsHostsHitsWithoutAReferer() throws InterruptedException {
         int site = owner.createSite("goat-compat.example", "UTC");
         String path = "/api/sites/" + site;
-        for (Object bad : List.of("g", "my blog", "under_score", "dots.not", "x".repeat(51), 42, true)) {
+        for (Object bad : List.of("g", "my blog", "under_score", "dots.not", "-blog", "blog-", "x".repeat(51), 42, true)) {
             HttpSession.Response refused = owner.json("PATCH", path, Map.of("goatcounter_code", bad));
             assertEquals(400, refused.status(), bad + ": " + refused.body());
             assertTrue(refused.json().get("error").asText().startsWith("goatcounter_code"), refused.body());

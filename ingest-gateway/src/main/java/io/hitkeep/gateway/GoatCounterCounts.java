@@ -43,7 +43,7 @@ final class GoatCounterCounts implements HttpFeature {
     /** count.js flags automated browsers with 150 and above; lower numbers are GoatCounter's own, never sent. */
     private static final int FIRST_SCRIPT_BOT_FLAG = 150;
     /** A site code as GoatCounter accepts one: lower-case letters, digits and dashes, 2 to 50 (a host label here). */
-    private static final Pattern CODE = Pattern.compile("[a-z0-9-]{2,50}");
+    private static final Pattern CODE = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])");
     private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
 
     /** What one request asks for: a hit, none (a flagged bot, a page whose site cannot be told). */

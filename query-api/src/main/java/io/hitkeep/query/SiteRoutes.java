@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 public final class SiteRoutes implements HttpService {
     private static final int BODY_LIMIT = 16 * 1024;
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    /** A site code as GoatCounter accepts one (lower-case letters, digits, dashes; 2 to 50), here in any case: it is a host label. */
-    private static final Pattern GOATCOUNTER_CODE = Pattern.compile("[a-zA-Z0-9-]{2,50}");
+    /** A site code as GoatCounter accepts one (lower-case letters, digits, dashes; 2 to 50), here in any case, and a host label: no dash first or last. */
+    private static final Pattern GOATCOUNTER_CODE = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])");
     private final StoreClient store;
 
     public SiteRoutes(StoreClient store) {
@@ -117,7 +117,7 @@ public final class SiteRoutes implements HttpService {
             String code = goatCounterCode.isTextual() ? goatCounterCode.asText().strip() : "-";
             if (!code.isEmpty() && !GOATCOUNTER_CODE.matcher(code).matches()) {
                 throw DomainError.invalid("goatcounter_code must be a GoatCounter site code: 2 to 50 lower-case letters, "
-                        + "digits and dashes, such as my-blog (empty for none)");
+                        + "digits and dashes, not beginning or ending with a dash, such as my-blog (empty for none)");
             }
             changes.put("goatcounter_code", code.toLowerCase(Locale.ROOT));
         }
