@@ -4,7 +4,8 @@
 // since installing umami would bring its whole web application), plus GoatCounter's documented tracking
 // pixel (count.js itself is not on the npm registry; its requests are the gateway's fixtures). Each test
 // loads pages, navigates like a single-page app, sends a custom event with properties, and asserts what
-// GET /api/sites/{id}/stats answers. Pages are served on 127.0.0.1 under *.test names (Chromium maps them).
+// GET /api/sites/{id}/stats answers. Pages are served on 127.0.0.1 under *.test names (Chromium maps them); so is
+// HitKeep as a GoatCounter code's host (quiet-code.hk.test), the way wildcard DNS points CODE.stats.example.com here.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ const PLAUSIBLE_SCRIPT = readFileSync(new URL('../node_modules/@plausible-analyt
 const UMAMI_SCRIPT = packedFile('umami@2.10.0',
   'sha512-+lmrnV0751R6U2rkIgVAlE1nWI7yZawlMlJDguW9tlFacCKhnGeCyc7tCMIhNNYIiGIQy4DEX5IzJhm4b3+dPA==', 'src/tracker/index.js');
 const UMAMI_WEBSITE = '3f2b8c1d-4e5a-4b6c-9d7e-8f9a0b1c2d3e';
+const GOATCOUNTER_CODE = 'quiet-code';
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 
 let hitkeep;
@@ -44,6 +46,9 @@ const routes = {
         document.body.appendChild(Object.assign(new Image(), { src: '${hitkeep.base}/count?p=newsletter-click&e=true&rnd=' + Math.random() }));
       });
     </script>`),
+  // a page that sends no Referer, with the pixel on its GoatCounter code's host: only the code names the site
+  '/quiet': () => html('Quiet page', `<meta name="referrer" content="no-referrer">
+    <img alt="" src="http://${GOATCOUNTER_CODE}.hk.test:${new URL(hitkeep.base).port}/count?p=%2Fquiet&s=1280%2C720%2C1">`),
 };
 
 const pageviews = (stats, path) => stats.pages.find((row) => row.value === path)?.pageviews ?? 0;
@@ -60,7 +65,8 @@ async function visit(url, scripts = {}, { beforeLoad } = {}) {
   const tab = await context.newPage();
   const sent = [];
   tab.on('requestfinished', async (request) => {
-    if (!request.url().startsWith(hitkeep.base)) return;
+    // HitKeep's port: its own address, or a GoatCounter code's host name for it
+    if (new URL(request.url()).port !== new URL(hitkeep.base).port) return;
     const response = await request.response();
     sent.push({
       method: request.method(), path: new URL(request.url()).pathname, body: request.postData(),
@@ -74,10 +80,11 @@ async function visit(url, scripts = {}, { beforeLoad } = {}) {
 before(async () => {
   hitkeep = await startHitKeep();
   pages = await servePages((path) => routes[path.replace(/\/pricing$/, '')]?.());
-  for (const domain of ['plausible.test', 'rollup.test', 'umami.test', 'goat.test']) {
+  for (const domain of ['plausible.test', 'rollup.test', 'umami.test', 'goat.test', 'quiet.test']) {
     sites[domain] = (await hitkeep.api('POST', '/api/sites', { domain, name: domain, timezone: 'UTC' })).id;
   }
   await hitkeep.api('PATCH', `/api/sites/${sites['umami.test']}`, { umami_website_id: UMAMI_WEBSITE });
+  await hitkeep.api('PATCH', `/api/sites/${sites['quiet.test']}`, { goatcounter_code: GOATCOUNTER_CODE });
   browser = await launchChromium({ args: ['--host-resolver-rules=MAP *.test 127.0.0.1'] });
 });
 
@@ -170,7 +177,22 @@ describe('other tools\' trackers', () => {
     assert.equal(stats.summary.pageviews, 1);
   });
 
-  test('the site settings show the lines to change in each snippet and set the Umami website id', async () => {
+  test('GoatCounter\'s pixel on a code\'s host, from a page that sends no Referer, counts for the code\'s site', async () => {
+    const { context, sent } = await visit(`http://www.quiet.test:${pages.port}/quiet`);
+    await eventually('the pixel', () => sent.some((request) => request.path === '/count'));
+    const pixel = sent.find((request) => request.path === '/count');
+    assert.equal(pixel.status, 200);
+    assert.equal(pixel.headers.referer, undefined, 'no Referer: the page says no-referrer');
+    assert.equal(pixel.headers.origin, undefined, 'nor an Origin: an image request');
+    await context.close();
+    const stats = await eventually('the page in quiet.test', async () => {
+      const current = await hitkeep.stats(sites['quiet.test']);
+      return pageviews(current, '/quiet') === 1 && current;
+    });
+    assert.equal(stats.summary.pageviews, 1);
+  });
+
+  test('the site settings show the lines to change in each snippet and set the Umami website id and GoatCounter code', async () => {
     mkdirSync(SHOTS, { recursive: true });
     const context = await browser.newContext({ userAgent: USER_AGENT, locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const tab = await context.newPage();
@@ -178,19 +200,21 @@ describe('other tools\' trackers', () => {
     tab.on('console', (message) => {
       if (message.type() === 'error' && !/401|Unauthorized|status of 404/.test(message.text())) problems.push(message.text());
     });
-    await tab.goto(`${hitkeep.base}/`);
+    // HitKeep under a host name (hk.test, mapped to 127.0.0.1), as a GoatCounter code's host needs one
+    const named = `http://hk.test:${new URL(hitkeep.base).port}`;
+    await tab.goto(`${named}/`);
     await tab.getByTestId('email').fill('owner@example.com');
     await tab.getByTestId('password').fill('browser-tests-password');
     await tab.getByTestId('auth-submit').click();
     await tab.getByTestId('settings-link').waitFor();
-    await tab.goto(`${hitkeep.base}/sites/${sites['goat.test']}/settings`);
+    await tab.goto(`${named}/sites/${sites['goat.test']}/settings`);
     const section = tab.getByTestId('tracker-migration');
     await section.waitFor();
     const lines = await section.getByTestId('migration-now').allTextContents();
-    assert.ok(lines.includes(`<script defer data-domain="goat.test" data-api="${hitkeep.base}/api/event" src="https://plausible.io/js/script.js"></script>`),
+    assert.ok(lines.includes(`<script defer data-domain="goat.test" data-api="${named}/api/event" src="https://plausible.io/js/script.js"></script>`),
       lines.join('\n'));
-    assert.ok(lines.some((line) => line.includes(`data-host-url="${hitkeep.base}"`)), lines.join('\n'));
-    assert.ok(lines.includes(`<script data-goatcounter="${hitkeep.base}/count" async src="//gc.zgo.at/count.js"></script>`), lines.join('\n'));
+    assert.ok(lines.some((line) => line.includes(`data-host-url="${named}"`)), lines.join('\n'));
+    assert.ok(lines.includes(`<script data-goatcounter="${named}/count" async src="//gc.zgo.at/count.js"></script>`), lines.join('\n'));
 
     const field = tab.getByTestId('umami-website-id');
     await field.fill('not-a-uuid');
@@ -206,6 +230,30 @@ describe('other tools\' trackers', () => {
     assert.equal((await hitkeep.api('GET', `/api/sites/${sites['goat.test']}`)).umami_website_id, own);
     assert.ok((await section.getByTestId('migration-now').allTextContents()).some((line) => line.includes(`data-website-id="${own}"`)),
       'the snippet shows the id just saved');
+
+    const code = tab.getByTestId('goatcounter-code');
+    await code.fill('a');
+    assert.ok(await tab.getByTestId('goatcounter-save').locator('button').isDisabled(), 'a malformed code is not sent');
+    // the code quiet.test has: refused for a second site, and the page says so
+    await code.fill(GOATCOUNTER_CODE);
+    await tab.getByTestId('goatcounter-save').click();
+    await tab.getByTestId('goatcounter-message').getByText('another site has this GoatCounter code').waitFor();
+    await code.fill('Goat-Site');
+    await tab.getByTestId('goatcounter-save').click();
+    await tab.getByTestId('goatcounter-message').getByText('Saved').waitFor();
+    const saved = await hitkeep.api('GET', `/api/sites/${sites['goat.test']}`);
+    assert.equal(saved.goatcounter_code, 'goat-site', 'stored in lower case');
+    assert.equal(saved.umami_website_id, own, 'saving the code keeps the Umami website id');
+    const codeLines = await section.getByTestId('migration-now').allTextContents();
+    assert.ok(codeLines.includes(`<script data-goatcounter="http://goat-site.hk.test:${new URL(hitkeep.base).port}/count" async src="//gc.zgo.at/count.js"></script>`),
+      `the snippet sends to the code's host: ${codeLines.join('\n')}`);
+    await code.fill('');
+    await tab.getByTestId('goatcounter-save').click();
+    await tab.getByTestId('goatcounter-message').getByText('Saved: no GoatCounter code.').waitFor();
+    assert.equal((await hitkeep.api('GET', `/api/sites/${sites['goat.test']}`)).goatcounter_code, '');
+    await code.fill('Goat-Site');
+    await tab.getByTestId('goatcounter-save').click();
+    await tab.getByTestId('goatcounter-message').getByText('Saved: hits').waitFor();
     await tab.screenshot({ path: `${SHOTS}compatible-trackers-settings.png`, fullPage: true });
     assert.deepEqual(problems.filter((p) => !/status of 409/.test(p)), []);
     await context.close();

@@ -10,12 +10,15 @@ export interface SiteDetail extends Site {
   created_at?: string; excluded_ips: string; excluded_paths: string; honour_dnt: boolean; role?: string;
   /** the Umami website whose hits are this site's; empty (or absent, an older server) for none */
   umami_website_id?: string;
+  /** the GoatCounter code whose host (CODE.stats.example.com) counts for this site; empty (or absent) for none */
+  goatcounter_code?: string;
   /** days hits are kept before whole months are archived to Parquet; null: forever */
   retention_days?: number | null;
 }
 export interface SiteChanges {
   name?: string; timezone?: string; excluded_ips?: string; excluded_paths?: string; honour_dnt?: boolean;
   umami_website_id?: string;
+  goatcounter_code?: string;
   retention_days?: number | null;
 }
 export interface TeamSummary { id: number; name: string; role: string; members: number; sites: number; }

@@ -20,13 +20,32 @@ export function isUmamiWebsiteId(text: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text.trim());
 }
 
+/** A site code as GoatCounter accepts one: 2 to 50 letters, digits and dashes (stored in lower case; the server checks it too). */
+export function isGoatCounterCode(text: string): boolean {
+  return /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])$/i.test(text.trim());
+}
+
+/**
+ * The server's origin with the code as its first host label: https://stats.example.com becomes
+ * https://CODE.stats.example.com. Empty for a server reached by IP address, which has no such name.
+ */
+export function codeHost(server: string, code: string): string {
+  const url = new URL(server);
+  const named = `${code.toLowerCase()}.${url.hostname}`;
+  url.hostname = named;
+  // the URL keeps an IP address when given a name that ends in a number
+  return url.hostname === named ? url.origin : '';
+}
+
 /**
  * The snippets' lines for a site of `domain` on the server at `server` (an origin such as
- * https://stats.example.com); `umamiWebsiteId` is the site's setting, empty when it has none.
+ * https://stats.example.com); `umamiWebsiteId` and `goatCounterCode` are the site's settings, empty when it has none.
  */
-export function migrations(server: string, domain: string, umamiWebsiteId: string): Migration[] {
+export function migrations(server: string, domain: string, umamiWebsiteId: string, goatCounterCode = ''): Migration[] {
   const base = server.replace(/\/+$/, '');
   const website = umamiWebsiteId.trim() || 'YOUR-WEBSITE-ID';
+  const code = goatCounterCode.trim();
+  const countBase = (code && codeHost(base, code)) || base;
   const plausibleScript = 'https://plausible.io/js/script.js';
   const umamiScript = 'https://cloud.umami.is/script.js';
   return [
@@ -56,12 +75,19 @@ export function migrations(server: string, domain: string, umamiWebsiteId: strin
       tool: 'GoatCounter',
       lines: [
         {
-          was: '<script data-goatcounter="https://MYCODE.goatcounter.com/count" async src="//gc.zgo.at/count.js"></script>',
-          now: `<script data-goatcounter="${base}/count" async src="//gc.zgo.at/count.js"></script>`,
+          was: `<script data-goatcounter="https://${code || 'MYCODE'}.goatcounter.com/count" async src="//gc.zgo.at/count.js"></script>`,
+          now: `<script data-goatcounter="${countBase}/count" async src="//gc.zgo.at/count.js"></script>`,
         },
-        { was: '<img src="https://MYCODE.goatcounter.com/count?p=/page">', now: `<img src="${base}/count?p=/page">` },
+        { was: `<img src="https://${code || 'MYCODE'}.goatcounter.com/count?p=/page">`, now: `<img src="${countBase}/count?p=/page">` },
       ],
-      note: `The page's host (from the browser's Referer) names the site, so keep the default referrer policy on ${domain}.`,
+      note: code && countBase !== base
+        ? `Hits sent to ${new URL(countBase).hostname} count here even without a Referer (point that name at this server, `
+          + `e.g. by wildcard DNS); a page on a host other than ${domain} and its subdomains goes by its page's host.`
+        : code
+          ? `The code needs this server under a host name (CODE.stats.example.com), not an IP address; until then the page's host `
+            + `(from the browser's Referer) names the site, so keep the default referrer policy on ${domain}.`
+          : `The page's host (from the browser's Referer) names the site, so keep the default referrer policy on ${domain}, `
+            + 'or set a GoatCounter code below.',
     },
   ];
 }

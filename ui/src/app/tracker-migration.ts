@@ -1,15 +1,48 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, output, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { ButtonModule } from 'primeng/button';
 import { InputTextModule } from 'primeng/inputtext';
 import { MessageModule } from 'primeng/message';
 import { Api, SiteDetail, errorText } from './api';
 import { copyText } from './clipboard';
-import { isUmamiWebsiteId, migrations } from './snippets';
+import { isGoatCounterCode, isUmamiWebsiteId, migrations } from './snippets';
+
+/** A site setting that maps another tool's hits to this site: the Umami website id, the GoatCounter code. */
+interface OtherToolSetting {
+  field: 'umami_website_id' | 'goatcounter_code';
+  label: string;
+  inputId: string;
+  /** prefix of the form's, button's and message's test ids */
+  testId: string;
+  placeholder: string;
+  help: string;
+  valid: (text: string) => boolean;
+  saved: string;
+  cleared: string;
+}
+
+const SETTINGS: OtherToolSetting[] = [
+  {
+    field: 'umami_website_id', label: 'Umami website id', inputId: 'umami-website-id', testId: 'umami',
+    placeholder: 'e.g. 6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01',
+    help: 'The data-website-id of your Umami snippet (a UUID; empty for none). One site per id.',
+    valid: isUmamiWebsiteId, saved: 'Saved: this website\'s Umami hits count here.', cleared: 'Saved: no Umami website id.',
+  },
+  {
+    field: 'goatcounter_code', label: 'GoatCounter code', inputId: 'goatcounter-code', testId: 'goatcounter',
+    placeholder: 'e.g. my-blog',
+    help: 'The MYCODE of MYCODE.goatcounter.com (2 to 50 letters, digits and dashes; empty for none). One site per code: '
+      + 'hits sent to MYCODE.<this server\'s host> count here, even from pages that send no Referer.',
+    valid: isGoatCounterCode, saved: 'Saved: hits sent to this code\'s host count here.', cleared: 'Saved: no GoatCounter code.',
+  },
+];
+
+type Message = { severity: 'success' | 'error'; text: string };
 
 /**
  * On a site's settings page: the lines to change in an existing Plausible, Umami or GoatCounter snippet so
- * that it sends here, and the site's Umami website id (admins and owners change it; members read it).
+ * that it sends here, and the site's Umami website id and GoatCounter code (admins and owners change them; members
+ * read them).
  */
 @Component({
   selector: 'hk-tracker-migration',
@@ -41,23 +74,25 @@ import { isUmamiWebsiteId, migrations } from './snippets';
       }
       @if (copied()) { <p class="text-sm mt-2" role="status">Copied.</p> }
 
-      <form class="flex flex-col gap-1 text-sm mt-4" (ngSubmit)="save()" data-testid="umami-form">
-        <label for="umami-website-id">Umami website id</label>
-        <div class="flex flex-wrap items-center gap-2">
-          <input pInputText id="umami-website-id" name="umamiWebsiteId" class="grow font-mono" spellcheck="false" autocomplete="off"
-                 placeholder="e.g. 6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01" [(ngModel)]="websiteId" [disabled]="!canEdit()"
-                 [attr.aria-invalid]="invalid() ? true : null" aria-describedby="umami-help" data-testid="umami-website-id" />
-          @if (canEdit()) {
-            <p-button type="submit" label="Save" size="small" [loading]="busy()" [disabled]="invalid()" data-testid="umami-save" />
+      @for (setting of settings; track setting.field) {
+        <form class="flex flex-col gap-1 text-sm mt-4" (ngSubmit)="save(setting)" [attr.data-testid]="setting.testId + '-form'">
+          <label [for]="setting.inputId">{{ setting.label }}</label>
+          <div class="flex flex-wrap items-center gap-2">
+            <input pInputText [id]="setting.inputId" [name]="setting.field" class="grow font-mono" spellcheck="false" autocomplete="off"
+                   [placeholder]="setting.placeholder" [(ngModel)]="values[setting.field]" [disabled]="!canEdit()"
+                   [attr.aria-invalid]="invalid(setting) ? true : null" [attr.aria-describedby]="setting.testId + '-help'"
+                   [attr.data-testid]="setting.inputId" />
+            @if (canEdit()) {
+              <p-button type="submit" label="Save" size="small" [loading]="busy() === setting.field" [disabled]="invalid(setting)"
+                        [attr.data-testid]="setting.testId + '-save'" />
+            }
+          </div>
+          <small [id]="setting.testId + '-help'" class="text-surface-500">{{ setting.help }}</small>
+          @if (messages()[setting.field]; as m) {
+            <p-message [severity]="m.severity" [attr.data-testid]="setting.testId + '-message'"><span role="status">{{ m.text }}</span></p-message>
           }
-        </div>
-        <small id="umami-help" class="text-surface-500">
-          The data-website-id of your Umami snippet (a UUID; empty for none). One site per id.
-        </small>
-        @if (message(); as m) {
-          <p-message [severity]="m.severity" data-testid="umami-message"><span role="status">{{ m.text }}</span></p-message>
-        }
-      </form>
+        </form>
+      }
     </section>
   `,
 })
@@ -68,22 +103,30 @@ export class TrackerMigration {
   /** the site as the server answered after a change */
   readonly saved = output<SiteDetail>();
 
-  protected websiteId = '';
-  protected readonly busy = signal(false);
+  protected readonly settings = SETTINGS;
+  /** what the fields hold, by setting */
+  protected values: Record<OtherToolSetting['field'], string> = { umami_website_id: '', goatcounter_code: '' };
+  /** the setting being saved, if any */
+  protected readonly busy = signal<OtherToolSetting['field'] | null>(null);
   protected readonly copied = signal(false);
-  protected readonly message = signal<{ severity: 'success' | 'error'; text: string } | null>(null);
+  protected readonly messages = signal<Partial<Record<OtherToolSetting['field'], Message>>>({});
   protected readonly migrations = computed(() =>
-    migrations(location.origin, this.site().domain, this.site().umami_website_id ?? ''));
+    migrations(location.origin, this.site().domain, this.site().umami_website_id ?? '', this.site().goatcounter_code ?? ''));
+
+  /** the fields are filled when another site is shown, not each time this one is saved (an unsaved edit stays) */
+  private readonly siteId = computed(() => this.site().id);
 
   constructor() {
     effect(() => {
-      this.websiteId = this.site().umami_website_id ?? '';
+      this.siteId();
+      const site = untracked(this.site);
+      this.values = { umami_website_id: site.umami_website_id ?? '', goatcounter_code: site.goatcounter_code ?? '' };
     });
   }
 
-  protected invalid(): boolean {
-    const id = this.websiteId.trim();
-    return id !== '' && !isUmamiWebsiteId(id);
+  protected invalid(setting: OtherToolSetting): boolean {
+    const value = this.values[setting.field].trim();
+    return value !== '' && !setting.valid(value);
   }
 
   protected async copy(text: string): Promise<void> {
@@ -93,18 +136,25 @@ export class TrackerMigration {
     }
   }
 
-  protected async save(): Promise<void> {
-    if (this.invalid()) return;
-    this.busy.set(true);
-    this.message.set(null);
+  protected async save(setting: OtherToolSetting): Promise<void> {
+    if (this.invalid(setting)) return;
+    const field = setting.field;
+    const unsaved = { ...this.values };
+    this.busy.set(field);
+    this.show(field, null);
     try {
-      const saved = await this.api.updateSite(this.site().id, { umami_website_id: this.websiteId.trim() });
+      const saved = await this.api.updateSite(this.site().id, { [field]: unsaved[field].trim() });
       this.saved.emit(saved);
-      this.message.set({ severity: 'success', text: saved.umami_website_id ? 'Saved: this website\'s Umami hits count here.' : 'Saved: no Umami website id.' });
+      this.values = { ...unsaved, [field]: saved[field] ?? '' };
+      this.show(field, { severity: 'success', text: saved[field] ? setting.saved : setting.cleared });
     } catch (e) {
-      this.message.set({ severity: 'error', text: `Not saved: ${errorText(e)}` });
+      this.show(field, { severity: 'error', text: `Not saved: ${errorText(e)}` });
     } finally {
-      this.busy.set(false);
+      this.busy.set(null);
     }
+  }
+
+  private show(field: OtherToolSetting['field'], message: Message | null): void {
+    this.messages.update((all) => ({ ...all, [field]: message ?? undefined }));
   }
 }

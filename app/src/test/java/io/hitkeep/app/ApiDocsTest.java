@@ -68,6 +68,26 @@ class ApiDocsTest {
         assertEquals(Set.of(), problems);
     }
 
+    @Test
+    void theSiteSchemasNameEveryFieldOfASiteAndItsSettings() {
+        HttpSession owner = server.owner();
+        JsonNode schemas = owner.anonymous().get("/api/docs/openapi.json").json().get("components").get("schemas");
+        JsonNode site = owner.get("/api/sites/" + owner.createSite("documented.example", "UTC")).json();
+        Set<String> replied = new TreeSet<>();
+        site.fieldNames().forEachRemaining(replied::add);
+        Set<String> documented = new TreeSet<>();
+        schemas.get("Site").get("properties").fieldNames().forEachRemaining(documented::add);
+        assertEquals(replied, documented, "the Site schema against a site as GET /api/sites/{id} answers it");
+
+        // what PATCH /api/sites/{id} changes: every field but the site's identity and the caller's role
+        Set<String> settings = new TreeSet<>(replied);
+        settings.removeAll(Set.of("id", "owner_id", "team_id", "domain", "created_at", "role"));
+        assertTrue(settings.contains("goatcounter_code") && settings.contains("umami_website_id"), settings.toString());
+        Set<String> changes = new TreeSet<>();
+        schemas.get("SiteChanges").get("properties").fieldNames().forEachRemaining(changes::add);
+        assertEquals(settings, changes, "the SiteChanges schema against the settings a site has");
+    }
+
     private static String describe(Set<String> missing, Set<String> invented) {
         StringBuilder text = new StringBuilder();
         missing.forEach(route -> text.append("registered but not documented: ").append(route).append('\n'));

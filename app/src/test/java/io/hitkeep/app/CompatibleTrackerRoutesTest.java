@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Other tools' tracker endpoints in the single binary: Plausible's {@code /api/event}, Umami's
  * {@code /api/send} and GoatCounter's {@code /count} take hits without a session while every other
  * {@code /api} path stays closed, share the ingest rate limit, and what they accept reaches the stats API;
- * a site's Umami website id is set through {@code PATCH /api/sites/{id}}. (The fixtures of each tool's
+ * a site's Umami website id and GoatCounter code are set through {@code PATCH /api/sites/{id}}. (The fixtures of each tool's
  * requests are the gateway's {@code CompatibleTrackersTest}; the real scripts run in {@code browser-tests}.)
  */
 class CompatibleTrackerRoutesTest {
@@ -165,5 +165,51 @@ class CompatibleTrackerRoutesTest {
             assertTrue(events.contains(event), events.toString());
         }
         assertTrue(list(all, "referrers").stream().anyMatch(row -> row.startsWith("news.ycombinator.com ")), all.get("referrers").toString());
+    }
+
+    @Test
+    void aGoatCounterCodeIsValidatedTakenByOneSiteAndCountsItsHostsHitsWithoutAReferer() throws InterruptedException {
+        int site = owner.createSite("goat-compat.example", "UTC");
+        String path = "/api/sites/" + site;
+        for (Object bad : List.of("g", "my blog", "under_score", "dots.not", "-blog", "blog-", "x".repeat(51), 42, true)) {
+            HttpSession.Response refused = owner.json("PATCH", path, Map.of("goatcounter_code", bad));
+            assertEquals(400, refused.status(), bad + ": " + refused.body());
+            assertTrue(refused.json().get("error").asText().startsWith("goatcounter_code"), refused.body());
+        }
+        HttpSession.Response set = owner.json("PATCH", path, Map.of("goatcounter_code", "Goat-Compat"));
+        assertEquals(200, set.status(), set.body());
+        assertEquals("goat-compat", set.json().get("goatcounter_code").asText(), "stored in lower case: it is a host label");
+        assertEquals("goat-compat", owner.get(path).json().get("goatcounter_code").asText());
+        int other = owner.createSite("goat-other.example", "UTC");
+        String otherPath = "/api/sites/" + other;
+        HttpSession.Response taken = owner.json("PATCH", otherPath, Map.of("goatcounter_code", "goat-compat"));
+        assertEquals(409, taken.status(), "one site per code: " + taken.body());
+        assertTrue(taken.json().get("error").asText().startsWith("goatcounter_code"), taken.body());
+
+        // the pixel on goat-compat.stats.test, a page that sends no Referer: only the code can name the site
+        awaitCountedByCode("goat-compat", site);
+        assertEquals(1, list(owner.stats(site, today, today).json(), "pages").stream().filter(row -> row.startsWith("/from-code ")).count(),
+                "the page is the site's domain and p");
+
+        HttpSession.Response cleared = owner.json("PATCH", path, Map.of("goatcounter_code", ""));
+        assertEquals(200, cleared.status(), cleared.body());
+        assertEquals("", cleared.json().get("goatcounter_code").asText());
+        assertEquals(200, owner.json("PATCH", otherPath, Map.of("goatcounter_code", "goat-compat")).status(), "free again once cleared");
+        awaitCountedByCode("goat-compat", other);
+    }
+
+    /** Sends GoatCounter's pixel to the code's host, without Referer or Origin, until the site has a pageview. */
+    private void awaitCountedByCode(String code, int site) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode stats = owner.stats(site, today, today).json();
+        while (stats.get("summary").get("pageviews").asLong() == 0 && System.nanoTime() < deadline) {
+            HttpSession.Response pixel = owner.anonymous().send("GET", "/count?p=%2Ffrom-code", null, Map.of("Host", code + ".stats.test",
+                    "User-Agent", CHROME_WINDOWS, "X-Forwarded-For", "198.51.100." + ADDRESSES.incrementAndGet()));
+            assertEquals(200, pixel.status(), pixel.body());
+            assertEquals("image/gif", pixel.header("Content-Type"));
+            Thread.sleep(200);
+            stats = owner.stats(site, today, today).json();
+        }
+        assertTrue(stats.get("summary").get("pageviews").asLong() > 0, "the code's host counts for site " + site);
     }
 }

@@ -107,8 +107,11 @@ class PermissionMatrixTest {
                 row("PATCH", site, Map.of("honour_dnt", true), "                          401 403 200 200 404 401 401 200 403 404"),
                 row("PATCH", site, Map.of("umami_website_id", "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01"),
                         "                                                                 401 403 200 200 404 401 401 200 403 404"),
+                row("PATCH", site, Map.of("goatcounter_code", "matrix-code"),
+                        "                                                                 401 403 200 200 404 401 401 200 403 404"),
                 row("GET", site + "/stats?from=" + today + "&to=" + today, null, "        401 200 200 200 404 401 401 200 200 404"),
                 row("GET", site + "/live", null, "                                        401 200 200 200 404 401 401 200 200 404"),
+                row("POST", site + "/rollups/rebuild", null, "                            401 403 202 202 404 401 401 202 403 404"),
                 row("GET", site + "/export?from=" + today + "&to=" + today, null, "       401 200 200 200 404 401 401 200 200 404"),
                 new Row("DELETE", "/api/sites/{fresh}", () -> "/api/sites/" + owner.createSite("gone" + fresh.incrementAndGet()
                         + ".example", "UTC"), () -> null, "                               401 403 403 200 404 401 401 200 403 404"),

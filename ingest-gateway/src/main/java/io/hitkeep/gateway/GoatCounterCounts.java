@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * GoatCounter's count endpoint, {@code /count}, as its {@code count.js} (an image request or a beacon, so
@@ -24,10 +25,16 @@ import java.util.function.Function;
  * {@code r} the referrer, {@code s} the screen size ({@code width,height,scale}), {@code q} the page's
  * query (its UTM and {@code ref} parameters count), {@code b} count.js's own bot flag (150 and above:
  * an automated browser, dropped as a bot); {@code t} (title) and {@code rnd} (cache buster) are ignored.
- * GoatCounter finds the site by the host the snippet sends to; here that host is this server, so the site
- * is the page's host, from the {@code Origin} header or else the {@code Referer} (a {@code p} that is a whole
- * URL names its page itself). Answers a 1x1 GIF whether the hit was kept or dropped; a malformed request
- * is a 400 whose reason is also in {@code X-Goatcounter}, GoatCounter's own way of saying it. Thread-safe.
+ * GoatCounter finds the site by the host the snippet sends to ({@code CODE.goatcounter.com}); here that is
+ * a site's GoatCounter code ({@code goatcounter_code}, a site setting) as the first label of the request's
+ * {@code Host} ({@code CODE.stats.example.com}, by wildcard DNS). The code's site takes the hit when the page
+ * is on its domain or below it, or when nothing names the page (then the page is the site's domain and
+ * {@code p}); otherwise, and without a code, the page's host names the site, as on {@code /ingest}: the page
+ * from the {@code Origin} header or else the {@code Referer} (a {@code p} that is a whole URL names its page
+ * itself). This is the Umami website id's rule: a code copied from someone's page source cannot pull a
+ * stranger's pages into their site. Answers a 1x1 GIF whether the hit was kept or dropped; a malformed
+ * request is a 400 whose reason is also in {@code X-Goatcounter}, GoatCounter's own way of saying it.
+ * Thread-safe.
  */
 final class GoatCounterCounts implements HttpFeature {
     /** The common 43-byte transparent 1x1 GIF. */
@@ -35,6 +42,9 @@ final class GoatCounterCounts implements HttpFeature {
     static final HeaderName X_GOATCOUNTER = HeaderNames.create("X-Goatcounter");
     /** count.js flags automated browsers with 150 and above; lower numbers are GoatCounter's own, never sent. */
     private static final int FIRST_SCRIPT_BOT_FLAG = 150;
+    /** A site code as GoatCounter accepts one: lower-case letters, digits and dashes, 2 to 50 (a host label here). */
+    private static final Pattern CODE = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])");
+    private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
 
     /** What one request asks for: a hit, none (a flagged bot, a page whose site cannot be told). */
     record Parsed(Optional<IngestRequest> hit, Optional<DropReason> dropped) {
@@ -57,7 +67,8 @@ final class GoatCounterCounts implements HttpFeature {
         Parsed parsed;
         try {
             var query = request.query();
-            parsed = parse(name -> query.first(name).orElse(""), request.headers().first(HeaderNames.ORIGIN),
+            Optional<SiteRegistry.Site> codeSite = code(request.authority()).flatMap(ingest.registry()::goatCounterCode);
+            parsed = parse(name -> query.first(name).orElse(""), codeSite, request.headers().first(HeaderNames.ORIGIN),
                     request.headers().first(HeaderNames.REFERER), ingest.visitor(request));
         } catch (DomainError invalid) {
             // answered here: the error handler starts a fresh response, without this header
@@ -68,7 +79,7 @@ final class GoatCounterCounts implements HttpFeature {
         parsed.dropped().ifPresent(reason -> {
             if (reason == DropReason.UNKNOWN_SITE) {
                 // a setup problem (a page that sends no Referer), not a filter: say so to whoever debugs it
-                response.header(X_GOATCOUNTER, "ignored: neither Origin nor Referer names the page");
+                response.header(X_GOATCOUNTER, "ignored: neither Origin nor Referer names the page, nor the host a site's code");
             }
         });
         parsed.hit().ifPresent(ingest::store);
@@ -80,10 +91,11 @@ final class GoatCounterCounts implements HttpFeature {
      * Reads a count request; anything malformed is a 400.
      *
      * @param parameter a query parameter's value, empty when absent
+     * @param codeSite  the site whose GoatCounter code the request's host names, if any
      * @param origin    the request's {@code Origin} header
      * @param referer   the request's {@code Referer} header: the page, or its origin under the default referrer policy
      */
-    static Parsed parse(Function<String, String> parameter, Optional<String> origin,
+    static Parsed parse(Function<String, String> parameter, Optional<SiteRegistry.Site> codeSite, Optional<String> origin,
                         Optional<String> referer, BrowserVisitor visitor) {
         int botFlag = botFlag(parameter.apply("b"));
         boolean event = flag(parameter.apply("e"));
@@ -95,7 +107,8 @@ final class GoatCounterCounts implements HttpFeature {
             Bots.Category.AUTOMATION.countDrop();
             return new Parsed(Optional.empty(), Optional.of(DropReason.BOT));
         }
-        Optional<URI> page = page(origin, referer);
+        // nothing names the page: the code's site does, at its domain's root
+        Optional<URI> page = page(origin, referer).or(() -> codeSite.map(site -> URI.create("https://" + site.domain() + "/")));
         String url;
         if (!event && isAbsolute(path)) {
             url = path;
@@ -113,9 +126,30 @@ final class GoatCounterCounts implements HttpFeature {
             }
         }
         URI pageUrl = IngestRequest.url(url);
-        return new Parsed(Optional.of(IngestRequest.fromBrowser(visitor, Domains.siteKey(pageUrl.getHost()),
+        String host = Domains.siteKey(pageUrl.getHost());
+        String siteKey = codeSite.filter(site -> site.covers(host)).map(SiteRegistry.Site::domain).orElse(host);
+        return new Parsed(Optional.of(IngestRequest.fromBrowser(visitor, siteKey,
                 pageUrl, parameter.apply("r"), "", screenWidth(parameter.apply("s")),
                 event ? IngestRequest.eventName(path) : "", "")), Optional.empty());
+    }
+
+    /**
+     * The GoatCounter code a request's {@code Host} names: its first label, lower case, when a dot follows it
+     * and it has a code's form; an IP address or a bare name ({@code localhost}) names none.
+     */
+    static Optional<String> code(String authority) {
+        String host = authority.strip().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[")) {
+            return Optional.empty();
+        }
+        int port = host.indexOf(':');
+        host = port < 0 ? host : host.substring(0, port);
+        int dot = host.indexOf('.');
+        if (dot < 0 || IPV4.matcher(host).matches()) {
+            return Optional.empty();
+        }
+        String label = host.substring(0, dot);
+        return CODE.matcher(label).matches() ? Optional.of(label) : Optional.empty();
     }
 
     /** GoatCounter's booleans: {@code true}, {@code false}, {@code 1}, {@code 0}, {@code on}, {@code off}; absent is false. */

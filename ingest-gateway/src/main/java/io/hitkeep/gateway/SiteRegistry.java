@@ -35,17 +35,23 @@ final class SiteRegistry implements AutoCloseable {
      *
      * @param honourDnt whether a visitor's Do Not Track or Global Privacy Control drops their hits
      * @param umamiWebsiteId the Umami website id (a lower-case UUID) whose hits are this site's, empty for none
+     * @param goatCounterCode the GoatCounter site code (lower case) whose hits are this site's, empty for none
      */
     record Site(int id, int teamId, String domain, ClientAddress.Ranges excludedIps, PathGlobs excludedPaths,
-                boolean honourDnt, String umamiWebsiteId) {
+                boolean honourDnt, String umamiWebsiteId, String goatCounterCode) {
         /** A site with the default settings: nothing excluded, DNT honoured. */
         Site(int id, int teamId, String domain) {
             this(id, teamId, domain, ClientAddress.Ranges.NONE, PathGlobs.NONE, true);
         }
 
-        /** A site without an Umami website id. */
+        /** A site without an Umami website id or a GoatCounter code. */
         Site(int id, int teamId, String domain, ClientAddress.Ranges excludedIps, PathGlobs excludedPaths, boolean honourDnt) {
-            this(id, teamId, domain, excludedIps, excludedPaths, honourDnt, "");
+            this(id, teamId, domain, excludedIps, excludedPaths, honourDnt, "", "");
+        }
+
+        /** Whether a page on this host (a site key) is this site's: its domain or below it. */
+        boolean covers(String host) {
+            return host.equals(domain) || host.endsWith("." + domain);
         }
     }
 
@@ -53,6 +59,8 @@ final class SiteRegistry implements AutoCloseable {
     private final ConcurrentHashMap<String, Site> sites = new ConcurrentHashMap<>();
     /** Umami website id to site; kept by the watch alone (the bucket is keyed by domain, so no direct lookup). */
     private final ConcurrentHashMap<String, Site> umamiWebsites = new ConcurrentHashMap<>();
+    /** GoatCounter code to site; kept by the watch alone, like the Umami website ids. */
+    private final ConcurrentHashMap<String, Site> goatCounterCodes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Long> unknownSince = new ConcurrentHashMap<>();
     private final io.nats.client.impl.NatsKeyValueWatchSubscription watch;
 
@@ -80,22 +88,26 @@ final class SiteRegistry implements AutoCloseable {
 
     private void apply(KeyValueEntry entry) {
         if (entry.getOperation() != KeyValueOperation.PUT || entry.getValue() == null) {
-            forgetUmamiWebsite(sites.remove(entry.getKey()));
+            forgetOtherToolsIds(sites.remove(entry.getKey()));
             return;
         }
         parse(entry.getValue()).ifPresent(site -> {
-            // one watch thread delivers the entries in order, so the old id is the one to forget
-            forgetUmamiWebsite(sites.put(site.domain(), site));
+            // one watch thread delivers the entries in order, so the old ids are the ones to forget
+            forgetOtherToolsIds(sites.put(site.domain(), site));
             if (!site.umamiWebsiteId().isEmpty()) {
                 umamiWebsites.put(site.umamiWebsiteId(), site);
+            }
+            if (!site.goatCounterCode().isEmpty()) {
+                goatCounterCodes.put(site.goatCounterCode(), site);
             }
             unknownSince.remove(site.domain());
         });
     }
 
-    private void forgetUmamiWebsite(Site previous) {
-        if (previous != null && !previous.umamiWebsiteId().isEmpty()) {
+    private void forgetOtherToolsIds(Site previous) {
+        if (previous != null) {
             umamiWebsites.remove(previous.umamiWebsiteId(), previous);
+            goatCounterCodes.remove(previous.goatCounterCode(), previous);
         }
     }
 
@@ -106,7 +118,8 @@ final class SiteRegistry implements AutoCloseable {
             return Optional.of(new Site(node.get("id").asInt(), node.path("team_id").asInt(0), node.get("domain").asText(),
                     ClientAddress.Ranges.parse("excluded_ips", node.path("excluded_ips").asText("")),
                     PathGlobs.parse("excluded_paths", node.path("excluded_paths").asText("")),
-                    node.path("honour_dnt").asBoolean(true), node.path("umami_website_id").asText("")));
+                    node.path("honour_dnt").asBoolean(true), node.path("umami_website_id").asText(""),
+                    node.path("goatcounter_code").asText("")));
         } catch (IOException | NullPointerException | HitKeepException e) {
             LOG.warning("ignoring a malformed site registry entry");
             return Optional.empty();
@@ -147,6 +160,11 @@ final class SiteRegistry implements AutoCloseable {
     /** The site whose Umami website id this is (a lower-case UUID), if any. */
     Optional<Site> umamiWebsite(String websiteId) {
         return Optional.ofNullable(umamiWebsites.get(websiteId));
+    }
+
+    /** The site whose GoatCounter code this is (lower case), if any. */
+    Optional<Site> goatCounterCode(String code) {
+        return Optional.ofNullable(goatCounterCodes.get(code));
     }
 
     @Override

@@ -49,9 +49,7 @@ final class UmamiEvents implements HttpFeature {
 
     private void send(ServerRequest request, ServerResponse response) {
         CompatibleIngest.cors(response);
-        SiteRegistry registry = ingest.registry();
-        parse(HttpJson.object(request, IngestRoutes.BODY_LIMIT), ingest.visitor(request),
-                websiteId -> registry.umamiWebsite(websiteId).map(SiteRegistry.Site::domain))
+        parse(HttpJson.object(request, IngestRoutes.BODY_LIMIT), ingest.visitor(request), ingest.registry()::umamiWebsite)
                 .ifPresent(ingest::store);
         HttpJson.send(response, 200, OK);
     }
@@ -59,9 +57,9 @@ final class UmamiEvents implements HttpFeature {
     /**
      * Reads an Umami body; anything malformed is a 400. Empty for what is accepted and ignored (identify).
      *
-     * @param umamiSites a website id (lower case) to the domain of the site that has it
+     * @param umamiSites a website id (lower case) to the site that has it
      */
-    static Optional<IngestRequest> parse(JsonNode body, BrowserVisitor visitor, Function<String, Optional<String>> umamiSites) {
+    static Optional<IngestRequest> parse(JsonNode body, BrowserVisitor visitor, Function<String, Optional<SiteRegistry.Site>> umamiSites) {
         String type = Json.text(body, "type").strip().toLowerCase(Locale.ROOT);
         if (!type.equals("event") && !type.equals("identify")) {
             throw DomainError.invalid("type must be \"event\" or \"identify\"");
@@ -82,7 +80,7 @@ final class UmamiEvents implements HttpFeature {
         URI url = IngestRequest.url(pageUrl(Json.text(payload, "hostname").strip(), Json.text(payload, "url").strip()));
         String host = Domains.siteKey(url.getHost());
         String siteKey = umamiSites.apply(website.toLowerCase(Locale.ROOT))
-                .filter(domain -> host.equals(domain) || host.endsWith("." + domain))
+                .filter(site -> site.covers(host)).map(SiteRegistry.Site::domain)
                 .orElse(host);
         String name = Json.text(payload, "name");
         boolean event = !name.isBlank();

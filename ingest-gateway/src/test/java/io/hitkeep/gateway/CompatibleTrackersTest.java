@@ -50,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class CompatibleTrackersTest {
     static final String UMAMI_WEBSITE = "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01";
+    static final String GOATCOUNTER_CODE = "goat-code";
     /** A current desktop Chrome: the fixtures' visitor unless a case sends its own user agent. */
     private static final String BROWSER =
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -71,6 +72,8 @@ class CompatibleTrackersTest {
         sites.put("rollup.example", Json.bytes(Json.object().put("id", 2).put("team_id", 1).put("domain", "rollup.example")));
         sites.put("umami.example", Json.bytes(Json.object().put("id", 3).put("team_id", 1).put("domain", "umami.example")
                 .put("umami_website_id", UMAMI_WEBSITE)));
+        sites.put("goat.example", Json.bytes(Json.object().put("id", 4).put("team_id", 1).put("domain", "goat.example")
+                .put("goatcounter_code", GOATCOUNTER_CODE)));
         registry = new SiteRegistry(broker.connection());
         publisher = new HitPublisher(broker.connection());
         CompatibleIngest ingest = new CompatibleIngest(registry, new Salts(broker.connection()), publisher,
@@ -83,10 +86,12 @@ class CompatibleTrackersTest {
                 })
                 .build().start();
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (registry.umamiWebsite(UMAMI_WEBSITE).isEmpty() && System.nanoTime() < deadline) {
+        while ((registry.umamiWebsite(UMAMI_WEBSITE).isEmpty() || registry.goatCounterCode(GOATCOUNTER_CODE).isEmpty())
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertEquals(3, registry.umamiWebsite(UMAMI_WEBSITE).orElseThrow().id(), "the watch indexes the Umami website id");
+        assertEquals(4, registry.goatCounterCode(GOATCOUNTER_CODE).orElseThrow().id(), "the watch indexes the GoatCounter code");
     }
 
     @AfterAll

@@ -6,10 +6,13 @@ import io.nats.client.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,23 +106,27 @@ class SiteRegistryTest {
         }
     }
 
-    @Test
-    void anUmamiWebsiteIdFindsItsSiteUntilItChangesOrTheSiteGoes() throws Exception {
-        String first = "11111111-2222-4333-8444-555555555555";
-        String second = "99999999-8888-4777-8666-555555555555";
-        bucket().put("umami-registry.example", ("{\"id\":6,\"team_id\":1,\"domain\":\"umami-registry.example\","
-                + "\"umami_website_id\":\"" + first + "\"}").getBytes(StandardCharsets.UTF_8));
+    /** The other tools' ids a site may have: Umami's website id and GoatCounter's site code. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"umami_website_id, 11111111-2222-4333-8444-555555555555, 99999999-8888-4777-8666-555555555555",
+            "goatcounter_code, first-code, second-code"})
+    void anOtherToolsIdFindsItsSiteUntilItChangesOrTheSiteGoes(String field, String first, String second) throws Exception {
+        String domain = field.replace('_', '-') + ".example";
+        bucket().put(domain, ("{\"id\":6,\"team_id\":1,\"domain\":\"" + domain + "\","
+                + "\"" + field + "\":\"" + first + "\"}").getBytes(StandardCharsets.UTF_8));
         try (SiteRegistry registry = new SiteRegistry(broker.connection())) {
-            assertEquals(Optional.of(6), await(Optional.of(6), () -> registry.umamiWebsite(first).map(SiteRegistry.Site::id)));
+            Function<String, Optional<SiteRegistry.Site>> lookup = field.equals("umami_website_id")
+                    ? registry::umamiWebsite : registry::goatCounterCode;
+            assertEquals(Optional.of(6), await(Optional.of(6), () -> lookup.apply(first).map(SiteRegistry.Site::id)));
 
-            bucket().put("umami-registry.example", ("{\"id\":6,\"team_id\":1,\"domain\":\"umami-registry.example\","
-                    + "\"umami_website_id\":\"" + second + "\"}").getBytes(StandardCharsets.UTF_8));
-            assertEquals(Optional.of(6), await(Optional.of(6), () -> registry.umamiWebsite(second).map(SiteRegistry.Site::id)));
-            assertEquals(Optional.empty(), registry.umamiWebsite(first), "the old id no longer names the site");
+            bucket().put(domain, ("{\"id\":6,\"team_id\":1,\"domain\":\"" + domain + "\","
+                    + "\"" + field + "\":\"" + second + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertEquals(Optional.of(6), await(Optional.of(6), () -> lookup.apply(second).map(SiteRegistry.Site::id)));
+            assertEquals(Optional.empty(), lookup.apply(first), "the old id no longer names the site");
 
-            bucket().delete("umami-registry.example");
-            assertEquals(Optional.empty(), await(Optional.empty(), () -> registry.umamiWebsite(second)));
-            assertEquals(Optional.empty(), registry.umamiWebsite("not-an-id"));
+            bucket().delete(domain);
+            assertEquals(Optional.empty(), await(Optional.empty(), () -> lookup.apply(second)));
+            assertEquals(Optional.empty(), lookup.apply("not-an-id"));
         }
     }
 }

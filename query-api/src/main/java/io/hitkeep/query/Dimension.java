@@ -99,6 +99,17 @@ enum Dimension {
                 .collect(Collectors.joining(", "));
     }
 
+    /**
+     * Fills a query's {@code {columns}} (each list's expression, named after its list) and {@code {lists}} (those
+     * names) for the lists computed over pageviews by value ({@link ListQuery#TOP}).
+     */
+    static String withTopLists(String sql) {
+        List<Dimension> top = lists().stream().filter(dimension -> dimension.listQuery == ListQuery.TOP).toList();
+        return sql.replace("{columns}", top.stream().map(dimension -> dimension.column + " AS " + dimension.listName)
+                        .collect(Collectors.joining(", ")))
+                .replace("{lists}", top.stream().map(dimension -> dimension.listName).collect(Collectors.joining(", ")));
+    }
+
     /** The dimensions with a top list, in the answer's order. */
     static List<Dimension> lists() {
         return Arrays.stream(values()).filter(dimension -> dimension.listQuery != ListQuery.NONE).toList();

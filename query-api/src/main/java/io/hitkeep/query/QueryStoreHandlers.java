@@ -9,6 +9,7 @@ import io.hitkeep.writer.StoreHandlers;
 import io.hitkeep.writer.StoreRegistry;
 
 import java.time.ZoneId;
+import java.util.Optional;
 
 /**
  * The stats domain as the writer hosts it: sites (mirrored into the gateways' registry), share links,
@@ -20,7 +21,12 @@ public final class QueryStoreHandlers implements StoreHandlers {
         Database database = registry.database();
         Sites sites = new Sites(database, registry.nats(), new Teams(database));
         ShareLinks shareLinks = new ShareLinks(database, sites);
-        Stats stats = new Stats(database);
+        // HITKEEP_ROLLUPS=off: every range from the raw hits (a comparison, or a problem with the rollups)
+        Optional<Rollups> rollups = registry.settings().value("rollups", "on").equals("off") ? Optional.empty()
+                : Optional.of(Rollups.start(database, registry.settings()));
+        rollups.ifPresent(registry::closeWith);
+        Stats stats = new Stats(database, rollups.map(roller -> new RollupAnswers(roller,
+                registry.settings().intValue("rollup-exact-rows", RollupAnswers.EXACT_ROWS))));
         Goals goals = new Goals(database, sites);
         Annotations annotations = new Annotations(database, sites);
         Funnels funnels = new Funnels(database, sites);
@@ -73,9 +79,17 @@ public final class QueryStoreHandlers implements StoreHandlers {
                     StatsRequest request = query.request().forSite(link.get("site_id").asInt());
                     return imported.addTo(stats.answer(request, ZoneId.of(link.get("timezone").asText())), request);
                 })
+                .handle(Rollups.REBUILD, site -> {
+                    int siteId = sites.get(site.scope(), site.siteId(), Access.Action.CHANGE_SITE).get("id").asInt();
+                    return Json.object().put("site_id", siteId).put("days", rollupsOrRefusal(rollups).rebuild(siteId));
+                })
                 .handle(Stats.LIVE, site -> {
                     int siteId = sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).get("id").asInt();
                     return stats.live(siteId);
                 });
+    }
+
+    private static Rollups rollupsOrRefusal(Optional<Rollups> rollups) {
+        return rollups.orElseThrow(() -> io.hitkeep.core.DomainError.invalid("rollups are off on this server (HITKEEP_ROLLUPS=off)"));
     }
 }

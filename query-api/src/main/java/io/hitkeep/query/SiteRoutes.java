@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 public final class SiteRoutes implements HttpService {
     private static final int BODY_LIMIT = 16 * 1024;
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** A site code as GoatCounter accepts one (lower-case letters, digits, dashes; 2 to 50), here in any case, and a host label: no dash first or last. */
+    private static final Pattern GOATCOUNTER_CODE = Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])");
     private final StoreClient store;
 
     public SiteRoutes(StoreClient store) {
@@ -38,7 +40,8 @@ public final class SiteRoutes implements HttpService {
                 .patch("/{id}", this::update)
                 .delete("/{id}", this::delete)
                 .get("/{id}/stats", this::stats)
-                .get("/{id}/live", this::live);
+                .get("/{id}/live", this::live)
+                .post("/{id}/rollups/rebuild", this::rebuildRollups);
     }
 
     private void list(ServerRequest request, ServerResponse response) {
@@ -68,6 +71,7 @@ public final class SiteRoutes implements HttpService {
     /**
      * Settings (admins and owners): {@code name}, {@code timezone}, {@code excluded_ips}, {@code excluded_paths}
      * (strings), {@code honour_dnt} (boolean), {@code umami_website_id} (a UUID, stored in lower case; empty for none),
+     * {@code goatcounter_code} (GoatCounter's site code, stored in lower case; empty for none),
      * {@code retention_days} (days, null: keep every hit).
      */
     private void update(ServerRequest request, ServerResponse response) {
@@ -108,6 +112,15 @@ public final class SiteRoutes implements HttpService {
             }
             changes.put("umami_website_id", id.toLowerCase(Locale.ROOT));
         }
+        JsonNode goatCounterCode = body.get("goatcounter_code");
+        if (goatCounterCode != null && !goatCounterCode.isNull()) {
+            String code = goatCounterCode.isTextual() ? goatCounterCode.asText().strip() : "-";
+            if (!code.isEmpty() && !GOATCOUNTER_CODE.matcher(code).matches()) {
+                throw DomainError.invalid("goatcounter_code must be a GoatCounter site code: 2 to 50 lower-case letters, "
+                        + "digits and dashes, not beginning or ending with a dash, such as my-blog (empty for none)");
+            }
+            changes.put("goatcounter_code", code.toLowerCase(Locale.ROOT));
+        }
         // retention_days: null is a value here (keep every hit), not "left out"
         if (body.has("retention_days")) {
             JsonNode days = body.get("retention_days");
@@ -141,6 +154,14 @@ public final class SiteRoutes implements HttpService {
      */
     private void live(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Stats.LIVE, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
+    }
+
+    /**
+     * Rolls the site's rollups again from its hits (admins and owners), for data changed behind the writer's
+     * back; {@code 202}: the roller does it in the background, and until then the hits answer.
+     */
+    private void rebuildRollups(ServerRequest request, ServerResponse response) {
+        HttpJson.send(response, 202, store.call(Rollups.REBUILD, new Sites.SiteRef(Caller.of(request).scope(), siteId(request))));
     }
 
     private static int siteId(ServerRequest request) {

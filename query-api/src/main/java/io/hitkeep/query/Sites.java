@@ -127,8 +127,9 @@ public final class Sites {
 
     /**
      * Changes a site's name, time zone and privacy settings: {@code excluded_ips} (CIDRs), {@code excluded_paths} (globs),
-     * {@code honour_dnt} and {@code retention_days} (0: forever); and {@code umami_website_id} (a UUID, validated by the
-     * HTTP face; empty for none), unique among all sites. A field left out keeps its value. Another user's site is a 404.
+     * {@code honour_dnt} and {@code retention_days} (0: forever); and {@code umami_website_id} (a UUID) and
+     * {@code goatcounter_code} (GoatCounter's site code), both validated by the HTTP face, empty for none, each unique
+     * among all sites. A field left out keeps its value. Another user's site is a 404.
      */
     ObjectNode update(Scope scope, int siteId, JsonNode changes) {
         ObjectNode current = get(scope, siteId, Access.Action.CHANGE_SITE);
@@ -139,6 +140,8 @@ public final class Sites {
         boolean honourDnt = current.get("honour_dnt").asBoolean();
         String umamiWebsiteId = changes.hasNonNull("umami_website_id") ? changes.get("umami_website_id").asText()
                 : current.path("umami_website_id").asText("");
+        String goatCounterCode = changes.hasNonNull("goatcounter_code") ? changes.get("goatcounter_code").asText()
+                : current.path("goatcounter_code").asText("");
         try {
             if (changes.hasNonNull("excluded_ips")) {
                 excludedIps = ClientAddress.Ranges.parse("excluded_ips", changes.get("excluded_ips").asText()).toString();
@@ -161,13 +164,16 @@ public final class Sites {
         ObjectNode site = database.write("update site", sql -> {
             try {
                 return sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded, "excluded_paths", paths,
-                        "honour_dnt", dnt, "name", name, "timezone", zone, "umami_website_id", umamiWebsiteId, "retention_days", retention,
+                        "honour_dnt", dnt, "name", name, "timezone", zone, "umami_website_id", umamiWebsiteId,
+                        "goatcounter_code", goatCounterCode, "retention_days", retention,
                         "site_id", siteId)
                         .orElseThrow(() -> new SQLException("site " + siteId + " is gone"));
             } catch (SQLException e) {
                 if (e.getMessage().contains("onstraint")) {
-                    // the only unique column an update can change; the other site may be another team's, so unnamed
-                    throw DomainError.conflict("umami_website_id: another site has this Umami website id");
+                    // the unique columns an update can change; the other site may be another team's, so unnamed
+                    throw e.getMessage().contains("goatcounter_code")
+                            ? DomainError.conflict("goatcounter_code: another site has this GoatCounter code")
+                            : DomainError.conflict("umami_website_id: another site has this Umami website id");
                 }
                 throw e;
             }
@@ -252,6 +258,7 @@ public final class Sites {
         site.put("excluded_paths", row.getString("excluded_paths"));
         site.put("honour_dnt", row.getBoolean("honour_dnt"));
         site.put("umami_website_id", row.getString("umami_website_id"));
+        site.put("goatcounter_code", row.getString("goatcounter_code"));
         int retention = row.getInt("retention_days");
         if (row.wasNull()) {
             site.putNull("retention_days");

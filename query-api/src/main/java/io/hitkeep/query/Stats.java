@@ -46,8 +46,7 @@ public final class Stats {
 
     private static final String SUMMARY = Database.resource(Stats.class, "sql/stats_summary.sql");
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
-    private static final String TOP = Database.resource(Stats.class, "sql/stats_top.sql");
-    private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
+    private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"));
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
     /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
@@ -64,9 +63,16 @@ public final class Stats {
     private static final int LIVE_LIMIT = 10;
 
     private final Database database;
+    /** Answers long ranges from the rollups; empty: always from the raw hits. */
+    private final Optional<RollupAnswers> rollups;
 
     Stats(Database database) {
+        this(database, Optional.empty());
+    }
+
+    Stats(Database database, Optional<RollupAnswers> rollups) {
         this.database = database;
+        this.rollups = rollups;
     }
 
     /** The site's rows in range after filters, as SQL with its parameters. */
@@ -89,19 +95,23 @@ public final class Stats {
             Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
             Rows hits = scope("hits", sources, request, start, end, goalFilters);
             Rows events = scope("events", sources, request, start, end, goalFilters);
+            // months moved to Parquet files have no hits left to roll: the raw path reads them there
+            Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
+                    || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> plan(answers, connection, request, zone)) : Optional.empty();
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
-                ObjectNode summary = summary(connection, hits, pings);
+                ObjectNode summary = rolled.isPresent() ? rollups.get().summary(connection, rolled.get()) : summary(connection, hits, pings);
                 summary.put("live_visitors", live(sql, request.siteId()));
                 body.set("summary", summary);
             }
             if (request.wants("chart")) {
-                body.set("chart", chart(connection, hits, zone, from, to, hourly));
+                body.set("chart", rolled.isPresent() && !hourly ? buckets(rollups.get().chart(connection, rolled.get()), from, to, false)
+                        : chart(connection, hits, zone, from, to, hourly));
             }
-            if (request.wants("lists")) {
-                for (Dimension dimension : Dimension.lists()) {
-                    body.set(dimension.listName().orElseThrow(), rows(connection, listQuery(dimension), hits, request.limit()));
-                }
+            if (request.wants("lists") && rolled.isPresent()) {
+                rollups.get().lists(connection, rolled.get(), request.limit(), body);
+            } else if (request.wants("lists")) {
+                lists(connection, hits, request.limit(), body);
             }
             if (request.wants("events")) {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
@@ -119,18 +129,34 @@ public final class Stats {
                             request.limit(), visitors));
                 }
             }
+            if (rolled.isPresent()) {
+                RollupAnswers.release(connection, rolled.get());
+            }
             return body;
         });
     }
 
-    /** The SQL of a dimension's top list over {@code scoped}. */
-    private static String listQuery(Dimension dimension) {
-        return switch (dimension.listQuery()) {
-            case TOP -> TOP.replace(":column", dimension.column());
-            case ENTRY -> SESSION_PAGES.replace(":pick", "arg_min");
-            case EXIT -> SESSION_PAGES.replace(":pick", "arg_max");
-            case NONE -> throw new IllegalArgumentException(dimension + " has no list");
-        };
+    private static Optional<RollupAnswers.Plan> plan(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone) {
+        try {
+            return answers.plan(connection, request, zone);
+        } catch (SQLException e) {
+            throw new io.hitkeep.core.HitKeepException("cannot plan the rollups: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every top list, in the registry's order, from one query over {@code scoped}. */
+    private static void lists(Connection connection, Rows hits, int limit, ObjectNode body) throws SQLException {
+        Map<String, ArrayNode> lists = new LinkedHashMap<>();
+        for (Dimension dimension : Dimension.lists()) {
+            lists.put(dimension.listName().orElseThrow(), body.putArray(dimension.listName().orElseThrow()));
+        }
+        try (PreparedStatement statement = prepare(connection, LISTS, hits, Optional.empty(), List.of(limit));
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                lists.get(rows.getString("list")).addObject().put("value", rows.getString("value"))
+                        .put("pageviews", rows.getLong("pageviews")).put("visitors", rows.getLong("visitors"));
+            }
+        }
     }
 
     /** The goals that {@code filter=goal:<name>} names, by name; an unknown name is refused. */
@@ -300,6 +326,11 @@ public final class Stats {
                 found.put(rows.getString("t"), new long[] {rows.getLong("pageviews"), rows.getLong("visitors")});
             }
         }
+        return buckets(found, from, to, hourly);
+    }
+
+    /** The chart's buckets from {@code found} (pageviews and visitors by label), zeros where nothing happened. */
+    private static ArrayNode buckets(Map<String, long[]> found, LocalDate from, LocalDate to, boolean hourly) {
         ArrayNode chart = Json.MAPPER.createArrayNode();
         DateTimeFormatter label = DateTimeFormatter.ofPattern(hourly ? "yyyy-MM-dd'T'HH:00" : "yyyy-MM-dd");
         LocalDateTime bucket = from.atStartOfDay();

@@ -12,6 +12,8 @@ import io.hitkeep.writer.StoredHits;
 import io.hitkeep.testing.NatsBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,9 +58,10 @@ class SitesTest {
         }
     }
 
-    @Test
-    void anUmamiWebsiteIdBelongsToOneSiteAtATimeAndIsPublished() throws Exception {
-        String websiteId = "6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01";
+    /** The other tools' site settings, {@code umami_website_id} and {@code goatcounter_code}: one site per value. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"umami_website_id, 6a1e8f5c-0b2d-4c3e-9f4a-5b6c7d8e9f01, umami", "goatcounter_code, my-blog, goat"})
+    void anOtherToolsSiteSettingBelongsToOneSiteAtATimeAndIsPublished(String field, String value, String prefix) throws Exception {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
             database.write("create teams", sql -> {
@@ -67,31 +70,32 @@ class SitesTest {
             });
             Sites sites = new Sites(database, broker.connection(), new Teams(database));
             Scope owner = Scope.user(1);
-            int first = sites.create(owner, 0, "umami-one.example", "", "UTC").get("id").asInt();
-            int second = sites.create(owner, 0, "umami-two.example", "", "UTC").get("id").asInt();
-            int othersSite = sites.create(Scope.user(2), 0, "umami-other.example", "", "UTC").get("id").asInt();
-            assertEquals("", sites.get(owner, first, Access.Action.READ_SITE).get("umami_website_id").asText(), "none by default");
+            int first = sites.create(owner, 0, prefix + "-one.example", "", "UTC").get("id").asInt();
+            int second = sites.create(owner, 0, prefix + "-two.example", "", "UTC").get("id").asInt();
+            int othersSite = sites.create(Scope.user(2), 0, prefix + "-other.example", "", "UTC").get("id").asInt();
+            assertEquals("", sites.get(owner, first, Access.Action.READ_SITE).get(field).asText(), "none by default");
 
-            JsonNode updated = sites.update(owner, first, Json.object().put("umami_website_id", websiteId));
-            assertEquals(websiteId, updated.get("umami_website_id").asText());
-            assertEquals(websiteId, sites.update(owner, first, Json.object().put("name", "Renamed")).get("umami_website_id").asText(),
+            JsonNode updated = sites.update(owner, first, Json.object().put(field, value));
+            assertEquals(value, updated.get(field).asText());
+            assertEquals(value, sites.update(owner, first, Json.object().put("name", "Renamed")).get(field).asText(),
                     "a change of another field keeps it");
-            JsonNode published = Json.tree(Buckets.sites(broker.connection()).get("umami-one.example").getValue());
-            assertEquals(websiteId, published.get("umami_website_id").asText(), "the gateways learn it");
+            JsonNode published = Json.tree(Buckets.sites(broker.connection()).get(prefix + "-one.example").getValue());
+            assertEquals(value, published.get(field).asText(), "the gateways learn it");
 
             for (int taker : new int[] {second, othersSite}) {
                 Scope scope = taker == othersSite ? Scope.user(2) : owner;
                 DomainError taken = assertThrows(DomainError.class,
-                        () -> sites.update(scope, taker, Json.object().put("umami_website_id", websiteId)));
+                        () -> sites.update(scope, taker, Json.object().put(field, value)));
                 assertEquals(DomainError.Kind.CONFLICT, taken.kind());
-                assertFalse(taken.getMessage().contains("umami-one"), "the other site is not named: " + taken.getMessage());
+                assertTrue(taken.getMessage().startsWith(field + ":"), "the conflict names the setting: " + taken.getMessage());
+                assertFalse(taken.getMessage().contains(prefix + "-one"), "the other site is not named: " + taken.getMessage());
             }
-            assertEquals("", sites.update(owner, second, Json.object().put("umami_website_id", "")).get("umami_website_id").asText(),
-                    "sites without an id do not clash");
+            assertEquals("", sites.update(owner, second, Json.object().put(field, "")).get(field).asText(),
+                    "sites without one do not clash");
 
-            assertEquals("", sites.update(owner, first, Json.object().put("umami_website_id", "")).get("umami_website_id").asText());
-            assertEquals(websiteId, sites.update(owner, second, Json.object().put("umami_website_id", websiteId))
-                    .get("umami_website_id").asText(), "free again once cleared");
+            assertEquals("", sites.update(owner, first, Json.object().put(field, "")).get(field).asText());
+            assertEquals(value, sites.update(owner, second, Json.object().put(field, value)).get(field).asText(),
+                    "free again once cleared");
         }
     }
 }

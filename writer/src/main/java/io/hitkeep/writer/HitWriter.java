@@ -26,7 +26,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -111,10 +113,8 @@ public final class HitWriter implements AutoCloseable {
     }
 
     private void consume(DuckDBConnection connection, JetStreamSubscription subscription) throws SQLException {
-        try (DuckDBAppender hits = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "hits");
-             DuckDBAppender events = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events");
-             DuckDBAppender engagements = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "engagements");
-             PreparedStatement progress = connection.prepareStatement(
+        Tables tables = Tables.of(connection);
+        try (PreparedStatement progress = connection.prepareStatement(
                      "INSERT OR REPLACE INTO ingest_progress (stream, last_sequence) VALUES (?, ?)")) {
             connection.setAutoCommit(false);
             while (running) {
@@ -122,32 +122,74 @@ public final class HitWriter implements AutoCloseable {
                 if (batch.isEmpty()) {
                     continue;
                 }
-                write(connection, new Tables(hits, events, engagements), progress, batch);
+                write(connection, tables, progress, batch);
                 // Only now, after the commit: a redelivery after a crash is then not needed.
                 for (Message message : batch) {
                     message.ack();
                 }
                 trimmer.trimIfNearlyFull(lastSequence);
             }
+        } finally {
+            tables.close();
         }
     }
 
-    /** The Appenders of one connection, one per table a hit can go to. */
-    private record Tables(DuckDBAppender hits, DuckDBAppender events, DuckDBAppender engagements) {
-        void append(Hit hit, long sessionId) throws SQLException {
-            if (hit.isEngagement()) {
-                appendEngagement(engagements, hit, sessionId);
-            } else {
-                HitWriter.append(hit.isEvent() ? events : hits, hit, sessionId);
+    /**
+     * The Appenders of one connection, one per table a hit can go to, and one for the hours whose rollups the
+     * hits change ({@code rollup_pending}): marked in the same transaction as the hits, so no hit escapes the
+     * rollups, whatever crashes when.
+     */
+    private record Tables(DuckDBAppender hits, DuckDBAppender events, DuckDBAppender engagements,
+                          DuckDBAppender pending) {
+        static Tables of(DuckDBConnection connection) throws SQLException {
+            List<DuckDBAppender> opened = new ArrayList<>();
+            try {
+                for (String table : List.of("hits", "events", "engagements", "rollup_pending")) {
+                    opened.add(connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table));
+                }
+            } catch (SQLException e) {
+                for (DuckDBAppender appender : opened) {
+                    appender.close();
+                }
+                throw e;
             }
+            return new Tables(opened.get(0), opened.get(1), opened.get(2), opened.get(3));
         }
 
-        void flush() throws SQLException {
+        /** Appends the hits, then one pending mark per site and UTC hour that got a pageview or a ping. */
+        void append(List<Hit> batch, Sessions sessions) throws SQLException {
+            Set<List<Long>> hours = new HashSet<>();
+            for (Hit hit : batch) {
+                long sessionId = sessions.sessionOf(hit);
+                if (hit.isEngagement()) {
+                    appendEngagement(engagements, hit, sessionId);
+                } else {
+                    HitWriter.append(hit.isEvent() ? events : hits, hit, sessionId);
+                }
+                if (!hit.isEvent()) {
+                    hours.add(List.of((long) hit.siteId(), Math.floorDiv(hit.timestampMicros(), MICROS_PER_HOUR) * MICROS_PER_HOUR));
+                }
+            }
+            for (List<Long> hour : hours) {
+                pending.beginRow();
+                pending.append(hour.get(0).intValue());
+                pending.appendEpochMicros(hour.get(1));
+                pending.endRow();
+            }
             hits.flush();
             events.flush();
             engagements.flush();
+            pending.flush();
+        }
+
+        void close() throws SQLException {
+            for (DuckDBAppender appender : List.of(hits, events, engagements, pending)) {
+                appender.close();
+            }
         }
     }
+
+    private static final long MICROS_PER_HOUR = 3_600_000_000L;
 
     private void write(DuckDBConnection connection, Tables tables, PreparedStatement progress, List<Message> batch)
             throws SQLException {
@@ -181,10 +223,7 @@ public final class HitWriter implements AutoCloseable {
             progress.setString(1, Subjects.HIT_STREAM);
             progress.setLong(2, batchLast);
             progress.execute();
-            for (Hit hit : decoded) {
-                tables.append(hit, sessions.sessionOf(hit));
-            }
-            tables.flush();
+            tables.append(decoded, sessions);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -343,14 +382,11 @@ public final class HitWriter implements AutoCloseable {
             try (Statement begin = connection.createStatement()) {
                 begin.execute("SELECT 1");
             }
-            try (DuckDBAppender hitRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "hits");
-                 DuckDBAppender eventRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events");
-                 DuckDBAppender engagementRows = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "engagements")) {
-                Tables tables = new Tables(hitRows, eventRows, engagementRows);
-                for (Hit hit : hits) {
-                    tables.append(hit, sessions.sessionOf(hit));
-                }
-                tables.flush();
+            Tables tables = Tables.of(connection);
+            try {
+                tables.append(hits, sessions);
+            } finally {
+                tables.close();
             }
             connection.commit();
         } catch (SQLException e) {

@@ -27,9 +27,11 @@ public final class StoreHost implements AutoCloseable {
     private final Connection nats;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Service service;
+    private final List<AutoCloseable> background;
 
     private StoreHost(Connection nats, StoreRegistry registry) {
         this.nats = nats;
+        this.background = List.copyOf(registry.closeables());
         var builder = Service.builder().connection(nats).name("hitkeep-store").version("2.0.0")
                 .description("HitKeep writer: every domain's store operations");
         for (StoreRegistry.Entry<?, ?> entry : registry.entries().values()) {
@@ -74,5 +76,12 @@ public final class StoreHost implements AutoCloseable {
     public void close() {
         service.stop();
         workers.close();
+        for (AutoCloseable work : background) {
+            try {
+                work.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "stopping " + work + " failed", e);
+            }
+        }
     }
 }

@@ -4,7 +4,9 @@ import io.hitkeep.core.Settings;
 import io.hitkeep.core.StoreOperation;
 import io.nats.client.Connection;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.function.Function;
@@ -26,6 +28,7 @@ public final class StoreRegistry {
     private final Connection nats;
     private final Settings settings;
     private final SequencedMap<String, Entry<?, ?>> entries = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     StoreRegistry(Database database, Connection nats, Settings settings) {
         this.database = database;
@@ -51,6 +54,19 @@ public final class StoreRegistry {
             throw new IllegalStateException("two handlers for the store operation " + operation.name());
         }
         return this;
+    }
+
+    /**
+     * Background work a domain started with its handlers (the rollups' roller): closed when the host stops,
+     * before the database closes.
+     */
+    public StoreRegistry closeWith(AutoCloseable work) {
+        closeables.add(work);
+        return this;
+    }
+
+    List<AutoCloseable> closeables() {
+        return closeables;
     }
 
     Map<String, Entry<?, ?>> entries() {

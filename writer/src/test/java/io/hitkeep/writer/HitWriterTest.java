@@ -66,6 +66,22 @@ class HitWriterTest {
         }
     }
 
+    /** The rollups learn of every hour that got pageviews or pings from marks stored with the hits themselves. */
+    @Test
+    void everyHourWithPageviewsOrPingsIsMarkedForTheRollupsWithTheHits() {
+        try (StoredHits stored = StoredHits.open()) {
+            long hour = 3_600_000_000L;
+            long noon = 1_780_000_000L / 3600 * hour;
+            Hit.Builder event = pageview(1, "/", 1, noon + 3 * hour).toBuilder();
+            event.eventName = "Signup";
+            stored.add(pageview(1, "/", 1, noon), pageview(1, "/a", 1, noon + 60_000_000L), pageview(2, "/", 2, noon + 10),
+                    pageview(1, "/", 1, noon + hour).asEngagement(5000), event.build());
+            assertEquals(3, count(stored.database(), "SELECT count(*) FROM rollup_pending"), "site 1 at noon and at one, site 2 at noon");
+            assertEquals(1, count(stored.database(), "SELECT count(*) FROM rollup_pending WHERE site_id = 1 AND epoch_us(hour) = "
+                    + (noon + hour)), "the ping's hour");
+        }
+    }
+
     @Test
     void everyPublishedHitIsStoredOnceAcrossARestart() throws Exception {
         Path data = TempFiles.directory("hk-writer-");

@@ -3,31 +3,37 @@
 -- name: sites-of-user
 SELECT s.*, m.role AS member_role
 FROM (SELECT id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-             excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id, retention_days FROM sites) s
+             excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id,
+             coalesce(goatcounter_code, '') AS goatcounter_code, retention_days FROM sites) s
 JOIN team_members m ON m.team_id = s.team_id AND m.user_id = :user_id ORDER BY s.id
 
 -- name: site
 SELECT id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-       excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id, retention_days
+       excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id,
+       coalesce(goatcounter_code, '') AS goatcounter_code, retention_days
 FROM sites WHERE id = :site_id
 
 -- name: all-sites
 SELECT id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-       excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id, retention_days
+       excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id,
+       coalesce(goatcounter_code, '') AS goatcounter_code, retention_days
 FROM sites
 
 -- name: insert-site
 INSERT INTO sites (owner_id, team_id, domain, name, timezone) VALUES (:user_id, :team_id, :domain, :name, :timezone)
 RETURNING id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-          excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id, retention_days
+          excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id,
+          coalesce(goatcounter_code, '') AS goatcounter_code, retention_days
 
 -- name: update-site
--- An empty umami_website_id is none (NULL), so that any number of sites can have none.
+-- An empty umami_website_id or goatcounter_code is none (NULL), so that any number of sites can have none.
 UPDATE sites SET excluded_ips = :excluded_ips, excluded_paths = :excluded_paths, honour_dnt = :honour_dnt,
                  name = :name, timezone = :timezone, umami_website_id = nullif(:umami_website_id, ''),
+                 goatcounter_code = nullif(:goatcounter_code, ''),
                  retention_days = :retention_days WHERE id = :site_id
 RETURNING id, owner_id, team_id, domain, name, timezone, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
-          excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id, retention_days
+          excluded_ips, excluded_paths, honour_dnt, coalesce(umami_website_id, '') AS umami_website_id,
+          coalesce(goatcounter_code, '') AS goatcounter_code, retention_days
 
 -- Deleting a site deletes what was recorded for it first, the site row last.
 

@@ -1,0 +1,116 @@
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * EXPLAIN ANALYZE of the stats queries over a range, run on a stopped installation's hitkeep.db with the
+ * SQL files of the jar on the class path, composed the way that build's Stats composes them ("base": the
+ * landed main, one query per list over {@code WITH scoped AS (SELECT * ...)}; "new": this tree's rollup path
+ * for the range, and its raw path, which scans once for every top list, for the range filtered to one
+ * country). Prints each plan and its total time.
+ *   java --enable-native-access=ALL-UNNAMED -cp hitkeep.jar bench/dashboard/ExplainStats.java DB SITE FROM TO base|new
+ */
+public class ExplainStats {
+    public static void main(String[] args) throws Exception {
+        String database = args[0];
+        int site = Integer.parseInt(args[1]);
+        String start = args[2] + " 00:00:00";
+        String end = java.time.LocalDate.parse(args[3]).plusDays(1) + " 00:00:00";
+        String build = args[4];
+        Map<String, String> queries = new LinkedHashMap<>();
+        String range = "site_id = " + site + " AND timestamp >= TIMESTAMP '" + start + "' AND timestamp < TIMESTAMP '" + end + "'";
+        String engaged = ", engaged AS (SELECT session_id, max(timestamp) AS last_seen FROM engagements WHERE " + range
+                + " GROUP BY session_id)";
+        if (build.equals("base")) {
+            String scoped = "WITH scoped AS (SELECT * FROM hits WHERE " + range + ")";
+            queries.put("summary", scoped + engaged + " SELECT * FROM (" + sql("stats_summary.sql") + ")");
+            queries.put("chart", scoped + " SELECT * FROM (" + sql("stats_chart.sql").replace(":bucket", "'day'")
+                    .replace(":timezone", "'UTC'").replace(":format", "'%Y-%m-%d'") + ")");
+            queries.put("pages (one of 15 top lists)", scoped + " SELECT * FROM (" + sql("stats_top.sql").replace(":column", "path")
+                    .replace("LIMIT ?", "LIMIT 10") + ")");
+            queries.put("entry_pages", scoped + " SELECT * FROM (" + sql("stats_session_pages.sql").replace(":pick", "arg_min")
+                    .replace("LIMIT ?", "LIMIT 10") + ")");
+        } else {
+            // the rollup path of an unfiltered request, as RollupAnswers composes it (every day rolled)
+            String days = " WHERE site_id = " + site + " AND day BETWEEN DATE '" + args[2] + "' AND DATE '" + args[3] + "'";
+            String from = "DATE '" + args[2] + "'";
+            String to = "DATE '" + args[3] + "'";
+            queries.put("rollups: pageviews", "SELECT sum(pageviews) FROM rollup_days" + days);
+            queries.put("rollups: sessions, bounces, durations", named("rollups.sql", "answer-summary")
+                    .replace("{pieces}", "SELECT * FROM rollup_sessions" + days).replace(":from", from).replace(":to", to));
+            queries.put("rollups: chart", "SELECT day, pageviews, visitors FROM rollup_days" + days);
+            queries.put("rollups: every top list", named("rollups.sql", "answer-lists")
+                    .replace("{values}", "SELECT dimension, value, link_day, pageviews FROM rollup_values" + days)
+                    .replace(":from", from).replace(":to", to).replace(":limit", "10"));
+            queries.put("rollups: the site's visitor sketches (months and weeks, then days)", "SELECT sketch FROM rollup_period_sketches WHERE site_id = "
+                    + site + " AND dimension = 'total' UNION ALL SELECT sketch FROM rollup_day_sketches" + days + " AND dimension = 'total'");
+            // the raw path of a filtered request: one scan for every top list
+            String scoped = "WITH scoped AS (SELECT * FROM hits WHERE " + range + " AND country = 'DE')";
+            queries.put("raw, filtered: summary", scoped + engaged + " SELECT * FROM (" + sql("stats_summary.sql") + ")");
+            queries.put("raw, filtered: every top list", scoped + " SELECT * FROM (" + topLists(sql("stats_lists.sql")).replace("<= ?", "<= 10") + ")");
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database, readOnly());
+             Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            for (Map.Entry<String, String> query : queries.entrySet()) {
+                // once to warm the buffers, as the warm figures of stats.sh are
+                try (ResultSet ignored = statement.executeQuery(query.getValue())) {
+                    while (ignored.next()) {
+                        // drained
+                    }
+                }
+                System.out.println("query " + query.getKey());
+                try (ResultSet plan = statement.executeQuery("EXPLAIN ANALYZE " + query.getValue())) {
+                    while (plan.next()) {
+                        String text = plan.getString(2);
+                        System.out.println(text);
+                        text.lines().filter(line -> line.contains("Total Time")).findFirst()
+                                .ifPresent(line -> System.out.println("Total Time of " + query.getKey() + ": "
+                                        + line.replaceAll("[^0-9.s]", "")));
+                    }
+                }
+            }
+        }
+    }
+
+    private static java.util.Properties readOnly() {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        properties.setProperty("memory_limit", "128MB");
+        properties.setProperty("threads", "2");
+        return properties;
+    }
+
+    /** A statement of one of the jar's named-statement files ({@code -- name: x}). */
+    private static String named(String file, String name) throws Exception {
+        String text = sql(file);
+        int start = text.indexOf("-- name: " + name + "\n");
+        int end = text.indexOf("-- name: ", start + 1);
+        return text.substring(start, end < 0 ? text.length() : end).lines().filter(line -> !line.strip().startsWith("--"))
+                .reduce("", (a, b) -> a + "\n" + b);
+    }
+
+    /** The top lists filled in by the jar's own registry (Dimension.withTopLists, package-private: by reflection). */
+    private static String topLists(String sql) throws Exception {
+        java.lang.reflect.Method fill = Class.forName("io.hitkeep.query.Dimension").getDeclaredMethod("withTopLists", String.class, String.class);
+        fill.setAccessible(true);
+        return (String) fill.invoke(null, sql, "");
+    }
+
+    private static String sql(String name) throws Exception {
+        try (InputStream in = ExplainStats.class.getClassLoader().getResourceAsStream("io/hitkeep/query/sql/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no io/hitkeep/query/sql/" + name + " in this jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

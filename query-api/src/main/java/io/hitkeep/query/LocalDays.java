@@ -1,0 +1,70 @@
+package io.hitkeep.query;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A site's local days as the rollups' SQL needs them: where each starts in UTC (DST makes some days 23 or 25
+ * hours long, zones such as Asia/Kathmandu start them at a quarter hour), as SQL text made here from dates
+ * alone, so nothing a user typed reaches it. Immutable.
+ */
+record LocalDays(ZoneId zone) {
+    /** Where {@code day} starts, as a UTC timestamp without zone (how {@code hits.timestamp} is stored). */
+    LocalDateTime start(LocalDate day) {
+        return day.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    }
+
+    /** The local days that the UTC hour starting at {@code hour} overlaps: one, or two where a day starts inside it. */
+    SortedSet<LocalDate> of(LocalDateTime hour) {
+        SortedSet<LocalDate> days = new TreeSet<>();
+        days.add(hour.atOffset(ZoneOffset.UTC).atZoneSameInstant(zone).toLocalDate());
+        days.add(hour.plusHours(1).minusNanos(1000).atOffset(ZoneOffset.UTC).atZoneSameInstant(zone).toLocalDate());
+        return days;
+    }
+
+    /** {@code (DATE 'd', TIMESTAMP 'start'), ...} for every day from {@code first} to {@code last}, for an ASOF join. */
+    String bounds(LocalDate first, LocalDate last) {
+        List<String> rows = new ArrayList<>();
+        for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+            rows.add("(DATE '" + day + "', TIMESTAMP '" + start(day) + "')");
+        }
+        return String.join(", ", rows);
+    }
+
+    /** A predicate on {@code timestamp} that keeps the UTC intervals of {@code days}, one per run of consecutive days. */
+    String timestampIn(SortedSet<LocalDate> days) {
+        List<String> intervals = new ArrayList<>();
+        LocalDate runStart = null;
+        LocalDate previous = null;
+        for (LocalDate day : days) {
+            if (runStart != null && !day.equals(previous.plusDays(1))) {
+                intervals.add(interval(runStart, previous));
+                runStart = null;
+            }
+            if (runStart == null) {
+                runStart = day;
+            }
+            previous = day;
+        }
+        if (runStart != null) {
+            intervals.add(interval(runStart, previous));
+        }
+        return intervals.isEmpty() ? "false" : String.join(" OR ", intervals);
+    }
+
+    private String interval(LocalDate first, LocalDate last) {
+        return "(timestamp >= TIMESTAMP '" + start(first) + "' AND timestamp < TIMESTAMP '" + start(last.plusDays(1)) + "')";
+    }
+
+    /** {@code DATE 'd', ...}; an impossible date for none, so {@code IN (...)} stays valid SQL. */
+    static String list(SortedSet<LocalDate> days) {
+        return days.isEmpty() ? "DATE '0001-01-01'" : days.stream().map(day -> "DATE '" + day + "'").collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,602 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.StoreOperation;
+import io.hitkeep.core.Metrics;
+import io.hitkeep.core.Settings;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.Sql;
+import io.hitkeep.writer.SqlFile;
+
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps the rollups (migration 013) in step with the hits, in the writer process. The writer marks, in the
+ * same transaction as the hits, each site and UTC hour that got hits ({@code rollup_pending}); the roller
+ * takes those marks, rolls the site's local days they touch from the raw hits (every count of the day,
+ * computed again: a day's rollup is a function of its hits, so nothing is counted twice whatever is retried),
+ * and deletes the marks it read in the same transaction. At start it marks what the marks do not cover:
+ * days whose hit count differs from their rollup (hits restored or imported into a stopped installation)
+ * and sites whose time zone changed. Thread-safe: one roll at a time, on a connection of its own.
+ */
+final class Rollups implements AutoCloseable {
+    /** Rolls a site again from its hits (admins and owners); answers the days to roll. */
+    public static final StoreOperation<Sites.SiteRef, JsonNode> REBUILD = StoreOperation.of("rollups.rebuild", Sites.SiteRef.class,
+            JsonNode.class);
+    private static final Logger LOG = Logger.getLogger(Rollups.class.getName());
+    private static final SqlFile SQL = SqlFile.load(Rollups.class, "sql/rollups.sql");
+    /** Days rolled per transaction: a year of a big site catches up in small steps that each fit in memory. */
+    private static final int DAYS_PER_ROLL = 7;
+    private static final List<String> TABLES_BY_DAY = List.of("rollup_days", "rollup_sessions", "rollup_values", "rollup_day_sketches");
+    private static final AtomicLong PENDING_HOURS = new AtomicLong(-1);
+
+    static {
+        Metrics.gauge("hitkeep_rollups_pending_hours", "Site hours with hits not rolled up yet (-1 until the start's catch-up)",
+                PENDING_HOURS::get);
+    }
+
+    private final Database database;
+    private final Duration interval;
+    private final Object rolling = new Object();
+    private volatile boolean caughtUp;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    Rollups(Database database, Duration interval) {
+        this.database = database;
+        this.interval = interval;
+    }
+
+    /**
+     * Starts the roller: catches up, then rolls what is pending every {@code rollup-interval} (default 5 s);
+     * a range's days not rolled yet are read from the hits meanwhile.
+     */
+    static Rollups start(Database database, Settings settings) {
+        Rollups rollups = new Rollups(database, settings.duration("rollup-interval", Duration.ofSeconds(5)));
+        rollups.thread = Thread.ofPlatform().daemon().name("hitkeep-rollups").start(rollups::run);
+        return rollups;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (!caughtUp) {
+                    catchUp();
+                }
+                rollPending();
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.log(Level.WARNING, "rolling up failed; trying again", e);
+                }
+            }
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Whether every hit that is not rolled up has its pending mark, so a range may be read from the rollups. */
+    boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /**
+     * Marks for rolling what the writer's marks do not cover: the days of a site never rolled or rolled in
+     * another time zone, and every day whose pageviews differ from its rollup's. Forgets the rollups of sites
+     * that are gone.
+     */
+    void catchUp() {
+        synchronized (rolling) {
+            long started = System.nanoTime();
+            int marked = transaction("catch up the rollups", sql -> {
+                Connection connection = sql.connection();
+                execute(connection, "DELETE FROM rollup_pending WHERE site_id NOT IN (SELECT id FROM sites)");
+                for (String table : allTables()) {
+                    execute(connection, "DELETE FROM " + table + " WHERE site_id NOT IN (SELECT id FROM sites)");
+                }
+                int days = 0;
+                for (Map.Entry<Integer, ZoneId> site : sites(connection).entrySet()) {
+                    forgetUnreadableSketches(connection, site.getKey());
+                    days += markChangedDays(connection, site.getKey(), site.getValue());
+                }
+                return days;
+            });
+            caughtUp = true;
+            PENDING_HOURS.set(pendingHours());
+            LOG.info(() -> "rollups: " + marked + " days to roll found in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+    }
+
+    /**
+     * Marks every day of a site for rolling again from its hits (the admin call, the CLI step): for data
+     * changed behind the writer's back. The roller rolls them in the background; answers how many.
+     */
+    int rebuild(int siteId) {
+        synchronized (rolling) {
+            return transaction("rebuild the rollups", sql -> {
+                execute(sql.connection(), "DELETE FROM rollup_sites WHERE site_id = " + siteId);
+                ZoneId zone = sites(sql.connection()).get(siteId);
+                return zone == null ? 0 : markChangedDays(sql.connection(), siteId, zone);
+            });
+        }
+    }
+
+    /** Rolls every site again from its hits, here and now: the CLI step, on a stopped installation. */
+    static int rebuildAll(Database database) {
+        Rollups rollups = new Rollups(database, Duration.ZERO);
+        List<Integer> sites = rollups.transaction("read the sites", sql -> List.copyOf(sites(sql.connection()).keySet()));
+        sites.forEach(rollups::rebuild);
+        int days = 0;
+        for (int rolled = rollups.rollPending(); rolled > 0; rolled = rollups.rollPending()) {
+            days += rolled;
+        }
+        return days;
+    }
+
+    /** Rolls every day that was pending when called; answers how many days were rolled. */
+    int rollPending() {
+        synchronized (rolling) {
+            int rolled = 0;
+            Map<Integer, ZoneId> sites = transaction("read the sites", sql -> {
+                // a site whose time zone changed is rolled again in its new one
+                for (Map.Entry<Integer, ZoneId> site : sites(sql.connection()).entrySet()) {
+                    if (!site.getValue().getId().equals(rolledZone(sql.connection(), site.getKey()).orElse(""))) {
+                        markChangedDays(sql.connection(), site.getKey(), site.getValue());
+                    }
+                }
+                return sites(sql.connection());
+            });
+            for (Map.Entry<Integer, ZoneId> site : sites.entrySet()) {
+                // bounded: under steady traffic the current hour is pending again at once, and waits for the next round
+                int rounds = (int) Math.ceil(pendingDays(site.getKey(), site.getValue()).size() / (double) DAYS_PER_ROLL) + 1;
+                for (int round = 0; round < rounds; round++) {
+                    int days = transaction("roll up site " + site.getKey(), sql -> rollSome(sql.connection(), site.getKey(), site.getValue()));
+                    if (days == 0) {
+                        break;
+                    }
+                    rolled += days;
+                    PENDING_HOURS.set(pendingHours());
+                }
+            }
+            PENDING_HOURS.set(pendingHours());
+            return rolled;
+        }
+    }
+
+    /** Rolls up to {@link #DAYS_PER_ROLL} pending days of a site, with the days its sessions link them to. */
+    private int rollSome(Connection connection, int siteId, ZoneId zone) throws SQLException {
+        LocalDays days = new LocalDays(zone);
+        List<LocalDateTime> hours = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT DISTINCT hour FROM rollup_pending WHERE site_id = ? ORDER BY hour")) {
+            statement.setInt(1, siteId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    hours.add(rows.getObject(1, LocalDateTime.class));
+                }
+            }
+        }
+        if (hours.isEmpty()) {
+            return 0;
+        }
+        SortedSet<LocalDate> pending = new TreeSet<>();
+        for (LocalDateTime hour : hours) {
+            pending.addAll(days.of(hour));
+        }
+        SortedSet<LocalDate> chunk = new TreeSet<>(pending);
+        while (chunk.size() > DAYS_PER_ROLL) {
+            chunk.remove(chunk.last());
+        }
+        SortedSet<LocalDate> rolled = new TreeSet<>(chunk);
+        Optional<String> bounds = bounds(connection, siteId, days, chunk);
+        if (bounds.isPresent()) {
+            pieces(connection, siteId, days, bounds.get(), chunk);
+            // rolled days that share sessions with these have stale links: rolled again with them (days still
+            // pending get theirs right when their turn comes)
+            SortedSet<LocalDate> linked = linkedDays(connection);
+            linked.removeAll(pending);
+            if (!linked.isEmpty()) {
+                rolled.addAll(linked);
+                pieces(connection, siteId, days, bounds.get(), rolled);
+            }
+            values(connection, siteId, days, bounds.get(), rolled);
+        }
+        String dayList = LocalDays.list(rolled);
+        for (String table : TABLES_BY_DAY) {
+            execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId + " AND day IN (" + dayList + ")");
+        }
+        if (bounds.isPresent()) {
+            store(connection, siteId, rolled);
+        }
+        for (Period period : Period.of(rolled)) {
+            storePeriod(connection, siteId, period);
+        }
+        List<String> done = hours.stream().filter(hour -> rolled.containsAll(days.of(hour)))
+                .map(hour -> "TIMESTAMP '" + hour + "'").toList();
+        if (!done.isEmpty()) {
+            execute(connection, "DELETE FROM rollup_pending WHERE site_id = " + siteId + " AND hour IN (" + String.join(", ", done) + ")");
+        }
+        execute(connection, "DROP TABLE IF EXISTS roll_pieces");
+        execute(connection, "DROP TABLE IF EXISTS roll_values");
+        return rolled.size();
+    }
+
+    /**
+     * Computes {@code days} from the raw hits into the temporary tables {@code roll_pieces} and
+     * {@code roll_values} of this connection: what the roller stores, and what a range reads for its days that
+     * are not rolled yet.
+     */
+    static void fresh(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
+            throws SQLException {
+        pieces(connection, siteId, localDays, bounds, days);
+        values(connection, siteId, localDays, bounds, days);
+    }
+
+    /** {@code roll_pieces}: the pieces of every session active on {@code days}, on every day it was active. */
+    private static void pieces(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
+            throws SQLException {
+        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days)),
+                Map.of("site_id", siteId))) {
+            pieces.execute();
+        }
+    }
+
+    /** {@code roll_values}: the day totals and top-list values of {@code days}, with their visitors. */
+    private static void values(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
+            throws SQLException {
+        try (PreparedStatement values = prepare(connection, "values", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days)),
+                Map.of("site_id", siteId))) {
+            values.execute();
+        }
+    }
+
+    /**
+     * The ASOF join's day starts, for every day of the site's pageviews and pings (a session's pieces on any
+     * day count for its links) and the days asked for; empty when the site has neither.
+     */
+    static Optional<String> bounds(Connection connection, int siteId, LocalDays days, SortedSet<LocalDate> asked) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT min(timestamp), max(timestamp) FROM (
+                    SELECT timestamp FROM hits WHERE site_id = ? UNION ALL SELECT timestamp FROM engagements WHERE site_id = ?)""")) {
+            statement.setInt(1, siteId);
+            statement.setInt(2, siteId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                LocalDateTime first = row.getObject(1, LocalDateTime.class);
+                LocalDateTime last = row.getObject(2, LocalDateTime.class);
+                if (first == null) {
+                    return Optional.empty();
+                }
+                LocalDate from = first.toLocalDate().minusDays(1);
+                LocalDate to = last.toLocalDate().plusDays(1);
+                from = asked.first().isBefore(from) ? asked.first() : from;
+                to = asked.last().isAfter(to) ? asked.last() : to;
+                return Optional.of(days.bounds(from, to));
+            }
+        }
+    }
+
+    /** The days on which the sessions in {@code roll_pieces} were active. */
+    static SortedSet<LocalDate> linkedDays(Connection connection) throws SQLException {
+        SortedSet<LocalDate> days = new TreeSet<>();
+        try (PreparedStatement statement = prepare(connection, "linked-days", Map.of(), Map.of());
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                days.add(rows.getObject(1, LocalDate.class));
+            }
+        }
+        return days;
+    }
+
+    /** Copies the temporary tables of {@link #fresh} into the rollup tables, and sketches the day's visitors. */
+    private static void store(Connection connection, int siteId, SortedSet<LocalDate> days) throws SQLException {
+        String dayList = LocalDays.list(days);
+        Map<String, String> parts = Map.of("days", dayList);
+        execute(connection, "INSERT INTO rollup_days SELECT " + siteId + ", day, pageviews, len(visitors) FROM roll_values"
+                + " WHERE dimension = 'total' AND day IN (" + dayList + ")");
+        execute(connection, "INSERT INTO rollup_values SELECT " + siteId + ", day, dimension, value, NULL, pageviews FROM roll_values"
+                + " WHERE dimension <> 'total' AND value <> '' AND day IN (" + dayList + ")");
+        execute(connection, "INSERT INTO rollup_values SELECT " + siteId + ", day, dimension, value, link_day, pageviews FROM ("
+                + text("session-page-rows", parts) + ")");
+        execute(connection, "INSERT INTO rollup_sessions SELECT " + siteId + ", * FROM (" + text("session-rows", parts) + ")");
+        // one sketch per day and value (and link, for entry and exit pages)
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT day, dimension, value, NULL::DATE, visitors FROM roll_values"
+                     + " WHERE (dimension = 'total' OR value <> '') AND day IN (" + dayList + ")"
+                     + " UNION ALL SELECT day, dimension, value, link_day, visitors FROM (" + text("session-page-rows", parts) + ")");
+             DuckDBAppender insert = appender(connection, "rollup_day_sketches")) {
+            while (rows.next()) {
+                insert.beginRow();
+                insert.append(siteId);
+                insert.append(rows.getObject(1, LocalDate.class));
+                insert.append(rows.getString(2));
+                insert.append(rows.getString(3));
+                LocalDate link = rows.getObject(4, LocalDate.class);
+                if (link == null) {
+                    insert.appendNull();
+                } else {
+                    insert.append(link);
+                }
+                insert.append(VisitorSketch.of((Object[]) rows.getArray(5).getArray()));
+                insert.endRow();
+            }
+        }
+    }
+
+    /** A local week (from Monday) or month: the visitor sketches' coarser buckets. */
+    record Period(String name, LocalDate first, LocalDate end) {
+        static Period week(LocalDate day) {
+            LocalDate monday = day.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+            return new Period("week", monday, monday.plusWeeks(1));
+        }
+
+        static Period month(LocalDate day) {
+            return new Period("month", day.withDayOfMonth(1), day.withDayOfMonth(1).plusMonths(1));
+        }
+
+        /** The weeks and months that hold these days. */
+        static java.util.Set<Period> of(SortedSet<LocalDate> days) {
+            java.util.Set<Period> periods = new java.util.LinkedHashSet<>();
+            days.forEach(day -> {
+                periods.add(week(day));
+                periods.add(month(day));
+            });
+            return periods;
+        }
+    }
+
+    /** A period's sketches: the union of its days' (for entry and exit pages, of those without a link). */
+    private static void storePeriod(Connection connection, int siteId, Period period) throws SQLException {
+        Map<List<String>, VisitorSketch> merged = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = ? AND day >= ? AND day < ? AND link_day IS NULL")) {
+            select.setInt(1, siteId);
+            select.setObject(2, period.first());
+            select.setObject(3, period.end());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    merged.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch())
+                            .add(rows.getBytes(3));
+                }
+            }
+        }
+        execute(connection, "DELETE FROM rollup_period_sketches WHERE site_id = " + siteId + " AND period = '" + period.name()
+                + "' AND first_day = DATE '" + period.first() + "'");
+        try (DuckDBAppender insert = appender(connection, "rollup_period_sketches")) {
+            for (Map.Entry<List<String>, VisitorSketch> sketch : merged.entrySet()) {
+                insert.beginRow();
+                insert.append(siteId);
+                insert.append(period.name());
+                insert.append(period.first());
+                insert.append(sketch.getKey().get(0));
+                insert.append(sketch.getKey().get(1));
+                insert.append(sketch.getValue().serialized());
+                insert.endRow();
+            }
+        }
+    }
+
+    /**
+     * Marks every local day of the site whose pageviews differ from its rollup (all of them when the site was
+     * rolled in another zone, or never), and records the zone.
+     */
+    private static int markChangedDays(Connection connection, int siteId, ZoneId zone) throws SQLException {
+        if (!zone.getId().equals(rolledZone(connection, siteId).orElse(""))) {
+            for (String table : allTables()) {
+                execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId);
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_sites VALUES (?, ?)")) {
+                insert.setInt(1, siteId);
+                insert.setString(2, zone.getId());
+                insert.execute();
+            }
+        }
+        LocalDays days = new LocalDays(zone);
+        Optional<String> bounds = bounds(connection, siteId, days, new TreeSet<>(List.of(LocalDate.now(zone))));
+        if (bounds.isEmpty()) {
+            return 0;
+        }
+        List<LocalDate> changed = new ArrayList<>();
+        // counted per quarter hour first: every zone's offset is a multiple of 15 minutes, so a quarter hour lies
+        // in one local day, and the ASOF join then matches thousands of slots instead of millions of hits
+        try (PreparedStatement statement = connection.prepareStatement("WITH bounds(day, start_utc) AS (VALUES " + bounds.get() + "),"
+                + " slots AS (SELECT time_bucket(INTERVAL 15 MINUTE, timestamp) AS slot, count(*) AS pageviews FROM hits"
+                + " WHERE site_id = ? GROUP BY slot),"
+                + " counted AS (SELECT b.day, sum(pageviews) AS pageviews FROM slots s ASOF JOIN bounds b ON s.slot >= b.start_utc"
+                + " GROUP BY b.day),"
+                + " rolled AS (SELECT day, pageviews FROM rollup_days WHERE site_id = ?)"
+                + " SELECT day FROM counted FULL JOIN rolled USING (day) WHERE counted.pageviews IS DISTINCT FROM rolled.pageviews"
+                // months that retention moved to Parquet have no hits left: their rollups stay (ranges over them
+                // are read from the files anyway)
+                + " AND strftime(day, '%Y-%m') NOT IN (SELECT month FROM archived_months WHERE site_id = ?)")) {
+            statement.setInt(1, siteId);
+            statement.setInt(2, siteId);
+            statement.setInt(3, siteId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    changed.add(rows.getObject(1, LocalDate.class));
+                }
+            }
+        }
+        if (!changed.isEmpty()) {
+            execute(connection, "INSERT INTO rollup_pending VALUES " + changed.stream()
+                    .map(day -> "(" + siteId + ", date_trunc('hour', TIMESTAMP '" + days.start(day) + "'))").collect(Collectors.joining(", ")));
+        }
+        return changed.size();
+    }
+
+    /** The local days that the site's pending marks touch. */
+    SortedSet<LocalDate> pendingDays(int siteId, ZoneId zone) {
+        return database.read(sql -> pendingDays(sql.connection(), siteId, zone, Optional.empty()));
+    }
+
+    /** The site's pending days, within {@code [first, last]} when given. */
+    static SortedSet<LocalDate> pendingDays(Connection connection, int siteId, ZoneId zone, Optional<LocalDate[]> within)
+            throws SQLException {
+        LocalDays days = new LocalDays(zone);
+        String range = within.map(bounds -> " AND hour >= TIMESTAMP '" + days.start(bounds[0]).minusHours(1) + "' AND hour < TIMESTAMP '"
+                + days.start(bounds[1].plusDays(1)) + "'").orElse("");
+        SortedSet<LocalDate> pending = new TreeSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT hour FROM rollup_pending WHERE site_id = ?" + range)) {
+            statement.setInt(1, siteId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    pending.addAll(days.of(rows.getObject(1, LocalDateTime.class)));
+                }
+            }
+        }
+        within.ifPresent(bounds -> pending.removeIf(day -> day.isBefore(bounds[0]) || day.isAfter(bounds[1])));
+        return pending;
+    }
+
+    /** The zone the site's rollups are in, if it has any. */
+    static Optional<String> rolledZone(Connection connection, int siteId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT timezone FROM rollup_sites WHERE site_id = ?")) {
+            statement.setInt(1, siteId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private long pendingHours() {
+        return database.read(sql -> {
+            try (Statement statement = sql.connection().createStatement();
+                 ResultSet row = statement.executeQuery("SELECT count(*) FROM (SELECT DISTINCT site_id, hour FROM rollup_pending)")) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
+    }
+
+    private static Map<Integer, ZoneId> sites(Connection connection) throws SQLException {
+        Map<Integer, ZoneId> sites = new LinkedHashMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id, timezone FROM sites ORDER BY id")) {
+            while (rows.next()) {
+                sites.put(rows.getInt(1), ZoneId.of(rows.getString(2)));
+            }
+        }
+        return sites;
+    }
+
+    /**
+     * A site whose sketches are in a form {@link VisitorSketch} does not read (written before the sketches were
+     * HitKeep's own) loses its rollups, so that the catch-up rolls all its days again. One sketch tells: a site's
+     * sketches are all written by the same roller.
+     */
+    private static void forgetUnreadableSketches(Connection connection, int siteId) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT sketch FROM rollup_day_sketches WHERE site_id = " + siteId + " LIMIT 1")) {
+            if (!row.next() || VisitorSketch.readable(row.getBytes(1))) {
+                return;
+            }
+        }
+        LOG.info(() -> "rollups: site " + siteId + " has sketches of an earlier form, rolled again");
+        for (String table : allTables()) {
+            execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId);
+        }
+    }
+
+    private static List<String> allTables() {
+        List<String> tables = new ArrayList<>(TABLES_BY_DAY);
+        tables.add("rollup_period_sketches");
+        tables.add("rollup_sites");
+        return tables;
+    }
+
+    /** A statement of {@code sql/rollups.sql} with its braced parts filled in and its named parameters bound. */
+    static PreparedStatement prepare(Connection connection, String name, Map<String, String> parts, Map<String, Object> values)
+            throws SQLException {
+        SqlFile.Statement statement = SQL.get(name);
+        PreparedStatement prepared = connection.prepareStatement(Dimension.withTopLists(fill(statement.sql(), parts)));
+        try {
+            for (int i = 0; i < statement.parameters().size(); i++) {
+                String parameter = statement.parameters().get(i);
+                if (!values.containsKey(parameter)) {
+                    throw new HitKeepException(name + ": no value for :" + parameter);
+                }
+                prepared.setObject(i + 1, values.get(parameter));
+            }
+            return prepared;
+        } catch (SQLException | RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+    }
+
+    /** A statement without named parameters, as text to compose into another. */
+    static String text(String name, Map<String, String> parts) {
+        SqlFile.Statement statement = SQL.get(name);
+        if (!statement.parameters().isEmpty()) {
+            throw new HitKeepException(name + " has parameters; it cannot be composed as text");
+        }
+        return fill(statement.sql(), parts);
+    }
+
+    private static String fill(String sql, Map<String, String> parts) {
+        for (Map.Entry<String, String> part : parts.entrySet()) {
+            sql = sql.replace("{" + part.getKey() + "}", part.getValue());
+        }
+        return sql;
+    }
+
+    /** An Appender on the roller's connection: its rows join the transaction that a statement began. */
+    private static DuckDBAppender appender(Connection connection, String table) throws SQLException {
+        return connection.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Work in one transaction on the roller's own connection, so a long roll never holds up other writes. */
+    private <T> T transaction(String what, Database.SqlFunction<Sql, T> work) {
+        try (Connection connection = database.connection()) {
+            return Database.inTransaction(connection, what, work);
+        } catch (SQLException e) {
+            throw new HitKeepException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+-- Rollups (Rollups, RollupAnswers): the SQL that rolls local days from raw hits into the temporary tables
+-- roll_pieces and roll_values (the roller copies them into the rollup tables; a range's days that are not
+-- rolled yet read them directly), and the SQL that answers a range. Parts composed at run time are in braces: {bounds} a VALUES list of
+-- (day, start_utc) for every local day of the site's data, so each row finds its local day with an ASOF
+-- join instead of a time zone conversion per row; {in_days} a predicate on timestamp that keeps the UTC
+-- intervals of the days being rolled; {days} a list of DATE literals.
+
+-- name: pieces
+-- Every session active on the days being rolled, cut into one piece per local day it was active on (its
+-- pageviews and engagement pings, on every day, so the links to its other days are right), with the
+-- links that let a range count the session once.
+CREATE OR REPLACE TEMP TABLE roll_pieces AS
+WITH bounds(day, start_utc) AS (VALUES {bounds}),
+touched AS (
+    SELECT session_id FROM hits WHERE site_id = :site_id AND ({in_days})
+    UNION
+    SELECT session_id FROM engagements WHERE site_id = :site_id AND ({in_days})
+),
+activity AS (
+    SELECT session_id, visitor_id, timestamp, path, true AS pageview FROM hits
+    WHERE site_id = :site_id AND session_id IN (SELECT session_id FROM touched)
+    UNION ALL
+    SELECT session_id, visitor_id, timestamp, path, false FROM engagements
+    WHERE site_id = :site_id AND session_id IN (SELECT session_id FROM touched)
+),
+pieces AS (
+    SELECT session_id,
+           b.day,
+           count(*) FILTER (WHERE pageview)                 AS pageviews,
+           min(timestamp) FILTER (WHERE pageview)           AS first_pageview,
+           max(timestamp)                                   AS last_active,
+           arg_min(path, timestamp) FILTER (WHERE pageview) AS entry_page,
+           arg_max(path, timestamp) FILTER (WHERE pageview) AS exit_page,
+           any_value(visitor_id) FILTER (WHERE pageview)    AS visitor_id
+    FROM activity a ASOF JOIN bounds b ON a.timestamp >= b.start_utc
+    GROUP BY session_id, b.day
+)
+SELECT *,
+       max(CASE WHEN pageviews > 0 THEN day END) OVER (PARTITION BY session_id ORDER BY day
+           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)                           AS prev_pageview_day,
+       min(CASE WHEN pageviews > 0 THEN day END) OVER (PARTITION BY session_id ORDER BY day
+           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)                           AS next_pageview_day,
+       lead(day) OVER (PARTITION BY session_id ORDER BY day)                           AS next_active_day
+FROM pieces
+
+-- name: linked-days
+-- The days on which the sessions of roll_pieces were active: their pieces' links change with the days
+-- being rolled, so they are rolled with them.
+SELECT DISTINCT day FROM roll_pieces
+
+-- name: session-rows
+SELECT day, prev_pageview_day, next_pageview_day, next_active_day,
+       CASE WHEN pageviews > 0 THEN day ELSE prev_pageview_day END     AS last_pageview_day,
+       count(*) FILTER (WHERE pageviews > 0)                           AS starts,
+       count(*) FILTER (WHERE pageviews = 1)                           AS singles,
+       coalesce(sum(epoch_us(first_pageview)), 0)::HUGEINT             AS first_pageview_us,
+       sum(epoch_us(last_active))::HUGEINT                             AS last_active_us
+FROM roll_pieces
+WHERE day IN ({days})
+GROUP BY ALL
+
+-- name: session-page-rows
+-- Entry and exit pages: a session enters a range at its first piece in range and leaves at its last.
+SELECT day, 'entry_pages' AS dimension, entry_page AS value, prev_pageview_day AS link_day, count(*) AS pageviews,
+       list(DISTINCT visitor_id) AS visitors
+FROM roll_pieces WHERE pageviews > 0 AND day IN ({days}) GROUP BY ALL
+UNION ALL
+SELECT day, 'exit_pages', exit_page, next_pageview_day, count(*), list(DISTINCT visitor_id)
+FROM roll_pieces WHERE pageviews > 0 AND day IN ({days}) GROUP BY ALL
+
+-- name: values
+-- The day totals and every top list, one row per day, list and value ('total' for the whole day):
+-- pageviews and the distinct visitors, which the roller turns into sketches. Unpivoted first and counted
+-- per visitor, then listed: two plain aggregates, which need far less memory than a distinct list per
+-- grouping set. ({columns}: each list's expression named after the list, {lists} those names.)
+CREATE OR REPLACE TEMP TABLE roll_values AS
+WITH bounds(day, start_utc) AS (VALUES {bounds}),
+rows AS (
+    SELECT b.day, visitor_id, '' AS total, {columns}
+    FROM hits h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
+    WHERE site_id = :site_id AND ({in_days})
+),
+per_visitor AS (
+    SELECT day, dimension, value, visitor_id, count(*) AS pageviews
+    FROM (UNPIVOT rows ON total, {lists} INTO NAME dimension VALUE value)
+    GROUP BY ALL
+)
+SELECT day, dimension, value, sum(pageviews)::BIGINT AS pageviews, list(visitor_id) AS visitors
+FROM per_visitor
+GROUP BY ALL
+
+-- name: answer-summary
+-- A range's sessions from the rolled pieces: a session counts at its first piece in range with a
+-- pageview, bounces when that is its only piece in range with pageviews and had one, and lasts from its
+-- first pageview in range to its last pageview or ping in range.
+SELECT coalesce(sum(starts) FILTER (WHERE prev_pageview_day IS NULL OR prev_pageview_day < :from), 0) AS sessions,
+       coalesce(sum(singles) FILTER (WHERE (prev_pageview_day IS NULL OR prev_pageview_day < :from)
+                                       AND (next_pageview_day IS NULL OR next_pageview_day > :to)), 0) AS bounces,
+       coalesce(sum(last_active_us) FILTER (WHERE last_pageview_day >= :from
+                                              AND (next_active_day IS NULL OR next_active_day > :to)), 0)
+     - coalesce(sum(first_pageview_us) FILTER (WHERE prev_pageview_day IS NULL OR prev_pageview_day < :from), 0)
+                                                                                                  AS duration_us
+FROM ({pieces})
+
+-- name: answer-lists
+-- Each top list's values by pageviews over the range, the first :limit of each.
+SELECT dimension, value, sum(pageviews) AS pageviews
+FROM ({values})
+WHERE CASE dimension WHEN 'entry_pages' THEN link_day IS NULL OR link_day < :from
+                     WHEN 'exit_pages' THEN link_day IS NULL OR link_day > :to
+                     ELSE true END
+GROUP BY dimension, value
+QUALIFY row_number() OVER (PARTITION BY dimension ORDER BY sum(pageviews) DESC, value) <= :limit

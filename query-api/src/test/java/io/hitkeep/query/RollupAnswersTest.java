@@ -1,0 +1,190 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.Hit;
+import io.hitkeep.writer.StoredHits;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rollups answer every range as the raw hits do: pageviews, sessions, bounce rate, durations, the chart
+ * and every list's pageviews exactly, visitors within the sketch's error, on a site whose sessions cross
+ * local midnights, have engagement pings, and come back days later under the same tracker session; in a
+ * zone with whole-hour offsets and DST, and in one a quarter hour off; with days rolled and days not rolled
+ * yet in the same range.
+ */
+class RollupAnswersTest {
+    private static final Instant START = Instant.parse("2026-03-20T00:00:00Z");
+    /** Three standard errors of a 2^12-register sketch; far below a few hundred visitors it is exact anyway. */
+    private static final double VISITOR_ERROR = 3 * 1.04 / Math.sqrt(4096);
+
+    @Test
+    void everyRangeAnswersAsTheRawHitsInAZoneWithDst() {
+        sameAnswers(ZoneId.of("Europe/Berlin"));
+    }
+
+    @Test
+    void everyRangeAnswersAsTheRawHitsInAQuarterHourZone() {
+        sameAnswers(ZoneId.of("Asia/Kathmandu"));
+    }
+
+    private static void sameAnswers(ZoneId zone) {
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(hits(new Random(13), 0, 12).toArray(Hit[]::new));
+            Stats raw = new Stats(stored.database());
+            Rollups rollups = StatsPaths.roll(stored.database(), 1, zone);
+            Stats rolled = new Stats(stored.database(), java.util.Optional.of(new RollupAnswers(rollups, 0)));
+            assertTrue(rollups.pendingDays(1, zone).isEmpty(), "everything rolled");
+            compareRanges(request -> raw.answer(request, zone), request -> rolled.answer(request, zone), zone);
+
+            // hits of two more days, and late ones into a rolled day: not rolled yet, so those days are read raw
+            stored.add(hits(new Random(14), 11, 14).toArray(Hit[]::new));
+            assertFalse(rollups.pendingDays(1, zone).isEmpty());
+            compareRanges(request -> raw.answer(request, zone), request -> rolled.answer(request, zone), zone);
+
+            rollups.rollPending();
+            assertTrue(rollups.pendingDays(1, zone).isEmpty());
+            compareRanges(request -> raw.answer(request, zone), request -> rolled.answer(request, zone), zone);
+        }
+    }
+
+    /**
+     * With an import covering some of the days, both paths add the same imported figures (as the store's
+     * stats operation does, after the answer): the rollups do not count an imported day twice or leave it out.
+     */
+    @Test
+    void importedDaysAreAddedToTheRollupsAsToTheRawHits() {
+        ZoneId zone = ZoneId.of("Europe/Berlin");
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(hits(new Random(15), 0, 12).toArray(Hit[]::new));
+            Stats raw = new Stats(stored.database());
+            Stats rolled = StatsPaths.rolled(stored.database(), 1, zone);
+            stored.database().write("an import of four days", sql -> {
+                try (Statement statement = sql.connection().createStatement()) {
+                    statement.execute("INSERT INTO imports (id, site_id, source, status, from_day, to_day, pageviews, created_by)"
+                            + " VALUES (1, 1, 'plausible', 'done', DATE '2026-03-22', DATE '2026-03-25', 400, 1)");
+                    statement.execute("INSERT INTO imported_days SELECT 1, DATE '2026-03-22' + CAST(i AS INTEGER), 20 + i, 100, 30, 10 + i, 900"
+                            + " FROM range(4) t(i)");
+                    statement.execute("INSERT INTO imported_lists SELECT 1, DATE '2026-03-22' + CAST(i AS INTEGER), list, value, 5, 25 FROM range(4) t(i),"
+                            + " (VALUES ('pages', '/pricing'), ('pages', '/imported-only'), ('countries', 'DE'), ('sources', 'google.com'))"
+                            + " v(list, value)");
+                }
+                return null;
+            });
+            ImportedStats imported = new ImportedStats(stored.database());
+            compareRanges(request -> imported.addTo(raw.answer(request, zone), request),
+                    request -> imported.addTo(rolled.answer(request, zone), request), zone);
+
+            StatsRequest covering = new StatsRequest(1, "2026-03-19", "2026-04-04", List.of(), 20, List.of("summary", "lists"));
+            JsonNode without = rolled.answer(covering, zone);
+            JsonNode with = imported.addTo(rolled.answer(covering, zone), covering);
+            assertEquals(without.get("summary").get("pageviews").asLong() + 400, with.get("summary").get("pageviews").asLong(),
+                    "the import's pageviews are in the rolled answer");
+            assertTrue(with.get("summary").get("imported").asBoolean());
+            assertTrue(with.get("pages").findValuesAsText("value").contains("/imported-only"));
+        }
+    }
+
+    private static void compareRanges(Function<StatsRequest, JsonNode> raw,
+                                      Function<StatsRequest, JsonNode> rolled, ZoneId zone) {
+        LocalDate first = LocalDate.of(2026, 3, 19);
+        for (int[] range : new int[][] {{0, 16}, {1, 1}, {2, 3}, {3, 9}, {5, 12}, {12, 16}, {13, 14}}) {
+            StatsRequest request = new StatsRequest(1, first.plusDays(range[0]).toString(), first.plusDays(range[1]).toString(),
+                    List.of(), 20, List.of("summary", "chart", "lists"));
+            JsonNode expected = raw.apply(request);
+            JsonNode actual = rolled.apply(request);
+            assertEquals(expected.get("summary").get("imported"), actual.get("summary").get("imported"), zone + " imported");
+            String what = zone + " " + request.from() + ".." + request.to();
+            for (String field : List.of("pageviews", "sessions", "bounce_rate", "pages_per_session")) {
+                assertEquals(expected.get("summary").get(field), actual.get("summary").get(field), what + " " + field);
+            }
+            assertEquals(expected.get("summary").get("avg_session_duration").asDouble(),
+                    actual.get("summary").get("avg_session_duration").asDouble(), 0.1, what + " duration");
+            assertVisitors(expected.get("summary").get("visitors").asLong(), actual.get("summary").get("visitors").asLong(), what);
+            assertEquals(expected.get("chart"), actual.get("chart"), what + " chart (exact visitors per day)");
+            for (Dimension dimension : Dimension.lists()) {
+                String list = dimension.listName().orElseThrow();
+                assertEquals(counts(expected.get(list)), counts(actual.get(list)), what + " " + list);
+                Map<String, Long> visitors = visitors(actual.get(list));
+                expected.get(list).forEach(row -> assertVisitors(row.get("visitors").asLong(),
+                        visitors.get(row.get("value").asText()), what + " " + list + " " + row.get("value").asText()));
+            }
+        }
+    }
+
+    private static void assertVisitors(long exact, long estimate, String what) {
+        assertEquals(exact, estimate, Math.max(1, exact * VISITOR_ERROR), what + " visitors");
+    }
+
+    /** Each list as value and pageviews, in order: the rollups must rank exactly as the raw hits. */
+    private static List<String> counts(JsonNode list) {
+        List<String> rows = new ArrayList<>();
+        list.forEach(row -> rows.add(row.get("value").asText() + " " + row.get("pageviews").asLong()));
+        return rows;
+    }
+
+    private static Map<String, Long> visitors(JsonNode list) {
+        Map<String, Long> visitors = new HashMap<>();
+        list.forEach(row -> visitors.put(row.get("value").asText(), row.get("visitors").asLong()));
+        return visitors;
+    }
+
+    /**
+     * Visits between {@code fromDay} and {@code toDay} days after {@link #START}: some start near midnight and
+     * run past it, some send engagement pings (one an hour after the last page), a third carry a tracker
+     * session that one visitor resumes two days later.
+     */
+    private static List<Hit> hits(Random random, int fromDay, int toDay) {
+        String[] pages = {"/", "/pricing", "/docs", "/blog", "/about", "/signup"};
+        String[] countries = {"DE", "FR", "US", "NP"};
+        String[] referrers = {"", "", "google.com", "news.ycombinator.com"};
+        List<Hit> hits = new ArrayList<>();
+        for (int visit = 0; visit < 400; visit++) {
+            long visitor = 1 + random.nextInt(150);
+            int day = fromDay + random.nextInt(toDay - fromDay);
+            // a quarter of the visits start in the last hour before a midnight (UTC, Berlin or Kathmandu)
+            long minute = random.nextInt(4) == 0 ? day * 1440L + 1380 + random.nextInt(75) - 360 + random.nextInt(3) * 60
+                    : day * 1440L + random.nextInt(1440);
+            String session = random.nextInt(3) == 0 ? "tab-" + visitor + "-" + (visit % 7) : "";
+            int views = 1 + (random.nextInt(3) == 0 ? 0 : random.nextInt(5));
+            for (int view = 0; view < views; view++) {
+                Hit.Builder hit = Hit.builder();
+                hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, START.plusSeconds(60 * minute + random.nextInt(60)));
+                hit.siteId = 1;
+                hit.hostname = "rollups.example";
+                hit.path = pages[random.nextInt(pages.length)];
+                hit.referrerHost = view == 0 ? referrers[random.nextInt(referrers.length)] : "";
+                hit.country = countries[(int) (visitor % countries.length)];
+                hit.browser = visitor % 2 == 0 ? "Firefox" : "Chrome";
+                hit.browserVersion = "12" + visitor % 3;
+                hit.visitorId = visitor;
+                hit.sessionKey = session;
+                Hit pageview = hit.build();
+                hits.add(pageview);
+                if (random.nextInt(4) == 0) {
+                    Hit.Builder ping = pageview.asEngagement(30_000).toBuilder();
+                    ping.timestampMicros += ChronoUnit.MICROS.between(Instant.EPOCH, Instant.EPOCH.plusSeconds(random.nextInt(2) == 0 ? 40 : 3600));
+                    hits.add(ping.build());
+                }
+                minute += 1 + random.nextInt(12);
+            }
+        }
+        hits.sort(java.util.Comparator.comparingLong(Hit::timestampMicros));
+        return hits;
+    }
+}

@@ -1,0 +1,141 @@
+package io.hitkeep.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.Hit;
+import io.hitkeep.writer.Database;
+import io.hitkeep.writer.StoredHits;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The roller's upkeep: hits that reached the database behind the writer's back (imported, restored) are
+ * found at start, a site whose time zone changed is rolled again in its new zone, a rebuild rolls every day
+ * again, and a range is read from the raw hits until the rollups can answer it. Every check compares the
+ * rollups' answer with the raw hits'.
+ */
+class RollupsTest {
+    private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final StatsRequest WEEK = new StatsRequest(1, "2026-06-01", "2026-06-07", List.of(), 10,
+            List.of("summary", "chart", "lists"));
+
+    @Test
+    void hitsImportedIntoAStoppedInstallationAreRolledAtStart() {
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(week(0));
+            StatsPaths.roll(stored.database(), 1, UTC);
+            // a copy of every hit a day later, written without the writer: no pending mark
+            execute(stored.database(), "INSERT INTO hits SELECT * REPLACE (timestamp + INTERVAL 1 DAY AS timestamp) FROM hits");
+
+            Rollups restarted = new Rollups(stored.database(), Duration.ZERO);
+            assertFalse(restarted.caughtUp(), "until the start's catch-up, ranges are read from the hits");
+            restarted.catchUp();
+            assertEquals(7, restarted.pendingDays(1, UTC).size(), "June 2 to 7 changed, June 8 is new");
+            restarted.rollPending();
+            assertTrue(restarted.pendingDays(1, UTC).isEmpty());
+            assertSameAnswers(stored.database(), restarted, UTC);
+        }
+    }
+
+    @Test
+    void aSiteWhoseZoneChangedIsRolledAgainInItsNewZone() {
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(week(0));
+            Rollups rollups = StatsPaths.roll(stored.database(), 1, UTC);
+            ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+            execute(stored.database(), "UPDATE sites SET timezone = 'Asia/Tokyo' WHERE id = 1");
+            JsonNode beforeRolling = new Stats(stored.database(), Optional.of(new RollupAnswers(rollups, 0))).answer(WEEK, tokyo);
+            assertFalse(beforeRolling.get("summary").has("approximate"), "rolled in another zone: answered from the hits");
+
+            rollups.rollPending();
+            assertSameAnswers(stored.database(), rollups, tokyo);
+        }
+    }
+
+    @Test
+    void aRebuildRollsEveryDayAgain() {
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(week(0));
+            Rollups rollups = StatsPaths.roll(stored.database(), 1, UTC);
+            execute(stored.database(), "DELETE FROM rollup_values");
+            assertEquals(7, rollups.rebuild(1));
+            rollups.rollPending();
+            assertSameAnswers(stored.database(), rollups, UTC);
+        }
+    }
+
+    /** Rollups written with Apache DataSketches' form (its preamble starts with 2, 3 or 10) are rolled again at start. */
+    @Test
+    void sketchesOfAnEarlierFormAreRolledAgainAtStart() {
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(week(0));
+            StatsPaths.roll(stored.database(), 1, UTC);
+            execute(stored.database(), "UPDATE rollup_day_sketches SET sketch = '\\x0A\\x01\\x07\\x0C'::BLOB");
+            execute(stored.database(), "UPDATE rollup_period_sketches SET sketch = '\\x02\\x01\\x07\\x0C'::BLOB");
+
+            Rollups restarted = new Rollups(stored.database(), Duration.ZERO);
+            restarted.catchUp();
+            assertEquals(7, restarted.pendingDays(1, UTC).size(), "every day of the site");
+            restarted.rollPending();
+            assertSameAnswers(stored.database(), restarted, UTC);
+        }
+    }
+
+    private static void assertSameAnswers(Database database, Rollups rollups, ZoneId zone) {
+        JsonNode raw = new Stats(database).answer(WEEK, zone);
+        JsonNode rolled = new Stats(database, Optional.of(new RollupAnswers(rollups, 0))).answer(WEEK, zone);
+        assertTrue(rolled.get("summary").get("approximate").asBoolean(), "answered from the rollups");
+        for (String field : List.of("pageviews", "visitors", "sessions", "bounce_rate", "avg_session_duration")) {
+            assertEquals(raw.get("summary").get(field), rolled.get("summary").get(field), field);
+        }
+        assertEquals(raw.get("chart"), rolled.get("chart"));
+        assertEquals(pages(raw), pages(rolled));
+    }
+
+    private static List<String> pages(JsonNode answer) {
+        List<String> pages = new ArrayList<>();
+        answer.get("pages").forEach(row -> pages.add(row.get("value").asText() + " " + row.get("pageviews") + "/" + row.get("visitors")));
+        return pages;
+    }
+
+    /** Forty visitors a day for a week from June 1st (UTC), three pages each, some late in the evening. */
+    private static Hit[] week(int offsetDays) {
+        List<Hit> hits = new ArrayList<>();
+        Instant start = Instant.parse("2026-06-01T00:00:00Z").plus(offsetDays, ChronoUnit.DAYS);
+        for (int day = 0; day < 7; day++) {
+            for (int visitor = 0; visitor < 40; visitor++) {
+                for (int page = 0; page < 3; page++) {
+                    Hit.Builder hit = Hit.builder();
+                    hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH,
+                            start.plus(day, ChronoUnit.DAYS).plusSeconds(visitor * 2100L + page * 90L));
+                    hit.siteId = 1;
+                    hit.hostname = "upkeep.example";
+                    hit.path = "/" + (visitor + page) % 5;
+                    hit.visitorId = 1 + visitor + day % 3;
+                    hit.sessionKey = "s" + day + "-" + visitor;
+                    hits.add(hit.build());
+                }
+            }
+        }
+        return hits.toArray(Hit[]::new);
+    }
+
+    private static void execute(Database database, String sql) {
+        database.write("change the data by hand", connection -> {
+            try (Statement statement = connection.connection().createStatement()) {
+                return statement.executeUpdate(sql);
+            }
+        });
+    }
+}
