@@ -98,11 +98,21 @@ public class ExplainStats {
                 .reduce("", (a, b) -> a + "\n" + b);
     }
 
-    /** The top lists filled in by the jar's own registry (Dimension.withTopLists, package-private: by reflection). */
+    /**
+     * The top lists filled in by the jar's own registry (Dimension.withTopLists, package-private: by reflection);
+     * builds before the rollups took a second argument, the grouping sets' fill.
+     */
     private static String topLists(String sql) throws Exception {
-        java.lang.reflect.Method fill = Class.forName("io.hitkeep.query.Dimension").getDeclaredMethod("withTopLists", String.class, String.class);
-        fill.setAccessible(true);
-        return (String) fill.invoke(null, sql, "");
+        Class<?> dimension = Class.forName("io.hitkeep.query.Dimension");
+        try {
+            java.lang.reflect.Method fill = dimension.getDeclaredMethod("withTopLists", String.class);
+            fill.setAccessible(true);
+            return (String) fill.invoke(null, sql);
+        } catch (NoSuchMethodException older) {
+            java.lang.reflect.Method fill = dimension.getDeclaredMethod("withTopLists", String.class, String.class);
+            fill.setAccessible(true);
+            return (String) fill.invoke(null, sql, "");
+        }
     }
 
     private static String sql(String name) throws Exception {
