@@ -143,6 +143,10 @@ class MailTest {
                 json -> json.get("summary").get("pageviews").asInt() == expected);
         JsonNode before = owner.stats(site, week.range().previous().from(), week.range().previous().to()).json();
 
+        String launchDay = week.range().to().toString();
+        assertEquals(201, owner.json("POST", "/api/sites/" + site + "/annotations", Map.of("date", launchDay, "text", "Launched the digest")).status());
+        assertEquals(201, owner.json("POST", "/api/sites/" + site + "/annotations",
+                Map.of("date", week.range().previous().to().toString(), "text", "Before this week")).status());
         assertEquals(200, owner.json("PUT", "/api/sites/" + site + "/reports", Map.of("weekly", true)).status());
         HttpSession.Response sent = owner.json("POST", "/api/sites/" + site + "/reports/send-now", Map.of("period", "week"));
         assertEquals(202, sent.status(), sent.body());
@@ -161,6 +165,8 @@ class MailTest {
             assertTrue(text.contains(page.get("value").asText()), "top page " + page + " in:\n" + text);
         }
         assertTrue(text.contains("Google"), "the top source: " + text);
+        assertTrue(text.contains("Launched the digest"), "the week's annotation: " + text);
+        assertFalse(text.contains("Before this week"), "an annotation of another week is not: " + text);
         String html = Mailbox.part(digest, "text/html");
         assertTrue(html.contains(String.format(Locale.ENGLISH, "%,d", summary.get("pageviews").asLong())), "the HTML part has the numbers");
         assertFalse(html.contains("<img") || html.contains("src=\"http"), "no remote images");

@@ -18,7 +18,7 @@ import java.time.format.DateTimeParseException;
  * read them; the dashboard draws them as markers. Days are the site's local days, like the stats' ranges.
  * Thread-safe.
  */
-final class Annotations {
+public final class Annotations {
     public static final StoreOperation<NewAnnotation, JsonNode> CREATE =
             StoreOperation.of("annotations.create", NewAnnotation.class, JsonNode.class);
     public static final StoreOperation<AnnotationQuery, JsonNode> LIST =

@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * A digest's mail from two answers of the stats operation (the period and the one before): visitors,
- * pageviews, bounce rate and visit duration with their change, then the top pages, sources and countries.
+ * pageviews, bounce rate and visit duration with their change, the period's annotations (what the site's team
+ * noted on the chart: a launch, an outage), then the top pages, sources and countries.
  * An HTML part (tiles and bars in tables with inline styles, a dark variant, no images) and a plain-text
  * part that says the same. Stateless.
  */
@@ -31,17 +32,18 @@ public final class DigestMail {
     /**
      * @param current      the stats answer for the period (parts summary and lists)
      * @param previous     the stats answer for the period before (summary)
+     * @param annotations  the period's annotations, {@code [{"date", "text"}]} in date order (may be empty)
      * @param dashboard    the dashboard's address for this period
      * @param unsubscribe  the page that ends this digest
      */
     public static Letters.Rendered render(String siteName, String timezone, Period.Range range, JsonNode current, JsonNode previous,
-                                          String dashboard, String unsubscribe) {
+                                          JsonNode annotations, String dashboard, String unsubscribe) {
         List<Figure> figures = figures(current.get("summary"), previous.get("summary"), range.period());
         String subject = siteName + ": " + range.title() + " on HitKeep";
         String heading = siteName + ", " + range.title();
         String compared = "Compared with the " + range.period().label() + " before. Days in " + timezone + ".";
-        return new Letters.Rendered(subject, text(heading, compared, figures, current, dashboard, unsubscribe, range),
-                html(subject, heading, compared, figures, current, dashboard, unsubscribe, range));
+        return new Letters.Rendered(subject, text(heading, compared, figures, current, annotations, dashboard, unsubscribe, range),
+                html(subject, heading, compared, figures, current, annotations, dashboard, unsubscribe, range));
     }
 
     static List<Figure> figures(JsonNode now, JsonNode before, Period period) {
@@ -106,14 +108,29 @@ public final class DigestMail {
         return value;
     }
 
-    private static String text(String heading, String compared, List<Figure> figures, JsonNode current, String dashboard,
-                               String unsubscribe, Period.Range range) {
+    /** "4 May: Launched the pricing page", as both parts show an annotation. */
+    private static String note(JsonNode annotation) {
+        String date = annotation.path("date").asText();
+        try {
+            date = java.time.LocalDate.parse(date).format(java.time.format.DateTimeFormatter.ofPattern("d MMM", Locale.ENGLISH));
+        } catch (java.time.format.DateTimeParseException kept) {
+            // shown as stored
+        }
+        return date + ": " + annotation.path("text").asText();
+    }
+
+    private static String text(String heading, String compared, List<Figure> figures, JsonNode current, JsonNode annotations,
+                               String dashboard, String unsubscribe, Period.Range range) {
         StringBuilder text = new StringBuilder();
         text.append(heading).append("\n").append("=".repeat(Math.min(heading.length(), 72))).append("\n\n");
         for (Figure figure : figures) {
             text.append(String.format(Locale.ROOT, "%-16s %10s   %s%n", figure.label(), figure.value(), figure.change()));
         }
         text.append("\n").append(compared).append("\n");
+        if (!annotations.isEmpty()) {
+            text.append("\nNotes\n");
+            annotations.forEach(annotation -> text.append("  ").append(note(annotation)).append("\n"));
+        }
         for (TopList list : LISTS) {
             text.append("\n").append(list.title()).append(" (visitors)\n");
             JsonNode rows = current.path(list.list());
@@ -143,7 +160,7 @@ public final class DigestMail {
     }
 
     private static String html(String title, String heading, String compared, List<Figure> figures, JsonNode current,
-                               String dashboard, String unsubscribe, Period.Range range) {
+                               JsonNode annotations, String dashboard, String unsubscribe, Period.Range range) {
         StringBuilder body = new StringBuilder(MailLayout.heading(heading));
         body.append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"border-collapse:separate;border-spacing:0 8px;\"><tr>");
         for (int i = 0; i < figures.size(); i++) {
@@ -155,6 +172,10 @@ public final class DigestMail {
         body.append("</tr></table>\n");
         body.append("<p class=\"hk-muted\" style=\"margin:4px 0 8px;font-size:13px;color:").append(MailLayout.MUTED).append(";\">")
                 .append(Html.escape(compared)).append("</p>\n");
+        if (!annotations.isEmpty()) {
+            body.append(subheading("Notes"));
+            annotations.forEach(annotation -> body.append(MailLayout.paragraph(note(annotation))));
+        }
         for (TopList list : LISTS) {
             body.append(topList(list, current.path(list.list()), range));
         }
@@ -186,10 +207,14 @@ public final class DigestMail {
                 + "</div></td>";
     }
 
+    private static String subheading(String title) {
+        return "<h2 class=\"hk-text\" style=\"margin:24px 0 8px;font-size:16px;font-weight:700;color:" + MailLayout.TEXT + ";\">"
+                + Html.escape(title) + "</h2>\n";
+    }
+
     private static String topList(TopList list, JsonNode rows, Period.Range range) {
         StringBuilder html = new StringBuilder();
-        html.append("<h2 class=\"hk-text\" style=\"margin:24px 0 8px;font-size:16px;font-weight:700;color:").append(MailLayout.TEXT).append(";\">")
-                .append(Html.escape(list.title())).append("</h2>\n");
+        html.append(subheading(list.title()));
         List<JsonNode> top = limited(rows);
         if (top.isEmpty()) {
             return html.append(MailLayout.paragraph("None in this " + range.period().label() + ".")).toString();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.auth.SessionTokens;
 import io.hitkeep.core.Scope;
 import io.hitkeep.core.StoreClient;
+import io.hitkeep.query.Annotations;
 import io.hitkeep.query.Stats;
 import io.hitkeep.query.StatsRequest;
 import io.hitkeep.reports.mail.Letters;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Composes a digest: its numbers from the stats operation (asked as the subscriber, so someone who lost
- * access to the site gets a refusal rather than its numbers), its mail, and its unsubscribe link, a token
+ * Composes a digest: its numbers from the stats operation and the period's annotations (both asked as the
+ * subscriber, so someone who lost access to the site gets a refusal rather than its numbers), its mail, and its
+ * unsubscribe link, a token
  * signed with the session key that names the user, the site and the period and works without signing in
  * ({@code List-Unsubscribe} with {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}, RFC 8058). Thread-safe.
  */
@@ -51,10 +53,13 @@ public final class Digests {
         Period.Range before = range.previous();
         JsonNode previous = store.call(Stats.QUERY, new Stats.Query(scope, new StatsRequest(reader.siteId(), before.from().toString(),
                 before.to().toString(), List.of(), DigestMail.TOP, List.of("summary"))));
+        JsonNode annotations = store.call(Annotations.LIST, new Annotations.AnnotationQuery(scope, reader.siteId(),
+                range.from().toString(), range.to().toString())).path("annotations");
         String token = unsubscribeToken(reader.userId(), reader.siteId(), range.period());
         String unsubscribe = base + UNSUBSCRIBE_PATH + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
         String dashboard = base + "/sites/" + reader.siteId() + "?range=custom&from=" + range.from() + "&to=" + range.to();
-        Letters.Rendered mail = DigestMail.render(reader.siteName(), reader.timezone(), range, current, previous, dashboard, unsubscribe);
+        Letters.Rendered mail = DigestMail.render(reader.siteName(), reader.timezone(), range, current, previous, annotations,
+                dashboard, unsubscribe);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("List-Unsubscribe", "<" + unsubscribe + ">");
         headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");

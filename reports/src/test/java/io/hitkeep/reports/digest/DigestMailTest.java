@@ -54,7 +54,9 @@ class DigestMailTest {
             assertTrue(part.contains("1,234") && part.contains("3,456") && part.contains("40%") && part.contains("1m 05s"), part);
             assertTrue(part.contains("/pricing") && part.contains("Germany") && part.contains("Direct / none"), part);
             assertTrue(part.contains("https://stats.example.com/sites/7"), part);
+            assertTrue(part.contains("Notes") && part.contains("5 May: Launched the"), "the week's annotation: " + part);
         }
+        assertTrue(mail.html().contains("Launched the &lt;new&gt; pricing page"), "an annotation's text is escaped");
         assertTrue(mail.text().contains("Unsubscribe: https://stats.example.com/api/reports/unsubscribe?token=t"), mail.text());
         assertFalse(mail.html().contains("<script>alert(1)</script>"), "a page path a visitor sent is escaped");
         assertTrue(mail.html().contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -105,7 +107,9 @@ class DigestMailTest {
         current.set("countries", list(List.of("DE", "US", "FR", "NL", "AT", "CH"), List.of(500, 300, 150, 120, 90, 40)));
         ObjectNode previous = Json.object();
         previous.set("summary", summary(1100, 3600, 50.0, 0));
-        return DigestMail.render("example.com", "Europe/Berlin", WEEK, current, previous,
+        com.fasterxml.jackson.databind.node.ArrayNode annotations = Json.MAPPER.createArrayNode();
+        annotations.addObject().put("date", "2026-05-05").put("text", "Launched the <new> pricing page");
+        return DigestMail.render("example.com", "Europe/Berlin", WEEK, current, previous, annotations,
                 "https://stats.example.com/sites/7?range=custom&from=2026-05-04&to=2026-05-10",
                 "https://stats.example.com/api/reports/unsubscribe?token=t");
     }
