@@ -58,6 +58,7 @@ public final class Database implements AutoCloseable {
             properties.setProperty("autoinstall_known_extensions", "false");
             properties.setProperty("autoload_known_extensions", "true");
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+            NativeLibraryFile.removeUnpackedCopy();
             Database database = new Database(file, root);
             database.migrate();
             for (int i = 0; i < READERS; i++) {
