@@ -1,5 +1,6 @@
 package io.hitkeep.writer;
 
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Settings;
 import org.duckdb.DuckDBConnection;
@@ -139,6 +140,21 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A read that failed. Out of DuckDB's memory ({@code duckdb-memory-limit}) is a moment's shortage, not a fault of
+     * the request: a heavy answer while the rollups catch up, or several at once. The caller gets a 503 to try again
+     * (never a 500), and the log says which setting to raise if it keeps happening.
+     */
+    static RuntimeException readFailure(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("Out of Memory Error")) {
+            LOG.warning(() -> "a read ran out of DuckDB's memory (duckdb-memory-limit; answered 503): "
+                    + message.lines().findFirst().orElse(message));
+            return DomainError.unavailable("the database is short of memory for this answer just now; try again shortly");
+        }
+        return new HitKeepException("query failed: " + message, e);
+    }
+
     /** Runs a read on a pooled connection, handed to the work as an {@link Sql}; waits while all are busy. */
     public <T> T read(SqlFunction<Sql, T> work) {
         Connection connection;
@@ -151,7 +167,7 @@ public final class Database implements AutoCloseable {
         try {
             return work.apply(new Sql(connection));
         } catch (SQLException e) {
-            throw new HitKeepException("query failed: " + e.getMessage(), e);
+            throw readFailure(e);
         } finally {
             readers.add(connection);
         }
