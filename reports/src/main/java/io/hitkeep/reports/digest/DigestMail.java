@@ -5,6 +5,9 @@ import io.hitkeep.reports.mail.Html;
 import io.hitkeep.reports.mail.Letters;
 import io.hitkeep.reports.mail.MailLayout;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +22,8 @@ import java.util.Locale;
 public final class DigestMail {
     /** Rows of each top list. */
     static final int TOP = 5;
+    /** An annotation's day as the notes show it: "4 May". */
+    private static final DateTimeFormatter NOTE_DAY = DateTimeFormatter.ofPattern("d MMM", Locale.ENGLISH);
 
     private DigestMail() {
     }
@@ -112,8 +117,8 @@ public final class DigestMail {
     private static String note(JsonNode annotation) {
         String date = annotation.path("date").asText();
         try {
-            date = java.time.LocalDate.parse(date).format(java.time.format.DateTimeFormatter.ofPattern("d MMM", Locale.ENGLISH));
-        } catch (java.time.format.DateTimeParseException kept) {
+            date = LocalDate.parse(date).format(NOTE_DAY);
+        } catch (DateTimeParseException kept) {
             // shown as stored
         }
         return date + ": " + annotation.path("text").asText();
