@@ -37,6 +37,15 @@ public final class AccountRoutes implements HttpService {
     private static final java.time.Duration RESET_LIFETIME = java.time.Duration.ofHours(1);
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AccountRoutes.class.getName());
 
+    /** The answer of a route that creates or signs in a user: {@code {"user": ...}}. */
+    record UserAnswer<U>(U user) {}
+
+    /** The signed-in caller with their teams (a key: its own team only) and whether TOTP is on. */
+    record Profile(long id, String email, List<Teams.TeamSummary> teams, boolean totpEnabled) {}
+
+    /** TOTP turned on, with the recovery codes shown only now. */
+    record TotpEnabled(boolean enabled, List<String> recoveryCodes) {}
+
     private final StoreClient store;
     private final SessionTokens tokens;
     private final ApiKeys apiKeys;
@@ -104,11 +113,10 @@ public final class AccountRoutes implements HttpService {
         if (store.call(Accounts.COUNT_USERS, StoreOperation.None.NONE).count() > 0) {
             throw DomainError.conflict("the first user exists already; sign in instead");
         }
-        JsonNode user = store.call(Accounts.CREATE_FIRST_USER, new Accounts.NewUser(email, passwords.hash(password)));
-        long userId = user.get("id").asLong();
-        startSession(request, response, userId, 0);
-        audit(request, userId, "user_created", "");
-        HttpJson.send(response, 201, Json.object().set("user", user));
+        Accounts.CreatedUser user = store.call(Accounts.CREATE_FIRST_USER, new Accounts.NewUser(email, passwords.hash(password)));
+        startSession(request, response, user.id(), 0);
+        audit(request, user.id(), "user_created", "");
+        HttpJson.send(response, 201, new UserAnswer<>(user));
     }
 
     private void login(ServerRequest request, ServerResponse response) {
@@ -125,7 +133,7 @@ public final class AccountRoutes implements HttpService {
         if (guard.locked(request, account, response)) {
             return;
         }
-        JsonNode user;
+        Accounts.SignInUser user;
         try {
             user = store.call(Accounts.FIND_USER_BY_EMAIL, new Accounts.Email(email));
         } catch (DomainError e) {
@@ -136,17 +144,17 @@ public final class AccountRoutes implements HttpService {
             guard.failed(request, account);
             throw DomainError.unauthorized("wrong e-mail or password");
         }
-        long userId = user.get("id").asLong();
-        if (!passwords.verify(password, user.get("password_hash").asText())) {
+        long userId = user.id();
+        if (!passwords.verify(password, user.passwordHash())) {
             guard.failed(request, account);
             audit(request, userId, "login_failed", "wrong password");
             throw DomainError.unauthorized("wrong e-mail or password");
         }
         guard.succeeded(request, account);
-        long epoch = user.path("session_epoch").asLong();
+        long epoch = user.sessionEpoch();
         revocations.knowEpoch(userId, epoch);
-        boolean totp = user.path("totp_enabled").asBoolean();
-        boolean passkey = user.path("passkeys").asLong() > 0;
+        boolean totp = user.totpEnabled();
+        boolean passkey = user.passkeys() > 0;
         if (totp || passkey) {
             ObjectNode challenge = Json.object().put("second_factor", "required")
                     .put("challenge", tokens.issueChallenge(userId, epoch));
@@ -162,8 +170,7 @@ public final class AccountRoutes implements HttpService {
         }
         startSession(request, response, userId, epoch, body.path("remember").asBoolean(false));
         audit(request, userId, "login", "password");
-        HttpJson.send(response, 200, Json.object().set("user",
-                Json.object().put("id", userId).put("email", user.get("email").asText())));
+        HttpJson.send(response, 200, new UserAnswer<>(new Accounts.User(userId, user.email())));
     }
 
     /** The second step of a sign-in with TOTP on: the challenge from the first step plus a code or a recovery code. */
@@ -209,16 +216,16 @@ public final class AccountRoutes implements HttpService {
         guard.succeeded(request, account);
         startSession(request, response, userId, challenge.epoch(), body.path("remember").asBoolean(false));
         audit(request, userId, "login", "password and " + how);
-        HttpJson.send(response, 200, Json.object().set("user", store.call(Accounts.GET_USER, new Accounts.UserRef(userId))));
+        HttpJson.send(response, 200, new UserAnswer<>(store.call(Accounts.GET_USER, new Accounts.UserRef(userId))));
     }
 
     /** Whether the code is the user's current one (±1 step) and its step was not used before; uses it. */
     private boolean useTotpCode(long userId, String code) {
-        JsonNode state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(userId));
-        if (!state.path("enabled").asBoolean() || !state.has("secret")) {
+        AccountSecurity.TotpState state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(userId));
+        if (!state.enabled() || !state.hasSecret()) {
             return false;
         }
-        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
+        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.secret()), code, clock.instant());
         if (step.isEmpty()) {
             return false;
         }
@@ -254,10 +261,10 @@ public final class AccountRoutes implements HttpService {
     /** The caller and their teams with their role in each (a key: its own team and role only). */
     private void currentUser(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
-        ObjectNode user = (ObjectNode) store.call(Accounts.GET_USER, new Accounts.UserRef(caller.userId()));
-        user.set("teams", store.call(Teams.LIST, new Scoped(caller.scope())).get("teams"));
-        user.put("totp_enabled", store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId())).path("enabled").asBoolean());
-        HttpJson.send(response, 200, user);
+        Accounts.User user = store.call(Accounts.GET_USER, new Accounts.UserRef(caller.userId()));
+        List<Teams.TeamSummary> teams = store.call(Teams.LIST, new Scoped(caller.scope())).teams();
+        boolean totp = store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId())).enabled();
+        HttpJson.send(response, 200, new Profile(user.id(), user.email(), teams, totp));
     }
 
     /** A key for one of the caller's teams ({@code team_id}, default their first) with a role up to their own. */
@@ -277,9 +284,8 @@ public final class AccountRoutes implements HttpService {
         if (!teamId.isMissingNode() && !teamId.isNull() && !teamId.canConvertToInt()) {
             throw DomainError.invalid("team_id must be a team's id");
         }
-        JsonNode created = apiKeys.create(caller.userId(), name, teamId.asInt(0), role);
-        audit(request, caller.userId(), created.path("team_id").asInt(), "api_key_created",
-                name + " (" + created.path("role").asText() + ")");
+        ApiKeys.IssuedKey created = apiKeys.create(caller.userId(), name, teamId.asInt(0), role);
+        audit(request, caller.userId(), created.teamId(), "api_key_created", name + " (" + created.role().label() + ")");
         HttpJson.send(response, 201, created);
     }
 
@@ -295,8 +301,8 @@ public final class AccountRoutes implements HttpService {
         } catch (NumberFormatException e) {
             throw DomainError.notFound("no such API key");
         }
-        JsonNode revoked = apiKeys.revoke(caller, keyId);
-        audit(request, caller.userId(), revoked.path("team_id").asInt(), "api_key_revoked", revoked.path("name").asText());
+        Accounts.RevokedApiKey revoked = apiKeys.revoke(caller, keyId);
+        audit(request, caller.userId(), revoked.teamId(), "api_key_revoked", revoked.name());
         HttpJson.send(response, 200, revoked);
     }
 
@@ -321,7 +327,7 @@ public final class AccountRoutes implements HttpService {
         }
         guard.succeeded(request, account);
         long epoch = store.call(AccountSecurity.SET_PASSWORD,
-                new AccountSecurity.NewPassword(caller.userId(), passwords.hash(fresh))).get("session_epoch").asLong();
+                new AccountSecurity.NewPassword(caller.userId(), passwords.hash(fresh))).sessionEpoch();
         revocations.knowEpoch(caller.userId(), epoch);
         startSession(request, response, caller.userId(), epoch);
         audit(request, caller.userId(), "password_changed", "");
@@ -345,10 +351,10 @@ public final class AccountRoutes implements HttpService {
         }
         guard.failed(request, account); // every request counts: a flood of reset mails to one address is throttled too
         String token = RandomTokens.next();
-        JsonNode answer = store.call(AccountSecurity.BEGIN_RESET, new AccountSecurity.ResetRequest(email,
+        AccountSecurity.ResetLink answer = store.call(AccountSecurity.BEGIN_RESET, new AccountSecurity.ResetRequest(email,
                 Hashes.sha256Hex(token), clock.instant().plus(RESET_LIFETIME).getEpochSecond()));
-        if (answer.path("send").asBoolean()) {
-            long userId = answer.get("user_id").asLong();
+        if (answer.send()) {
+            long userId = answer.userId();
             audit(request, userId, "password_reset_requested", "");
             // never from a Host a stranger chose: the link would lead the account's owner to the stranger's site
             Optional<String> trusted = publicUrl.trustedBase(request);
@@ -381,10 +387,10 @@ public final class AccountRoutes implements HttpService {
         if (token.isEmpty() || token.length() > 100) {
             throw DomainError.notFound("this reset link is unknown, used or expired; ask for a new one");
         }
-        JsonNode done = store.call(AccountSecurity.FINISH_RESET,
+        AccountSecurity.UserEpoch done = store.call(AccountSecurity.FINISH_RESET,
                 new AccountSecurity.ResetConfirmation(Hashes.sha256Hex(token), passwords.hash(fresh)));
-        long userId = done.get("user_id").asLong();
-        revocations.knowEpoch(userId, done.get("session_epoch").asLong());
+        long userId = done.userId();
+        revocations.knowEpoch(userId, done.sessionEpoch());
         audit(request, userId, "password_reset", "");
         HttpJson.send(response, 200, Json.object().put("reset", true));
     }
@@ -393,7 +399,7 @@ public final class AccountRoutes implements HttpService {
     /** Starts TOTP enrolment: a new secret, shown once, to put into an authenticator app. */
     private void startTotp(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
-        String email = store.call(Accounts.GET_USER, new Accounts.UserRef(caller.userId())).get("email").asText();
+        String email = store.call(Accounts.GET_USER, new Accounts.UserRef(caller.userId())).email();
         String secret = Totp.newSecret();
         store.call(AccountSecurity.BEGIN_TOTP, new AccountSecurity.TotpSecret(caller.userId(), totpSecrets.encrypt(secret)));
         String uri = Totp.uri(email, secret);
@@ -405,14 +411,14 @@ public final class AccountRoutes implements HttpService {
     private void confirmTotp(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
         String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
-        JsonNode state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId()));
-        if (state.path("enabled").asBoolean()) {
+        AccountSecurity.TotpState state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId()));
+        if (state.enabled()) {
             throw DomainError.conflict("two-factor authentication is already on");
         }
-        if (!state.has("secret")) {
+        if (!state.hasSecret()) {
             throw DomainError.conflict("start the enrolment first (POST /api/user/totp)");
         }
-        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
+        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.secret()), code, clock.instant());
         if (step.isEmpty()) {
             throw DomainError.invalid("the code does not match; check the app's clock and try the next code");
         }
@@ -420,9 +426,7 @@ public final class AccountRoutes implements HttpService {
         store.call(AccountSecurity.ENABLE_TOTP, new AccountSecurity.TotpEnable(caller.userId(), step.getAsLong(),
                 codes.stream().map(Totp::recoveryHash).toList()));
         audit(request, caller.userId(), "totp_enabled", "");
-        ObjectNode answer = Json.object().put("enabled", true);
-        codes.forEach(answer.putArray("recovery_codes")::add);
-        HttpJson.send(response, 200, answer);
+        HttpJson.send(response, 200, new TotpEnabled(true, codes));
     }
 
     /** Turns TOTP off; needs a fresh code, so a stolen session alone cannot remove the second factor. */
@@ -433,19 +437,20 @@ public final class AccountRoutes implements HttpService {
             return;
         }
         String code = Json.text(HttpJson.object(request, BODY_LIMIT), "code");
-        JsonNode state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId()));
-        if (!state.path("enabled").asBoolean()) {
+        AccountSecurity.TotpState state = store.call(AccountSecurity.TOTP, new Accounts.UserRef(caller.userId()));
+        if (!state.enabled()) {
             throw DomainError.conflict("two-factor authentication is not on");
         }
-        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.get("secret").asText()), code, clock.instant());
+        OptionalLong step = Totp.matchingStep(totpSecrets.decrypt(state.secret()), code, clock.instant());
         if (step.isEmpty()) {
             guard.failed(request, account);
             throw DomainError.invalid("the code does not match");
         }
-        store.call(AccountSecurity.DISABLE_TOTP, new AccountSecurity.TotpStep(caller.userId(), step.getAsLong()));
+        AccountSecurity.TotpSwitch disabled = store.call(AccountSecurity.DISABLE_TOTP,
+                new AccountSecurity.TotpStep(caller.userId(), step.getAsLong()));
         guard.succeeded(request, account);
         audit(request, caller.userId(), "totp_disabled", "");
-        HttpJson.send(response, 200, Json.object().put("enabled", false));
+        HttpJson.send(response, 200, disabled);
     }
 
     private void audit(ServerRequest request, ServerResponse response) {

@@ -1,13 +1,9 @@
 package io.hitkeep.auth;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Scope;
 import io.hitkeep.writer.Database;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 
 import io.hitkeep.writer.Sql;
@@ -19,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Users and API keys as the auth role stores them: password and key hashes only, computed by the
@@ -27,19 +24,21 @@ import java.sql.SQLException;
 public final class Accounts {
     public static final StoreOperation<StoreOperation.None, UserCount> COUNT_USERS =
             StoreOperation.of("users.count", StoreOperation.None.class, UserCount.class);
-    public static final StoreOperation<NewUser, JsonNode> CREATE_FIRST_USER =
-            StoreOperation.of("users.create-first", NewUser.class, JsonNode.class);
+    public static final StoreOperation<NewUser, CreatedUser> CREATE_FIRST_USER =
+            StoreOperation.of("users.create-first", NewUser.class, CreatedUser.class);
     /** An account made by the operator ({@code java -jar hitkeep.jar user create}), with a team of its own. */
-    public static final StoreOperation<NewUser, JsonNode> CREATE_USER = StoreOperation.of("users.create", NewUser.class, JsonNode.class);
-    public static final StoreOperation<Email, JsonNode> FIND_USER_BY_EMAIL =
-            StoreOperation.of("users.find-by-email", Email.class, JsonNode.class);
-    public static final StoreOperation<UserRef, JsonNode> GET_USER = StoreOperation.of("users.get", UserRef.class, JsonNode.class);
-    public static final StoreOperation<NewApiKey, JsonNode> CREATE_API_KEY =
-            StoreOperation.of("api-keys.create", NewApiKey.class, JsonNode.class);
+    public static final StoreOperation<NewUser, CreatedUser> CREATE_USER =
+            StoreOperation.of("users.create", NewUser.class, CreatedUser.class);
+    public static final StoreOperation<Email, SignInUser> FIND_USER_BY_EMAIL =
+            StoreOperation.of("users.find-by-email", Email.class, SignInUser.class);
+    public static final StoreOperation<UserRef, User> GET_USER = StoreOperation.of("users.get", UserRef.class, User.class);
+    public static final StoreOperation<NewApiKey, CreatedApiKey> CREATE_API_KEY =
+            StoreOperation.of("api-keys.create", NewApiKey.class, CreatedApiKey.class);
     public static final StoreOperation<KeyHash, FoundKey> FIND_API_KEY = StoreOperation.of("api-keys.find", KeyHash.class, FoundKey.class);
-    public static final StoreOperation<UserRef, JsonNode> LIST_API_KEYS = StoreOperation.of("api-keys.list", UserRef.class, JsonNode.class);
-    public static final StoreOperation<ApiKeyRef, JsonNode> REVOKE_API_KEY =
-            StoreOperation.of("api-keys.revoke", ApiKeyRef.class, JsonNode.class);
+    public static final StoreOperation<UserRef, ApiKeyList> LIST_API_KEYS =
+            StoreOperation.of("api-keys.list", UserRef.class, ApiKeyList.class);
+    public static final StoreOperation<ApiKeyRef, RevokedApiKey> REVOKE_API_KEY =
+            StoreOperation.of("api-keys.revoke", ApiKeyRef.class, RevokedApiKey.class);
 
     /** A user or key addressed by the user alone: no team involved, so no scope. */
     public record UserRef(long userId) {}
@@ -59,6 +58,35 @@ public final class Accounts {
     public record FoundKey(long id, long userId, int teamId, Role role) {}
 
     public record ApiKeyRef(Scope scope, long keyId) {}
+
+    /** A user as others see them. */
+    public record User(long id, String email) {}
+
+    /** A new account and the team it owns. */
+    public record CreatedUser(long id, String email, int teamId) {}
+
+    /** A user as signing in checks them: the password hash, the session epoch and which second factors they have. */
+    public record SignInUser(long id, String email, String passwordHash, long sessionEpoch, boolean totpEnabled, long passkeys) {}
+
+    /** A key as stored when made; the key itself is never stored (auth adds it to its answer once). */
+    public record CreatedApiKey(long id, String name, String prefix, int teamId, Role role) {}
+
+    /** A key as listed: names and prefixes, never the key. */
+    public record ApiKey(long id, String name, String prefix, String createdAt, int teamId, String teamName, Role role,
+                         long userId, String email) {
+        static ApiKey from(ResultSet row) throws SQLException {
+            return new ApiKey(row.getLong(1), row.getString(2), row.getString(3), row.getString(4), row.getInt(5),
+                    row.getString(6), Role.parse(row.getString(7)).orElse(Role.MEMBER), row.getLong(8), row.getString(9));
+        }
+    }
+
+    public record ApiKeyList(List<ApiKey> keys) {
+        public ApiKeyList {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    public record RevokedApiKey(long id, String name, int teamId, long userId) {}
 
     /** The statements of {@code sql/accounts.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
@@ -90,32 +118,32 @@ public final class Accounts {
      * an installation had a user, a marker beside {@code hitkeep.db} keeps it so: a lost or emptied database
      * is no invitation for the first visitor to claim the server; it is restored from a backup instead.
      */
-    ObjectNode createFirstUser(String email, String passwordHash) {
+    CreatedUser createFirstUser(String email, String passwordHash) {
         if (Files.exists(claimedMarker())) {
             throw DomainError.conflict("this installation was set up before, but its database has no users: restore "
                     + "hitkeep.db from a backup; the first user cannot be claimed again over the API");
         }
-        ObjectNode user = database.write("create user", sql -> {
+        CreatedUser user = database.write("create user", sql -> {
             if (sql.number(Query.USER_COUNT) > 0) {
                 throw DomainError.conflict("the first user exists already; sign in instead");
             }
-            long id = insertUser(sql, email, passwordHash);
-            int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
-            return Json.object().put("id", id).put("email", email).put("team_id", team);
+            return insertUserWithTeam(sql, email, passwordHash);
         });
         markClaimed();
         return user;
     }
 
     /** A user with a team they own, whether or not others exist; a taken e-mail address is a 409. */
-    ObjectNode createUser(String email, String passwordHash) {
-        ObjectNode user = database.write("create user", sql -> {
-            long id = insertUser(sql, email, passwordHash);
-            int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
-            return Json.object().put("id", id).put("email", email).put("team_id", team);
-        });
+    CreatedUser createUser(String email, String passwordHash) {
+        CreatedUser user = database.write("create user", sql -> insertUserWithTeam(sql, email, passwordHash));
         markClaimed();
         return user;
+    }
+
+    private static CreatedUser insertUserWithTeam(Sql sql, String email, String passwordHash) throws SQLException {
+        long id = insertUser(sql, email, passwordHash);
+        int team = Teams.insertTeam(sql, email.substring(0, Math.max(1, email.indexOf('@'))) + "'s team", id);
+        return new CreatedUser(id, email, team);
     }
 
     /** Writes the marker when the installation has users: at the first user, and for installations from before it. */
@@ -148,15 +176,14 @@ public final class Accounts {
     }
 
     /** The user with that e-mail, including the password hash, session epoch, whether TOTP is on and how many passkeys, or 404. */
-    ObjectNode findUserByEmail(String email) {
-        return database.read(sql -> sql.first(Query.SIGN_IN_BY_EMAIL, row -> Json.object().put("id", row.getLong(1))
-                        .put("email", row.getString(2)).put("password_hash", row.getString(3))
-                        .put("session_epoch", row.getLong(4)).put("totp_enabled", row.getBoolean(5)).put("passkeys", row.getLong(6)),
+    SignInUser findUserByEmail(String email) {
+        return database.read(sql -> sql.first(Query.SIGN_IN_BY_EMAIL, row -> new SignInUser(row.getLong(1), row.getString(2),
+                        row.getString(3), row.getLong(4), row.getBoolean(5), row.getLong(6)),
                 "email", email).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
-    ObjectNode user(long id) {
-        return database.read(sql -> sql.first(Query.USER, row -> Json.object().put("id", row.getLong(1)).put("email", row.getString(2)),
+    User user(long id) {
+        return database.read(sql -> sql.first(Query.USER, row -> new User(row.getLong(1), row.getString(2)),
                 "user_id", id).orElseThrow(() -> DomainError.notFound("no such user")));
     }
 
@@ -164,7 +191,7 @@ public final class Accounts {
      * A key for one of the user's teams ({@code teamId} 0: their first) with at most their own role there
      * ({@code role} null: their own).
      */
-    ObjectNode createApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {
+    CreatedApiKey createApiKey(long userId, String name, String keyHash, String prefix, int teamId, Role role) {
         return database.write("create API key", sql -> {
             int team = teamId != 0 ? teamId : firstTeam(sql, userId);
             Role own = Teams.memberRole(sql, team, userId).orElseThrow(() -> DomainError.notFound("no such team"));
@@ -174,8 +201,7 @@ public final class Accounts {
             }
             long id = sql.number(Query.INSERT_API_KEY, "user_id", userId, "name", name, "key_hash", keyHash, "prefix", prefix,
                     "team_id", team, "role", granted.label());
-            return Json.object().put("id", id).put("name", name).put("prefix", prefix)
-                    .put("team_id", team).put("role", granted.label());
+            return new CreatedApiKey(id, name, prefix, team, granted);
         });
     }
 
@@ -183,24 +209,17 @@ public final class Accounts {
      * Keys, newest first, with names and prefixes, never the keys: the user's own, or with {@code teamId}
      * every key of that team (owners only, checked by the caller).
      */
-    ArrayNode listApiKeys(long userId, int teamId) {
-        return database.read(sql -> Json.MAPPER.createArrayNode().addAll(teamId == 0
-                ? sql.list(Query.API_KEYS_OF_USER, Accounts::apiKey, "user_id", userId)
-                : sql.list(Query.API_KEYS_OF_TEAM, Accounts::apiKey, "team_id", teamId)));
-    }
-
-    private static ObjectNode apiKey(ResultSet row) throws SQLException {
-        return Json.object().put("id", row.getLong(1)).put("name", row.getString(2))
-                .put("prefix", row.getString(3)).put("created_at", row.getString(4))
-                .put("team_id", row.getInt(5)).put("team_name", row.getString(6))
-                .put("role", row.getString(7)).put("user_id", row.getLong(8)).put("email", row.getString(9));
+    ApiKeyList listApiKeys(long userId, int teamId) {
+        return new ApiKeyList(database.read(sql -> teamId == 0
+                ? sql.list(Query.API_KEYS_OF_USER, ApiKey::from, "user_id", userId)
+                : sql.list(Query.API_KEYS_OF_TEAM, ApiKey::from, "team_id", teamId)));
     }
 
     /**
      * Deletes a key: the caller's own, or any key of a team the caller owns. Another's key or a missing one
      * is a 404.
      */
-    ObjectNode revokeApiKey(Scope scope, long keyId) {
+    RevokedApiKey revokeApiKey(Scope scope, long keyId) {
         return database.write("revoke API key", sql -> {
             StoredKey key = sql.first(Query.API_KEY, row -> new StoredKey(row.getLong(1), row.getInt(2), row.getString(3)), "id", keyId)
                     .orElseThrow(() -> DomainError.notFound("no such API key"));
@@ -210,7 +229,7 @@ public final class Accounts {
                 throw DomainError.notFound("no such API key");
             }
             sql.update(Query.DELETE_API_KEY, "id", keyId);
-            return Json.object().put("id", keyId).put("name", key.name()).put("team_id", key.team()).put("user_id", key.owner());
+            return new RevokedApiKey(keyId, key.name(), key.team(), key.owner());
         });
     }
 

@@ -1,12 +1,11 @@
 package io.hitkeep.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hashes;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 import io.hitkeep.core.StoreClient;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +29,9 @@ public final class ApiKeys {
     /** What a key is allowed: whose it is, its team and the role it acts with there. */
     public record Key(long id, long userId, int teamId, Role role) {}
 
+    /** A key just made: what is stored, plus the key itself, shown this once. */
+    public record IssuedKey(long id, String name, String prefix, int teamId, Role role, String key) {}
+
     private record Cached(Key key, long until) {
     }
 
@@ -43,16 +45,16 @@ public final class ApiKeys {
     }
 
     /** The user's keys (names and prefixes; the keys themselves are never stored). */
-    public JsonNode list(long userId) {
-        return store.call(Accounts.LIST_API_KEYS, new Accounts.UserRef(userId)).get("keys");
+    public List<Accounts.ApiKey> list(long userId) {
+        return store.call(Accounts.LIST_API_KEYS, new Accounts.UserRef(userId)).keys();
     }
 
     /**
      * Revokes a key: the caller's own, or any in a team the caller owns (404 otherwise), and forgets it
      * here at once.
      */
-    public JsonNode revoke(Caller caller, long keyId) {
-        JsonNode revoked = store.call(Accounts.REVOKE_API_KEY, new Accounts.ApiKeyRef(caller.scope(), keyId));
+    public Accounts.RevokedApiKey revoke(Caller caller, long keyId) {
+        Accounts.RevokedApiKey revoked = store.call(Accounts.REVOKE_API_KEY, new Accounts.ApiKeyRef(caller.scope(), keyId));
         forget(keyId);
         return revoked;
     }
@@ -70,11 +72,11 @@ public final class ApiKeys {
      * A new key for the user in a team ({@code teamId} 0: their first) with a role ({@code role} null:
      * their own): returns the stored record plus {@code key}, which is never shown again.
      */
-    public JsonNode create(long userId, String name, int teamId, Role role) {
+    public IssuedKey create(long userId, String name, int teamId, Role role) {
         String key = PREFIX + RandomTokens.next();
-        var created = (com.fasterxml.jackson.databind.node.ObjectNode) store.call(Accounts.CREATE_API_KEY,
+        Accounts.CreatedApiKey created = store.call(Accounts.CREATE_API_KEY,
                 new Accounts.NewApiKey(userId, name, Hashes.sha256Hex(key), key.substring(0, 10), teamId, role));
-        return created.put("key", key);
+        return new IssuedKey(created.id(), created.name(), created.prefix(), created.teamId(), created.role(), key);
     }
 
     /** The key's owner, team and role, or empty for an unknown or revoked key. */

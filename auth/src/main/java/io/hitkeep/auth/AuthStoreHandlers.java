@@ -1,13 +1,13 @@
 package io.hitkeep.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Subjects;
 import io.hitkeep.writer.Database;
 import io.hitkeep.writer.StoreHandlers;
 import io.hitkeep.writer.StoreRegistry;
 import io.nats.client.Connection;
+
+import java.util.function.Function;
 
 /**
  * Identity and access as the writer hosts it: accounts, keys, sessions, second factors, passkeys, teams
@@ -37,21 +37,22 @@ public final class AuthStoreHandlers implements StoreHandlers {
                 .handle(Accounts.CREATE_API_KEY, key -> accounts.createApiKey(key.userId(), key.name(), key.keyHash(),
                         key.prefix(), key.teamId(), key.role()))
                 .handle(Accounts.FIND_API_KEY, key -> accounts.findApiKey(key.keyHash()))
-                .handle(Accounts.LIST_API_KEYS, user -> Json.object().set("keys", accounts.listApiKeys(user.userId(), 0)))
+                .handle(Accounts.LIST_API_KEYS, user -> accounts.listApiKeys(user.userId(), 0))
                 .handle(Accounts.REVOKE_API_KEY, key -> announce(nats, accounts.revokeApiKey(key.scope(), key.keyId()),
-                        revoked -> Json.object().put("api_key", revoked.path("id").asLong())));
+                        revoked -> Json.object().put("api_key", revoked.id())));
 
         registry.handle(AccountSecurity.CREDENTIALS, user -> security.credentials(user.userId()))
                 .handle(AccountSecurity.SET_PASSWORD, change -> announce(nats,
-                        security.setPassword(change.userId(), change.passwordHash()), answer -> epoch(change.userId(), answer)))
+                        security.setPassword(change.userId(), change.passwordHash()),
+                        answer -> new AccountSecurity.UserEpoch(change.userId(), answer.sessionEpoch())))
                 .handle(AccountSecurity.BEGIN_RESET, reset -> security.beginReset(reset.email(), reset.tokenHash(), reset.expiresAt()))
                 .handle(AccountSecurity.FINISH_RESET, reset -> announce(nats, security.finishReset(reset.tokenHash(),
-                        reset.passwordHash()), answer -> epoch(answer.path("user_id").asLong(), answer)))
+                        reset.passwordHash()), answer -> answer))
                 .handle(AccountSecurity.SESSION_STATE, none -> security.sessionState())
                 .handle(AccountSecurity.REVOKE_SESSION, session -> announce(nats, security.revoke(session.jti(), session.expiresAt()),
                         answer -> Json.object().put("revoked", session.jti()).put("expires_at", session.expiresAt())))
                 .handle(AccountSecurity.SIGN_OUT_EVERYWHERE, user -> announce(nats, security.signOutEverywhere(user.userId()),
-                        answer -> epoch(user.userId(), answer)))
+                        answer -> new AccountSecurity.UserEpoch(user.userId(), answer.sessionEpoch())))
                 .handle(AccountSecurity.TOTP, user -> security.totp(user.userId()))
                 .handle(AccountSecurity.BEGIN_TOTP, totp -> security.beginTotp(totp.userId(), totp.secret()))
                 .handle(AccountSecurity.ENABLE_TOTP, totp -> security.enableTotp(totp.userId(), totp.step(), totp.recoveryHashes()))
@@ -83,7 +84,7 @@ public final class AuthStoreHandlers implements StoreHandlers {
                 .handle(Teams.AUDIT, audit -> teams.audit(audit.scope(), audit.teamId(), clamp(audit.limit(), TEAM_AUDIT_LIMIT)))
                 .handle(Teams.API_KEYS, team -> {
                     teams.require(team.scope(), team.teamId(), Access.Action.READ_TEAM_KEYS, "no such team");
-                    return Json.object().set("keys", accounts.listApiKeys(team.scope().userId(), team.teamId()));
+                    return accounts.listApiKeys(team.scope().userId(), team.teamId());
                 })
                 .handle(Teams.INVITE, invitation -> teams.invite(invitation.scope(), invitation.teamId(), invitation.role(),
                         invitation.email(), invitation.tokenHash(), invitation.expiresAt()))
@@ -100,15 +101,11 @@ public final class AuthStoreHandlers implements StoreHandlers {
         return limit <= 0 ? most : Math.min(most, limit);
     }
 
-    private static ObjectNode epoch(long userId, JsonNode answer) {
-        return Json.object().put("user_id", userId).put("session_epoch", answer.path("session_epoch").asLong());
-    }
-
     /**
      * Tells every auth process what no longer holds, after the change was committed. Best effort: the caches'
      * periodic refresh catches anything missed.
      */
-    private static <T extends JsonNode> T announce(Connection nats, T answer, java.util.function.Function<T, ObjectNode> notice) {
+    private static <T> T announce(Connection nats, T answer, Function<T, Object> notice) {
         nats.publish(Subjects.AUTH_CHANGES, Json.bytes(notice.apply(answer)));
         return answer;
     }

@@ -1,6 +1,5 @@
 package io.hitkeep.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.yubico.webauthn.CredentialRepository;
 import com.yubico.webauthn.RegisteredCredential;
 import com.yubico.webauthn.data.ByteArray;
@@ -8,7 +7,6 @@ import com.yubico.webauthn.data.PublicKeyCredentialDescriptor;
 import com.yubico.webauthn.data.exception.Base64UrlException;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.HitKeepException;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreClient;
 
 import java.util.LinkedHashSet;
@@ -30,19 +28,19 @@ final class PasskeyCredentials implements CredentialRepository {
     @Override
     public Set<PublicKeyCredentialDescriptor> getCredentialIdsForUsername(String email) {
         Set<PublicKeyCredentialDescriptor> descriptors = new LinkedHashSet<>();
-        owner(new PasskeyRecords.Owner(email, "")).ifPresent(owner -> owner.path("credential_ids").forEach(id ->
-                descriptors.add(PublicKeyCredentialDescriptor.builder().id(bytes(id.asText())).build())));
+        owner(new PasskeyRecords.Owner(email, "")).ifPresent(owner -> owner.credentialIds().forEach(id ->
+                descriptors.add(PublicKeyCredentialDescriptor.builder().id(bytes(id)).build())));
         return descriptors;
     }
 
     @Override
     public Optional<ByteArray> getUserHandleForUsername(String email) {
-        return owner(new PasskeyRecords.Owner(email, "")).map(owner -> bytes(owner.get("user_handle").asText()));
+        return owner(new PasskeyRecords.Owner(email, "")).map(owner -> bytes(owner.userHandle()));
     }
 
     @Override
     public Optional<String> getUsernameForUserHandle(ByteArray userHandle) {
-        return owner(new PasskeyRecords.Owner("", userHandle.getBase64Url())).map(owner -> owner.get("email").asText());
+        return owner(new PasskeyRecords.Owner("", userHandle.getBase64Url())).map(PasskeyRecords.PasskeyOwner::email);
     }
 
     @Override
@@ -56,23 +54,23 @@ final class PasskeyCredentials implements CredentialRepository {
     public Set<RegisteredCredential> lookupAll(ByteArray credentialId) {
         return find(credentialId.getBase64Url()).map(stored -> Set.of(RegisteredCredential.builder()
                         .credentialId(credentialId)
-                        .userHandle(bytes(stored.get("user_handle").asText()))
-                        .publicKeyCose(bytes(stored.get("public_key_cose").asText()))
-                        .signatureCount(stored.get("signature_count").asLong())
+                        .userHandle(bytes(stored.userHandle()))
+                        .publicKeyCose(bytes(stored.publicKeyCose()))
+                        .signatureCount(stored.signatureCount())
                         .build()))
                 .orElse(Set.of());
     }
 
     /** The stored credential with its owner's id, e-mail and session epoch; empty for an unknown one. */
-    Optional<JsonNode> find(String credentialId) {
+    Optional<PasskeyRecords.StoredCredential> find(String credentialId) {
         return notFoundIsEmpty(() -> store.call(PasskeyRecords.FIND, new PasskeyRecords.CredentialRef(credentialId)));
     }
 
-    private Optional<JsonNode> owner(PasskeyRecords.Owner owner) {
+    private Optional<PasskeyRecords.PasskeyOwner> owner(PasskeyRecords.Owner owner) {
         return notFoundIsEmpty(() -> store.call(PasskeyRecords.OWNER, owner));
     }
 
-    private static Optional<JsonNode> notFoundIsEmpty(java.util.function.Supplier<JsonNode> call) {
+    private static <T> Optional<T> notFoundIsEmpty(java.util.function.Supplier<T> call) {
         try {
             return Optional.of(call.get());
         } catch (DomainError e) {

@@ -25,6 +25,9 @@ import java.util.OptionalLong;
 public final class PasskeyRoutes implements HttpService {
     private static final int BODY_LIMIT = 64 * 1024;
 
+    /** A passkey deleted. */
+    record Deleted(long id, boolean deleted) {}
+
     private final StoreClient store;
     private final SessionTokens tokens;
     private final Revocations revocations;
@@ -68,9 +71,9 @@ public final class PasskeyRoutes implements HttpService {
         Caller caller = Caller.sessionOnly(request);
         JsonNode body = HttpJson.object(request, BODY_LIMIT);
         Passkeys.name(Json.text(body, "name")); // a bad name is refused before the ceremony is used up
-        JsonNode added = passkeys.finishRegistration(caller.userId(), Json.text(body, "ceremony"),
+        PasskeyRecords.Passkey added = passkeys.finishRegistration(caller.userId(), Json.text(body, "ceremony"),
                 body.get("credential"), Json.text(body, "name"));
-        auditTrail.record(request, caller.userId(), "passkey_added", added.path("name").asText());
+        auditTrail.record(request, caller.userId(), "passkey_added", added.name());
         HttpJson.send(response, 201, added);
     }
 
@@ -87,10 +90,10 @@ public final class PasskeyRoutes implements HttpService {
 
     private void delete(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
-        JsonNode deleted = store.call(PasskeyRecords.DELETE,
+        PasskeyRecords.DeletedPasskey deleted = store.call(PasskeyRecords.DELETE,
                 new PasskeyRecords.PasskeyRef(caller.userId(), passkeyId(request)));
-        auditTrail.record(request, caller.userId(), "passkey_removed", deleted.path("name").asText());
-        HttpJson.send(response, 200, Json.object().put("id", deleted.get("id").asLong()).put("deleted", true));
+        auditTrail.record(request, caller.userId(), "passkey_removed", deleted.name());
+        HttpJson.send(response, 200, new Deleted(deleted.id(), true));
     }
 
     /** Starts a sign-in; with the challenge of a checked password, as that user's second factor. */
@@ -136,7 +139,7 @@ public final class PasskeyRoutes implements HttpService {
         revocations.knowEpoch(signedIn.userId(), signedIn.epoch());
         cookies.start(request, response, signedIn.userId(), signedIn.epoch());
         auditTrail.record(request, signedIn.userId(), "login", signedIn.afterPassword() ? "password and passkey" : "passkey");
-        HttpJson.send(response, 200, Json.object().set("user", store.call(Accounts.GET_USER, new Accounts.UserRef(signedIn.userId()))));
+        HttpJson.send(response, 200, new AccountRoutes.UserAnswer<>(store.call(Accounts.GET_USER, new Accounts.UserRef(signedIn.userId()))));
     }
 
     private SessionTokens.Session challenge(String token) {

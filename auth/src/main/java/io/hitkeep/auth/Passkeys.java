@@ -106,8 +106,8 @@ final class Passkeys {
      * e-mail address), none of the user's existing ones again.
      */
     public Started startRegistration(long userId, String name) {
-        String handle = store.call(PasskeyRecords.HANDLE, new Accounts.UserRef(userId)).get("user_handle").asText();
-        String email = store.call(Accounts.GET_USER, new Accounts.UserRef(userId)).get("email").asText();
+        String handle = store.call(PasskeyRecords.HANDLE, new Accounts.UserRef(userId)).userHandle();
+        String email = store.call(Accounts.GET_USER, new Accounts.UserRef(userId)).email();
         PublicKeyCredentialCreationOptions options = relyingParty.startRegistration(StartRegistrationOptions.builder()
                 .user(UserIdentity.builder().name(email).displayName(email).id(PasskeyCredentials.bytes(handle)).build())
                 .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
@@ -127,7 +127,7 @@ final class Passkeys {
     }
 
     /** Verifies the authenticator's answer and stores the new passkey; answers it as listed. */
-    public JsonNode finishRegistration(long userId, String ceremonyToken, JsonNode credential, String name) {
+    public PasskeyRecords.Passkey finishRegistration(long userId, String ceremonyToken, JsonNode credential, String name) {
         SessionTokens.Ceremony ceremony = tokens.ceremony(ceremonyToken, REGISTRATION)
                 .filter(started -> started.userId() == userId)
                 .orElseThrow(() -> DomainError.unauthorized("passkey registration expired or invalid; start again"));
@@ -166,7 +166,7 @@ final class Passkeys {
                 .userVerification(UserVerificationRequirement.PREFERRED)
                 .timeout(SessionTokens.CEREMONY_LIFETIME.toMillis());
         if (userId.isPresent()) {
-            String email = store.call(Accounts.GET_USER, new Accounts.UserRef(userId.getAsLong())).get("email").asText();
+            String email = store.call(Accounts.GET_USER, new Accounts.UserRef(userId.getAsLong())).email();
             if (credentials.getCredentialIdsForUsername(email).isEmpty()) {
                 // an empty allow list would mean "any passkey": refuse rather than widen the second factor
                 throw DomainError.conflict("this account has no passkey");
@@ -203,9 +203,9 @@ final class Passkeys {
         } catch (IOException | RuntimeException e) {
             throw DomainError.invalid("credential is not a WebAuthn sign-in response");
         }
-        JsonNode stored = credentials.find(response.getId().getBase64Url())
+        PasskeyRecords.StoredCredential stored = credentials.find(response.getId().getBase64Url())
                 .orElseThrow(() -> new Refused(expectedUser, "unknown passkey"));
-        long userId = stored.get("user_id").asLong();
+        long userId = stored.userId();
         if (expectedUser != 0 && userId != expectedUser) {
             throw new Refused(expectedUser, "a passkey of another account");
         }
@@ -224,8 +224,7 @@ final class Passkeys {
             throw new Refused(userId, "passkey refused");
         }
         try {
-            store.call(PasskeyRecords.USE, new PasskeyRecords.Use(stored.get("credential_id").asText(),
-                    result.getSignatureCount()));
+            store.call(PasskeyRecords.USE, new PasskeyRecords.Use(stored.credentialId(), result.getSignatureCount()));
         } catch (DomainError e) {
             if (e.kind() == DomainError.Kind.CONFLICT || e.kind() == DomainError.Kind.NOT_FOUND) {
                 throw new Refused(userId, e.getMessage());
@@ -234,7 +233,7 @@ final class Passkeys {
         }
         boolean afterPassword = expectedUser != 0;
         long epoch = afterPassword ? (ceremony.userId() != 0 ? ceremony.epoch() : challengeEpoch)
-                : stored.get("session_epoch").asLong();
+                : stored.sessionEpoch();
         return new SignedIn(userId, epoch, afterPassword);
     }
 

@@ -1,9 +1,7 @@
 package io.hitkeep.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.StoreOperation;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.StoreClient;
 
 import java.time.Duration;
@@ -94,15 +92,14 @@ public final class Revocations {
         }
         long expiresAt = expires.getEpochSecond();
         boolean firstTime = store.call(AccountSecurity.REVOKE_SESSION, new AccountSecurity.RevokedSession(jti, expiresAt))
-                .path("first_time").asBoolean(false);
+                .firstTime();
         revoked.put(jti, expiresAt);
         return firstTime;
     }
 
     /** Signs out every session of the user; returns the new epoch, which tokens issued from now on carry. */
     public long signOutEverywhere(long userId) {
-        long epoch = store.call(AccountSecurity.SIGN_OUT_EVERYWHERE, new Accounts.UserRef(userId))
-                .get("session_epoch").asLong();
+        long epoch = store.call(AccountSecurity.SIGN_OUT_EVERYWHERE, new Accounts.UserRef(userId)).sessionEpoch();
         epochs.merge(userId, epoch, Math::max);
         return epoch;
     }
@@ -123,10 +120,9 @@ public final class Revocations {
             return; // another request is refreshing; this one uses what is known
         }
         try {
-            JsonNode state = store.call(AccountSecurity.SESSION_STATE, StoreOperation.None.NONE);
-            state.path("revoked").fields().forEachRemaining(entry -> revoked.put(entry.getKey(), entry.getValue().asLong()));
-            state.path("epochs").fields().forEachRemaining(entry ->
-                    epochs.merge(Long.parseLong(entry.getKey()), entry.getValue().asLong(), Math::max));
+            AccountSecurity.SessionState state = store.call(AccountSecurity.SESSION_STATE, StoreOperation.None.NONE);
+            revoked.putAll(state.revoked());
+            state.epochs().forEach((user, epoch) -> epochs.merge(user, epoch, Math::max));
             long nowSeconds = System.currentTimeMillis() / 1000;
             revoked.values().removeIf(expires -> expires < nowSeconds);
         } catch (DomainError e) {

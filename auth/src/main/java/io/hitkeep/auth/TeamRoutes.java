@@ -1,8 +1,6 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,6 +34,16 @@ public final class TeamRoutes implements HttpService {
     private static final int BODY_LIMIT = 16 * 1024;
     private static final Duration INVITATION_LIFETIME = Duration.ofDays(7);
     private static final int AUDIT_LIMIT = 200;
+
+    /** An invitation just made, with its link (shown only now) and whether it also went by mail. */
+    record InvitationLink(int id, int teamId, Role role, String email, String expiresAt, String token, String link,
+                          boolean mailed) {}
+
+    /** What an invitation link offers, as the page that accepts it shows it. */
+    record InvitationOffer(String teamName, Role role, String email, String invitedBy, String expiresAt) {}
+
+    /** A user made from an invitation, in the team they joined. */
+    record RegisteredUser(long id, String email, int teamId, Role role) {}
 
     private final StoreClient store;
     private final ApiKeys apiKeys;
@@ -77,13 +85,13 @@ public final class TeamRoutes implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        HttpJson.send(response, 200, store.call(Teams.LIST, new Scoped(Caller.of(request).scope())).get("teams"));
+        HttpJson.send(response, 200, store.call(Teams.LIST, new Scoped(Caller.of(request).scope())).teams());
     }
 
     private void create(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.sessionOnly(request);
-        JsonNode team = store.call(Teams.CREATE, new Teams.NewTeam(caller.scope(), Json.text(body(request), "name")));
-        auditTrail.record(request, caller.userId(), team.get("id").asInt(), "team_created", team.get("name").asText());
+        Teams.CreatedTeam team = store.call(Teams.CREATE, new Teams.NewTeam(caller.scope(), Json.text(body(request), "name")));
+        auditTrail.record(request, caller.userId(), team.id(), "team_created", team.name());
         HttpJson.send(response, 201, team);
     }
 
@@ -94,9 +102,9 @@ public final class TeamRoutes implements HttpService {
     private void rename(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
         int team = teamId(request);
-        JsonNode renamed = store.call(Teams.RENAME, new Teams.TeamName(caller.scope(), team,
+        Teams.RenamedTeam renamed = store.call(Teams.RENAME, new Teams.TeamName(caller.scope(), team,
                 Json.text(body(request), "name")));
-        auditTrail.record(request, caller.userId(), team, "team_renamed", renamed.get("name").asText());
+        auditTrail.record(request, caller.userId(), team, "team_renamed", renamed.name());
         HttpJson.send(response, 200, renamed);
     }
 
@@ -105,10 +113,10 @@ public final class TeamRoutes implements HttpService {
         int team = teamId(request);
         long member = memberId(request);
         Role role = role(body(request), null);
-        JsonNode changed = store.call(Teams.SET_ROLE, new Teams.MemberRole(caller.scope(), team, member, role));
+        Teams.RoleChange changed = store.call(Teams.SET_ROLE, new Teams.MemberRole(caller.scope(), team, member, role));
         apiKeys.forgetUser(member);
         auditTrail.record(request, caller.userId(), team, "role_changed",
-                "user " + member + ": " + changed.path("previous_role").asText() + " -> " + role.label());
+                "user " + member + ": " + changed.previousRole().label() + " -> " + role.label());
         HttpJson.send(response, 200, changed);
     }
 
@@ -116,10 +124,10 @@ public final class TeamRoutes implements HttpService {
         Caller caller = Caller.of(request);
         int team = teamId(request);
         long member = memberId(request);
-        JsonNode removed = store.call(Teams.REMOVE_MEMBER, new Teams.MemberRef(caller.scope(), team, member));
+        Teams.RemovedMember removed = store.call(Teams.REMOVE_MEMBER, new Teams.MemberRef(caller.scope(), team, member));
         apiKeys.forgetUser(member);
         auditTrail.record(request, caller.userId(), team, member == caller.userId() ? "team_left" : "member_removed",
-                "user " + member + " (" + removed.path("role").asText() + ")");
+                "user " + member + " (" + removed.role().label() + ")");
         HttpJson.send(response, 200, removed);
     }
 
@@ -138,13 +146,13 @@ public final class TeamRoutes implements HttpService {
         }
         String token = RandomTokens.next();
         long expires = clock.instant().plus(INVITATION_LIFETIME).getEpochSecond();
-        ObjectNode invitation = (ObjectNode) store.call(Teams.INVITE, new Teams.NewInvitation(caller.scope(), team,
+        Teams.CreatedInvitation invitation = store.call(Teams.INVITE, new Teams.NewInvitation(caller.scope(), team,
                 role, email, Hashes.sha256Hex(token), expires));
         auditTrail.record(request, caller.userId(), team, "member_invited",
                 (email.isEmpty() ? "anyone with the link" : email) + " as " + role.label());
-        invitation.put("token", token).put("link", publicUrl.base(request) + "/invite/" + token);
-        invitation.put("mailed", mailInvitation(request, email, token));
-        HttpJson.send(response, 201, invitation);
+        HttpJson.send(response, 201, new InvitationLink(invitation.id(), invitation.teamId(), invitation.role(),
+                invitation.email(), invitation.expiresAt(), token, publicUrl.base(request) + "/invite/" + token,
+                mailInvitation(request, email, token)));
     }
 
     /**
@@ -157,31 +165,31 @@ public final class TeamRoutes implements HttpService {
         if (!mailConfigured || email.isEmpty() || base.isEmpty()) {
             return false;
         }
-        JsonNode offer = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(Hashes.sha256Hex(token)));
+        Teams.OpenInvitation offer = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(Hashes.sha256Hex(token)));
         store.call(Mail.QUEUE, new Mail.Letter("invitation", email, Map.of("link", base.get() + "/invite/" + token,
-                "team", offer.get("team_name").asText(), "role", offer.get("role").asText(),
-                "invited_by", offer.get("invited_by").asText(), "days", Long.toString(INVITATION_LIFETIME.toDays())),
+                "team", offer.teamName(), "role", offer.role().label(),
+                "invited_by", offer.invitedBy(), "days", Long.toString(INVITATION_LIFETIME.toDays())),
                 clock.instant().plus(INVITATION_LIFETIME).getEpochSecond()));
         return true;
     }
 
     private void invitations(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Teams.INVITATIONS,
-                new Teams.TeamRef(Caller.of(request).scope(), teamId(request))).get("invitations"));
+                new Teams.TeamRef(Caller.of(request).scope(), teamId(request))).invitations());
     }
 
     private void revokeInvitation(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
         int team = teamId(request);
-        JsonNode revoked = store.call(Teams.REVOKE_INVITATION, new Teams.InvitationRef(caller.scope(), team,
+        Teams.RevokedInvitation revoked = store.call(Teams.REVOKE_INVITATION, new Teams.InvitationRef(caller.scope(), team,
                 HttpJson.pathId(request, "invitation", "no such invitation")));
-        auditTrail.record(request, caller.userId(), team, "invitation_revoked", "invitation " + revoked.get("id").asInt());
+        auditTrail.record(request, caller.userId(), team, "invitation_revoked", "invitation " + revoked.id());
         HttpJson.send(response, 200, revoked);
     }
 
     private void apiKeys(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Teams.API_KEYS,
-                new Teams.TeamRef(Caller.sessionOnly(request).scope(), teamId(request))).get("keys"));
+                new Teams.TeamRef(Caller.sessionOnly(request).scope(), teamId(request))).keys());
     }
 
     private void audit(ServerRequest request, ServerResponse response) {
@@ -196,10 +204,9 @@ public final class TeamRoutes implements HttpService {
         if (token.isEmpty()) {
             throw DomainError.invalid("token is required");
         }
-        JsonNode joined = store.call(Teams.ACCEPT_INVITATION,
+        Teams.Joined joined = store.call(Teams.ACCEPT_INVITATION,
                 new Teams.Acceptance(Hashes.sha256Hex(token), caller.userId()));
-        auditTrail.record(request, caller.userId(), joined.get("team_id").asInt(), "member_joined",
-                "as " + joined.get("role").asText());
+        auditTrail.record(request, caller.userId(), joined.teamId(), "member_joined", "as " + joined.role().label());
         HttpJson.send(response, 200, joined);
     }
 
@@ -208,11 +215,9 @@ public final class TeamRoutes implements HttpService {
         if (guard.limited(request, response)) {
             return;
         }
-        JsonNode invitation = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(token(request)));
-        HttpJson.send(response, 200, Json.object().put("team_name", invitation.get("team_name").asText())
-                .put("role", invitation.get("role").asText()).put("email", invitation.get("email").asText())
-                .put("invited_by", invitation.get("invited_by").asText())
-                .put("expires_at", invitation.get("expires_at").asText()));
+        Teams.OpenInvitation invitation = store.call(Teams.PEEK_INVITATION, new Teams.InvitationToken(token(request)));
+        HttpJson.send(response, 200, new InvitationOffer(invitation.teamName(), invitation.role(), invitation.email(),
+                invitation.invitedBy(), invitation.expiresAt()));
     }
 
     /** Creates an account from an invitation and signs it in: {@code {"email", "password"}}. */
@@ -223,14 +228,12 @@ public final class TeamRoutes implements HttpService {
         JsonNode body = body(request);
         String email = AccountRoutes.email(body);
         String password = AccountRoutes.password(body);
-        JsonNode joined = store.call(Teams.REGISTER_BY_INVITATION,
+        Teams.Registered joined = store.call(Teams.REGISTER_BY_INVITATION,
                 new Teams.Registration(token(request), email, passwords.hash(password)));
-        long userId = joined.get("user_id").asLong();
+        long userId = joined.userId();
         cookies.start(request, response, userId, 0);
-        auditTrail.record(request, userId, joined.get("team_id").asInt(), "member_joined",
-                "new account as " + joined.get("role").asText());
-        HttpJson.send(response, 201, Json.object().set("user", Json.object().put("id", userId).put("email", email)
-                .put("team_id", joined.get("team_id").asInt()).put("role", joined.get("role").asText())));
+        auditTrail.record(request, userId, joined.teamId(), "member_joined", "new account as " + joined.role().label());
+        HttpJson.send(response, 201, new AccountRoutes.UserAnswer<>(new RegisteredUser(userId, email, joined.teamId(), joined.role())));
     }
 
 

@@ -1,14 +1,11 @@
 package io.hitkeep.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Scope;
 import io.hitkeep.core.Scoped;
 import io.hitkeep.core.StoreOperation;
 import io.hitkeep.writer.Database;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.Role;
 
 import io.hitkeep.writer.Sql;
@@ -28,28 +25,31 @@ import java.util.Optional;
  * owner's current one, so demoting or removing a person also limits their keys at once. Thread-safe.
  */
 public final class Teams {
-    public static final StoreOperation<Scoped, JsonNode> LIST = StoreOperation.of("teams.list", Scoped.class, JsonNode.class);
-    public static final StoreOperation<NewTeam, JsonNode> CREATE = StoreOperation.of("teams.create", NewTeam.class, JsonNode.class);
-    public static final StoreOperation<TeamRef, JsonNode> GET = StoreOperation.of("teams.get", TeamRef.class, JsonNode.class);
-    public static final StoreOperation<TeamName, JsonNode> RENAME = StoreOperation.of("teams.rename", TeamName.class, JsonNode.class);
-    public static final StoreOperation<MemberRole, JsonNode> SET_ROLE =
-            StoreOperation.of("teams.set-role", MemberRole.class, JsonNode.class);
-    public static final StoreOperation<MemberRef, JsonNode> REMOVE_MEMBER =
-            StoreOperation.of("teams.remove-member", MemberRef.class, JsonNode.class);
-    public static final StoreOperation<TeamAudit, JsonNode> AUDIT = StoreOperation.of("teams.audit", TeamAudit.class, JsonNode.class);
-    public static final StoreOperation<TeamRef, JsonNode> API_KEYS = StoreOperation.of("teams.api-keys", TeamRef.class, JsonNode.class);
-    public static final StoreOperation<NewInvitation, JsonNode> INVITE =
-            StoreOperation.of("invitations.create", NewInvitation.class, JsonNode.class);
-    public static final StoreOperation<TeamRef, JsonNode> INVITATIONS =
-            StoreOperation.of("invitations.list", TeamRef.class, JsonNode.class);
-    public static final StoreOperation<InvitationRef, JsonNode> REVOKE_INVITATION =
-            StoreOperation.of("invitations.revoke", InvitationRef.class, JsonNode.class);
-    public static final StoreOperation<InvitationToken, JsonNode> PEEK_INVITATION =
-            StoreOperation.of("invitations.peek", InvitationToken.class, JsonNode.class);
-    public static final StoreOperation<Acceptance, JsonNode> ACCEPT_INVITATION =
-            StoreOperation.of("invitations.accept", Acceptance.class, JsonNode.class);
-    public static final StoreOperation<Registration, JsonNode> REGISTER_BY_INVITATION =
-            StoreOperation.of("invitations.register", Registration.class, JsonNode.class);
+    public static final StoreOperation<Scoped, TeamList> LIST = StoreOperation.of("teams.list", Scoped.class, TeamList.class);
+    public static final StoreOperation<NewTeam, CreatedTeam> CREATE = StoreOperation.of("teams.create", NewTeam.class, CreatedTeam.class);
+    public static final StoreOperation<TeamRef, Team> GET = StoreOperation.of("teams.get", TeamRef.class, Team.class);
+    public static final StoreOperation<TeamName, RenamedTeam> RENAME =
+            StoreOperation.of("teams.rename", TeamName.class, RenamedTeam.class);
+    public static final StoreOperation<MemberRole, RoleChange> SET_ROLE =
+            StoreOperation.of("teams.set-role", MemberRole.class, RoleChange.class);
+    public static final StoreOperation<MemberRef, RemovedMember> REMOVE_MEMBER =
+            StoreOperation.of("teams.remove-member", MemberRef.class, RemovedMember.class);
+    public static final StoreOperation<TeamAudit, TeamAuditLog> AUDIT =
+            StoreOperation.of("teams.audit", TeamAudit.class, TeamAuditLog.class);
+    public static final StoreOperation<TeamRef, Accounts.ApiKeyList> API_KEYS =
+            StoreOperation.of("teams.api-keys", TeamRef.class, Accounts.ApiKeyList.class);
+    public static final StoreOperation<NewInvitation, CreatedInvitation> INVITE =
+            StoreOperation.of("invitations.create", NewInvitation.class, CreatedInvitation.class);
+    public static final StoreOperation<TeamRef, InvitationList> INVITATIONS =
+            StoreOperation.of("invitations.list", TeamRef.class, InvitationList.class);
+    public static final StoreOperation<InvitationRef, RevokedInvitation> REVOKE_INVITATION =
+            StoreOperation.of("invitations.revoke", InvitationRef.class, RevokedInvitation.class);
+    public static final StoreOperation<InvitationToken, OpenInvitation> PEEK_INVITATION =
+            StoreOperation.of("invitations.peek", InvitationToken.class, OpenInvitation.class);
+    public static final StoreOperation<Acceptance, Joined> ACCEPT_INVITATION =
+            StoreOperation.of("invitations.accept", Acceptance.class, Joined.class);
+    public static final StoreOperation<Registration, Registered> REGISTER_BY_INVITATION =
+            StoreOperation.of("invitations.register", Registration.class, Registered.class);
 
     public record NewTeam(Scope scope, String name) {}
 
@@ -73,6 +73,67 @@ public final class Teams {
     public record Acceptance(String tokenHash, long userId) {}
 
     public record Registration(String tokenHash, String email, String passwordHash) {}
+
+    /** One of the caller's teams with their role there (a key: the weaker of its own and its owner's) and its size. */
+    public record TeamSummary(int id, String name, Role role, long members, long sites) {}
+
+    public record TeamList(List<TeamSummary> teams) {
+        public TeamList {
+            teams = List.copyOf(teams);
+        }
+    }
+
+    public record CreatedTeam(int id, String name, Role role) {}
+
+    /**
+     * A team with the caller's role, its members and, for admins and owners only, its open invitations (left out
+     * for members).
+     */
+    public record Team(int id, String name, Role role, List<Member> members,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<Invitation> invitations) {}
+
+    /** A member of a team; {@code joinedAt} as the database writes a timestamp. */
+    public record Member(long userId, String email, Role role, String joinedAt) {}
+
+    public record RenamedTeam(int id, String name) {}
+
+    public record RoleChange(int teamId, long userId, Role role, Role previousRole) {}
+
+    /** A member removed (or gone), with the role they had. */
+    public record RemovedMember(int teamId, long userId, boolean removed, Role role) {}
+
+    /** An invitation as made; {@code email} empty: anyone with the link. {@code expiresAt} is ISO-8601. */
+    public record CreatedInvitation(int id, int teamId, Role role, String email, String expiresAt) {}
+
+    /** An open invitation as the team lists it. */
+    public record Invitation(int id, Role role, String email, String createdAt, String expiresAt) {}
+
+    public record InvitationList(List<Invitation> invitations) {
+        public InvitationList {
+            invitations = List.copyOf(invitations);
+        }
+    }
+
+    public record RevokedInvitation(long id, boolean revoked) {}
+
+    /** What an unused, unexpired invitation link offers; {@code email} empty: anyone with the link. */
+    public record OpenInvitation(int id, int teamId, String teamName, Role role, String email, String invitedBy,
+                                 String expiresAt) {}
+
+    /** A user who joined a team by an invitation, with the role they have there now. */
+    public record Joined(int teamId, String teamName, long userId, Role role) {}
+
+    /** A new account made from an invitation, and the team it joined. */
+    public record Registered(int teamId, String teamName, long userId, Role role, String email) {}
+
+    /** A security event of a team or of one of its members; {@code time} is ISO-8601. */
+    public record TeamAuditEvent(String time, String event, String detail, String ip, long userId, String email) {}
+
+    public record TeamAuditLog(List<TeamAuditEvent> events) {
+        public TeamAuditLog {
+            events = List.copyOf(events);
+        }
+    }
 
     private static final int NAME_LIMIT = 100;
 
@@ -121,25 +182,21 @@ public final class Teams {
     }
 
     /** The caller's teams with their role in each. */
-    ObjectNode list(Scope scope) {
-        List<ObjectNode> teams = database.read(sql -> sql.list(Query.TEAMS_OF_USER, row -> {
+    TeamList list(Scope scope) {
+        List<TeamSummary> teams = database.read(sql -> sql.list(Query.TEAMS_OF_USER, row -> {
             Role role = Role.parse(row.getString(3)).orElse(Role.MEMBER);
-            return Json.object().put("id", row.getInt(1)).put("name", row.getString(2))
-                    .put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label())
-                    .put("members", row.getLong(4)).put("sites", row.getLong(5));
+            return new TeamSummary(row.getInt(1), row.getString(2), scope.viaKey() ? role.min(scope.keyRole()) : role,
+                    row.getLong(4), row.getLong(5));
         }, "user_id", scope.userId()));
-        ObjectNode answer = Json.object();
-        answer.putArray("teams").addAll(teams.stream()
-                .filter(team -> !scope.viaKey() || team.get("id").asInt() == scope.keyTeamId()).toList());
-        return answer;
+        return new TeamList(teams.stream().filter(team -> !scope.viaKey() || team.id() == scope.keyTeamId()).toList());
     }
 
-    ObjectNode create(Scope scope, String name) {
+    CreatedTeam create(Scope scope, String name) {
         Access.requireMeans(scope, Access.Action.CREATE_TEAM);
         String label = teamName(name);
         return database.write("create team", sql -> {
             int id = insertTeam(sql, label, scope.userId());
-            return Json.object().put("id", id).put("name", label).put("role", Role.OWNER.label());
+            return new CreatedTeam(id, label, Role.OWNER);
         });
     }
 
@@ -151,32 +208,28 @@ public final class Teams {
     }
 
     /** The team, its members and (for admins and owners) its open invitations. */
-    ObjectNode get(Scope scope, int teamId) {
+    Team get(Scope scope, int teamId) {
         Role role = require(scope, teamId, Access.Action.READ_TEAM, "no such team");
         return database.read(sql -> {
-            ObjectNode team = sql.first(Query.TEAM, row -> Json.object().put("id", row.getInt(1)).put("name", row.getString(2))
-                    .put("role", role.label()), "team_id", teamId).orElseThrow(() -> DomainError.notFound("no such team"));
-            team.putArray("members").addAll(sql.list(Query.MEMBERS_OF_TEAM, row -> Json.object().put("user_id", row.getLong(1))
-                    .put("email", row.getString(2)).put("role", row.getString(3)).put("joined_at", row.getString(4)),
-                    "team_id", teamId));
-            if (role.atLeast(Role.ADMIN)) {
-                team.set("invitations", invitations(sql, teamId));
-            }
-            return team;
+            String name = sql.first(Query.TEAM, row -> row.getString(2), "team_id", teamId)
+                    .orElseThrow(() -> DomainError.notFound("no such team"));
+            List<Member> members = sql.list(Query.MEMBERS_OF_TEAM, row -> new Member(row.getLong(1), row.getString(2),
+                    Role.parse(row.getString(3)).orElse(Role.MEMBER), row.getString(4)), "team_id", teamId);
+            return new Team(teamId, name, role, members, role.atLeast(Role.ADMIN) ? invitations(sql, teamId) : null);
         });
     }
 
-    ObjectNode rename(Scope scope, int teamId, String name) {
+    RenamedTeam rename(Scope scope, int teamId, String name) {
         require(scope, teamId, Access.Action.RENAME_TEAM, "no such team");
         String label = teamName(name);
         return database.write("rename team", sql -> {
             sql.update(Query.RENAME_TEAM, "name", label, "team_id", teamId);
-            return Json.object().put("id", teamId).put("name", label);
+            return new RenamedTeam(teamId, label);
         });
     }
 
     /** Gives a member another role (owners only); the last owner cannot step down. */
-    ObjectNode setRole(Scope scope, int teamId, long userId, Role role) {
+    RoleChange setRole(Scope scope, int teamId, long userId, Role role) {
         require(scope, teamId, Access.Action.CHANGE_ROLES, "no such team");
         return database.write("change role", sql -> {
             Role current = memberRole(sql, teamId, userId).orElseThrow(() -> DomainError.notFound("no such member"));
@@ -184,8 +237,7 @@ public final class Teams {
                 throw DomainError.conflict("a team needs an owner: make someone else owner first");
             }
             updateRole(sql, teamId, userId, role);
-            return Json.object().put("team_id", teamId).put("user_id", userId).put("role", role.label())
-                    .put("previous_role", current.label());
+            return new RoleChange(teamId, userId, role, current);
         });
     }
 
@@ -193,7 +245,7 @@ public final class Teams {
      * Removes a member (owners remove anyone; anyone may leave) and deletes their API keys for the team;
      * the last owner cannot leave.
      */
-    ObjectNode removeMember(Scope scope, int teamId, long userId) {
+    RemovedMember removeMember(Scope scope, int teamId, long userId) {
         if (userId == scope.userId() && !scope.viaKey()) {
             require(scope, teamId, Access.Action.LEAVE_TEAM, "no such team");
         } else {
@@ -206,13 +258,12 @@ public final class Teams {
             }
             sql.update(Query.DELETE_MEMBERSHIP, "team_id", teamId, "user_id", userId);
             sql.update(Query.DELETE_KEYS_OF_MEMBER, "team_id", teamId, "user_id", userId);
-            return Json.object().put("team_id", teamId).put("user_id", userId).put("removed", true)
-                    .put("role", current.label());
+            return new RemovedMember(teamId, userId, true, current);
         });
     }
 
     /** Records an invitation whose token (hashed by auth) the inviter passes on; admins cannot invite owners. */
-    ObjectNode invite(Scope scope, int teamId, Role role, String email, String tokenHash, long expiresAtSeconds) {
+    CreatedInvitation invite(Scope scope, int teamId, Role role, String email, String tokenHash, long expiresAtSeconds) {
         Role inviter = require(scope, teamId, Access.Action.INVITE, "no such team");
         if (!inviter.atLeast(role)) {
             throw DomainError.forbidden("you cannot invite someone with a role above your own");
@@ -220,80 +271,70 @@ public final class Teams {
         return database.write("invite", sql -> {
             int id = (int) sql.number(Query.INSERT_INVITATION, "team_id", teamId, "role", role.label(), "email", email,
                     "token_hash", tokenHash, "user_id", scope.userId(), "expires_at", expiresAtSeconds);
-            return Json.object().put("id", id).put("team_id", teamId).put("role", role.label())
-                    .put("email", email).put("expires_at", Instant.ofEpochSecond(expiresAtSeconds).toString());
+            return new CreatedInvitation(id, teamId, role, email, Instant.ofEpochSecond(expiresAtSeconds).toString());
         });
     }
 
-    ObjectNode listInvitations(Scope scope, int teamId) {
+    InvitationList listInvitations(Scope scope, int teamId) {
         require(scope, teamId, Access.Action.INVITE, "no such team");
-        return database.read(sql -> {
-            ObjectNode answer = Json.object();
-            answer.set("invitations", invitations(sql, teamId));
-            return answer;
-        });
+        return new InvitationList(database.read(sql -> invitations(sql, teamId)));
     }
 
-    ObjectNode revokeInvitation(Scope scope, int teamId, long invitationId) {
+    RevokedInvitation revokeInvitation(Scope scope, int teamId, long invitationId) {
         require(scope, teamId, Access.Action.INVITE, "no such team");
         return database.write("revoke invitation", sql -> {
             if (sql.first(Query.REVOKE_OPEN_INVITATION, row -> row.getLong(1), "id", invitationId, "team_id", teamId).isEmpty()) {
                 throw DomainError.notFound("no such open invitation");
             }
-            return Json.object().put("id", invitationId).put("revoked", true);
+            return new RevokedInvitation(invitationId, true);
         });
     }
 
     /** What an invitation link offers, for the page that accepts it: 404 once used, revoked or expired. */
-    ObjectNode peekInvitation(String tokenHash) {
+    OpenInvitation peekInvitation(String tokenHash) {
         return database.read(sql -> openInvitation(sql, tokenHash));
     }
 
     /** Joins the signed-in user to the invitation's team; a member keeps the higher of both roles. */
-    ObjectNode acceptInvitation(String tokenHash, long userId) {
+    Joined acceptInvitation(String tokenHash, long userId) {
         return database.write("accept invitation", sql -> {
-            ObjectNode invitation = openInvitation(sql, tokenHash);
+            OpenInvitation invitation = openInvitation(sql, tokenHash);
             String email = sql.first(Query.EMAIL_OF_USER, row -> row.getString(1), "user_id", userId)
                     .orElseThrow(() -> DomainError.notFound("no such user"));
-            String meantFor = invitation.get("email").asText();
-            if (!meantFor.isEmpty() && !meantFor.equalsIgnoreCase(email)) {
-                throw DomainError.forbidden("this invitation is for another e-mail address");
-            }
+            requireMeantFor(invitation, email);
             return accept(sql, invitation, userId);
         });
     }
 
     /** Creates an account from an invitation link and joins the team, in one transaction. */
-    ObjectNode registerByInvitation(String tokenHash, String email, String passwordHash) {
+    Registered registerByInvitation(String tokenHash, String email, String passwordHash) {
         return database.write("register by invitation", sql -> {
-            ObjectNode invitation = openInvitation(sql, tokenHash);
-            String meantFor = invitation.get("email").asText();
-            if (!meantFor.isEmpty() && !meantFor.equalsIgnoreCase(email)) {
-                throw DomainError.forbidden("this invitation is for another e-mail address");
-            }
-            long userId = Accounts.insertUser(sql, email, passwordHash);
-            ObjectNode joined = accept(sql, invitation, userId);
-            joined.put("email", email);
-            return joined;
+            OpenInvitation invitation = openInvitation(sql, tokenHash);
+            requireMeantFor(invitation, email);
+            Joined joined = accept(sql, invitation, Accounts.insertUser(sql, email, passwordHash));
+            return new Registered(joined.teamId(), joined.teamName(), joined.userId(), joined.role(), email);
         });
+    }
+
+    /** An invitation for one address is refused to any other; one with no address is anyone's. */
+    private static void requireMeantFor(OpenInvitation invitation, String email) {
+        String meantFor = invitation.email();
+        if (!meantFor.isEmpty() && !meantFor.equalsIgnoreCase(email)) {
+            throw DomainError.forbidden("this invitation is for another e-mail address");
+        }
     }
 
     /** Security events of the team: its own (keys, roles, invitations) and its members' sign-ins and factors. */
-    ObjectNode audit(Scope scope, int teamId, int limit) {
+    TeamAuditLog audit(Scope scope, int teamId, int limit) {
         require(scope, teamId, Access.Action.READ_TEAM_AUDIT, "no such team");
-        return database.read(sql -> {
-            ObjectNode answer = Json.object();
-            answer.putArray("events").addAll(sql.list(Query.TEAM_AUDIT_EVENTS, row -> Json.object()
-                    .put("time", Instant.ofEpochMilli(row.getLong(1)).toString()).put("event", row.getString(2))
-                    .put("detail", row.getString(3)).put("ip", row.getString(4)).put("user_id", row.getLong(5))
-                    .put("email", row.getString(6)), "team_id", teamId, "limit", limit));
-            return answer;
-        });
+        return new TeamAuditLog(database.read(sql -> sql.list(Query.TEAM_AUDIT_EVENTS, row -> new TeamAuditEvent(
+                Instant.ofEpochMilli(row.getLong(1)).toString(), row.getString(2), row.getString(3), row.getString(4),
+                row.getLong(5), row.getString(6)), "team_id", teamId, "limit", limit)));
     }
 
-    private static ObjectNode accept(Sql sql, ObjectNode invitation, long userId) throws SQLException {
-        int teamId = invitation.get("team_id").asInt();
-        Role offered = Role.parse(invitation.get("role").asText()).orElse(Role.MEMBER);
+    private static Joined accept(Sql sql, OpenInvitation invitation, long userId) throws SQLException {
+        int teamId = invitation.teamId();
+        Role offered = invitation.role();
         Optional<Role> current = memberRole(sql, teamId, userId);
         Role role = current.map(existing -> existing.atLeast(offered) ? existing : offered).orElse(offered);
         if (current.isEmpty()) {
@@ -301,23 +342,22 @@ public final class Teams {
         } else if (role != current.get()) {
             updateRole(sql, teamId, userId, role);
         }
-        sql.update(Query.MARK_INVITATION_ACCEPTED, "user_id", userId, "id", invitation.get("id").asInt());
-        return Json.object().put("team_id", teamId).put("team_name", invitation.get("team_name").asText())
-                .put("user_id", userId).put("role", role.label());
+        sql.update(Query.MARK_INVITATION_ACCEPTED, "user_id", userId, "id", invitation.id());
+        return new Joined(teamId, invitation.teamName(), userId, role);
     }
 
-    private static ObjectNode openInvitation(Sql sql, String tokenHash) throws SQLException {
-        return sql.first(Query.OPEN_INVITATION_BY_TOKEN, row -> Json.object().put("id", row.getInt(1)).put("team_id", row.getInt(2))
-                        .put("team_name", row.getString(3)).put("role", row.getString(4)).put("email", row.getString(5))
-                        .put("invited_by", row.getString(6)).put("expires_at", Instant.ofEpochSecond(row.getLong(7)).toString()),
+    private static OpenInvitation openInvitation(Sql sql, String tokenHash) throws SQLException {
+        return sql.first(Query.OPEN_INVITATION_BY_TOKEN, row -> new OpenInvitation(row.getInt(1), row.getInt(2), row.getString(3),
+                        Role.parse(row.getString(4)).orElse(Role.MEMBER), row.getString(5), row.getString(6),
+                        Instant.ofEpochSecond(row.getLong(7)).toString()),
                 "token_hash", tokenHash)
                 .orElseThrow(() -> DomainError.notFound("this invitation is unknown, used or expired; ask for a new one"));
     }
 
-    private static ArrayNode invitations(Sql sql, int teamId) throws SQLException {
-        return Json.MAPPER.createArrayNode().addAll(sql.list(Query.OPEN_INVITATIONS_OF_TEAM, row -> Json.object()
-                .put("id", row.getInt(1)).put("role", row.getString(2)).put("email", row.getString(3))
-                .put("created_at", row.getString(4)).put("expires_at", row.getString(5)), "team_id", teamId));
+    private static List<Invitation> invitations(Sql sql, int teamId) throws SQLException {
+        return sql.list(Query.OPEN_INVITATIONS_OF_TEAM, row -> new Invitation(row.getInt(1),
+                Role.parse(row.getString(2)).orElse(Role.MEMBER), row.getString(3), row.getString(4), row.getString(5)),
+                "team_id", teamId);
     }
 
     static Optional<Role> memberRole(Sql sql, int teamId, long userId) throws SQLException {

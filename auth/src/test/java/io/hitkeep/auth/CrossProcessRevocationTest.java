@@ -48,7 +48,7 @@ class CrossProcessRevocationTest {
         second = Nats.connect(broker.url());
         here = new StoreClient(first);
         there = new StoreClient(second);
-        userId = here.call(Accounts.CREATE_FIRST_USER, new Accounts.NewUser("cross@example.com", "not used here")).get("id").asLong();
+        userId = here.call(Accounts.CREATE_FIRST_USER, new Accounts.NewUser("cross@example.com", "not used here")).id();
     }
 
     @AfterAll
@@ -83,7 +83,7 @@ class CrossProcessRevocationTest {
         ApiKeys local = ApiKeys.of(here);
         ApiKeys remote = ApiKeys.of(there);
         Revocations.of(there); // the process's guard listens from its start
-        String key = local.create(userId, "cross", 0, null).get("key").asText();
+        String key = local.create(userId, "cross", 0, null).key();
         long id = local.find(key).orElseThrow().id();
         assertTrue(remote.find(key).isPresent(), "known there, and cached for 10 s");
         local.revoke(Caller.session(userId), id);

@@ -193,7 +193,7 @@ class PasskeyRoutesTest {
     @Test
     @Order(4)
     void aGoodSignatureSignsInAndAForgedOneIs401() throws GeneralSecurityException {
-        String handle = store.call(PasskeyRecords.HANDLE, new Accounts.UserRef(1)).get("user_handle").asText();
+        String handle = store.call(PasskeyRecords.HANDLE, new Accounts.UserRef(1)).userHandle();
         ownPasskey = SoftwareAuthenticator.register(store, 1, handle, "Software key");
 
         Response started = startLogin("");
@@ -275,7 +275,7 @@ class PasskeyRoutesTest {
         assertEquals("Software key", listed.get(0).get("name").asText());
         assertTrue(listed.get(0).get("last_used_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), listed.toString());
         assertEquals("Not yours", store.call(PasskeyRecords.FIND, new PasskeyRecords.CredentialRef(othersPasskey.credentialId))
-                .get("name").asText(), "untouched");
+                .name(), "untouched");
     }
 
     @Test
@@ -341,7 +341,7 @@ class PasskeyRoutesTest {
             new java.security.SecureRandom().nextBytes(id);
             SoftwareAuthenticator authenticator = new SoftwareAuthenticator(base64Url(id), userHandle);
             authenticator.id = store.call(PasskeyRecords.ADD, new PasskeyRecords.NewPasskey(userId, authenticator.credentialId,
-                    userHandle, base64Url(authenticator.cosePublicKey()), 0, name)).get("id").asLong();
+                    userHandle, base64Url(authenticator.cosePublicKey()), 0, name)).id();
             return authenticator;
         }
 

@@ -1,6 +1,5 @@
 package io.hitkeep.app.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.auth.AccountRoutes;
 import io.hitkeep.auth.AccountSecurity;
 import io.hitkeep.auth.Accounts;
@@ -41,8 +40,9 @@ final class UserCommands {
         String email = email(arguments);
         Password password = password(arguments);
         try (Installation installation = Installation.reach(arguments.settings(), true)) {
-            JsonNode user = installation.store().call(Accounts.CREATE_USER, new Accounts.NewUser(email, new PasswordHasher().hash(password.text())));
-            out.println("created user " + user.get("id").asLong() + " (" + email + ") with team " + user.get("team_id").asInt());
+            Accounts.CreatedUser user = installation.store().call(Accounts.CREATE_USER,
+                    new Accounts.NewUser(email, new PasswordHasher().hash(password.text())));
+            out.println("created user " + user.id() + " (" + email + ") with team " + user.teamId());
             password.printIfMadeUp(out);
         }
         return 0;
@@ -52,7 +52,7 @@ final class UserCommands {
         String email = email(arguments);
         Password password = password(arguments);
         try (Installation installation = Installation.reach(arguments.settings())) {
-            long id = installation.store().call(Accounts.FIND_USER_BY_EMAIL, new Accounts.Email(email)).get("id").asLong();
+            long id = installation.store().call(Accounts.FIND_USER_BY_EMAIL, new Accounts.Email(email)).id();
             installation.store().call(AccountSecurity.SET_PASSWORD, new AccountSecurity.NewPassword(id, new PasswordHasher().hash(password.text())));
             out.println("new password set for user " + id + " (" + email + "); their sessions have ended");
             password.printIfMadeUp(out);
