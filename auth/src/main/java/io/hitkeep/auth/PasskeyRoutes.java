@@ -1,7 +1,6 @@
 package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -153,8 +152,6 @@ public final class PasskeyRoutes implements HttpService {
     }
 
     private static void send(ServerResponse response, Passkeys.Started started) {
-        ObjectNode answer = Json.object().put("ceremony", started.ceremony());
-        answer.set("options", started.options());
-        HttpJson.send(response, 200, answer);
+        HttpJson.send(response, 200, started);
     }
 }
