@@ -100,14 +100,16 @@ enum Dimension {
     }
 
     /**
-     * Fills a query's {@code {columns}} (each list's expression, named after its list) and {@code {lists}} (those
-     * names) for the lists computed over pageviews by value ({@link ListQuery#TOP}).
+     * Fills a query's {@code {columns}} (each list's expression, named after its list), {@code {lists}} (those
+     * names) and {@code {sets}} (one grouping set of each: {@code (pages), (referrers), ...}) for the lists
+     * computed over pageviews by value ({@link ListQuery#TOP}).
      */
     static String withTopLists(String sql) {
         List<Dimension> top = lists().stream().filter(dimension -> dimension.listQuery == ListQuery.TOP).toList();
         return sql.replace("{columns}", top.stream().map(dimension -> dimension.column + " AS " + dimension.listName)
                         .collect(Collectors.joining(", ")))
-                .replace("{lists}", top.stream().map(dimension -> dimension.listName).collect(Collectors.joining(", ")));
+                .replace("{lists}", top.stream().map(dimension -> dimension.listName).collect(Collectors.joining(", ")))
+                .replace("{sets}", top.stream().map(dimension -> "(" + dimension.listName + ")").collect(Collectors.joining(", ")));
     }
 
     /** The dimensions with a top list, in the answer's order. */

@@ -25,8 +25,12 @@ public final class QueryStoreHandlers implements StoreHandlers {
         Optional<Rollups> rollups = registry.settings().value("rollups", "on").equals("off") ? Optional.empty()
                 : Optional.of(Rollups.start(database, registry.settings()));
         rollups.ifPresent(registry::closeWith);
-        Stats stats = new Stats(database, rollups.map(roller -> new RollupAnswers(roller,
-                registry.settings().intValue("rollup-exact-rows", RollupAnswers.EXACT_ROWS))));
+        // the same limit for exact answers on both paths: above it, the rollups' visitors or the raw lists' are estimated
+        // (with the rollups off, a comparison, every figure is counted)
+        int exactRows = registry.settings().intValue("rollup-exact-rows", RollupAnswers.EXACT_ROWS);
+        Stats stats = new Stats(database, rollups.map(roller -> new RollupAnswers(roller, exactRows,
+                registry.settings().intValue("rollup-catchup-raw-rows", RollupAnswers.CATCHUP_RAW_ROWS))),
+                rollups.isPresent() ? exactRows : Long.MAX_VALUE);
         Goals goals = new Goals(database, sites);
         Annotations annotations = new Annotations(database, sites);
         Funnels funnels = new Funnels(database, sites);

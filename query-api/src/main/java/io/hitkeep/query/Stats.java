@@ -47,6 +47,7 @@ public final class Stats {
     private static final String SUMMARY = Database.resource(Stats.class, "sql/stats_summary.sql");
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
     private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"));
+    private static final String ESTIMATED_LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists_estimated.sql"));
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
     /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
@@ -65,14 +66,27 @@ public final class Stats {
     private final Database database;
     /** Answers long ranges from the rollups; empty: always from the raw hits. */
     private final Optional<RollupAnswers> rollups;
+    /** Top lists over more pageviews than this, read from the raw hits, estimate their visitors. */
+    private final long countedListRows;
 
+    /** Every figure from the raw hits, counted exactly (the reference the tests compare with). */
     Stats(Database database) {
-        this(database, Optional.empty());
+        this(database, Optional.empty(), Long.MAX_VALUE);
     }
 
     Stats(Database database, Optional<RollupAnswers> rollups) {
+        this(database, rollups, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@code countedListRows}: raw top lists over more pageviews than this (a filtered long range of a big
+     * site, which the rollups cannot answer) estimate each row's visitors and mark it {@code "approximate"},
+     * as the rollups' rows are: counting them kept a few seconds of distinct counts per value and visitor.
+     */
+    Stats(Database database, Optional<RollupAnswers> rollups, long countedListRows) {
         this.database = database;
         this.rollups = rollups;
+        this.countedListRows = countedListRows;
     }
 
     /** The site's rows in range after filters, as SQL with its parameters. */
@@ -111,7 +125,9 @@ public final class Stats {
             if (request.wants("lists") && rolled.isPresent()) {
                 rollups.get().lists(connection, rolled.get(), request.limit(), body);
             } else if (request.wants("lists")) {
-                lists(connection, hits, request.limit(), body);
+                // the summary's pageviews when it was asked for too: the same count, not run twice
+                long pageviews = body.has("summary") ? body.get("summary").get("pageviews").asLong() : pageviews(connection, hits);
+                lists(connection, hits, request.limit(), pageviews > countedListRows, body);
             }
             if (request.wants("events")) {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
@@ -144,18 +160,29 @@ public final class Stats {
         }
     }
 
-    /** Every top list, in the registry's order, from one query over {@code scoped}. */
-    private static void lists(Connection connection, Rows hits, int limit, ObjectNode body) throws SQLException {
+    /** Every top list, in the registry's order, from one query over {@code scoped}; visitors counted or estimated. */
+    private static void lists(Connection connection, Rows hits, int limit, boolean estimated, ObjectNode body) throws SQLException {
         Map<String, ArrayNode> lists = new LinkedHashMap<>();
         for (Dimension dimension : Dimension.lists()) {
             lists.put(dimension.listName().orElseThrow(), body.putArray(dimension.listName().orElseThrow()));
         }
-        try (PreparedStatement statement = prepare(connection, LISTS, hits, Optional.empty(), List.of(limit));
+        try (PreparedStatement statement = prepare(connection, estimated ? ESTIMATED_LISTS : LISTS, hits, Optional.empty(), List.of(limit));
              ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                lists.get(rows.getString("list")).addObject().put("value", rows.getString("value"))
+                ObjectNode row = lists.get(rows.getString("list")).addObject().put("value", rows.getString("value"))
                         .put("pageviews", rows.getLong("pageviews")).put("visitors", rows.getLong("visitors"));
+                if (estimated) {
+                    row.put("approximate", true);
+                }
             }
+        }
+    }
+
+    private static long pageviews(Connection connection, Rows hits) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT count(*) FROM scoped", hits);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
         }
     }
 

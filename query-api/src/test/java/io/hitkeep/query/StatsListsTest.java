@@ -59,6 +59,49 @@ class StatsListsTest {
         }
     }
 
+    /**
+     * Over more pageviews than the counted limit (a filtered long range of a big site), the raw lists estimate
+     * their visitors and say so; the values, their order and their pageviews stay exact, the visitors close.
+     */
+    @Test
+    void largeScopesEstimateListVisitorsAndKeepEverythingElseExact() {
+        try (StoredHits stored = StoredHits.open()) {
+            String[] pages = {"/", "/pricing", "/docs", "/blog", "/signup"};
+            String[] countries = {"DE", "FR", "US"};
+            List<Hit> hits = new ArrayList<>();
+            for (int visitor = 1; visitor <= 400; visitor++) {
+                for (int view = 0; view < 1 + visitor % 4; view++) {
+                    hits.add(pageview(visitor, (visitor + view * 7) % 600, pages[(visitor * 3 + view) % pages.length],
+                            countries[visitor % countries.length], visitor % 3 == 0 ? "Firefox" : "Chrome"));
+                }
+            }
+            stored.add(hits.stream().sorted(java.util.Comparator.comparingLong(Hit::timestampMicros)).toArray(Hit[]::new));
+            Stats counted = new Stats(stored.database());
+            Stats estimated = new Stats(stored.database(), Optional.empty(), 100);
+            for (List<String> filters : List.of(List.<String>of(), List.of("country:DE"))) {
+                JsonNode exact = counted.answer(request(filters, "10"), UTC);
+                JsonNode estimate = estimated.answer(request(filters, "10"), UTC);
+                assertEquals(exact.get("summary"), estimate.get("summary"), "the summary is counted either way");
+                for (Dimension dimension : Dimension.lists()) {
+                    String list = dimension.listName().orElseThrow();
+                    List<String> values = new ArrayList<>();
+                    exact.get(list).forEach(row -> values.add(row.get("value").asText() + " " + row.get("pageviews").asLong()));
+                    List<String> estimatedValues = new ArrayList<>();
+                    estimate.get(list).forEach(row -> estimatedValues.add(row.get("value").asText() + " " + row.get("pageviews").asLong()));
+                    assertEquals(values, estimatedValues, filters + " " + list);
+                    for (int i = 0; i < exact.get(list).size(); i++) {
+                        long visitors = exact.get(list).get(i).get("visitors").asLong();
+                        assertEquals(visitors, estimate.get(list).get(i).get("visitors").asLong(), Math.max(2, visitors * 0.05),
+                                filters + " " + list + " visitors");
+                        assertTrue(estimate.get(list).get(i).get("approximate").asBoolean());
+                        assertTrue(exact.get(list).get(i).path("approximate").isMissingNode(), "counted rows are not marked");
+                    }
+                }
+                assertTrue(exact.get("pages").size() > 0 && exact.get("entry_pages").size() > 0);
+            }
+        }
+    }
+
     @Test
     void unknownOrListOnlyDimensionsAreRefused() {
         DomainError unknown = assertThrows(DomainError.class, () -> request(List.of("planet:mars"), "10"));
