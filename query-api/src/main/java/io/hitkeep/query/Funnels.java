@@ -70,6 +70,12 @@ final class Funnels {
     public record Step(String label, Goals.Type type, @JsonInclude(JsonInclude.Include.NON_EMPTY) String path,
                        @JsonInclude(JsonInclude.Include.NON_EMPTY) String event,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Goals.Property property) {
+        public Step {
+            // what the API leaves out is empty here, as in a goal
+            path = path == null ? "" : path;
+            event = event == null ? "" : event;
+        }
+
         /** A goal's definition as a step, its name the label. */
         static Step of(Goals.Goal goal) {
             return new Step(goal.name(), goal.type(), goal.path(), goal.event(), goal.property());
