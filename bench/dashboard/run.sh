@@ -5,35 +5,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HITKEEP_NEED_BROWSER=1
-. scripts/prerequisites.sh
-JAVA=$JAVA_HOME/bin/java
+. bench/lib.sh
 N=${1:-1000000}
 JAR=app/target/hitkeep.jar
 DATA=$(mktemp -d /tmp/hitkeep-dashboard-bench.XXXXXX)
-PORT=${PORT:-18181}
-BASE=http://127.0.0.1:$PORT
+COOKIES=$DATA/cookies
 EMAIL=owner@example.com
 PASSWORD=dashboard-bench-password
 # KEEP_DATA=1 leaves the data directory (and a running HitKeep on $PORT) for a closer look.
-trap 'if [ -z "${KEEP_DATA:-}" ]; then kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"; else echo "kept $DATA, HitKeep pid $PID on $BASE"; fi' EXIT
+trap 'if [ -z "${KEEP_DATA:-}" ]; then hk_stop_quietly; rm -rf "$DATA"; else echo "kept $DATA, HitKeep pid $PID on $BASE"; fi' EXIT
 
-start() {
-  HITKEEP_DATA_PATH=$DATA HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar $JAR >>"$DATA/hitkeep.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 120); do curl -fs "$BASE/readyz" >/dev/null && return; sleep 0.5; done
-  echo "HitKeep did not start; see $DATA/hitkeep.log" >&2; exit 1
-}
-api() { curl -fs -X "$1" "$BASE$2" -H 'Content-Type: application/json' -H "Origin: $BASE" -b "$DATA/cookies" -c "$DATA/cookies" ${3:+-d "$3"}; }
+hk_start $JAR "$DATA"
+hk_api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+BIG=$(hk_api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | hk_id)
+EMPTY=$(hk_api POST /api/sites '{"domain":"empty.example","timezone":"UTC"}' | hk_id)
+hk_stop
 
-start
-api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
-BIG=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
-EMPTY=$(api POST /api/sites '{"domain":"empty.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
-kill $PID; wait $PID || true
-
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/dashboard/SeedHits.java "$DATA/hitkeep.db" "$BIG" "$N" 90
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/dashboard/SeedHits.java "$DATA/hitkeep.db" "$EMPTY" 1 1
-start
+hk_seed $JAR "$DATA/hitkeep.db" "$BIG" "$N" 90
+hk_seed $JAR "$DATA/hitkeep.db" "$EMPTY" 1 1
+hk_start $JAR "$DATA"
+hk_wait_rolled
 cd browser-tests
 [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null
 for RANGE in ${RANGES:-today 30d 12mo}; do

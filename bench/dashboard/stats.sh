@@ -8,29 +8,18 @@
 # Results (answers, timings, logs, profiles) stay in the printed directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-. scripts/prerequisites.sh
-JAVA=$JAVA_HOME/bin/java
+PORT=${PORT:-18191}
+. bench/lib.sh
 N=${1:-10000000}
 DAYS=${2:-365}
 JAR=${JAR:-app/target/hitkeep.jar}
 BASE_JAR=${BASE_JAR:?set BASE_JAR to the baseline build}
 OUT=${OUT:-$(mktemp -d /tmp/hitkeep-stats-bench.XXXXXX)}
-PORT=${PORT:-18191}
-BASE=http://127.0.0.1:$PORT
+COOKIES=$OUT/cookies
 EMAIL=owner@example.com
 PASSWORD=stats-bench-password
-PID=
-trap 'if [ -n "$PID" ]; then kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; fi' EXIT
+trap hk_stop_quietly EXIT
 echo "results in $OUT"
-
-start() {  # jar, data directory
-  HITKEEP_DATA_PATH=$2 HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar "$1" >>"$2/hitkeep.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 240); do curl -fs "$BASE/readyz" >/dev/null && return; sleep 0.5; done
-  echo "HitKeep did not start; see $2/hitkeep.log" >&2; exit 1
-}
-stop() { kill $PID; wait $PID || true; PID=; }
-api() { curl -fs -X "$1" "$BASE$2" -H 'Content-Type: application/json' -H "Origin: $BASE" -b "$OUT/cookies" -c "$OUT/cookies" ${3:+-d "$3"}; }
 rss() {  # resident MiB of the JVM and its nats-server child
   local kb=0 child
   kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
@@ -46,11 +35,11 @@ SITE=1
 if [ -z "${SEEDED:-}" ]; then
   SEEDED=$OUT/seeded
   mkdir -p "$SEEDED"
-  start "$BASE_JAR" "$SEEDED"
-  api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
-  SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
-  stop
-  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BASE_JAR" bench/dashboard/SeedHits.java "$SEEDED/hitkeep.db" "$SITE" "$N" "$DAYS"
+  hk_start "$BASE_JAR" "$SEEDED"
+  hk_api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+  SITE=$(hk_api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | hk_id)
+  hk_stop
+  hk_seed "$BASE_JAR" "$SEEDED/hitkeep.db" "$SITE" "$N" "$DAYS"
   rm -f "$OUT/cookies"
 fi
 
@@ -73,19 +62,14 @@ for BUILD in ${BUILDS:-base new}; do
   rm -f "$DATA/hitkeep.log"
   [ $BUILD = base ] && BUILD_JAR=$BASE_JAR || BUILD_JAR=$JAR
   started=$(date +%s.%N)
-  start "$BUILD_JAR" "$DATA"
+  hk_start "$BUILD_JAR" "$DATA"
   echo "$BUILD: ready after $(echo "$(date +%s.%N) - $started" | bc) s, RSS $(rss) MiB"
   if [ $BUILD = new ]; then
     # rollups catch up on the seeded days in the background; time it
-    for _ in $(seq 1 4800); do
-      pending=$(curl -fs "$BASE/metrics" | awk '/^hitkeep_rollups_pending_hours / {print $2}')
-      # a build without rollups has no such gauge
-      if [ -z "$pending" ] || [ "$pending" = 0 ]; then break; fi
-      sleep 0.5
-    done
-    echo "$BUILD: rollups caught up $(echo "$(date +%s.%N) - $started" | bc) s after the start (pending ${pending:-?}), RSS $(rss) MiB"
+    hk_wait_rolled
+    echo "$BUILD: rollups caught up $(echo "$(date +%s.%N) - $started" | bc) s after the start, RSS $(rss) MiB"
   fi
-  api POST /api/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+  hk_api POST /api/login "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
   peak=0
   for entry in "${REQUESTS[@]}"; do
     name=${entry%% *}; query=${entry#* }
@@ -100,7 +84,7 @@ for BUILD in ${BUILDS:-base new}; do
     printf '%s %-24s cold %6.3f s  warm %6.3f s  (%s)\n' "$BUILD" "$name" "$cold" "$warm" "${times[*]}" | tee -a "$OUT/timings.txt"
   done
   echo "$BUILD: peak RSS while answering $peak MiB" | tee -a "$OUT/timings.txt"
-  stop
+  hk_stop
   rm -f "$OUT/cookies"
 done
 

@@ -5,47 +5,32 @@
 #   bash bench/funnels/run.sh [N] [RUNS]        (build first: ./mvnw -B package -DskipTests)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-. scripts/prerequisites.sh
-JAVA=$JAVA_HOME/bin/java
+. bench/lib.sh
 N=${1:-10000000}
 RUNS=${2:-7}
 JAR=app/target/hitkeep.jar
 DATA=$(mktemp -d /tmp/hitkeep-funnels-bench.XXXXXX)
-PORT=${PORT:-$((20000 + RANDOM % 20000))}
-BASE=http://127.0.0.1:$PORT
+COOKIES=$DATA/cookies
 # KEEP_DATA=1 leaves the data directory (and a running HitKeep on $PORT) for a closer look.
-trap 'if [ -z "${KEEP_DATA:-}" ]; then kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"; else echo "kept $DATA, HitKeep pid $PID on $BASE"; fi' EXIT
+trap 'if [ -z "${KEEP_DATA:-}" ]; then hk_stop_quietly; rm -rf "$DATA"; else echo "kept $DATA, HitKeep pid $PID on $BASE"; fi' EXIT
+api() { hk_api "$@"; }
 
-start() {
-  if curl -fs "$BASE/readyz" >/dev/null; then echo "something else answers on port $PORT; set PORT" >&2; PID=; exit 1; fi
-  HITKEEP_DATA_PATH=$DATA HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar $JAR >>"$DATA/hitkeep.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 120); do curl -fs "$BASE/readyz" >/dev/null && return; sleep 0.5; done
-  echo "HitKeep did not start; see $DATA/hitkeep.log" >&2; exit 1
-}
-api() { curl -fs -X "$1" "$BASE$2" -H 'Content-Type: application/json' -H "Origin: $BASE" -b "$DATA/cookies" -c "$DATA/cookies" ${3:+-d "$3"}; }
-id() { sed 's/.*"id":\([0-9]*\).*/\1/'; }
-
-start
+hk_start $JAR "$DATA"
 api POST /api/initial-user '{"email":"owner@example.com","password":"funnels-bench-password"}' >/dev/null
-SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | id)
+SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | hk_id)
 api POST /api/sites/$SITE/goals '{"name":"Pricing","type":"pageview","path":"/pricing"}' >/dev/null
 api POST /api/sites/$SITE/goals '{"name":"Docs","type":"pageview","path":"/docs/*"}' >/dev/null
 api POST /api/sites/$SITE/goals '{"name":"Signup","type":"event","event":"Signup"}' >/dev/null
 api POST /api/sites/$SITE/goals '{"name":"Pro signup","type":"event","event":"Signup","property":{"key":"plan","value":"pro"}}' >/dev/null
 STEPS='[{"type":"pageview","path":"/"},{"type":"pageview","path":"/pricing"},{"type":"event","event":"Signup"}]'
-SESSION=$(api POST /api/sites/$SITE/funnels "{\"name\":\"Per session\",\"window\":\"session\",\"steps\":$STEPS}" | id)
-DAY=$(api POST /api/sites/$SITE/funnels "{\"name\":\"Within a day\",\"window\":\"24h\",\"steps\":$STEPS}" | id)
-kill $PID; wait $PID || true
+SESSION=$(api POST /api/sites/$SITE/funnels "{\"name\":\"Per session\",\"window\":\"session\",\"steps\":$STEPS}" | hk_id)
+DAY=$(api POST /api/sites/$SITE/funnels "{\"name\":\"Within a day\",\"window\":\"24h\",\"steps\":$STEPS}" | hk_id)
+hk_stop
 
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/dashboard/SeedHits.java "$DATA/hitkeep.db" "$SITE" "$N" 365 10
-start
+hk_seed $JAR "$DATA/hitkeep.db" "$SITE" "$N" 365 10
+hk_start $JAR "$DATA"
 # the rollups catch up on the seeded days in the background at start: measured after it, not during
-for _ in $(seq 1 2400); do
-  pending=$(curl -fs "$BASE/metrics" | awk '/^hitkeep_rollups_pending_hours / {print $2}')
-  if [ -z "$pending" ] || [ "$pending" = 0 ]; then break; fi
-  sleep 0.5
-done
+hk_wait_rolled
 RANGE="from=$(date -u -d '-364 days' +%F)&to=$(date -u +%F)"
 
 # one line per answer: the median, fastest and slowest of RUNS warm runs (after two unmeasured ones), in seconds

@@ -10,38 +10,35 @@
 #   EXPORTS="csv" SKIP_SCATTERED=1 bash bench/reports/run.sh     (fewer exports)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-. scripts/prerequisites.sh
-JAVA=$JAVA_HOME/bin/java
+PORT=${PORT:-18182}
+. bench/lib.sh
 N=${1:-1000000}
 JAR=app/target/hitkeep.jar
 DATA=$(mktemp -d /tmp/hitkeep-reports-bench.XXXXXX)
-PORT=${PORT:-18182}
-BASE=http://127.0.0.1:$PORT
+mkdir -p "$DATA/data"
+COOKIES=$DATA/cookies
 EMAIL=owner@example.com
 PASSWORD=reports-bench-password
-trap 'kill $PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
+trap 'hk_stop_quietly; rm -rf "$DATA"' EXIT
 
 start() {
-  HITKEEP_DATA_PATH=$DATA/data HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar $JAR >>"$DATA/hitkeep.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 120); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.5; done
-  curl -fs "$BASE/readyz" >/dev/null || { echo "HitKeep did not start; see $DATA/hitkeep.log" >&2; exit 1; }
+  hk_start $JAR "$DATA/data" "$DATA/hitkeep.log"
   # the JVM that serves (java -jar restarts itself with tuned memory settings under the same pid)
   JPID=$PID
 }
-api() { curl -fs -X "$1" "$BASE$2" -H 'Content-Type: application/json' -H "Origin: $BASE" -b "$DATA/cookies" -c "$DATA/cookies" ${3:+-d "$3"}; }
+api() { hk_api "$@"; }
 kib() { awk -v k="$1" '$1==k":" {print $2}' /proc/$JPID/status; }
 seconds() { curl -s -o "$2" -w '%{time_total}' -b "$DATA/cookies" "$BASE$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 start
 api POST /api/initial-user "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
-SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
-SCATTERED=$(api POST /api/sites '{"domain":"scattered.example","timezone":"UTC"}' | sed 's/.*"id":\([0-9]*\).*/\1/')
-kill $PID; wait $PID || true
+SITE=$(api POST /api/sites '{"domain":"big.example","timezone":"UTC"}' | hk_id)
+SCATTERED=$(api POST /api/sites '{"domain":"scattered.example","timezone":"UTC"}' | hk_id)
+hk_stop
 # in time order, as ingest stores hits; and the same again in a scattered order (a worst case: an import)
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/dashboard/SeedHits.java "$DATA/data/hitkeep.db" "$SITE" "$N" 90 ordered
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp $JAR bench/dashboard/SeedHits.java "$DATA/data/hitkeep.db" "$SCATTERED" "$N" 90
+hk_seed $JAR "$DATA/data/hitkeep.db" "$SITE" "$N" 90 ordered
+hk_seed $JAR "$DATA/data/hitkeep.db" "$SCATTERED" "$N" 90
 start
 FROM=$(date -u -d '-100 days' +%F); TO=$(date -u +%F)
 seconds "/api/sites/$SITE/stats?from=$FROM&to=$TO" /dev/null >/dev/null
@@ -74,7 +71,7 @@ MFROM=$MONTH-01; MTO=$(date -u -d "$MFROM +1 month -1 day" +%F)
 before() { for _ in 1 2 3 4 5 6; do seconds "/api/sites/$SITE/stats?from=$MFROM&to=$MTO" /dev/null; echo; done | tail -5 | median; }
 TABLE=$(before)
 api PATCH /api/sites/$SITE '{"retention_days":31}' >/dev/null
-kill $PID; wait $PID || true
+hk_stop
 ls -la "$DATA/data/hitkeep.db" | awk '{print "hitkeep.db: " int($5/1048576) " MiB"}'
 C0=$(date +%s.%N); cp "$DATA/data/hitkeep.db" "$DATA/copy.db"; C1=$(date +%s.%N); rm "$DATA/copy.db"
 echo "baseline: cp of the checkpointed hitkeep.db (server stopped): $(echo "$C1 - $C0" | bc) s"

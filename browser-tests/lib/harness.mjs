@@ -177,6 +177,11 @@ export async function watchedTab(browser, problems, allowed404 = /$^/) {
 export const number = (n) => new Intl.NumberFormat('en-US').format(n);
 
 /** The value on one of the dashboard's KPI cards (visitors, pageviews, ...) of a page. */
+/** The UTC date `offset` days from today, as the dashboard writes a range's ends (2026-05-04). */
+export const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
+/** The dashboard's default range, the last 7 days, in the site's time zone (UTC in these tests). */
+export const LAST_7_DAYS = { from: day(-6), to: day(0) };
+
 export const kpiValue = (page, key) => page.locator(`[data-kpi="${key}"] [data-testid="kpi-value"]`);
 
 /** RFC 6238 TOTP (HMAC-SHA-1, 6 digits, 30 s) of a base32 secret, for the 30 s step {@code offset} from now. */

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, kpiValue, launchChromium, number, servePages, startHitKeep, watchedTab } from '../lib/harness.mjs';
+import { day, eventually, kpiValue, LAST_7_DAYS, launchChromium, number, servePages, startHitKeep, USER_AGENT, watchedTab } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const EMAIL = 'owner@example.com';
@@ -33,8 +33,7 @@ let tab;
 let siteId;
 const problems = [];
 
-const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
-const RANGE = { from: day(-6), to: day(0) };
+const RANGE = LAST_7_DAYS;
 const kpi = (key) => kpiValue(tab, key);
 /** the dashboard's way of writing a rate (format.ts rate(), en-US) */
 const rate = (n) => `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(n)}%`;

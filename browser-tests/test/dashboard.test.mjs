@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, totp } from '../lib/harness.mjs';
+import { day, eventually, kpiValue, LAST_7_DAYS, launchChromium, number, startHitKeep, totp, USER_AGENT } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const DOMAIN = 'shop.example';
@@ -26,9 +26,7 @@ let tab;
 let siteId;
 const problems = [];
 
-const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
-/** the dashboard's default range (last 7 days) in the site's time zone, UTC here */
-const RANGE = { from: day(-6), to: day(0) };
+const RANGE = LAST_7_DAYS;
 
 /** GET /api/sites/{id}/stats from inside the page: same origin, the session cookie of the browser. */
 async function apiStats(filters = []) {

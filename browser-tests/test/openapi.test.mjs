@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { startHitKeep, eventually, launchChromium, USER_AGENT } from '../lib/harness.mjs';
+import { day, eventually, launchChromium, startHitKeep, USER_AGENT } from '../lib/harness.mjs';
 
 let hitkeep;
 let document;
@@ -76,7 +76,6 @@ test('the document is valid OpenAPI 3.1 with both ways to sign in', async () => 
 });
 
 test('real replies match their schemas', async () => {
-  const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
   const range = `from=${day(-1)}&to=${day(1)}`;
   const site = await checked('post', '/api/sites', '/api/sites',
     { body: { domain: 'openapi.example', name: 'Docs', timezone: 'UTC' }, status: 201 });

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { USER_AGENT, eventually, kpiValue, launchChromium, number, startHitKeep, totp, watchedTab } from '../lib/harness.mjs';
+import { day, eventually, kpiValue, launchChromium, number, startHitKeep, totp, USER_AGENT, watchedTab } from '../lib/harness.mjs';
 
 const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
 const EMAIL = 'owner@example.com';
@@ -22,7 +22,6 @@ const problems = [];
 /** Forgets the browser's log line of a 400 the test asked for on purpose (a bad path, a wrong code). */
 const expected400 = () => problems.splice(0, problems.length, ...problems.filter((p) => !/status of 400/.test(p)));
 
-const day = (offset) => new Date(Date.now() + offset * 864e5).toISOString().slice(0, 10);
 const kpi = (key) => kpiValue(tab, key);
 
 /** A GET of the API from inside the page: same origin, the browser's session cookie. */

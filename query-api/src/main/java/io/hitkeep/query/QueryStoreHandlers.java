@@ -24,7 +24,8 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 : Optional.of(Rollups.start(database, registry.settings()));
         rollups.ifPresent(registry::closeWith);
         Stats stats = new Stats(database, rollups.map(roller -> new RollupAnswers(roller,
-                registry.settings().intValue("rollup-exact-rows", RollupAnswers.EXACT_ROWS))));
+                registry.settings().intValue("rollup-exact-rows", RollupAnswers.EXACT_ROWS),
+                registry.settings().intValue("rollup-catchup-raw-rows", RollupAnswers.CATCHUP_RAW_ROWS))));
         Goals goals = new Goals(database, sites);
         Annotations annotations = new Annotations(database, sites);
         Funnels funnels = new Funnels(database, sites);

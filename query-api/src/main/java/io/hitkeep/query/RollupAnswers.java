@@ -2,6 +2,7 @@ package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
 
 import java.sql.Connection;
@@ -36,17 +37,31 @@ final class RollupAnswers {
     static final int EXACT_ROWS = 100_000;
     /** More days than this not rolled yet (a start still catching up): the raw hits answer. */
     static final int MAX_FRESH_DAYS = 3;
+    /**
+     * The default of {@code rollup-catchup-raw-rows}: while its days are still being rolled, a range with more
+     * hits than this gets a quick 503 rather than a raw answer. 10M hits over 12 months take about 30 s raw
+     * beside the roller and can run out of DuckDB's memory (BENCHMARKS.md, "Answers while the rollups catch
+     * up"); two million, two months of such a site, answer in a few seconds.
+     */
+    static final int CATCHUP_RAW_ROWS = 2_000_000;
 
     private final Rollups rollups;
     private final long exactRows;
+    private final long catchUpRawRows;
 
     /**
      * {@code exactRows}: a range with at most this many pageviews is answered from the raw hits, exactly; 0
      * sends every range it can to the rollups (tests of both paths).
      */
     RollupAnswers(Rollups rollups, long exactRows) {
+        this(rollups, exactRows, CATCHUP_RAW_ROWS);
+    }
+
+    /** {@code catchUpRawRows}: see {@link #CATCHUP_RAW_ROWS}; 0 answers any range from the raw hits while rolling. */
+    RollupAnswers(Rollups rollups, long exactRows, long catchUpRawRows) {
         this.rollups = rollups;
         this.exactRows = exactRows;
+        this.catchUpRawRows = catchUpRawRows;
     }
 
     /** A range split into rolled days and fresh days (whose raw rows are in this connection's roll_* tables). */
@@ -93,15 +108,17 @@ final class RollupAnswers {
 
     /** How to answer from the rollups, or empty when the raw hits must. */
     Optional<Plan> plan(Connection connection, StatsRequest request, ZoneId zone) throws SQLException {
-        if (!request.filters().isEmpty() || !rollups.caughtUp()
-                || !zone.getId().equals(Rollups.rolledZone(connection, request.siteId()).orElse(""))) {
+        if (!request.filters().isEmpty()) {
             return Optional.empty();
         }
         LocalDate from = LocalDate.parse(request.from());
         LocalDate to = LocalDate.parse(request.to());
+        if (!rollups.caughtUp() || !zone.getId().equals(Rollups.rolledZone(connection, request.siteId()).orElse(""))) {
+            return rawWhileRolling(connection, request.siteId(), new LocalDays(zone), from, to);
+        }
         SortedSet<LocalDate> fresh = Rollups.pendingDays(connection, request.siteId(), zone, Optional.of(new LocalDate[] {from, to}));
         if (fresh.size() > MAX_FRESH_DAYS) {
-            return Optional.empty();
+            return rawWhileRolling(connection, request.siteId(), new LocalDays(zone), from, to);
         }
         Plan plan = new Plan(request.siteId(), from, to, fresh);
         if (exactRows > 0 && number(connection, "SELECT coalesce(sum(pageviews), 0) FROM (" + plan.rolled("pageviews", "rollup_days")
@@ -125,6 +142,23 @@ final class RollupAnswers {
             }
         }
         return Optional.of(plan);
+    }
+
+    /**
+     * The raw hits answer a range whose days are still being rolled (a start catching up on restored or
+     * imported hits, a site rolled again): unless it has more than {@code catchUpRawRows} hits, which would
+     * keep the request and DuckDB's memory busy for many seconds beside the roller. That is a quick 503
+     * ({@code Retry-After}) that says why; the dashboard's shorter ranges still answer meanwhile.
+     */
+    private Optional<Plan> rawWhileRolling(Connection connection, int siteId, LocalDays days, LocalDate from, LocalDate to)
+            throws SQLException {
+        if (catchUpRawRows > 0 && number(connection, "SELECT count(*) FROM hits WHERE site_id = " + siteId
+                + " AND timestamp >= TIMESTAMP '" + days.start(from) + "' AND timestamp < TIMESTAMP '" + days.start(to.plusDays(1))
+                + "'") > catchUpRawRows) {
+            throw DomainError.unavailable("the figures of this range are still being rolled up after a start or a rebuild"
+                    + " (/metrics: hitkeep_rollups_pending_hours); shorter ranges answer meanwhile, try again in a minute");
+        }
+        return Optional.empty();
     }
 
     /** Drops what the plan computed for its fresh days, so a pooled connection does not keep it. */

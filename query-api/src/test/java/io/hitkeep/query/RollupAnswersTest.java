@@ -1,6 +1,7 @@
 package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hit;
 import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -98,6 +100,54 @@ class RollupAnswersTest {
             assertTrue(with.get("summary").get("imported").asBoolean());
             assertTrue(with.get("pages").findValuesAsText("value").contains("/imported-only"));
         }
+    }
+
+    /**
+     * While more than a few of a range's days wait to be rolled (a start catching up, a rebuild), the raw hits
+     * answer it, unless it holds more hits than the limit: that is a quick 503 (not half a minute of raw
+     * scan beside the roller); a short range answers meanwhile, and the long one once its days are rolled.
+     */
+    @Test
+    void aLargeRangeStillBeingRolledIsRefusedForNowAndASmallOneAnswersRaw() {
+        ZoneId zone = ZoneId.of("UTC");
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(hits(new Random(16), 0, 8).toArray(Hit[]::new));
+            Rollups rollups = StatsPaths.roll(stored.database(), 1, zone);
+            // eight more days, not rolled: more than RollupAnswers.MAX_FRESH_DAYS
+            stored.add(hits(new Random(17), 8, 16).toArray(Hit[]::new));
+            long fiveDaysOfHits = countHits(stored, "2026-03-28", "2026-04-01");
+            Stats raw = new Stats(stored.database());
+            Stats guarded = new Stats(stored.database(), java.util.Optional.of(new RollupAnswers(rollups, 0, fiveDaysOfHits)));
+            StatsRequest everyDay = new StatsRequest(1, "2026-03-20", "2026-04-04", List.of(), 20, List.of("summary", "chart", "lists"));
+            StatsRequest fiveDays = new StatsRequest(1, "2026-03-28", "2026-04-01", List.of(), 20, List.of("summary", "chart", "lists"));
+
+            DomainError refused = assertThrows(DomainError.class, () -> guarded.answer(everyDay, zone));
+            assertEquals(DomainError.Kind.UNAVAILABLE, refused.kind());
+            assertTrue(refused.getMessage().contains("rolled up"), refused.getMessage());
+            assertEquals(withoutLive(raw.answer(fiveDays, zone)), withoutLive(guarded.answer(fiveDays, zone)),
+                    "a range within the limit answers from the raw hits meanwhile (exact: no approximate visitors)");
+
+            rollups.rollPending();
+            assertEquals(raw.answer(everyDay, zone).get("summary").get("pageviews"),
+                    guarded.answer(everyDay, zone).get("summary").get("pageviews"), "rolled: the long range answers");
+        }
+    }
+
+    private static long countHits(StoredHits stored, String first, String last) {
+        return stored.database().read(sql -> {
+            try (Statement statement = sql.connection().createStatement();
+                 java.sql.ResultSet row = statement.executeQuery(
+                         "SELECT count(*) FROM hits WHERE CAST(timestamp AS DATE) BETWEEN DATE '" + first + "' AND DATE '" + last + "'")) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
+    }
+
+    /** The answer without the live visitors, which count the last minutes before now, not the range. */
+    private static JsonNode withoutLive(JsonNode answer) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) answer.get("summary")).remove("live_visitors");
+        return answer;
     }
 
     private static void compareRanges(Function<StatsRequest, JsonNode> raw,

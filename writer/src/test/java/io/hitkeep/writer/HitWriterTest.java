@@ -35,10 +35,18 @@ class HitWriterTest {
     }
 
     static long count(Database database, String query) {
+        return firstColumn(database, query, row -> row.getLong(1));
+    }
+
+    static String text(Database database, String query) {
+        return firstColumn(database, query, row -> row.getString(1));
+    }
+
+    private static <T> T firstColumn(Database database, String query, Sql.Row<T> column) {
         return database.read(sql -> {
             try (var statement = sql.connection().createStatement(); var row = statement.executeQuery(query)) {
                 row.next();
-                return row.getLong(1);
+                return column.map(row);
             }
         });
     }
@@ -117,15 +125,6 @@ class HitWriterTest {
         } finally {
             TempFiles.deleteTree(data);
         }
-    }
-
-    static String text(Database database, String query) {
-        return database.read(sql -> {
-            try (var statement = sql.connection().createStatement(); var row = statement.executeQuery(query)) {
-                row.next();
-                return row.getString(1);
-            }
-        });
     }
 
     /** Migration 002 added browser_version, os_version and medium last; the Appender must fill them last. */

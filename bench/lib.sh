@@ -1,0 +1,45 @@
+# Shared by the benchmark scripts that run the single binary on a data directory of their own
+# (dashboard/run.sh, dashboard/stats.sh, dashboard/catchup.sh, funnels/run.sh, reports/run.sh):
+#   . bench/lib.sh       after `cd` to the checkout; then set PORT, or take the free one chosen here.
+# Finds Java (scripts/prerequisites.sh), and defines:
+#   hk_start JAR DATA [LOG]   starts HitKeep on DATA (log: LOG or DATA/hitkeep.log), waits for /readyz; sets PID
+#   hk_stop                   stops it (SIGTERM; the broker stops with it)
+#   hk_api METHOD PATH [JSON] calls the API with the cookie jar $COOKIES (sign in once: it keeps the session)
+#   hk_id                     the "id" of the JSON object on stdin
+#   hk_seed JAR DB SITE N DAYS [ARGS...]   stores N pageviews over DAYS days into a stopped installation (SeedHits.java)
+#   hk_wait_rolled            waits until the rollups have caught up (hitkeep_rollups_pending_hours 0, or no such gauge)
+# The caller's EXIT trap should call hk_stop_quietly, so that nothing it started outlives it.
+. scripts/prerequisites.sh
+JAVA=$JAVA_HOME/bin/java
+PORT=${PORT:-$((20000 + RANDOM % 20000))}
+BASE=http://127.0.0.1:$PORT
+PID=
+
+hk_start() {
+  local log=${3:-$2/hitkeep.log}
+  if curl -fs "$BASE/readyz" >/dev/null; then echo "something else answers on port $PORT; set PORT" >&2; exit 1; fi
+  HITKEEP_DATA_PATH=$2 HITKEEP_HTTP_PORT=$PORT HITKEEP_HTTP_HOST=127.0.0.1 "$JAVA" -jar "$1" >>"$log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 240); do curl -fs "$BASE/readyz" >/dev/null && return; sleep 0.5; done
+  echo "HitKeep did not start; see $log" >&2; exit 1
+}
+hk_stop() { kill "$PID"; wait "$PID" || true; PID=; }
+hk_stop_quietly() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; fi; }
+hk_api() {
+  curl -fs -X "$1" "$BASE$2" -H 'Content-Type: application/json' -H "Origin: $BASE" -b "$COOKIES" -c "$COOKIES" ${3:+-d "$3"}
+}
+hk_id() { sed 's/.*"id":\([0-9]*\).*/\1/'; }
+hk_seed() {
+  local jar=$1; shift
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$jar" bench/dashboard/SeedHits.java "$@"
+}
+hk_wait_rolled() {
+  local pending
+  for _ in $(seq 1 4800); do
+    pending=$(curl -fs "$BASE/metrics" | awk '/^hitkeep_rollups_pending_hours / {print $2}')
+    # a build without rollups has no such gauge
+    if [ -z "$pending" ] || [ "$pending" = 0 ]; then return; fi
+    sleep 0.5
+  done
+  echo "the rollups did not catch up (pending hours: $pending)" >&2; exit 1
+}
