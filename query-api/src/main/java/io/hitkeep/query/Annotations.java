@@ -1,10 +1,7 @@
 package io.hitkeep.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.auth.Access;
 import io.hitkeep.core.DomainError;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.Scope;
 import io.hitkeep.core.StoreOperation;
 import io.hitkeep.writer.Database;
@@ -12,6 +9,7 @@ import io.hitkeep.writer.SqlFile;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /**
  * Notes on days of a site's chart ("launched the new pricing page"): admins add and remove them, members
@@ -19,12 +17,12 @@ import java.time.format.DateTimeParseException;
  * Thread-safe.
  */
 public final class Annotations {
-    public static final StoreOperation<NewAnnotation, JsonNode> CREATE =
-            StoreOperation.of("annotations.create", NewAnnotation.class, JsonNode.class);
-    public static final StoreOperation<AnnotationQuery, JsonNode> LIST =
-            StoreOperation.of("annotations.list", AnnotationQuery.class, JsonNode.class);
-    public static final StoreOperation<AnnotationRef, JsonNode> DELETE =
-            StoreOperation.of("annotations.delete", AnnotationRef.class, JsonNode.class);
+    public static final StoreOperation<NewAnnotation, Annotation> CREATE =
+            StoreOperation.of("annotations.create", NewAnnotation.class, Annotation.class);
+    public static final StoreOperation<AnnotationQuery, AnnotationList> LIST =
+            StoreOperation.of("annotations.list", AnnotationQuery.class, AnnotationList.class);
+    public static final StoreOperation<AnnotationRef, Deleted> DELETE =
+            StoreOperation.of("annotations.delete", AnnotationRef.class, Deleted.class);
 
     public record NewAnnotation(Scope scope, int siteId, String date, String text) {
     }
@@ -34,6 +32,17 @@ public final class Annotations {
     }
 
     public record AnnotationRef(Scope scope, int siteId, int annotationId) {
+    }
+
+    /** A note on a day ({@code date} as {@code YYYY-MM-DD}). */
+    public record Annotation(int id, String date, String text) {
+    }
+
+    /** The notes of a range, in date order. */
+    public record AnnotationList(List<Annotation> annotations) {
+        public AnnotationList {
+            annotations = annotations == null ? List.of() : List.copyOf(annotations);
+        }
     }
 
     private static final int TEXT_LIMIT = 200;
@@ -55,7 +64,7 @@ public final class Annotations {
         this.sites = sites;
     }
 
-    ObjectNode create(NewAnnotation annotation) {
+    Annotation create(NewAnnotation annotation) {
         sites.get(annotation.scope(), annotation.siteId(), Access.Action.MANAGE_ANNOTATIONS);
         String day = date("date", annotation.date()).toString();
         String text = annotation.text() == null ? "" : annotation.text().strip();
@@ -64,29 +73,25 @@ public final class Annotations {
         }
         long id = database.write("add annotation", sql -> sql.number(Query.INSERT_ANNOTATION, "site_id", annotation.siteId(),
                 "day", day, "text", text, "user_id", annotation.scope().userId()));
-        return Json.object().put("id", id).put("date", day).put("text", text);
+        return new Annotation((int) id, day, text);
     }
 
-    ObjectNode list(AnnotationQuery query) {
+    AnnotationList list(AnnotationQuery query) {
         sites.get(query.scope(), query.siteId(), Access.Action.READ_SITE);
         LocalDate from = date("from", query.from());
         LocalDate to = date("to", query.to());
         if (to.isBefore(from)) {
             throw DomainError.invalid("'to' is before 'from'");
         }
-        return database.read(sql -> {
-            ObjectNode answer = Json.object();
-            answer.putArray("annotations").addAll(sql.list(Query.ANNOTATIONS_OF_SITE, row -> Json.object().put("id", row.getInt(1))
-                    .put("date", row.getString(2)).put("text", row.getString(3)), "site_id", query.siteId(),
-                    "from", from.toString(), "to", to.toString()));
-            return answer;
-        });
+        return database.read(sql -> new AnnotationList(sql.list(Query.ANNOTATIONS_OF_SITE,
+                row -> new Annotation(row.getInt(1), row.getString(2), row.getString(3)), "site_id", query.siteId(),
+                "from", from.toString(), "to", to.toString())));
     }
 
-    ObjectNode delete(Scope scope, int siteId, int annotationId) {
+    Deleted delete(Scope scope, int siteId, int annotationId) {
         sites.get(scope, siteId, Access.Action.MANAGE_ANNOTATIONS);
         return database.write("delete annotation", sql -> sql.first(Query.DELETE_ANNOTATION,
-                        row -> Json.object().put("id", row.getInt(1)).put("deleted", true), "id", annotationId, "site_id", siteId)
+                        row -> Deleted.of(row.getInt(1)), "id", annotationId, "site_id", siteId)
                 .orElseThrow(() -> DomainError.notFound("no such annotation")));
     }
 

@@ -39,7 +39,7 @@ final class FunnelRoutes implements HttpService {
 
     private void funnels(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Funnels.LIST, new Sites.SiteRef(Caller.of(request).scope(), siteId(request)))
-                .get("funnels"));
+                .funnels());
     }
 
     /**

@@ -1,9 +1,10 @@
 package io.hitkeep.query;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.auth.Access;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Json;
@@ -14,6 +15,7 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.writer.Sql;
 import io.hitkeep.writer.SqlFile;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,10 +35,11 @@ import java.util.Map;
  * manage funnels, members read them. Thread-safe.
  */
 final class Funnels {
-    public static final StoreOperation<NewFunnel, JsonNode> CREATE = StoreOperation.of("funnels.create", NewFunnel.class, JsonNode.class);
-    public static final StoreOperation<Sites.SiteRef, JsonNode> LIST = StoreOperation.of("funnels.list", Sites.SiteRef.class, JsonNode.class);
-    public static final StoreOperation<FunnelQuery, JsonNode> REPORT = StoreOperation.of("funnels.report", FunnelQuery.class, JsonNode.class);
-    public static final StoreOperation<FunnelRef, JsonNode> DELETE = StoreOperation.of("funnels.delete", FunnelRef.class, JsonNode.class);
+    public static final StoreOperation<NewFunnel, Funnel> CREATE = StoreOperation.of("funnels.create", NewFunnel.class, Funnel.class);
+    public static final StoreOperation<Sites.SiteRef, FunnelList> LIST =
+            StoreOperation.of("funnels.list", Sites.SiteRef.class, FunnelList.class);
+    public static final StoreOperation<FunnelQuery, Report> REPORT = StoreOperation.of("funnels.report", FunnelQuery.class, Report.class);
+    public static final StoreOperation<FunnelRef, Deleted> DELETE = StoreOperation.of("funnels.delete", FunnelRef.class, Deleted.class);
 
     /** As the API takes it; {@code window} "session" or "24h". */
     public record NewFunnel(Scope scope, int siteId, String name, String window, List<NewStep> steps) {
@@ -53,6 +56,54 @@ final class Funnels {
     public record FunnelQuery(Scope scope, int funnelId, StatsRequest request) {
     }
 
+    /** A stored funnel. */
+    public record Funnel(int id, String name, Window window, List<Step> steps) {
+        public Funnel {
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+    }
+
+    /**
+     * A step as the API shows it and the funnels table stores it: its label, and what reaches it as a goal's
+     * {@code type} with {@code path}, or {@code event} and its {@code property}.
+     */
+    public record Step(String label, Goals.Type type, @JsonInclude(JsonInclude.Include.NON_EMPTY) String path,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) String event,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Goals.Property property) {
+        public Step {
+            // what the API leaves out is empty here, as in a goal
+            path = path == null ? "" : path;
+            event = event == null ? "" : event;
+        }
+
+        /** A goal's definition as a step, its name the label. */
+        static Step of(Goals.Goal goal) {
+            return new Step(goal.name(), goal.type(), goal.path(), goal.event(), goal.property());
+        }
+
+        /** The step as a goal named by its label, to count who reached it. */
+        Goals.Goal goal() {
+            return new Goals.Goal(0, label, type, path, event, property);
+        }
+    }
+
+    /** A site's funnels, oldest first. */
+    public record FunnelList(List<Funnel> funnels) {
+        public FunnelList {
+            funnels = funnels == null ? List.of() : List.copyOf(funnels);
+        }
+    }
+
+    /** The visitors per step of a range: see {@link #report}. */
+    public record Report(int id, String name, Window window, List<StepVisitors> steps) {
+        public Report {
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+    }
+
+    public record StepVisitors(String label, long visitors, double conversionRate, long dropoff, double dropoffRate) {
+    }
+
     /** How far apart a visitor's steps may be. */
     enum Window {
         /** Every step in one session: rows are linked by session. */
@@ -60,6 +111,7 @@ final class Funnels {
         /** Every step within 24 hours of the first, across sessions: rows are linked by visitor. */
         DAY("24h", "visitor_id", 24 * 3600);
 
+        @JsonValue
         private final String label;
         private final String key;
         private final int seconds;
@@ -70,6 +122,7 @@ final class Funnels {
             this.seconds = seconds;
         }
 
+        @JsonCreator
         static Window parse(String label) {
             for (Window window : values()) {
                 if (window.label.equals(label)) {
@@ -77,19 +130,6 @@ final class Funnels {
                 }
             }
             throw DomainError.invalid("window must be session or 24h");
-        }
-    }
-
-    /** A stored funnel; each step is a {@link Goals.Goal} whose name is the step's label. */
-    record Funnel(int id, String name, Window window, List<Goals.Goal> steps) {
-        ObjectNode json() {
-            ObjectNode funnel = Json.object().put("id", id).put("name", name).put("window", window.label);
-            ArrayNode list = funnel.putArray("steps");
-            for (Goals.Goal step : steps) {
-                ObjectNode each = list.addObject().put("label", step.name());
-                each.setAll(step.definition());
-            }
-            return funnel;
         }
     }
 
@@ -114,7 +154,7 @@ final class Funnels {
         this.sites = sites;
     }
 
-    ObjectNode create(NewFunnel funnel) {
+    Funnel create(NewFunnel funnel) {
         sites.get(funnel.scope(), funnel.siteId(), Access.Action.MANAGE_FUNNELS);
         String name = Goals.text("name", funnel.name(), Goals.NAME_LIMIT, true);
         Window window = Window.parse(funnel.window() == null || funnel.window().isBlank() ? "session" : funnel.window().strip());
@@ -122,20 +162,18 @@ final class Funnels {
         if (given.size() < MIN_STEPS || given.size() > MAX_STEPS) {
             throw DomainError.invalid("a funnel has " + MIN_STEPS + " to " + MAX_STEPS + " steps");
         }
-        List<Goals.Goal> steps = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
             NewStep step = given.get(i);
             try {
                 Goals.Goal unlabelled = Goals.define("", step.type(), step.path(), step.event(), step.propertyKey(), step.propertyValue());
                 String label = Goals.text("label", step.label(), Goals.NAME_LIMIT, false);
-                steps.add(new Goals.Goal(0, label.isEmpty() ? label(unlabelled) : label, unlabelled.type(), unlabelled.path(),
-                        unlabelled.event(), unlabelled.propertyKey(), unlabelled.propertyValue()));
+                steps.add(Step.of(unlabelled.withName(label.isEmpty() ? label(unlabelled) : label)));
             } catch (DomainError e) {
                 throw DomainError.invalid("step " + (i + 1) + ": " + e.getMessage());
             }
         }
-        Funnel unsaved = new Funnel(0, name, window, List.copyOf(steps));
-        String stepsJson = unsaved.json().get("steps").toString();
+        String stepsJson = new String(Json.bytes(steps), StandardCharsets.UTF_8);
         int id = database.write("create funnel", sql -> {
             try {
                 return (int) sql.number(Query.INSERT_FUNNEL, "site_id", funnel.siteId(), "name", name, "step_window", window.label,
@@ -147,23 +185,18 @@ final class Funnels {
                 throw e;
             }
         });
-        return new Funnel(id, name, window, unsaved.steps()).json();
+        return new Funnel(id, name, window, steps);
     }
 
-    ObjectNode list(Scope scope, int siteId) {
+    FunnelList list(Scope scope, int siteId) {
         sites.get(scope, siteId, Access.Action.READ_SITE);
-        return database.read(sql -> {
-            ObjectNode answer = Json.object();
-            ArrayNode funnels = answer.putArray("funnels");
-            sql.list(Query.FUNNELS_OF_SITE, Funnels::funnel, "site_id", siteId).forEach(funnel -> funnels.add(funnel.json()));
-            return answer;
-        });
+        return new FunnelList(database.read(sql -> sql.list(Query.FUNNELS_OF_SITE, Funnels::funnel, "site_id", siteId)));
     }
 
-    ObjectNode delete(Scope scope, int siteId, int funnelId) {
+    Deleted delete(Scope scope, int siteId, int funnelId) {
         sites.get(scope, siteId, Access.Action.MANAGE_FUNNELS);
-        return database.write("delete funnel", sql -> sql.first(Query.DELETE_FUNNEL, row -> Json.object().put("id", row.getInt(1))
-                        .put("name", row.getString(2)).put("deleted", true), "id", funnelId, "site_id", siteId)
+        return database.write("delete funnel", sql -> sql.first(Query.DELETE_FUNNEL, row -> Deleted.of(row.getInt(1), row.getString(2)),
+                        "id", funnelId, "site_id", siteId)
                 .orElseThrow(() -> DomainError.notFound("no such funnel")));
     }
 
@@ -172,23 +205,21 @@ final class Funnels {
      * the visitors who reached each step; the conversion rate is theirs as a percentage of the first step's, the
      * drop-off those of the step before who did not get this far, and its rate their share of the step before.
      */
-    ObjectNode report(FunnelQuery query) {
+    Report report(FunnelQuery query) {
         StatsRequest request = query.request();
-        ZoneId zone = ZoneId.of(sites.get(query.scope(), request.siteId(), Access.Action.READ_SITE).get("timezone").asText());
+        ZoneId zone = ZoneId.of(sites.get(query.scope(), request.siteId(), Access.Action.READ_SITE).timezone());
         return database.read(sql -> {
             Funnel funnel = sql.first(Query.FUNNEL, Funnels::funnel, "id", query.funnelId(), "site_id", request.siteId())
                     .orElseThrow(() -> DomainError.notFound("no such funnel"));
             long[] visitors = visitors(sql, database.file().getParent(), funnel, request, zone);
-            ObjectNode answer = Json.object().put("id", funnel.id()).put("name", funnel.name()).put("window", funnel.window().label);
-            ArrayNode steps = answer.putArray("steps");
+            List<StepVisitors> steps = new ArrayList<>();
             for (int i = 0; i < visitors.length; i++) {
                 long before = i == 0 ? visitors[0] : visitors[i - 1];
                 long dropoff = before - visitors[i];
-                steps.addObject().put("label", funnel.steps().get(i).name()).put("visitors", visitors[i])
-                        .put("conversion_rate", percent(visitors[i], visitors[0]))
-                        .put("dropoff", dropoff).put("dropoff_rate", percent(dropoff, before));
+                steps.add(new StepVisitors(funnel.steps().get(i).label(), visitors[i], percent(visitors[i], visitors[0]), dropoff,
+                        percent(dropoff, before)));
             }
-            return answer;
+            return new Report(funnel.id(), funnel.name(), funnel.window(), steps);
         });
     }
 
@@ -207,7 +238,7 @@ final class Funnels {
         List<Object> parameters = new ArrayList<>();
         int steps = funnel.steps().size();
         for (int n = 1; n <= steps; n++) {
-            Goals.Goal step = funnel.steps().get(n - 1);
+            Goals.Goal step = funnel.steps().get(n - 1).goal();
             Stats.Rows rows = Stats.scope(step.table(), sources, request, start, end, goalFilters);
             query.append("match_").append(n).append(" AS (SELECT ").append(funnel.window().key).append(" AS key, visitor_id, timestamp AS ts FROM (")
                     .append(rows.sql()).append(") WHERE ").append(step.condition()).append("), ");
@@ -250,17 +281,17 @@ final class Funnels {
     }
 
     private static Funnel funnel(ResultSet row) throws SQLException {
-        List<Goals.Goal> steps = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
         try {
             for (JsonNode step : Json.MAPPER.readTree(row.getString("steps"))) {
                 JsonNode property = step.path("property");
-                steps.add(Goals.define(step.path("label").asText(), step.path("type").asText(), step.path("path").asText(),
-                        step.path("event").asText(), property.path("key").asText(), property.path("value").asText()));
+                steps.add(Step.of(Goals.define(step.path("label").asText(), step.path("type").asText(), step.path("path").asText(),
+                        step.path("event").asText(), property.path("key").asText(), property.path("value").asText())));
             }
         } catch (JsonProcessingException e) {
             throw new SQLException("funnel " + row.getInt("id") + " has unreadable steps", e);
         }
-        return new Funnel(row.getInt("id"), row.getString("name"), Window.parse(row.getString("step_window")), List.copyOf(steps));
+        return new Funnel(row.getInt("id"), row.getString("name"), Window.parse(row.getString("step_window")), steps);
     }
 
     /** A step's label when none was given: its path, or its event with the property. */

@@ -40,7 +40,7 @@ final class GoalRoutes implements HttpService {
 
     private void goals(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Goals.LIST, new Sites.SiteRef(Caller.of(request).scope(),
-                HttpJson.pathId(request, "id", "no such site"))).get("goals"));
+                HttpJson.pathId(request, "id", "no such site"))).goals());
     }
 
     /** {@code {"name", "type": "pageview"|"event", "path"?, "event"?, "property"?: {"key", "value"}}}. */
@@ -71,7 +71,7 @@ final class GoalRoutes implements HttpService {
         var query = request.query();
         HttpJson.send(response, 200, store.call(Annotations.LIST, new Annotations.AnnotationQuery(Caller.of(request).scope(),
                 HttpJson.pathId(request, "id", "no such site"), query.first("from").orElse("1970-01-01"),
-                query.first("to").orElse(LocalDate.now(ZoneOffset.UTC).plusDays(1).toString()))).get("annotations"));
+                query.first("to").orElse(LocalDate.now(ZoneOffset.UTC).plusDays(1).toString()))).annotations());
     }
 
     /** {@code {"date": "YYYY-MM-DD", "text"}}. */

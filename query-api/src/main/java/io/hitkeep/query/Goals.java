@@ -1,11 +1,10 @@
 package io.hitkeep.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.hitkeep.auth.Access;
 import io.hitkeep.core.DomainError;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.Scope;
 import io.hitkeep.core.StoreOperation;
 import io.hitkeep.writer.Database;
@@ -25,9 +24,9 @@ import java.util.Optional;
  * ({@link Stats}), and {@code filter=goal:<name>} keeps the visitors who converted. Thread-safe.
  */
 final class Goals {
-    public static final StoreOperation<NewGoal, JsonNode> CREATE = StoreOperation.of("goals.create", NewGoal.class, JsonNode.class);
-    public static final StoreOperation<Sites.SiteRef, JsonNode> LIST = StoreOperation.of("goals.list", Sites.SiteRef.class, JsonNode.class);
-    public static final StoreOperation<GoalRef, JsonNode> DELETE = StoreOperation.of("goals.delete", GoalRef.class, JsonNode.class);
+    public static final StoreOperation<NewGoal, Goal> CREATE = StoreOperation.of("goals.create", NewGoal.class, Goal.class);
+    public static final StoreOperation<Sites.SiteRef, GoalList> LIST = StoreOperation.of("goals.list", Sites.SiteRef.class, GoalList.class);
+    public static final StoreOperation<GoalRef, Deleted> DELETE = StoreOperation.of("goals.delete", GoalRef.class, Deleted.class);
 
     /** As the API takes it: {@code type} "pageview" (with {@code path}) or "event" (with {@code event}, an optional property). */
     public record NewGoal(Scope scope, int siteId, String name, String type, String path, String event, String propertyKey,
@@ -37,10 +36,29 @@ final class Goals {
     public record GoalRef(Scope scope, int siteId, int goalId) {
     }
 
-    /** A stored goal, and what a row must be to reach it. */
-    record Goal(int id, String name, Type type, String path, String event, String propertyKey, String propertyValue) {
+    /** An event goal's (or step's) property and the value it must have. */
+    public record Property(String key, String value) {
+    }
+
+    /**
+     * A stored goal, and what a row must be to reach it. As the API shows it: {@code id}, {@code name}, {@code type},
+     * and {@code path} for a pageview goal or {@code event} and, if it has one, {@code property} for an event goal.
+     */
+    public record Goal(int id, String name, Type type, @JsonInclude(JsonInclude.Include.NON_EMPTY) String path,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) String event,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Property property) {
+        public Goal {
+            // what the API leaves out is empty here
+            path = path == null ? "" : path;
+            event = event == null ? "" : event;
+        }
+
         Goal withId(int newId) {
-            return new Goal(newId, name, type, path, event, propertyKey, propertyValue);
+            return new Goal(newId, name, type, path, event, property);
+        }
+
+        Goal withName(String newName) {
+            return new Goal(id, newName, type, path, event, property);
         }
 
         /** The table whose rows reach the goal. */
@@ -53,44 +71,42 @@ final class Goals {
             if (type == Type.PAGEVIEW) {
                 return "path LIKE ? ESCAPE '\\'";
             }
-            return propertyKey.isEmpty() ? "name = ?" : "name = ? AND " + PROPERTY_CONDITION;
+            return property == null ? "name = ?" : "name = ? AND " + PROPERTY_CONDITION;
         }
 
         List<Object> parameters() {
             if (type == Type.PAGEVIEW) {
                 return List.of(like(path));
             }
-            return propertyKey.isEmpty() ? List.of(event) : List.of(event, propertyKey, propertyValue);
+            return property == null ? List.of(event) : List.of(event, property.key(), property.value());
         }
 
-        ObjectNode json() {
-            ObjectNode goal = Json.object().put("id", id).put("name", name);
-            goal.setAll(definition());
-            return goal;
+        /** The property's key, empty without one: as the goals table stores it. */
+        String propertyKey() {
+            return property == null ? "" : property.key();
         }
 
-        /** What reaches it, as the API takes it: {@code type} with {@code path}, or {@code event} and its {@code property}. */
-        ObjectNode definition() {
-            ObjectNode definition = Json.object().put("type", type.label());
-            if (type == Type.PAGEVIEW) {
-                definition.put("path", path);
-            } else {
-                definition.put("event", event);
-                if (!propertyKey.isEmpty()) {
-                    definition.putObject("property").put("key", propertyKey).put("value", propertyValue);
-                }
-            }
-            return definition;
+        String propertyValue() {
+            return property == null ? "" : property.value();
+        }
+    }
+
+    /** A site's goals, oldest first. */
+    public record GoalList(List<Goal> goals) {
+        public GoalList {
+            goals = goals == null ? List.of() : List.copyOf(goals);
         }
     }
 
     enum Type {
         PAGEVIEW, EVENT;
 
+        @JsonValue
         String label() {
             return name().toLowerCase(Locale.ROOT);
         }
 
+        @JsonCreator
         static Type parse(String label) {
             for (Type type : values()) {
                 if (type.label().equals(label)) {
@@ -127,7 +143,7 @@ final class Goals {
         this.sites = sites;
     }
 
-    ObjectNode create(NewGoal goal) {
+    Goal create(NewGoal goal) {
         sites.get(goal.scope(), goal.siteId(), Access.Action.MANAGE_GOALS);
         String name = text("name", goal.name(), NAME_LIMIT, true);
         Goal unsaved = define(name, goal.type(), goal.path(), goal.event(), goal.propertyKey(), goal.propertyValue());
@@ -143,23 +159,18 @@ final class Goals {
                 throw e;
             }
         });
-        return unsaved.withId(id).json();
+        return unsaved.withId(id);
     }
 
-    ObjectNode list(Scope scope, int siteId) {
+    GoalList list(Scope scope, int siteId) {
         sites.get(scope, siteId, Access.Action.READ_SITE);
-        return database.read(sql -> {
-            ObjectNode answer = Json.object();
-            ArrayNode goals = answer.putArray("goals");
-            of(sql, siteId).forEach(goal -> goals.add(goal.json()));
-            return answer;
-        });
+        return new GoalList(database.read(sql -> of(sql, siteId)));
     }
 
-    ObjectNode delete(Scope scope, int siteId, int goalId) {
+    Deleted delete(Scope scope, int siteId, int goalId) {
         sites.get(scope, siteId, Access.Action.MANAGE_GOALS);
-        return database.write("delete goal", sql -> sql.first(Query.DELETE_GOAL, row -> Json.object().put("id", row.getInt(1))
-                        .put("name", row.getString(2)).put("deleted", true), "id", goalId, "site_id", siteId)
+        return database.write("delete goal", sql -> sql.first(Query.DELETE_GOAL, row -> Deleted.of(row.getInt(1), row.getString(2)),
+                        "id", goalId, "site_id", siteId)
                 .orElseThrow(() -> DomainError.notFound("no such goal")));
     }
 
@@ -175,7 +186,7 @@ final class Goals {
 
     private static Goal goal(ResultSet row) throws SQLException {
         return new Goal(row.getInt(1), row.getString(2), Type.parse(row.getString(3)), row.getString(4), row.getString(5),
-                row.getString(6), row.getString(7));
+                property(row.getString(6), row.getString(7)));
     }
 
     /**
@@ -189,7 +200,7 @@ final class Goals {
             if (!glob.startsWith("/") || glob.chars().anyMatch(Character::isWhitespace)) {
                 throw DomainError.invalid("path must be a page path such as /signup or a pattern such as /docs/*");
             }
-            return new Goal(0, name, type, glob, "", "", "");
+            return new Goal(0, name, type, glob, "", null);
         }
         String eventName = text("event", event, VALUE_LIMIT, true);
         String key = text("property.key", propertyKey, VALUE_LIMIT, false);
@@ -197,7 +208,12 @@ final class Goals {
         if (key.isEmpty() != value.isEmpty()) {
             throw DomainError.invalid("a property needs both its key and its value");
         }
-        return new Goal(0, name, type, "", eventName, key, value);
+        return new Goal(0, name, type, "", eventName, property(key, value));
+    }
+
+    /** The property as the goals table stores it (an empty key: none). */
+    private static Property property(String key, String value) {
+        return key == null || key.isEmpty() ? null : new Property(key, value);
     }
 
     /** A path glob as a LIKE pattern: {@code *} is any run of characters; LIKE's own wildcards are escaped. */

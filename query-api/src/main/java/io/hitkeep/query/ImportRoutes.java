@@ -36,7 +36,7 @@ final class ImportRoutes implements HttpService {
 
     private void list(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(Imports.LIST, new Sites.SiteRef(Caller.of(request).scope(), siteId(request)))
-                .get("imports"));
+                .imports());
     }
 
     private void upload(ServerRequest request, ServerResponse response) throws IOException {

@@ -1,6 +1,5 @@
 package io.hitkeep.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Scope;
 import io.hitkeep.core.StoreClient;
@@ -36,9 +35,9 @@ final class ImportUpload {
         this.chunkBytes = chunkBytes;
     }
 
-    /** Imports the body; answers {@code {"id", "source", "from", "to", "pageviews", ...}}. */
-    JsonNode run(InputStream body) {
-        int importId = store.call(Imports.BEGIN, new Imports.NewImport(scope, siteId, source.label(), fileName)).get("id").asInt();
+    /** Imports the body; answers the finished import. */
+    Imports.Finished run(InputStream body) {
+        int importId = store.call(Imports.BEGIN, new Imports.NewImport(scope, siteId, source.label(), fileName)).id();
         try {
             ImportChunks rows = new ImportChunks((days, lists, pageviews) -> store.call(Imports.APPEND,
                     new Imports.Chunk(scope, siteId, importId, days, lists, pageviews)), chunkBytes);

@@ -2,11 +2,8 @@ package io.hitkeep.query;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.auth.Access;
 import io.hitkeep.core.DomainError;
-import io.hitkeep.core.Json;
 import io.hitkeep.core.Scope;
 import io.hitkeep.core.StoreOperation;
 import io.hitkeep.writer.Database;
@@ -35,11 +32,12 @@ import java.util.stream.Stream;
  * ({@link ImportUpload}); admins import and delete, members list. Thread-safe.
  */
 final class Imports {
-    public static final StoreOperation<NewImport, JsonNode> BEGIN = StoreOperation.of("imports.begin", NewImport.class, JsonNode.class);
-    public static final StoreOperation<Chunk, JsonNode> APPEND = StoreOperation.of("imports.append", Chunk.class, JsonNode.class);
-    public static final StoreOperation<ImportRef, JsonNode> FINISH = StoreOperation.of("imports.finish", ImportRef.class, JsonNode.class);
-    public static final StoreOperation<Sites.SiteRef, JsonNode> LIST = StoreOperation.of("imports.list", Sites.SiteRef.class, JsonNode.class);
-    public static final StoreOperation<ImportRef, JsonNode> DELETE = StoreOperation.of("imports.delete", ImportRef.class, JsonNode.class);
+    public static final StoreOperation<NewImport, Begun> BEGIN = StoreOperation.of("imports.begin", NewImport.class, Begun.class);
+    public static final StoreOperation<Chunk, Stored> APPEND = StoreOperation.of("imports.append", Chunk.class, Stored.class);
+    public static final StoreOperation<ImportRef, Finished> FINISH = StoreOperation.of("imports.finish", ImportRef.class, Finished.class);
+    public static final StoreOperation<Sites.SiteRef, ImportList> LIST =
+            StoreOperation.of("imports.list", Sites.SiteRef.class, ImportList.class);
+    public static final StoreOperation<ImportRef, Deleted> DELETE = StoreOperation.of("imports.delete", ImportRef.class, Deleted.class);
 
     private static final Logger LOG = Logger.getLogger(Imports.class.getName());
 
@@ -101,6 +99,36 @@ final class Imports {
                            String device) {
     }
 
+    /** A loading import, to send its rows to. */
+    public record Begun(int id) {
+    }
+
+    /** The rows of a chunk stored. */
+    public record Stored(int rows) {
+    }
+
+    /**
+     * A finished import: its days ({@code from} and {@code to} as YYYY-MM-DD, {@code days} of them) and pageviews,
+     * and {@code tracked_days}, the days of its range that have tracked pageviews too.
+     */
+    public record Finished(int id, String source, String from, String to, long pageviews, long days, long trackedDays) {
+    }
+
+    /** An import as the list shows it; {@code from} and {@code to} are null while it loads. */
+    public record Import(int id, String source, String fileName, String status, long pageviews, String createdAt, String from,
+                         String to) {
+    }
+
+    public record ImportList(List<Import> imports) {
+        public ImportList {
+            imports = imports == null ? List.of() : List.copyOf(imports);
+        }
+    }
+
+    /** The days and pageviews a finished import holds, as {@code import-range} reads them. */
+    private record Range(long days, String from, String to, long pageviews) {
+    }
+
     /** The top lists an import may fill: the stats answer's lists, and its events. */
     static final Set<String> LISTS = Stream.concat(Dimension.lists().stream().map(dimension -> dimension.listName().orElseThrow()),
             Stream.of("events")).collect(Collectors.toUnmodifiableSet());
@@ -131,7 +159,7 @@ final class Imports {
     }
 
     /** Starts an import: checks the caller may import into the site, and first clears abandoned ones. */
-    ObjectNode begin(NewImport start) {
+    Begun begin(NewImport start) {
         sites.get(start.scope(), start.siteId(), Access.Action.MANAGE_IMPORTS);
         Source source = Source.parse(start.source());
         deleteAbandoned();
@@ -139,11 +167,11 @@ final class Imports {
         long id = database.write("begin import", sql -> sql.number(Query.INSERT_IMPORT, "site_id", start.siteId(),
                 "source", source.label(), "file_name", fileName.length() > 200 ? fileName.substring(0, 200) : fileName,
                 "user_id", start.scope().userId()));
-        return Json.object().put("id", id);
+        return new Begun((int) id);
     }
 
     /** Stores a chunk of a loading import's rows, in one transaction. */
-    ObjectNode append(Chunk chunk) {
+    Stored append(Chunk chunk) {
         sites.get(chunk.scope(), chunk.siteId(), Access.Action.MANAGE_IMPORTS);
         if (chunk.size() > MAX_CHUNK_ROWS) {
             throw DomainError.invalid("a chunk holds at most " + MAX_CHUNK_ROWS + " rows");
@@ -161,7 +189,7 @@ final class Imports {
             appendDays(connection, chunk);
             appendLists(connection, chunk);
             appendPageviews(connection, chunk);
-            return Json.object().put("rows", chunk.size());
+            return new Stored(chunk.size());
         });
     }
 
@@ -237,9 +265,8 @@ final class Imports {
      * (in the site's time zone) first. Refused when it holds no day, or when another import of the site has
      * any of its days (they would be counted twice); the import is then left to its caller to delete.
      */
-    ObjectNode finish(ImportRef ref) {
-        JsonNode site = sites.get(ref.scope(), ref.siteId(), Access.Action.MANAGE_IMPORTS);
-        ZoneId zone = ZoneId.of(site.get("timezone").asText());
+    Finished finish(ImportRef ref) {
+        ZoneId zone = ZoneId.of(sites.get(ref.scope(), ref.siteId(), Access.Action.MANAGE_IMPORTS).timezone());
         return database.write("finish import", sql -> {
             sql.first(Query.TOUCH_LOADING_IMPORT, row -> row.getInt(1), "import_id", ref.importId(), "site_id", ref.siteId())
                     .orElseThrow(() -> DomainError.notFound("no such import in progress"));
@@ -250,29 +277,26 @@ final class Imports {
                 sql.update(Query.GOATCOUNTER_LISTS, "timezone", zone.getId(), "import_id", ref.importId());
                 sql.update(Query.DELETE_PAGEVIEWS_OF_IMPORT, "import_id", ref.importId());
             }
-            ObjectNode range = sql.first(Query.IMPORT_RANGE, row -> Json.object().put("days", row.getLong("days"))
-                    .put("from", row.getString("from_day")).put("to", row.getString("to_day"))
-                    .put("pageviews", row.getLong("pageviews")), "import_id", ref.importId()).orElseThrow();
-            if (range.get("days").asLong() == 0) {
+            Range range = sql.first(Query.IMPORT_RANGE, row -> new Range(row.getLong("days"), row.getString("from_day"),
+                    row.getString("to_day"), row.getLong("pageviews")), "import_id", ref.importId()).orElseThrow();
+            if (range.days() == 0) {
                 throw DomainError.invalid(source == Source.GOATCOUNTER
                         ? "the export holds no pageviews (bots are left out)"
                         : "the export holds no day of visitors: imported_visitors_*.csv is missing or empty");
             }
-            String from = range.get("from").asText();
-            String to = range.get("to").asText();
+            String from = range.from();
+            String to = range.to();
             sql.first(Query.OVERLAPPING_IMPORT, row -> row.getInt("id") + " (" + row.getString("from_day") + " to "
                     + row.getString("to_day") + ")", "site_id", ref.siteId(), "import_id", ref.importId(), "from", from, "to", to)
                     .ifPresent(other -> {
                         throw DomainError.conflict("import " + other + " has days of this one (" + from + " to " + to
                                 + "); delete it first, or they would be counted twice");
                     });
-            sql.update(Query.MARK_IMPORT_DONE, "from", from, "to", to, "pageviews", range.get("pageviews").asLong(),
+            sql.update(Query.MARK_IMPORT_DONE, "from", from, "to", to, "pageviews", range.pageviews(),
                     "import_id", ref.importId());
             long trackedDays = sql.number(Query.TRACKED_DAYS_IN_RANGE, "timezone", zone.getId(), "site_id", ref.siteId(),
                     "start", utc(LocalDate.parse(from), zone), "end", utc(LocalDate.parse(to).plusDays(1), zone));
-            return Json.object().put("id", ref.importId()).put("source", source.label()).put("from", from).put("to", to)
-                    .put("pageviews", range.get("pageviews").asLong()).put("days", range.get("days").asLong())
-                    .put("tracked_days", trackedDays);
+            return new Finished(ref.importId(), source.label(), from, to, range.pageviews(), range.days(), trackedDays);
         });
     }
 
@@ -281,29 +305,21 @@ final class Imports {
         return day.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime().toString();
     }
 
-    ObjectNode list(Scope scope, int siteId) {
+    ImportList list(Scope scope, int siteId) {
         sites.get(scope, siteId, Access.Action.READ_SITE);
-        return database.read(sql -> {
-            ObjectNode answer = Json.object();
-            answer.putArray("imports").addAll(sql.list(Query.IMPORTS_OF_SITE, row -> {
-                ObjectNode item = Json.object().put("id", row.getInt("id")).put("source", row.getString("source"))
-                        .put("file_name", row.getString("file_name")).put("status", row.getString("status"))
-                        .put("pageviews", row.getLong("pageviews")).put("created_at", row.getString("created_at"));
-                item.put("from", row.getString("from_day")).put("to", row.getString("to_day"));
-                return item;
-            }, "site_id", siteId));
-            return answer;
-        });
+        return new ImportList(database.read(sql -> sql.list(Query.IMPORTS_OF_SITE, row -> new Import(row.getInt("id"),
+                row.getString("source"), row.getString("file_name"), row.getString("status"), row.getLong("pageviews"),
+                row.getString("created_at"), row.getString("from_day"), row.getString("to_day")), "site_id", siteId)));
     }
 
     /** Deletes an import and its rows, whether finished or still loading. */
-    ObjectNode delete(Scope scope, int siteId, int importId) {
+    Deleted delete(Scope scope, int siteId, int importId) {
         sites.get(scope, siteId, Access.Action.MANAGE_IMPORTS);
         return database.write("delete import", sql -> {
             sql.first(Query.IMPORT_OF_SITE, row -> row.getInt(1), "import_id", importId, "site_id", siteId)
                     .orElseThrow(() -> DomainError.notFound("no such import"));
             deleteRows(sql, importId);
-            return Json.object().put("id", importId).put("deleted", true);
+            return Deleted.of(importId);
         });
     }
 

@@ -1,9 +1,7 @@
 package io.hitkeep.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.auth.Access;
 import io.hitkeep.auth.Teams;
-import io.hitkeep.core.Json;
 import io.hitkeep.writer.Database;
 import io.hitkeep.writer.StoreHandlers;
 import io.hitkeep.writer.StoreRegistry;
@@ -41,7 +39,7 @@ public final class QueryStoreHandlers implements StoreHandlers {
         // gateways started before this writer learn every site
         sites.publishAll();
 
-        registry.handle(Sites.LIST, caller -> Json.object().set("sites", sites.list(caller.scope())))
+        registry.handle(Sites.LIST, caller -> sites.list(caller.scope()))
                 .handle(Sites.GET, site -> sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE))
                 .handle(Sites.CREATE, site -> sites.create(site.scope(), site.teamId(), site.domain(), site.name(), site.timezone()))
                 .handle(Sites.UPDATE, change -> sites.update(change.scope(), change.siteId(), change.changes()))
@@ -75,21 +73,20 @@ public final class QueryStoreHandlers implements StoreHandlers {
 
         // imported data is added to the finished answer, apart from the stats' own queries
         registry.handle(Stats.QUERY, query -> {
-                    JsonNode site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);
-                    return imported.addTo(stats.answer(query.request(), ZoneId.of(site.get("timezone").asText())), query.request());
+                    Sites.Site site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);
+                    return imported.addTo(stats.answer(query.request(), ZoneId.of(site.timezone())), query.request());
                 })
                 .handle(Stats.SHARED, query -> {
-                    JsonNode link = shareLinks.find(query.tokenHash());
-                    StatsRequest request = query.request().forSite(link.get("site_id").asInt());
-                    return imported.addTo(stats.answer(request, ZoneId.of(link.get("timezone").asText())), request);
+                    ShareLinks.SharedSite link = shareLinks.find(query.tokenHash());
+                    StatsRequest request = query.request().forSite(link.siteId());
+                    return imported.addTo(stats.answer(request, ZoneId.of(link.timezone())), request);
                 })
                 .handle(Rollups.REBUILD, site -> {
-                    int siteId = sites.get(site.scope(), site.siteId(), Access.Action.CHANGE_SITE).get("id").asInt();
-                    return Json.object().put("site_id", siteId).put("days", rollupsOrRefusal(rollups).rebuild(siteId));
+                    int siteId = sites.get(site.scope(), site.siteId(), Access.Action.CHANGE_SITE).id();
+                    return new Rollups.Rebuilding(siteId, rollupsOrRefusal(rollups).rebuild(siteId));
                 })
                 .handle(Stats.LIVE, site -> {
-                    int siteId = sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).get("id").asInt();
-                    return stats.live(siteId);
+                    return stats.live(sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).id());
                 });
     }
 

@@ -1,6 +1,5 @@
 package io.hitkeep.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.StoreOperation;
 import io.hitkeep.core.Metrics;
@@ -45,8 +44,13 @@ import java.util.stream.Collectors;
  */
 final class Rollups implements AutoCloseable {
     /** Rolls a site again from its hits (admins and owners); answers the days to roll. */
-    public static final StoreOperation<Sites.SiteRef, JsonNode> REBUILD = StoreOperation.of("rollups.rebuild", Sites.SiteRef.class,
-            JsonNode.class);
+    public static final StoreOperation<Sites.SiteRef, Rebuilding> REBUILD = StoreOperation.of("rollups.rebuild", Sites.SiteRef.class,
+            Rebuilding.class);
+
+    /** The site whose rollups are rolled again, and how many of its days. */
+    public record Rebuilding(int siteId, int days) {
+    }
+
     private static final Logger LOG = Logger.getLogger(Rollups.class.getName());
     private static final SqlFile SQL = SqlFile.load(Rollups.class, "sql/rollups.sql");
     /** Days rolled per transaction: a year of a big site catches up in small steps that each fit in memory. */

@@ -1,7 +1,7 @@
 package io.hitkeep.query;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -63,7 +63,15 @@ public final class ShareRoutes implements HttpService {
 
     private void list(ServerRequest request, ServerResponse response) {
         HttpJson.send(response, 200, store.call(ShareLinks.LIST, new Sites.SiteRef(Caller.of(request).scope(),
-                HttpJson.pathId(request, "id", "no such site"))).get("share_links"));
+                HttpJson.pathId(request, "id", "no such site"))).shareLinks());
+    }
+
+    /** A new link as its creator gets it: the link, its {@code token} and its address, shown only now. */
+    record IssuedLink(@JsonUnwrapped ShareLinks.ShareLink shareLink, String token, String link) {
+    }
+
+    /** What the shared page shows before any stats: the site's name and zone, and whether to ask for a password. */
+    record SharedPage(String name, String domain, String timezone, boolean passwordRequired) {
     }
 
     /** {@code {"label"?, "password"?}}: answers the link with its token, shown only now. */
@@ -76,73 +84,67 @@ public final class ShareRoutes implements HttpService {
             throw DomainError.invalid("a share link's password must be 8 to 1024 characters long");
         }
         String token = RandomTokens.next();
-        ObjectNode link = (ObjectNode) store.call(ShareLinks.CREATE, new ShareLinks.NewLink(caller.scope(), siteId,
+        ShareLinks.ShareLink link = store.call(ShareLinks.CREATE, new ShareLinks.NewLink(caller.scope(), siteId,
                 Json.text(body, "label"), Hashes.sha256Hex(token), password.isEmpty() ? "" : passwords.hash(password)));
-        auditTrail.record(request, caller.userId(), link.path("team_id").asInt(), "share_link_created",
-                link.path("domain").asText() + ": " + link.get("label").asText());
-        link.put("token", token).put("link", publicUrl.base(request) + "/share/" + token);
-        HttpJson.send(response, 201, link);
+        auditTrail.record(request, caller.userId(), link.teamId(), "share_link_created", link.domain() + ": " + link.label());
+        HttpJson.send(response, 201, new IssuedLink(link, token, publicUrl.base(request) + "/share/" + token));
     }
 
     private void revoke(ServerRequest request, ServerResponse response) {
         Caller caller = Caller.of(request);
         int siteId = HttpJson.pathId(request, "id", "no such site");
-        JsonNode revoked = store.call(ShareLinks.REVOKE, new ShareLinks.LinkRef(caller.scope(), siteId,
+        ShareLinks.Revoked revoked = store.call(ShareLinks.REVOKE, new ShareLinks.LinkRef(caller.scope(), siteId,
                 HttpJson.pathId(request, "link", "no such share link")));
-        auditTrail.record(request, caller.userId(), revoked.path("team_id").asInt(), "share_link_revoked",
-                revoked.path("domain").asText() + ": link " + revoked.get("id").asInt());
+        auditTrail.record(request, caller.userId(), revoked.teamId(), "share_link_revoked", revoked.domain() + ": link " + revoked.id());
         HttpJson.send(response, 200, revoked);
     }
 
-    /** What the shared page shows before any stats: the site's name and zone, and whether to ask for a password. */
     private void site(ServerRequest request, ServerResponse response) {
-        JsonNode link = link(request);
-        HttpJson.send(response, 200, Json.object().put("name", link.get("name").asText())
-                .put("domain", link.get("domain").asText()).put("timezone", link.get("timezone").asText())
-                .put("password_required", link.has("password_hash")));
+        ShareLinks.SharedSite link = link(request);
+        HttpJson.send(response, 200, new SharedPage(link.name(), link.domain(), link.timezone(), link.passwordRequired()));
     }
 
     private void unlock(ServerRequest request, ServerResponse response) {
         if (guard.limited(request, response)) {
             return;
         }
-        JsonNode link = link(request);
-        String account = "share:" + link.get("id").asInt();
+        ShareLinks.SharedSite link = link(request);
+        String account = "share:" + link.id();
         if (guard.locked(request, account, response)) {
             return;
         }
         String password = Json.text(HttpJson.object(request, BODY_LIMIT), "password");
-        if (!link.has("password_hash")) {
-            HttpJson.send(response, 200, Json.object().put("access", tokens.issueShareAccess(link.get("id").asLong())));
+        if (!link.passwordRequired()) {
+            HttpJson.send(response, 200, Json.object().put("access", tokens.issueShareAccess(link.id())));
             return;
         }
-        if (!passwords.verify(password, link.get("password_hash").asText())) {
+        if (!passwords.verify(password, link.passwordHash())) {
             guard.failed(request, account);
             throw DomainError.unauthorized("wrong password");
         }
         guard.succeeded(request, account);
-        HttpJson.send(response, 200, Json.object().put("access", tokens.issueShareAccess(link.get("id").asLong())));
+        HttpJson.send(response, 200, Json.object().put("access", tokens.issueShareAccess(link.id())));
     }
 
     private void stats(ServerRequest request, ServerResponse response) {
         String tokenHash = tokenHash(request);
-        JsonNode link = store.call(ShareLinks.FIND, new ShareLinks.Token(tokenHash));
-        if (link.has("password_hash")) {
+        ShareLinks.SharedSite link = store.call(ShareLinks.FIND, new ShareLinks.Token(tokenHash));
+        if (link.passwordRequired()) {
             long granted = request.headers().first(HeaderNames.create(ACCESS_HEADER))
                     .flatMap(tokens::shareAccess).orElse(-1L);
-            if (granted != link.get("id").asLong()) {
+            if (granted != link.id()) {
                 throw DomainError.unauthorized("this link needs its password");
             }
         }
         var query = request.query();
-        StatsRequest stats = StatsRequest.parse(link.get("site_id").asInt(), query.first("from").asOptional(),
+        StatsRequest stats = StatsRequest.parse(link.siteId(), query.first("from").asOptional(),
                 query.first("to").asOptional(), query.all("filter", List::of), query.first("limit").asOptional(),
                 query.all("parts", List::of)).withBreakdown(query.first("breakdown").asOptional())
                 .withImported(query.first("imported").asOptional());
         HttpJson.send(response, 200, store.call(Stats.SHARED, new Stats.SharedQuery(tokenHash, stats)));
     }
 
-    private JsonNode link(ServerRequest request) {
+    private ShareLinks.SharedSite link(ServerRequest request) {
         return store.call(ShareLinks.FIND, new ShareLinks.Token(tokenHash(request)));
     }
 

@@ -1,7 +1,6 @@
 package io.hitkeep.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -45,8 +44,7 @@ public final class SiteRoutes implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        JsonNode answer = store.call(Sites.LIST, new Scoped(Caller.of(request).scope()));
-        HttpJson.send(response, 200, answer.get("sites"));
+        HttpJson.send(response, 200, store.call(Sites.LIST, new Scoped(Caller.of(request).scope())).sites());
     }
 
     /** Adds a site to {@code team_id} (default: the caller's first team where they are admin or owner). */
@@ -59,7 +57,7 @@ public final class SiteRoutes implements HttpService {
         if (!teamId.isMissingNode() && !teamId.isNull() && !teamId.canConvertToInt()) {
             throw DomainError.invalid("team_id must be a team's id");
         }
-        JsonNode site = store.call(Sites.CREATE, new Sites.NewSite(Caller.of(request).scope(), teamId.asInt(0),
+        Sites.Site site = store.call(Sites.CREATE, new Sites.NewSite(Caller.of(request).scope(), teamId.asInt(0),
                 Json.text(body, "domain"), Json.text(body, "name"), Json.text(body, "timezone")));
         HttpJson.send(response, 201, site);
     }

@@ -1,12 +1,11 @@
 package io.hitkeep.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Scoped;
 import io.hitkeep.core.StoreOperation;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Scope;
 import io.hitkeep.writer.Database;
 import io.hitkeep.writer.SqlFile;
@@ -36,11 +35,11 @@ import java.util.Optional;
  * keyed by domain, which every gateway watches to map a hit's host to its site. Thread-safe.
  */
 public final class Sites {
-    public static final StoreOperation<Scoped, JsonNode> LIST = StoreOperation.of("sites.list", Scoped.class, JsonNode.class);
-    public static final StoreOperation<SiteRef, JsonNode> GET = StoreOperation.of("sites.get", SiteRef.class, JsonNode.class);
-    public static final StoreOperation<NewSite, JsonNode> CREATE = StoreOperation.of("sites.create", NewSite.class, JsonNode.class);
-    public static final StoreOperation<SiteChanges, JsonNode> UPDATE = StoreOperation.of("sites.update", SiteChanges.class, JsonNode.class);
-    public static final StoreOperation<SiteRef, JsonNode> DELETE = StoreOperation.of("sites.delete", SiteRef.class, JsonNode.class);
+    public static final StoreOperation<Scoped, SiteList> LIST = StoreOperation.of("sites.list", Scoped.class, SiteList.class);
+    public static final StoreOperation<SiteRef, Site> GET = StoreOperation.of("sites.get", SiteRef.class, Site.class);
+    public static final StoreOperation<NewSite, Site> CREATE = StoreOperation.of("sites.create", NewSite.class, Site.class);
+    public static final StoreOperation<SiteChanges, Site> UPDATE = StoreOperation.of("sites.update", SiteChanges.class, Site.class);
+    public static final StoreOperation<SiteRef, DeletedSite> DELETE = StoreOperation.of("sites.delete", SiteRef.class, DeletedSite.class);
 
     public record SiteRef(Scope scope, int siteId) {}
 
@@ -49,6 +48,40 @@ public final class Sites {
 
     /** The fields to change, as the PATCH body gave them (validated by the HTTP face): left out keeps the value. */
     public record SiteChanges(Scope scope, int siteId, ObjectNode changes) {}
+
+    /**
+     * A site and its settings, with the caller's {@code role} in it; {@code retention_days} null keeps every hit,
+     * an empty {@code umami_website_id} or {@code goatcounter_code} is none. The registry bucket holds it without
+     * a role.
+     */
+    public record Site(int id, long ownerId, int teamId, String domain, String name, String timezone, String createdAt,
+                       String excludedIps, String excludedPaths, boolean honourDnt, String umamiWebsiteId, String goatcounterCode,
+                       Integer retentionDays, @JsonInclude(JsonInclude.Include.NON_NULL) String role) {
+        /** The site of a row of a statement of {@code sql/sites.sql} that answers sites, without a role. */
+        static Site from(ResultSet row) throws SQLException {
+            int days = row.getInt("retention_days");
+            Integer retention = row.wasNull() ? null : days;
+            return new Site(row.getInt("id"), row.getLong("owner_id"), row.getInt("team_id"), row.getString("domain"),
+                    row.getString("name"), row.getString("timezone"), row.getString("created_at"), row.getString("excluded_ips"),
+                    row.getString("excluded_paths"), row.getBoolean("honour_dnt"), row.getString("umami_website_id"),
+                    row.getString("goatcounter_code"), retention, null);
+        }
+
+        Site withRole(String newRole) {
+            return new Site(id, ownerId, teamId, domain, name, timezone, createdAt, excludedIps, excludedPaths, honourDnt,
+                    umamiWebsiteId, goatcounterCode, retentionDays, newRole);
+        }
+    }
+
+    /** The sites of the caller's teams. */
+    public record SiteList(List<Site> sites) {
+        public SiteList {
+            sites = sites == null ? List.of() : List.copyOf(sites);
+        }
+    }
+
+    public record DeletedSite(int id, String domain, boolean deleted) {
+    }
 
     /** The statements of {@code sql/sites.sql}, each named there like its constant, in lower case with dashes. */
     private enum Query implements SqlFile.Named {
@@ -79,40 +112,38 @@ public final class Sites {
     }
 
     /** The sites of every team the caller belongs to (a key: of its team), each with the caller's role. */
-    ArrayNode list(Scope scope) {
-        List<ObjectNode> sites = database.read(sql -> sql.list(Query.SITES_OF_USER, row -> {
+    SiteList list(Scope scope) {
+        List<Site> sites = database.read(sql -> sql.list(Query.SITES_OF_USER, row -> {
             Role role = Role.parse(row.getString("member_role")).orElse(Role.MEMBER);
-            return site(row).put("role", (scope.viaKey() ? role.min(scope.keyRole()) : role).label());
+            return Site.from(row).withRole((scope.viaKey() ? role.min(scope.keyRole()) : role).label());
         }, "user_id", scope.userId()));
-        return Json.MAPPER.createArrayNode().addAll(sites.stream()
-                .filter(site -> !scope.viaKey() || site.get("team_id").asInt() == scope.keyTeamId()).toList());
+        return new SiteList(sites.stream().filter(site -> !scope.viaKey() || site.teamId() == scope.keyTeamId()).toList());
     }
 
     /**
      * The site with the caller's role in it, when that role is at least {@code needed}; a site of a team the
      * caller is not in is a 404 that does not tell whether it exists.
      */
-    ObjectNode get(Scope scope, int siteId, Access.Action action) {
-        ObjectNode site = find(siteId).orElseThrow(() -> DomainError.notFound("no such site"));
-        Role role = teams.require(scope, site.get("team_id").asInt(), action, "no such site");
-        return site.put("role", role.label());
+    Site get(Scope scope, int siteId, Access.Action action) {
+        Site site = find(siteId).orElseThrow(() -> DomainError.notFound("no such site"));
+        return site.withRole(teams.require(scope, site.teamId(), action, "no such site").label());
     }
 
-    Optional<ObjectNode> find(int siteId) {
-        return database.read(sql -> sql.first(Query.SITE, Sites::site, "site_id", siteId));
+    Optional<Site> find(int siteId) {
+        return database.read(sql -> sql.first(Query.SITE, Site::from, "site_id", siteId));
     }
 
     /** Adds a site to the team ({@code teamId} 0: the caller's first team where they are admin or owner). */
-    ObjectNode create(Scope scope, int teamId, String typedDomain, String name, String timezone) {
+    Site create(Scope scope, int teamId, String typedDomain, String name, String timezone) {
         int team = teamId != 0 ? teamId : teams.defaultTeam(scope, Role.ADMIN);
         teams.require(scope, team, Access.Action.CREATE_SITE, "no such team");
         String domain = Domains.parse(typedDomain)
                 .orElseThrow(() -> DomainError.invalid("domain must be a host name such as example.com"));
         String zone = zone(timezone.isBlank() ? "UTC" : timezone);
         String label = label(name.isBlank() ? domain : name);
-        ObjectNode site = database.write("add site", sql -> {
+        Site site = database.write("add site", sql -> {
             try {
-                return sql.first(Query.INSERT_SITE, Sites::site, "user_id", scope.userId(), "team_id", team, "domain", domain,
+                return sql.first(Query.INSERT_SITE, Site::from, "user_id", scope.userId(), "team_id", team, "domain", domain,
                         "name", label, "timezone", zone).orElseThrow();
             } catch (SQLException e) {
                 if (e.getMessage().contains("onstraint")) {
@@ -122,7 +153,7 @@ public final class Sites {
             }
         });
         publish(site);
-        return site.put("role", teams.roleIn(scope, team).orElse(Role.ADMIN).label());
+        return site.withRole(teams.roleIn(scope, team).orElse(Role.ADMIN).label());
     }
 
     /**
@@ -131,17 +162,17 @@ public final class Sites {
      * {@code goatcounter_code} (GoatCounter's site code), both validated by the HTTP face, empty for none, each unique
      * among all sites. A field left out keeps its value. Another user's site is a 404.
      */
-    ObjectNode update(Scope scope, int siteId, JsonNode changes) {
-        ObjectNode current = get(scope, siteId, Access.Action.CHANGE_SITE);
-        String name = changes.hasNonNull("name") ? label(changes.get("name").asText()) : current.get("name").asText();
-        String zone = changes.hasNonNull("timezone") ? zone(changes.get("timezone").asText()) : current.get("timezone").asText();
-        String excludedIps = current.get("excluded_ips").asText();
-        String excludedPaths = current.get("excluded_paths").asText();
-        boolean honourDnt = current.get("honour_dnt").asBoolean();
+    Site update(Scope scope, int siteId, JsonNode changes) {
+        Site current = get(scope, siteId, Access.Action.CHANGE_SITE);
+        String name = changes.hasNonNull("name") ? label(changes.get("name").asText()) : current.name();
+        String zone = changes.hasNonNull("timezone") ? zone(changes.get("timezone").asText()) : current.timezone();
+        String excludedIps = current.excludedIps();
+        String excludedPaths = current.excludedPaths();
+        boolean honourDnt = current.honourDnt();
         String umamiWebsiteId = changes.hasNonNull("umami_website_id") ? changes.get("umami_website_id").asText()
-                : current.path("umami_website_id").asText("");
+                : current.umamiWebsiteId();
         String goatCounterCode = changes.hasNonNull("goatcounter_code") ? changes.get("goatcounter_code").asText()
-                : current.path("goatcounter_code").asText("");
+                : current.goatcounterCode();
         try {
             if (changes.hasNonNull("excluded_ips")) {
                 excludedIps = ClientAddress.Ranges.parse("excluded_ips", changes.get("excluded_ips").asText()).toString();
@@ -157,13 +188,13 @@ public final class Sites {
         }
         // 0 (the HTTP face's reading of null) keeps every hit forever
         Integer retention = changes.has("retention_days") ? retentionDays(changes.get("retention_days").asInt())
-                : current.get("retention_days").isNull() ? null : current.get("retention_days").asInt();
+                : current.retentionDays();
         String excluded = excludedIps;
         String paths = excludedPaths;
         boolean dnt = honourDnt;
-        ObjectNode site = database.write("update site", sql -> {
+        Site site = database.write("update site", sql -> {
             try {
-                return sql.first(Query.UPDATE_SITE, Sites::site, "excluded_ips", excluded, "excluded_paths", paths,
+                return sql.first(Query.UPDATE_SITE, Site::from, "excluded_ips", excluded, "excluded_paths", paths,
                         "honour_dnt", dnt, "name", name, "timezone", zone, "umami_website_id", umamiWebsiteId,
                         "goatcounter_code", goatCounterCode, "retention_days", retention,
                         "site_id", siteId)
@@ -179,15 +210,15 @@ public final class Sites {
             }
         });
         publish(site);
-        return site.put("role", current.get("role").asText());
+        return site.withRole(current.role());
     }
 
     /**
      * Deletes a site with all its hits, events and engagement (owners only) and removes it from the
      * registry, so gateways drop its hits from then on.
      */
-    ObjectNode delete(Scope scope, int siteId) {
-        ObjectNode site = get(scope, siteId, Access.Action.DELETE_SITE);
+    DeletedSite delete(Scope scope, int siteId) {
+        Site site = get(scope, siteId, Access.Action.DELETE_SITE);
         database.write("delete site", sql -> {
             for (Query delete : DELETE_SITE_IN_ORDER) {
                 sql.update(delete, "site_id", siteId);
@@ -195,11 +226,11 @@ public final class Sites {
             return null;
         });
         try {
-            registry.delete(site.get("domain").asText());
+            registry.delete(site.domain());
         } catch (IOException | JetStreamApiException e) {
             throw new HitKeepException("site deleted, but not from the registry: " + e.getMessage(), e);
         }
-        return Json.object().put("id", siteId).put("domain", site.get("domain").asText()).put("deleted", true);
+        return new DeletedSite(siteId, site.domain(), true);
     }
 
     private static String zone(String timezone) {
@@ -234,37 +265,15 @@ public final class Sites {
 
     /** Puts every site into the registry bucket, so gateways started before the writer see them. */
     void publishAll() {
-        database.read(sql -> sql.list(Query.ALL_SITES, Sites::site)).forEach(this::publish);
+        database.read(sql -> sql.list(Query.ALL_SITES, Site::from)).forEach(this::publish);
     }
 
-    private void publish(ObjectNode site) {
+    /** Puts the site, without a role, into the registry bucket. */
+    private void publish(Site site) {
         try {
-            registry.put(site.get("domain").asText(), Json.bytes(site));
+            registry.put(site.domain(), Json.bytes(site));
         } catch (IOException | JetStreamApiException e) {
             throw new HitKeepException("cannot publish site to the registry: " + e.getMessage(), e);
         }
-    }
-
-    private static ObjectNode site(ResultSet row) throws SQLException {
-        ObjectNode site = Json.object();
-        site.put("id", row.getInt("id"));
-        site.put("owner_id", row.getLong("owner_id"));
-        site.put("team_id", row.getInt("team_id"));
-        site.put("domain", row.getString("domain"));
-        site.put("name", row.getString("name"));
-        site.put("timezone", row.getString("timezone"));
-        site.put("created_at", row.getString("created_at"));
-        site.put("excluded_ips", row.getString("excluded_ips"));
-        site.put("excluded_paths", row.getString("excluded_paths"));
-        site.put("honour_dnt", row.getBoolean("honour_dnt"));
-        site.put("umami_website_id", row.getString("umami_website_id"));
-        site.put("goatcounter_code", row.getString("goatcounter_code"));
-        int retention = row.getInt("retention_days");
-        if (row.wasNull()) {
-            site.putNull("retention_days");
-        } else {
-            site.put("retention_days", retention);
-        }
-        return site;
     }
 }

@@ -32,17 +32,32 @@ import java.util.Optional;
  * the site's rows in the range after filters. Thread-safe.
  */
 public final class Stats {
+    /** A JsonNode: the contract's stats JSON, built part by part from the SQL and passed on to HTTP clients as it is. */
     public static final StoreOperation<Query, JsonNode> QUERY = StoreOperation.of("stats.query", Query.class, JsonNode.class);
     /**
      * A share link's stats: the link is looked up again on every query, so a revoked link stops answering
-     * at once; its site replaces the request's.
+     * at once; its site replaces the request's. A JsonNode like {@link #QUERY}'s answer.
      */
     public static final StoreOperation<SharedQuery, JsonNode> SHARED = StoreOperation.of("stats.shared", SharedQuery.class, JsonNode.class);
-    public static final StoreOperation<Sites.SiteRef, JsonNode> LIVE = StoreOperation.of("stats.live", Sites.SiteRef.class, JsonNode.class);
+    public static final StoreOperation<Sites.SiteRef, Live> LIVE = StoreOperation.of("stats.live", Sites.SiteRef.class, Live.class);
 
     public record Query(io.hitkeep.core.Scope scope, StatsRequest request) {}
 
     public record SharedQuery(String tokenHash, StatsRequest request) {}
+
+    /**
+     * What the dashboard polls every few seconds: the visitors of the last five minutes, and that time's pages and
+     * sources with their visitors.
+     */
+    public record Live(long liveVisitors, List<LiveRow> pages, List<LiveRow> sources) {
+        public Live {
+            pages = pages == null ? List.of() : List.copyOf(pages);
+            sources = sources == null ? List.of() : List.copyOf(sources);
+        }
+    }
+
+    public record LiveRow(String value, long visitors) {
+    }
 
     private static final String SUMMARY = Database.resource(Stats.class, "sql/stats_summary.sql");
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
@@ -316,23 +331,16 @@ public final class Stats {
         }
     }
 
-    /**
-     * What the dashboard polls every few seconds: {@code live_visitors}, the visitors of the last five minutes, and
-     * that time's {@code pages} and {@code sources} with their visitors.
-     */
-    ObjectNode live(int siteId) {
-        return database.read(sql -> {
-            ObjectNode answer = Json.object().put("live_visitors", live(sql, siteId));
-            answer.putArray("pages").addAll(liveList(sql, Statement.LIVE_PAGES, siteId));
-            answer.putArray("sources").addAll(liveList(sql, Statement.LIVE_SOURCES, siteId));
-            return answer;
-        });
+    /** See {@link Live}. */
+    Live live(int siteId) {
+        return database.read(sql -> new Live(live(sql, siteId), liveList(sql, Statement.LIVE_PAGES, siteId),
+                liveList(sql, Statement.LIVE_SOURCES, siteId)));
     }
 
-    /** {@code [{"value", "visitors"}]} of one of the live panel's lists. */
-    private static List<ObjectNode> liveList(Sql sql, Statement list, int siteId) throws SQLException {
-        return sql.list(list, row -> Json.object().put("value", row.getString("value")).put("visitors", row.getLong("visitors")),
-                "site_id", siteId, "limit", LIVE_LIMIT);
+    /** One of the live panel's lists. */
+    private static List<LiveRow> liveList(Sql sql, Statement list, int siteId) throws SQLException {
+        return sql.list(list, row -> new LiveRow(row.getString("value"), row.getLong("visitors")), "site_id", siteId,
+                "limit", LIVE_LIMIT);
     }
 
     private static long live(Sql sql, int siteId) throws SQLException {

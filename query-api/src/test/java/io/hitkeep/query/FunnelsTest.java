@@ -3,6 +3,7 @@ package io.hitkeep.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.DomainError;
 import io.hitkeep.core.Hit;
+import io.hitkeep.core.Json;
 import io.hitkeep.core.Scope;
 import io.hitkeep.testing.NatsBroker;
 import io.hitkeep.writer.Database;
@@ -45,7 +46,7 @@ class FunnelsTest {
         stored = StoredHits.open();
         Database database = stored.database();
         sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
-        site = sites.create(OWNER, 0, "funnels.example", "", "UTC").get("id").asInt();
+        site = sites.create(OWNER, 0, "funnels.example", "", "UTC").id();
         funnels = new Funnels(database, sites);
         stored.add(
                 // v1: in order, in one session, from Germany
@@ -103,13 +104,13 @@ class FunnelsTest {
 
     @Test
     void anEventStepCanNeedAPropertysValue() {
-        JsonNode created = funnels.create(new Funnels.NewFunnel(OWNER, site, "Pro signup", "session", List.of(
+        Funnels.Funnel created = funnels.create(new Funnels.NewFunnel(OWNER, site, "Pro signup", "session", List.of(
                 step("pageview", "/pricing"), new Funnels.NewStep("", "event", "", "Signup", "plan", "pro"))));
-        assertEquals("Signup (plan: pro)", created.get("steps").get(1).get("label").asText(), "the label it gets without one");
-        assertEquals("pro", created.get("steps").get(1).get("property").get("value").asText());
+        assertEquals("Signup (plan: pro)", created.steps().get(1).label(), "the label it gets without one");
+        assertEquals("pro", created.steps().get(1).property().value());
         // v1 signs up for pro after pricing; v4's second signup is the pro one; v6 never saw the pricing page
         assertEquals(List.of("/pricing 7 100.0 0 0.0", "Signup (plan: pro) 2 28.6 5 71.4"),
-                steps(report(created.get("id").asInt(), "2026-05-04", "2026-05-05")));
+                steps(report(created.id(), "2026-05-04", "2026-05-05")));
     }
 
     /**
@@ -120,7 +121,7 @@ class FunnelsTest {
      */
     @Test
     void funnelsOfHundredsOfVisitors() {
-        int crowd = sites.create(OWNER, 0, "crowd.example", "", "UTC").get("id").asInt();
+        int crowd = sites.create(OWNER, 0, "crowd.example", "", "UTC").id();
         List<Hit> hits = new ArrayList<>();
         for (int visitor = 0; visitor < 300; visitor++) {
             String session = "crowd-" + visitor;
@@ -135,7 +136,7 @@ class FunnelsTest {
         stored.add(hits.toArray(Hit[]::new));
         for (String window : List.of("session", "24h")) {
             int id = funnels.create(new Funnels.NewFunnel(OWNER, crowd, "Crowd " + window, window, List.of(step("pageview", "/"),
-                    step("pageview", "/pricing"), step("event", "Signup")))).get("id").asInt();
+                    step("pageview", "/pricing"), step("event", "Signup")))).id();
             // every visitor starts; every second sees the pricing page; every sixth of those signs up after it
             assertEquals(List.of("/ 300 100.0 0 0.0", "/pricing 150 50.0 150 50.0", "Signup 50 16.7 100 66.7"),
                     steps(funnels.report(new Funnels.FunnelQuery(OWNER, id, StatsRequest.parse(crowd, Optional.of("2026-05-04"),
@@ -158,9 +159,9 @@ class FunnelsTest {
         assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> funnels.report(new Funnels.FunnelQuery(STRANGER, id,
                 request("2026-05-04", "2026-05-04")))));
         JsonNode listed = null;
-        for (JsonNode funnel : funnels.list(OWNER, site).get("funnels")) {
-            if (funnel.get("id").asInt() == id) {
-                listed = funnel;
+        for (Funnels.Funnel funnel : funnels.list(OWNER, site).funnels()) {
+            if (funnel.id() == id) {
+                listed = Json.MAPPER.valueToTree(funnel);
             }
         }
         assertEquals("{\"id\":" + id + ",\"name\":\"Docs\",\"window\":\"session\",\"steps\":[{\"label\":\"Landing\",\"type\":\"pageview\","
@@ -173,7 +174,7 @@ class FunnelsTest {
     }
 
     private static int funnel(String name, String window, Funnels.NewStep... steps) {
-        return funnels.create(new Funnels.NewFunnel(OWNER, site, name, window, List.of(steps))).get("id").asInt();
+        return funnels.create(new Funnels.NewFunnel(OWNER, site, name, window, List.of(steps))).id();
     }
 
     private static Funnels.NewStep step(String type, String pathOrEvent) {
@@ -181,7 +182,7 @@ class FunnelsTest {
                 : new Funnels.NewStep("", type, "", pathOrEvent, "", "");
     }
 
-    private static JsonNode report(int id, String from, String to, String... filters) {
+    private static Funnels.Report report(int id, String from, String to, String... filters) {
         return funnels.report(new Funnels.FunnelQuery(OWNER, id, request(from, to, filters)));
     }
 
@@ -190,10 +191,10 @@ class FunnelsTest {
     }
 
     /** Each step as "label visitors conversion_rate dropoff dropoff_rate". */
-    private static List<String> steps(JsonNode report) {
+    private static List<String> steps(Funnels.Report report) {
         List<String> steps = new ArrayList<>();
-        report.get("steps").forEach(step -> steps.add(step.get("label").asText() + " " + step.get("visitors").asLong() + " "
-                + step.get("conversion_rate").asDouble() + " " + step.get("dropoff").asLong() + " " + step.get("dropoff_rate").asDouble()));
+        report.steps().forEach(step -> steps.add(step.label() + " " + step.visitors() + " " + step.conversionRate() + " "
+                + step.dropoff() + " " + step.dropoffRate()));
         return steps;
     }
 

@@ -36,7 +36,7 @@ class GoalsTest {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
             Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
-            int site = sites.create(OWNER, 0, "goals.example", "", "UTC").get("id").asInt();
+            int site = sites.create(OWNER, 0, "goals.example", "", "UTC").id();
             Goals goals = new Goals(database, sites);
             goals.create(new Goals.NewGoal(OWNER, site, "Docs", "pageview", "/docs/*", "", "", ""));
             goals.create(new Goals.NewGoal(OWNER, site, "Signup", "event", "", "Signup", "", ""));
@@ -82,7 +82,7 @@ class GoalsTest {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
             Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
-            int site = sites.create(OWNER, 0, "days.example", "", "UTC").get("id").asInt();
+            int site = sites.create(OWNER, 0, "days.example", "", "UTC").id();
             Goals goals = new Goals(database, sites);
             goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", ""));
             goals.create(new Goals.NewGoal(OWNER, site, "Three seats", "event", "", "Purchase", "seats", "3"));
@@ -131,9 +131,9 @@ class GoalsTest {
         try (StoredHits stored = StoredHits.open()) {
             Database database = stored.database();
             Sites sites = StatsFixtures.sitesOfOneTeam(database, broker.connection());
-            int site = sites.create(OWNER, 0, "rules.example", "", "UTC").get("id").asInt();
+            int site = sites.create(OWNER, 0, "rules.example", "", "UTC").id();
             Goals goals = new Goals(database, sites);
-            int id = goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", "")).get("id").asInt();
+            int id = goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview", "/pricing", "", "", "")).id();
             assertEquals(DomainError.Kind.CONFLICT, refusal(() -> goals.create(new Goals.NewGoal(OWNER, site, "Pricing", "pageview",
                     "/other", "", "", ""))));
             assertEquals(DomainError.Kind.INVALID, refusal(() -> goals.create(new Goals.NewGoal(OWNER, site, "x", "click", "/", "", "", ""))));
@@ -142,22 +142,23 @@ class GoalsTest {
             assertEquals(DomainError.Kind.INVALID, refusal(() -> goals.create(new Goals.NewGoal(OWNER, site, "x", "event", "", "Buy",
                     "plan", ""))));
             assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> goals.list(STRANGER, site)));
-            assertEquals(1, goals.list(OWNER, site).get("goals").size());
+            assertEquals(1, goals.list(OWNER, site).goals().size());
             assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> goals.delete(STRANGER, site, id)));
             goals.delete(OWNER, site, id);
             assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> goals.delete(OWNER, site, id)));
 
             Annotations annotations = new Annotations(database, sites);
             annotations.create(new Annotations.NewAnnotation(OWNER, site, "2026-05-04", "New pricing page"));
-            int later = annotations.create(new Annotations.NewAnnotation(OWNER, site, "2026-06-01", "Launch")).get("id").asInt();
-            JsonNode may = annotations.list(new Annotations.AnnotationQuery(OWNER, site, "2026-05-01", "2026-05-31")).get("annotations");
+            int later = annotations.create(new Annotations.NewAnnotation(OWNER, site, "2026-06-01", "Launch")).id();
+            List<Annotations.Annotation> may = annotations.list(new Annotations.AnnotationQuery(OWNER, site, "2026-05-01", "2026-05-31"))
+                    .annotations();
             assertEquals(1, may.size());
-            assertEquals("2026-05-04 New pricing page", may.get(0).get("date").asText() + " " + may.get(0).get("text").asText());
+            assertEquals("2026-05-04 New pricing page", may.get(0).date() + " " + may.get(0).text());
             assertEquals(DomainError.Kind.INVALID, refusal(() -> annotations.create(new Annotations.NewAnnotation(OWNER, site, "May 4", "x"))));
             assertEquals(DomainError.Kind.INVALID, refusal(() -> annotations.create(new Annotations.NewAnnotation(OWNER, site, "2026-05-04", " "))));
             assertEquals(DomainError.Kind.NOT_FOUND, refusal(() -> annotations.delete(STRANGER, site, later)));
             annotations.delete(OWNER, site, later);
-            assertEquals(0, annotations.list(new Annotations.AnnotationQuery(OWNER, site, "2026-06-01", "2026-06-01")).get("annotations").size());
+            assertEquals(0, annotations.list(new Annotations.AnnotationQuery(OWNER, site, "2026-06-01", "2026-06-01")).annotations().size());
         }
     }
 

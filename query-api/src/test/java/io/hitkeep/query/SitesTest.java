@@ -33,7 +33,7 @@ class SitesTest {
             Sites sites = new Sites(database, broker.connection(), new Teams(database));
             Scope owner = Scope.user(1);
             Scope stranger = Scope.user(2);
-            int id = sites.create(owner, 0, "settings.example", "", "UTC").get("id").asInt();
+            int id = sites.create(owner, 0, "settings.example", "", "UTC").id();
 
             DomainError foreign = assertThrows(DomainError.class, () -> sites.update(stranger, id, Json.object().put("honour_dnt", false)));
             assertEquals(DomainError.Kind.NOT_FOUND, foreign.kind(), "another user's site looks like no site");
@@ -43,13 +43,13 @@ class SitesTest {
             DomainError badGlob = assertThrows(DomainError.class, () -> sites.update(owner, id, Json.object().put("excluded_paths", "admin")));
             assertEquals(DomainError.Kind.INVALID, badGlob.kind());
 
-            JsonNode updated = sites.update(owner, id, Json.object().put("excluded_ips", " 192.0.2.0/24 ,")
+            Sites.Site updated = sites.update(owner, id, Json.object().put("excluded_ips", " 192.0.2.0/24 ,")
                     .put("excluded_paths", "/admin/*").put("honour_dnt", false));
-            assertEquals("192.0.2.0/24", updated.get("excluded_ips").asText());
-            assertEquals("/admin/*", updated.get("excluded_paths").asText());
-            assertFalse(updated.get("honour_dnt").asBoolean());
+            assertEquals("192.0.2.0/24", updated.excludedIps());
+            assertEquals("/admin/*", updated.excludedPaths());
+            assertFalse(updated.honourDnt());
             assertEquals(updated, sites.get(owner, id, Access.Action.READ_SITE));
-            assertEquals("owner", updated.get("role").asText());
+            assertEquals("owner", updated.role());
 
             JsonNode published = Json.tree(Buckets.sites(broker.connection()).get("settings.example").getValue());
             assertEquals("192.0.2.0/24", published.get("excluded_ips").asText());
@@ -70,14 +70,14 @@ class SitesTest {
             });
             Sites sites = new Sites(database, broker.connection(), new Teams(database));
             Scope owner = Scope.user(1);
-            int first = sites.create(owner, 0, prefix + "-one.example", "", "UTC").get("id").asInt();
-            int second = sites.create(owner, 0, prefix + "-two.example", "", "UTC").get("id").asInt();
-            int othersSite = sites.create(Scope.user(2), 0, prefix + "-other.example", "", "UTC").get("id").asInt();
-            assertEquals("", sites.get(owner, first, Access.Action.READ_SITE).get(field).asText(), "none by default");
+            int first = sites.create(owner, 0, prefix + "-one.example", "", "UTC").id();
+            int second = sites.create(owner, 0, prefix + "-two.example", "", "UTC").id();
+            int othersSite = sites.create(Scope.user(2), 0, prefix + "-other.example", "", "UTC").id();
+            assertEquals("", field(sites.get(owner, first, Access.Action.READ_SITE), field), "none by default");
 
-            JsonNode updated = sites.update(owner, first, Json.object().put(field, value));
-            assertEquals(value, updated.get(field).asText());
-            assertEquals(value, sites.update(owner, first, Json.object().put("name", "Renamed")).get(field).asText(),
+            Sites.Site updated = sites.update(owner, first, Json.object().put(field, value));
+            assertEquals(value, field(updated, field));
+            assertEquals(value, field(sites.update(owner, first, Json.object().put("name", "Renamed")), field),
                     "a change of another field keeps it");
             JsonNode published = Json.tree(Buckets.sites(broker.connection()).get(prefix + "-one.example").getValue());
             assertEquals(value, published.get(field).asText(), "the gateways learn it");
@@ -90,12 +90,17 @@ class SitesTest {
                 assertTrue(taken.getMessage().startsWith(field + ":"), "the conflict names the setting: " + taken.getMessage());
                 assertFalse(taken.getMessage().contains(prefix + "-one"), "the other site is not named: " + taken.getMessage());
             }
-            assertEquals("", sites.update(owner, second, Json.object().put(field, "")).get(field).asText(),
+            assertEquals("", field(sites.update(owner, second, Json.object().put(field, "")), field),
                     "sites without one do not clash");
 
-            assertEquals("", sites.update(owner, first, Json.object().put(field, "")).get(field).asText());
-            assertEquals(value, sites.update(owner, second, Json.object().put(field, value)).get(field).asText(),
+            assertEquals("", field(sites.update(owner, first, Json.object().put(field, "")), field));
+            assertEquals(value, field(sites.update(owner, second, Json.object().put(field, value)), field),
                     "free again once cleared");
         }
+    }
+
+    /** A setting of the site as the API names it. */
+    private static String field(Sites.Site site, String name) {
+        return Json.MAPPER.valueToTree(site).get(name).asText();
     }
 }

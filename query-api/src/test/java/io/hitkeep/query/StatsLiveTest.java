@@ -1,6 +1,5 @@
 package io.hitkeep.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.core.Hit;
 import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
@@ -26,16 +25,16 @@ class StatsLiveTest {
                     hit(4, now.minusSeconds(20), "/blog", "Google"),
                     // ten minutes ago: not live any more
                     hit(5, now.minusSeconds(600), "/old", "Bing"), hit(6, now.minusSeconds(600), "/old", "Bing"));
-            JsonNode live = new Stats(stored.database()).live(1);
-            assertEquals(4, live.get("live_visitors").asLong());
-            assertEquals(List.of("/pricing 3", "/ 1", "/blog 1"), rows(live.get("pages")));
-            assertEquals(List.of("Google 2", "Mastodon 1"), rows(live.get("sources")));
+            Stats.Live live = new Stats(stored.database()).live(1);
+            assertEquals(4, live.liveVisitors());
+            assertEquals(List.of("/pricing 3", "/ 1", "/blog 1"), rows(live.pages()));
+            assertEquals(List.of("Google 2", "Mastodon 1"), rows(live.sources()));
         }
     }
 
-    private static List<String> rows(JsonNode list) {
+    private static List<String> rows(List<Stats.LiveRow> list) {
         List<String> rows = new ArrayList<>();
-        list.forEach(row -> rows.add(row.get("value").asText() + " " + row.get("visitors").asLong()));
+        list.forEach(row -> rows.add(row.value() + " " + row.visitors()));
         return rows;
     }
 

@@ -41,6 +41,32 @@ class VisitorSketchTest {
     }
 
     @Test
+    void twoDenseSketchesMergeAsTheSketchOfBoth() {
+        byte[] odd = VisitorSketch.of(LongStream.range(0, 20_000).map(i -> 2 * i + 1).boxed().toArray());
+        byte[] even = VisitorSketch.of(LongStream.range(0, 20_000).map(i -> 2 * i).boxed().toArray());
+        assertTrue(odd.length > 4096 && even.length > 4096, "both dense");
+        assertArrayEquals(VisitorSketch.of(LongStream.range(0, 40_000).boxed().toArray()), new VisitorSketch().add(odd).add(even).serialized());
+    }
+
+    /** Eight registers at a time: every pair of ranks a register can hold, in every byte of the word. */
+    @Test
+    void theWordWiseMaximumIsTheMaximumOfEachByte() {
+        for (int a = 0; a <= 53; a++) {
+            for (int b = 0; b <= 53; b++) {
+                for (int lane = 0; lane < 8; lane++) {
+                    long x = (long) a << 8 * lane | 0x0102030405060708L & ~(0xFFL << 8 * lane);
+                    long y = (long) b << 8 * lane | 0x0807060504030201L & ~(0xFFL << 8 * lane);
+                    long max = VisitorSketch.maxPerByte(x, y);
+                    for (int each = 0; each < 8; each++) {
+                        assertEquals(Math.max(x >>> 8 * each & 0xFF, y >>> 8 * each & 0xFF), max >>> 8 * each & 0xFF,
+                                a + " and " + b + " in byte " + lane + ", byte " + each);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void anotherFormIsRefused() {
         byte[] dataSketchesPreamble = {10, 1, 7, 12};
         assertFalse(VisitorSketch.readable(dataSketchesPreamble));

@@ -88,7 +88,7 @@ class StatsArchivedMonthsTest {
             stored.database().write("create team", sql -> Teams.insertTeam(sql, "Team", 1));
             Sites sites = new Sites(stored.database(), broker.connection(), new Teams(stored.database()));
             Scope owner = Scope.user(1);
-            int site = sites.create(owner, 0, "example.com", "", "America/New_York").get("id").asInt();
+            int site = sites.create(owner, 0, "example.com", "", "America/New_York").id();
             assertEquals(1, site, "the hits below are for site 1");
             stored.database().write("retention", sql -> {
                 try (Statement statement = sql.connection().createStatement()) {
@@ -102,10 +102,10 @@ class StatsArchivedMonthsTest {
             for (String window : List.of("session", "24h")) {
                 ids.add(funnels.create(new Funnels.NewFunnel(owner, 1, "Docs to signup " + window, window, List.of(
                         new Funnels.NewStep("", "pageview", "/docs/*", "", "", ""),
-                        new Funnels.NewStep("", "event", "", "Signup", "plan", "pro")))).get("id").asInt());
+                        new Funnels.NewStep("", "event", "", "Signup", "plan", "pro")))).id());
             }
             StatsRequest range = StatsRequest.parse(1, Optional.of("2026-01-01"), Optional.of("2026-04-30"), List.of(), Optional.empty());
-            List<JsonNode> before = ids.stream().map(id -> (JsonNode) funnels.report(new Funnels.FunnelQuery(owner, id, range))).toList();
+            List<Funnels.Report> before = ids.stream().map(id -> funnels.report(new Funnels.FunnelQuery(owner, id, range))).toList();
 
             Archiver archiver = new Archiver(stored.database());
             archiver.due(LocalDate.parse("2026-05-20")).forEach(month -> archiver.archive(month.siteId(), month.month()));
@@ -114,7 +114,7 @@ class StatsArchivedMonthsTest {
                 assertEquals(before.get(i), funnels.report(new Funnels.FunnelQuery(owner, ids.get(i), range)), "funnel " + i);
             }
             // one visitor a day reads /docs, at 04:30 UTC: January 1's is still December 31 in New York
-            assertEquals(118, before.getFirst().get("steps").get(0).get("visitors").asLong(), "real numbers, not two empty answers");
+            assertEquals(118, before.getFirst().steps().get(0).visitors(), "real numbers, not two empty answers");
         }
     }
 

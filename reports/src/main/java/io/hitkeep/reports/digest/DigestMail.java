@@ -1,6 +1,7 @@
 package io.hitkeep.reports.digest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hitkeep.query.Annotations;
 import io.hitkeep.reports.mail.Html;
 import io.hitkeep.reports.mail.Letters;
 import io.hitkeep.reports.mail.MailLayout;
@@ -37,12 +38,12 @@ public final class DigestMail {
     /**
      * @param current      the stats answer for the period (parts summary and lists)
      * @param previous     the stats answer for the period before (summary)
-     * @param annotations  the period's annotations, {@code [{"date", "text"}]} in date order (may be empty)
+     * @param annotations  the period's annotations in date order (may be empty)
      * @param dashboard    the dashboard's address for this period
      * @param unsubscribe  the page that ends this digest
      */
     public static Letters.Rendered render(String siteName, String timezone, Period.Range range, JsonNode current, JsonNode previous,
-                                          JsonNode annotations, String dashboard, String unsubscribe) {
+                                          List<Annotations.Annotation> annotations, String dashboard, String unsubscribe) {
         List<Figure> figures = figures(current.get("summary"), previous.get("summary"), range.period());
         String subject = siteName + ": " + range.title() + " on HitKeep";
         String heading = siteName + ", " + range.title();
@@ -114,17 +115,18 @@ public final class DigestMail {
     }
 
     /** "4 May: Launched the pricing page", as both parts show an annotation. */
-    private static String note(JsonNode annotation) {
-        String date = annotation.path("date").asText();
+    private static String note(Annotations.Annotation annotation) {
+        String date = annotation.date();
         try {
             date = LocalDate.parse(date).format(NOTE_DAY);
         } catch (DateTimeParseException kept) {
             // shown as stored
         }
-        return date + ": " + annotation.path("text").asText();
+        return date + ": " + annotation.text();
     }
 
-    private static String text(String heading, String compared, List<Figure> figures, JsonNode current, JsonNode annotations,
+    private static String text(String heading, String compared, List<Figure> figures, JsonNode current,
+                               List<Annotations.Annotation> annotations,
                                String dashboard, String unsubscribe, Period.Range range) {
         StringBuilder text = new StringBuilder();
         text.append(heading).append("\n").append("=".repeat(Math.min(heading.length(), 72))).append("\n\n");
@@ -165,7 +167,7 @@ public final class DigestMail {
     }
 
     private static String html(String title, String heading, String compared, List<Figure> figures, JsonNode current,
-                               JsonNode annotations, String dashboard, String unsubscribe, Period.Range range) {
+                               List<Annotations.Annotation> annotations, String dashboard, String unsubscribe, Period.Range range) {
         StringBuilder body = new StringBuilder(MailLayout.heading(heading));
         body.append("<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"border-collapse:separate;border-spacing:0 8px;\"><tr>");
         for (int i = 0; i < figures.size(); i++) {

@@ -53,8 +53,8 @@ public final class Digests {
         Period.Range before = range.previous();
         JsonNode previous = store.call(Stats.QUERY, new Stats.Query(scope, new StatsRequest(reader.siteId(), before.from().toString(),
                 before.to().toString(), List.of(), DigestMail.TOP, List.of("summary"))));
-        JsonNode annotations = store.call(Annotations.LIST, new Annotations.AnnotationQuery(scope, reader.siteId(),
-                range.from().toString(), range.to().toString())).path("annotations");
+        List<Annotations.Annotation> annotations = store.call(Annotations.LIST, new Annotations.AnnotationQuery(scope, reader.siteId(),
+                range.from().toString(), range.to().toString())).annotations();
         String token = unsubscribeToken(reader.userId(), reader.siteId(), range.period());
         String unsubscribe = base + UNSUBSCRIBE_PATH + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
         String dashboard = base + "/sites/" + reader.siteId() + "?range=custom&from=" + range.from() + "&to=" + range.to();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.Json;
+import io.hitkeep.query.Annotations;
 import io.hitkeep.reports.mail.Letters;
 import org.junit.jupiter.api.Test;
 
@@ -107,8 +108,7 @@ class DigestMailTest {
         current.set("countries", list(List.of("DE", "US", "FR", "NL", "AT", "CH"), List.of(500, 300, 150, 120, 90, 40)));
         ObjectNode previous = Json.object();
         previous.set("summary", summary(1100, 3600, 50.0, 0));
-        com.fasterxml.jackson.databind.node.ArrayNode annotations = Json.MAPPER.createArrayNode();
-        annotations.addObject().put("date", "2026-05-05").put("text", "Launched the <new> pricing page");
+        List<Annotations.Annotation> annotations = List.of(new Annotations.Annotation(1, "2026-05-05", "Launched the <new> pricing page"));
         return DigestMail.render("example.com", "Europe/Berlin", WEEK, current, previous, annotations,
                 "https://stats.example.com/sites/7?range=custom&from=2026-05-04&to=2026-05-10",
                 "https://stats.example.com/api/reports/unsubscribe?token=t");
