@@ -46,6 +46,7 @@ public final class AuthStoreHandlers implements StoreHandlers {
                         security.setPassword(change.userId(), change.passwordHash()),
                         answer -> new AccountSecurity.UserEpoch(change.userId(), answer.sessionEpoch())))
                 .handle(AccountSecurity.BEGIN_RESET, reset -> security.beginReset(reset.email(), reset.tokenHash(), reset.expiresAt()))
+                // the answer (whose epoch moved on, and to what) is the notice itself
                 .handle(AccountSecurity.FINISH_RESET, reset -> announce(nats, security.finishReset(reset.tokenHash(),
                         reset.passwordHash()), answer -> answer))
                 .handle(AccountSecurity.SESSION_STATE, none -> security.sessionState())
