@@ -63,6 +63,7 @@ public final class Stats {
     private static final String CHART = Database.resource(Stats.class, "sql/stats_chart.sql");
     private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"));
     private static final String ESTIMATED_LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists_estimated.sql"));
+    private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
     /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
@@ -175,13 +176,24 @@ public final class Stats {
         }
     }
 
-    /** Every top list, in the registry's order, from one query over {@code scoped}; visitors counted or estimated. */
+    /**
+     * Every top list, in the registry's order: those over pageviews by value from one query over {@code scoped},
+     * their visitors counted or (over a large scope) estimated and marked; entry and exit pages from another,
+     * counted.
+     */
     private static void lists(Connection connection, Rows hits, int limit, boolean estimated, ObjectNode body) throws SQLException {
         Map<String, ArrayNode> lists = new LinkedHashMap<>();
         for (Dimension dimension : Dimension.lists()) {
             lists.put(dimension.listName().orElseThrow(), body.putArray(dimension.listName().orElseThrow()));
         }
-        try (PreparedStatement statement = prepare(connection, estimated ? ESTIMATED_LISTS : LISTS, hits, Optional.empty(), List.of(limit));
+        addRows(connection, estimated ? ESTIMATED_LISTS : LISTS, hits, limit, estimated, lists);
+        addRows(connection, SESSION_PAGES, hits, limit, false, lists);
+    }
+
+    /** The rows of a lists query ({@code list, value, pageviews, visitors}) into their lists. */
+    private static void addRows(Connection connection, String query, Rows hits, int limit, boolean estimated,
+                                Map<String, ArrayNode> lists) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, query, hits, Optional.empty(), List.of(limit));
              ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 ObjectNode row = lists.get(rows.getString("list")).addObject().put("value", rows.getString("value"))

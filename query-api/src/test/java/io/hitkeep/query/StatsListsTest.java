@@ -93,7 +93,9 @@ class StatsListsTest {
                         long visitors = exact.get(list).get(i).get("visitors").asLong();
                         assertEquals(visitors, estimate.get(list).get(i).get("visitors").asLong(), Math.max(2, visitors * 0.05),
                                 filters + " " + list + " visitors");
-                        assertTrue(estimate.get(list).get(i).get("approximate").asBoolean());
+                        // entry and exit pages count their visitors: there are far fewer sessions than pageviews
+                        assertEquals(!List.of("entry_pages", "exit_pages").contains(list), estimate.get(list).get(i).path("approximate").asBoolean(),
+                                list + " marked approximate");
                         assertTrue(exact.get(list).get(i).path("approximate").isMissingNode(), "counted rows are not marked");
                     }
                 }
