@@ -138,4 +138,14 @@ class RollupsTest {
             }
         });
     }
+
+    @Test
+    void theRollerRestsLongerWhenADayTakesLongToRoll() {
+        java.time.Duration five = java.time.Duration.ofSeconds(5);
+        assertEquals(five, Rollups.pauseAfter(five, java.time.Duration.ofMillis(200), 1), "a quick round: the interval");
+        assertEquals(java.time.Duration.ofSeconds(18), Rollups.pauseAfter(five, java.time.Duration.ofSeconds(2), 1),
+                "a day that took 2 s: nine times that, so rolling takes a tenth of the time");
+        assertEquals(five, Rollups.pauseAfter(five, java.time.Duration.ofSeconds(200), 366), "a catch-up of many quick days");
+        assertEquals(java.time.Duration.ofMinutes(1), Rollups.pauseAfter(five, java.time.Duration.ofSeconds(30), 1), "at most a minute");
+    }
 }
