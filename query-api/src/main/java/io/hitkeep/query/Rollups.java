@@ -112,7 +112,6 @@ final class Rollups implements AutoCloseable {
         }
     }
 
-    /** Whether every hit that is not rolled up has its pending mark, so a range may be read from the rollups. */
     /**
      * How long the roller rests after rolling {@code days} days in {@code took}: {@code interval}, or nine times
      * what a day took when that is longer, so that it uses at most a tenth of a core beside ingest (today is
@@ -126,6 +125,7 @@ final class Rollups implements AutoCloseable {
         return pause.compareTo(interval) <= 0 ? interval : pause.compareTo(MAX_PAUSE) >= 0 ? MAX_PAUSE : pause;
     }
 
+    /** Whether every hit that is not rolled up has its pending mark, so a range may be read from the rollups. */
     boolean caughtUp() {
         return caughtUp;
     }

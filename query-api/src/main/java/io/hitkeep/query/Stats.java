@@ -142,7 +142,7 @@ public final class Stats {
                 rollups.get().lists(connection, rolled.get(), request.limit(), body);
             } else if (request.wants("lists")) {
                 // the summary's pageviews when it was asked for too: the same count, not run twice
-                long pageviews = body.has("summary") ? body.get("summary").get("pageviews").asLong() : pageviews(connection, hits);
+                long pageviews = body.has("summary") ? body.get("summary").get("pageviews").asLong() : figure(connection, "count(*)", hits);
                 lists(connection, hits, request.limit(), pageviews > countedListRows, body);
             }
             if (request.wants("events")) {
@@ -154,7 +154,7 @@ public final class Stats {
             }
             if (request.wants("goals")) {
                 // the summary's visitors when it was asked for too: the same count, not run twice
-                long visitors = body.has("summary") ? body.get("summary").get("visitors").asLong() : visitors(connection, hits);
+                long visitors = body.has("summary") ? body.get("summary").get("visitors").asLong() : figure(connection, "count(DISTINCT visitor_id)", hits);
                 body.set("goals", goals(sql, request.siteId(), hits, events, visitors));
                 if (!request.breakdownProperty().isEmpty()) {
                     body.set("goals_by_prop", PropertyBreakdown.goals(sql, request.siteId(), events, request.breakdownProperty(),
@@ -205,14 +205,6 @@ public final class Stats {
         }
     }
 
-    private static long pageviews(Connection connection, Rows hits) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, "SELECT count(*) FROM scoped", hits);
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        }
-    }
-
     /** The goals that {@code filter=goal:<name>} names, by name; an unknown name is refused. */
     static Map<String, Goals.Goal> goalFilters(Sql sql, StatsRequest request) throws SQLException {
         Map<String, Goals.Goal> goals = new LinkedHashMap<>();
@@ -247,8 +239,9 @@ public final class Stats {
     }
 
     /** The distinct visitors of the site's rows in range after filters. */
-    private static long visitors(Connection connection, Rows hits) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, "SELECT count(DISTINCT visitor_id) FROM scoped", hits);
+    /** One figure over the scoped rows, e.g. {@code count(*)}. */
+    private static long figure(Connection connection, String aggregate, Rows hits) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, "SELECT " + aggregate + " FROM scoped", hits);
              ResultSet row = statement.executeQuery()) {
             row.next();
             return row.getLong(1);

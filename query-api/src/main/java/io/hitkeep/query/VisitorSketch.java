@@ -25,10 +25,10 @@ final class VisitorSketch {
     /** Bits of the hash left for the rank, after the register index. */
     private static final int Q = 64 - P;
     static final byte SPARSE = 'S';
+    static final byte DENSE = 'D';
     private static final long TOP_BITS = 0x8080808080808080L;
     /** The registers read and written eight at a time (byte order does not matter for a per-byte maximum). */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    static final byte DENSE = 'D';
 
     private final byte[] registers = new byte[M];
 

@@ -25,13 +25,7 @@ class DatabaseMemoryTest {
                 }
             }));
             assertEquals(DomainError.Kind.UNAVAILABLE, refused.kind(), refused.getMessage());
-            long answer = database.read(sql -> {
-                try (var rows = sql.connection().createStatement().executeQuery("SELECT count(*) FROM range(1000)")) {
-                    rows.next();
-                    return rows.getLong(1);
-                }
-            });
-            assertEquals(1000, answer, "the next read is answered");
+            assertEquals(1000, HitWriterTest.count(database, "SELECT count(*) FROM range(1000)"), "the next read is answered");
         } finally {
             TempFiles.deleteTree(data);
         }
