@@ -6,7 +6,8 @@ import java.sql.Statement;
 
 /**
  * Puts N synthetic pageviews of one site into a stopped HitKeep's hitkeep.db, spread over the last D days
- * (three pages per session, a third of the visitors coming back), so the dashboard can be timed on a big
+ * (three pages per session, a third of the visitors coming back; visitor ids salted per UTC day, as the gateways
+ * make them), so the dashboard can be timed on a big
  * site without sending a million requests. Run with the jar on the class path (it carries DuckDB):
  *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS [SIGNUPS] [ordered]
  * One INSERT ... SELECT over range(N): DuckDB writes it in a few seconds. With SIGNUPS (sessions in a hundred), that
@@ -20,7 +21,8 @@ public class SeedHits {
         int site = Integer.parseInt(args[1]);
         long count = Long.parseLong(args[2]);
         int days = Integer.parseInt(args[3]);
-        boolean ordered = args.length > 4 && args[4].equals("ordered");
+        boolean ordered = java.util.Arrays.asList(args).subList(4, args.length).contains("ordered");
+        int signups = args.length > 4 && args[4].matches("\\d+") ? Integer.parseInt(args[4]) : 0;
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database);
              Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
@@ -39,7 +41,7 @@ public class SeedHits {
                     INSERT INTO hits (timestamp, site_id, hostname, path, referrer_host, source, utm_source, utm_medium,
                                       utm_campaign, utm_term, utm_content, country, browser, os, device, language,
                                       viewport_width, visitor_id, session_id, browser_version, os_version, medium)
-                    SELECT now()::TIMESTAMP - to_seconds(((i // 3) * 7919 + (i %% 3) * 40) %% (%d * 86400)),
+                    SELECT ts,
                            %d, '%s',
                            ['/', '/pricing', '/docs', '/blog', '/blog/launch', '/about', '/signup', '/docs/api',
                             '/docs/install', '/contact', '/careers', '/changelog'][1 + (hash(i * 31) %% 12)::BIGINT],
@@ -56,31 +58,32 @@ public class SeedHits {
                            ['desktop', 'mobile', 'tablet'][1 + (hash(i // 9 + 4) %% 3)::BIGINT],
                            ['en', 'de', 'fr', 'es', 'pt', 'ja'][1 + (hash(i // 9 + 5) %% 6)::BIGINT],
                            [1280, 390, 1920, 820][1 + (hash(i // 9 + 6) %% 4)::BIGINT],
-                           (hash(i // 9) >> 1)::BIGINT, (hash(i // 3, 'session') >> 1)::BIGINT,
+                           (hash(i // 9, ts::DATE) >> 1)::BIGINT, (hash(i // 3, 'session') >> 1)::BIGINT,
                            ['131', '17', '128', '130'][1 + (hash(i // 9 + 2) %% 4)::BIGINT], '',
                            ['', '', 'search', 'social', 'email'][1 + (hash(i // 3) %% 5)::BIGINT]
-                    FROM range(%d) t(i) %s
-                    """.formatted(days, site, domain.replace("'", "''"), count, ordered ? "ORDER BY 1" : "");
+                    FROM (SELECT i, now()::TIMESTAMP - to_seconds(((i // 3) * 7919 + (i %% 3) * 40) %% (%d * 86400)) AS ts
+                          FROM range(%d) t(i)) %s
+                    """.formatted(site, domain.replace("'", "''"), days, count, ordered ? "ORDER BY 1" : "");
             statement.execute(sql);
             System.out.printf("seeded %,d pageviews of %s over %d days in %.1f s%n", count, domain, days,
                     (System.nanoTime() - started) / 1e9);
-            int signups = args.length > 4 ? Integer.parseInt(args[4]) : 0;
             if (signups > 0) {
-                // session s holds the pageviews i = 3s .. 3s+2 above: its visitor is hash(i // 9), its first pageview
-                // (i = 3s, the latest of the three) is s * 7919 seconds ago, modulo the range
+                // session s holds the pageviews i = 3s .. 3s+2 above: its visitor is hash(i // 9, its UTC day), its
+                // first pageview (i = 3s, the latest of the three) is s * 7919 seconds ago, modulo the range
                 String events = """
                         INSERT INTO events (timestamp, site_id, name, props, hostname, path, referrer_host, source, utm_source,
                                             utm_medium, utm_campaign, utm_term, utm_content, country, browser, os, device, language,
                                             viewport_width, visitor_id, session_id, browser_version, os_version, medium)
-                        SELECT now()::TIMESTAMP - to_seconds((s * 7919) %% (%d * 86400)) + INTERVAL 5 SECOND, %d, 'Signup',
+                        SELECT ts, %d, 'Signup',
                                ['{"plan":"pro"}', '{"plan":"free"}', '{"plan":"free"}'][1 + (hash(s, 'plan') %% 3)::BIGINT],
                                '%s', '/signup', '', '', '', '', '', '', '',
                                ['US', 'DE', 'GB', 'FR', 'IN', 'BR', 'CA', 'AU', 'NL', 'JP', 'ES', 'SE'][1 + (hash(s // 3) %% 12)::BIGINT],
                                'Chrome', 'Windows', 'desktop', 'en', 1280,
-                               (hash(s // 3) >> 1)::BIGINT, (hash(s, 'session') >> 1)::BIGINT, '131', '', ''
-                        FROM range(%d) t(s)
+                               (hash(s // 3, (ts - INTERVAL 5 SECOND)::DATE) >> 1)::BIGINT, (hash(s, 'session') >> 1)::BIGINT, '131', '', ''
+                        FROM (SELECT s, now()::TIMESTAMP - to_seconds((s * 7919) %% (%d * 86400)) + INTERVAL 5 SECOND AS ts
+                              FROM range(%d) t(s))
                         WHERE hash(s, 'signup') %% 100 < %d
-                        """.formatted(days, site, domain.replace("'", "''"), count / 3, signups);
+                        """.formatted(site, domain.replace("'", "''"), days, count / 3, signups);
                 started = System.nanoTime();
                 int rows = statement.executeUpdate(events);
                 System.out.printf("seeded %,d Signup events in %.1f s%n", rows, (System.nanoTime() - started) / 1e9);

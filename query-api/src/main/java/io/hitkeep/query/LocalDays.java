@@ -40,12 +40,25 @@ record LocalDays(ZoneId zone) {
 
     /** A predicate on {@code timestamp} that keeps the UTC intervals of {@code days}, one per run of consecutive days. */
     String timestampIn(SortedSet<LocalDate> days) {
+        return timestampIn(days, false);
+    }
+
+    /**
+     * As {@link #timestampIn}, and before each run of days the hits that may share visitor ids with its first:
+     * ids are salted per UTC day, so those of the day before from the UTC midnight before the run's start (none
+     * in UTC, most of the day east of it, a few hours west of it).
+     */
+    String timestampInReach(SortedSet<LocalDate> days) {
+        return timestampIn(days, true);
+    }
+
+    private String timestampIn(SortedSet<LocalDate> days, boolean reach) {
         List<String> intervals = new ArrayList<>();
         LocalDate runStart = null;
         LocalDate previous = null;
         for (LocalDate day : days) {
             if (runStart != null && !day.equals(previous.plusDays(1))) {
-                intervals.add(interval(runStart, previous));
+                intervals.add(interval(runStart, previous, reach));
                 runStart = null;
             }
             if (runStart == null) {
@@ -54,13 +67,14 @@ record LocalDays(ZoneId zone) {
             previous = day;
         }
         if (runStart != null) {
-            intervals.add(interval(runStart, previous));
+            intervals.add(interval(runStart, previous, reach));
         }
         return intervals.isEmpty() ? "false" : String.join(" OR ", intervals);
     }
 
-    private String interval(LocalDate first, LocalDate last) {
-        return "(timestamp >= TIMESTAMP '" + start(first) + "' AND timestamp < TIMESTAMP '" + start(last.plusDays(1)) + "')";
+    private String interval(LocalDate first, LocalDate last, boolean reach) {
+        LocalDateTime from = reach ? start(first).truncatedTo(java.time.temporal.ChronoUnit.DAYS) : start(first);
+        return "(timestamp >= TIMESTAMP '" + from + "' AND timestamp < TIMESTAMP '" + start(last.plusDays(1)) + "')";
     }
 
     /** {@code DATE 'd', ...}; an impossible date for none, so {@code IN (...)} stays valid SQL. */

@@ -23,9 +23,10 @@ import java.util.SortedSet;
 /**
  * Answers a stats request's summary, daily chart and top lists from the rollups: the range's rolled days from
  * the rollup tables, its days with hits not rolled yet (at most {@link #MAX_FRESH_DAYS}, usually today) from
- * the raw hits, computed the same way. Pageviews, sessions, bounce rate, durations, the chart and the lists'
- * pageviews are exact; visitors over more than one day come from merged sketches and are marked
- * {@code "approximate": true}. A request that the rollups cannot answer ({@link #plan} is empty) is left to
+ * the raw hits, computed the same way. Everything is exact, visitors too: an id is salted per UTC day, so a
+ * range's visitors are its days' visitors less those each day shares with the day before (migration 016). Only
+ * entry and exit pages' visitors come from merged sketches, marked {@code "approximate": true}: which of their
+ * sessions enter or leave a range depends on where it starts and ends. A request that the rollups cannot answer ({@link #plan} is empty) is left to
  * the raw hits: filters, a site whose rollups are not caught up or in another zone, or a range with few
  * pageviews, which the hits answer exactly and quickly. Thread-safe.
  */
@@ -172,9 +173,20 @@ final class RollupAnswers {
     }
 
     ObjectNode summary(Connection connection, Plan plan) throws SQLException {
-        String freshDays = plan.fresh().isEmpty() ? "" : " UNION ALL SELECT pageviews, len(visitors) FROM roll_values WHERE dimension = 'total'";
-        long pageviews = number(connection, "SELECT coalesce(sum(pageviews), 0) FROM (" + plan.rolled("pageviews, visitors", "rollup_days")
-                + freshDays + ")");
+        String freshDays = plan.fresh().isEmpty() ? ""
+                : " UNION ALL SELECT day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total'";
+        long pageviews;
+        long visitors;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT coalesce(sum(pageviews), 0),"
+                + " coalesce(sum(visitors), 0) - coalesce(sum(shared_visitors) FILTER (WHERE day > ?), 0) FROM ("
+                + plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_days") + freshDays + ")")) {
+            statement.setObject(1, plan.from());
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                pageviews = row.getLong(1);
+                visitors = row.getLong(2);
+            }
+        }
         String pieces = plan.rolled("prev_pageview_day, next_pageview_day, next_active_day, last_pageview_day, starts, singles,"
                 + " first_pageview_us, last_active_us", "rollup_sessions")
                 + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT * EXCLUDE (day) FROM ("
@@ -191,26 +203,18 @@ final class RollupAnswers {
         }
         ObjectNode summary = Json.object();
         summary.put("pageviews", pageviews);
-        boolean oneRolledDay = plan.from().equals(plan.to()) && plan.fresh().isEmpty();
-        if (oneRolledDay) {
-            summary.put("visitors", number(connection, "SELECT coalesce(sum(visitors), 0) FROM (" + plan.rolled("visitors", "rollup_days") + ")"));
-        } else {
-            summary.put("visitors", visitors(connection, plan, List.of(List.of("total", ""))).getOrDefault(List.of("total", ""), 0L));
-        }
+        summary.put("visitors", visitors);
         summary.put("sessions", sessions);
         summary.put("bounce_rate", sessions == 0 ? 0 : Stats.round(100.0 * bounces / sessions));
         summary.put("avg_session_duration", sessions == 0 ? 0 : Stats.round(durationMicros / 1e6 / sessions));
         summary.put("pages_per_session", sessions == 0 ? 0 : Stats.round((double) pageviews / sessions));
-        if (!oneRolledDay) {
-            summary.put("approximate", true);
-        }
         return summary;
     }
 
     /** Pageviews and exact visitors per local day, keyed by the chart's label. */
     Map<String, long[]> chart(Connection connection, Plan plan) throws SQLException {
         String freshDays = plan.fresh().isEmpty() ? ""
-                : " UNION ALL SELECT day, pageviews, len(visitors) FROM roll_values WHERE dimension = 'total'";
+                : " UNION ALL SELECT day, pageviews, visitors FROM roll_values WHERE dimension = 'total'";
         Map<String, long[]> found = new HashMap<>();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(plan.rolled("day, pageviews, visitors", "rollup_days") + freshDays)) {
@@ -221,24 +225,30 @@ final class RollupAnswers {
         return found;
     }
 
-    /** Every top list, in the registry's order, into {@code body}. */
+    /**
+     * Every top list, in the registry's order, into {@code body}: visitors exact from the rollups' sums, but for
+     * entry and exit pages, whose come from sketches and are marked {@code "approximate"}.
+     */
     void lists(Connection connection, Plan plan, int limit, ObjectNode body) throws SQLException {
-        String values = plan.rolled("dimension, value, link_day, pageviews", "rollup_values")
-                + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT dimension, value, NULL::DATE, pageviews FROM roll_values"
-                + " WHERE dimension <> 'total' AND value <> '' UNION ALL SELECT dimension, value, link_day, pageviews FROM ("
-                + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ")");
+        String values = plan.rolled("day, dimension, value, link_day, pageviews, visitors, shared_visitors", "rollup_values")
+                + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT day, dimension, value, NULL::DATE, pageviews, visitors, shared_visitors"
+                + " FROM roll_values WHERE dimension <> 'total' AND value <> '' UNION ALL SELECT day, dimension, value, link_day, pageviews,"
+                + " NULL, NULL FROM (" + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ")");
         Map<String, List<Object[]>> lists = new LinkedHashMap<>();
-        List<List<String>> keys = new ArrayList<>();
+        List<List<String>> sketched = new ArrayList<>();
         try (PreparedStatement statement = Rollups.prepare(connection, "answer-lists", Map.of("values", values),
                 Map.of("from", plan.from(), "to", plan.to(), "limit", limit)); ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 String dimension = rows.getString("dimension");
+                Number visitors = (Number) rows.getObject("visitors");
                 lists.computeIfAbsent(dimension, ignored -> new ArrayList<>())
-                        .add(new Object[] {rows.getString("value"), rows.getLong("pageviews")});
-                keys.add(List.of(dimension, rows.getString("value")));
+                        .add(new Object[] {rows.getString("value"), rows.getLong("pageviews"), visitors == null ? null : visitors.longValue()});
+                if (visitors == null) {
+                    sketched.add(List.of(dimension, rows.getString("value")));
+                }
             }
         }
-        Map<List<String>, Long> visitors = visitors(connection, plan, keys);
+        Map<List<String>, Long> estimates = visitors(connection, plan, sketched);
         for (Dimension dimension : Dimension.lists()) {
             String name = dimension.listName().orElseThrow();
             List<Object[]> rows = lists.getOrDefault(name, new ArrayList<>());
@@ -246,8 +256,12 @@ final class RollupAnswers {
             rows.sort((a, b) -> ((Long) b[1]).equals(a[1]) ? ((String) a[0]).compareTo((String) b[0]) : Long.compare((Long) b[1], (Long) a[1]));
             ArrayNode list = body.putArray(name);
             for (Object[] row : rows) {
-                list.addObject().put("value", (String) row[0]).put("pageviews", (Long) row[1])
-                        .put("visitors", visitors.getOrDefault(List.of(name, (String) row[0]), 0L)).put("approximate", true);
+                ObjectNode entry = list.addObject().put("value", (String) row[0]).put("pageviews", (Long) row[1]);
+                if (row[2] != null) {
+                    entry.put("visitors", (Long) row[2]);
+                } else {
+                    entry.put("visitors", estimates.getOrDefault(List.of(name, (String) row[0]), 0L)).put("approximate", true);
+                }
             }
         }
     }
@@ -285,13 +299,13 @@ final class RollupAnswers {
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    unions.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch()).add(rows.getBytes(3));
+                    unions.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch()).add(Rollups.sketch(rows, 3));
                 }
             }
         }
         if (!plan.fresh().isEmpty()) {
             // the fresh days' visitors themselves: their sketches, if any, are from before their newest hits
-            String fresh = "SELECT dimension, value, visitors FROM roll_values UNION ALL SELECT dimension, value, visitors FROM ("
+            String fresh = "SELECT dimension, value, visitors FROM ("
                     + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ") WHERE"
                     + " dimension = 'entry_pages' AND (link_day IS NULL OR link_day < DATE '" + plan.from() + "')"
                     + " OR dimension = 'exit_pages' AND (link_day IS NULL OR link_day > DATE '" + plan.to() + "')";

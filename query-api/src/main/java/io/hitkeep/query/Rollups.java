@@ -238,13 +238,16 @@ final class Rollups implements AutoCloseable {
             chunk.remove(chunk.last());
         }
         SortedSet<LocalDate> rolled = new TreeSet<>(chunk);
-        Optional<String> bounds = bounds(connection, siteId, days, chunk);
+        // a rolled day after a changed one counts the visitors it shares with it: rolled again with it
+        rolled.addAll(rolledDaysAfter(connection, siteId, chunk, pending));
+        Optional<String> bounds = bounds(connection, siteId, days, rolled);
         if (bounds.isPresent()) {
-            pieces(connection, siteId, days, bounds.get(), chunk);
+            pieces(connection, siteId, days, bounds.get(), rolled);
             // rolled days that share sessions with these have stale links: rolled again with them (days still
             // pending get theirs right when their turn comes)
             SortedSet<LocalDate> linked = linkedDays(connection);
             linked.removeAll(pending);
+            linked.removeAll(rolled);
             if (!linked.isEmpty()) {
                 rolled.addAll(linked);
                 pieces(connection, siteId, days, bounds.get(), rolled);
@@ -291,11 +294,11 @@ final class Rollups implements AutoCloseable {
         }
     }
 
-    /** {@code roll_values}: the day totals and top-list values of {@code days}, with their visitors. */
+    /** {@code roll_values}: the day totals and top-list values of {@code days}, with their visitors and those shared with the day before. */
     private static void values(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
             throws SQLException {
-        try (PreparedStatement values = prepare(connection, "values", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days)),
-                Map.of("site_id", siteId))) {
+        try (PreparedStatement values = prepare(connection, "values", Map.of("bounds", bounds, "in_reach", localDays.timestampInReach(days),
+                "days", LocalDays.list(days)), Map.of("site_id", siteId))) {
             values.execute();
         }
     }
@@ -338,22 +341,47 @@ final class Rollups implements AutoCloseable {
         return days;
     }
 
-    /** Copies the temporary tables of {@link #fresh} into the rollup tables, and sketches the day's visitors. */
+    /**
+     * The rolled days right after {@code changed} days that are not pending themselves: the visitors they share
+     * with the day before change with it (late hits, a restore), so they are rolled again with it.
+     */
+    private static SortedSet<LocalDate> rolledDaysAfter(Connection connection, int siteId, SortedSet<LocalDate> changed,
+                                                        SortedSet<LocalDate> pending) throws SQLException {
+        SortedSet<LocalDate> next = new TreeSet<>();
+        changed.forEach(day -> next.add(day.plusDays(1)));
+        next.removeAll(pending);
+        SortedSet<LocalDate> rolled = new TreeSet<>();
+        if (next.isEmpty()) {
+            return rolled;
+        }
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
+                "SELECT day FROM rollup_days WHERE site_id = " + siteId + " AND day IN (" + LocalDays.list(next) + ")")) {
+            while (rows.next()) {
+                rolled.add(rows.getObject(1, LocalDate.class));
+            }
+        }
+        return rolled;
+    }
+
+    /**
+     * Copies the temporary tables of {@link #fresh} into the rollup tables; entry and exit pages' visitors go
+     * into sketches (which of their sessions enter or leave a range depends on where it starts and ends).
+     */
     private static void store(Connection connection, int siteId, SortedSet<LocalDate> days) throws SQLException {
         String dayList = LocalDays.list(days);
         Map<String, String> parts = Map.of("days", dayList);
-        execute(connection, "INSERT INTO rollup_days SELECT " + siteId + ", day, pageviews, len(visitors) FROM roll_values"
-                + " WHERE dimension = 'total' AND day IN (" + dayList + ")");
-        execute(connection, "INSERT INTO rollup_values SELECT " + siteId + ", day, dimension, value, NULL, pageviews FROM roll_values"
+        execute(connection, "INSERT INTO rollup_days (site_id, day, pageviews, visitors, shared_visitors) SELECT " + siteId
+                + ", day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total' AND day IN (" + dayList + ")");
+        execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews, visitors, shared_visitors)"
+                + " SELECT " + siteId + ", day, dimension, value, NULL, pageviews, visitors, shared_visitors FROM roll_values"
                 + " WHERE dimension <> 'total' AND value <> '' AND day IN (" + dayList + ")");
-        execute(connection, "INSERT INTO rollup_values SELECT " + siteId + ", day, dimension, value, link_day, pageviews FROM ("
-                + text("session-page-rows", parts) + ")");
+        execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews) SELECT " + siteId
+                + ", day, dimension, value, link_day, pageviews FROM (" + text("session-page-rows", parts) + ")");
         execute(connection, "INSERT INTO rollup_sessions SELECT " + siteId + ", * FROM (" + text("session-rows", parts) + ")");
-        // one sketch per day and value (and link, for entry and exit pages)
+        // one sketch per day, entry or exit page and link
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT day, dimension, value, NULL::DATE, visitors FROM roll_values"
-                     + " WHERE (dimension = 'total' OR value <> '') AND day IN (" + dayList + ")"
-                     + " UNION ALL SELECT day, dimension, value, link_day, visitors FROM (" + text("session-page-rows", parts) + ")");
+             ResultSet rows = statement.executeQuery("SELECT day, dimension, value, link_day, visitors FROM ("
+                     + text("session-page-rows", parts) + ")");
              DuckDBAppender insert = appender(connection, "rollup_day_sketches")) {
             while (rows.next()) {
                 insert.beginRow();
@@ -367,7 +395,7 @@ final class Rollups implements AutoCloseable {
                 } else {
                     insert.append(link);
                 }
-                insert.append(VisitorSketch.of((Object[]) rows.getArray(5).getArray()));
+                insert.append(VisitorSketch.words(VisitorSketch.of((Object[]) rows.getArray(5).getArray())));
                 insert.endRow();
             }
         }
@@ -406,7 +434,7 @@ final class Rollups implements AutoCloseable {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     merged.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch())
-                            .add(rows.getBytes(3));
+                            .add(sketch(rows, 3));
                 }
             }
         }
@@ -420,7 +448,7 @@ final class Rollups implements AutoCloseable {
                 insert.append(period.first());
                 insert.append(sketch.getKey().get(0));
                 insert.append(sketch.getKey().get(1));
-                insert.append(sketch.getValue().serialized());
+                insert.append(VisitorSketch.words(sketch.getValue().serialized()));
                 insert.endRow();
             }
         }
@@ -538,7 +566,7 @@ final class Rollups implements AutoCloseable {
     private static void forgetUnreadableSketches(Connection connection, int siteId) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT sketch FROM rollup_day_sketches WHERE site_id = " + siteId + " LIMIT 1")) {
-            if (!row.next() || VisitorSketch.readable(row.getBytes(1))) {
+            if (!row.next() || VisitorSketch.readable(sketch(row, 1))) {
                 return;
             }
         }
@@ -546,6 +574,11 @@ final class Rollups implements AutoCloseable {
         for (String table : allTables()) {
             execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId);
         }
+    }
+
+    /** The serialized sketch in column {@code column} of a {@code rollup_*_sketches} row. */
+    static byte[] sketch(ResultSet row, int column) throws SQLException {
+        return VisitorSketch.fromWords((Object[]) row.getArray(column).getArray());
     }
 
     private static List<String> allTables() {

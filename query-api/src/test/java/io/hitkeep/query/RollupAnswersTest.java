@@ -25,15 +25,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The rollups answer every range as the raw hits do: pageviews, sessions, bounce rate, durations, the chart
- * and every list's pageviews exactly, visitors within the sketch's error, on a site whose sessions cross
+ * and every list's pageviews and visitors exactly (entry and exit pages' visitors within the sketch's error),
+ * with visitor ids salted per UTC day as the gateways make them, on a site whose sessions cross
  * local midnights, have engagement pings, and come back days later under the same tracker session; in a
  * zone with whole-hour offsets and DST, and in one a quarter hour off; with days rolled and days not rolled
  * yet in the same range.
  */
 class RollupAnswersTest {
     private static final Instant START = Instant.parse("2026-03-20T00:00:00Z");
-    /** Three standard errors of a 2^12-register sketch; far below a few hundred visitors it is exact anyway. */
+    /** Three standard errors of a 2^12-register sketch (entry and exit pages' visitors). */
     private static final double VISITOR_ERROR = 3 * 1.04 / Math.sqrt(4096);
+    /**
+     * Below a few hundred visitors the sketch counts its empty registers, and ids that share a register are
+     * lost: about n^2/8192 of n, up to 3 in a few percent of 50-visitor sets (day-salted ids give more such sets).
+     */
+    private static final int SMALL_SET_SLACK = 3;
 
     @Test
     void everyRangeAnswersAsTheRawHitsInAZoneWithDst() {
@@ -165,20 +171,28 @@ class RollupAnswersTest {
             }
             assertEquals(expected.get("summary").get("avg_session_duration").asDouble(),
                     actual.get("summary").get("avg_session_duration").asDouble(), 0.1, what + " duration");
-            assertVisitors(expected.get("summary").get("visitors").asLong(), actual.get("summary").get("visitors").asLong(), what);
+            assertEquals(expected.get("summary").get("visitors"), actual.get("summary").get("visitors"), what + " visitors");
+            assertFalse(actual.get("summary").has("approximate"), what + " exact visitors");
             assertEquals(expected.get("chart"), actual.get("chart"), what + " chart (exact visitors per day)");
             for (Dimension dimension : Dimension.lists()) {
                 String list = dimension.listName().orElseThrow();
                 assertEquals(counts(expected.get(list)), counts(actual.get(list)), what + " " + list);
                 Map<String, Long> visitors = visitors(actual.get(list));
-                expected.get(list).forEach(row -> assertVisitors(row.get("visitors").asLong(),
-                        visitors.get(row.get("value").asText()), what + " " + list + " " + row.get("value").asText()));
+                boolean sketched = list.equals("entry_pages") || list.equals("exit_pages");
+                expected.get(list).forEach(row -> {
+                    String where = what + " " + list + " " + row.get("value").asText();
+                    if (sketched) {
+                        assertVisitors(row.get("visitors").asLong(), visitors.get(row.get("value").asText()), where);
+                    } else {
+                        assertEquals(row.get("visitors").asLong(), visitors.get(row.get("value").asText()), where + " visitors");
+                    }
+                });
             }
         }
     }
 
     private static void assertVisitors(long exact, long estimate, String what) {
-        assertEquals(exact, estimate, Math.max(1, exact * VISITOR_ERROR), what + " visitors");
+        assertEquals(exact, estimate, Math.max(SMALL_SET_SLACK, exact * VISITOR_ERROR), what + " visitors");
     }
 
     /** Each list as value and pageviews, in order: the rollups must rank exactly as the raw hits. */
@@ -222,7 +236,8 @@ class RollupAnswersTest {
                 hit.country = countries[(int) (visitor % countries.length)];
                 hit.browser = visitor % 2 == 0 ? "Firefox" : "Chrome";
                 hit.browserVersion = "12" + visitor % 3;
-                hit.visitorId = visitor;
+                // salted per UTC day, as the gateways do: the same person is another id the next day
+                hit.visitorId = visitor * 100_000 + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
                 hit.sessionKey = session;
                 Hit pageview = hit.build();
                 hits.add(pageview);

@@ -3,7 +3,8 @@
 -- rolled yet read them directly), and the SQL that answers a range. Parts composed at run time are in braces: {bounds} a VALUES list of
 -- (day, start_utc) for every local day of the site's data, so each row finds its local day with an ASOF
 -- join instead of a time zone conversion per row; {in_days} a predicate on timestamp that keeps the UTC
--- intervals of the days being rolled; {days} a list of DATE literals.
+-- intervals of the days being rolled, {in_reach} those and the part of each day before that can share visitor
+-- ids with them (LocalDays.timestampInReach); {days} a list of DATE literals.
 
 -- name: pieces
 -- Every session active on the days being rolled, cut into one piece per local day it was active on (its
@@ -31,7 +32,8 @@ pieces AS (
            max(timestamp)                                   AS last_active,
            arg_min(path, timestamp) FILTER (WHERE pageview) AS entry_page,
            arg_max(path, timestamp) FILTER (WHERE pageview) AS exit_page,
-           any_value(visitor_id) FILTER (WHERE pageview)    AS visitor_id
+           arg_min(visitor_id, timestamp) FILTER (WHERE pageview) AS entry_visitor,
+           arg_max(visitor_id, timestamp) FILTER (WHERE pageview) AS exit_visitor
     FROM activity a ASOF JOIN bounds b ON a.timestamp >= b.start_utc
     GROUP BY session_id, b.day
 )
@@ -62,31 +64,37 @@ GROUP BY ALL
 -- name: session-page-rows
 -- Entry and exit pages: a session enters a range at its first piece in range and leaves at its last.
 SELECT day, 'entry_pages' AS dimension, entry_page AS value, prev_pageview_day AS link_day, count(*) AS pageviews,
-       list(DISTINCT visitor_id) AS visitors
+       list(DISTINCT entry_visitor) AS visitors
 FROM roll_pieces WHERE pageviews > 0 AND day IN ({days}) GROUP BY ALL
 UNION ALL
-SELECT day, 'exit_pages', exit_page, next_pageview_day, count(*), list(DISTINCT visitor_id)
+SELECT day, 'exit_pages', exit_page, next_pageview_day, count(*), list(DISTINCT exit_visitor)
 FROM roll_pieces WHERE pageviews > 0 AND day IN ({days}) GROUP BY ALL
 
 -- name: values
 -- The day totals and every top list, one row per day, list and value ('total' for the whole day):
--- pageviews and the distinct visitors, which the roller turns into sketches. Unpivoted first and counted
--- per visitor, then listed: two plain aggregates, which need far less memory than a distinct list per
--- grouping set. ({columns}: each list's expression named after the list, {lists} those names.)
+-- pageviews, distinct visitors, and how many of those were seen the day before (shared_visitors). A visitor
+-- id is salted per UTC day, so only the hits of the UTC day holding a local midnight can share ids across
+-- it: {in_reach} keeps the days' hits and those of the day before from that UTC midnight on (none for a site
+-- in UTC). Unpivoted and counted per visitor first: plain aggregates and one join, far less memory than a
+-- distinct list per grouping set. ({columns}: each list's expression named after the list, {lists} those
+-- names.)
 CREATE OR REPLACE TEMP TABLE roll_values AS
 WITH bounds(day, start_utc) AS (VALUES {bounds}),
 rows AS (
     SELECT b.day, visitor_id, '' AS total, {columns}
     FROM hits h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
-    WHERE site_id = :site_id AND ({in_days})
+    WHERE site_id = :site_id AND ({in_reach})
 ),
 per_visitor AS (
     SELECT day, dimension, value, visitor_id, count(*) AS pageviews
     FROM (UNPIVOT rows ON total, {lists} INTO NAME dimension VALUE value)
     GROUP BY ALL
 )
-SELECT day, dimension, value, sum(pageviews)::BIGINT AS pageviews, list(visitor_id) AS visitors
-FROM per_visitor
+SELECT v.day, v.dimension, v.value, sum(v.pageviews)::BIGINT AS pageviews, count(*) AS visitors,
+       count(p.visitor_id) AS shared_visitors
+FROM per_visitor v
+LEFT JOIN per_visitor p ON p.day = v.day - 1 AND p.dimension = v.dimension AND p.value = v.value AND p.visitor_id = v.visitor_id
+WHERE v.day IN ({days})
 GROUP BY ALL
 
 -- name: answer-summary
@@ -103,8 +111,11 @@ SELECT coalesce(sum(starts) FILTER (WHERE prev_pageview_day IS NULL OR prev_page
 FROM ({pieces})
 
 -- name: answer-lists
--- Each top list's values by pageviews over the range, the first :limit of each.
-SELECT dimension, value, sum(pageviews) AS pageviews
+-- Each top list's values by pageviews over the range, the first :limit of each, with their visitors: the
+-- days' visitors less those each day after the first shared with the day before (NULL for entry and exit
+-- pages, whose visitors come from the sketches).
+SELECT dimension, value, sum(pageviews) AS pageviews,
+       sum(visitors) - coalesce(sum(shared_visitors) FILTER (WHERE day > :from), 0) AS visitors
 FROM ({values})
 WHERE CASE dimension WHEN 'entry_pages' THEN link_day IS NULL OR link_day < :from
                      WHEN 'exit_pages' THEN link_day IS NULL OR link_day > :to
