@@ -395,7 +395,7 @@ final class Rollups implements AutoCloseable {
                 } else {
                     insert.append(link);
                 }
-                insert.append(VisitorSketch.words(VisitorSketch.of((Object[]) rows.getArray(5).getArray())));
+                insert.append(VisitorSketch.of((Object[]) rows.getArray(5).getArray()));
                 insert.endRow();
             }
         }
@@ -434,7 +434,7 @@ final class Rollups implements AutoCloseable {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     merged.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch())
-                            .add(sketch(rows, 3));
+                            .add(rows.getBytes(3));
                 }
             }
         }
@@ -448,7 +448,7 @@ final class Rollups implements AutoCloseable {
                 insert.append(period.first());
                 insert.append(sketch.getKey().get(0));
                 insert.append(sketch.getKey().get(1));
-                insert.append(VisitorSketch.words(sketch.getValue().serialized()));
+                insert.append(sketch.getValue().serialized());
                 insert.endRow();
             }
         }
@@ -566,7 +566,7 @@ final class Rollups implements AutoCloseable {
     private static void forgetUnreadableSketches(Connection connection, int siteId) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet row = statement.executeQuery("SELECT sketch FROM rollup_day_sketches WHERE site_id = " + siteId + " LIMIT 1")) {
-            if (!row.next() || VisitorSketch.readable(sketch(row, 1))) {
+            if (!row.next() || VisitorSketch.readable(row.getBytes(1))) {
                 return;
             }
         }
@@ -574,11 +574,6 @@ final class Rollups implements AutoCloseable {
         for (String table : allTables()) {
             execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId);
         }
-    }
-
-    /** The serialized sketch in column {@code column} of a {@code rollup_*_sketches} row. */
-    static byte[] sketch(ResultSet row, int column) throws SQLException {
-        return VisitorSketch.fromWords((Object[]) row.getArray(column).getArray());
     }
 
     private static List<String> allTables() {

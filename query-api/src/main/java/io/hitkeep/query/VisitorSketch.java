@@ -44,30 +44,6 @@ final class VisitorSketch {
         return sketch.serialized();
     }
 
-    /**
-     * The serialized form as the words of a {@code BIGINT[]} column: its length in bytes, then its bytes, eight
-     * to a word, little-endian. A list column, because DuckDB reads a few rows of one in a few milliseconds where
-     * it took 100 ms to read the same rows of a BLOB column of a few megabytes (BENCHMARKS.md, issue 13).
-     */
-    static long[] words(byte[] serialized) {
-        long[] words = new long[1 + (serialized.length + 7) / 8];
-        words[0] = serialized.length;
-        for (int i = 0; i < serialized.length; i++) {
-            words[1 + i / 8] |= (serialized[i] & 0xFFL) << (8 * (i % 8));
-        }
-        return words;
-    }
-
-    /** The serialized form back from {@link #words}, as JDBC reads a {@code BIGINT[]} ({@code Object[]} of longs). */
-    static byte[] fromWords(Object[] words) {
-        int length = words.length == 0 ? 0 : (int) Math.min(((Number) words[0]).longValue(), 8L * (words.length - 1));
-        byte[] serialized = new byte[Math.max(0, length)];
-        for (int i = 0; i < serialized.length; i++) {
-            serialized[i] = (byte) (((Number) words[1 + i / 8]).longValue() >>> (8 * (i % 8)));
-        }
-        return serialized;
-    }
-
     /** Whether {@code serialized} is in this class's form (rollups written by an earlier form are rolled again). */
     static boolean readable(byte[] serialized) {
         return serialized.length > 0 && (serialized[0] == SPARSE || serialized[0] == DENSE);

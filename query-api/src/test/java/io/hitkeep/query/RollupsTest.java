@@ -81,10 +81,8 @@ class RollupsTest {
         try (StoredHits stored = StoredHits.open()) {
             stored.add(week(0));
             StatsPaths.roll(stored.database(), 1, UTC);
-            execute(stored.database(), "UPDATE rollup_day_sketches SET sketch = "
-                    + java.util.Arrays.toString(VisitorSketch.words(new byte[] {0x0A, 0x01, 0x07, 0x0C})));
-            execute(stored.database(), "UPDATE rollup_period_sketches SET sketch = "
-                    + java.util.Arrays.toString(VisitorSketch.words(new byte[] {0x02, 0x01, 0x07, 0x0C})));
+            execute(stored.database(), "UPDATE rollup_day_sketches SET sketch = '\\x0A\\x01\\x07\\x0C'::BLOB");
+            execute(stored.database(), "UPDATE rollup_period_sketches SET sketch = '\\x02\\x01\\x07\\x0C'::BLOB");
 
             Rollups restarted = new Rollups(stored.database(), Duration.ZERO);
             restarted.catchUp();

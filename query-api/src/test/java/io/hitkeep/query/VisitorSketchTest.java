@@ -66,24 +66,6 @@ class VisitorSketchTest {
         }
     }
 
-    /** As a BIGINT[] column stores them: every length, so the last word is full or partly used. */
-    @Test
-    void theWordsOfASketchReadBackAsItsBytes() {
-        for (int count : new int[] {0, 1, 2, 5, 100, 1_365, 20_000}) {
-            byte[] sketch = VisitorSketch.of(LongStream.range(0, count).boxed().toArray());
-            Object[] words = java.util.Arrays.stream(VisitorSketch.words(sketch)).boxed().toArray();
-            assertEquals(1 + (sketch.length + 7) / 8, words.length, count + " visitors");
-            assertArrayEquals(sketch, VisitorSketch.fromWords(words), count + " visitors");
-        }
-        for (int length = 0; length <= 17; length++) {
-            byte[] bytes = new byte[length];
-            for (int i = 0; i < length; i++) {
-                bytes[i] = (byte) (0xF0 + i);
-            }
-            assertArrayEquals(bytes, VisitorSketch.fromWords(java.util.Arrays.stream(VisitorSketch.words(bytes)).boxed().toArray()));
-        }
-    }
-
     @Test
     void anotherFormIsRefused() {
         byte[] dataSketchesPreamble = {10, 1, 7, 12};

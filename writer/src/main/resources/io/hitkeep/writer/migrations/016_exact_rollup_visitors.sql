@@ -10,23 +10,5 @@ DELETE FROM rollup_days;
 DELETE FROM rollup_sessions;
 DELETE FROM rollup_values;
 DELETE FROM rollup_sites;
--- The sketches as BIGINT[] (VisitorSketch.words): DuckDB read a few rows of the BLOB column in about the time of
--- all of them, a few megabytes; a list column's few rows in milliseconds.
-DROP TABLE rollup_day_sketches;
-DROP TABLE rollup_period_sketches;
-CREATE TABLE rollup_day_sketches (
-    site_id   INTEGER NOT NULL,
-    day       DATE NOT NULL,
-    dimension VARCHAR NOT NULL,               -- entry_pages or exit_pages
-    value     VARCHAR NOT NULL,
-    link_day  DATE,
-    sketch    BIGINT[] NOT NULL
-);
-CREATE TABLE rollup_period_sketches (
-    site_id   INTEGER NOT NULL,
-    period    VARCHAR NOT NULL,               -- week or month
-    first_day DATE NOT NULL,                  -- its first local day: a Monday, or the 1st
-    dimension VARCHAR NOT NULL,
-    value     VARCHAR NOT NULL,
-    sketch    BIGINT[] NOT NULL
-);
+DELETE FROM rollup_day_sketches;
+DELETE FROM rollup_period_sketches;
