@@ -226,12 +226,11 @@ describe('other tools\' trackers', () => {
     const own = '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
     await field.fill(own.toUpperCase());
     await tab.getByTestId('umami-save').click();
-    await tab.getByTestId('umami-message').getByText('Saved').waitFor();
+    // the success message itself: 'Saved' alone would also match the refusal above ("Not saved: ...") still shown
+    await tab.getByTestId('umami-message').getByText('Saved: this website').waitFor();
     assert.equal((await hitkeep.api('GET', `/api/sites/${sites['goat.test']}`)).umami_website_id, own);
-    // the lines follow the saved site; the message may be drawn a frame before them
-    const snippet = () => section.getByTestId('migration-now').allTextContents();
-    await eventually('the snippet to show the id just saved',
-      async () => (await snippet()).some((line) => line.includes(`data-website-id="${own}"`)));
+    assert.ok((await section.getByTestId('migration-now').allTextContents()).some((line) => line.includes(`data-website-id="${own}"`)),
+      'the snippet shows the id just saved');
 
     const code = tab.getByTestId('goatcounter-code');
     await code.fill('a');
@@ -242,12 +241,13 @@ describe('other tools\' trackers', () => {
     await tab.getByTestId('goatcounter-message').getByText('another site has this GoatCounter code').waitFor();
     await code.fill('Goat-Site');
     await tab.getByTestId('goatcounter-save').click();
-    await tab.getByTestId('goatcounter-message').getByText('Saved').waitFor();
+    await tab.getByTestId('goatcounter-message').getByText('Saved: hits').waitFor();
     const saved = await hitkeep.api('GET', `/api/sites/${sites['goat.test']}`);
     assert.equal(saved.goatcounter_code, 'goat-site', 'stored in lower case');
     assert.equal(saved.umami_website_id, own, 'saving the code keeps the Umami website id');
-    const codeHostLine = `<script data-goatcounter="http://goat-site.hk.test:${new URL(hitkeep.base).port}/count" async src="//gc.zgo.at/count.js"></script>`;
-    await eventually('the snippet to send to the code\'s host', async () => (await snippet()).includes(codeHostLine));
+    const codeLines = await section.getByTestId('migration-now').allTextContents();
+    assert.ok(codeLines.includes(`<script data-goatcounter="http://goat-site.hk.test:${new URL(hitkeep.base).port}/count" async src="//gc.zgo.at/count.js"></script>`),
+      `the snippet sends to the code's host: ${codeLines.join('\n')}`);
     await code.fill('');
     await tab.getByTestId('goatcounter-save').click();
     await tab.getByTestId('goatcounter-message').getByText('Saved: no GoatCounter code.').waitFor();
