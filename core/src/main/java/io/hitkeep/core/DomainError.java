@@ -45,15 +45,29 @@ public final class DomainError extends HitKeepException {
         }
     }
 
+    /** For {@link Kind#UNAVAILABLE}: how long to wait before trying again, in seconds (the HTTP {@code Retry-After}). */
+    public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
+
     private final Kind kind;
+    private final int retryAfterSeconds;
 
     public DomainError(Kind kind, String message) {
+        this(kind, message, DEFAULT_RETRY_AFTER_SECONDS);
+    }
+
+    public DomainError(Kind kind, String message, int retryAfterSeconds) {
         super(message);
         this.kind = kind;
+        this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Seconds to wait before trying again; meaningful for {@link Kind#UNAVAILABLE}. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static DomainError invalid(String message) {
@@ -87,5 +101,10 @@ public final class DomainError extends HitKeepException {
 
     public static DomainError unavailable(String message) {
         return new DomainError(Kind.UNAVAILABLE, message);
+    }
+
+    /** Unavailable for longer than a moment (e.g. rollups catching up): the client is told when to try again. */
+    public static DomainError unavailable(String message, java.time.Duration retryAfter) {
+        return new DomainError(Kind.UNAVAILABLE, message, (int) Math.min(Integer.MAX_VALUE, retryAfter.toSeconds()));
     }
 }

@@ -6,7 +6,8 @@ import java.io.IOException;
 
 /**
  * How store requests, replies and refusals look on NATS: JSON with snake_case names (the project's one
- * mapper, {@link Json#MAPPER}); a refusal is {@code {"error": message, "kind": "not_found"}}. Used by the
+ * mapper, {@link Json#MAPPER}); a refusal is {@code {"error": message, "kind": "not_found"}} (an unavailable
+ * one with {@code "retry_after"} seconds). Used by the
  * client and by the writer's host alike, so both ends read what the other wrote. Thread-safe.
  */
 public final class StoreWire {
@@ -26,8 +27,13 @@ public final class StoreWire {
         }
     }
 
+    /** A refusal; an unavailable one says when to try again ({@code retry_after}, seconds; readers before it ignore it). */
     public static byte[] refusal(DomainError error) {
-        return Json.bytes(Json.object().put("error", error.getMessage()).put("kind", error.kind().label()));
+        com.fasterxml.jackson.databind.node.ObjectNode refusal = Json.object().put("error", error.getMessage()).put("kind", error.kind().label());
+        if (error.kind() == DomainError.Kind.UNAVAILABLE) {
+            refusal.put("retry_after", error.retryAfterSeconds());
+        }
+        return Json.bytes(refusal);
     }
 
     /** The reply of {@code operation}; a refusal is thrown as the {@link DomainError} it was. */
@@ -40,7 +46,8 @@ public final class StoreWire {
         }
         if (answer != null && answer.isObject() && answer.has("error") && answer.has("kind")) {
             DomainError.Kind kind = DomainError.Kind.parse(answer.get("kind").asText()).orElse(DomainError.Kind.UNAVAILABLE);
-            throw new DomainError(kind, answer.get("error").asText());
+            throw new DomainError(kind, answer.get("error").asText(),
+                    answer.path("retry_after").asInt(DomainError.DEFAULT_RETRY_AFTER_SECONDS));
         }
         try {
             return Json.MAPPER.treeToValue(answer, operation.replyType());

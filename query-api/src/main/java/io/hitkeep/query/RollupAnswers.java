@@ -157,7 +157,8 @@ final class RollupAnswers {
                 + " AND timestamp >= TIMESTAMP '" + days.start(from) + "' AND timestamp < TIMESTAMP '" + days.start(to.plusDays(1))
                 + "'") > catchUpRawRows) {
             throw DomainError.unavailable("the figures of this range are still being rolled up after a start or a rebuild"
-                    + " (/metrics: hitkeep_rollups_pending_hours); shorter ranges answer meanwhile, try again in a minute");
+                    + " (/metrics: hitkeep_rollups_pending_hours); shorter ranges answer meanwhile, try again in a minute",
+                    java.time.Duration.ofMinutes(1));
         }
         return Optional.empty();
     }

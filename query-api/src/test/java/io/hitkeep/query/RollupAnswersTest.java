@@ -130,6 +130,7 @@ class RollupAnswersTest {
             DomainError refused = assertThrows(DomainError.class, () -> guarded.answer(everyDay, zone));
             assertEquals(DomainError.Kind.UNAVAILABLE, refused.kind());
             assertTrue(refused.getMessage().contains("rolled up"), refused.getMessage());
+            assertEquals(60, refused.retryAfterSeconds(), "the message says a minute; so does Retry-After");
             assertEquals(withoutLive(raw.answer(fiveDays, zone)), withoutLive(guarded.answer(fiveDays, zone)),
                     "a range within the limit answers from the raw hits meanwhile (exact: no approximate visitors)");
 

@@ -203,8 +203,9 @@ public final class HttpJson {
                 response.header(HeaderNames.CONNECTION, "close");
             }
             if (error.kind() == DomainError.Kind.UNAVAILABLE) {
-                // a part is down for a moment (the stream, the store): say when to try again
-                response.header(HeaderNames.RETRY_AFTER, "1");
+                // a part is down for a moment (the stream, the store), or longer (rollups catching up): say when
+                // to try again
+                response.header(HeaderNames.RETRY_AFTER, Integer.toString(error.retryAfterSeconds()));
             }
             error(response, status(error.kind()), error.getMessage());
         });

@@ -39,6 +39,9 @@ class HttpJsonTest {
         routing.get("/refuse/{kind}", (request, response) -> {
             throw new DomainError(DomainError.Kind.valueOf(request.path().pathParameters().get("kind")), "refused on purpose");
         });
+        routing.get("/catching-up", (request, response) -> {
+            throw DomainError.unavailable("not yet", java.time.Duration.ofMinutes(1));
+        });
         routing.post("/echo", (request, response) -> HttpJson.send(response, 200, HttpJson.object(request, 16)));
         routing.get("/boom", (request, response) -> {
             throw new NullPointerException("a secret detail that must not reach the client");
@@ -53,6 +56,17 @@ class HttpJsonTest {
             assertEquals("refused on purpose", json(response).get("error").asText());
             assertEquals(kind == DomainError.Kind.UNAVAILABLE, response.headers().contains(io.helidon.http.HeaderNames.RETRY_AFTER),
                     "a 503 says when to try again");
+        }
+    }
+
+    @Test
+    void aRefusalForLongerSaysHowLong() {
+        try (Http1ClientResponse response = client.get("/catching-up").request()) {
+            assertEquals(503, response.status().code());
+            assertEquals("60", response.headers().get(io.helidon.http.HeaderNames.RETRY_AFTER).get());
+        }
+        try (Http1ClientResponse response = client.get("/refuse/UNAVAILABLE").request()) {
+            assertEquals("1", response.headers().get(io.helidon.http.HeaderNames.RETRY_AFTER).get(), "a moment, by default");
         }
     }
 
