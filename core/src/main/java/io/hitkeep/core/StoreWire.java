@@ -1,14 +1,15 @@
 package io.hitkeep.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 
 /**
  * How store requests, replies and refusals look on NATS: JSON with snake_case names (the project's one
  * mapper, {@link Json#MAPPER}); a refusal is {@code {"error": message, "kind": "not_found"}} (an unavailable
- * one with {@code "retry_after"} seconds). Used by the
- * client and by the writer's host alike, so both ends read what the other wrote. Thread-safe.
+ * one with {@code "retry_after"} seconds). Used by the client and by the writer's host alike, so both ends read
+ * what the other wrote. Thread-safe.
  */
 public final class StoreWire {
     private StoreWire() {
@@ -29,7 +30,7 @@ public final class StoreWire {
 
     /** A refusal; an unavailable one says when to try again ({@code retry_after}, seconds; readers before it ignore it). */
     public static byte[] refusal(DomainError error) {
-        com.fasterxml.jackson.databind.node.ObjectNode refusal = Json.object().put("error", error.getMessage()).put("kind", error.kind().label());
+        ObjectNode refusal = Json.object().put("error", error.getMessage()).put("kind", error.kind().label());
         if (error.kind() == DomainError.Kind.UNAVAILABLE) {
             refusal.put("retry_after", error.retryAfterSeconds());
         }

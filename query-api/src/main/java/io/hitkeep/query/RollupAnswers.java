@@ -26,9 +26,9 @@ import java.util.SortedSet;
  * the raw hits, computed the same way. Everything is exact, visitors too: an id is salted per UTC day, so a
  * range's visitors are its days' visitors less those each day shares with the day before (migration 016). Only
  * entry and exit pages' visitors come from merged sketches, marked {@code "approximate": true}: which of their
- * sessions enter or leave a range depends on where it starts and ends. A request that the rollups cannot answer ({@link #plan} is empty) is left to
- * the raw hits: filters, a site whose rollups are not caught up or in another zone, or a range with few
- * pageviews, which the hits answer exactly and quickly. Thread-safe.
+ * sessions enter or leave a range depends on where it starts and ends. A request that the rollups cannot answer
+ * ({@link #plan} is empty) is left to the raw hits: filters, a site whose rollups are not caught up or in another
+ * zone, or a range with few pageviews, which the hits answer exactly and quickly. Thread-safe.
  */
 final class RollupAnswers {
     /**
@@ -178,15 +178,12 @@ final class RollupAnswers {
                 : " UNION ALL SELECT day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total'";
         long pageviews;
         long visitors;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT coalesce(sum(pageviews), 0),"
-                + " coalesce(sum(visitors), 0) - coalesce(sum(shared_visitors) FILTER (WHERE day > ?), 0) FROM ("
-                + plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_days") + freshDays + ")")) {
-            statement.setObject(1, plan.from());
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                pageviews = row.getLong(1);
-                visitors = row.getLong(2);
-            }
+        try (PreparedStatement statement = Rollups.prepare(connection, "answer-totals",
+                Map.of("rows", plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_days") + freshDays),
+                Map.of("from", plan.from())); ResultSet row = statement.executeQuery()) {
+            row.next();
+            pageviews = row.getLong("pageviews");
+            visitors = row.getLong("visitors");
         }
         String pieces = plan.rolled("prev_pageview_day, next_pageview_day, next_active_day, last_pageview_day, starts, singles,"
                 + " first_pageview_us, last_active_us", "rollup_sessions")
@@ -241,11 +238,12 @@ final class RollupAnswers {
                 Map.of("from", plan.from(), "to", plan.to(), "limit", limit)); ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 String dimension = rows.getString("dimension");
+                String value = rows.getString("value");
                 Number visitors = (Number) rows.getObject("visitors");
                 lists.computeIfAbsent(dimension, ignored -> new ArrayList<>())
-                        .add(new Object[] {rows.getString("value"), rows.getLong("pageviews"), visitors == null ? null : visitors.longValue()});
+                        .add(new Object[] {value, rows.getLong("pageviews"), visitors == null ? null : visitors.longValue()});
                 if (visitors == null) {
-                    sketched.add(List.of(dimension, rows.getString("value")));
+                    sketched.add(List.of(dimension, value));
                 }
             }
         }

@@ -238,7 +238,6 @@ public final class Stats {
         return list;
     }
 
-    /** The distinct visitors of the site's rows in range after filters. */
     /** One figure over the scoped rows, e.g. {@code count(*)}. */
     private static long figure(Connection connection, String aggregate, Rows hits) throws SQLException {
         try (PreparedStatement statement = prepare(connection, "SELECT " + aggregate + " FROM scoped", hits);
