@@ -12,10 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -24,9 +22,8 @@ import java.util.SortedSet;
  * Answers a stats request's summary, daily chart and top lists from the rollups: the range's rolled days from
  * the rollup tables, its days with hits not rolled yet (at most {@link #MAX_FRESH_DAYS}, usually today) from
  * the raw hits, computed the same way. Everything is exact, visitors too: an id is salted per UTC day, so a
- * range's visitors are its days' visitors less those each day shares with the day before (migration 016). Only
- * entry and exit pages' visitors come from merged sketches, marked {@code "approximate": true}: which of their
- * sessions enter or leave a range depends on where it starts and ends. A request that the rollups cannot answer
+ * range's visitors are its days' visitors less those each day shares with the day before (migrations 016 and
+ * 017; for entry and exit pages, under links that say which ranges count them). A request that the rollups cannot answer
  * ({@link #plan} is empty) is left to the raw hits: filters, a site whose rollups are not caught up or in another
  * zone, or a range with few pageviews, which the hits answer exactly and quickly. Thread-safe.
  */
@@ -73,38 +70,6 @@ final class RollupAnswers {
                     + "' AND DATE '" + to + "' AND day NOT IN (" + LocalDays.list(fresh) + ")";
         }
 
-        /**
-         * The fewest sketches that cover the range: its whole months, then the whole weeks (from Monday) around
-         * them, then the remaining days; in {@code periods} and {@code days}.
-         */
-        void cover(List<Rollups.Period> periods, SortedSet<LocalDate> days) {
-            LocalDate end = to.plusDays(1);
-            LocalDate firstMonth = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
-            LocalDate monthsEnd = end.withDayOfMonth(1);
-            if (monthsEnd.isAfter(firstMonth)) {
-                for (LocalDate month = firstMonth; month.isBefore(monthsEnd); month = month.plusMonths(1)) {
-                    periods.add(Rollups.Period.month(month));
-                }
-                coverWithWeeks(from, firstMonth, periods, days);
-                coverWithWeeks(monthsEnd, end, periods, days);
-            } else {
-                coverWithWeeks(from, end, periods, days);
-            }
-        }
-
-        private static void coverWithWeeks(LocalDate first, LocalDate end, List<Rollups.Period> periods, SortedSet<LocalDate> days) {
-            LocalDate day = first;
-            while (day.isBefore(end)) {
-                Rollups.Period week = Rollups.Period.week(day);
-                if (week.first().equals(day) && !week.end().isAfter(end)) {
-                    periods.add(week);
-                    day = week.end();
-                } else {
-                    days.add(day);
-                    day = day.plusDays(1);
-                }
-            }
-        }
     }
 
     /** How to answer from the rollups, or empty when the raw hits must. */
@@ -223,108 +188,24 @@ final class RollupAnswers {
         return found;
     }
 
-    /**
-     * Every top list, in the registry's order, into {@code body}: visitors exact from the rollups' sums, but for
-     * entry and exit pages, whose come from sketches and are marked {@code "approximate"}.
-     */
+    /** Every top list, in the registry's order, into {@code body}: pageviews and visitors from the rollups' sums. */
     void lists(Connection connection, Plan plan, int limit, ObjectNode body) throws SQLException {
         String values = plan.rolled("day, dimension, value, link_day, pageviews, visitors, shared_visitors", "rollup_values")
                 + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT day, dimension, value, NULL::DATE, pageviews, visitors, shared_visitors"
-                + " FROM roll_values WHERE dimension <> 'total' AND value <> '' UNION ALL SELECT day, dimension, value, link_day, pageviews,"
-                + " NULL, NULL FROM (" + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ")");
-        Map<String, List<Object[]>> lists = new LinkedHashMap<>();
-        List<List<String>> sketched = new ArrayList<>();
+                + " FROM roll_values WHERE dimension <> 'total' AND value <> '' UNION ALL SELECT * FROM ("
+                + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ")");
+        Map<String, ArrayNode> lists = new LinkedHashMap<>();
+        for (Dimension dimension : Dimension.lists()) {
+            lists.put(dimension.listName().orElseThrow(), body.putArray(dimension.listName().orElseThrow()));
+        }
+        // in the raw lists' order: by list, pageviews, then value
         try (PreparedStatement statement = Rollups.prepare(connection, "answer-lists", Map.of("values", values),
                 Map.of("from", plan.from(), "to", plan.to(), "limit", limit)); ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                String dimension = rows.getString("dimension");
-                String value = rows.getString("value");
-                Number visitors = (Number) rows.getObject("visitors");
-                lists.computeIfAbsent(dimension, ignored -> new ArrayList<>())
-                        .add(new Object[] {value, rows.getLong("pageviews"), visitors == null ? null : visitors.longValue()});
-                if (visitors == null) {
-                    sketched.add(List.of(dimension, value));
-                }
+                lists.get(rows.getString("dimension")).addObject().put("value", rows.getString("value"))
+                        .put("pageviews", rows.getLong("pageviews")).put("visitors", rows.getLong("visitors"));
             }
         }
-        Map<List<String>, Long> estimates = visitors(connection, plan, sketched);
-        for (Dimension dimension : Dimension.lists()) {
-            String name = dimension.listName().orElseThrow();
-            List<Object[]> rows = lists.getOrDefault(name, new ArrayList<>());
-            // the same order as the raw lists: pageviews, then value
-            rows.sort((a, b) -> ((Long) b[1]).equals(a[1]) ? ((String) a[0]).compareTo((String) b[0]) : Long.compare((Long) b[1], (Long) a[1]));
-            ArrayNode list = body.putArray(name);
-            for (Object[] row : rows) {
-                ObjectNode entry = list.addObject().put("value", (String) row[0]).put("pageviews", (Long) row[1]);
-                if (row[2] != null) {
-                    entry.put("visitors", (Long) row[2]);
-                } else {
-                    entry.put("visitors", estimates.getOrDefault(List.of(name, (String) row[0]), 0L)).put("approximate", true);
-                }
-            }
-        }
-    }
-
-    /**
-     * The distinct visitors of each (list, value) over the range: the union of the sketches of its whole months
-     * and of its other days, and of the visitors of its fresh days.
-     */
-    private static Map<List<String>, Long> visitors(Connection connection, Plan plan, List<List<String>> keys) throws SQLException {
-        Map<List<String>, VisitorSketch> unions = new HashMap<>();
-        if (keys.isEmpty()) {
-            return Map.of();
-        }
-        java.util.Set<List<String>> wantedKeys = new java.util.HashSet<>(keys);
-        List<Rollups.Period> periods = new ArrayList<>();
-        SortedSet<LocalDate> days = new java.util.TreeSet<>();
-        plan.cover(periods, days);
-        String wanted = " AND dimension || chr(31) || value IN (" + String.join(", ", keys.stream().map(key -> "?").toList()) + ")";
-        String inPeriods = periods.isEmpty() ? "false" : periods.stream().map(period -> "(period = '" + period.name()
-                + "' AND first_day = DATE '" + period.first() + "')").collect(java.util.stream.Collectors.joining(" OR "));
-        String sql = "SELECT dimension, value, sketch FROM rollup_period_sketches WHERE site_id = " + plan.siteId()
-                + " AND (" + inPeriods + ")" + wanted
-                + " UNION ALL SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = " + plan.siteId()
-                + " AND day BETWEEN DATE '" + plan.from() + "' AND DATE '" + plan.to() + "'"
-                // a session enters a range at its first day in range with a pageview, and leaves at its last
-                + " AND CASE WHEN link_day IS NULL THEN day IN (" + LocalDays.list(days) + ")"
-                + " WHEN dimension = 'entry_pages' THEN link_day < DATE '" + plan.from() + "'"
-                + " ELSE link_day > DATE '" + plan.to() + "' END" + wanted;
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int parameter = 1;
-            for (int copy = 0; copy < 2; copy++) {
-                for (List<String> key : keys) {
-                    statement.setString(parameter++, key.get(0) + (char) 31 + key.get(1));
-                }
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    unions.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch()).add(rows.getBytes(3));
-                }
-            }
-        }
-        if (!plan.fresh().isEmpty()) {
-            // the fresh days' visitors themselves: their sketches, if any, are from before their newest hits
-            String fresh = "SELECT dimension, value, visitors FROM ("
-                    + Rollups.text("session-page-rows", Map.of("days", LocalDays.list(plan.fresh()))) + ") WHERE"
-                    + " dimension = 'entry_pages' AND (link_day IS NULL OR link_day < DATE '" + plan.from() + "')"
-                    + " OR dimension = 'exit_pages' AND (link_day IS NULL OR link_day > DATE '" + plan.to() + "')";
-            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(fresh)) {
-                while (rows.next()) {
-                    List<String> key = List.of(rows.getString(1), rows.getString(2));
-                    if (wantedKeys.contains(key)) {
-                        VisitorSketch union = unions.computeIfAbsent(key, ignored -> new VisitorSketch());
-                        for (Object id : (Object[]) rows.getArray(3).getArray()) {
-                            if (id != null) {
-                                union.add(((Number) id).longValue());
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        Map<List<String>, Long> estimates = new HashMap<>();
-        unions.forEach((key, union) -> estimates.put(key, union.estimate()));
-        return estimates;
     }
 
     private static long number(Connection connection, String sql) throws SQLException {

@@ -8,9 +8,6 @@ import io.hitkeep.writer.Database;
 import io.hitkeep.writer.Sql;
 import io.hitkeep.writer.SqlFile;
 
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +18,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +51,7 @@ final class Rollups implements AutoCloseable {
     private static final SqlFile SQL = SqlFile.load(Rollups.class, "sql/rollups.sql");
     /** Days rolled per transaction: a year of a big site catches up in small steps that each fit in memory. */
     private static final int DAYS_PER_ROLL = 7;
-    private static final List<String> TABLES_BY_DAY = List.of("rollup_days", "rollup_sessions", "rollup_values", "rollup_day_sketches");
+    private static final List<String> TABLES_BY_DAY = List.of("rollup_days", "rollup_sessions", "rollup_values");
     private static final AtomicLong PENDING_HOURS = new AtomicLong(-1);
 
     static {
@@ -146,7 +142,6 @@ final class Rollups implements AutoCloseable {
                 }
                 int days = 0;
                 for (Map.Entry<Integer, ZoneId> site : sites(connection).entrySet()) {
-                    forgetUnreadableSketches(connection, site.getKey());
                     days += markChangedDays(connection, site.getKey(), site.getValue());
                 }
                 return days;
@@ -261,9 +256,6 @@ final class Rollups implements AutoCloseable {
         if (bounds.isPresent()) {
             store(connection, siteId, rolled);
         }
-        for (Period period : Period.of(rolled)) {
-            storePeriod(connection, siteId, period);
-        }
         List<String> done = hours.stream().filter(hour -> rolled.containsAll(days.of(hour)))
                 .map(hour -> "TIMESTAMP '" + hour + "'").toList();
         if (!done.isEmpty()) {
@@ -285,11 +277,14 @@ final class Rollups implements AutoCloseable {
         values(connection, siteId, localDays, bounds, days);
     }
 
-    /** {@code roll_pieces}: the pieces of every session active on {@code days}, on every day it was active. */
+    /**
+     * {@code roll_pieces}: the pieces of every session active on {@code days}, on every day it was active, and of
+     * those with a pageview in the reach of the day before each (whose visitors can be the days' too).
+     */
     private static void pieces(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
             throws SQLException {
-        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days)),
-                Map.of("site_id", siteId))) {
+        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days),
+                "in_reach", localDays.timestampInReach(days)), Map.of("site_id", siteId))) {
             pieces.execute();
         }
     }
@@ -363,10 +358,7 @@ final class Rollups implements AutoCloseable {
         return rolled;
     }
 
-    /**
-     * Copies the temporary tables of {@link #fresh} into the rollup tables; entry and exit pages' visitors go
-     * into sketches (which of their sessions enter or leave a range depends on where it starts and ends).
-     */
+    /** Copies the temporary tables of {@link #fresh} into the rollup tables. */
     private static void store(Connection connection, int siteId, SortedSet<LocalDate> days) throws SQLException {
         String dayList = LocalDays.list(days);
         Map<String, String> parts = Map.of("days", dayList);
@@ -375,83 +367,9 @@ final class Rollups implements AutoCloseable {
         execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews, visitors, shared_visitors)"
                 + " SELECT " + siteId + ", day, dimension, value, NULL, pageviews, visitors, shared_visitors FROM roll_values"
                 + " WHERE dimension <> 'total' AND value <> '' AND day IN (" + dayList + ")");
-        execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews) SELECT " + siteId
-                + ", day, dimension, value, link_day, pageviews FROM (" + text("session-page-rows", parts) + ")");
+        execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews, visitors, shared_visitors)"
+                + " SELECT " + siteId + ", * FROM (" + text("session-page-rows", parts) + ")");
         execute(connection, "INSERT INTO rollup_sessions SELECT " + siteId + ", * FROM (" + text("session-rows", parts) + ")");
-        // one sketch per day, entry or exit page and link
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT day, dimension, value, link_day, visitors FROM ("
-                     + text("session-page-rows", parts) + ")");
-             DuckDBAppender insert = appender(connection, "rollup_day_sketches")) {
-            while (rows.next()) {
-                insert.beginRow();
-                insert.append(siteId);
-                insert.append(rows.getObject(1, LocalDate.class));
-                insert.append(rows.getString(2));
-                insert.append(rows.getString(3));
-                LocalDate link = rows.getObject(4, LocalDate.class);
-                if (link == null) {
-                    insert.appendNull();
-                } else {
-                    insert.append(link);
-                }
-                insert.append(VisitorSketch.of((Object[]) rows.getArray(5).getArray()));
-                insert.endRow();
-            }
-        }
-    }
-
-    /** A local week (from Monday) or month: the visitor sketches' coarser buckets. */
-    record Period(String name, LocalDate first, LocalDate end) {
-        static Period week(LocalDate day) {
-            LocalDate monday = day.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
-            return new Period("week", monday, monday.plusWeeks(1));
-        }
-
-        static Period month(LocalDate day) {
-            return new Period("month", day.withDayOfMonth(1), day.withDayOfMonth(1).plusMonths(1));
-        }
-
-        /** The weeks and months that hold these days. */
-        static java.util.Set<Period> of(SortedSet<LocalDate> days) {
-            java.util.Set<Period> periods = new java.util.LinkedHashSet<>();
-            days.forEach(day -> {
-                periods.add(week(day));
-                periods.add(month(day));
-            });
-            return periods;
-        }
-    }
-
-    /** A period's sketches: the union of its days' (for entry and exit pages, of those without a link). */
-    private static void storePeriod(Connection connection, int siteId, Period period) throws SQLException {
-        Map<List<String>, VisitorSketch> merged = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT dimension, value, sketch FROM rollup_day_sketches WHERE site_id = ? AND day >= ? AND day < ? AND link_day IS NULL")) {
-            select.setInt(1, siteId);
-            select.setObject(2, period.first());
-            select.setObject(3, period.end());
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    merged.computeIfAbsent(List.of(rows.getString(1), rows.getString(2)), ignored -> new VisitorSketch())
-                            .add(rows.getBytes(3));
-                }
-            }
-        }
-        execute(connection, "DELETE FROM rollup_period_sketches WHERE site_id = " + siteId + " AND period = '" + period.name()
-                + "' AND first_day = DATE '" + period.first() + "'");
-        try (DuckDBAppender insert = appender(connection, "rollup_period_sketches")) {
-            for (Map.Entry<List<String>, VisitorSketch> sketch : merged.entrySet()) {
-                insert.beginRow();
-                insert.append(siteId);
-                insert.append(period.name());
-                insert.append(period.first());
-                insert.append(sketch.getKey().get(0));
-                insert.append(sketch.getKey().get(1));
-                insert.append(sketch.getValue().serialized());
-                insert.endRow();
-            }
-        }
     }
 
     /**
@@ -558,27 +476,8 @@ final class Rollups implements AutoCloseable {
         return sites;
     }
 
-    /**
-     * A site whose sketches are in a form {@link VisitorSketch} does not read (written before the sketches were
-     * HitKeep's own) loses its rollups, so that the catch-up rolls all its days again. One sketch tells: a site's
-     * sketches are all written by the same roller.
-     */
-    private static void forgetUnreadableSketches(Connection connection, int siteId) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT sketch FROM rollup_day_sketches WHERE site_id = " + siteId + " LIMIT 1")) {
-            if (!row.next() || VisitorSketch.readable(row.getBytes(1))) {
-                return;
-            }
-        }
-        LOG.info(() -> "rollups: site " + siteId + " has sketches of an earlier form, rolled again");
-        for (String table : allTables()) {
-            execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId);
-        }
-    }
-
     private static List<String> allTables() {
         List<String> tables = new ArrayList<>(TABLES_BY_DAY);
-        tables.add("rollup_period_sketches");
         tables.add("rollup_sites");
         return tables;
     }
@@ -617,11 +516,6 @@ final class Rollups implements AutoCloseable {
             sql = sql.replace("{" + part.getKey() + "}", part.getValue());
         }
         return sql;
-    }
-
-    /** An Appender on the roller's connection: its rows join the transaction that a statement began. */
-    private static DuckDBAppender appender(Connection connection, String table) throws SQLException {
-        return connection.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

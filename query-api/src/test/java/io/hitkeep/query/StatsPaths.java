@@ -43,4 +43,19 @@ final class StatsPaths {
         rollups.rollPending();
         return rollups;
     }
+
+    /** Whether {@code answers} would answer {@code request} (rather than leave it to the raw hits). */
+    static boolean fromRollups(Database database, RollupAnswers answers, StatsRequest request, ZoneId zone) {
+        return database.read(sql -> {
+            Optional<RollupAnswers.Plan> plan = answers.plan(sql.connection(), request, zone);
+            plan.ifPresent(found -> {
+                try {
+                    RollupAnswers.release(sql.connection(), found);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return plan.isPresent();
+        });
+    }
 }

@@ -5,11 +5,16 @@
 -- join instead of a time zone conversion per row; {in_days} a predicate on timestamp that keeps the UTC
 -- intervals of the days being rolled, {in_reach} those and the part of each day before that can share visitor
 -- ids with them (LocalDays.timestampInReach); {days} a list of DATE literals.
+--
+-- Every visitor count is exact and sums over days: a visitor id is salted per UTC day, so it is seen on at
+-- most two local days, next to each other, and a range's visitors are its days' visitors less, for each day
+-- after its first, those shared with the day before (shared_visitors).
 
 -- name: pieces
 -- Every session active on the days being rolled, cut into one piece per local day it was active on (its
 -- pageviews and engagement pings, on every day, so the links to its other days are right), with the
--- links that let a range count the session once.
+-- links that let a range count the session once. Also the sessions with a pageview in the reach of the day
+-- before (rolled_session false): their entry and exit visitors there may be the days' too, and are compared.
 CREATE OR REPLACE TEMP TABLE roll_pieces AS
 WITH bounds(day, start_utc) AS (VALUES {bounds}),
 touched AS (
@@ -17,12 +22,17 @@ touched AS (
     UNION
     SELECT session_id FROM engagements WHERE site_id = :site_id AND ({in_days})
 ),
+reached AS (
+    SELECT session_id FROM hits WHERE site_id = :site_id AND ({in_reach})
+    UNION
+    SELECT session_id FROM touched
+),
 activity AS (
     SELECT session_id, visitor_id, timestamp, path, true AS pageview FROM hits
-    WHERE site_id = :site_id AND session_id IN (SELECT session_id FROM touched)
+    WHERE site_id = :site_id AND session_id IN (SELECT session_id FROM reached)
     UNION ALL
     SELECT session_id, visitor_id, timestamp, path, false FROM engagements
-    WHERE site_id = :site_id AND session_id IN (SELECT session_id FROM touched)
+    WHERE site_id = :site_id AND session_id IN (SELECT session_id FROM reached)
 ),
 pieces AS (
     SELECT session_id,
@@ -42,13 +52,14 @@ SELECT *,
            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)                           AS prev_pageview_day,
        min(CASE WHEN pageviews > 0 THEN day END) OVER (PARTITION BY session_id ORDER BY day
            ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)                           AS next_pageview_day,
-       lead(day) OVER (PARTITION BY session_id ORDER BY day)                           AS next_active_day
+       lead(day) OVER (PARTITION BY session_id ORDER BY day)                           AS next_active_day,
+       session_id IN (SELECT session_id FROM touched)                                  AS rolled_session
 FROM pieces
 
 -- name: linked-days
--- The days on which the sessions of roll_pieces were active: their pieces' links change with the days
--- being rolled, so they are rolled with them.
-SELECT DISTINCT day FROM roll_pieces
+-- The days on which the sessions of the days being rolled were active: their pieces' links change with
+-- those days, so they are rolled with them.
+SELECT DISTINCT day FROM roll_pieces WHERE rolled_session
 
 -- name: session-rows
 SELECT day, prev_pageview_day, next_pageview_day, next_active_day,
@@ -62,13 +73,44 @@ WHERE day IN ({days})
 GROUP BY ALL
 
 -- name: session-page-rows
--- Entry and exit pages: a session enters a range at its first piece in range and leaves at its last.
-SELECT day, 'entry_pages' AS dimension, entry_page AS value, prev_pageview_day AS link_day, count(*) AS pageviews,
-       list(DISTINCT entry_visitor) AS visitors
-FROM roll_pieces WHERE pageviews > 0 AND day IN ({days}) GROUP BY ALL
-UNION ALL
-SELECT day, 'exit_pages', exit_page, next_pageview_day, count(*), list(DISTINCT exit_visitor)
-FROM roll_pieces WHERE pageviews > 0 AND day IN ({days}) GROUP BY ALL
+-- Entry and exit pages: a session enters a range at its first piece in range with a pageview (the day of its
+-- pageview before, link_day, is outside the range) and leaves at its last (link_day: the day of its pageview
+-- after). Pageviews count the sessions per day, page and link. Visitors count each visitor once per day and
+-- page, under the link that lets the most ranges count them (entries: none if any piece has none, else the
+-- earliest; exits: none, else the latest). shared_visitors counts those also there the day before, under the
+-- later of the two links (exits: the earlier), which makes a range subtract them exactly when it counts them
+-- on both days (answer-lists).
+WITH sides AS (
+    SELECT day, 'entry_pages' AS dimension, entry_page AS value, prev_pageview_day AS link_day, entry_visitor AS visitor_id
+    FROM roll_pieces WHERE pageviews > 0
+    UNION ALL
+    SELECT day, 'exit_pages', exit_page, next_pageview_day, exit_visitor
+    FROM roll_pieces WHERE pageviews > 0
+),
+per_visitor AS (
+    SELECT day, dimension, value, visitor_id,
+           CASE WHEN count(*) > count(link_day) THEN NULL
+                WHEN dimension = 'entry_pages' THEN min(link_day) ELSE max(link_day) END AS link_day
+    FROM sides
+    GROUP BY day, dimension, value, visitor_id
+)
+SELECT day, dimension, value, link_day, sum(pageviews)::BIGINT AS pageviews, sum(visitors)::BIGINT AS visitors,
+       sum(shared_visitors)::BIGINT AS shared_visitors
+FROM (
+    SELECT day, dimension, value, link_day, 1 AS pageviews, 0 AS visitors, 0 AS shared_visitors
+    FROM sides WHERE day IN ({days})
+    UNION ALL
+    SELECT day, dimension, value, link_day, 0, 1, 0
+    FROM per_visitor WHERE day IN ({days})
+    UNION ALL
+    -- greatest and least skip a NULL: no link on one day leaves the other's
+    SELECT v.day, v.dimension, v.value,
+           CASE v.dimension WHEN 'entry_pages' THEN greatest(p.link_day, v.link_day) ELSE least(p.link_day, v.link_day) END, 0, 0, 1
+    FROM per_visitor v
+    JOIN per_visitor p ON p.day = v.day - 1 AND p.dimension = v.dimension AND p.value = v.value AND p.visitor_id = v.visitor_id
+    WHERE v.day IN ({days})
+)
+GROUP BY ALL
 
 -- name: values
 -- The day totals and every top list, one row per day, list and value ('total' for the whole day):
@@ -119,8 +161,8 @@ FROM ({pieces})
 
 -- name: answer-lists
 -- Each top list's values by pageviews over the range, the first :limit of each, with their visitors: the
--- days' visitors less those each day after the first shared with the day before (NULL for entry and exit
--- pages, whose visitors come from the sketches).
+-- days' visitors less those each day after the first shared with the day before. Entry and exit pages' rows
+-- count when their link is outside the range (session-page-rows).
 SELECT dimension, value, sum(pageviews) AS pageviews,
        sum(visitors) - coalesce(sum(shared_visitors) FILTER (WHERE day > :from), 0) AS visitors
 FROM ({values})
@@ -129,3 +171,4 @@ WHERE CASE dimension WHEN 'entry_pages' THEN link_day IS NULL OR link_day < :fro
                      ELSE true END
 GROUP BY dimension, value
 QUALIFY row_number() OVER (PARTITION BY dimension ORDER BY sum(pageviews) DESC, value) <= :limit
+ORDER BY dimension, pageviews DESC, value
