@@ -101,6 +101,12 @@ final class RollupAnswers {
             // the rolled days that share sessions with the fresh ones have stale links (a session that went
             // on into a fresh day ended there when it was rolled): they are read fresh too
             SortedSet<LocalDate> linked = new java.util.TreeSet<>(Rollups.linkedDays(connection).subSet(from, to.plusDays(1)));
+            // and so do the days after them, which count the entry and exit visitors they share under both days' links
+            new java.util.ArrayList<>(linked).forEach(day -> {
+                if (!day.isAfter(to.minusDays(1))) {
+                    linked.add(day.plusDays(1));
+                }
+            });
             if (!fresh.containsAll(linked)) {
                 linked.addAll(fresh);
                 plan = new Plan(request.siteId(), from, to, linked);

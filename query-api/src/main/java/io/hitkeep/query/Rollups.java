@@ -245,6 +245,9 @@ final class Rollups implements AutoCloseable {
             linked.removeAll(rolled);
             if (!linked.isEmpty()) {
                 rolled.addAll(linked);
+                // the day after a re-linked day counts the entry and exit visitors it shares with it under the
+                // links of both: rolled again with it
+                rolled.addAll(rolledDaysAfter(connection, siteId, linked, pending));
                 pieces(connection, siteId, days, bounds.get(), rolled);
             }
             values(connection, siteId, days, bounds.get(), rolled);

@@ -132,6 +132,52 @@ class RollupAnswersTest {
         }
     }
 
+    /**
+     * A tab resumed days later changes the exit link of the day its session had stopped on, which is rolled again.
+     * The day after it is rolled again with it: the visitor it shares with that day (the same id, the same exit
+     * page, in a session of another tab after local midnight) is subtracted under the links of both days.
+     */
+    @Test
+    void aTabResumedDaysLaterLeavesTheDayAfterItsOldEndExact() {
+        ZoneId zone = ZoneId.of("Europe/Berlin");
+        try (StoredHits stored = StoredHits.open()) {
+            // 22:30 and 23:30 UTC on March 20 are 23:30 on the 20th and 00:30 on the 21st in Berlin: one UTC day, one id
+            stored.add(pageview(7, "tab-a", "2026-03-20T22:30:00Z", "/docs"), pageview(7, "tab-b", "2026-03-20T23:30:00Z", "/docs"));
+            Rollups rollups = StatsPaths.roll(stored.database(), 1, zone);
+            stored.add(pageview(7, "tab-a", "2026-03-23T10:00:00Z", "/pricing"));
+            Stats raw = new Stats(stored.database());
+            Stats rolled = new Stats(stored.database(), java.util.Optional.of(new RollupAnswers(rollups, 0)));
+            for (String when : List.of("the 23rd read fresh", "the 23rd rolled")) {
+                if (when.equals("the 23rd rolled")) {
+                    rollups.rollPending();
+                    assertTrue(rollups.pendingDays(1, zone).isEmpty());
+                }
+                for (String[] range : new String[][] {{"2026-03-20", "2026-03-21"}, {"2026-03-20", "2026-03-22"},
+                        {"2026-03-20", "2026-03-23"}, {"2026-03-21", "2026-03-23"}}) {
+                    StatsRequest request = new StatsRequest(1, range[0], range[1], List.of(), 20, List.of("lists"));
+                    for (String list : List.of("entry_pages", "exit_pages")) {
+                        assertEquals(raw.answer(request, zone).get(list), rolled.answer(request, zone).get(list),
+                                when + ", " + range[0] + ".." + range[1] + " " + list);
+                    }
+                }
+            }
+            StatsRequest resumed = new StatsRequest(1, "2026-03-20", "2026-03-23", List.of(), 20, List.of("lists"));
+            assertEquals("/docs", rolled.answer(resumed, zone).get("exit_pages").get(0).get("value").asText(),
+                    "the other tab still leaves on /docs; the resumed one leaves on /pricing");
+        }
+    }
+
+    private static Hit pageview(long visitor, String session, String at, String path) {
+        Hit.Builder hit = Hit.builder();
+        hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(at));
+        hit.siteId = 1;
+        hit.hostname = "rollups.example";
+        hit.path = path;
+        hit.visitorId = visitor * 100_000 + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
+        hit.sessionKey = session;
+        return hit.build();
+    }
+
     private static long countHits(StoredHits stored, String first, String last) {
         return stored.database().read(sql -> {
             try (Statement statement = sql.connection().createStatement();
