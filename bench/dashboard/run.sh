@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 HITKEEP_NEED_BROWSER=1
 . bench/lib.sh
 N=${1:-1000000}
-JAR=app/target/hitkeep.jar
+JAR=${JAR:-app/target/hitkeep.jar}
 DATA=$(mktemp -d /tmp/hitkeep-dashboard-bench.XXXXXX)
 COOKIES=$DATA/cookies
 EMAIL=owner@example.com

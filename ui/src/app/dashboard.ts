@@ -2,7 +2,6 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, injec
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { ButtonModule } from 'primeng/button';
-import { ChartModule } from 'primeng/chart';
 import { ChipModule } from 'primeng/chip';
 import { MessageModule } from 'primeng/message';
 import { InputTextModule } from 'primeng/inputtext';
@@ -15,6 +14,7 @@ import { DEFAULT_RANGE, RANGES, RangeKey, customRangeError, percentChange, previ
 import { Filter, chipLabel, parseFilters, sameFilters, serializeFilters, withFilter, withoutFilter } from './filters';
 import { duration, integer, percent, signedPercent } from './format';
 import { can } from './permissions';
+import { LineChart } from './line-chart';
 import { TopCard } from './top-card';
 
 /**
@@ -39,6 +39,8 @@ const LIST_LIMIT = 50;
 
 const CUSTOM = 'custom';
 
+const NO_POINTS: Stats['chart'] = [];
+
 /**
  * A KPI's change against the previous period: "+12%" green when better, "−5%" red when worse (for the
  * bounce rate lower is better), "—" when the previous period had 0; null until both periods are loaded.
@@ -59,7 +61,7 @@ function change(current: number | undefined, previous: number | undefined, lower
 @Component({
   selector: 'hk-dashboard',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FormsModule, ButtonModule, ChartModule, ChipModule, InputTextModule, MessageModule, SelectModule, TopCard],
+  imports: [RouterLink, FormsModule, ButtonModule, ChipModule, InputTextModule, LineChart, MessageModule, SelectModule, TopCard],
   template: `
     <div class="flex flex-wrap items-center gap-3 justify-between mb-4">
       <div class="min-w-0">
@@ -167,8 +169,8 @@ function change(current: number | undefined, previous: number | undefined, lower
         </p>
       } @else {
         <div class="relative h-64" data-testid="chart">
-          <p-chart type="line" [data]="chart()" [options]="chartOptions" [plugins]="chartPlugins" height="16rem"
-                   [ariaLabel]="'Pageviews and visitors from ' + days().from + ' to ' + days().to" />
+          <hk-line-chart [data]="chart()" [options]="chartOptions" [plugins]="chartPlugins" height="16rem"
+                         [ariaLabel]="'Pageviews and visitors from ' + days().from + ' to ' + days().to" />
           @for (marker of markers(); track marker.index) {
             <div class="absolute w-0 border-l border-dashed border-amber-500 pointer-events-none" aria-hidden="true"
                  [style.left.px]="marker.left" [style.top.px]="marker.top" [style.height.px]="marker.height"></div>
@@ -326,7 +328,7 @@ export class DashboardPage {
   protected readonly markers = computed(() => {
     const axis = this.axis();
     if (!axis) return [];
-    return annotationMarks(this.stats()?.chart ?? [], this.annotations())
+    return annotationMarks(this.points(), this.annotations())
       .filter((mark) => mark.index < axis.xs.length)
       .map((mark) => ({
         index: mark.index, date: mark.date, text: mark.texts.join(' · '), left: axis.xs[mark.index],
@@ -352,7 +354,10 @@ export class DashboardPage {
   }];
 
   protected readonly comparing = computed(() => (this.previous()?.chart?.length ?? 0) > 0);
-  protected readonly chart = computed(() => chartData(this.stats()?.chart ?? [], this.previous()?.chart ?? null));
+  /** the chart's points: the same array when only the top lists come in, so the chart is not drawn again */
+  private readonly points = computed(() => this.stats()?.chart ?? NO_POINTS);
+  private readonly previousPoints = computed(() => this.previous()?.chart ?? null);
+  protected readonly chart = computed(() => chartData(this.points(), this.previousPoints()));
 
   protected readonly chartOptions = {
     maintainAspectRatio: false,
