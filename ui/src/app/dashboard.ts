@@ -7,6 +7,7 @@ import { MessageModule } from 'primeng/message';
 import { InputTextModule } from 'primeng/inputtext';
 import { SelectModule } from 'primeng/select';
 import { FormsModule } from '@angular/forms';
+import { afterNextPaint } from './after-paint';
 import { Annotation, Api, Live, Site, Stats, Summary, errorText } from './api';
 import { CARDS, Card, tabQuery } from './cards';
 import { annotationMarks, chartData } from './chart';
@@ -225,12 +226,24 @@ function change(current: number | undefined, previous: number | undefined, lower
       </section>
     }
 
-    <section class="grid gap-3 md:grid-cols-2 items-start" data-testid="cards">
-      @for (card of cards; track card.key) {
-        <hk-top-card [card]="card" [stats]="stats()" [loaded]="listsLoaded()" [tabKey]="query().get(card.key)" [goalsLink]="goalsLink()"
-                     (tabChange)="setTab(card, $event)" (filter)="addFilter($event.dim, $event.value)" />
-      }
-    </section>
+    <!-- the cards (and their code, the world map's with it) come after the numbers above have been painted -->
+    @defer (when numbersPainted(); prefetch on idle) {
+      <section class="grid gap-3 md:grid-cols-2 items-start" data-testid="cards">
+        @for (card of cards; track card.key) {
+          <hk-top-card [card]="card" [stats]="stats()" [loaded]="listsLoaded()" [tabKey]="query().get(card.key)" [goalsLink]="goalsLink()"
+                       (tabChange)="setTab(card, $event)" (filter)="addFilter($event.dim, $event.value)" />
+        }
+      </section>
+    } @placeholder {
+      <section class="grid gap-3 md:grid-cols-2 items-start" aria-busy="true" aria-label="Loading">
+        @for (card of cards; track card.key) {
+          <div class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 flex flex-col gap-2">
+            <div class="h-6 w-32 rounded bg-surface-100 dark:bg-surface-800"></div>
+            @for (bar of [1, 2, 3]; track bar) { <div class="h-4 rounded bg-surface-100 dark:bg-surface-800 animate-pulse"></div> }
+          </div>
+        }
+      </section>
+    }
   `,
 })
 export class DashboardPage {
@@ -278,6 +291,8 @@ export class DashboardPage {
   protected readonly annotations = signal<Annotation[]>([]);
   /** where the chart's buckets are drawn (from Chart.js, after each layout), to put the annotation markers there */
   private readonly axis = signal<{ xs: number[]; top: number; bottom: number; width: number } | null>(null);
+  /** true once the first numbers have been painted: then the cards below them are made */
+  protected readonly numbersPainted = signal(false);
   /** false while the top lists of the shown range are still on their way (the cards come first) */
   protected readonly listsLoaded = signal(false);
 
@@ -444,6 +459,7 @@ export class DashboardPage {
       if (token !== this.loadToken) return;
       this.listsLoaded.set(false);
       this.stats.set(first);
+      this.paintCardsNext();
       const count = first.summary.live_visitors;
       if (count !== undefined) this.live.update((live) => (live ? { ...live, live_visitors: count } : { live_visitors: count }));
       this.error.set(null);
@@ -455,7 +471,13 @@ export class DashboardPage {
       this.listsLoaded.set(true);
     } catch (e) {
       if (token === this.loadToken) this.error.set(errorText(e));
+      this.paintCardsNext();
     }
+  }
+
+  /** the cards once what is on the page now (the numbers, or the error) has been painted */
+  private paintCardsNext(): void {
+    if (!this.numbersPainted()) afterNextPaint().then(() => this.numbersPainted.set(true));
   }
 
   /** live visitors every 10 s: GET /api/sites/{id}/live, a cheap count and the pages and sources of now (not the whole stats again) */

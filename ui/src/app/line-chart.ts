@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, effect, inject, input, untracked, viewChild } from '@angular/core';
 import type { Chart } from 'chart.js';
+import { afterNextPaint } from './after-paint';
 
 /** What chart.ts's chartData gives: the labels and the datasets (and anything a plugin or a tooltip reads). */
 export interface LineChartData { labels: unknown[]; datasets: object[]; [extra: string]: unknown; }
@@ -60,12 +61,4 @@ export class LineChart {
       plugins: untracked(this.plugins) as Chart['config']['plugins'],
     });
   }
-}
-
-/** Resolves once the browser has painted what is on the page now (at once in a hidden tab, which paints nothing). */
-function afterNextPaint(): Promise<void> {
-  return new Promise((resolve) => {
-    if (document.hidden) setTimeout(resolve);
-    else requestAnimationFrame(() => setTimeout(resolve));
-  });
 }
