@@ -226,7 +226,7 @@ function change(current: number | undefined, previous: number | undefined, lower
       </section>
     }
 
-    <!-- the cards (and their code, the world map's with it) come after the numbers above have been painted -->
+    <!-- the cards (and their code) come after the numbers above have been painted -->
     @defer (when numbersPainted(); prefetch on idle) {
       <section class="grid gap-3 md:grid-cols-2 items-start" data-testid="cards">
         @for (card of cards; track card.key) {
