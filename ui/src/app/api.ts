@@ -1,6 +1,7 @@
 import { HttpClient, HttpErrorResponse, HttpInterceptorFn, HttpParams } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
+import { statsPath, statsQuery, takeEarly } from './early';
 import { Funnel, FunnelResult, FunnelWindow } from './funnel';
 import { Goal, Target } from './goals';
 
@@ -73,14 +74,6 @@ export function errorText(e: unknown): string {
   return String(e);
 }
 
-/** The query of a stats-like request: the range, one `filter` each, and optionally the parts and the rows a list. */
-function statsParams(from: string, to: string, filters: readonly string[], parts?: readonly string[], limit?: number): HttpParams {
-  let params = new HttpParams().set('from', from).set('to', to);
-  for (const filter of filters) params = params.append('filter', filter);
-  if (parts) params = params.set('parts', parts.join(','));
-  if (limit) params = params.set('limit', limit);
-  return params;
-}
 
 /** A list answered bare ([...]) or wrapped ({"goals": [...]}): this server answers the first, be ready for both. */
 function listIn<T>(answer: unknown, key: string): T[] {
@@ -122,7 +115,9 @@ export class Api {
   sites(): Promise<Site[]> {
     const now = Date.now();
     if (recentSites && now - recentSites.at < SITES_REUSE_MS) return recentSites.answer;
-    const answer = this.call(firstValueFrom(this.http.get<Site[]>('/api/sites'))).then((sites) => {
+    const ask = () => firstValueFrom(this.http.get<Site[]>('/api/sites'));
+    const early = takeEarly<Site[]>('/api/sites');
+    const answer = this.call(early ? early.then((sites) => sites ?? ask()) : ask()).then((sites) => {
       this.session.set('signed-in');
       return sites;
     });
@@ -137,7 +132,10 @@ export class Api {
 
   /** The stats of a range; with parts (summary, chart, lists, events, goals) only those; limit: rows a list. */
   stats(id: number, from: string, to: string, filters: string[], parts?: string[], limit?: number): Promise<Stats> {
-    return this.call(firstValueFrom(this.http.get<Stats>(`/api/sites/${id}/stats`, { params: statsParams(from, to, filters, parts, limit) })));
+    const path = statsPath(id, from, to, filters, parts, limit);
+    const ask = () => firstValueFrom(this.http.get<Stats>(path));
+    const early = takeEarly<Stats>(path);
+    return this.call(early ? early.then((stats) => stats ?? ask()) : ask());
   }
 
   site(id: number): Promise<SiteDetail> {
@@ -329,8 +327,7 @@ export class Api {
 
   /** A funnel's steps over a range, with the dashboard's filters. */
   funnel(siteId: number, funnelId: number, from: string, to: string, filters: string[]): Promise<FunnelResult> {
-    return this.call(firstValueFrom(this.http.get<FunnelResult>(`/api/sites/${siteId}/funnels/${funnelId}`,
-      { params: statsParams(from, to, filters) })));
+    return this.call(firstValueFrom(this.http.get<FunnelResult>(`/api/sites/${siteId}/funnels/${funnelId}${statsQuery(from, to, filters)}`)));
   }
 
   async deleteFunnel(siteId: number, funnelId: number): Promise<void> {
@@ -419,9 +416,8 @@ export class Api {
   }
 
   sharedStats(token: string, access: string | null, from: string, to: string, filters: string[], parts?: string[], limit?: number): Promise<Stats> {
-    const params = statsParams(from, to, filters, parts, limit);
     const headers: Record<string, string> = access ? { 'X-Share-Access': access } : {};
-    return firstValueFrom(this.http.get<Stats>(`/api/share/${encodeURIComponent(token)}/stats`, { params, headers }));
+    return firstValueFrom(this.http.get<Stats>(`/api/share/${encodeURIComponent(token)}/stats${statsQuery(from, to, filters, parts, limit)}`, { headers }));
   }
 
   // passkeys (a server without them answers 404 to the list)

@@ -2,12 +2,12 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, injec
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { ButtonModule } from 'primeng/button';
-import { ChartModule } from 'primeng/chart';
 import { ChipModule } from 'primeng/chip';
 import { MessageModule } from 'primeng/message';
 import { InputTextModule } from 'primeng/inputtext';
 import { SelectModule } from 'primeng/select';
 import { FormsModule } from '@angular/forms';
+import { afterNextPaint } from './after-paint';
 import { Annotation, Api, Live, Site, Stats, Summary, errorText } from './api';
 import { CARDS, Card, tabQuery } from './cards';
 import { annotationMarks, chartData } from './chart';
@@ -15,6 +15,7 @@ import { DEFAULT_RANGE, RANGES, RangeKey, customRangeError, percentChange, previ
 import { Filter, chipLabel, parseFilters, sameFilters, serializeFilters, withFilter, withoutFilter } from './filters';
 import { duration, integer, percent, signedPercent } from './format';
 import { can } from './permissions';
+import { LineChart } from './line-chart';
 import { TopCard } from './top-card';
 
 /**
@@ -39,6 +40,8 @@ const LIST_LIMIT = 50;
 
 const CUSTOM = 'custom';
 
+const NO_POINTS: Stats['chart'] = [];
+
 /**
  * A KPI's change against the previous period: "+12%" green when better, "−5%" red when worse (for the
  * bounce rate lower is better), "—" when the previous period had 0; null until both periods are loaded.
@@ -59,7 +62,7 @@ function change(current: number | undefined, previous: number | undefined, lower
 @Component({
   selector: 'hk-dashboard',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, FormsModule, ButtonModule, ChartModule, ChipModule, InputTextModule, MessageModule, SelectModule, TopCard],
+  imports: [RouterLink, FormsModule, ButtonModule, ChipModule, InputTextModule, LineChart, MessageModule, SelectModule, TopCard],
   template: `
     <div class="flex flex-wrap items-center gap-3 justify-between mb-4">
       <div class="min-w-0">
@@ -167,8 +170,8 @@ function change(current: number | undefined, previous: number | undefined, lower
         </p>
       } @else {
         <div class="relative h-64" data-testid="chart">
-          <p-chart type="line" [data]="chart()" [options]="chartOptions" [plugins]="chartPlugins" height="16rem"
-                   [ariaLabel]="'Pageviews and visitors from ' + days().from + ' to ' + days().to" />
+          <hk-line-chart [data]="chart()" [options]="chartOptions" [plugins]="chartPlugins" height="16rem"
+                         [ariaLabel]="'Pageviews and visitors from ' + days().from + ' to ' + days().to" />
           @for (marker of markers(); track marker.index) {
             <div class="absolute w-0 border-l border-dashed border-amber-500 pointer-events-none" aria-hidden="true"
                  [style.left.px]="marker.left" [style.top.px]="marker.top" [style.height.px]="marker.height"></div>
@@ -223,12 +226,24 @@ function change(current: number | undefined, previous: number | undefined, lower
       </section>
     }
 
-    <section class="grid gap-3 md:grid-cols-2 items-start" data-testid="cards">
-      @for (card of cards; track card.key) {
-        <hk-top-card [card]="card" [stats]="stats()" [loaded]="listsLoaded()" [tabKey]="query().get(card.key)" [goalsLink]="goalsLink()"
-                     (tabChange)="setTab(card, $event)" (filter)="addFilter($event.dim, $event.value)" />
-      }
-    </section>
+    <!-- the cards (and their code) come after the numbers above have been painted -->
+    @defer (when numbersPainted(); prefetch on idle) {
+      <section class="grid gap-3 md:grid-cols-2 items-start" data-testid="cards">
+        @for (card of cards; track card.key) {
+          <hk-top-card [card]="card" [stats]="stats()" [loaded]="listsLoaded()" [tabKey]="query().get(card.key)" [goalsLink]="goalsLink()"
+                       (tabChange)="setTab(card, $event)" (filter)="addFilter($event.dim, $event.value)" />
+        }
+      </section>
+    } @placeholder {
+      <section class="grid gap-3 md:grid-cols-2 items-start" aria-busy="true" aria-label="Loading">
+        @for (card of cards; track card.key) {
+          <div class="rounded-xl border border-surface-200 dark:border-surface-800 bg-surface-0 dark:bg-surface-900 p-3 flex flex-col gap-2">
+            <div class="h-6 w-32 rounded bg-surface-100 dark:bg-surface-800"></div>
+            @for (bar of [1, 2, 3]; track bar) { <div class="h-4 rounded bg-surface-100 dark:bg-surface-800 animate-pulse"></div> }
+          </div>
+        }
+      </section>
+    }
   `,
 })
 export class DashboardPage {
@@ -276,6 +291,8 @@ export class DashboardPage {
   protected readonly annotations = signal<Annotation[]>([]);
   /** where the chart's buckets are drawn (from Chart.js, after each layout), to put the annotation markers there */
   private readonly axis = signal<{ xs: number[]; top: number; bottom: number; width: number } | null>(null);
+  /** true once the first numbers have been painted: then the cards below them are made */
+  protected readonly numbersPainted = signal(false);
   /** false while the top lists of the shown range are still on their way (the cards come first) */
   protected readonly listsLoaded = signal(false);
 
@@ -326,7 +343,7 @@ export class DashboardPage {
   protected readonly markers = computed(() => {
     const axis = this.axis();
     if (!axis) return [];
-    return annotationMarks(this.stats()?.chart ?? [], this.annotations())
+    return annotationMarks(this.points(), this.annotations())
       .filter((mark) => mark.index < axis.xs.length)
       .map((mark) => ({
         index: mark.index, date: mark.date, text: mark.texts.join(' · '), left: axis.xs[mark.index],
@@ -352,7 +369,10 @@ export class DashboardPage {
   }];
 
   protected readonly comparing = computed(() => (this.previous()?.chart?.length ?? 0) > 0);
-  protected readonly chart = computed(() => chartData(this.stats()?.chart ?? [], this.previous()?.chart ?? null));
+  /** the chart's points: the same array when only the top lists come in, so the chart is not drawn again */
+  private readonly points = computed(() => this.stats()?.chart ?? NO_POINTS);
+  private readonly previousPoints = computed(() => this.previous()?.chart ?? null);
+  protected readonly chart = computed(() => chartData(this.points(), this.previousPoints()));
 
   protected readonly chartOptions = {
     maintainAspectRatio: false,
@@ -439,6 +459,7 @@ export class DashboardPage {
       if (token !== this.loadToken) return;
       this.listsLoaded.set(false);
       this.stats.set(first);
+      this.paintCardsNext();
       const count = first.summary.live_visitors;
       if (count !== undefined) this.live.update((live) => (live ? { ...live, live_visitors: count } : { live_visitors: count }));
       this.error.set(null);
@@ -450,7 +471,13 @@ export class DashboardPage {
       this.listsLoaded.set(true);
     } catch (e) {
       if (token === this.loadToken) this.error.set(errorText(e));
+      this.paintCardsNext();
     }
+  }
+
+  /** the cards once what is on the page now (the numbers, or the error) has been painted */
+  private paintCardsNext(): void {
+    if (!this.numbersPainted()) afterNextPaint().then(() => this.numbersPainted.set(true));
   }
 
   /** live visitors every 10 s: GET /api/sites/{id}/live, a cheap count and the pages and sources of now (not the whole stats again) */

@@ -19,14 +19,25 @@ export function isRangeKey(value: unknown): value is RangeKey {
   return RANGES.some((range) => range.key === value);
 }
 
+/** Made once per time zone: making one is slow (tens of milliseconds for the first zone on a slow machine). */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormatIn(timeZone: string): Intl.DateTimeFormat {
+  let dayFormat = dayFormats.get(timeZone);
+  if (!dayFormat) {
+    try {
+      dayFormat = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      dayFormat = dayFormatIn('UTC');
+    }
+    dayFormats.set(timeZone, dayFormat);
+  }
+  return dayFormat;
+}
+
 /** The calendar day of {@code now} in {@code timeZone} (an IANA name; a bad one falls back to UTC). */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  } catch {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  }
+  const parts = dayFormatIn(timeZone).formatToParts(now);
   const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

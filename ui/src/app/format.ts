@@ -1,23 +1,36 @@
 // Number formatting of the dashboard: plain functions (no Angular) so node --test can check them
 // (test/format.test.mjs). The locale is the browser's unless a test passes one.
 
+/** Made once per locale and options: a card's rows are formatted on every change, and making one is slow. */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale ?? ''} ${JSON.stringify(options)}`;
+  let made = numberFormats.get(key);
+  if (!made) {
+    made = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, made);
+  }
+  return made;
+}
+
 /** 1234 as "1,234" (in the locale's grouping). */
 export function integer(n: number, locale?: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(Math.round(n));
+  return numberFormat(locale, { maximumFractionDigits: 0 }).format(Math.round(n));
 }
 
 /** 1234 as "1.2K", 1234567 as "1.2M"; below 10,000 the whole number, so small sites read exactly. */
 export function compact(n: number, locale?: string): string {
   if (!Number.isFinite(n)) return '–';
   if (Math.abs(n) < 10_000) return integer(n, locale);
-  return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+  return numberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }
 
 /** A share in percent (already 0-100) as "42%", small non-zero shares with one decimal ("0.4%"). */
 export function percent(n: number, locale?: string): string {
   if (!Number.isFinite(n)) return '–';
   const digits = n !== 0 && Math.abs(n) < 1 ? 1 : 0;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n)}%`;
+  return `${numberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n)}%`;
 }
 
 /** Seconds as "42s", "3m 07s" or "1h 02m". */
@@ -38,7 +51,7 @@ export function signedPercent(pct: number, locale?: string): string {
 /** A conversion or drop-off rate as the API gives it (a percentage with one decimal): "33.3%", "50%". */
 export function rate(n: number, locale?: string): string {
   if (!Number.isFinite(n)) return '–';
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(n)}%`;
+  return `${numberFormat(locale, { maximumFractionDigits: 1 }).format(n)}%`;
 }
 
 let regions: Intl.DisplayNames | null | undefined;
