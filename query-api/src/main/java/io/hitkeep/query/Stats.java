@@ -64,6 +64,7 @@ public final class Stats {
     private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"));
     private static final String ESTIMATED_LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists_estimated.sql"));
     private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
+    private static final String SESSIONS = Database.resource(Stats.class, "sql/stats_sessions.sql");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
     /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
@@ -128,22 +129,46 @@ public final class Stats {
             // months moved to Parquet files have no hits left to roll: the raw path reads them there
             Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
                     || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> plan(answers, connection, request, zone)) : Optional.empty();
+            // a filter on one dimension with a top list: its pageviews and visitors, in total and per day, are rolled up
+            Optional<RolledFilter> rolledFilter = rolled.isEmpty() && !sources.archived() && (request.wants("summary")
+                    || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> rolledFilter(answers, connection, request, zone))
+                    : Optional.empty();
             ObjectNode body = Json.object();
+            // entry and exit pages when the raw summary read them with its sessions, for the lists below
+            List<ListRow> sessionPages = List.of();
             if (request.wants("summary")) {
-                ObjectNode summary = rolled.isPresent() ? rollups.get().summary(connection, rolled.get()) : summary(connection, hits, pings);
+                ObjectNode summary;
+                if (rolled.isPresent()) {
+                    summary = rollups.get().summary(connection, rolled.get());
+                } else {
+                    Optional<long[]> totals = rolledFilter.isPresent() ? Optional.of(rolledFilter.get().totals(connection)) : Optional.empty();
+                    // the raw lists need entry and exit pages, which group the same sessions: one statement for both
+                    sessionPages = request.wants("lists") ? new ArrayList<>() : List.of();
+                    summary = summary(connection, hits, pings, totals, request.wants("lists") ? Optional.of(request.limit()) : Optional.empty(),
+                            sessionPages);
+                }
                 summary.put("live_visitors", live(sql, request.siteId()));
                 body.set("summary", summary);
             }
             if (request.wants("chart")) {
-                body.set("chart", rolled.isPresent() && !hourly ? buckets(rollups.get().chart(connection, rolled.get()), from, to, false)
-                        : chart(connection, hits, zone, from, to, hourly));
+                if (rolled.isPresent() && !hourly) {
+                    body.set("chart", buckets(rollups.get().chart(connection, rolled.get()), from, to, false));
+                } else if (rolledFilter.isPresent() && !hourly) {
+                    body.set("chart", buckets(rolledFilter.get().chart(connection), from, to, false));
+                } else {
+                    body.set("chart", chart(connection, hits, zone, from, to, hourly));
+                }
+            }
+            if (rolledFilter.isPresent()) {
+                rolledFilter.get().release(connection);
             }
             if (request.wants("lists") && rolled.isPresent()) {
                 rollups.get().lists(connection, rolled.get(), request.limit(), body);
             } else if (request.wants("lists")) {
                 // the summary's pageviews when it was asked for too: the same count, not run twice
                 long pageviews = body.has("summary") ? body.get("summary").get("pageviews").asLong() : figure(connection, "count(*)", hits);
-                lists(connection, hits, request.limit(), pageviews > countedListRows, body);
+                lists(connection, hits, request.limit(), pageviews > countedListRows, body.has("summary") ? Optional.of(sessionPages)
+                        : Optional.empty(), body);
             }
             if (request.wants("events")) {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
@@ -176,18 +201,37 @@ public final class Stats {
         }
     }
 
+    private static Optional<RolledFilter> rolledFilter(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone) {
+        try {
+            return RolledFilter.plan(answers, connection, request, zone);
+        } catch (SQLException e) {
+            throw new io.hitkeep.core.HitKeepException("cannot plan the rollups: " + e.getMessage(), e);
+        }
+    }
+
+    /** A row of a top list from the raw hits. */
+    record ListRow(String list, String value, long pageviews, long visitors) {
+    }
+
     /**
      * Every top list, in the registry's order: those over pageviews by value from one query over {@code scoped},
      * their visitors counted or (over a large scope) estimated and marked; entry and exit pages from another,
-     * counted.
+     * counted, or {@code sessionPages} where the summary's statement read them already.
      */
-    private static void lists(Connection connection, Rows hits, int limit, boolean estimated, ObjectNode body) throws SQLException {
+    private static void lists(Connection connection, Rows hits, int limit, boolean estimated, Optional<List<ListRow>> sessionPages,
+                              ObjectNode body) throws SQLException {
         Map<String, ArrayNode> lists = new LinkedHashMap<>();
         for (Dimension dimension : Dimension.lists()) {
             lists.put(dimension.listName().orElseThrow(), body.putArray(dimension.listName().orElseThrow()));
         }
         addRows(connection, estimated ? ESTIMATED_LISTS : LISTS, hits, limit, estimated, lists);
-        addRows(connection, SESSION_PAGES, hits, limit, false, lists);
+        if (sessionPages.isPresent()) {
+            for (ListRow row : sessionPages.get()) {
+                lists.get(row.list()).addObject().put("value", row.value()).put("pageviews", row.pageviews()).put("visitors", row.visitors());
+            }
+        } else {
+            addRows(connection, SESSION_PAGES, hits, limit, false, lists);
+        }
     }
 
     /** The rows of a lists query ({@code list, value, pageviews, visitors}) into their lists. */
@@ -303,11 +347,16 @@ public final class Stats {
         return prepare(connection, query, scope, Optional.empty(), List.of());
     }
 
-    /** The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session). */
-    /** {@code after}: the query's own parameters, e.g. its {@code LIMIT ?}. */
+    /**
+     * The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session), and
+     * {@code scoped_sessions} (stats_sessions.sql) where the query reads it. {@code after}: the query's own
+     * parameters, e.g. its {@code LIMIT ?}.
+     */
     static PreparedStatement prepare(Connection connection, String query, Rows scope, Optional<Rows> engaged,
                                              List<Object> after) throws SQLException {
-        String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("");
+        String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("")
+                // an unread CTE would cost nothing, but a query's own CTE of that name would clash
+                + (query.contains("scoped_sessions") ? ", scoped_sessions AS (" + SESSIONS + ")" : "");
         PreparedStatement statement = connection.prepareStatement(with + " SELECT * FROM (" + query + ")");
         List<Object> parameters = new ArrayList<>(scope.parameters());
         engaged.ifPresent(pings -> parameters.addAll(pings.parameters()));
@@ -318,21 +367,38 @@ public final class Stats {
         return statement;
     }
 
-    private static ObjectNode summary(Connection connection, Rows scope, Rows pings) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, SUMMARY, scope, Optional.of(pings), List.of());
+    /**
+     * The summary from the raw hits; {@code totals}: its pageviews and visitors where the rollups gave them (the
+     * distinct count is then left out). With {@code sessionPagesLimit}, the entry and exit pages too, into
+     * {@code sessionPages}: one statement groups the scoped rows by session once for both.
+     */
+    private static ObjectNode summary(Connection connection, Rows scope, Rows pings, Optional<long[]> totals,
+                                      Optional<Integer> sessionPagesLimit, List<ListRow> sessionPages) throws SQLException {
+        String summary = SUMMARY.replace("{visitors}", totals.isPresent() ? "NULL::BIGINT" : "(SELECT count(DISTINCT visitor_id) FROM scoped)");
+        String query = sessionPagesLimit.isEmpty() ? summary
+                : "SELECT list, value, pageviews, visitors, NULL::BIGINT AS sessions, NULL::DOUBLE AS bounce_rate,"
+                + " NULL::DOUBLE AS avg_session_duration FROM (" + SESSION_PAGES + "\n) UNION ALL SELECT 'summary', NULL, pageviews,"
+                + " visitors, sessions, bounce_rate, avg_session_duration FROM (" + summary + "\n) ORDER BY list, pageviews DESC, value";
+        ObjectNode figures = Json.object();
+        try (PreparedStatement statement = prepare(connection, query, scope, Optional.of(pings),
+                sessionPagesLimit.map(limit -> List.<Object>of(limit)).orElse(List.of()));
              ResultSet row = statement.executeQuery()) {
-            row.next();
-            long pageviews = row.getLong("pageviews");
-            long sessions = row.getLong("sessions");
-            ObjectNode summary = Json.object();
-            summary.put("pageviews", pageviews);
-            summary.put("visitors", row.getLong("visitors"));
-            summary.put("sessions", sessions);
-            summary.put("bounce_rate", round(row.getDouble("bounce_rate")));
-            summary.put("avg_session_duration", round(row.getDouble("avg_session_duration")));
-            summary.put("pages_per_session", sessions == 0 ? 0 : round((double) pageviews / sessions));
-            return summary;
+            while (row.next()) {
+                if (sessionPagesLimit.isPresent() && !row.getString("list").equals("summary")) {
+                    sessionPages.add(new ListRow(row.getString("list"), row.getString("value"), row.getLong("pageviews"), row.getLong("visitors")));
+                    continue;
+                }
+                long pageviews = totals.map(rolled -> rolled[0]).orElse(row.getLong("pageviews"));
+                long sessions = row.getLong("sessions");
+                figures.put("pageviews", pageviews);
+                figures.put("visitors", totals.map(rolled -> rolled[1]).orElse(row.getLong("visitors")));
+                figures.put("sessions", sessions);
+                figures.put("bounce_rate", round(row.getDouble("bounce_rate")));
+                figures.put("avg_session_duration", round(row.getDouble("avg_session_duration")));
+                figures.put("pages_per_session", sessions == 0 ? 0 : round((double) pageviews / sessions));
+            }
         }
+        return figures;
     }
 
     /** See {@link Live}. */
