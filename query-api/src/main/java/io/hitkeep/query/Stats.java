@@ -134,18 +134,13 @@ public final class Stats {
                     || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> rolledFilter(answers, connection, request, zone))
                     : Optional.empty();
             ObjectNode body = Json.object();
-            // entry and exit pages when the raw summary read them with its sessions, for the lists below
-            List<ListRow> sessionPages = List.of();
             if (request.wants("summary")) {
                 ObjectNode summary;
                 if (rolled.isPresent()) {
                     summary = rollups.get().summary(connection, rolled.get());
                 } else {
-                    Optional<long[]> totals = rolledFilter.isPresent() ? Optional.of(rolledFilter.get().totals(connection)) : Optional.empty();
-                    // the raw lists need entry and exit pages, which group the same sessions: one statement for both
-                    sessionPages = request.wants("lists") ? new ArrayList<>() : List.of();
-                    summary = summary(connection, hits, pings, totals, request.wants("lists") ? Optional.of(request.limit()) : Optional.empty(),
-                            sessionPages);
+                    summary = summary(connection, hits, pings, rolledFilter.isPresent() ? Optional.of(rolledFilter.get().totals(connection))
+                            : Optional.empty());
                 }
                 summary.put("live_visitors", live(sql, request.siteId()));
                 body.set("summary", summary);
@@ -167,8 +162,7 @@ public final class Stats {
             } else if (request.wants("lists")) {
                 // the summary's pageviews when it was asked for too: the same count, not run twice
                 long pageviews = body.has("summary") ? body.get("summary").get("pageviews").asLong() : figure(connection, "count(*)", hits);
-                lists(connection, hits, request.limit(), pageviews > countedListRows, body.has("summary") ? Optional.of(sessionPages)
-                        : Optional.empty(), body);
+                lists(connection, hits, request.limit(), pageviews > countedListRows, body);
             }
             if (request.wants("events")) {
                 body.set("events", rows(connection, EVENTS, events, request.limit()));
@@ -209,29 +203,18 @@ public final class Stats {
         }
     }
 
-    /** A row of a top list from the raw hits. */
-    record ListRow(String list, String value, long pageviews, long visitors) {
-    }
-
     /**
      * Every top list, in the registry's order: those over pageviews by value from one query over {@code scoped},
      * their visitors counted or (over a large scope) estimated and marked; entry and exit pages from another,
-     * counted, or {@code sessionPages} where the summary's statement read them already.
+     * counted.
      */
-    private static void lists(Connection connection, Rows hits, int limit, boolean estimated, Optional<List<ListRow>> sessionPages,
-                              ObjectNode body) throws SQLException {
+    private static void lists(Connection connection, Rows hits, int limit, boolean estimated, ObjectNode body) throws SQLException {
         Map<String, ArrayNode> lists = new LinkedHashMap<>();
         for (Dimension dimension : Dimension.lists()) {
             lists.put(dimension.listName().orElseThrow(), body.putArray(dimension.listName().orElseThrow()));
         }
         addRows(connection, estimated ? ESTIMATED_LISTS : LISTS, hits, limit, estimated, lists);
-        if (sessionPages.isPresent()) {
-            for (ListRow row : sessionPages.get()) {
-                lists.get(row.list()).addObject().put("value", row.value()).put("pageviews", row.pageviews()).put("visitors", row.visitors());
-            }
-        } else {
-            addRows(connection, SESSION_PAGES, hits, limit, false, lists);
-        }
+        addRows(connection, SESSION_PAGES, hits, limit, false, lists);
     }
 
     /** The rows of a lists query ({@code list, value, pageviews, visitors}) into their lists. */
@@ -369,36 +352,24 @@ public final class Stats {
 
     /**
      * The summary from the raw hits; {@code totals}: its pageviews and visitors where the rollups gave them (the
-     * distinct count is then left out). With {@code sessionPagesLimit}, the entry and exit pages too, into
-     * {@code sessionPages}: one statement groups the scoped rows by session once for both.
+     * distinct count over the scoped rows is then left out).
      */
-    private static ObjectNode summary(Connection connection, Rows scope, Rows pings, Optional<long[]> totals,
-                                      Optional<Integer> sessionPagesLimit, List<ListRow> sessionPages) throws SQLException {
-        String summary = SUMMARY.replace("{visitors}", totals.isPresent() ? "NULL::BIGINT" : "(SELECT count(DISTINCT visitor_id) FROM scoped)");
-        String query = sessionPagesLimit.isEmpty() ? summary
-                : "SELECT list, value, pageviews, visitors, NULL::BIGINT AS sessions, NULL::DOUBLE AS bounce_rate,"
-                + " NULL::DOUBLE AS avg_session_duration FROM (" + SESSION_PAGES + "\n) UNION ALL SELECT 'summary', NULL, pageviews,"
-                + " visitors, sessions, bounce_rate, avg_session_duration FROM (" + summary + "\n) ORDER BY list, pageviews DESC, value";
-        ObjectNode figures = Json.object();
-        try (PreparedStatement statement = prepare(connection, query, scope, Optional.of(pings),
-                sessionPagesLimit.map(limit -> List.<Object>of(limit)).orElse(List.of()));
+    private static ObjectNode summary(Connection connection, Rows scope, Rows pings, Optional<long[]> totals) throws SQLException {
+        String query = SUMMARY.replace("{visitors}", totals.isPresent() ? "NULL::BIGINT" : "(SELECT count(DISTINCT visitor_id) FROM scoped)");
+        try (PreparedStatement statement = prepare(connection, query, scope, Optional.of(pings), List.of());
              ResultSet row = statement.executeQuery()) {
-            while (row.next()) {
-                if (sessionPagesLimit.isPresent() && !row.getString("list").equals("summary")) {
-                    sessionPages.add(new ListRow(row.getString("list"), row.getString("value"), row.getLong("pageviews"), row.getLong("visitors")));
-                    continue;
-                }
-                long pageviews = totals.map(rolled -> rolled[0]).orElse(row.getLong("pageviews"));
-                long sessions = row.getLong("sessions");
-                figures.put("pageviews", pageviews);
-                figures.put("visitors", totals.map(rolled -> rolled[1]).orElse(row.getLong("visitors")));
-                figures.put("sessions", sessions);
-                figures.put("bounce_rate", round(row.getDouble("bounce_rate")));
-                figures.put("avg_session_duration", round(row.getDouble("avg_session_duration")));
-                figures.put("pages_per_session", sessions == 0 ? 0 : round((double) pageviews / sessions));
-            }
+            row.next();
+            long pageviews = totals.map(rolled -> rolled[0]).orElse(row.getLong("pageviews"));
+            long sessions = row.getLong("sessions");
+            ObjectNode summary = Json.object();
+            summary.put("pageviews", pageviews);
+            summary.put("visitors", totals.map(rolled -> rolled[1]).orElse(row.getLong("visitors")));
+            summary.put("sessions", sessions);
+            summary.put("bounce_rate", round(row.getDouble("bounce_rate")));
+            summary.put("avg_session_duration", round(row.getDouble("avg_session_duration")));
+            summary.put("pages_per_session", sessions == 0 ? 0 : round((double) pageviews / sessions));
+            return summary;
         }
-        return figures;
     }
 
     /** See {@link Live}. */

@@ -22,10 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A filtered request answers as the raw hits did before it was made faster: the whole answer at once (the
- * rollups' pageviews, visitors and chart for a filter on one top list's value; the summary and the entry and
- * exit pages from one statement) equals each part asked for alone from the raw hits, each part by its own
- * statements. For every kind of filter: a top list's value, one only a filter (hostname), a page, a goal, an
+ * A filtered request answers as the raw hits do: the whole answer at once (the rollups' pageviews, visitors
+ * and chart for a filter on one top list's value) equals each part asked for alone from the raw hits. For every kind of filter: a top list's value, one only a filter (hostname), a page, a goal, an
  * event, a property, two at once, a value nobody had and an empty one; in a zone with DST and one a quarter hour off, with
  * days rolled and days not rolled yet, on visits that cross local midnights and send engagement pings.
  */

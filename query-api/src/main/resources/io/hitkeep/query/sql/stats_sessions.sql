@@ -1,7 +1,8 @@
--- The sessions of the scoped pageviews, one row each, with what both the summary (stats_summary.sql) and the
--- entry and exit pages (stats_session_pages.sql) read of them: composed as the CTE scoped_sessions before
--- either, so a request for both groups the scoped rows by session once (on a filtered year of ten million
--- hits that grouping was most of each query's time). A session's visitor is the one of its entry (or exit)
+-- The sessions of the scoped pageviews, one row each, with what the summary (stats_summary.sql) and the entry
+-- and exit pages (stats_session_pages.sql) read of them: composed as the CTE scoped_sessions before either
+-- (Stats.prepare), so both count sessions alike; each query gets only the columns it reads computed (the summary
+-- no arg_min of paths). Both in one statement, sharing one grouping, was measured no faster (BENCHMARKS.md,
+-- filtered year). A session's visitor is the one of its entry (or exit)
 -- pageview: a session that runs past a UTC midnight has two visitor ids (they are salted per day), and the
 -- rollups count the same one.
 SELECT session_id,
