@@ -24,7 +24,9 @@ public class ExplainStats {
         int site = Integer.parseInt(args[1]);
         String start = args[2] + " 00:00:00";
         String end = java.time.LocalDate.parse(args[3]).plusDays(1) + " 00:00:00";
-        String build = args[4];
+        // a baseline with the rollups already (no stats_top.sql) is explained as this tree is
+        String build = args[4].equals("base") && ExplainStats.class.getClassLoader().getResource("io/hitkeep/query/sql/stats_top.sql") == null
+                ? "new" : args[4];
         Map<String, String> queries = new LinkedHashMap<>();
         String range = "site_id = " + site + " AND timestamp >= TIMESTAMP '" + start + "' AND timestamp < TIMESTAMP '" + end + "'";
         String engaged = ", engaged AS (SELECT session_id, max(timestamp) AS last_seen FROM engagements WHERE " + range
@@ -48,14 +50,30 @@ public class ExplainStats {
                     .replace("{pieces}", "SELECT * FROM rollup_sessions" + days).replace(":from", from).replace(":to", to));
             queries.put("rollups: chart", "SELECT day, pageviews, visitors FROM rollup_days" + days);
             queries.put("rollups: every top list", named("rollups.sql", "answer-lists")
-                    .replace("{values}", "SELECT dimension, value, link_day, pageviews FROM rollup_values" + days)
+                    .replace("{values}", "SELECT day, dimension, value, link_day, pageviews, visitors, shared_visitors FROM rollup_values" + days)
                     .replace(":from", from).replace(":to", to).replace(":limit", "10"));
             queries.put("rollups: the site's visitor sketches (months and weeks, then days)", "SELECT sketch FROM rollup_period_sketches WHERE site_id = "
                     + site + " AND dimension = 'total' UNION ALL SELECT sketch FROM rollup_day_sketches" + days + " AND dimension = 'total'");
-            // the raw path of a filtered request: one scan for every top list
+            // the raw path of a filtered request: the summary and the entry and exit pages (over the sessions of
+            // stats_sessions.sql where the build has it), and every top list in one scan, with estimated visitors as
+            // a year of a big site asks for them
             String scoped = "WITH scoped AS (SELECT * FROM hits WHERE " + range + " AND country = 'DE')";
-            queries.put("raw, filtered: summary", scoped + engaged + " SELECT * FROM (" + sql("stats_summary.sql") + ")");
-            queries.put("raw, filtered: every top list", scoped + " SELECT * FROM (" + topLists(sql("stats_lists.sql")).replace("<= ?", "<= 10") + ")");
+            String summary = sql("stats_summary.sql");
+            if (summary.contains("scoped_sessions")) {
+                String sessions = engaged + ", scoped_sessions AS (" + sql("stats_sessions.sql") + ")";
+                // the build reads the filtered value's pageviews and visitors from the rollups: no distinct count here
+                queries.put("raw, filtered: summary", scoped + sessions + " SELECT * FROM (" + summary.replace("{visitors}", "NULL::BIGINT") + "\n)");
+                queries.put("raw, filtered: entry and exit pages", scoped + sessions + " SELECT * FROM ("
+                        + sql("stats_session_pages.sql").replace("<= ?", "<= 10") + "\n)");
+                queries.put("rollups, filtered: pageviews and visitors per day", "SELECT day, pageviews, visitors, shared_visitors FROM rollup_values"
+                        + days + " AND dimension = 'countries' AND value = 'DE'");
+            } else {
+                queries.put("raw, filtered: summary", scoped + engaged + " SELECT * FROM (" + summary + ")");
+                queries.put("raw, filtered: entry and exit pages", scoped + " SELECT * FROM (" + sql("stats_session_pages.sql")
+                        .replace("<= ?", "<= 10") + ")");
+            }
+            queries.put("raw, filtered: every top list (estimated visitors)", scoped + " SELECT * FROM ("
+                    + topLists(sql("stats_lists_estimated.sql")).replace("<= ?", "<= 10") + ")");
         }
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database, readOnly());
              Statement statement = connection.createStatement()) {

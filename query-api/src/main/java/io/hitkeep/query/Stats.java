@@ -64,6 +64,7 @@ public final class Stats {
     private static final String LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists.sql"));
     private static final String ESTIMATED_LISTS = Dimension.withTopLists(Database.resource(Stats.class, "sql/stats_lists_estimated.sql"));
     private static final String SESSION_PAGES = Database.resource(Stats.class, "sql/stats_session_pages.sql");
+    private static final String SESSIONS = Database.resource(Stats.class, "sql/stats_sessions.sql");
     private static final String EVENTS = Database.resource(Stats.class, "sql/stats_events.sql");
     /** The fixed statements of the stats, the live panel's; the others are composed over the request's rows. */
     private enum Statement implements SqlFile.Named {
@@ -128,15 +129,33 @@ public final class Stats {
             // months moved to Parquet files have no hits left to roll: the raw path reads them there
             Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
                     || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> plan(answers, connection, request, zone)) : Optional.empty();
+            // a filter on one dimension with a top list: its pageviews and visitors, in total and per day, are rolled up
+            Optional<RolledFilter> rolledFilter = rolled.isEmpty() && !sources.archived() && (request.wants("summary")
+                    || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> rolledFilter(answers, connection, request, zone))
+                    : Optional.empty();
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
-                ObjectNode summary = rolled.isPresent() ? rollups.get().summary(connection, rolled.get()) : summary(connection, hits, pings);
+                ObjectNode summary;
+                if (rolled.isPresent()) {
+                    summary = rollups.get().summary(connection, rolled.get());
+                } else {
+                    summary = summary(connection, hits, pings, rolledFilter.isPresent() ? Optional.of(rolledFilter.get().totals(connection))
+                            : Optional.empty());
+                }
                 summary.put("live_visitors", live(sql, request.siteId()));
                 body.set("summary", summary);
             }
             if (request.wants("chart")) {
-                body.set("chart", rolled.isPresent() && !hourly ? buckets(rollups.get().chart(connection, rolled.get()), from, to, false)
-                        : chart(connection, hits, zone, from, to, hourly));
+                if (rolled.isPresent() && !hourly) {
+                    body.set("chart", buckets(rollups.get().chart(connection, rolled.get()), from, to, false));
+                } else if (rolledFilter.isPresent() && !hourly) {
+                    body.set("chart", buckets(rolledFilter.get().chart(connection), from, to, false));
+                } else {
+                    body.set("chart", chart(connection, hits, zone, from, to, hourly));
+                }
+            }
+            if (rolledFilter.isPresent()) {
+                rolledFilter.get().release(connection);
             }
             if (request.wants("lists") && rolled.isPresent()) {
                 rollups.get().lists(connection, rolled.get(), request.limit(), body);
@@ -171,6 +190,14 @@ public final class Stats {
     private static Optional<RollupAnswers.Plan> plan(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone) {
         try {
             return answers.plan(connection, request, zone);
+        } catch (SQLException e) {
+            throw new io.hitkeep.core.HitKeepException("cannot plan the rollups: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<RolledFilter> rolledFilter(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone) {
+        try {
+            return RolledFilter.plan(answers, connection, request, zone);
         } catch (SQLException e) {
             throw new io.hitkeep.core.HitKeepException("cannot plan the rollups: " + e.getMessage(), e);
         }
@@ -303,11 +330,16 @@ public final class Stats {
         return prepare(connection, query, scope, Optional.empty(), List.of());
     }
 
-    /** The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session). */
-    /** {@code after}: the query's own parameters, e.g. its {@code LIMIT ?}. */
+    /**
+     * The query over {@code scoped} (and, when given, {@code engaged}: the last engagement ping per session), and
+     * {@code scoped_sessions} (stats_sessions.sql) where the query reads it. {@code after}: the query's own
+     * parameters, e.g. its {@code LIMIT ?}.
+     */
     static PreparedStatement prepare(Connection connection, String query, Rows scope, Optional<Rows> engaged,
                                              List<Object> after) throws SQLException {
-        String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("");
+        String with = "WITH scoped AS (" + scope.sql() + ")" + engaged.map(pings -> ", engaged AS (" + pings.sql() + ")").orElse("")
+                // an unread CTE would cost nothing, but a query's own CTE of that name would clash
+                + (query.contains("scoped_sessions") ? ", scoped_sessions AS (" + SESSIONS + ")" : "");
         PreparedStatement statement = connection.prepareStatement(with + " SELECT * FROM (" + query + ")");
         List<Object> parameters = new ArrayList<>(scope.parameters());
         engaged.ifPresent(pings -> parameters.addAll(pings.parameters()));
@@ -318,15 +350,20 @@ public final class Stats {
         return statement;
     }
 
-    private static ObjectNode summary(Connection connection, Rows scope, Rows pings) throws SQLException {
-        try (PreparedStatement statement = prepare(connection, SUMMARY, scope, Optional.of(pings), List.of());
+    /**
+     * The summary from the raw hits; {@code totals}: its pageviews and visitors where the rollups gave them (the
+     * distinct count over the scoped rows is then left out).
+     */
+    private static ObjectNode summary(Connection connection, Rows scope, Rows pings, Optional<long[]> totals) throws SQLException {
+        String query = SUMMARY.replace("{visitors}", totals.isPresent() ? "NULL::BIGINT" : "(SELECT count(DISTINCT visitor_id) FROM scoped)");
+        try (PreparedStatement statement = prepare(connection, query, scope, Optional.of(pings), List.of());
              ResultSet row = statement.executeQuery()) {
             row.next();
-            long pageviews = row.getLong("pageviews");
+            long pageviews = totals.map(rolled -> rolled[0]).orElse(row.getLong("pageviews"));
             long sessions = row.getLong("sessions");
             ObjectNode summary = Json.object();
             summary.put("pageviews", pageviews);
-            summary.put("visitors", row.getLong("visitors"));
+            summary.put("visitors", totals.map(rolled -> rolled[1]).orElse(row.getLong("visitors")));
             summary.put("sessions", sessions);
             summary.put("bounce_rate", round(row.getDouble("bounce_rate")));
             summary.put("avg_session_duration", round(row.getDouble("avg_session_duration")));

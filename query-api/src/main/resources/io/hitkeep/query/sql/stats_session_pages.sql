@@ -1,22 +1,13 @@
--- Entry and exit pages: the first and last page of each session of the scoped pageviews, both sides of the
--- sessions grouped in one pass ("pageviews" counts sessions); the first ? of each. Its own statement, after the top
--- lists: in one query with the estimated lists' grouping sets, the two together ran out of DuckDB's 128 MB
--- on a filtered year of ten million hits. Visitors are counted here even where the top lists estimate theirs:
--- there are far fewer sessions than pageviews (0.52 s counted against 0.39 s estimated on 831,550 pageviews).
--- A session's visitor is the one of its entry (or exit) pageview: a session that runs past a UTC midnight has
--- two visitor ids (they are salted per day), and the rollups count the same one.
-WITH per_session AS (
-    SELECT arg_min(path, timestamp)       AS entry_page,
-           arg_max(path, timestamp)       AS exit_page,
-           arg_min(visitor_id, timestamp) AS entry_visitor,
-           arg_max(visitor_id, timestamp) AS exit_visitor
-    FROM scoped
-    GROUP BY session_id
-),
-sides AS (
-    SELECT 'entry_pages' AS list, entry_page AS value, entry_visitor AS visitor_id FROM per_session
+-- Entry and exit pages: the first and last page of each session of the scoped pageviews (scoped_sessions,
+-- stats_sessions.sql), both sides grouped in one pass ("pageviews" counts sessions); the first ? of each. Its
+-- own statement, after the top lists: in one query with the estimated lists' grouping sets, the two together
+-- ran out of DuckDB's 128 MB on a filtered year of ten million hits. Visitors are counted here even where the
+-- top lists estimate theirs: there are far fewer sessions than pageviews (0.52 s counted against 0.39 s
+-- estimated on 831,550 pageviews).
+WITH sides AS (
+    SELECT 'entry_pages' AS list, entry_page AS value, entry_visitor AS visitor_id FROM scoped_sessions
     UNION ALL
-    SELECT 'exit_pages', exit_page, exit_visitor FROM per_session
+    SELECT 'exit_pages', exit_page, exit_visitor FROM scoped_sessions
 )
 SELECT list, value, count(*) AS pageviews, count(DISTINCT visitor_id) AS visitors
 FROM sides

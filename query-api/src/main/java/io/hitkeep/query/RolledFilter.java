@@ -1,0 +1,98 @@
+package io.hitkeep.query;
+
+import io.hitkeep.core.DomainError;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A filtered request's pageviews and visitors, in total and per day, from the rollups: exact where its one filter
+ * is on a dimension with a top list, since rollup_values keeps each such value per day with its pageviews, its
+ * visitors and those shared with the day before, as the unfiltered lists read them. The rest of a filtered answer
+ * (sessions, bounces, top lists) has no rollup per combination of dimensions and is read from the raw hits.
+ * Holds the plan's fresh days on its connection until {@link #release}. Not thread-safe: one per request.
+ */
+final class RolledFilter {
+    private final RollupAnswers.Plan plan;
+    private final String dimension;
+    private final String value;
+
+    private RolledFilter(RollupAnswers.Plan plan, String dimension, String value) {
+        this.plan = plan;
+        this.dimension = dimension;
+        this.value = value;
+    }
+
+    /** How to read the request's filtered value from the rollups, or empty when they cannot answer it exactly. */
+    static Optional<RolledFilter> plan(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone)
+            throws SQLException {
+        if (request.filters().size() != 1) {
+            return Optional.empty();
+        }
+        StatsRequest.Filter filter = request.filters().get(0);
+        Dimension dimension = filter.of();
+        // the rollups keep no empty value (rollups.sql stores only value <> '')
+        if (dimension.listQuery() != Dimension.ListQuery.TOP || filter.value().isEmpty()) {
+            return Optional.empty();
+        }
+        StatsRequest unfiltered = new StatsRequest(request.siteId(), request.from(), request.to(), List.of(), request.limit(),
+                request.parts(), request.breakdownProperty(), request.excludeImported());
+        Optional<RollupAnswers.Plan> plan;
+        try {
+            plan = answers.plan(connection, unfiltered, zone);
+        } catch (DomainError refused) {
+            // still rolling up: a filtered request was always answered from the raw hits meanwhile, and still is
+            if (refused.kind() == DomainError.Kind.UNAVAILABLE) {
+                return Optional.empty();
+            }
+            throw refused;
+        }
+        return plan.map(found -> new RolledFilter(found, dimension.listName().orElseThrow(), filter.value()));
+    }
+
+    /** The filtered value's rows per day ({@code day, pageviews, visitors, shared_visitors}), rolled and fresh. */
+    private String rows() {
+        String wanted = " AND dimension = " + literal(dimension) + " AND value = " + literal(value);
+        return plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_values") + wanted
+                + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT day, pageviews, visitors, shared_visitors FROM roll_values WHERE true" + wanted);
+    }
+
+    /** The range's pageviews and visitors of the filtered value. */
+    long[] totals(Connection connection) throws SQLException {
+        try (PreparedStatement statement = Rollups.prepare(connection, "answer-totals", Map.of("rows", rows()),
+                Map.of("from", plan.from())); ResultSet row = statement.executeQuery()) {
+            row.next();
+            return new long[] {row.getLong("pageviews"), row.getLong("visitors")};
+        }
+    }
+
+    /** Pageviews and exact visitors of the filtered value per local day, keyed by the chart's label. */
+    Map<String, long[]> chart(Connection connection) throws SQLException {
+        Map<String, long[]> found = new HashMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT day, pageviews, visitors FROM (" + rows() + ")")) {
+            while (rows.next()) {
+                found.put(rows.getObject(1, LocalDate.class).toString(), new long[] {rows.getLong(2), rows.getLong(3)});
+            }
+        }
+        return found;
+    }
+
+    void release(Connection connection) throws SQLException {
+        RollupAnswers.release(connection, plan);
+    }
+
+    /** A SQL string literal: the value comes from the request, so its quotes are doubled (DuckDB's only escape). */
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}
