@@ -52,8 +52,8 @@ public class ExplainStats {
             queries.put("rollups: every top list", named("rollups.sql", "answer-lists")
                     .replace("{values}", "SELECT day, dimension, value, link_day, pageviews, visitors, shared_visitors FROM rollup_values" + days)
                     .replace(":from", from).replace(":to", to).replace(":limit", "10"));
-            queries.put("rollups: the site's visitor sketches (months and weeks, then days)", "SELECT sketch FROM rollup_period_sketches WHERE site_id = "
-                    + site + " AND dimension = 'total' UNION ALL SELECT sketch FROM rollup_day_sketches" + days + " AND dimension = 'total'");
+            queries.put("rollups: pageviews and visitors", named("rollups.sql", "answer-totals")
+                    .replace("{rows}", "SELECT day, pageviews, visitors, shared_visitors FROM rollup_days" + days).replace(":from", from));
             // the raw path of a filtered request: the summary and the entry and exit pages (over the sessions of
             // stats_sessions.sql where the build has it), and every top list in one scan, with estimated visitors as
             // a year of a big site asks for them
