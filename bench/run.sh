@@ -9,7 +9,7 @@ set -euo pipefail
 
 DURATION="${DURATION:-20s}"
 # Load before each measured run, not counted: the JIT compiles the hot path during the first seconds (the
-# C2 compiler threads still took a tenth of HitKeep's CPU 10 s into a load), and issue 13's target is the
+# C2 compiler threads still took a fifth of HitKeep's CPU 10 s into a load), and issue 13's target is the
 # steady state. 0s skips it.
 WARMUP="${WARMUP:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -171,7 +171,8 @@ thread_ticks() {
 }
 
 # The CPU seconds HitKeep's threads used between two thread_ticks files, by thread name with numbers folded
-# (the HTTP carriers are "ForkJoinPool-1-worker-N"; DuckDB's own threads are named "java"), the 8 largest.
+# (Linux keeps 15 characters: "ForkJoinPool-1-" are the HTTP carriers and their delay scheduler; DuckDB's own
+# threads are named "java"), the 8 largest.
 # Threads that ended in between are missing.
 thread_cpu_top() {
   awk -F'\t' -v hz="$(getconf CLK_TCK)" 'FNR == NR { before[$1] = $3; next }
