@@ -4,10 +4,14 @@
 # reports throughput, loss, bytes per hit and memory. See bench/README.md.
 #
 #   bash bench/run.sh [--no-build]
-#   DURATION=20s CONNECTIONS=64 THREADS=2 bash bench/run.sh
+#   DURATION=20s WARMUP=10s CONNECTIONS=64 THREADS=2 bash bench/run.sh
 set -euo pipefail
 
 DURATION="${DURATION:-20s}"
+# Load before each measured run, not counted: the JIT compiles the hot path during the first seconds (the
+# C2 compiler threads still took a fifth of HitKeep's CPU 10 s into a load), and issue 13's target is the
+# steady state. 0s skips it.
+WARMUP="${WARMUP:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 KEEP_DATA="${KEEP_DATA:-0}"        # 1 keeps the HitKeep data directory after the run
@@ -145,6 +149,44 @@ cpu_used() {
     printf "%.1f s (user %.1f, sys %.1f)", u + s, u, s }'
 }
 
+# The first descendant of pid $1 whose command is $2: the embedded nats-server runs under a small shell
+# that restarts it, so it is HitKeep's grandchild, not its child.
+descendant_named() {
+  local parent="$1" name="$2" child found
+  for child in $(pgrep -P "$parent" || true); do
+    if [[ "$(ps -o comm= -p "$child" 2>/dev/null)" == "$name" ]]; then echo "$child"; return 0; fi
+    found="$(descendant_named "$child" "$name")" && [[ -n "$found" ]] && { echo "$found"; return 0; }
+  done
+  return 1
+}
+
+# CPU ticks of each thread of pid $1 as "tid<TAB>name<TAB>ticks", for thread_cpu_top.
+thread_ticks() {
+  local task
+  for task in /proc/"$1"/task/*; do
+    awk -v tid="${task##*/}" '{ name = $0; sub(/^[^(]*\(/, "", name); sub(/\)[^)]*$/, "", name);
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); print tid "\t" name "\t" f[12] + f[13] }' \
+      "$task/stat" 2>/dev/null || true
+  done
+}
+
+# The CPU seconds HitKeep's threads used between two thread_ticks files, by thread name with numbers folded
+# (Linux keeps 15 characters: "ForkJoinPool-1-" are the HTTP carriers and their delay scheduler; DuckDB's own
+# threads are named "java"), the 8 largest.
+# Threads that ended in between are missing.
+thread_cpu_top() {
+  awk -F'\t' -v hz="$(getconf CLK_TCK)" 'FNR == NR { before[$1] = $3; next }
+    { name = $2; gsub(/[0-9]+/, "#", name); used[name] += $3 - before[$1]; total += $3 - before[$1] }
+    END { for (name in used) printf "%.1f\t%s\n", used[name] / hz, name; printf "%.1f\t(all threads)\n", total / hz }' \
+    "$1" "$2" | sort -rn | head -n 9 | awk -F'\t' '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1 }'
+}
+
+# Microseconds of CPU per request between two cpu_seconds readings, over $3 requests.
+per_request() {
+  awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { split(a, x, " "); split(b, y, " ");
+    printf "%.0f", (n > 0 ? 1e6 * (y[1] + y[2] - x[1] - x[2]) / n : 0) }'
+}
+
 kib_to_mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 # The value of a Prometheus sample line, e.g. metric 'hitkeep_writer_hits_written_total'; 0 if absent.
@@ -193,11 +235,11 @@ check_quiet() {
 # background so that a signal to this script interrupts the wait at once instead of after the load.
 # A request slower than 10 s counts as a timeout error (HitKeep itself answers 503 after 15 s).
 run_wrk() {
-  local port="$1" out="$2"
+  local port="$1" out="$2" duration="${3:-$DURATION}"
   # bash's times builtin: line 2 is the CPU of every child this shell has reaped. It must run in this
   # shell, not in a $(...) subshell, which has children of its own.
   times >"$out.times-before"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency \
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 10s --latency \
     -s "$BENCH/pageviews.lua" "http://127.0.0.1:$port/ingest" >"$out" 2>&1 &
   WRK_PID=$!
   wait "$WRK_PID"
@@ -217,7 +259,8 @@ if ((BUILD)); then
   if [[ -x "$ROOT/mvnw" ]]; then MVN="$ROOT/mvnw"; else MVN=mvn; fi
   (cd "$ROOT" && "$MVN" -q -B -DskipTests install)
 fi
-HK_JAR="$ROOT/app/target/hitkeep.jar"
+# HITKEEP_JAR: another build of the single binary to measure (an older commit's, say) against the same baseline.
+HK_JAR="${HITKEEP_JAR:-$ROOT/app/target/hitkeep.jar}"
 BENCH_JAR="$BENCH/target/bench.jar"
 for jar in "$HK_JAR" "$BENCH_JAR"; do
   [[ -f "$jar" ]] || { echo "missing $jar: build first (drop --no-build)" >&2; exit 1; }
@@ -227,7 +270,7 @@ cp "$HK_JAR" "$WORK/hitkeep.jar"
 cp "$BENCH_JAR" "$WORK/bench.jar"
 HK_JAR="$WORK/hitkeep.jar"
 BENCH_JAR="$WORK/bench.jar"
-log "work directory $WORK; load: $THREADS threads, $CONNECTIONS connections, $DURATION"
+log "work directory $WORK; load: $THREADS threads, $CONNECTIONS connections, $DURATION after a warm-up of $WARMUP"
 
 # ---- a. baseline: bare Helidon ------------------------------------------------------------------
 
@@ -238,13 +281,16 @@ log "starting BareServer on port $BARE_PORT"
 BARE_PID=$!
 # BareServer has no GET route: any HTTP answer (404) means it is listening.
 wait_for_status "http://127.0.0.1:$BARE_PORT/" 404 30 "$BARE_PID"
+if [[ "$WARMUP" != 0s ]]; then run_wrk "$BARE_PORT" "$WORK/wrk-bare-warmup.txt" "$WARMUP" 2>/dev/null; fi
 CPU_BARE_BEFORE="$(cpu_seconds "$BARE_PID")"
 TICKS_BEFORE="$(cpu_ticks)"
 run_wrk "$BARE_PORT" "$WORK/wrk-bare.txt"
 BUSY_BARE="$(busy_percent "$TICKS_BEFORE" "$(cpu_ticks)")"
-CPU_BARE_LOAD="$(cpu_used "$CPU_BARE_BEFORE" "$(cpu_seconds "$BARE_PID")")"
+CPU_BARE_AFTER="$(cpu_seconds "$BARE_PID")"
+CPU_BARE_LOAD="$(cpu_used "$CPU_BARE_BEFORE" "$CPU_BARE_AFTER")"
 CPU_WRK_BARE="$(cpu_used "0 0" "$(cat "$WORK/wrk-bare.txt.cpu")")"
 BARE_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-bare.txt")"
+BARE_REQUESTS="$(awk '/ requests in / { print $1 }' "$WORK/wrk-bare.txt")"
 BARE_ACCEPTED_RPS="$(wrk_field accepted_per_sec "$WORK/wrk-bare.txt")"
 stop_pid "$BARE_PID" 10
 BARE_PID=""
@@ -269,7 +315,7 @@ HK_PID=$!
 STARTED_AT="$(now)"
 wait_for_status "$BASE/readyz" 200 120 "$HK_PID"
 log "ready after $(awk -v a="$STARTED_AT" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
-NATS_PID="$(pgrep -P "$HK_PID" nats-server | head -n 1 || true)"
+NATS_PID="$(descendant_named "$HK_PID" nats-server || true)"
 [[ -n "$NATS_PID" ]] || log "no nats-server child found (external broker?); RSS is the JVM's only"
 
 sleep "$IDLE_SETTLE_S"
@@ -291,6 +337,25 @@ log "user and site $SITE_ID created"
 
 # ---- c. HitKeep under load, with RSS sampled every second ---------------------------------------
 
+# Waits up to $1 seconds until the writer has written every hit the server accepted; sets METRICS,
+# WRITTEN_TOTAL and SERVER_ACCEPTED, and returns 1 if it ran out of time.
+wait_written() {
+  local deadline=$((SECONDS + $1))
+  while ((SECONDS < deadline)); do
+    METRICS="$(curl -s --max-time 5 "$BASE/metrics" || true)"
+    WRITTEN_TOTAL="$(metric hitkeep_writer_hits_written_total "$METRICS")"
+    SERVER_ACCEPTED="$(metric hitkeep_ingest_accepted_total "$METRICS")"
+    ((WRITTEN_TOTAL >= SERVER_ACCEPTED)) && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+if [[ "$WARMUP" != 0s ]]; then
+  log "warm-up: $WARMUP of the same load, not counted"
+  run_wrk "$HK_PORT" "$WORK/wrk-hitkeep-warmup.txt" "$WARMUP" 2>/dev/null
+  wait_written "$DRAIN_TIMEOUT_S" || log "the warm-up's hits were not all written after ${DRAIN_TIMEOUT_S}s"
+fi
 WRITTEN_BEFORE="$(metric hitkeep_writer_hits_written_total "$(curl -s --max-time 5 "$BASE/metrics")")"
 RSS_SAMPLES="$WORK/rss-samples.txt"
 : >"$RSS_SAMPLES"
@@ -307,14 +372,19 @@ SAMPLER_PID=$!
 
 check_quiet "the HitKeep run"
 CPU_JAVA_BEFORE="$(cpu_seconds "$HK_PID")"
+thread_ticks "$HK_PID" >"$WORK/threads-before.txt"
 CPU_NATS_BEFORE="$(cpu_seconds "${NATS_PID:-0}")"
 TICKS_BEFORE="$(cpu_ticks)"
 LOAD_START="$(now)"
 run_wrk "$HK_PORT" "$WORK/wrk-hitkeep.txt"
 LOAD_END="$(now)"
 BUSY_HK="$(busy_percent "$TICKS_BEFORE" "$(cpu_ticks)")"
-CPU_JAVA_LOAD="$(cpu_used "$CPU_JAVA_BEFORE" "$(cpu_seconds "$HK_PID")")"
-CPU_NATS_LOAD="$(cpu_used "$CPU_NATS_BEFORE" "$(cpu_seconds "${NATS_PID:-0}")")"
+CPU_JAVA_AFTER="$(cpu_seconds "$HK_PID")"
+CPU_NATS_AFTER="$(cpu_seconds "${NATS_PID:-0}")"
+thread_ticks "$HK_PID" >"$WORK/threads-after.txt"
+CPU_JAVA_LOAD="$(cpu_used "$CPU_JAVA_BEFORE" "$CPU_JAVA_AFTER")"
+CPU_NATS_LOAD="$(cpu_used "$CPU_NATS_BEFORE" "$CPU_NATS_AFTER")"
+THREADS_TOP="$(thread_cpu_top "$WORK/threads-before.txt" "$WORK/threads-after.txt")"
 CPU_WRK_HK="$(cpu_used "0 0" "$(cat "$WORK/wrk-hitkeep.txt.cpu")")"
 
 HK_RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/wrk-hitkeep.txt")"
@@ -388,8 +458,9 @@ WAL_NOTE=""
 if [[ -e "$DB.wal" ]]; then
   WAL_NOTE="hitkeep.db.wal still present after shutdown ($(stat -c %s "$DB.wal") bytes): not fully checkpointed"
 fi
-if ((WRITTEN > 0)); then
-  BYTES_PER_HIT="$(awk -v b="$DB_BYTES" -v n="$WRITTEN" 'BEGIN { printf "%.1f", b / n }')"
+if ((WRITTEN_TOTAL > 0)); then
+  # every row in the file, the warm-up's included
+  BYTES_PER_HIT="$(awk -v b="$DB_BYTES" -v n="$WRITTEN_TOTAL" 'BEGIN { printf "%.1f", b / n }')"
   # bytes/hit * 10^6 hits / 10^6 bytes per MB: the same number, stated against the per-million target.
   MB_PER_MILLION="$BYTES_PER_HIT"
 else
@@ -437,6 +508,9 @@ Details:
 - CPU used during the load ($(nproc) cores shared by server and wrk):
   bare run: BareServer $CPU_BARE_LOAD, wrk $CPU_WRK_BARE; machine ${BUSY_BARE}% busy;
   HitKeep run: JVM $CPU_JAVA_LOAD, nats-server $CPU_NATS_LOAD, wrk $CPU_WRK_HK; machine ${BUSY_HK}% busy.
+- CPU per request, less sensitive to other load than requests/s: BareServer $(per_request "$CPU_BARE_BEFORE" "$CPU_BARE_AFTER" "$BARE_REQUESTS") µs;
+  HitKeep JVM $(per_request "$CPU_JAVA_BEFORE" "$CPU_JAVA_AFTER" "$ACCEPTED") µs and nats-server $(per_request "$CPU_NATS_BEFORE" "$CPU_NATS_AFTER" "$ACCEPTED") µs per accepted hit.
+- HitKeep's threads during the load (CPU s): $THREADS_TOP.
 - Latency (wrk): bare p50 $(lat 50% "$WORK/wrk-bare.txt"), p99 $(lat 99% "$WORK/wrk-bare.txt"); HitKeep p50 $(lat 50% "$WORK/wrk-hitkeep.txt"), p99 $(lat 99% "$WORK/wrk-hitkeep.txt").
 - Peak RSS split: java $(kib_to_mib "${PEAK_JAVA_KIB:-0}") MiB, nats-server $(kib_to_mib "${PEAK_NATS_KIB:-0}") MiB.
 - hitkeep.db $DB_BYTES bytes; whole data directory (JetStream included) $STREAM_BYTES bytes.

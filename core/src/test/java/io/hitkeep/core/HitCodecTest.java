@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,6 +130,45 @@ class HitCodecTest {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
+    }
+
+    /**
+     * Encoding moved from {@code DataOutputStream} to a plain array for speed: version 3 must stay what the
+     * stream-based encoder wrote, byte for byte, or writers of the same version could not read it.
+     */
+    @Test
+    void encodingIsByteForByteWhatDataOutputStreamWrote() throws IOException {
+        Hit.Builder event = full(2).toBuilder();
+        event.eventName = "Ünïcødé signup ✓";
+        event.propsJson = "{\"emoji\":\"🎉\"}";
+        event.engagedMillis = 4_321;
+        List<Hit> hits = List.of(full(1), event.build(), Hit.builder().build());
+
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(3);
+            out.writeInt(hits.size());
+            for (Hit hit : hits) {
+                out.writeLong(hit.timestampMicros());
+                out.writeInt(hit.siteId());
+                for (String value : List.of(hit.hostname(), hit.path(), hit.referrerHost(), hit.source(), hit.utmSource(),
+                        hit.utmMedium(), hit.utmCampaign(), hit.utmTerm(), hit.utmContent(), hit.country(), hit.browser(),
+                        hit.os(), hit.device(), hit.language())) {
+                    string(out, value);
+                }
+                out.writeInt(hit.viewportWidth());
+                out.writeLong(hit.visitorId());
+                string(out, hit.sessionKey());
+                string(out, hit.eventName());
+                string(out, hit.propsJson());
+                string(out, hit.browserVersion());
+                string(out, hit.osVersion());
+                string(out, hit.medium());
+                out.writeInt(hit.engagedMillis());
+            }
+        }
+
+        assertArrayEquals(buffer.toByteArray(), HitCodec.encode(hits));
     }
 
     @Test
