@@ -8,15 +8,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../lib/harness.mjs';
+import { sessionToken } from './session-token.mjs';
 
 const [base, email, password, siteId, range = '30d', runs = '5'] = process.argv.slice(2);
-const login = await fetch(`${base}/api/login`, {
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', Origin: base, 'Sec-Fetch-Site': 'same-origin' },
-  body: JSON.stringify({ email, password }),
-});
-if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-const token = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('hk_token=')).slice(9);
+const token = await sessionToken(base, email, password);
 
 const browser = await launchChromium();
 const tracePath = join(tmpdir(), `dashboard-cpu-${process.pid}.json`);

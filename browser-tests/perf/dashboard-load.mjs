@@ -3,15 +3,10 @@
 // and an empty one, then runs this for both, so the figure comes with a baseline from the same run.
 //   node perf/dashboard-load.mjs BASE EMAIL PASSWORD SITE_ID RANGE RUNS
 import { launchChromium } from '../lib/harness.mjs';
+import { sessionToken } from './session-token.mjs';
 
 const [base, email, password, siteId, range = '30d', runs = '5'] = process.argv.slice(2);
-const login = await fetch(`${base}/api/login`, {
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', Origin: base, 'Sec-Fetch-Site': 'same-origin' },
-  body: JSON.stringify({ email, password }),
-});
-if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-const token = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('hk_token=')).slice(9);
+const token = await sessionToken(base, email, password);
 
 const browser = await launchChromium();
 const times = [];

@@ -109,21 +109,26 @@ class HitCodecTest {
             out.writeByte(1);
             out.writeInt(hits.size());
             for (Hit hit : hits) {
-                out.writeLong(hit.timestampMicros());
-                out.writeInt(hit.siteId());
-                for (String value : List.of(hit.hostname(), hit.path(), hit.referrerHost(), hit.source(), hit.utmSource(),
-                        hit.utmMedium(), hit.utmCampaign(), hit.utmTerm(), hit.utmContent(), hit.country(), hit.browser(),
-                        hit.os(), hit.device(), hit.language())) {
-                    string(out, value);
-                }
-                out.writeInt(hit.viewportWidth());
-                out.writeLong(hit.visitorId());
-                string(out, hit.sessionKey());
-                string(out, hit.eventName());
-                string(out, hit.propsJson());
+                versionOneFields(out, hit);
             }
         }
         return buffer.toByteArray();
+    }
+
+    /** The fields of version 1, which later versions write first, in the same order. */
+    private static void versionOneFields(DataOutputStream out, Hit hit) throws IOException {
+        out.writeLong(hit.timestampMicros());
+        out.writeInt(hit.siteId());
+        for (String value : List.of(hit.hostname(), hit.path(), hit.referrerHost(), hit.source(), hit.utmSource(),
+                hit.utmMedium(), hit.utmCampaign(), hit.utmTerm(), hit.utmContent(), hit.country(), hit.browser(),
+                hit.os(), hit.device(), hit.language())) {
+            string(out, value);
+        }
+        out.writeInt(hit.viewportWidth());
+        out.writeLong(hit.visitorId());
+        string(out, hit.sessionKey());
+        string(out, hit.eventName());
+        string(out, hit.propsJson());
     }
 
     private static void string(DataOutputStream out, String value) throws IOException {
@@ -149,18 +154,7 @@ class HitCodecTest {
             out.writeByte(3);
             out.writeInt(hits.size());
             for (Hit hit : hits) {
-                out.writeLong(hit.timestampMicros());
-                out.writeInt(hit.siteId());
-                for (String value : List.of(hit.hostname(), hit.path(), hit.referrerHost(), hit.source(), hit.utmSource(),
-                        hit.utmMedium(), hit.utmCampaign(), hit.utmTerm(), hit.utmContent(), hit.country(), hit.browser(),
-                        hit.os(), hit.device(), hit.language())) {
-                    string(out, value);
-                }
-                out.writeInt(hit.viewportWidth());
-                out.writeLong(hit.visitorId());
-                string(out, hit.sessionKey());
-                string(out, hit.eventName());
-                string(out, hit.propsJson());
+                versionOneFields(out, hit);
                 string(out, hit.browserVersion());
                 string(out, hit.osVersion());
                 string(out, hit.medium());

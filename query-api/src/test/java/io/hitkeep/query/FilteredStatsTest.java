@@ -8,11 +8,8 @@ import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Statement;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -28,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * days rolled and days not rolled yet, on visits that cross local midnights and send engagement pings.
  */
 class FilteredStatsTest {
-    private static final Instant START = Instant.parse("2026-03-20T00:00:00Z");
     private static final List<List<String>> FILTERS = List.of(
             List.of("country:DE"), List.of("page:/pricing"), List.of("browser_version:Firefox 121"), List.of("referrer:google.com"),
             List.of("hostname:docs.filtered.example"), List.of("goal:Pricing"), List.of("goal:Signed up"), List.of("event:Signup"),
@@ -106,54 +102,7 @@ class FilteredStatsTest {
         }
     }
 
-    /**
-     * Visits between {@code fromDay} and {@code toDay} days after {@link #START}: a quarter start in the last hour
-     * before a midnight, some send engagement pings, a third carry a tracker session, some sign up (an event with a
-     * plan) and some come from another hostname.
-     */
     private static List<Hit> hits(Random random, int fromDay, int toDay) {
-        String[] pages = {"/", "/pricing", "/docs", "/blog", "/about", "/signup"};
-        String[] countries = {"DE", "FR", "US", "NP"};
-        String[] referrers = {"", "", "google.com", "news.ycombinator.com"};
-        List<Hit> hits = new ArrayList<>();
-        for (int visit = 0; visit < 400; visit++) {
-            long visitor = 1 + random.nextInt(150);
-            int day = fromDay + random.nextInt(toDay - fromDay);
-            long minute = random.nextInt(4) == 0 ? day * 1440L + 1380 + random.nextInt(75) - 360 + random.nextInt(3) * 60
-                    : day * 1440L + random.nextInt(1440);
-            String session = random.nextInt(3) == 0 ? "tab-" + visitor + "-" + (visit % 7) : "";
-            int views = 1 + (random.nextInt(3) == 0 ? 0 : random.nextInt(5));
-            for (int view = 0; view < views; view++) {
-                Hit.Builder hit = Hit.builder();
-                hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, START.plusSeconds(60 * minute + random.nextInt(60)));
-                hit.siteId = 1;
-                hit.hostname = visitor % 5 == 0 ? "docs.filtered.example" : "filtered.example";
-                hit.path = pages[random.nextInt(pages.length)];
-                hit.referrerHost = view == 0 ? referrers[random.nextInt(referrers.length)] : "";
-                hit.country = countries[(int) (visitor % countries.length)];
-                hit.browser = visitor % 2 == 0 ? "Firefox" : "Chrome";
-                hit.browserVersion = "12" + visitor % 3;
-                // salted per UTC day, as the gateways do
-                hit.visitorId = visitor * 100_000 + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
-                hit.sessionKey = session;
-                Hit pageview = hit.build();
-                hits.add(pageview);
-                if (random.nextInt(4) == 0) {
-                    Hit.Builder ping = pageview.asEngagement(30_000).toBuilder();
-                    ping.timestampMicros += ChronoUnit.MICROS.between(Instant.EPOCH, Instant.EPOCH.plusSeconds(random.nextInt(2) == 0 ? 40 : 3600));
-                    hits.add(ping.build());
-                }
-                if (random.nextInt(6) == 0) {
-                    Hit.Builder event = pageview.toBuilder();
-                    event.timestampMicros += 1_000_000;
-                    event.eventName = "Signup";
-                    event.propsJson = random.nextBoolean() ? "{\"plan\":\"pro\"}" : "{\"plan\":\"free\"}";
-                    hits.add(event.build());
-                }
-                minute += 1 + random.nextInt(12);
-            }
-        }
-        hits.sort(java.util.Comparator.comparingLong(Hit::timestampMicros));
-        return hits;
+        return SeededVisits.of(random, fromDay, toDay, "filtered.example", true);
     }
 }

@@ -25,13 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The rollups answer every range as the raw hits do: pageviews, sessions, bounce rate, durations, the chart
- * and every list's pageviews and visitors exactly (entry and exit pages' too), with visitor ids salted per UTC day as the gateways make them, on a site whose sessions cross
- * local midnights, have engagement pings, and come back days later under the same tracker session; in a
- * zone with whole-hour offsets and DST, and in one a quarter hour off; with days rolled and days not rolled
+ * and every list's pageviews and visitors exactly (entry and exit pages' too), on {@link SeededVisits}' site
+ * (visitor ids salted per UTC day, sessions across local midnights, engagement pings, tabs resumed days later);
+ * in a zone with whole-hour offsets and DST, and in one a quarter hour off; with days rolled and days not rolled
  * yet in the same range.
  */
 class RollupAnswersTest {
-    private static final Instant START = Instant.parse("2026-03-20T00:00:00Z");
 
     @Test
     void everyRangeAnswersAsTheRawHitsInAZoneWithDst() {
@@ -237,48 +236,7 @@ class RollupAnswersTest {
         return visitors;
     }
 
-    /**
-     * Visits between {@code fromDay} and {@code toDay} days after {@link #START}: some start near midnight and
-     * run past it, some send engagement pings (one an hour after the last page), a third carry a tracker
-     * session that one visitor resumes two days later.
-     */
     private static List<Hit> hits(Random random, int fromDay, int toDay) {
-        String[] pages = {"/", "/pricing", "/docs", "/blog", "/about", "/signup"};
-        String[] countries = {"DE", "FR", "US", "NP"};
-        String[] referrers = {"", "", "google.com", "news.ycombinator.com"};
-        List<Hit> hits = new ArrayList<>();
-        for (int visit = 0; visit < 400; visit++) {
-            long visitor = 1 + random.nextInt(150);
-            int day = fromDay + random.nextInt(toDay - fromDay);
-            // a quarter of the visits start in the last hour before a midnight (UTC, Berlin or Kathmandu)
-            long minute = random.nextInt(4) == 0 ? day * 1440L + 1380 + random.nextInt(75) - 360 + random.nextInt(3) * 60
-                    : day * 1440L + random.nextInt(1440);
-            String session = random.nextInt(3) == 0 ? "tab-" + visitor + "-" + (visit % 7) : "";
-            int views = 1 + (random.nextInt(3) == 0 ? 0 : random.nextInt(5));
-            for (int view = 0; view < views; view++) {
-                Hit.Builder hit = Hit.builder();
-                hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, START.plusSeconds(60 * minute + random.nextInt(60)));
-                hit.siteId = 1;
-                hit.hostname = "rollups.example";
-                hit.path = pages[random.nextInt(pages.length)];
-                hit.referrerHost = view == 0 ? referrers[random.nextInt(referrers.length)] : "";
-                hit.country = countries[(int) (visitor % countries.length)];
-                hit.browser = visitor % 2 == 0 ? "Firefox" : "Chrome";
-                hit.browserVersion = "12" + visitor % 3;
-                // salted per UTC day, as the gateways do: the same person is another id the next day
-                hit.visitorId = visitor * 100_000 + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
-                hit.sessionKey = session;
-                Hit pageview = hit.build();
-                hits.add(pageview);
-                if (random.nextInt(4) == 0) {
-                    Hit.Builder ping = pageview.asEngagement(30_000).toBuilder();
-                    ping.timestampMicros += ChronoUnit.MICROS.between(Instant.EPOCH, Instant.EPOCH.plusSeconds(random.nextInt(2) == 0 ? 40 : 3600));
-                    hits.add(ping.build());
-                }
-                minute += 1 + random.nextInt(12);
-            }
-        }
-        hits.sort(java.util.Comparator.comparingLong(Hit::timestampMicros));
-        return hits;
+        return SeededVisits.of(random, fromDay, toDay, "rollups.example", false);
     }
 }
