@@ -3,13 +3,8 @@ package io.hitkeep.query;
 import io.hitkeep.core.DomainError;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,23 +63,12 @@ final class RolledFilter {
 
     /** The range's pageviews and visitors of the filtered value. */
     long[] totals(Connection connection) throws SQLException {
-        try (PreparedStatement statement = Rollups.prepare(connection, "answer-totals", Map.of("rows", rows()),
-                Map.of("from", plan.from())); ResultSet row = statement.executeQuery()) {
-            row.next();
-            return new long[] {row.getLong("pageviews"), row.getLong("visitors")};
-        }
+        return RollupAnswers.totals(connection, rows(), plan.from());
     }
 
     /** Pageviews and exact visitors of the filtered value per local day, keyed by the chart's label. */
     Map<String, long[]> chart(Connection connection) throws SQLException {
-        Map<String, long[]> found = new HashMap<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT day, pageviews, visitors FROM (" + rows() + ")")) {
-            while (rows.next()) {
-                found.put(rows.getObject(1, LocalDate.class).toString(), new long[] {rows.getLong(2), rows.getLong(3)});
-            }
-        }
-        return found;
+        return RollupAnswers.perDay(connection, "SELECT day, pageviews, visitors FROM (" + rows() + ")");
     }
 
     void release(Connection connection) throws SQLException {

@@ -147,15 +147,9 @@ final class RollupAnswers {
     ObjectNode summary(Connection connection, Plan plan) throws SQLException {
         String freshDays = plan.fresh().isEmpty() ? ""
                 : " UNION ALL SELECT day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total'";
-        long pageviews;
-        long visitors;
-        try (PreparedStatement statement = Rollups.prepare(connection, "answer-totals",
-                Map.of("rows", plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_days") + freshDays),
-                Map.of("from", plan.from())); ResultSet row = statement.executeQuery()) {
-            row.next();
-            pageviews = row.getLong("pageviews");
-            visitors = row.getLong("visitors");
-        }
+        long[] totals = totals(connection, plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_days") + freshDays, plan.from());
+        long pageviews = totals[0];
+        long visitors = totals[1];
         String pieces = plan.rolled("prev_pageview_day, next_pageview_day, next_active_day, last_pageview_day, starts, singles,"
                 + " first_pageview_us, last_active_us", "rollup_sessions")
                 + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT * EXCLUDE (day) FROM ("
@@ -184,11 +178,27 @@ final class RollupAnswers {
     Map<String, long[]> chart(Connection connection, Plan plan) throws SQLException {
         String freshDays = plan.fresh().isEmpty() ? ""
                 : " UNION ALL SELECT day, pageviews, visitors FROM roll_values WHERE dimension = 'total'";
+        return perDay(connection, plan.rolled("day, pageviews, visitors", "rollup_days") + freshDays);
+    }
+
+    /**
+     * A range's pageviews and visitors from its days' rows ({@code rows}: SQL of day, pageviews, visitors,
+     * shared_visitors): the site's, or one filtered value's ({@link RolledFilter}).
+     */
+    static long[] totals(Connection connection, String rows, LocalDate from) throws SQLException {
+        try (PreparedStatement statement = Rollups.prepare(connection, "answer-totals", Map.of("rows", rows), Map.of("from", from));
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return new long[] {row.getLong("pageviews"), row.getLong("visitors")};
+        }
+    }
+
+    /** Pageviews and visitors per local day, keyed by the chart's label ({@code rows}: SQL of day, pageviews, visitors first). */
+    static Map<String, long[]> perDay(Connection connection, String rows) throws SQLException {
         Map<String, long[]> found = new HashMap<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(plan.rolled("day, pageviews, visitors", "rollup_days") + freshDays)) {
-            while (rows.next()) {
-                found.put(rows.getObject(1, LocalDate.class).toString(), new long[] {rows.getLong(2), rows.getLong(3)});
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(rows)) {
+            while (row.next()) {
+                found.put(row.getObject(1, LocalDate.class).toString(), new long[] {row.getLong(2), row.getLong(3)});
             }
         }
         return found;

@@ -128,11 +128,12 @@ public final class Stats {
             Rows events = scope("events", sources, request, start, end, goalFilters);
             // months moved to Parquet files have no hits left to roll: the raw path reads them there
             Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
-                    || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> plan(answers, connection, request, zone)) : Optional.empty();
+                    || request.wants("chart") && !hourly)
+                    ? rollups.flatMap(answers -> planned(using -> answers.plan(using, request, zone), connection)) : Optional.empty();
             // a filter on one dimension with a top list: its pageviews and visitors, in total and per day, are rolled up
             Optional<RolledFilter> rolledFilter = rolled.isEmpty() && !sources.archived() && (request.wants("summary")
-                    || request.wants("chart") && !hourly) ? rollups.flatMap(answers -> rolledFilter(answers, connection, request, zone))
-                    : Optional.empty();
+                    || request.wants("chart") && !hourly)
+                    ? rollups.flatMap(answers -> planned(using -> RolledFilter.plan(answers, using, request, zone), connection)) : Optional.empty();
             ObjectNode body = Json.object();
             if (request.wants("summary")) {
                 ObjectNode summary;
@@ -187,17 +188,10 @@ public final class Stats {
         });
     }
 
-    private static Optional<RollupAnswers.Plan> plan(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone) {
+    /** A plan of the rollups ({@link RollupAnswers#plan}, {@link RolledFilter#plan}); a failure to read them is an error. */
+    private static <T> Optional<T> planned(Database.SqlFunction<Connection, Optional<T>> plan, Connection connection) {
         try {
-            return answers.plan(connection, request, zone);
-        } catch (SQLException e) {
-            throw new io.hitkeep.core.HitKeepException("cannot plan the rollups: " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<RolledFilter> rolledFilter(RollupAnswers answers, Connection connection, StatsRequest request, ZoneId zone) {
-        try {
-            return RolledFilter.plan(answers, connection, request, zone);
+            return plan.apply(connection);
         } catch (SQLException e) {
             throw new io.hitkeep.core.HitKeepException("cannot plan the rollups: " + e.getMessage(), e);
         }
