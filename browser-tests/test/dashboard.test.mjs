@@ -191,6 +191,26 @@ describe('dashboard', () => {
     await eventually('today pageviews', async () => (await kpi('pageviews').innerText()) === number(PAGEVIEWS));
   });
 
+  test('PrimeNG\'s theme comes as a stylesheet made at build time: none made in the page, Aura\'s look in light and dark', async () => {
+    await tab.goto(`${hitkeep.base}/sites/${siteId}`);
+    await eventually('pageviews', async () => (await kpi('pageviews').innerText()) === number(PAGEVIEWS));
+    // PrimeNG's styled mode would add <style data-primeng-style-id="button-variables"> and the like; with the
+    // theme prebuilt only its few theme-independent core rules are left (base, baseicon)
+    const made = await tab.evaluate(() => [...document.querySelectorAll('style[data-primeng-style-id]')].map((s) => s.dataset.primengStyleId));
+    assert.deepEqual(made.filter((id) => /-(variables|style)$/.test(id)), [], made.join(' '));
+    const look = () => tab.evaluate(() => {
+      const select = getComputedStyle(document.querySelector('[data-testid="range"]'));
+      const button = getComputedStyle(document.querySelector('header .p-button'));
+      return { background: select.backgroundColor, border: select.borderColor, radius: select.borderRadius, button: button.color };
+    });
+    // Aura's form field (white, slate-300 border, 6px corners) and its emerald text button; zinc-950 in the dark
+    await tab.emulateMedia({ colorScheme: 'light' });
+    assert.deepEqual(await look(), { background: 'rgb(255, 255, 255)', border: 'rgb(203, 213, 225)', radius: '6px', button: 'rgb(16, 185, 129)' });
+    await tab.emulateMedia({ colorScheme: 'dark' });
+    assert.deepEqual(await look(), { background: 'rgb(9, 9, 11)', border: 'rgb(82, 82, 91)', radius: '6px', button: 'rgb(52, 211, 153)' });
+    await tab.emulateMedia({ colorScheme: 'light' });
+  });
+
   test('dark theme and a phone', async () => {
     await tab.goto(`${hitkeep.base}/sites/${siteId}`);
     await tab.emulateMedia({ colorScheme: 'dark' });

@@ -1,7 +1,6 @@
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
-import Aura from '@primeuix/themes/aura';
 import { providePrimeNG } from 'primeng/config';
 import { forgetSitesOnWrite } from './api';
 import { routes } from './app.routes';
@@ -12,7 +11,8 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideHttpClient(withFetch(), withInterceptors([forgetSitesOnWrite])),
     provideRouter(routes, withComponentInputBinding()),
-    // dark mode follows the system (prefers-color-scheme), like Tailwind's dark: variant
-    providePrimeNG({ theme: { preset: Aura, options: { darkModeSelector: 'system' } }, ripple: false }),
+    // The theme (Aura, dark mode following the system) is a stylesheet made at build time by
+    // scripts/primeng-theme.mjs, not CSS that PrimeNG would build in the browser on every load: 'none' tells it so.
+    providePrimeNG({ theme: 'none', ripple: false }),
   ],
 };
