@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from './load.mjs';
 
-const { statsQuery, statsPath, firstStatsPath, isDashboardPath, sendEarlyRequests, takeEarly } = await load('early');
+const { statsQuery, statsPath, firstStatsPath, isDashboardPath, sendEarlyRequests, takeEarly, takeSettledEarly } = await load('early');
 const { resolveRange, todayIn } = await load('date-range');
 
 test('the query is encoded as Angular HttpParams encodes it: : , / @ kept, the rest escaped', () => {
@@ -53,5 +53,33 @@ test('a dashboard sends the site list, then its first stats request; each answer
 test('a refused early request (401: signed out) answers null, and Api asks again', async () => {
   globalThis.fetch = async () => ({ ok: false, status: 401 });
   sendEarlyRequests({ pathname: '/sites/4', search: '' });
+  assert.equal(await takeEarly('/api/sites'), null);
+});
+
+test('an answer already in is taken as it is (once), so the dashboard shows it in its first render', async () => {
+  let answerStats;
+  globalThis.fetch = async (path) => {
+    if (path === '/api/sites') return { ok: true, json: async () => [{ id: 4, timezone: 'UTC' }] };
+    return new Promise((resolve) => { answerStats = () => resolve({ ok: true, json: async () => ({ summary: { visitors: 3 } }) }); });
+  };
+  sendEarlyRequests({ pathname: '/sites/4', search: '?range=today' });
+  const today = todayIn('UTC');
+  const path = `/api/sites/4/stats?from=${today}&to=${today}&parts=summary,chart`;
+  assert.equal(takeSettledEarly('/api/sites'), null, 'not in yet');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(takeSettledEarly(path), null, 'still on its way: left for takeEarly');
+  answerStats();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(takeSettledEarly(path), { summary: { visitors: 3 } });
+  assert.equal(takeSettledEarly(path), null, 'once');
+  assert.equal(takeEarly(path), null, 'and gone for takeEarly too');
+  assert.deepEqual(takeSettledEarly('/api/sites'), [{ id: 4, timezone: 'UTC' }]);
+});
+
+test('a refused early answer is not taken as settled: the page asks the usual way', async () => {
+  globalThis.fetch = async () => ({ ok: false, status: 401 });
+  sendEarlyRequests({ pathname: '/sites/4', search: '' });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(takeSettledEarly('/api/sites'), null);
   assert.equal(await takeEarly('/api/sites'), null);
 });

@@ -1,7 +1,7 @@
 import { HttpClient, HttpErrorResponse, HttpInterceptorFn, HttpParams } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { statsPath, statsQuery, takeEarly } from './early';
+import { statsPath, statsQuery, takeEarly, takeSettledEarly } from './early';
 import { Funnel, FunnelResult, FunnelWindow } from './funnel';
 import { Goal, Target } from './goals';
 
@@ -87,7 +87,7 @@ function listIn<T>(answer: unknown, key: string): T[] {
  * someone is signed in, and the page it opens asks again a few hundred milliseconds later (on a big site
  * every round trip before the first stats request shows). Any request that writes forgets it.
  */
-let recentSites: { at: number; answer: Promise<Site[]> } | null = null;
+let recentSites: { at: number; answer: Promise<Site[]>; value?: Site[] } | null = null;
 const SITES_REUSE_MS = 3000;
 
 /** Registered in app.config: a POST, PUT, PATCH or DELETE may change which sites there are or their names. */
@@ -121,9 +121,18 @@ export class Api {
       this.session.set('signed-in');
       return sites;
     });
-    recentSites = { at: now, answer };
-    answer.catch(() => { if (recentSites?.answer === answer) recentSites = null; });
+    const recent: NonNullable<typeof recentSites> = { at: now, answer };
+    recentSites = recent;
+    answer.then((sites) => { recent.value = sites; }, () => { if (recentSites === recent) recentSites = null; });
     return answer;
+  }
+
+  /**
+   * The site list if its answer is already in (the app shell asks for it at start, and shows a page only
+   * once it has come): a page can then show its site in its first render instead of one render later.
+   */
+  settledSites(): Site[] | null {
+    return recentSites?.value && Date.now() - recentSites.at < SITES_REUSE_MS ? recentSites.value : null;
   }
 
   addSite(site: { domain: string; name: string; timezone: string; team_id?: number }): Promise<Site> {
@@ -136,6 +145,11 @@ export class Api {
     const ask = () => firstValueFrom(this.http.get<Stats>(path));
     const early = takeEarly<Stats>(path);
     return this.call(early ? early.then((stats) => stats ?? ask()) : ask());
+  }
+
+  /** The stats of this request if they were asked for before Angular started and are in already (once); else null. */
+  settledStats(id: number, from: string, to: string, filters: string[], parts?: string[], limit?: number): Stats | null {
+    return takeSettledEarly<Stats>(statsPath(id, from, to, filters, parts, limit));
   }
 
   site(id: number): Promise<SiteDetail> {

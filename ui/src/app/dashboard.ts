@@ -25,8 +25,12 @@ import { TopCard } from './top-card';
 export interface StatsSource {
   readonly shared: boolean;
   site(): Promise<Site>;
+  /** the site if it is known already (no wait), else null: the page shows it in its first render */
+  settledSite?(): Site | null;
   /** with parts (summary, chart, lists, events, goals) only those; limit: rows a list */
   stats(from: string, to: string, filters: string[], parts?: string[], limit?: number): Promise<Stats>;
+  /** these stats if their answer is in already (asked for before Angular started), else null */
+  settledStats?(from: string, to: string, filters: string[], parts?: string[]): Stats | null;
   live?(): Promise<Live>;
   /** the notes on the chart's days */
   annotations?(from: string, to: string): Promise<Annotation[]>;
@@ -400,12 +404,14 @@ export class DashboardPage {
   private loadToken = 0;
 
   constructor() {
-    // the site (for its time zone), then the stats whenever the id, range or filters change
+    // The site (for its time zone), then the stats whenever the id, range or filters change. When the answers
+    // are in already (asked for before Angular started, early.ts), both are set while this first runs, and the
+    // first render shows the numbers: no render without the site, none without the stats, no wait between.
     effect(() => {
-      this.from().site().then((site) => {
-        this.today.set(todayIn(site.timezone));
-        this.site.set(site);
-      }).catch((e) => this.error.set(errorText(e)));
+      const source = this.from();
+      const known = source.settledSite?.();
+      if (known) this.showSite(known);
+      else source.site().then((site) => this.showSite(site)).catch((e) => this.error.set(errorText(e)));
     });
     effect(() => {
       const site = this.site();
@@ -429,6 +435,11 @@ export class DashboardPage {
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 
+  private showSite(site: Site): void {
+    this.today.set(todayIn(site.timezone));
+    this.site.set(site);
+  }
+
   /** the account's site of this id, its stats and its live counter */
   private siteSource(id: number): StatsSource {
     const api = this.api;
@@ -439,7 +450,9 @@ export class DashboardPage {
         if (!site) throw new Error('No such site.');
         return site;
       },
+      settledSite: () => api.settledSites()?.find((s) => s.id === id) ?? null,
       stats: (from, to, filters, parts, limit) => api.stats(id, from, to, filters, parts, limit),
+      settledStats: (from, to, filters, parts) => api.settledStats(id, from, to, filters, parts),
       live: () => api.live(id),
       annotations: (from, to) => api.annotations(id, from, to),
     };
@@ -455,7 +468,8 @@ export class DashboardPage {
     const cards = ['summary', 'chart'];
     const days = previousPeriod(from, to);
     try {
-      const first = await source.stats(from, to, filters, cards);
+      // (set before the first await when it is in already: then in the same render as the site)
+      const first = source.settledStats?.(from, to, filters, cards) ?? await source.stats(from, to, filters, cards);
       if (token !== this.loadToken) return;
       this.listsLoaded.set(false);
       this.stats.set(first);

@@ -14,7 +14,12 @@ export const FIRST_PARTS: readonly string[] = ['summary', 'chart'];
 /** How long an early answer waits to be taken: a page opened later asks afresh. */
 const KEEP_MS = 10_000;
 
-interface Early { readonly at: number; readonly answer: Promise<unknown | null>; }
+interface Early {
+  readonly at: number;
+  readonly answer: Promise<unknown | null>;
+  /** the answer once it is in: a page made after that can show it in its first render, without a wait */
+  settled?: { readonly value: unknown | null };
+}
 
 /**
  * The early answers by path. early-start.ts is bundled on its own (it runs before the app's bundle has
@@ -71,18 +76,25 @@ function getJson(path: string): Promise<unknown | null> {
     .catch(() => null);
 }
 
+/** Sends a request, and keeps its answer for takeEarly or takeSettledEarly. */
+function sendEarly(path: string, at: number): Promise<unknown | null> {
+  const entry: Early = { at, answer: getJson(path) };
+  early.set(path, entry);
+  entry.answer.then((value) => { entry.settled = { value }; });
+  return entry.answer;
+}
+
 /** Sends the site list request and, on a dashboard, its first stats request as soon as the list is in. */
 export function sendEarlyRequests(where: { pathname: string; search: string }): void {
   const now = Date.now();
-  const sites = getJson('/api/sites');
-  early.set('/api/sites', { at: now, answer: sites });
+  const sites = sendEarly('/api/sites', now);
   if (!isDashboardPath(where.pathname)) return;
   // The first use of Intl in a page costs 60 to 160 ms here (ICU's data): the first stats request needs it
   // (today in the site's zone), so it is paid now, while the site list is on its way, not after it.
   todayIn('UTC');
   sites.then((list) => {
     const path = Array.isArray(list) ? firstStatsPath(where.pathname, where.search, list) : null;
-    if (path) early.set(path, { at: now, answer: getJson(path) });
+    if (path) sendEarly(path, now);
   });
 }
 
@@ -95,4 +107,16 @@ export function takeEarly<T>(path: string): Promise<T | null> | null {
   if (!found) return null;
   early.delete(path);
   return Date.now() - found.at <= KEEP_MS ? (found.answer as Promise<T | null>) : null;
+}
+
+/**
+ * The early answer of this path (once) if it is already in and usable: the answer itself, with no promise to
+ * wait for; null otherwise (not sent, still on its way, failed or refused, or sent too long ago), and then
+ * takeEarly still has it.
+ */
+export function takeSettledEarly<T>(path: string): T | null {
+  const found = early.get(path);
+  if (!found?.settled || found.settled.value === null || Date.now() - found.at > KEEP_MS) return null;
+  early.delete(path);
+  return found.settled.value as T;
 }
