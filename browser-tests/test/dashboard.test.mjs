@@ -203,11 +203,15 @@ describe('dashboard', () => {
       const button = getComputedStyle(document.querySelector('header .p-button'));
       return { background: select.backgroundColor, border: select.borderColor, radius: select.borderRadius, button: button.color };
     });
+    const expectLook = async (colorScheme, expected) => {
+      await tab.emulateMedia({ colorScheme });
+      // PrimeNG's colours change with a short CSS transition: the look once it has ended
+      await eventually(`the ${colorScheme} look`, async () => JSON.stringify(await look()) === JSON.stringify(expected), 5000).catch(() => {});
+      assert.deepEqual(await look(), expected, colorScheme);
+    };
     // Aura's form field (white, slate-300 border, 6px corners) and its emerald text button; zinc-950 in the dark
-    await tab.emulateMedia({ colorScheme: 'light' });
-    assert.deepEqual(await look(), { background: 'rgb(255, 255, 255)', border: 'rgb(203, 213, 225)', radius: '6px', button: 'rgb(16, 185, 129)' });
-    await tab.emulateMedia({ colorScheme: 'dark' });
-    assert.deepEqual(await look(), { background: 'rgb(9, 9, 11)', border: 'rgb(82, 82, 91)', radius: '6px', button: 'rgb(52, 211, 153)' });
+    await expectLook('light', { background: 'rgb(255, 255, 255)', border: 'rgb(203, 213, 225)', radius: '6px', button: 'rgb(16, 185, 129)' });
+    await expectLook('dark', { background: 'rgb(9, 9, 11)', border: 'rgb(82, 82, 91)', radius: '6px', button: 'rgb(52, 211, 153)' });
     await tab.emulateMedia({ colorScheme: 'light' });
   });
 
