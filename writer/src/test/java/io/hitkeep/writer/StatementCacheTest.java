@@ -40,11 +40,7 @@ class StatementCacheTest {
                 // a parameter not set is an error, not the last use's value
                 assertThrows(SQLException.class, statement::executeQuery);
             }
-            try (PreparedStatement statement = reads.prepareStatement(SUM)) {
-                assertNotSame(first, unwrapped(statement), "the failed one was not kept");
-                statement.setInt(1, 1);
-                assertEquals("45 9", row(statement));
-            }
+            assertEquals("45 9", sumFrom(reads, 1, kept -> assertNotSame(first, kept, "the failed one was not kept")));
         }
     }
 
@@ -52,16 +48,11 @@ class StatementCacheTest {
     void aTemporaryTableMadeAgainWithOtherColumnsIsReadAsItIsNow() throws SQLException {
         try (StoredHits stored = StoredHits.open(); Connection reads = StatementCache.keeping(stored.database().connection())) {
             execute(reads, "CREATE TEMP TABLE numbers AS SELECT range AS x FROM range(3)");
-            try (PreparedStatement statement = reads.prepareStatement(SUM)) {
-                statement.setInt(1, 0);
-                assertEquals("3 3", row(statement));
-            }
+            PreparedStatement[] first = new PreparedStatement[1];
+            assertEquals("3 3", sumFrom(reads, 0, kept -> first[0] = kept));
             execute(reads, "DROP TABLE numbers");
             execute(reads, "CREATE TEMP TABLE numbers AS SELECT 'label' AS name, range * 10 AS x FROM range(4)");
-            try (PreparedStatement statement = reads.prepareStatement(SUM)) {
-                statement.setInt(1, 0);
-                assertEquals("60 4", row(statement));
-            }
+            assertEquals("60 4", sumFrom(reads, 0, kept -> assertSame(first[0], kept, "the statement kept")));
         }
     }
 
@@ -87,6 +78,15 @@ class StatementCacheTest {
             assertTrue(closed.isClosed());
             assertThrows(SQLException.class, closed::executeQuery);
             assertFalse(reads.isClosed());
+        }
+    }
+
+    /** {@link #SUM} from {@code least} on, after {@code check} has seen the statement under the one lent. */
+    private static String sumFrom(Connection reads, int least, java.util.function.Consumer<PreparedStatement> check) throws SQLException {
+        try (PreparedStatement statement = reads.prepareStatement(SUM)) {
+            check.accept(unwrapped(statement));
+            statement.setInt(1, least);
+            return row(statement);
         }
     }
 
