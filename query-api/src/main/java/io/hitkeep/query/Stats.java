@@ -75,6 +75,15 @@ public final class Stats {
             return "sql/stats_live.sql";
         }
     }
+    /** Whether a range has what some parts read, asked before running those parts. */
+    private enum Presence implements SqlFile.Named {
+        EVENTS_IN_RANGE;
+
+        @Override
+        public String file() {
+            return "sql/stats_presence.sql";
+        }
+    }
     private static final String EVENT_PROPS = Database.resource(Stats.class, "sql/stats_event_props.sql");
 
     /** Rows of the live panel's lists. */
@@ -126,6 +135,11 @@ public final class Stats {
             Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
             Rows hits = scope("hits", sources, request, start, end, goalFilters);
             Rows events = scope("events", sources, request, start, end, goalFilters);
+            // no event in range (most sites send none): the events' parts are empty, not asked; archived months'
+            // events are in their files, so a range over them always asks
+            boolean anyEvents = (request.wants("events") || request.wants("goals"))
+                    && (sources.archived() || sql.number(Presence.EVENTS_IN_RANGE, "site_id", request.siteId(),
+                    "start", start.toString(), "end", end.toString()) != 0);
             // months moved to Parquet files have no hits left to roll: the raw path reads them there
             Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
                     || request.wants("chart") && !hourly)
@@ -166,19 +180,20 @@ public final class Stats {
                 lists(connection, hits, request.limit(), pageviews > countedListRows, body);
             }
             if (request.wants("events")) {
-                body.set("events", rows(connection, EVENTS, events, request.limit()));
-                body.set("event_props", eventProps(connection, events, request.limit()));
+                body.set("events", anyEvents ? rows(connection, EVENTS, events, request.limit()) : Json.MAPPER.createArrayNode());
+                body.set("event_props", anyEvents ? eventProps(connection, events, request.limit()) : Json.MAPPER.createArrayNode());
                 if (!request.breakdownProperty().isEmpty()) {
-                    body.set("events_by_prop", PropertyBreakdown.events(connection, events, request.breakdownProperty(), request.limit()));
+                    body.set("events_by_prop", anyEvents ? PropertyBreakdown.events(connection, events, request.breakdownProperty(),
+                            request.limit()) : Json.MAPPER.createArrayNode());
                 }
             }
             if (request.wants("goals")) {
                 // the summary's visitors when it was asked for too: the same count, not run twice
                 long visitors = body.has("summary") ? body.get("summary").get("visitors").asLong() : figure(connection, "count(DISTINCT visitor_id)", hits);
-                body.set("goals", goals(sql, request.siteId(), hits, events, visitors));
+                body.set("goals", goals(sql, request.siteId(), hits, anyEvents ? Optional.of(events) : Optional.empty(), visitors));
                 if (!request.breakdownProperty().isEmpty()) {
-                    body.set("goals_by_prop", PropertyBreakdown.goals(sql, request.siteId(), events, request.breakdownProperty(),
-                            request.limit(), visitors));
+                    body.set("goals_by_prop", anyEvents ? PropertyBreakdown.goals(sql, request.siteId(), events, request.breakdownProperty(),
+                            request.limit(), visitors) : Json.MAPPER.createArrayNode());
                 }
             }
             if (rolled.isPresent()) {
@@ -240,21 +255,27 @@ public final class Stats {
 
     /**
      * Per goal: the visitors who reached it and how often it was reached (each matching pageview or event is a
-     * conversion), and those visitors as a share of all the range's visitors.
+     * conversion), and those visitors as a share of all the range's visitors. {@code events}: empty when the range
+     * has none (its event goals converted nobody).
      */
-    private static ArrayNode goals(Sql sql, int siteId, Rows hits, Rows events, long visitors) throws SQLException {
+    private static ArrayNode goals(Sql sql, int siteId, Rows hits, Optional<Rows> events, long visitors) throws SQLException {
         Connection connection = sql.connection();
         ArrayNode list = Json.MAPPER.createArrayNode();
         for (Goals.Goal goal : Goals.of(sql, siteId)) {
-            Rows rows = goal.type() == Goals.Type.PAGEVIEW ? hits : events;
-            try (PreparedStatement statement = prepare(connection, "SELECT count(DISTINCT visitor_id), count(*) FROM scoped WHERE "
-                    + goal.condition(), rows, Optional.empty(), goal.parameters()); ResultSet row = statement.executeQuery()) {
-                row.next();
-                long converted = row.getLong(1);
-                list.addObject().put("id", goal.id()).put("name", goal.name()).put("visitors", converted)
-                        .put("conversions", row.getLong(2))
-                        .put("conversion_rate", visitors == 0 ? 0 : round(100.0 * converted / visitors));
+            long converted = 0;
+            long conversions = 0;
+            Optional<Rows> rows = goal.type() == Goals.Type.PAGEVIEW ? Optional.of(hits) : events;
+            if (rows.isPresent()) {
+                try (PreparedStatement statement = prepare(connection, "SELECT count(DISTINCT visitor_id), count(*) FROM scoped WHERE "
+                        + goal.condition(), rows.get(), Optional.empty(), goal.parameters()); ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    converted = row.getLong(1);
+                    conversions = row.getLong(2);
+                }
             }
+            list.addObject().put("id", goal.id()).put("name", goal.name()).put("visitors", converted)
+                    .put("conversions", conversions)
+                    .put("conversion_rate", visitors == 0 ? 0 : round(100.0 * converted / visitors));
         }
         return list;
     }

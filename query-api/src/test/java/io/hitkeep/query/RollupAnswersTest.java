@@ -236,6 +236,84 @@ class RollupAnswersTest {
         return visitors;
     }
 
+    /**
+     * A site that sends no events answers with empty events without asking for them (their statements cost a few
+     * milliseconds even over no rows); its first event, on a day not rolled yet, and a later one on a rolled day
+     * (events are never rolled up) are in the next answer, as the raw path counts them, in the lists, the
+     * properties and an event goal; a range around neither stays empty.
+     */
+    @Test
+    void aSiteGetsItsFirstEventsOnAFreshDayAndOnARolledDay() {
+        ZoneId zone = ZoneId.of("Europe/Berlin");
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(hits(new Random(18), 0, 12).toArray(Hit[]::new));
+            Stats raw = new Stats(stored.database());
+            Rollups rollups = StatsPaths.roll(stored.database(), 1, zone);
+            RollupAnswers answers = new RollupAnswers(rollups, 0);
+            Stats rolled = new Stats(stored.database(), java.util.Optional.of(answers));
+            stored.database().write("an event goal", sql -> {
+                try (Statement statement = sql.connection().createStatement()) {
+                    return statement.executeUpdate("INSERT INTO goals (site_id, name, type, path, event, property_key, property_value,"
+                            + " created_by) VALUES (1, 'Signup', 'event', '', 'Signup', '', '', 1)");
+                }
+            });
+            StatsRequest everything = new StatsRequest(1, "2026-03-20", "2026-04-02", List.of(), 20,
+                    List.of("summary", "chart", "lists", "events", "goals"));
+            StatsRequest firstDays = new StatsRequest(1, "2026-03-20", "2026-03-22", List.of(), 20,
+                    List.of("summary", "events", "goals"));
+
+            JsonNode none = sameEvents(raw, rolled, everything, zone);
+            assertEquals(0, none.get("events").size());
+            assertEquals(0, none.get("event_props").size());
+            assertEquals("Signup 0/0", goal(none));
+
+            // the first event, with a pageview: its day (April 2nd) waits to be rolled, and the rollups answer the range
+            stored.add(StatsFixtures.pageview(1, 7, "", "2026-04-02T09:00:00Z", "/pricing"),
+                    StatsFixtures.event(1, 7, "", "2026-04-02T09:01:00Z", "Signup", "{\"plan\":\"pro\"}"));
+            assertEquals(java.util.Set.of(LocalDate.of(2026, 4, 2)), rollups.pendingDays(1, zone));
+            assertTrue(StatsPaths.fromRollups(stored.database(), answers, everything, zone));
+            JsonNode fresh = sameEvents(raw, rolled, everything, zone);
+            assertEquals("Signup 1 1", event(fresh.get("events").get(0)));
+            assertEquals("Signup plan pro 1", fresh.get("event_props").get(0).get("event").asText() + " "
+                    + fresh.get("event_props").get(0).get("key").asText() + " " + fresh.get("event_props").get(0).get("value").asText()
+                    + " " + fresh.get("event_props").get(0).get("count").asLong());
+            assertEquals("Signup 1/1", goal(fresh));
+
+            // another, late, into a rolled day: nothing is pending for it, and it counts at once
+            rollups.rollPending();
+            stored.add(StatsFixtures.event(1, 8, "", "2026-03-24T12:00:00Z", "Signup", "{\"plan\":\"free\"}"));
+            assertTrue(rollups.pendingDays(1, zone).isEmpty());
+            JsonNode late = sameEvents(raw, rolled, everything, zone);
+            assertEquals("Signup 2 2", event(late.get("events").get(0)));
+            assertEquals(2, late.get("event_props").size());
+            assertEquals("Signup 2/2", goal(late));
+
+            JsonNode before = sameEvents(raw, rolled, firstDays, zone);
+            assertEquals(0, before.get("events").size());
+            assertEquals("Signup 0/0", goal(before));
+        }
+    }
+
+    /** Both paths' answer, whose events, properties and goals must be equal. */
+    private static JsonNode sameEvents(Stats raw, Stats rolled, StatsRequest request, ZoneId zone) {
+        JsonNode expected = raw.answer(request, zone);
+        JsonNode actual = rolled.answer(request, zone);
+        for (String part : List.of("events", "event_props", "goals")) {
+            assertEquals(expected.get(part), actual.get(part), part + " of " + request.from() + ".." + request.to());
+        }
+        return actual;
+    }
+
+    private static String event(JsonNode row) {
+        return row.get("value").asText() + " " + row.get("count").asLong() + " " + row.get("visitors").asLong();
+    }
+
+    /** The only goal as name, visitors / conversions. */
+    private static String goal(JsonNode answer) {
+        JsonNode goal = answer.get("goals").get(0);
+        return goal.get("name").asText() + " " + goal.get("visitors").asLong() + "/" + goal.get("conversions").asLong();
+    }
+
     private static List<Hit> hits(Random random, int fromDay, int toDay) {
         return SeededVisits.of(random, fromDay, toDay, "rollups.example", false);
     }
