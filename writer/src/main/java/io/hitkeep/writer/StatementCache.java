@@ -127,11 +127,6 @@ final class StatementCache implements InvocationHandler {
             }
             closed = true;
             try {
-                // as closing a statement does: its result set ends with it, so no query stays pending on the connection
-                java.sql.ResultSet rows = statement.getResultSet();
-                if (rows != null) {
-                    rows.close();
-                }
                 statement.clearParameters();
             } catch (SQLException e) {
                 failed = true;
