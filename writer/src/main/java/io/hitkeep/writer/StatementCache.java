@@ -70,8 +70,7 @@ final class StatementCache implements InvocationHandler {
 
     private PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement statement = idle.remove(sql);
-        // closed behind the cache's back (through its result set's getStatement()): prepared again
-        if (statement == null || statement.isClosed()) {
+        if (statement == null) {
             statement = connection.prepareStatement(sql);
         }
         return (PreparedStatement) Proxy.newProxyInstance(StatementCache.class.getClassLoader(),
