@@ -24,8 +24,7 @@ import java.util.logging.Logger;
 /**
  * The one DuckDB file, {@code hitkeep.db}: opened once, migrated, then handed out as connections: one
  * for the hit batcher, one for every other write ({@link #write}, one transaction at a time), a small pool
- * for reads ({@link #read}; DuckDB runs them concurrently within one process; each keeps its prepared statements,
- * {@link StatementCache}). The store handlers of every
+ * for reads ({@link #read}; DuckDB runs them concurrently within one process). The store handlers of every
  * domain reach the file only through it. Thread-safe.
  */
 public final class Database implements AutoCloseable {
@@ -64,8 +63,7 @@ public final class Database implements AutoCloseable {
             Database database = new Database(file, root);
             database.migrate();
             for (int i = 0; i < READERS; i++) {
-                // reads prepare the same statements over and over, and DuckDB's prepare costs about a small run
-                database.readers.add(StatementCache.keeping(database.connection()));
+                database.readers.add(database.connection());
             }
             database.writes = database.connection();
             return database;
