@@ -135,11 +135,6 @@ public final class Stats {
             Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
             Rows hits = scope("hits", sources, request, start, end, goalFilters);
             Rows events = scope("events", sources, request, start, end, goalFilters);
-            // no event in range (most sites send none): the events' parts are empty, not asked; archived months'
-            // events are in their files, so a range over them always asks
-            boolean anyEvents = (request.wants("events") || request.wants("goals"))
-                    && (sources.archived() || sql.number(Presence.EVENTS_IN_RANGE, "site_id", request.siteId(),
-                    "start", start.toString(), "end", end.toString()) != 0);
             // months moved to Parquet files have no hits left to roll: the raw path reads them there
             Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
                     || request.wants("chart") && !hourly)
@@ -179,6 +174,12 @@ public final class Stats {
                 long pageviews = body.has("summary") ? body.get("summary").get("pageviews").asLong() : figure(connection, "count(*)", hits);
                 lists(connection, hits, request.limit(), pageviews > countedListRows, body);
             }
+            // no event in range (most sites send none): the events' parts are empty, not asked; archived months'
+            // events are in their files, so a range over them always asks. Asked here, after the hits' parts, as the
+            // events' statements were: events that land while the hits' parts run are counted, as before
+            boolean anyEvents = (request.wants("events") || request.wants("goals"))
+                    && (sources.archived() || sql.number(Presence.EVENTS_IN_RANGE, "site_id", request.siteId(),
+                    "start", start.toString(), "end", end.toString()) != 0);
             if (request.wants("events")) {
                 body.set("events", anyEvents ? rows(connection, EVENTS, events, request.limit()) : Json.MAPPER.createArrayNode());
                 body.set("event_props", anyEvents ? eventProps(connection, events, request.limit()) : Json.MAPPER.createArrayNode());
