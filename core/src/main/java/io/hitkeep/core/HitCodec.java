@@ -134,12 +134,8 @@ public final class HitCodec {
         }
 
         static Field ofString(String name, int since, Function<Hit, String> get, java.util.function.BiConsumer<Hit.Builder, String> set) {
-            return new Field(name, since, (out, hit) -> writeString(out, get.apply(hit)), (in, hit) -> set.accept(hit, in.readString()));
+            return new Field(name, since, (out, hit) -> out.writeString(get.apply(hit)), (in, hit) -> set.accept(hit, in.readString()));
         }
-    }
-
-    private static void writeString(Output out, String value) {
-        out.writeString(value);
     }
 
     /**
