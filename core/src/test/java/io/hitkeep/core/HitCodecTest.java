@@ -104,12 +104,22 @@ class HitCodecTest {
      * {@code propsJson}, without browser version, OS version and medium.
      */
     static byte[] version1(List<Hit> hits) throws IOException {
+        return frozen(1, hits, HitCodecTest::versionOneFields);
+    }
+
+    /** A hit's fields as a frozen encoder writes them. */
+    private interface FrozenFields {
+        void write(DataOutputStream out, Hit hit) throws IOException;
+    }
+
+    /** A message as {@code DataOutputStream} wrote it: the version, the count, then each hit's fields. */
+    private static byte[] frozen(int version, List<Hit> hits, FrozenFields fields) throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.writeByte(1);
+            out.writeByte(version);
             out.writeInt(hits.size());
             for (Hit hit : hits) {
-                versionOneFields(out, hit);
+                fields.write(out, hit);
             }
         }
         return buffer.toByteArray();
@@ -149,20 +159,15 @@ class HitCodecTest {
         event.engagedMillis = 4_321;
         List<Hit> hits = List.of(full(1), event.build(), Hit.builder().build());
 
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.writeByte(3);
-            out.writeInt(hits.size());
-            for (Hit hit : hits) {
-                versionOneFields(out, hit);
-                string(out, hit.browserVersion());
-                string(out, hit.osVersion());
-                string(out, hit.medium());
-                out.writeInt(hit.engagedMillis());
-            }
-        }
+        byte[] version3 = frozen(3, hits, (out, hit) -> {
+            versionOneFields(out, hit);
+            string(out, hit.browserVersion());
+            string(out, hit.osVersion());
+            string(out, hit.medium());
+            out.writeInt(hit.engagedMillis());
+        });
 
-        assertArrayEquals(buffer.toByteArray(), HitCodec.encode(hits));
+        assertArrayEquals(version3, HitCodec.encode(hits));
     }
 
     @Test
