@@ -98,6 +98,11 @@ export function sendEarlyRequests(where: { pathname: string; search: string }): 
   });
 }
 
+/** Whether an early answer may still be taken: a page opened later asks afresh. */
+function recent(entry: Early): boolean {
+  return Date.now() - entry.at <= KEEP_MS;
+}
+
 /**
  * The early answer of this path (once): a promise of the answer, or of null when the early request failed;
  * null when there was no such request, or it was sent too long ago.
@@ -106,7 +111,7 @@ export function takeEarly<T>(path: string): Promise<T | null> | null {
   const found = early.get(path);
   if (!found) return null;
   early.delete(path);
-  return Date.now() - found.at <= KEEP_MS ? (found.answer as Promise<T | null>) : null;
+  return recent(found) ? (found.answer as Promise<T | null>) : null;
 }
 
 /**
@@ -116,7 +121,7 @@ export function takeEarly<T>(path: string): Promise<T | null> | null {
  */
 export function takeSettledEarly<T>(path: string): T | null {
   const found = early.get(path);
-  if (!found?.settled || found.settled.value === null || Date.now() - found.at > KEEP_MS) return null;
+  if (!found?.settled || found.settled.value === null || !recent(found)) return null;
   early.delete(path);
   return found.settled.value as T;
 }
