@@ -40,6 +40,9 @@ public final class HttpJson {
     /** The error log of the HTTP layer, shared so that its rate limit holds across the whole process. */
     static final ErrorLog ERRORS = new ErrorLog(LOG);
 
+    /** The most of a too-large body that is read for nothing, so that its client hears the 413 (see {@link #body}). */
+    static final long DRAINED = 1 << 20;
+
     private HttpJson() {
     }
 
@@ -55,8 +58,11 @@ public final class HttpJson {
     }
 
     /**
-     * Reads the request body, at most {@code limit} bytes: more is a 413 without reading the rest (the
-     * connection is then closed by the server rather than drained).
+     * Reads the request body, at most {@code limit} bytes: more is a 413. The client, still sending, must
+     * hear it: a server that closes with unread bytes makes the kernel reset the connection, and the reset
+     * can overtake the answer. So up to {@link #DRAINED} bytes the rest is read for nothing (after the 413
+     * when the length was declared: the server drains a request's unread body), and the connection stays
+     * open; a larger body is cut off unread.
      */
     public static byte[] body(ServerRequest request, int limit) {
         long declared = declaredLength(request, limit);
@@ -66,6 +72,8 @@ public final class HttpJson {
             // with a declared length (the server holds the client to it) read exactly that much
             byte[] bytes = in.readNBytes(declared >= 0 ? (int) declared : limit + 1);
             if (bytes.length > limit) {
+                // only a chunked body gets here: a declared length over the limit is refused before reading
+                drain(in, DRAINED - bytes.length);
                 throw DomainError.tooLarge("request body is larger than " + limit + " bytes");
             }
             return bytes;
@@ -86,6 +94,18 @@ public final class HttpJson {
                     .build();
         } finally {
             Launcher.SlowClients.bodyReadFinished();
+        }
+    }
+
+    /** Reads and drops what {@code in} still holds, at most {@code most} bytes. */
+    private static void drain(InputStream in, long most) throws IOException {
+        byte[] buffer = new byte[8192];
+        for (long left = most; left > 0; ) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                return;
+            }
+            left -= n;
         }
     }
 
@@ -198,8 +218,8 @@ public final class HttpJson {
     /** Turns every failure into {@code {"error": ...}} with its status; never a stack trace. */
     public static void registerErrorHandlers(HttpRouting.Builder routing) {
         routing.error(DomainError.class, (request, response, error) -> {
-            if (error.kind() == DomainError.Kind.TOO_LARGE) {
-                // the rest of the body was not read: the connection cannot carry another request
+            if (error.kind() == DomainError.Kind.TOO_LARGE && !drainable(request)) {
+                // the rest of the body is too much to read for nothing: the connection cannot carry another request
                 response.header(HeaderNames.CONNECTION, "close");
             }
             if (error.kind() == DomainError.Kind.UNAVAILABLE) {
@@ -224,6 +244,15 @@ public final class HttpJson {
             error(response, status, error.status().reasonPhrase().toLowerCase());
         });
         routing.error(Throwable.class, HttpJson::failed);
+    }
+
+    /** Whether what is left of the request's body is read to its end after the answer (see {@link #body}). */
+    private static boolean drainable(ServerRequest request) {
+        if (request.content().consumed()) {
+            return true;
+        }
+        long declared = request.headers().contentLength().orElse(-1);
+        return declared >= 0 && declared <= DRAINED;
     }
 
     /** A failure of ours: 500, logged as one line with the request id the client also gets. */

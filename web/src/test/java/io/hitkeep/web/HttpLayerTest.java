@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,6 +78,7 @@ class HttpLayerTest {
                 .get("/query", (request, response) -> HttpJson.send(response, 200,
                         Json.object().put("from", request.query().first("from").orElse(""))))
                 .post("/echo", (request, response) -> HttpJson.send(response, 200, HttpJson.object(request, 64 * 1024)))
+                .post("/small", (request, response) -> HttpJson.send(response, 200, HttpJson.object(request, 1024)))
                 .get("/fail", (request, response) -> {
                     throw new IllegalStateException("a bug");
                 })
@@ -195,6 +197,26 @@ class HttpLayerTest {
         assertNotNull(json, "JSON body: " + answer.body());
         assertTrue(json.hasNonNull("error"), answer.body());
         assertEquals(200, exchange(bytes("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).status(), "still serving");
+    }
+
+    // unread, the rest of the body would make the kernel reset the connection, and the reset can overtake the 413
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Content-Length", "chunked"})
+    void aBodyOverARoutesLimitIsReadToItsEndAndAnswered413(String framing) throws IOException {
+        String body = "{\"pad\":\"" + "x".repeat(40_000) + "\"}";
+        String request = "POST /small HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + (framing.equals("chunked")
+                ? "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n"
+                : "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(bytes(request));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            Answer answer = readAnswer(in);
+            assertEquals(413, answer.status(), answer.head());
+            assertEquals("request body is larger than 1024 bytes", answer.json().get("error").asText());
+            socket.getOutputStream().write(bytes("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assertEquals(200, readAnswer(in).status(), "the next request on the connection is answered: the body was read");
+        }
     }
 
     @Test
