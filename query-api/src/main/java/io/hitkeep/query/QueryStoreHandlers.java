@@ -5,6 +5,7 @@ import io.hitkeep.auth.Teams;
 import io.hitkeep.writer.Database;
 import io.hitkeep.writer.StoreHandlers;
 import io.hitkeep.writer.StoreRegistry;
+import io.hitkeep.writer.WriteProgress;
 
 import java.time.ZoneId;
 import java.util.Optional;
@@ -17,6 +18,8 @@ public final class QueryStoreHandlers implements StoreHandlers {
     @Override
     public void register(StoreRegistry registry) {
         Database database = registry.database();
+        // the reads of hits count every hit ingest accepted before them (a 202), though the writer may still hold it
+        WriteProgress written = registry.writeProgress();
         Sites sites = new Sites(database, registry.nats(), new Teams(database));
         ShareLinks shareLinks = new ShareLinks(database, sites);
         // HITKEEP_ROLLUPS=off: every range from the raw hits (a comparison, or a problem with the rollups)
@@ -62,7 +65,10 @@ public final class QueryStoreHandlers implements StoreHandlers {
 
         registry.handle(Funnels.CREATE, funnels::create)
                 .handle(Funnels.LIST, site -> funnels.list(site.scope(), site.siteId()))
-                .handle(Funnels.REPORT, funnels::report)
+                .handle(Funnels.REPORT, report -> {
+                    written.awaitAccepted();
+                    return funnels.report(report);
+                })
                 .handle(Funnels.DELETE, funnel -> funnels.delete(funnel.scope(), funnel.siteId(), funnel.funnelId()));
 
         registry.handle(Imports.BEGIN, imports::begin)
@@ -73,11 +79,13 @@ public final class QueryStoreHandlers implements StoreHandlers {
 
         // imported data is added to the finished answer, apart from the stats' own queries
         registry.handle(Stats.QUERY, query -> {
+                    written.awaitAccepted();
                     Sites.Site site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);
                     return imported.addTo(stats.answer(query.request(), ZoneId.of(site.timezone())), query.request());
                 })
                 .handle(Stats.SHARED, query -> {
                     ShareLinks.SharedSite link = shareLinks.find(query.tokenHash());
+                    written.awaitAccepted();
                     StatsRequest request = query.request().forSite(link.siteId());
                     return imported.addTo(stats.answer(request, ZoneId.of(link.timezone())), request);
                 })
@@ -86,6 +94,7 @@ public final class QueryStoreHandlers implements StoreHandlers {
                     return new Rollups.Rebuilding(siteId, rollupsOrRefusal(rollups).rebuild(siteId));
                 })
                 .handle(Stats.LIVE, site -> {
+                    written.awaitAccepted();
                     return stats.live(sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).id());
                 });
     }

@@ -34,9 +34,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The batcher: pulls micro-batches of hit messages from JetStream (up to {@code batch-size} messages or
- * {@code batch-wait}), appends their hits with the DuckDB Appender, stores the batch's last stream
- * sequence in the same transaction, commits, and only then acknowledges. It starts reading the stream after
+ * The batcher: pulls micro-batches of hit messages from JetStream (up to {@code batch-size} messages, for
+ * at most {@code batch-wait} after the first; sooner when a read waits for them, see {@link WriteProgress}),
+ * appends their hits with the DuckDB Appender, stores the batch's last stream sequence in the same
+ * transaction, commits, and only then acknowledges. It starts reading the stream after
  * the sequence stored in the database itself, so a database that lost its newest part (a write-ahead log cut
  * short, an older file restored) is refilled from the stream's window, and messages at or below the stored
  * sequence are skipped: exactly once across crashes. Runs on its own thread; {@link #close()} finishes the
@@ -61,6 +62,7 @@ public final class HitWriter implements AutoCloseable {
     private final StreamTrimmer trimmer;
     private final int batchSize;
     private final Duration batchWait;
+    private final WriteProgress progress;
     private final Sessions sessions = new Sessions();
     private final Thread thread;
     private volatile boolean running = true;
@@ -72,8 +74,9 @@ public final class HitWriter implements AutoCloseable {
     private long replayedHits;
     private boolean firstBatchCommitted;
 
-    public HitWriter(Database database, Connection nats, Settings settings) {
+    public HitWriter(Database database, Connection nats, Settings settings, WriteProgress progress) {
         this.database = database;
+        this.progress = progress;
         this.nats = nats;
         this.settings = settings;
         this.trimmer = new StreamTrimmer(nats);
@@ -98,12 +101,14 @@ public final class HitWriter implements AutoCloseable {
                 lastSequence = storedSequence(connection);
                 sessions.resume(connection);
                 JetStreamSubscription subscription = subscribe();
+                progress.started(lastSequence);
                 ready = true;
                 LOG.info(() -> "writer consuming " + Subjects.HIT_STREAM + " after sequence " + lastSequence);
                 consume(connection, subscription);
                 subscription.unsubscribe();
             } catch (Exception e) {
                 ready = false;
+                progress.stopped();
                 if (running) {
                     LOG.log(Level.SEVERE, "writer failed; starting over in 1 s", e);
                     pause(1000);
@@ -114,15 +119,15 @@ public final class HitWriter implements AutoCloseable {
 
     private void consume(DuckDBConnection connection, JetStreamSubscription subscription) throws SQLException {
         Tables tables = Tables.of(connection);
-        try (PreparedStatement progress = connection.prepareStatement(
+        try (PreparedStatement progressRow = connection.prepareStatement(
                      "INSERT OR REPLACE INTO ingest_progress (stream, last_sequence) VALUES (?, ?)")) {
             connection.setAutoCommit(false);
             while (running) {
-                List<Message> batch = subscription.fetch(batchSize, batchWait);
+                List<Message> batch = nextBatch(subscription);
                 if (batch.isEmpty()) {
                     continue;
                 }
-                write(connection, tables, progress, batch);
+                write(connection, tables, progressRow, batch);
                 // Only now, after the commit: a redelivery after a crash is then not needed.
                 for (Message message : batch) {
                     message.ack();
@@ -132,6 +137,28 @@ public final class HitWriter implements AutoCloseable {
         } finally {
             tables.close();
         }
+    }
+
+    /** How long the batcher waits for more messages at a time while a batch fills: how late it sees a waiting read. */
+    private static final Duration FILL_SLICE = Duration.ofMillis(10);
+
+    /**
+     * The next micro-batch: waits up to {@code batch-wait} for a first message, then up to {@code batch-wait}
+     * from it for more, until {@code batch-size}. It stops filling early when a read waits for the hits in
+     * hand: one commit costs about the same for one hit as for 256, and a dashboard should not wait for it.
+     */
+    private List<Message> nextBatch(JetStreamSubscription subscription) {
+        List<Message> batch = new ArrayList<>(subscription.fetch(1, batchWait));
+        long fillUntil = System.nanoTime() + batchWait.toNanos();
+        while (!batch.isEmpty() && batch.size() < batchSize && !progress.readWaiting()) {
+            // whole milliseconds: the client refuses a wait under one
+            long leftMillis = (fillUntil - System.nanoTime()) / 1_000_000;
+            if (leftMillis < 1) {
+                break;
+            }
+            batch.addAll(subscription.fetch(batchSize - batch.size(), Duration.ofMillis(Math.min(leftMillis, FILL_SLICE.toMillis()))));
+        }
+        return batch;
     }
 
     /**
@@ -191,7 +218,7 @@ public final class HitWriter implements AutoCloseable {
 
     private static final long MICROS_PER_HOUR = 3_600_000_000L;
 
-    private void write(DuckDBConnection connection, Tables tables, PreparedStatement progress, List<Message> batch)
+    private void write(DuckDBConnection connection, Tables tables, PreparedStatement progressRow, List<Message> batch)
             throws SQLException {
         long batchLast = lastSequence;
         List<Hit> decoded = new ArrayList<>();
@@ -220,9 +247,9 @@ public final class HitWriter implements AutoCloseable {
         try {
             // The progress row goes first: with auto-commit off, DuckDB begins the transaction at the first
             // statement, and the Appender's rows (it flushes on its own when a chunk fills) join it only then.
-            progress.setString(1, Subjects.HIT_STREAM);
-            progress.setLong(2, batchLast);
-            progress.execute();
+            progressRow.setString(1, Subjects.HIT_STREAM);
+            progressRow.setLong(2, batchLast);
+            progressRow.execute();
             tables.append(decoded, sessions);
             connection.commit();
         } catch (SQLException | RuntimeException e) {
@@ -230,6 +257,7 @@ public final class HitWriter implements AutoCloseable {
             throw e;
         }
         lastSequence = batchLast;
+        progress.committed(batchLast);
         WRITTEN.add(decoded.size());
         BATCHES.increment();
         if (!firstBatchCommitted) {
@@ -366,6 +394,7 @@ public final class HitWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        progress.stopped();
     }
 
     /**

@@ -45,12 +45,14 @@ public final class StoreHost implements AutoCloseable {
     }
 
     /** Registers the handlers of every domain found on the class path and starts answering. */
-    static StoreHost start(Connection nats, Database database, Settings settings) {
-        return start(nats, database, settings, ServiceLoader.load(StoreHandlers.class).stream().map(ServiceLoader.Provider::get).toList());
+    static StoreHost start(Connection nats, Database database, Settings settings, WriteProgress progress) {
+        return start(nats, database, settings, progress,
+                ServiceLoader.load(StoreHandlers.class).stream().map(ServiceLoader.Provider::get).toList());
     }
 
-    static StoreHost start(Connection nats, Database database, Settings settings, List<StoreHandlers> domains) {
-        StoreRegistry registry = new StoreRegistry(database, nats, settings);
+    static StoreHost start(Connection nats, Database database, Settings settings, WriteProgress progress,
+                           List<StoreHandlers> domains) {
+        StoreRegistry registry = new StoreRegistry(database, nats, settings, progress);
         domains.forEach(domain -> domain.register(registry));
         LOG.fine(() -> "store operations: " + registry.entries().keySet());
         StoreHost host = new StoreHost(nats, registry);

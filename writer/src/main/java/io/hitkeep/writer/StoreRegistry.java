@@ -13,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * What a domain's {@link StoreHandlers} get to register with: the database, the broker connection (for a
- * domain that publishes, e.g. the site registry), the settings, and {@link #handle} to answer an operation.
+ * domain that publishes, e.g. the site registry), the settings, the hit writer's progress (for reads that
+ * must count every accepted hit), and {@link #handle} to answer an operation.
  * Used once, at start, on one thread.
  */
 public final class StoreRegistry {
@@ -27,13 +28,15 @@ public final class StoreRegistry {
     private final Database database;
     private final Connection nats;
     private final Settings settings;
+    private final WriteProgress progress;
     private final SequencedMap<String, Entry<?, ?>> entries = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    StoreRegistry(Database database, Connection nats, Settings settings) {
+    StoreRegistry(Database database, Connection nats, Settings settings, WriteProgress progress) {
         this.database = database;
         this.nats = nats;
         this.settings = settings;
+        this.progress = progress;
     }
 
     public Database database() {
@@ -46,6 +49,10 @@ public final class StoreRegistry {
 
     public Settings settings() {
         return settings;
+    }
+
+    public WriteProgress writeProgress() {
+        return progress;
     }
 
     /** Answers {@code operation} with {@code handler}; an operation has one handler in the whole deployment. */

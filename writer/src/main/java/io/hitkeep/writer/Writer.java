@@ -28,8 +28,9 @@ public final class Writer implements AutoCloseable {
     public static Writer start(Settings settings, Connection nats) {
         Database database = Database.open(settings);
         try {
-            StoreHost store = StoreHost.start(nats, database, settings);
-            HitWriter hitWriter = new HitWriter(database, nats, settings).start();
+            WriteProgress progress = new WriteProgress(nats);
+            StoreHost store = StoreHost.start(nats, database, settings, progress);
+            HitWriter hitWriter = new HitWriter(database, nats, settings, progress).start();
             Metrics.gauge("hitkeep_writer_db_bytes", "Size of hitkeep.db on disk", () -> database.file().toFile().length());
             LOG.info(() -> "writer started on " + database.file());
             return new Writer(database, hitWriter, store);

@@ -127,6 +127,39 @@ class HitWriterTest {
         }
     }
 
+    /**
+     * A read right after a 202 counts the hit: it waits for the writer, and the writer commits the batch in
+     * hand instead of waiting out {@code batch-wait} to fill it. The batch wait here (3 s) is longer than a
+     * read ever waits (1 s), so the hits are there only if the writer cut its batch short for the read.
+     */
+    @Test
+    void aReadAfterTheStreamAcceptedHitsCountsThemThoughTheBatchIsNotFull() throws Exception {
+        Path data = TempFiles.directory("hk-writer-");
+        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "3s"));
+        StreamFixtures.empty(broker.connection());
+        long now = System.currentTimeMillis() * 1000;
+        WriteProgress progress = new WriteProgress(broker.connection());
+        try (Database database = Database.open(settings)) {
+            HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
+            try {
+                while (!writer.ready()) {
+                    Thread.sleep(10);
+                }
+                for (int round = 1; round <= 3; round++) {
+                    for (int message = 0; message < 5; message++) {
+                        broker.connection().jetStream().publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/r" + round, message, now))));
+                    }
+                    progress.awaitAccepted();
+                    assertEquals(5L * round, count(database, "SELECT count(*) FROM hits WHERE site_id = 4"), "round " + round);
+                }
+            } finally {
+                writer.close();
+            }
+        } finally {
+            TempFiles.deleteTree(data);
+        }
+    }
+
     /** Migration 002 added browser_version, os_version and medium last; the Appender must fill them last. */
     @Test
     void versionsAndMediumLandInTheirColumns() throws Exception {

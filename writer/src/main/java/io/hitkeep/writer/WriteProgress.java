@@ -1,0 +1,111 @@
+package io.hitkeep.writer;
+
+import io.hitkeep.core.Subjects;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How far the hit writer has written the hit stream, so that a read can count what ingest has accepted. A
+ * 202 means the hit is in the stream; the writer takes it into the database a micro-batch later (up to
+ * {@code batch-wait}). A read that calls {@link #awaitAccepted()} first sees every hit accepted before it:
+ * it waits until the writer has committed the stream up to where the stream ended when the read began,
+ * and meanwhile the writer commits its batch without waiting for it to fill. Thread-safe.
+ */
+public final class WriteProgress {
+    /** The longest a read waits for the writer: a writer that needs longer is stuck or far behind. */
+    static final long LONGEST_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A writer more messages behind than this is catching up (after a restart): a read does not wait for it. */
+    static final long FAR_BEHIND = 10_000;
+
+    private final Connection nats;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+    private final AtomicInteger readsWaiting = new AtomicInteger();
+    /** The stream sequence of the newest committed message; guarded by {@link #lock}. */
+    private long committed;
+    /** Whether the writer is writing: a read does not wait for a writer that is starting or has failed. */
+    private volatile boolean writing;
+
+    public WriteProgress(Connection nats) {
+        this.nats = nats;
+    }
+
+    /**
+     * Waits until the hits the stream held when this was called are in the database, at most a second.
+     * Returns at once when the writer is not writing, is far behind, or the broker cannot say where the
+     * stream ends: the read then answers with what is written, as it would without this.
+     */
+    public void awaitAccepted() {
+        if (!writing) {
+            return;
+        }
+        long streamEnd;
+        try {
+            streamEnd = nats.jetStreamManagement().getStreamInfo(Subjects.HIT_STREAM).getStreamState().getLastSequence();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (committed >= streamEnd || streamEnd - committed > FAR_BEHIND) {
+                return;
+            }
+            readsWaiting.incrementAndGet();
+            try {
+                long left = LONGEST_WAIT_NANOS;
+                while (committed < streamEnd && writing && left > 0) {
+                    left = advanced.awaitNanos(left);
+                }
+            } finally {
+                readsWaiting.decrementAndGet();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a read waits for the batch in hand: the writer then commits it rather than wait to fill it. */
+    boolean readWaiting() {
+        return readsWaiting.get() > 0;
+    }
+
+    /** The writer starts writing after {@code sequence} (what the database holds). */
+    void started(long sequence) {
+        advance(sequence);
+        writing = true;
+    }
+
+    /** The writer committed the stream up to {@code sequence}. */
+    void committed(long sequence) {
+        advance(sequence);
+    }
+
+    /** The writer stopped (closed, or failed and starts over): waiting reads go on with what is written. */
+    void stopped() {
+        writing = false;
+        lock.lock();
+        try {
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void advance(long sequence) {
+        lock.lock();
+        try {
+            committed = sequence;
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
