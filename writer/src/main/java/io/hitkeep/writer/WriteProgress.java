@@ -3,6 +3,7 @@ package io.hitkeep.writer;
 import io.hitkeep.core.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ public final class WriteProgress {
     static final long FAR_BEHIND = 10_000;
 
     private final Connection nats;
+    /** Made on the first read that waits, and kept: a JetStream context is not free to make. */
+    private volatile JetStreamManagement streams;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private final AtomicInteger readsWaiting = new AtomicInteger();
@@ -47,7 +50,10 @@ public final class WriteProgress {
         }
         long streamEnd;
         try {
-            streamEnd = nats.jetStreamManagement().getStreamInfo(Subjects.HIT_STREAM).getStreamState().getLastSequence();
+            if (streams == null) {
+                streams = nats.jetStreamManagement();
+            }
+            streamEnd = streams.getStreamInfo(Subjects.HIT_STREAM).getStreamState().getLastSequence();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             return;
         }
