@@ -196,7 +196,8 @@ final class RollupAnswers {
     /** Pageviews and visitors per local day, keyed by the chart's label ({@code rows}: SQL of day, pageviews, visitors first). */
     static Map<String, long[]> perDay(Connection connection, String rows) throws SQLException {
         Map<String, long[]> found = new HashMap<>();
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(rows)) {
+        // prepared, not a plain statement: a pooled connection keeps it for the same range asked again
+        try (PreparedStatement statement = connection.prepareStatement(rows); ResultSet row = statement.executeQuery()) {
             while (row.next()) {
                 found.put(row.getObject(1, LocalDate.class).toString(), new long[] {row.getLong(2), row.getLong(3)});
             }
@@ -225,7 +226,7 @@ final class RollupAnswers {
     }
 
     private static long number(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet row = statement.executeQuery()) {
             row.next();
             return row.getLong(1);
         }

@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 /**
  * The one DuckDB file, {@code hitkeep.db}: opened once, migrated, then handed out as connections: one
  * for the hit batcher, one for every other write ({@link #write}, one transaction at a time), a small pool
- * for reads ({@link #read}; DuckDB runs them concurrently within one process). The store handlers of every
+ * for reads ({@link #read}; DuckDB runs them concurrently within one process; each keeps its prepared statements,
+ * {@link StatementCache}). The store handlers of every
  * domain reach the file only through it. Thread-safe.
  */
 public final class Database implements AutoCloseable {
@@ -63,7 +64,8 @@ public final class Database implements AutoCloseable {
             Database database = new Database(file, root);
             database.migrate();
             for (int i = 0; i < READERS; i++) {
-                database.readers.add(database.connection());
+                // reads prepare the same statements over and over, and DuckDB's prepare costs about a small run
+                database.readers.add(StatementCache.keeping(database.connection()));
             }
             database.writes = database.connection();
             return database;
