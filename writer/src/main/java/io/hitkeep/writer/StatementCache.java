@@ -70,7 +70,8 @@ final class StatementCache implements InvocationHandler {
 
     private PreparedStatement prepare(String sql) throws SQLException {
         PreparedStatement statement = idle.remove(sql);
-        if (statement == null) {
+        // closed behind the cache's back (through its result set's getStatement()): prepared again
+        if (statement == null || statement.isClosed()) {
             statement = connection.prepareStatement(sql);
         }
         return (PreparedStatement) Proxy.newProxyInstance(StatementCache.class.getClassLoader(),
