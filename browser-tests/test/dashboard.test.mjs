@@ -215,6 +215,26 @@ describe('dashboard', () => {
     await tab.emulateMedia({ colorScheme: 'light' });
   });
 
+  test('a dashboard preloads the modules the build named from the start, each fetched once; the site list none', async () => {
+    await tab.goto(`${hitkeep.base}/sites/${siteId}`);
+    await eventually('pageviews', async () => (await kpi('pageviews').innerText()) === number(PAGEVIEWS));
+    const loaded = () => tab.evaluate(() => ({
+      named: document.querySelector('meta[name="hk-dashboard-modules"]')?.content.split(' ') ?? [],
+      preloaded: [...document.querySelectorAll('head link[rel="modulepreload"]')].map((link) => link.getAttribute('href')),
+      fetched: performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname.slice(1)),
+    }));
+    const dashboard = await loaded();
+    assert.ok(dashboard.named.length >= 2 && dashboard.named.every((name) => /^chunk-\w+\.js$/.test(name)), dashboard.named.join(' '));
+    for (const name of dashboard.named) {
+      assert.ok(dashboard.preloaded.includes(name), `${name} preloaded`);
+      assert.equal(dashboard.fetched.filter((fetched) => fetched === name).length, 1, `${name} fetched once`);
+    }
+    await tab.goto(`${hitkeep.base}/`);
+    await tab.locator('[data-testid="site-list"] li').first().waitFor();
+    const sites = await loaded();
+    assert.deepEqual(sites.preloaded.filter((name) => dashboard.named.includes(name)), [], 'the site list preloads no dashboard module');
+  });
+
   test('dark theme and a phone', async () => {
     await tab.goto(`${hitkeep.base}/sites/${siteId}`);
     await tab.emulateMedia({ colorScheme: 'dark' });

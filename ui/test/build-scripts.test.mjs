@@ -1,10 +1,11 @@
-// The two build steps around `ng build` (scripts/): PrimeNG's theme made into a stylesheet, and the early-start
-// script moved to the top of index.html. The stylesheet's look in the browser is checked by browser-tests'
+// The build steps around `ng build` (scripts/): PrimeNG's theme made into a stylesheet, the early-start
+// script moved to the top of index.html, and the dashboard's modules named there for it to preload. The stylesheet's look in the browser is checked by browser-tests'
 // dashboard test (no theme CSS made in the page, the Aura colours in light and dark).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { earlyStartFirst } from '../scripts/early-start-first.mjs';
+import { dashboardModules, withDashboardModules } from '../scripts/dashboard-modules.mjs';
 import { THEME, primeModulesOf, styleClassesOf, stylesheet, themeStyles } from '../scripts/primeng-theme.mjs';
 
 const BUILT = `<!doctype html>
@@ -30,6 +31,27 @@ test('the early-start script moves to the head, right after <base> (its address 
 test('an index.html not as the build makes it is an error, not a silent no-op', () => {
   assert.throws(() => earlyStartFirst(BUILT.replace(/<script src="polyfills[^<]*<\/script>/, '')), /no <script src="polyfills/);
   assert.throws(() => earlyStartFirst(BUILT.replace('<base href="/">', '')), /no <base href>/);
+});
+
+test('a dashboard preloads its route chunk and what it imports, however deep, but nothing the page loads already', () => {
+  const files = {
+    'main-6WEJ7S2A.js': 'import{a}from"./chunk-HEPBO7QY.js";const r=[{path:"",loadComponent:()=>import("./chunk-SITES111.js").then(t=>t.SitesPage)},'
+      + '{path:"sites/:id",loadComponent:()=>import("./chunk-ROUTE222.js").then(t=>t.DashboardPage)}];import("./chunk-ROUTE222.js").catch(()=>{});',
+    'chunk-ROUTE222.js': 'import{a}from"./chunk-DASH3333.js";import"./chunk-HEPBO7QY.js";import"./chunk-CHART444.js";export{a as DashboardPage};',
+    'chunk-DASH3333.js': 'import{b}from"./chunk-CHART444.js";import{c}from"./chunk-SHARED55.js";var a=1;export{a};',
+    'chunk-CHART444.js': 'var b=2;export{b};',
+    'chunk-SHARED55.js': 'import"./chunk-HEPBO7QY.js";var c=3;export{c};',
+  };
+  const read = (name) => { if (!(name in files)) throw new Error(`read ${name}`); return files[name]; };
+  const modules = dashboardModules(BUILT, read);
+  assert.deepEqual(modules, ['chunk-ROUTE222.js', 'chunk-DASH3333.js', 'chunk-CHART444.js', 'chunk-SHARED55.js'],
+    'not the initial chunk, not the site list\'s route, each once');
+  const html = withDashboardModules(earlyStartFirst(BUILT), modules);
+  assert.match(html, /<base href="\/">\n  <meta name="hk-dashboard-modules" content="chunk-ROUTE222.js chunk-DASH3333.js chunk-CHART444.js chunk-SHARED55.js">\n  <script src="polyfills-/,
+    'before the early-start script that reads it');
+  assert.equal(withDashboardModules(html, modules), html, 'a second run changes nothing');
+  assert.throws(() => dashboardModules(BUILT, (name) => (name.startsWith('main') ? 'no routes' : read(name))), /DashboardPage/);
+  assert.throws(() => dashboardModules(BUILT.replace(/<script src="main[^<]*<\/script>/, ''), read), /no <script src="main/);
 });
 
 test('the theme stylesheet has the common tokens and every PrimeNG component the app imports, in dark mode too', async () => {

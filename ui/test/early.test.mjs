@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from './load.mjs';
 
-const { statsQuery, statsPath, firstStatsPath, isDashboardPath, sendEarlyRequests, takeEarly, takeSettledEarly } = await load('early');
+const { statsQuery, statsPath, firstStatsPath, isDashboardPath, sendEarlyRequests, takeEarly, takeSettledEarly, preloadDashboardModules } = await load('early');
 const { resolveRange, todayIn } = await load('date-range');
 
 test('the query is encoded as Angular HttpParams encodes it: : , / @ kept, the rest escaped', () => {
@@ -82,4 +82,20 @@ test('a refused early answer is not taken as settled: the page asks the usual wa
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(takeSettledEarly('/api/sites'), null);
   assert.equal(await takeEarly('/api/sites'), null);
+});
+
+test('a dashboard preloads the modules the build named; other pages preload nothing', () => {
+  const appended = [];
+  const doc = (content) => ({
+    querySelector: (selector) => (selector === 'meta[name="hk-dashboard-modules"]' && content !== null ? { getAttribute: () => content } : null),
+    createElement: (tag) => ({ tag }),
+    head: { appendChild: (element) => appended.push(element) },
+  });
+  preloadDashboardModules({ pathname: '/sites/3' }, doc('chunk-ROUTE222.js chunk-DASH3333.js'));
+  assert.deepEqual(appended, [{ tag: 'link', rel: 'modulepreload', href: 'chunk-ROUTE222.js' }, { tag: 'link', rel: 'modulepreload', href: 'chunk-DASH3333.js' }]);
+  appended.length = 0;
+  preloadDashboardModules({ pathname: '/' }, doc('chunk-ROUTE222.js'));
+  preloadDashboardModules({ pathname: '/sites/3' }, doc(null));
+  preloadDashboardModules({ pathname: '/sites/3' }, doc('https://elsewhere.example/x.js ../secret.js'));
+  assert.deepEqual(appended, [], 'nothing on the site list, without the meta, or for names that are no chunk of ours');
 });

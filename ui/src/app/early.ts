@@ -98,6 +98,22 @@ export function sendEarlyRequests(where: { pathname: string; search: string }): 
   });
 }
 
+/**
+ * On a dashboard's address, preloads the modules the dashboard needs beyond the page's initial ones, which the
+ * build names in index.html's `<meta name="hk-dashboard-modules">` (scripts/dashboard-modules.mjs): fetched and
+ * compiled while Angular starts, rather than one after another once its router asks for the route.
+ */
+export function preloadDashboardModules(where: { pathname: string }, doc: Document): void {
+  if (!isDashboardPath(where.pathname)) return;
+  const names = doc.querySelector('meta[name="hk-dashboard-modules"]')?.getAttribute('content') ?? '';
+  for (const name of names.split(' ').filter((n) => /^chunk-[A-Za-z0-9]+\.js$/.test(n))) {
+    const link = doc.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = name;
+    doc.head.appendChild(link);
+  }
+}
+
 /** Whether an early answer may still be taken: a page opened later asks afresh. */
 function recent(entry: Early): boolean {
   return Date.now() - entry.at <= KEEP_MS;

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HitWriterTest {
     @RegisterExtension
@@ -142,8 +143,8 @@ class HitWriterTest {
         try (Database database = Database.open(settings)) {
             HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
             try {
-                while (!writer.ready()) {
-                    Thread.sleep(10);
+                for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
+                    assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
                 }
                 for (int round = 1; round <= 3; round++) {
                     for (int message = 0; message < 5; message++) {
