@@ -80,9 +80,14 @@ public final class HitWriter implements AutoCloseable {
         this.nats = nats;
         this.settings = settings;
         this.trimmer = new StreamTrimmer(nats);
-        this.batchSize = settings.intValue("batch-size", 256);
+        this.batchSize = batchSize(settings);
         this.batchWait = settings.duration("batch-wait", Duration.ofMillis(100));
         this.thread = Thread.ofPlatform().name("hitkeep-writer").unstarted(this::run);
+    }
+
+    /** Stream messages per micro-batch at most ({@code batch-size}). */
+    static int batchSize(Settings settings) {
+        return settings.intValue("batch-size", 256);
     }
 
     public HitWriter start() {

@@ -1,11 +1,14 @@
 package io.hitkeep.writer;
 
+import io.hitkeep.core.Settings;
 import io.hitkeep.core.Subjects;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -21,10 +24,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class WriteProgress {
     /** The longest a read waits for the writer: a writer that needs longer is stuck or far behind. */
     static final long LONGEST_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** A writer more messages behind than this is catching up (after a restart): a read does not wait for it. */
-    static final long FAR_BEHIND = 10_000;
+    /** How long the broker may take to say where the stream ends: a slow broker must not hold up every read. */
+    private static final Duration STREAM_INFO_TIMEOUT = Duration.ofMillis(500);
 
     private final Connection nats;
+    /**
+     * A writer more messages behind than this is catching up (after a restart, or under a burst of traffic): a
+     * read does not wait for it. Two batches: the one in hand and the next.
+     */
+    private final long farBehind;
     /** Made on the first read that waits, and kept: a JetStream context is not free to make. */
     private volatile JetStreamManagement streams;
     private final ReentrantLock lock = new ReentrantLock();
@@ -35,14 +43,15 @@ public final class WriteProgress {
     /** Whether the writer is writing: a read does not wait for a writer that is starting or has failed. */
     private volatile boolean writing;
 
-    public WriteProgress(Connection nats) {
+    public WriteProgress(Connection nats, Settings settings) {
         this.nats = nats;
+        this.farBehind = 2L * HitWriter.batchSize(settings);
     }
 
     /**
      * Waits until the hits the stream held when this was called are in the database, at most a second.
-     * Returns at once when the writer is not writing, is far behind, or the broker cannot say where the
-     * stream ends: the read then answers with what is written, as it would without this.
+     * Returns at once when the writer is not writing, is far behind, or the broker cannot say (within half a
+     * second) where the stream ends: the read then answers with what is written, as it would without this.
      */
     public void awaitAccepted() {
         if (!writing) {
@@ -51,7 +60,7 @@ public final class WriteProgress {
         long streamEnd;
         try {
             if (streams == null) {
-                streams = nats.jetStreamManagement();
+                streams = nats.jetStreamManagement(JetStreamOptions.builder().requestTimeout(STREAM_INFO_TIMEOUT).build());
             }
             streamEnd = streams.getStreamInfo(Subjects.HIT_STREAM).getStreamState().getLastSequence();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
@@ -59,7 +68,7 @@ public final class WriteProgress {
         }
         lock.lock();
         try {
-            if (committed >= streamEnd || streamEnd - committed > FAR_BEHIND) {
+            if (committed >= streamEnd || streamEnd - committed > farBehind) {
                 return;
             }
             readsWaiting.incrementAndGet();

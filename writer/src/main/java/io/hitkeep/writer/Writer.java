@@ -28,7 +28,7 @@ public final class Writer implements AutoCloseable {
     public static Writer start(Settings settings, Connection nats) {
         Database database = Database.open(settings);
         try {
-            WriteProgress progress = new WriteProgress(nats);
+            WriteProgress progress = new WriteProgress(nats, settings);
             StoreHost store = StoreHost.start(nats, database, settings, progress);
             HitWriter hitWriter = new HitWriter(database, nats, settings, progress).start();
             Metrics.gauge("hitkeep_writer_db_bytes", "Size of hitkeep.db on disk", () -> database.file().toFile().length());

@@ -139,7 +139,7 @@ class HitWriterTest {
         Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "3s"));
         StreamFixtures.empty(broker.connection());
         long now = System.currentTimeMillis() * 1000;
-        WriteProgress progress = new WriteProgress(broker.connection());
+        WriteProgress progress = new WriteProgress(broker.connection(), settings);
         try (Database database = Database.open(settings)) {
             HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
             try {
