@@ -93,8 +93,16 @@ describe('dashboard', () => {
     assert.match(html, /<hk-root>/);
     assert.doesNotMatch(html, /<script>|onload=/, 'no inline script under the CSP');
     const script = html.match(/src="(main-[A-Z0-9]+\.js)"/)[1];
-    const asset = await fetch(`${hitkeep.base}/${script}`);
+    const asset = await fetch(`${hitkeep.base}/${script}`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
     assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    // gzipped to a client that takes it (fetch unpacks it), the same script as the plain one
+    assert.equal(asset.headers.get('content-encoding'), 'gzip');
+    assert.equal(asset.headers.get('vary'), 'Accept-Encoding');
+    assert.match(asset.headers.get('content-type'), /^text\/javascript/);
+    const plain = await fetch(`${hitkeep.base}/${script}`, { headers: { 'Accept-Encoding': 'identity' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.ok(Number(asset.headers.get('content-length')) * 2 < Number(plain.headers.get('content-length')), 'less than half the bytes');
+    assert.equal(await asset.text(), await plain.text());
     const deep = await fetch(`${hitkeep.base}/sites/42?range=30d`);
     assert.equal(deep.status, 200);
     assert.match(await deep.text(), /<hk-root>/);

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.StaticContentService;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,16 +23,23 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The dashboard (module ui: an Angular app built into the classpath folder {@code io/hitkeep/ui}) at {@code /}.
  * Files the build names by content hash are cached for a year; everything else, index.html above all,
  * is revalidated. A deep link to one of the app's own routes ({@link #APP_ROUTES}: /sites/3?range=30d)
- * gets index.html, so the app's router can show it; any other unknown path stays a JSON 404.
+ * gets index.html, so the app's router can show it; any other unknown path stays a JSON 404. The hashed
+ * scripts and stylesheets go gzipped to a browser that accepts it: a dashboard's first visit then fetches
+ * about 270 kB of them instead of 1 MB. Each is compressed once, at its first such request, and kept.
  */
 final class Dashboard implements HttpFeature {
     static final String ROOT = "io/hitkeep/ui";
@@ -43,13 +51,18 @@ final class Dashboard implements HttpFeature {
     private static final Pattern HASHED = Pattern.compile(".*-[A-Z0-9]{8}\\.(js|css|woff2?|ttf|svg|png)$");
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
     private static final String REVALIDATE = "no-cache";
+    /** The hashed files worth compressing, by extension, with their content types; images are compressed already. */
+    private static final Map<String, String> COMPRESSIBLE = Map.of("js", "text/javascript", "css", "text/css", "svg", "image/svg+xml");
 
     private final byte[] index;
     private final List<String> files;
+    private final Set<String> served;
+    private final Map<String, byte[]> gzipped = new ConcurrentHashMap<>();
 
     Dashboard(byte[] index, List<String> files) {
         this.index = index;
         this.files = files;
+        this.served = Set.copyOf(files);
     }
 
     /** The dashboard when the ui module is on the classpath. */
@@ -111,6 +124,7 @@ final class Dashboard implements HttpFeature {
     public void setup(HttpRouting.Builder routing) {
         MethodPredicate reads = Method.predicate(Method.GET, Method.HEAD);
         routing.route(reads, PathMatchers.any(), this::cacheControl)
+                .route(reads, PathMatchers.any(), this::gzipped)
                 .register("/", staticContent())
                 .route(reads, PathMatchers.any(), this::deepLink);
     }
@@ -125,8 +139,75 @@ final class Dashboard implements HttpFeature {
         String path = request.path().path();
         if (isUiPath(path)) {
             response.header(HeaderNames.CACHE_CONTROL, HASHED.matcher(path).matches() ? IMMUTABLE : REVALIDATE);
+            if (compressible(path) != null) {
+                // a cache between must not hand the gzipped copy to a client that did not ask for it, nor the reverse
+                response.header(HeaderNames.VARY, "Accept-Encoding");
+            }
         }
         response.next();
+    }
+
+    /** A hashed script, stylesheet or SVG of the app, gzipped, to a client that accepts gzip; else the plain file. */
+    private void gzipped(ServerRequest request, ServerResponse response) {
+        String path = request.path().path();
+        String type = compressible(path);
+        String file = path.substring(1);
+        if (type == null || !served.contains(file) || !acceptsGzip(request.headers().value(HeaderNames.ACCEPT_ENCODING).orElse(""))) {
+            response.next();
+            return;
+        }
+        byte[] body = gzipped.computeIfAbsent(file, Dashboard::gzip);
+        response.header(HeaderNames.CONTENT_TYPE, type);
+        response.header(HeaderNames.CONTENT_ENCODING, "gzip");
+        response.status(Status.OK_200).send(body);
+    }
+
+    /** The content type of a hashed file worth compressing, or null. */
+    private static String compressible(String path) {
+        if (!HASHED.matcher(path).matches()) {
+            return null;
+        }
+        return COMPRESSIBLE.get(path.substring(path.lastIndexOf('.') + 1));
+    }
+
+    /**
+     * Whether an Accept-Encoding header takes gzip: named, or else covered by {@code *}, without {@code q=0}
+     * (RFC 9110, 12.5.3).
+     */
+    static boolean acceptsGzip(String acceptEncoding) {
+        boolean anyTaken = false;
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].strip().toLowerCase(Locale.ROOT);
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                refused |= parts[i].replace(" ", "").matches("(?i)q=0(\\.0*)?");
+            }
+            if (name.equals("gzip")) {
+                return !refused;
+            }
+            anyTaken |= name.equals("*") && !refused;
+        }
+        return anyTaken;
+    }
+
+    private static byte[] gzip(String file) {
+        try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(ROOT + "/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("the app's file " + file + " is not on the classpath");
+            }
+            var bytes = new ByteArrayOutputStream();
+            try (var gzip = new GZIPOutputStream(bytes) {
+                {
+                    def.setLevel(Deflater.BEST_COMPRESSION);
+                }
+            }) {
+                in.transferTo(gzip);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void deepLink(ServerRequest request, ServerResponse response) {

@@ -27,6 +27,16 @@ class DashboardTest {
     }
 
     @Test
+    void gzipGoesToClientsThatTakeIt() {
+        for (String taken : new String[] {"gzip", "gzip, deflate, br, zstd", "br;q=1.0, GZIP;q=0.5", "*", "deflate, *;q=0.1"}) {
+            assertTrue(Dashboard.acceptsGzip(taken), taken);
+        }
+        for (String refused : new String[] {"", "identity", "br, deflate", "gzip;q=0", "gzip; q=0.000, *", "*;q=0", "x-gzip2"}) {
+            assertFalse(Dashboard.acceptsGzip(refused), refused);
+        }
+    }
+
+    @Test
     void theBuiltAppIsOnTheClasspath() {
         assertTrue(Dashboard.load().isPresent(), "io/hitkeep/ui/index.html: the ui module builds it");
     }
