@@ -2,6 +2,8 @@
 // cards show numbers (the moment the page is useful). Not a test: bench/dashboard/run.sh seeds a big site
 // and an empty one, then runs this for both, so the figure comes with a baseline from the same run.
 //   node perf/dashboard-load.mjs BASE EMAIL PASSWORD SITE_ID RANGE RUNS
+// NETWORK=RTT_MS,KBIT_S: Chromium's network emulation (each way), e.g. NETWORK=40,10000 for a 10 Mbit/s line 40 ms
+// away; without it the page loads over loopback, where the bytes sent hardly count.
 import { launchChromium } from '../lib/harness.mjs';
 import { sessionToken } from './session-token.mjs';
 
@@ -15,6 +17,12 @@ for (let run = 0; run < Number(runs); run++) {
   const context = await browser.newContext();
   await context.addCookies([{ name: 'hk_token', value: token, url: base }]);
   const page = await context.newPage();
+  if (process.env.NETWORK) {
+    const [latency, kbits] = process.env.NETWORK.split(',').map(Number);
+    const cdp = await context.newCDPSession(page);
+    const bytesPerSecond = (kbits * 1000) / 8;
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+  }
   const statsDone = [];
   page.on('requestfinished', (request) => {
     if (request.url().includes('/stats?')) statsDone.push(request.timing().responseEnd);
