@@ -149,19 +149,25 @@ public final class HitWriter implements AutoCloseable {
 
     /**
      * The next micro-batch: waits up to {@code batch-wait} for a first message, then up to {@code batch-wait}
-     * from it for more, until {@code batch-size}. It stops filling early when a read waits for the hits in
-     * hand: one commit costs about the same for one hit as for 256, and a dashboard should not wait for it.
+     * from it for more, until {@code batch-size}. When a read waits for the hits in hand, it takes what the
+     * stream has at once and stops there: one commit costs about the same for one hit as for 256, and a
+     * dashboard should not wait for the batch to fill (nor for many small ones).
      */
     private List<Message> nextBatch(JetStreamSubscription subscription) {
         List<Message> batch = new ArrayList<>(subscription.fetch(1, batchWait));
         long fillUntil = System.nanoTime() + batchWait.toNanos();
-        while (!batch.isEmpty() && batch.size() < batchSize && !progress.readWaiting()) {
+        while (!batch.isEmpty() && batch.size() < batchSize) {
             // whole milliseconds: the client refuses a wait under one
             long leftMillis = (fillUntil - System.nanoTime()) / 1_000_000;
             if (leftMillis < 1) {
                 break;
             }
-            batch.addAll(subscription.fetch(batchSize - batch.size(), Duration.ofMillis(Math.min(leftMillis, FILL_SLICE.toMillis()))));
+            boolean readWaiting = progress.readWaiting();
+            long waitMillis = readWaiting ? 1 : Math.min(leftMillis, FILL_SLICE.toMillis());
+            batch.addAll(subscription.fetch(batchSize - batch.size(), Duration.ofMillis(waitMillis)));
+            if (readWaiting) {
+                break;
+            }
         }
         return batch;
     }
