@@ -55,14 +55,13 @@ final class Dashboard implements HttpFeature {
     private static final Map<String, String> COMPRESSIBLE = Map.of("js", "text/javascript", "css", "text/css", "svg", "image/svg+xml");
 
     private final byte[] index;
-    private final List<String> files;
-    private final Set<String> served;
+    /** The app's files, relative to {@link #ROOT}. */
+    private final Set<String> files;
     private final Map<String, byte[]> gzipped = new ConcurrentHashMap<>();
 
     Dashboard(byte[] index, List<String> files) {
         this.index = index;
-        this.files = files;
-        this.served = Set.copyOf(files);
+        this.files = Set.copyOf(files);
     }
 
     /** The dashboard when the ui module is on the classpath. */
@@ -152,7 +151,7 @@ final class Dashboard implements HttpFeature {
         String path = request.path().path();
         String type = compressible(path);
         String file = path.substring(1);
-        if (type == null || !served.contains(file) || !acceptsGzip(request.headers().value(HeaderNames.ACCEPT_ENCODING).orElse(""))) {
+        if (type == null || !files.contains(file) || !acceptsGzip(request.headers().value(HeaderNames.ACCEPT_ENCODING).orElse(""))) {
             response.next();
             return;
         }
