@@ -1,15 +1,8 @@
 package io.hitkeep.core;
 
+import io.hitkeep.bench.OneThreadBenchmark;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +12,7 @@ import java.util.List;
  * the gateway's publisher's share of a batch, {@link #decode} the writer's. One thread, so the figure is batches
  * per second per core. Run: {@code java -jar bench/target/bench.jar HitCodecBenchmark}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-@Threads(1)
-public class HitCodecBenchmark {
+public class HitCodecBenchmark extends OneThreadBenchmark {
     List<Hit> batch;
     byte[] message;
 

@@ -1,15 +1,10 @@
 package io.hitkeep.gateway;
 
+import io.hitkeep.bench.OneThreadBenchmark;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.net.URI;
 import java.util.Map;
@@ -23,13 +18,7 @@ import java.util.regex.Pattern;
  * {@link #uncachedUserAgent} is the price of a string never seen before. In the package of the gateway
  * because the pipeline is package-private. Run: see BENCHMARKS.md.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-@Threads(1)
-public class IngestPipelineBenchmark {
+public class IngestPipelineBenchmark extends OneThreadBenchmark {
     static final String[] USER_AGENTS = {
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36",
             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
