@@ -1,3 +1,4 @@
+import io.hitkeep.core.CompactIds;
 import io.hitkeep.core.Settings;
 import io.hitkeep.writer.Database;
 import org.duckdb.DuckDBAppender;
@@ -26,8 +27,8 @@ import java.util.SplittableRandom;
  * so the empty database and the first partial blocks do not count.
  * <p>
  * The traffic: visitors with 1 to 6 pageviews a day (mean ~2.2) in one or two sessions, 300 pages (Zipf-like), a
- * few sources, 40 countries; visitor ids salted per day and session ids random 64-bit, as the gateways and the
- * writer make them. Run with the jar on the class path:
+ * few sources, 40 countries; visitor and session ids laid out as the gateways and the writer make them
+ * ({@code CompactIds}: the UTC day, then 36 bits of a hash). Run with the jar on the class path:
  *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/storage/GrowthPerHit.java [DAYS] [PER_DAY]
  */
 public class GrowthPerHit {
@@ -92,7 +93,7 @@ public class GrowthPerHit {
         long midnight = ChronoUnit.MICROS.between(Instant.EPOCH, day.atStartOfDay(ZoneOffset.UTC).toInstant());
         List<Object[]> rows = new ArrayList<>(pageviews + 8);
         while (rows.size() < pageviews) {
-            long visitor = random.nextLong() >>> 1;
+            long visitor = CompactIds.visitor(day, random.nextLong());
             String country = "C" + (int) Math.floor(Math.pow(random.nextDouble(), 2.5) * 40);
             String browser = BROWSERS[random.nextInt(BROWSERS.length)];
             String os = OSES[random.nextInt(OSES.length)];
@@ -101,9 +102,10 @@ public class GrowthPerHit {
             int viewport = VIEWPORTS[random.nextInt(VIEWPORTS.length)];
             int sessions = random.nextInt(5) == 0 ? 2 : 1;
             for (int s = 0; s < sessions; s++) {
-                long session = random.nextLong();
+                long sessionHash = random.nextLong();
                 String source = SOURCES[random.nextInt(SOURCES.length)];
                 long at = midnight + random.nextLong(86_000L * 1_000_000);
+                long session = CompactIds.session(at, sessionHash);
                 int views = Math.min(6, 1 + (int) Math.floor(-Math.log(1 - random.nextDouble()) * 0.9));
                 for (int v = 0; v < views; v++) {
                     String path = "/page/" + (int) Math.floor(Math.pow(random.nextDouble(), 3) * 300);

@@ -42,7 +42,8 @@ public class IngestPipelineBenchmark extends OneThreadBenchmark {
     @org.openjdk.jmh.annotations.Setup
     public void setUp() {
         pipeline = new IngestPipeline(domain -> domain.equals("example.com")
-                ? Optional.of(new SiteRegistry.Site(1, 7, "example.com")) : Optional.empty(), () -> "salt", true);
+                ? Optional.of(new SiteRegistry.Site(1, 7, "example.com")) : Optional.empty(),
+                () -> new Salts.DailySalt(java.time.LocalDate.of(2025, 1, 1), "salt"), true);
         requests = new IngestRequest[1024];
         for (int i = 0; i < requests.length; i++) {
             requests[i] = new IngestRequest(URI.create(URLS[i % URLS.length]), REFERRERS[i % REFERRERS.length], "",

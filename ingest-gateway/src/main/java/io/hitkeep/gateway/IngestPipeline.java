@@ -1,6 +1,7 @@
 package io.hitkeep.gateway;
 
 import io.hitkeep.core.Domains;
+import io.hitkeep.core.CompactIds;
 import io.hitkeep.core.Hashes;
 import io.hitkeep.core.Hit;
 
@@ -39,7 +40,7 @@ final class IngestPipeline {
      * @param honourDoNotTrack false for server-side ingest, where DNT headers belong to the backend; when true,
      *                         each site's {@code honour_dnt} setting decides
      */
-    IngestPipeline(Function<String, Optional<SiteRegistry.Site>> sites, Supplier<String> salt, boolean honourDoNotTrack) {
+    IngestPipeline(Function<String, Optional<SiteRegistry.Site>> sites, Supplier<Salts.DailySalt> salt, boolean honourDoNotTrack) {
         this.sites = sites;
         this.steps = List.of(
                 // before everything else, so a visitor who asked not to be tracked is not even parsed; the site
@@ -71,8 +72,9 @@ final class IngestPipeline {
                     return Optional.empty();
                 }),
                 new NamedStep("put visitor id", (request, hit) -> {
-                    hit.visitorId = Hashes.sha256Long(salt.get(), Integer.toString(hit.siteId), request.clientIp(),
-                            request.userAgent());
+                    Salts.DailySalt today = salt.get();
+                    hit.visitorId = CompactIds.visitor(today.date(), Hashes.sha256Long(today.salt(), Integer.toString(hit.siteId),
+                            request.clientIp(), request.userAgent()));
                     return Optional.empty();
                 }),
                 new NamedStep("put event", (request, hit) -> {

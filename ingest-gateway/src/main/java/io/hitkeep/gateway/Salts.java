@@ -24,9 +24,10 @@ final class Salts {
     private static final Logger LOG = Logger.getLogger(Salts.class.getName());
     private final KeyValue bucket;
     private final SecureRandom random = new SecureRandom();
-    private volatile Day current = new Day(LocalDate.MIN, "");
+    private volatile DailySalt current = new DailySalt(LocalDate.MIN, "");
 
-    private record Day(LocalDate date, String salt) {
+    /** A UTC day's salt: visitor ids take the day too ({@link io.hitkeep.core.CompactIds#visitor}). */
+    record DailySalt(LocalDate date, String salt) {
     }
 
     Salts(Connection nats) {
@@ -34,18 +35,18 @@ final class Salts {
     }
 
     /** Today's salt (UTC). */
-    String today() {
+    DailySalt today() {
         LocalDate date = LocalDate.now(ZoneOffset.UTC);
-        Day day = current;
+        DailySalt day = current;
         if (day.date.equals(date)) {
-            return day.salt;
+            return day;
         }
         return rotate(date);
     }
 
-    private synchronized String rotate(LocalDate date) {
+    private synchronized DailySalt rotate(LocalDate date) {
         if (current.date.equals(date)) {
-            return current.salt;
+            return current;
         }
         String key = date.toString();
         try {
@@ -69,8 +70,8 @@ final class Salts {
                     LOG.info(() -> "destroyed the visitor-id salt of " + old);
                 }
             }
-            current = new Day(date, salt);
-            return salt;
+            current = new DailySalt(date, salt);
+            return current;
         } catch (IOException | JetStreamApiException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

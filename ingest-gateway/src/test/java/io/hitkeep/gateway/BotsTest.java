@@ -125,7 +125,7 @@ class BotsTest {
     /** The pipeline counts a bot under its category; the counters of reason "bot" still add up to its drops. */
     @Test
     void dropsAreCountedByCategory() {
-        IngestPipeline pipeline = new IngestPipeline(IngestPipelineTest.SITES, () -> "salt", true);
+        IngestPipeline pipeline = new IngestPipeline(IngestPipelineTest.SITES, IngestPipelineTest.salt("salt"), true);
         long before = counter("ai");
         long bots = botDrops();
 

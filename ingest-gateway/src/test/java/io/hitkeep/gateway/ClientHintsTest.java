@@ -29,7 +29,7 @@ class ClientHintsTest {
     static final String CHROME_ANDROID = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
     static final String CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
 
-    final IngestPipeline pipeline = new IngestPipeline(IngestPipelineTest.SITES, () -> "salt", true);
+    final IngestPipeline pipeline = new IngestPipeline(IngestPipelineTest.SITES, IngestPipelineTest.salt("salt"), true);
 
     static IngestRequest request(String userAgent, ClientHints hints) {
         return new IngestRequest(URI.create("https://example.com/"), "", "", "", 0, Map.of(), "", "",

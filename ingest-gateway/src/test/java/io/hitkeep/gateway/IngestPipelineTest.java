@@ -1,6 +1,7 @@
 package io.hitkeep.gateway;
 
 import io.hitkeep.core.ClientAddress;
+import io.hitkeep.core.CompactIds;
 import io.hitkeep.core.Hit;
 import io.hitkeep.core.PathGlobs;
 import org.junit.jupiter.api.Test;
@@ -8,9 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -22,6 +25,13 @@ class IngestPipelineTest {
     /** Chrome 124 on Windows, in Chrome's reduced user-agent format (chromium.org/updates/ua-reduction). */
     static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
     static final long NOW = 1_735_689_600_000_000L;
+    static final LocalDate DAY = LocalDate.of(2025, 1, 1);
+    private static final long HASH_MASK = (1L << CompactIds.HASH_BITS) - 1;
+
+    /** A fixed salt of {@link #DAY}, as {@link Salts#today} gives one. */
+    static Supplier<Salts.DailySalt> salt(String salt) {
+        return () -> new Salts.DailySalt(DAY, salt);
+    }
 
     static final Function<String, Optional<SiteRegistry.Site>> SITES = domain -> switch (domain) {
         case "example.com" -> Optional.of(new SiteRegistry.Site(1, 7, "example.com"));
@@ -33,7 +43,7 @@ class IngestPipelineTest {
         default -> Optional.empty();
     };
 
-    final IngestPipeline pipeline = new IngestPipeline(SITES, () -> "salt", true);
+    final IngestPipeline pipeline = new IngestPipeline(SITES, IngestPipelineTest.salt("salt"), true);
 
     static IngestRequest request(String url, String referrer, String userAgent, Map<String, String> utm) {
         return new IngestRequest(URI.create(url), referrer, "", "", 0, utm, "", "", NOW, userAgent, "203.0.113.9", false);
@@ -111,7 +121,7 @@ class IngestPipelineTest {
 
     @Test
     void serverSideIngestIgnoresDoNotTrack() {
-        IngestPipeline server = new IngestPipeline(SITES, () -> "salt", false);
+        IngestPipeline server = new IngestPipeline(SITES, IngestPipelineTest.salt("salt"), false);
         IngestRequest request = new IngestRequest(URI.create("https://example.com/"), "", "", "", 0, Map.of(), "", "",
                 NOW, FIREFOX, "203.0.113.9", true);
 
@@ -288,13 +298,13 @@ class IngestPipelineTest {
 
     @Test
     void visitorId() {
-        IngestPipeline otherSalt = new IngestPipeline(SITES, () -> "tomorrow", true);
+        IngestPipeline otherSalt = new IngestPipeline(SITES, IngestPipelineTest.salt("tomorrow"), true);
         long visitor = visitor(pipeline, "https://example.com/a", "203.0.113.9", FIREFOX);
 
         assertNotEquals(0, visitor);
         assertEquals(visitor, visitor(pipeline, "https://www.example.com/b?x=1", "203.0.113.9", FIREFOX),
                 "same salt, site, address and user agent: same visitor on any page");
-        assertEquals(visitor, visitor(new IngestPipeline(SITES, () -> "salt", true), "https://example.com/", "203.0.113.9", FIREFOX),
+        assertEquals(visitor, visitor(new IngestPipeline(SITES, IngestPipelineTest.salt("salt"), true), "https://example.com/", "203.0.113.9", FIREFOX),
                 "another gateway with the same salt agrees");
         assertNotEquals(visitor, visitor(otherSalt, "https://example.com/a", "203.0.113.9", FIREFOX), "another salt");
         assertNotEquals(visitor, visitor(pipeline, "https://example.com/a", "203.0.113.10", FIREFOX), "another address");
@@ -303,9 +313,20 @@ class IngestPipelineTest {
     }
 
     @Test
+    void aVisitorIdCarriesItsSaltsDayAboveItsHash() {
+        long visitor = visitor(pipeline, "https://example.com/a", "203.0.113.9", FIREFOX);
+        long nextDay = visitor(new IngestPipeline(SITES, () -> new Salts.DailySalt(DAY.plusDays(1), "salt"), true),
+                "https://example.com/a", "203.0.113.9", FIREFOX);
+
+        assertEquals(DAY.toEpochDay(), visitor >>> CompactIds.HASH_BITS, "the day in the high bits");
+        assertEquals(DAY.toEpochDay() + 1, nextDay >>> CompactIds.HASH_BITS);
+        assertEquals(visitor & HASH_MASK, nextDay & HASH_MASK, "the same salt: the same hash below the day");
+    }
+
+    @Test
     void saltIsReadForEachHit() {
         String[] salt = {"monday"};
-        IngestPipeline rotating = new IngestPipeline(SITES, () -> salt[0], true);
+        IngestPipeline rotating = new IngestPipeline(SITES, () -> new Salts.DailySalt(DAY, salt[0]), true);
         long monday = visitor(rotating, "https://example.com/", "203.0.113.9", FIREFOX);
 
         salt[0] = "tuesday";

@@ -35,10 +35,12 @@ class SaltsTest {
 
     @Test
     void twoGatewaysShareTodaysSalt() throws Exception {
-        String first = new Salts(broker.connection()).today();
-        String second = new Salts(broker.connection()).today();
+        Salts.DailySalt firstDay = new Salts(broker.connection()).today();
+        String first = firstDay.salt();
+        String second = new Salts(broker.connection()).today().salt();
 
         assertEquals(first, second);
+        assertEquals(today(), firstDay.date().toString(), "the salt's day, which visitor ids take too");
         assertTrue(first.matches("[0-9a-f]{64}"), first);
         assertEquals(first, bucket().get(today()).getValueAsString());
     }
@@ -57,7 +59,7 @@ class SaltsTest {
         List<Thread> gateways = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Salts salts = new Salts(broker.connection());
-            gateways.add(Thread.ofVirtual().unstarted(() -> seen.add(salts.today())));
+            gateways.add(Thread.ofVirtual().unstarted(() -> seen.add(salts.today().salt())));
         }
 
         gateways.forEach(Thread::start);
@@ -76,7 +78,7 @@ class SaltsTest {
         bucket().put(yesterday, "yesterday".getBytes(StandardCharsets.US_ASCII));
         bucket().purge(today());
 
-        String salt = new Salts(broker.connection()).today();
+        String salt = new Salts(broker.connection()).today().salt();
 
         assertNull(bucket().get("2000-01-01"));
         assertNull(bucket().get(yesterday));
