@@ -23,12 +23,8 @@ class SessionsTest {
     }
 
     private static Hit hit(int site, long visitor, String sessionKey, long micros) {
-        Hit.Builder hit = Hit.builder();
-        hit.siteId = site;
-        hit.path = "/";
-        hit.visitorId = visitor;
+        Hit.Builder hit = HitWriterTest.pageview(site, "/", visitor, micros).toBuilder();
         hit.sessionKey = sessionKey;
-        hit.timestampMicros = micros;
         return hit.build();
     }
 
