@@ -18,15 +18,20 @@ import java.util.concurrent.TimeUnit;
  * every hit in order, so it is the one place that can do this without shared state. Ids are
  * {@link CompactIds#session}: the UTC day the session started, then its hash. A tracker's session that
  * runs past a UTC midnight keeps the id of its first day while it stays active (its id of the day before
- * had a hit within 30 minutes); the visitor's own sessions end at midnight, as its salted id does. Not
- * thread-safe: the batcher thread owns it.
+ * had a hit within 30 minutes): only such sessions are remembered, not every tracker's session of the day.
+ * The visitor's own sessions end at midnight, as its salted id does. Not thread-safe: the batcher thread
+ * owns it.
  */
 final class Sessions {
     static final long IDLE_MICROS = TimeUnit.MINUTES.toMicros(30);
+    private static final long MICROS_PER_DAY = TimeUnit.DAYS.toMicros(1);
 
     /** Per (site, visitor): the last hit's time and the session id. */
     private final Map<VisitorKey, long[]> open = new HashMap<>();
-    /** Per (site, session id) of a tracker's session active within the last 30 minutes: the last hit's time. */
+    /**
+     * Per (site, session id) of a tracker's session that may run past a UTC midnight (active in the half hour before
+     * one, or since), and of every session of the last 30 minutes after a restart: the last hit's time.
+     */
     private final Map<SessionKey, long[]> active = new HashMap<>();
     private long lastSweepMicros;
 
@@ -47,10 +52,19 @@ final class Sessions {
     private long trackerSession(Hit hit, long now) {
         long hash = Hashes.sha256Long(Integer.toString(hit.siteId()), hit.sessionKey());
         long dayBefore = CompactIds.sessionOfDayBefore(now, hash);
-        long[] seen = active.get(new SessionKey(hit.siteId(), dayBefore));
-        long session = seen != null && now - seen[0] <= IDLE_MICROS ? dayBefore : CompactIds.session(now, hash);
-        long[] last = active.computeIfAbsent(new SessionKey(hit.siteId(), session), unseen -> new long[] {now});
-        last[0] = Math.max(last[0], now);
+        long[] continued = active.get(new SessionKey(hit.siteId(), dayBefore));
+        if (continued != null && now - continued[0] <= IDLE_MICROS) {
+            continued[0] = Math.max(continued[0], now);
+            return dayBefore;
+        }
+        long session = CompactIds.session(now, hash);
+        // only a session active in the last half hour before a midnight can run past it: the others need no memory
+        long[] last = active.get(new SessionKey(hit.siteId(), session));
+        if (last != null) {
+            last[0] = Math.max(last[0], now);
+        } else if (Math.floorMod(now, MICROS_PER_DAY) >= MICROS_PER_DAY - IDLE_MICROS) {
+            active.put(new SessionKey(hit.siteId(), session), new long[] {now});
+        }
         return session;
     }
 
@@ -108,5 +122,10 @@ final class Sessions {
 
     int size() {
         return open.size();
+    }
+
+    /** Tracker sessions remembered for a midnight (tests: that the others are not). */
+    int remembered() {
+        return active.size();
     }
 }

@@ -51,6 +51,27 @@ class SessionsTest {
     }
 
     @Test
+    void aLongTrackersSessionIsRememberedFromItsLastHalfHourBeforeMidnight() {
+        long started = sessions.sessionOf(hit(1, 7, "4711", at(DAY, 22, 0)));
+        sessions.sessionOf(hit(1, 7, "4711", at(DAY, 22, 40)));
+        sessions.sessionOf(hit(1, 7, "4711", at(DAY, 23, 5)));
+        sessions.sessionOf(hit(1, 7, "4711", at(DAY, 23, 34)));
+
+        assertEquals(started, sessions.sessionOf(hit(1, 9, "4711", at(DAY.plusDays(1), 0, 2))));
+    }
+
+    @Test
+    void aTrackersSessionFarFromMidnightLeavesNothingToRemember() {
+        for (int minute = 0; minute < 60; minute++) {
+            sessions.sessionOf(hit(1, minute, "key-" + minute, at(DAY, 12, minute)));
+        }
+
+        assertEquals(0, sessions.remembered(), "a tracker's id is its key's hash: nothing to keep by day");
+        sessions.sessionOf(hit(1, 7, "late", at(DAY, 23, 45)));
+        assertEquals(1, sessions.remembered());
+    }
+
+    @Test
     void aTrackersSessionIdlePastMidnightStartsAnewOnTheNewDay() {
         long evening = sessions.sessionOf(hit(1, 7, "4711", at(DAY, 23, 20)));
         long afterMidnight = sessions.sessionOf(hit(1, 9, "4711", at(DAY.plusDays(1), 0, 1)));
