@@ -30,10 +30,10 @@ mirror() {
   local uri
   # deb822 (.sources): the URIs line of a stanza whose Suites has plain bookworm
   uri="$(awk '/^URIs:/{u=$2} /^Suites:/{for(i=2;i<=NF;i++) if($i=="bookworm") print u}' \
-    /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)"
+    /etc/apt/sources.list.d/*.sources 2>/dev/null | awk 'NR == 1')"
   if [ -z "$uri" ]; then
     uri="$(grep -hE '^deb\s+(\[[^]]*\]\s+)?\S+\s+bookworm\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-      | sed -E 's/^deb\s+(\[[^]]*\]\s+)?(\S+).*/\2/' | head -1)"
+      | sed -E 's/^deb\s+(\[[^]]*\]\s+)?(\S+).*/\2/' | awk 'NR == 1')"
   fi
   echo "${uri:-http://deb.debian.org/debian}"
 }

@@ -28,7 +28,9 @@ say "a fresh stack (docker-compose down -v, then up with 3 gateways); work files
 compose down -v --remove-orphans >/dev/null 2>&1 || true
 "$HK_COMPOSE_DIR/up.sh" --scale-gateways 3
 
-container() { compose ps -q "$1" | head -1; }
+# the first container of a service; awk reads every line (head -1 would stop reading, and a scaled service's
+# later ids could then kill docker-compose with SIGPIPE: under pipefail, exit 141 and the drill fails)
+container() { compose ps -q "$1" | awk 'NR == 1'; }
 name() { docker inspect -f '{{.Name}}' "$1" | tr -d /; }
 event() { echo "$(date +%s.%N) $*" >> "$WORK/events.txt"; say "$*"; }
 ready() { docker exec "$1" /usr/local/bin/hk-health >/dev/null 2>&1; }
