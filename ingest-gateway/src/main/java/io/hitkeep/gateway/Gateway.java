@@ -6,6 +6,7 @@ import io.hitkeep.core.Settings;
 import io.nats.client.Connection;
 
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,7 +43,8 @@ public final class Gateway implements AutoCloseable {
      * the first visitors' requests (or a load test's first seconds) would wait for it.
      */
     private static void warmUp() {
-        new IngestPipeline(domain -> Optional.of(new SiteRegistry.Site(0, 0, domain)), () -> new Salts.DailySalt(java.time.LocalDate.EPOCH, "warm-up"), true)
+        new IngestPipeline(domain -> Optional.of(new SiteRegistry.Site(0, 0, domain)),
+                () -> new Salts.DailySalt(LocalDate.EPOCH, "warm-up"), true)
                 .process(new IngestRequest(URI.create("https://example.com/"), "https://www.google.com/", "", "en", 1280, Map.of(),
                         "", "", 0, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "203.0.113.1", false));
     }

@@ -1,7 +1,7 @@
 package io.hitkeep.gateway;
 
-import io.hitkeep.core.Domains;
 import io.hitkeep.core.CompactIds;
+import io.hitkeep.core.Domains;
 import io.hitkeep.core.Hashes;
 import io.hitkeep.core.Hit;
 
