@@ -7,7 +7,8 @@ import java.sql.Statement;
 /**
  * Puts N synthetic pageviews of one site into a stopped HitKeep's hitkeep.db, spread over the last D days
  * (three pages per session, a third of the visitors coming back; visitor ids salted per UTC day, as the gateways
- * make them), so the dashboard can be timed on a big
+ * make them, but full 64-bit hashes, not CompactIds' day-prefixed layout, so that figures stay comparable with
+ * earlier runs; bench/storage/CompactIdsReads.java times that layout), so the dashboard can be timed on a big
  * site without sending a million requests. Run with the jar on the class path (it carries DuckDB):
  *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS [SIGNUPS] [ordered]
  * One INSERT ... SELECT over range(N): DuckDB writes it in a few seconds. With SIGNUPS (sessions in a hundred), that
