@@ -16,7 +16,7 @@ WORK="$(mktemp -d /tmp/hk-bench.XXXXXX)"
 
 need wrk wrk python3 python3
 ensure_docker
-compose down -v --remove-orphans >/dev/null 2>&1 || true
+compose_down
 "$HK_COMPOSE_DIR/up.sh" --scale-gateways 1
 python3 "$DRILL" setup "$HITKEEP_PORT" "$WORK/state.json"
 

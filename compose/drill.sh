@@ -25,7 +25,7 @@ WORK="$(mktemp -d /tmp/hk-drill.XXXXXX)"
 need python3 python3
 ensure_docker
 say "a fresh stack (docker-compose down -v, then up with 3 gateways); work files in $WORK"
-compose down -v --remove-orphans >/dev/null 2>&1 || true
+compose_down
 "$HK_COMPOSE_DIR/up.sh" --scale-gateways 3
 
 # the first container of a service; awk reads every line (head -1 would stop reading, and a scaled service's

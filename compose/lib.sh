@@ -51,3 +51,10 @@ ensure_docker() {
 compose() {
   docker-compose -f "$HK_COMPOSE_DIR/docker-compose.yml" "$@"
 }
+
+# Takes the stack down, volumes too. The compose file requires a JWT secret even for that: without compose/.env (a
+# first run from this checkout) down would fail quietly, and a stack left by another checkout would be reused, data
+# and all.
+compose_down() {
+  HITKEEP_JWT_SECRET="${HITKEEP_JWT_SECRET:-not-used-by-down}" compose down -v --remove-orphans >/dev/null 2>&1 || true
+}
