@@ -81,6 +81,21 @@ class SessionsTest {
     }
 
     @Test
+    void aRestartedWriterContinuesTheSessionsOfTheLastHalfHour() {
+        long now = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+        try (StoredHits stored = StoredHits.open()) {
+            // each add is a writer of its own: a new Sessions that resumes from the stored hits
+            stored.add(hit(1, 7, "", now - 20 * MINUTE), hit(1, 8, "", now - 25 * MINUTE), hit(1, 8, "", now - 10 * MINUTE));
+            stored.add(hit(1, 7, "", now - 5 * MINUTE), hit(1, 8, "", now - 4 * MINUTE));
+
+            assertEquals(2, HitWriterTest.count(stored.database(), "SELECT count(DISTINCT session_id) FROM hits"),
+                    "each visitor's hits after the restart in the session it had before");
+            assertEquals(1, HitWriterTest.count(stored.database(),
+                    "SELECT count(DISTINCT session_id) FROM hits WHERE visitor_id = 8"));
+        }
+    }
+
+    @Test
     void aVisitorsOwnSessionEndsAfterThirtyIdleMinutes() {
         long start = at(DAY, 9, 0);
         long first = sessions.sessionOf(hit(1, 7, "", start));
