@@ -58,12 +58,10 @@ final class Sessions {
             return dayBefore;
         }
         long session = CompactIds.session(now, hash);
+        SessionKey key = new SessionKey(hit.siteId(), session);
         // only a session active in the last half hour before a midnight can run past it: the others need no memory
-        long[] last = active.get(new SessionKey(hit.siteId(), session));
-        if (last != null) {
-            last[0] = Math.max(last[0], now);
-        } else if (Math.floorMod(now, MICROS_PER_DAY) >= MICROS_PER_DAY - IDLE_MICROS) {
-            active.put(new SessionKey(hit.siteId(), session), new long[] {now});
+        if (active.containsKey(key) || Math.floorMod(now, MICROS_PER_DAY) >= MICROS_PER_DAY - IDLE_MICROS) {
+            active.merge(key, new long[] {now}, Sessions::later);
         }
         return session;
     }
@@ -96,28 +94,30 @@ final class Sessions {
         }
     }
 
-    /** After a restart, sessions still open in the stored hits continue instead of starting anew. */
+    /**
+     * After a restart, sessions still open in the stored hits continue instead of starting anew: one scan of the
+     * last 30 minutes, per site, visitor and session; a visitor continues the session of its latest hit.
+     */
     void resume(Connection connection) throws SQLException {
-        String visitors = """
-                SELECT site_id, visitor_id, epoch_us(max(timestamp)), arg_max(session_id, timestamp)
+        String recent = """
+                SELECT site_id, visitor_id, session_id, epoch_us(max(timestamp))
                 FROM hits WHERE timestamp > now()::TIMESTAMP - INTERVAL 30 MINUTE
-                GROUP BY site_id, visitor_id""";
-        String sessions = """
-                SELECT site_id, session_id, epoch_us(max(timestamp))
-                FROM hits WHERE timestamp > now()::TIMESTAMP - INTERVAL 30 MINUTE
-                GROUP BY site_id, session_id""";
-        try (var statement = connection.createStatement()) {
-            try (var rows = statement.executeQuery(visitors)) {
-                while (rows.next()) {
-                    open.put(new VisitorKey(rows.getInt(1), rows.getLong(2)), new long[] {rows.getLong(3), rows.getLong(4)});
-                }
-            }
-            try (var rows = statement.executeQuery(sessions)) {
-                while (rows.next()) {
-                    active.put(new SessionKey(rows.getInt(1), rows.getLong(2)), new long[] {rows.getLong(3)});
-                }
+                GROUP BY site_id, visitor_id, session_id""";
+        try (var statement = connection.createStatement(); var rows = statement.executeQuery(recent)) {
+            while (rows.next()) {
+                int siteId = rows.getInt(1);
+                long session = rows.getLong(3);
+                long last = rows.getLong(4);
+                open.merge(new VisitorKey(siteId, rows.getLong(2)), new long[] {last, session}, Sessions::later);
+                // a session past a midnight has two visitor ids, so two rows
+                active.merge(new SessionKey(siteId, session), new long[] {last}, Sessions::later);
             }
         }
+    }
+
+    /** Of two states, the one with the later last hit ({@code [0]}). */
+    private static long[] later(long[] one, long[] other) {
+        return one[0] >= other[0] ? one : other;
     }
 
     int size() {
