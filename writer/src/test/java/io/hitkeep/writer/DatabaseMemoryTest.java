@@ -11,8 +11,37 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** A read that runs out of DuckDB's memory is a 503 to try again (UNAVAILABLE), not an internal error. */
+/**
+ * A read that runs out of DuckDB's memory is a 503 to try again (UNAVAILABLE), not an internal error; the limit
+ * left unset follows the memory the process may use.
+ */
 class DatabaseMemoryTest {
+    private static final long MIB = 1024 * 1024;
+
+    @Test
+    void theDefaultLimitIsAnEighthOfTheMemoryBetween128And384Megabytes() {
+        assertEquals("128MB", Database.defaultMemoryLimit(512 * MIB), "a 512 MB container keeps room for the JVM");
+        assertEquals("128MB", Database.defaultMemoryLimit(1024 * MIB));
+        assertEquals("256MB", Database.defaultMemoryLimit(2048 * MIB));
+        assertEquals("384MB", Database.defaultMemoryLimit(24 * 1024 * MIB), "a big machine: at most 384MB");
+        assertEquals("128MB", Database.defaultMemoryLimit(0), "unknown: the smallest");
+    }
+
+    @Test
+    void anOpenDatabaseWithoutALimitOfItsOwnHasTheDefaultForThisMachine() {
+        Path data = TempFiles.directory("hk-memory-");
+        long machine = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        try (Database database = Database.open(Settings.of(Map.of(Settings.DATA_PATH, data.toString())))) {
+            long limitMib = HitWriterTest.count(database, "SELECT value::BIGINT FROM (SELECT regexp_extract(current_setting('memory_limit'), '([0-9.]+)', 1) AS value)");
+            String expected = Database.defaultMemoryLimit(machine);
+            // DuckDB reports the limit back in its own units (MiB, as "383.9 MiB" for 384MB): within a MiB
+            assertEquals(Long.parseLong(expected.replace("MB", "")) * 1000 * 1000 / MIB, limitMib, 1, expected);
+        } finally {
+            TempFiles.deleteTree(data);
+        }
+    }
+
     @Test
     void aReadOutOfDuckDbsMemoryIsUnavailableAndTheDatabaseStillAnswers() {
         Path data = TempFiles.directory("hk-memory-");

@@ -54,7 +54,7 @@ final class ConfigCheck implements Cli.Command {
             new Setting("rollup-interval", Kind.DURATION, "5s"),
             new Setting("rollup-exact-rows", Kind.NUMBER, "100000"),
             new Setting("rollup-catchup-raw-rows", Kind.NUMBER, "2000000"),
-            new Setting("duckdb-memory-limit", Kind.TEXT, "128MB"),
+            new Setting("duckdb-memory-limit", Kind.TEXT, "(an eighth of the memory, 128MB to 384MB)"),
             new Setting("duckdb-threads", Kind.NUMBER, "2"),
             new Setting("jvm-max-heap", Kind.TEXT, "160m"),
             new Setting("jvm-tuning", Kind.SWITCH, "on"),
