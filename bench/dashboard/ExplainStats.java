@@ -17,6 +17,8 @@ import java.util.Map;
  * for the range, and its raw path, which scans once for every top list, for the range filtered to one
  * country). Prints each plan and its total time.
  *   java --enable-native-access=ALL-UNNAMED -cp hitkeep.jar bench/dashboard/ExplainStats.java DB SITE FROM TO base|new
+ * MEMORY_LIMIT=384MB: DuckDB's memory limit (default 128MB). TIMES=5: instead of the plans, each query's median and
+ * fastest time over that many runs after a warm one, and what DuckDB holds in memory after it ({@code duckdb_memory()}).
  */
 public class ExplainStats {
     public static void main(String[] args) throws Exception {
@@ -78,6 +80,10 @@ public class ExplainStats {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database, readOnly());
              Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
+            if (System.getenv("TIMES") != null) {
+                time(statement, queries, Integer.parseInt(System.getenv("TIMES")));
+                return;
+            }
             for (Map.Entry<String, String> query : queries.entrySet()) {
                 // once to warm the buffers, as the warm figures of stats.sh are
                 try (ResultSet ignored = statement.executeQuery(query.getValue())) {
@@ -99,10 +105,38 @@ public class ExplainStats {
         }
     }
 
+    /** Each query's median and fastest wall time over {@code runs} runs after a warm one, and DuckDB's memory after them. */
+    private static void time(Statement statement, Map<String, String> queries, int runs) throws Exception {
+        for (Map.Entry<String, String> query : queries.entrySet()) {
+            long[] millis = new long[runs];
+            for (int run = -1; run < runs; run++) {
+                long start = System.nanoTime();
+                try (ResultSet rows = statement.executeQuery(query.getValue())) {
+                    while (rows.next()) {
+                        // drained
+                    }
+                }
+                if (run >= 0) {
+                    millis[run] = (System.nanoTime() - start) / 1_000_000;
+                }
+            }
+            java.util.Arrays.sort(millis);
+            StringBuilder memory = new StringBuilder();
+            try (ResultSet tags = statement.executeQuery("SELECT tag, memory_usage_bytes // 1048576, temporary_storage_bytes // 1048576"
+                    + " FROM duckdb_memory() WHERE memory_usage_bytes >= 1048576 OR temporary_storage_bytes > 0 ORDER BY 2 DESC")) {
+                while (tags.next()) {
+                    memory.append(' ').append(tags.getString(1)).append(' ').append(tags.getLong(2)).append(" MiB")
+                            .append(tags.getLong(3) > 0 ? " (spilled " + tags.getLong(3) + " MiB)" : "");
+                }
+            }
+            System.out.println(query.getKey() + ": median " + millis[runs / 2] + " ms, fastest " + millis[0] + " ms; DuckDB holds" + memory);
+        }
+    }
+
     private static java.util.Properties readOnly() {
         java.util.Properties properties = new java.util.Properties();
         properties.setProperty("duckdb.read_only", "true");
-        properties.setProperty("memory_limit", "128MB");
+        properties.setProperty("memory_limit", System.getenv().getOrDefault("MEMORY_LIMIT", "128MB"));
         properties.setProperty("threads", "2");
         return properties;
     }
