@@ -155,7 +155,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** The memory this process may use: the machine's, or its container's limit; 0 when the JVM cannot tell. */
-    private static long machineMemory() {
+    static long machineMemory() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean system ? system.getTotalMemorySize() : 0;
     }
