@@ -8,6 +8,8 @@
 #   hk_id                     the "id" of the JSON object on stdin
 #   hk_seed JAR DB SITE N DAYS [ARGS...]   stores N pageviews over DAYS days into a stopped installation (SeedHits.java)
 #   hk_wait_rolled            waits until the rollups have caught up (hitkeep_rollups_pending_hours 0, or no such gauge)
+#   hk_wait_filters           waits until the filters asked for are rolled up (hitkeep_rollups_filters at least 1 and
+#                             hitkeep_rollups_filter_days_lacking 0); a build without filter rollups returns at once
 # The caller's EXIT trap should call hk_stop_quietly, so that nothing it started outlives it.
 . scripts/prerequisites.sh
 JAVA=$JAVA_HOME/bin/java
@@ -42,4 +44,15 @@ hk_wait_rolled() {
     sleep 0.5
   done
   echo "the rollups did not catch up (pending hours: $pending)" >&2; exit 1
+}
+hk_wait_filters() {
+  local filters lacking metrics
+  for _ in $(seq 1 1200); do
+    metrics=$(curl -fs "$BASE/metrics")
+    filters=$(echo "$metrics" | awk '/^hitkeep_rollups_filters / {print int($2)}')
+    lacking=$(echo "$metrics" | awk '/^hitkeep_rollups_filter_days_lacking / {print int($2)}')
+    if [ -z "$filters" ] || { [ "$filters" -ge 1 ] && [ "$lacking" = 0 ]; }; then return; fi
+    sleep 0.5
+  done
+  echo "the filters were not rolled up (days lacking: $lacking)" >&2; exit 1
 }

@@ -10,19 +10,35 @@ import java.sql.Statement;
  * make them, but full 64-bit hashes, not CompactIds' day-prefixed layout, so that figures stay comparable with
  * earlier runs; bench/storage/CompactIdsReads.java times that layout), so the dashboard can be timed on a big
  * site without sending a million requests. Run with the jar on the class path (it carries DuckDB):
- *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS [SIGNUPS] [ordered]
+ *   java --enable-native-access=ALL-UNNAMED -cp app/target/hitkeep.jar bench/dashboard/SeedHits.java DB SITE N DAYS [SIGNUPS] [ordered] [compact]
  * One INSERT ... SELECT over range(N): DuckDB writes it in a few seconds. With SIGNUPS (sessions in a hundred), that
  * share of the sessions also sends a custom event Signup from /signup, 5 s after the session's first pageview, with
  * the property plan (pro or free), for the goals and funnels benchmark (bench/funnels/run.sh).
- * With "ordered" the rows are stored in time order, as ingest stores them; without, in a scattered order.
+ * With "ordered" the rows are stored in time order, as ingest stores them; without, in a scattered order. With
+ * "compact" the ids have CompactIds' layout, as ingest makes them (see {@link #ids}).
  */
 public class SeedHits {
+    /**
+     * The visitor and session id columns: full 63-bit hashes, or with "compact" CompactIds' layout as ingest makes
+     * them (the UTC day in the bits above 36 bits of the hash; a session's day is that of its first pageview,
+     * i % 3 = 2, 80 s before its last).
+     */
+    static String ids(boolean compact, int days) {
+        if (!compact) {
+            return "(hash(i // 9, ts::DATE) >> 1)::BIGINT, (hash(i // 3, 'session') >> 1)::BIGINT";
+        }
+        String sessionDay = "(now()::TIMESTAMP - to_seconds(((i // 3) * 7919 + 80) % (" + days + " * 86400)))::DATE";
+        return "((epoch(ts::DATE)::BIGINT // 86400) << 36) | (hash(i // 9, ts::DATE) >> 28)::BIGINT, "
+                + "((epoch(" + sessionDay + ")::BIGINT // 86400) << 36) | (hash(i // 3, 'session') >> 28)::BIGINT";
+    }
+
     public static void main(String[] args) throws Exception {
         String database = args[0];
         int site = Integer.parseInt(args[1]);
         long count = Long.parseLong(args[2]);
         int days = Integer.parseInt(args[3]);
         boolean ordered = java.util.Arrays.asList(args).subList(4, args.length).contains("ordered");
+        boolean compact = java.util.Arrays.asList(args).subList(4, args.length).contains("compact");
         int signups = args.length > 4 && args[4].matches("\\d+") ? Integer.parseInt(args[4]) : 0;
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database);
              Statement statement = connection.createStatement()) {
@@ -59,12 +75,12 @@ public class SeedHits {
                            ['desktop', 'mobile', 'tablet'][1 + (hash(i // 9 + 4) %% 3)::BIGINT],
                            ['en', 'de', 'fr', 'es', 'pt', 'ja'][1 + (hash(i // 9 + 5) %% 6)::BIGINT],
                            [1280, 390, 1920, 820][1 + (hash(i // 9 + 6) %% 4)::BIGINT],
-                           (hash(i // 9, ts::DATE) >> 1)::BIGINT, (hash(i // 3, 'session') >> 1)::BIGINT,
+                           %s,
                            ['131', '17', '128', '130'][1 + (hash(i // 9 + 2) %% 4)::BIGINT], '',
                            ['', '', 'search', 'social', 'email'][1 + (hash(i // 3) %% 5)::BIGINT]
                     FROM (SELECT i, now()::TIMESTAMP - to_seconds(((i // 3) * 7919 + (i %% 3) * 40) %% (%d * 86400)) AS ts
                           FROM range(%d) t(i)) %s
-                    """.formatted(site, domain.replace("'", "''"), days, count, ordered ? "ORDER BY 1" : "");
+                    """.formatted(site, domain.replace("'", "''"), ids(compact, days), days, count, ordered ? "ORDER BY 1" : "");
             statement.execute(sql);
             System.out.printf("seeded %,d pageviews of %s over %d days in %.1f s%n", count, domain, days,
                     (System.nanoTime() - started) / 1e9);

@@ -56,7 +56,7 @@ final class RolledFilter {
 
     /** The filtered value's rows per day ({@code day, pageviews, visitors, shared_visitors}), rolled and fresh. */
     private String rows() {
-        String wanted = " AND dimension = " + literal(dimension) + " AND value = " + literal(value);
+        String wanted = " AND dimension = " + FilterRollups.literal(dimension) + " AND value = " + FilterRollups.literal(value);
         return plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_values") + wanted
                 + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT day, pageviews, visitors, shared_visitors FROM roll_values WHERE true" + wanted);
     }
@@ -73,10 +73,5 @@ final class RolledFilter {
 
     void release(Connection connection) throws SQLException {
         RollupAnswers.release(connection, plan);
-    }
-
-    /** A SQL string literal: the value comes from the request, so its quotes are doubled (DuckDB's only escape). */
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 }

@@ -23,9 +23,11 @@ import java.util.SortedSet;
  * the rollup tables, its days with hits not rolled yet (at most {@link #MAX_FRESH_DAYS}, usually today) from
  * the raw hits, computed the same way. Everything is exact, visitors too: an id is salted per UTC day, so a
  * range's visitors are its days' visitors less those each day shares with the day before (migrations 016 and
- * 017; for entry and exit pages, under links that say which ranges count them). A request that the rollups cannot answer
- * ({@link #plan} is empty) is left to the raw hits: filters, a site whose rollups are not caught up or in another
- * zone, or a range with few pageviews, which the hits answer exactly and quickly. Thread-safe.
+ * 017; for entry and exit pages, under links that say which ranges count them). A filtered range reads its
+ * filter's rollups the same way ({@link FilterRollups}, once the roller has rolled them). A request that the rollups
+ * cannot answer ({@link #plan} is empty) is left to the raw hits: a filter not rolled yet or on events, goals or
+ * properties, a site whose rollups are not caught up or in another zone, or a range with few pageviews, which the
+ * hits answer exactly and quickly. Thread-safe.
  */
 final class RollupAnswers {
     /**
@@ -62,20 +64,36 @@ final class RollupAnswers {
         this.catchUpRawRows = catchUpRawRows;
     }
 
-    /** A range split into rolled days and fresh days (whose raw rows are in this connection's roll_* tables). */
-    record Plan(int siteId, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh) {
-        /** The rolled rows of {@code table} in range, as SQL (dates and ids only, made here). */
+    /**
+     * A range split into rolled days and fresh days (whose raw rows are in this connection's roll_* tables): of the
+     * site's rollups, or of one of its filters' ({@code filterId}, not 0; {@code hits} then the filter's hits).
+     */
+    record Plan(int siteId, int filterId, String hits, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh) {
+        /** Of the site's own rollups. */
+        Plan(int siteId, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh) {
+            this(siteId, 0, Rollups.ALL_HITS, from, to, fresh);
+        }
+
+        /**
+         * The rolled rows of {@code table} (the site's: rollup_days, rollup_sessions, rollup_values) in range, as SQL
+         * (dates and ids only, made here); a filter's from its table of that shape.
+         */
         String rolled(String columns, String table) {
-            return "SELECT " + columns + " FROM " + table + " WHERE site_id = " + siteId + " AND day BETWEEN DATE '" + from
+            String rows = filterId == 0 ? table + " WHERE site_id = " + siteId
+                    : table.replace("rollup_", "rollup_filter_") + " WHERE filter_id = " + filterId;
+            return "SELECT " + columns + " FROM " + rows + " AND day BETWEEN DATE '" + from
                     + "' AND DATE '" + to + "' AND day NOT IN (" + LocalDays.list(fresh) + ")";
         }
 
+        Plan withFresh(SortedSet<LocalDate> days) {
+            return new Plan(siteId, filterId, hits, from, to, days);
+        }
     }
 
-    /** How to answer from the rollups, or empty when the raw hits must. */
+    /** How to answer from the rollups (the site's, or its filter's), or empty when the raw hits must. */
     Optional<Plan> plan(Connection connection, StatsRequest request, ZoneId zone) throws SQLException {
         if (!request.filters().isEmpty()) {
-            return Optional.empty();
+            return filtered(connection, request, zone);
         }
         LocalDate from = LocalDate.parse(request.from());
         LocalDate to = LocalDate.parse(request.to());
@@ -86,31 +104,85 @@ final class RollupAnswers {
         if (fresh.size() > MAX_FRESH_DAYS) {
             return rawWhileRolling(connection, request.siteId(), new LocalDays(zone), from, to);
         }
-        Plan plan = new Plan(request.siteId(), from, to, fresh);
+        return withFreshDays(connection, new Plan(request.siteId(), from, to, fresh), zone);
+    }
+
+    /**
+     * A filtered range from its filter's rollups (FilterRollups) once the roller holds all but a few of its days;
+     * until then (and for filters on events, goals or properties) the raw hits answer. Records that the filter
+     * was asked for either way, so the roller builds it and keeps it.
+     */
+    private Optional<Plan> filtered(Connection connection, StatsRequest request, ZoneId zone) throws SQLException {
+        Optional<String> predicate = FilterRollups.predicate(request);
+        if (predicate.isEmpty() || !rollups.caughtUp() || !zone.getId().equals(Rollups.rolledZone(connection, request.siteId()).orElse(""))) {
+            return Optional.empty();
+        }
+        rollups.filters().want(request.siteId(), predicate.get());
+        java.util.OptionalInt filterId = FilterRollups.id(connection, request.siteId(), predicate.get());
+        Optional<LocalDate> first = FilterRollups.firstDay(connection, request.siteId());
+        if (filterId.isEmpty() || first.isEmpty()) {
+            return Optional.empty();
+        }
+        LocalDate from = LocalDate.parse(request.from());
+        LocalDate to = LocalDate.parse(request.to());
+        LocalDate today = LocalDate.now(zone);
+        // the days with data that the filter does not hold, and those with hits not rolled yet
+        SortedSet<LocalDate> fresh = new java.util.TreeSet<>();
+        LocalDate start = from.isBefore(first.get()) ? first.get() : from;
+        LocalDate end = to.isAfter(today) ? today : to;
+        if (!start.isAfter(end)) {
+            fresh.addAll(start.datesUntil(end.plusDays(1)).toList());
+            fresh.removeAll(FilterRollups.held(connection, filterId.getAsInt(), start, end));
+        }
+        fresh.addAll(Rollups.pendingDays(connection, request.siteId(), zone, Optional.of(new LocalDate[] {from, to})));
+        if (fresh.size() > MAX_FRESH_DAYS) {
+            return Optional.empty();
+        }
+        return withFreshDays(connection, new Plan(request.siteId(), filterId.getAsInt(), FilterRollups.hits(predicate.get()), from, to,
+                fresh), zone);
+    }
+
+    /**
+     * The plan, with its fresh days computed from the raw hits (and the rolled days linked to them); empty when
+     * the range has so few pageviews that the raw hits answer it as quickly.
+     */
+    private Optional<Plan> withFreshDays(Connection connection, Plan plan, ZoneId zone) throws SQLException {
+        LocalDate from = plan.from();
+        LocalDate to = plan.to();
+        SortedSet<LocalDate> fresh = plan.fresh();
         if (exactRows > 0 && number(connection, "SELECT coalesce(sum(pageviews), 0) FROM (" + plan.rolled("pageviews", "rollup_days")
                 + ")") <= exactRows) {
             return Optional.empty();
         }
         if (!fresh.isEmpty()) {
             LocalDays days = new LocalDays(zone);
-            Optional<String> bounds = Rollups.bounds(connection, request.siteId(), days, fresh);
+            Optional<String> bounds = Rollups.rolledBounds(connection, plan.siteId(), days, fresh);
             if (bounds.isEmpty()) {
                 return Optional.empty();
             }
-            Rollups.fresh(connection, request.siteId(), days, bounds.get(), fresh);
+            // sessions across a midnight link each fresh day to the day before (below): read with it at once, not
+            // found linked and read again (each reading costs tens of milliseconds even for a day)
+            SortedSet<LocalDate> read = new java.util.TreeSet<>(fresh);
+            fresh.forEach(day -> {
+                if (!day.minusDays(1).isBefore(from)) {
+                    read.add(day.minusDays(1));
+                }
+            });
+            plan = plan.withFresh(read);
+            Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), read);
             // the rolled days that share sessions with the fresh ones have stale links (a session that went
             // on into a fresh day ended there when it was rolled): they are read fresh too
-            SortedSet<LocalDate> linked = new java.util.TreeSet<>(Rollups.linkedDays(connection).subSet(from, to.plusDays(1)));
+            SortedSet<LocalDate> linked = new java.util.TreeSet<>(Rollups.linkedDays(connection, fresh).subSet(from, to.plusDays(1)));
             // and so do the days after them, which count the entry and exit visitors they share under both days' links
             new java.util.ArrayList<>(linked).forEach(day -> {
                 if (!day.isAfter(to.minusDays(1))) {
                     linked.add(day.plusDays(1));
                 }
             });
-            if (!fresh.containsAll(linked)) {
-                linked.addAll(fresh);
-                plan = new Plan(request.siteId(), from, to, linked);
-                Rollups.fresh(connection, request.siteId(), days, bounds.get(), linked);
+            if (!read.containsAll(linked)) {
+                linked.addAll(read);
+                plan = plan.withFresh(linked);
+                Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), linked);
             }
         }
         return Optional.of(plan);

@@ -51,12 +51,21 @@ final class Rollups implements AutoCloseable {
     private static final SqlFile SQL = SqlFile.load(Rollups.class, "sql/rollups.sql");
     /** Days rolled per transaction: a year of a big site catches up in small steps that each fit in memory. */
     private static final int DAYS_PER_ROLL = 7;
+    /** Transactions of filter days per round (of {@link FilterRollups#rollSome}'s week each). */
+    private static final int FILTER_ROLLS_PER_ROUND = 8;
     private static final List<String> TABLES_BY_DAY = List.of("rollup_days", "rollup_sessions", "rollup_values");
     private static final AtomicLong PENDING_HOURS = new AtomicLong(-1);
+    private static final AtomicLong FILTERS = new AtomicLong();
+    private static final AtomicLong FILTER_DAYS_LACKING = new AtomicLong();
+    /** The {@code {hits}} of rollups.sql for the site's own rollups: every hit. */
+    static final String ALL_HITS = "hits";
 
     static {
         Metrics.gauge("hitkeep_rollups_pending_hours", "Site hours with hits not rolled up yet (-1 until the start's catch-up)",
                 PENDING_HOURS::get);
+        Metrics.gauge("hitkeep_rollups_filters", "Filters whose rollups are kept (asked for in the last week)", FILTERS::get);
+        Metrics.gauge("hitkeep_rollups_filter_days_lacking", "Days the kept filters' rollups lack (ranges over them are read from the hits)",
+                FILTER_DAYS_LACKING::get);
     }
 
     /** The roller rolls for at most one part in this many of its time, beside ingest. */
@@ -65,6 +74,7 @@ final class Rollups implements AutoCloseable {
 
     private final Database database;
     private final Duration interval;
+    private final FilterRollups filters = new FilterRollups();
     private final Object rolling = new Object();
     private volatile boolean caughtUp;
     private volatile boolean running = true;
@@ -94,7 +104,10 @@ final class Rollups implements AutoCloseable {
                 }
                 long started = System.nanoTime();
                 int days = rollPending();
-                pause = pauseAfter(interval, Duration.ofNanos(System.nanoTime() - started), days);
+                long filtersStarted = System.nanoTime();
+                int filterDays = rollFilters();
+                pause = pauseAfter(interval, Duration.ofNanos(filtersStarted - started), days,
+                        filterDays == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - filtersStarted));
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.log(Level.WARNING, "rolling up failed; trying again", e);
@@ -116,8 +129,19 @@ final class Rollups implements AutoCloseable {
      * reads its days not rolled yet from the raw hits meanwhile.
      */
     static Duration pauseAfter(Duration interval, Duration took, int days) {
+        return pauseAfter(interval, took, days, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #pauseAfter(Duration, Duration, int)}, after also rolling filters' days for {@code filtering}: nine
+     * times that at least, so a filter's first roll (about 13 s for a year of ten million hits) takes at most a
+     * tenth of the time beside ingest too, spread over a few minutes.
+     */
+    static Duration pauseAfter(Duration interval, Duration took, int days, Duration filtering) {
         Duration perDay = took.dividedBy(Math.max(1, days));
         Duration pause = perDay.multipliedBy(ROLLING_SHARE_INVERSE - 1);
+        Duration afterFilters = filtering.multipliedBy(ROLLING_SHARE_INVERSE - 1);
+        pause = afterFilters.compareTo(pause) > 0 ? afterFilters : pause;
         return pause.compareTo(interval) <= 0 ? interval : pause.compareTo(MAX_PAUSE) >= 0 ? MAX_PAUSE : pause;
     }
 
@@ -140,6 +164,7 @@ final class Rollups implements AutoCloseable {
                 for (String table : allTables()) {
                     execute(connection, "DELETE FROM " + table + " WHERE site_id NOT IN (SELECT id FROM sites)");
                 }
+                FilterRollups.forgetGoneSites(connection);
                 int days = 0;
                 for (Map.Entry<Integer, ZoneId> site : sites(connection).entrySet()) {
                     days += markChangedDays(connection, site.getKey(), site.getValue());
@@ -208,6 +233,48 @@ final class Rollups implements AutoCloseable {
         }
     }
 
+    /** The filters that requests asked for, which {@link #rollFilters} rolls up. */
+    FilterRollups filters() {
+        return filters;
+    }
+
+    /**
+     * Registers the filters asked for, then rolls days they lack: at most {@link #FILTER_ROLLS_PER_ROUND}
+     * transactions, so a new filter's year is rolled over a few rounds, each followed by the roller's rest.
+     * Answers how many days it rolled.
+     */
+    int rollFilters() {
+        synchronized (rolling) {
+            List<FilterRollups.Filter> kept = transaction("register the filters asked for", sql -> filters.register(sql.connection()));
+            int rolled = 0;
+            int rolls = 0;
+            for (FilterRollups.Filter filter : kept) {
+                // only a transaction that rolled days counts against the round's share: one that finds the filter
+                // complete is a few small reads
+                for (int some = 1; some > 0 && rolls < FILTER_ROLLS_PER_ROUND; ) {
+                    some = transaction("roll up filter " + filter.id() + " of site " + filter.siteId(),
+                            sql -> FilterRollups.rollSome(sql.connection(), filter));
+                    if (some > 0) {
+                        rolls++;
+                        rolled += some;
+                    }
+                }
+            }
+            long lacking = 0;
+            for (FilterRollups.Filter filter : kept) {
+                lacking += transaction("count the days filter " + filter.id() + " lacks",
+                        sql -> FilterRollups.lacking(sql.connection(), filter).size());
+            }
+            FILTERS.set(kept.size());
+            FILTER_DAYS_LACKING.set(lacking);
+            if (rolled > 0) {
+                String done = "rollups: rolled " + rolled + " days of " + kept.size() + " filters; days left to roll: " + lacking;
+                LOG.info(done);
+            }
+            return rolled;
+        }
+    }
+
     /** Rolls up to {@link #DAYS_PER_ROLL} pending days of a site, with the days its sessions link them to. */
     private int rollSome(Connection connection, int siteId, ZoneId zone) throws SQLException {
         LocalDays days = new LocalDays(zone);
@@ -237,7 +304,7 @@ final class Rollups implements AutoCloseable {
         rolled.addAll(rolledDaysAfter(connection, siteId, chunk, pending));
         Optional<String> bounds = bounds(connection, siteId, days, rolled);
         if (bounds.isPresent()) {
-            pieces(connection, siteId, days, bounds.get(), rolled);
+            pieces(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
             // rolled days that share sessions with these have stale links: rolled again with them (days still
             // pending get theirs right when their turn comes)
             SortedSet<LocalDate> linked = linkedDays(connection);
@@ -248,14 +315,16 @@ final class Rollups implements AutoCloseable {
                 // the day after a re-linked day counts the entry and exit visitors it shares with it under the
                 // links of both: rolled again with it
                 rolled.addAll(rolledDaysAfter(connection, siteId, linked, pending));
-                pieces(connection, siteId, days, bounds.get(), rolled);
+                pieces(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
             }
-            values(connection, siteId, days, bounds.get(), rolled);
+            values(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
         }
         String dayList = LocalDays.list(rolled);
         for (String table : TABLES_BY_DAY) {
             execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId + " AND day IN (" + dayList + ")");
         }
+        // the site's filters held these days as they were: they are rolled again from the hits they have now
+        FilterRollups.forgetDays(connection, siteId, Optional.of(rolled));
         if (bounds.isPresent()) {
             store(connection, siteId, rolled);
         }
@@ -274,28 +343,28 @@ final class Rollups implements AutoCloseable {
      * {@code roll_values} of this connection: what the roller stores, and what a range reads for its days that
      * are not rolled yet.
      */
-    static void fresh(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
+    static void fresh(Connection connection, int siteId, String hits, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
             throws SQLException {
-        pieces(connection, siteId, localDays, bounds, days);
-        values(connection, siteId, localDays, bounds, days);
+        pieces(connection, siteId, hits, localDays, bounds, days);
+        values(connection, siteId, hits, localDays, bounds, days);
     }
 
     /**
      * {@code roll_pieces}: the pieces of every session active on {@code days}, on every day it was active, and of
      * those with a pageview in the reach of the day before each (whose visitors can be the days' too).
      */
-    private static void pieces(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
-            throws SQLException {
-        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("bounds", bounds, "in_days", localDays.timestampIn(days),
+    private static void pieces(Connection connection, int siteId, String hits, LocalDays localDays, String bounds,
+                               SortedSet<LocalDate> days) throws SQLException {
+        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("hits", hits, "bounds", bounds, "in_days", localDays.timestampIn(days),
                 "in_reach", localDays.timestampInReach(days)), Map.of("site_id", siteId))) {
             pieces.execute();
         }
     }
 
     /** {@code roll_values}: the day totals and top-list values of {@code days}, with their visitors and those shared with the day before. */
-    private static void values(Connection connection, int siteId, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
-            throws SQLException {
-        try (PreparedStatement values = prepare(connection, "values", Map.of("bounds", bounds, "in_reach", localDays.timestampInReach(days),
+    private static void values(Connection connection, int siteId, String hits, LocalDays localDays, String bounds,
+                               SortedSet<LocalDate> days) throws SQLException {
+        try (PreparedStatement values = prepare(connection, "values", Map.of("hits", hits, "bounds", bounds, "in_reach", localDays.timestampInReach(days),
                 "days", LocalDays.list(days)), Map.of("site_id", siteId))) {
             values.execute();
         }
@@ -327,11 +396,42 @@ final class Rollups implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #bounds}, from the site's rollups instead of a scan of its hits and pings (tens of milliseconds on a
+     * big site, on every request that reads fresh days): the days rolled with a hit or a ping, and those pending. Only
+     * while the rollups are caught up, when every day with a hit or a ping is one or the other.
+     */
+    static Optional<String> rolledBounds(Connection connection, int siteId, LocalDays days, SortedSet<LocalDate> asked)
+            throws SQLException {
+        SortedSet<LocalDate> active = pendingDays(connection, siteId, days.zone(), Optional.empty());
+        try (PreparedStatement statement = connection.prepareStatement("SELECT min(day), max(day) FROM rollup_sessions WHERE site_id = ?")) {
+            statement.setInt(1, siteId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                Optional.ofNullable(row.getObject(1, LocalDate.class)).ifPresent(active::add);
+                Optional.ofNullable(row.getObject(2, LocalDate.class)).ifPresent(active::add);
+            }
+        }
+        if (active.isEmpty()) {
+            return Optional.empty();
+        }
+        active.addAll(asked);
+        return Optional.of(days.bounds(active.first().minusDays(1), active.last().plusDays(1)));
+    }
+
     /** The days on which the sessions in {@code roll_pieces} were active. */
     static SortedSet<LocalDate> linkedDays(Connection connection) throws SQLException {
+        return days(connection, prepare(connection, "linked-days", Map.of(), Map.of()));
+    }
+
+    /** The days on which the sessions in {@code roll_pieces} that were active on {@code of} were active. */
+    static SortedSet<LocalDate> linkedDays(Connection connection, SortedSet<LocalDate> of) throws SQLException {
+        return days(connection, prepare(connection, "linked-days-of", Map.of("days", LocalDays.list(of)), Map.of()));
+    }
+
+    private static SortedSet<LocalDate> days(Connection connection, PreparedStatement query) throws SQLException {
         SortedSet<LocalDate> days = new TreeSet<>();
-        try (PreparedStatement statement = prepare(connection, "linked-days", Map.of(), Map.of());
-             ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = query; ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 days.add(rows.getObject(1, LocalDate.class));
             }
@@ -384,6 +484,7 @@ final class Rollups implements AutoCloseable {
             for (String table : allTables()) {
                 execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId);
             }
+            FilterRollups.forgetDays(connection, siteId, Optional.empty());
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_sites VALUES (?, ?)")) {
                 insert.setInt(1, siteId);
                 insert.setString(2, zone.getId());
@@ -489,7 +590,8 @@ final class Rollups implements AutoCloseable {
     static PreparedStatement prepare(Connection connection, String name, Map<String, String> parts, Map<String, Object> values)
             throws SQLException {
         SqlFile.Statement statement = SQL.get(name);
-        PreparedStatement prepared = connection.prepareStatement(Dimension.withTopLists(fill(statement.sql(), parts)));
+        // the lists' braces first: a part may hold a filter's value, whose text must stay as it is
+        PreparedStatement prepared = connection.prepareStatement(fill(Dimension.withTopLists(statement.sql()), parts));
         try {
             for (int i = 0; i < statement.parameters().size(); i++) {
                 String parameter = statement.parameters().get(i);

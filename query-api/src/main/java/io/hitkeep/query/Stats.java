@@ -135,11 +135,13 @@ public final class Stats {
             Map<String, Goals.Goal> goalFilters = goalFilters(sql, request);
             Rows hits = scope("hits", sources, request, start, end, goalFilters);
             Rows events = scope("events", sources, request, start, end, goalFilters);
-            // months moved to Parquet files have no hits left to roll: the raw path reads them there
+            // months moved to Parquet files have no hits left to roll: the raw path reads them there. A filtered
+            // request reads its filter's rollups once the roller has rolled them (FilterRollups)
             Optional<RollupAnswers.Plan> rolled = !sources.archived() && (request.wants("summary") || request.wants("lists")
                     || request.wants("chart") && !hourly)
                     ? rollups.flatMap(answers -> planned(using -> answers.plan(using, request, zone), connection)) : Optional.empty();
-            // a filter on one dimension with a top list: its pageviews and visitors, in total and per day, are rolled up
+            // until then, a filter on one dimension with a top list: its pageviews and visitors, in total and per day,
+            // are in the site's rollups
             Optional<RolledFilter> rolledFilter = rolled.isEmpty() && !sources.archived() && (request.wants("summary")
                     || request.wants("chart") && !hourly)
                     ? rollups.flatMap(answers -> planned(using -> RolledFilter.plan(answers, using, request, zone), connection)) : Optional.empty();

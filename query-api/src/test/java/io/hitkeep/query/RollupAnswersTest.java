@@ -196,14 +196,20 @@ class RollupAnswersTest {
 
     private static void compareRanges(Function<StatsRequest, JsonNode> raw,
                                       Function<StatsRequest, JsonNode> rolled, ZoneId zone) {
+        compareRanges(raw, rolled, zone, List.of());
+    }
+
+    /** Ranges of {@link SeededVisits}' days (with {@code filters}): the rolled answer is the raw one, exactly. */
+    static void compareRanges(Function<StatsRequest, JsonNode> raw,
+                              Function<StatsRequest, JsonNode> rolled, ZoneId zone, List<StatsRequest.Filter> filters) {
         LocalDate first = LocalDate.of(2026, 3, 19);
         for (int[] range : new int[][] {{0, 16}, {1, 1}, {2, 3}, {3, 9}, {5, 12}, {12, 16}, {13, 14}}) {
             StatsRequest request = new StatsRequest(1, first.plusDays(range[0]).toString(), first.plusDays(range[1]).toString(),
-                    List.of(), 20, List.of("summary", "chart", "lists"));
+                    filters, 20, List.of("summary", "chart", "lists"));
             JsonNode expected = raw.apply(request);
             JsonNode actual = rolled.apply(request);
             assertEquals(expected.get("summary").get("imported"), actual.get("summary").get("imported"), zone + " imported");
-            String what = zone + " " + request.from() + ".." + request.to();
+            String what = zone + " " + filters + " " + request.from() + ".." + request.to();
             for (String field : List.of("pageviews", "sessions", "bounce_rate", "pages_per_session")) {
                 assertEquals(expected.get("summary").get(field), actual.get("summary").get(field), what + " " + field);
             }
@@ -314,7 +320,7 @@ class RollupAnswersTest {
         return goal.get("name").asText() + " " + goal.get("visitors").asLong() + "/" + goal.get("conversions").asLong();
     }
 
-    private static List<Hit> hits(Random random, int fromDay, int toDay) {
+    static List<Hit> hits(Random random, int fromDay, int toDay) {
         return SeededVisits.of(random, fromDay, toDay, "rollups.example", false);
     }
 }

@@ -132,5 +132,9 @@ class RollupsTest {
                 "a day that took 2 s: nine times that, so rolling takes a tenth of the time");
         assertEquals(five, Rollups.pauseAfter(five, java.time.Duration.ofSeconds(200), 366), "a catch-up of many quick days");
         assertEquals(java.time.Duration.ofMinutes(1), Rollups.pauseAfter(five, java.time.Duration.ofSeconds(30), 1), "at most a minute");
+        assertEquals(java.time.Duration.ofSeconds(18), Rollups.pauseAfter(five, java.time.Duration.ofMillis(200), 1,
+                java.time.Duration.ofSeconds(2)), "filters' days that took 2 s: nine times that too");
+        assertEquals(java.time.Duration.ofMinutes(1), Rollups.pauseAfter(five, java.time.Duration.ofMillis(200), 1,
+                java.time.Duration.ofSeconds(20)), "at most a minute");
     }
 }

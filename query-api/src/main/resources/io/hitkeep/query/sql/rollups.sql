@@ -4,7 +4,8 @@
 -- (day, start_utc) for every local day of the site's data, so each row finds its local day with an ASOF
 -- join instead of a time zone conversion per row; {in_days} a predicate on timestamp that keeps the UTC
 -- intervals of the days being rolled, {in_reach} those and the part of each day before that can share visitor
--- ids with them (LocalDays.timestampInReach); {days} a list of DATE literals.
+-- ids with them (LocalDays.timestampInReach); {days} a list of DATE literals; {hits} the hits rolled: the table
+-- itself, or those of a filter (FilterRollups), whose rollups are the same computation over fewer hits.
 --
 -- Every visitor count is exact and sums over days: a visitor id is salted per UTC day, so it is seen on at
 -- most two local days, next to each other, and a range's visitors are its days' visitors less, for each day
@@ -18,17 +19,17 @@
 CREATE OR REPLACE TEMP TABLE roll_pieces AS
 WITH bounds(day, start_utc) AS (VALUES {bounds}),
 touched AS (
-    SELECT session_id FROM hits WHERE site_id = :site_id AND ({in_days})
+    SELECT session_id FROM {hits} WHERE site_id = :site_id AND ({in_days})
     UNION
     SELECT session_id FROM engagements WHERE site_id = :site_id AND ({in_days})
 ),
 reached AS (
-    SELECT session_id FROM hits WHERE site_id = :site_id AND ({in_reach})
+    SELECT session_id FROM {hits} WHERE site_id = :site_id AND ({in_reach})
     UNION
     SELECT session_id FROM touched
 ),
 activity AS (
-    SELECT session_id, visitor_id, timestamp, path, true AS pageview FROM hits
+    SELECT session_id, visitor_id, timestamp, path, true AS pageview FROM {hits}
     WHERE site_id = :site_id AND session_id IN (SELECT session_id FROM reached)
     UNION ALL
     SELECT session_id, visitor_id, timestamp, path, false FROM engagements
@@ -60,6 +61,11 @@ FROM pieces
 -- The days on which the sessions of the days being rolled were active: their pieces' links change with
 -- those days, so they are rolled with them.
 SELECT DISTINCT day FROM roll_pieces WHERE rolled_session
+
+-- name: linked-days-of
+-- The days on which the sessions active on some of the days being rolled ({days}) were active.
+SELECT DISTINCT day FROM roll_pieces
+WHERE session_id IN (SELECT session_id FROM roll_pieces WHERE rolled_session AND day IN ({days}))
 
 -- name: session-rows
 SELECT day, prev_pageview_day, next_pageview_day, next_active_day,
@@ -124,7 +130,7 @@ CREATE OR REPLACE TEMP TABLE roll_values AS
 WITH bounds(day, start_utc) AS (VALUES {bounds}),
 rows AS (
     SELECT b.day, visitor_id, '' AS total, {columns}
-    FROM hits h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
+    FROM {hits} h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
     WHERE site_id = :site_id AND ({in_reach})
 ),
 per_visitor AS (
