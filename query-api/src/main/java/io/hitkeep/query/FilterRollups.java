@@ -226,7 +226,7 @@ final class FilterRollups {
         LocalDays days = new LocalDays(filter.zone());
         Optional<String> bounds = Rollups.bounds(connection, filter.siteId(), days, chunk);
         if (bounds.isPresent()) {
-            Rollups.fresh(connection, filter.siteId(), hits(filter.predicate()), days, bounds.get(), chunk);
+            Rollups.fresh(connection, filter.siteId(), hits(filter.predicate()), days, bounds.get(), chunk, chunk);
             store(connection, filter.id(), chunk);
             execute(connection, "DROP TABLE IF EXISTS roll_pieces");
             execute(connection, "DROP TABLE IF EXISTS roll_values");

@@ -65,28 +65,39 @@ final class RollupAnswers {
     }
 
     /**
-     * A range split into rolled days and fresh days (whose raw rows are in this connection's roll_* tables): of the
-     * site's rollups, or of one of its filters' ({@code filterId}, not 0; {@code hits} then the filter's hits).
+     * A range split into rolled days and fresh days, whose raw rows are in this connection's roll_* tables: the
+     * sessions' pieces of {@code fresh} days (roll_pieces), and the pageviews and visitors of {@code freshValues}
+     * days (roll_values; a day whose sessions' links changed but not its hits keeps its rolled values). Of the site's
+     * rollups, or of one of its filters' ({@code filterId}, not 0; {@code hits} then the filter's hits).
      */
-    record Plan(int siteId, int filterId, String hits, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh) {
-        /** Of the site's own rollups. */
+    record Plan(int siteId, int filterId, String hits, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh,
+                SortedSet<LocalDate> freshValues) {
+        /** Of the site's own rollups, before its fresh days are read. */
         Plan(int siteId, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh) {
-            this(siteId, 0, Rollups.ALL_HITS, from, to, fresh);
+            this(siteId, 0, Rollups.ALL_HITS, from, to, fresh, fresh);
         }
 
         /**
          * The rolled rows of {@code table} (the site's: rollup_days, rollup_sessions, rollup_values) in range, as SQL
-         * (dates and ids only, made here); a filter's from its table of that shape.
+         * (dates and ids only, made here); a filter's from its table of that shape. Entry and exit pages' rows come
+         * from the sessions' pieces, the other values' from the values.
          */
         String rolled(String columns, String table) {
             String rows = filterId == 0 ? table + " WHERE site_id = " + siteId
                     : table.replace("rollup_", "rollup_filter_") + " WHERE filter_id = " + filterId;
+            String sessionDays = "day NOT IN (" + LocalDays.list(fresh) + ")";
+            String valueDays = "day NOT IN (" + LocalDays.list(freshValues) + ")";
+            String notFresh = switch (table) {
+                case "rollup_days" -> valueDays;
+                case "rollup_sessions" -> sessionDays;
+                default -> "CASE WHEN dimension IN ('entry_pages', 'exit_pages') THEN " + sessionDays + " ELSE " + valueDays + " END";
+            };
             return "SELECT " + columns + " FROM " + rows + " AND day BETWEEN DATE '" + from
-                    + "' AND DATE '" + to + "' AND day NOT IN (" + LocalDays.list(fresh) + ")";
+                    + "' AND DATE '" + to + "' AND " + notFresh;
         }
 
-        Plan withFresh(SortedSet<LocalDate> days) {
-            return new Plan(siteId, filterId, hits, from, to, days);
+        Plan withFresh(SortedSet<LocalDate> days, SortedSet<LocalDate> values) {
+            return new Plan(siteId, filterId, hits, from, to, days, values);
         }
     }
 
@@ -104,7 +115,7 @@ final class RollupAnswers {
         if (fresh.size() > MAX_FRESH_DAYS) {
             return rawWhileRolling(connection, request.siteId(), new LocalDays(zone), from, to);
         }
-        return withFreshDays(connection, new Plan(request.siteId(), from, to, fresh), zone);
+        return withFreshDays(connection, new Plan(request.siteId(), from, to, fresh), zone, new java.util.TreeSet<>());
     }
 
     /**
@@ -127,26 +138,29 @@ final class RollupAnswers {
         LocalDate to = LocalDate.parse(request.to());
         LocalDate today = LocalDate.now(zone);
         // the days with data that the filter does not hold, and those with hits not rolled yet
-        SortedSet<LocalDate> fresh = new java.util.TreeSet<>();
+        SortedSet<LocalDate> missing = new java.util.TreeSet<>();
         LocalDate start = from.isBefore(first.get()) ? first.get() : from;
         LocalDate end = to.isAfter(today) ? today : to;
         if (!start.isAfter(end)) {
-            fresh.addAll(start.datesUntil(end.plusDays(1)).toList());
-            fresh.removeAll(FilterRollups.held(connection, filterId.getAsInt(), start, end));
+            missing.addAll(start.datesUntil(end.plusDays(1)).toList());
+            missing.removeAll(FilterRollups.held(connection, filterId.getAsInt(), start, end));
         }
+        SortedSet<LocalDate> fresh = new java.util.TreeSet<>(missing);
         fresh.addAll(Rollups.pendingDays(connection, request.siteId(), zone, Optional.of(new LocalDate[] {from, to})));
         if (fresh.size() > MAX_FRESH_DAYS) {
             return Optional.empty();
         }
         return withFreshDays(connection, new Plan(request.siteId(), filterId.getAsInt(), FilterRollups.hits(predicate.get()), from, to,
-                fresh), zone);
+                fresh, fresh), zone, missing);
     }
 
     /**
      * The plan, with its fresh days computed from the raw hits (and the rolled days linked to them); empty when
-     * the range has so few pageviews that the raw hits answer it as quickly.
+     * the range has so few pageviews that the raw hits answer it as quickly. {@code missing}: the fresh days that
+     * a filter does not hold at all (not only their newest hits are new to it).
      */
-    private Optional<Plan> withFreshDays(Connection connection, Plan plan, ZoneId zone) throws SQLException {
+    private Optional<Plan> withFreshDays(Connection connection, Plan plan, ZoneId zone, SortedSet<LocalDate> missing)
+            throws SQLException {
         LocalDate from = plan.from();
         LocalDate to = plan.to();
         SortedSet<LocalDate> fresh = plan.fresh();
@@ -160,19 +174,29 @@ final class RollupAnswers {
             if (bounds.isEmpty()) {
                 return Optional.empty();
             }
-            // sessions across a midnight link each fresh day to the day before (below): read with it at once, not
-            // found linked and read again (each reading costs tens of milliseconds even for a day)
-            SortedSet<LocalDate> read = new java.util.TreeSet<>(fresh);
+            // the values of the fresh days, and of the day after each, whose visitors shared with it changed with it
+            SortedSet<LocalDate> values = new java.util.TreeSet<>(fresh);
             fresh.forEach(day -> {
+                if (!day.plusDays(1).isAfter(to)) {
+                    values.add(day.plusDays(1));
+                }
+            });
+            // the sessions of those days, and of the day before each missing one: every session of a missing day is
+            // new to the filter, and some ran past its midnight (below), so that day is read at once, not found
+            // linked and read again (tens of milliseconds even for a day)
+            SortedSet<LocalDate> read = new java.util.TreeSet<>(values);
+            missing.forEach(day -> {
                 if (!day.minusDays(1).isBefore(from)) {
                     read.add(day.minusDays(1));
                 }
             });
-            plan = plan.withFresh(read);
-            Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), read);
-            // the rolled days that share sessions with the fresh ones have stale links (a session that went
-            // on into a fresh day ended there when it was rolled): they are read fresh too
-            SortedSet<LocalDate> linked = new java.util.TreeSet<>(Rollups.linkedDays(connection, fresh).subSet(from, to.plusDays(1)));
+            plan = plan.withFresh(read, values);
+            Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), read, values);
+            // the rolled days that share sessions with new hits have stale links (a session that went on into a
+            // fresh day ended there when it was rolled): they are read fresh too
+            String changed = Rollups.pendingHours(connection, plan.siteId()) + (missing.isEmpty() ? "" : " OR " + days.timestampIn(missing));
+            SortedSet<LocalDate> linked = new java.util.TreeSet<>(Rollups.staleLinkedDays(connection, plan.siteId(), plan.hits(), changed)
+                    .subSet(from, to.plusDays(1)));
             // and so do the days after them, which count the entry and exit visitors they share under both days' links
             new java.util.ArrayList<>(linked).forEach(day -> {
                 if (!day.isAfter(to.minusDays(1))) {
@@ -181,8 +205,8 @@ final class RollupAnswers {
             });
             if (!read.containsAll(linked)) {
                 linked.addAll(read);
-                plan = plan.withFresh(linked);
-                Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), linked);
+                plan = plan.withFresh(linked, values);
+                Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), linked, values);
             }
         }
         return Optional.of(plan);

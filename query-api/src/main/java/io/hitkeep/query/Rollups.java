@@ -299,15 +299,18 @@ final class Rollups implements AutoCloseable {
         while (chunk.size() > DAYS_PER_ROLL) {
             chunk.remove(chunk.last());
         }
-        SortedSet<LocalDate> rolled = new TreeSet<>(chunk);
+        SortedSet<LocalDate> values = new TreeSet<>(chunk);
         // a rolled day after a changed one counts the visitors it shares with it: rolled again with it
-        rolled.addAll(rolledDaysAfter(connection, siteId, chunk, pending));
+        values.addAll(rolledDaysAfter(connection, siteId, chunk, pending));
+        // the days whose sessions are rolled: those, and the days linked to them below, whose hits did not change
+        // (their values stay as they are: on a busy site, today's sessions link to yesterday all day long)
+        SortedSet<LocalDate> rolled = new TreeSet<>(values);
         Optional<String> bounds = bounds(connection, siteId, days, rolled);
         if (bounds.isPresent()) {
             pieces(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
             // rolled days that share sessions with these have stale links: rolled again with them (days still
             // pending get theirs right when their turn comes)
-            SortedSet<LocalDate> linked = linkedDays(connection);
+            SortedSet<LocalDate> linked = staleLinkedDays(connection, siteId, ALL_HITS, pendingHours(connection, siteId));
             linked.removeAll(pending);
             linked.removeAll(rolled);
             if (!linked.isEmpty()) {
@@ -317,18 +320,20 @@ final class Rollups implements AutoCloseable {
                 rolled.addAll(rolledDaysAfter(connection, siteId, linked, pending));
                 pieces(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
             }
-            values(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
+            values(connection, siteId, ALL_HITS, days, bounds.get(), values);
         }
-        String dayList = LocalDays.list(rolled);
-        for (String table : TABLES_BY_DAY) {
-            execute(connection, "DELETE FROM " + table + " WHERE site_id = " + siteId + " AND day IN (" + dayList + ")");
-        }
+        String valueDays = LocalDays.list(values);
+        String sessionDays = LocalDays.list(rolled);
+        execute(connection, "DELETE FROM rollup_days WHERE site_id = " + siteId + " AND day IN (" + valueDays + ")");
+        execute(connection, "DELETE FROM rollup_values WHERE site_id = " + siteId + " AND CASE WHEN dimension IN ('entry_pages', 'exit_pages')"
+                + " THEN day IN (" + sessionDays + ") ELSE day IN (" + valueDays + ") END");
+        execute(connection, "DELETE FROM rollup_sessions WHERE site_id = " + siteId + " AND day IN (" + sessionDays + ")");
         // the site's filters held these days as they were: they are rolled again from the hits they have now
         FilterRollups.forgetDays(connection, siteId, Optional.of(rolled));
         if (bounds.isPresent()) {
-            store(connection, siteId, rolled);
+            store(connection, siteId, rolled, values);
         }
-        List<String> done = hours.stream().filter(hour -> rolled.containsAll(days.of(hour)))
+        List<String> done = hours.stream().filter(hour -> values.containsAll(days.of(hour)))
                 .map(hour -> "TIMESTAMP '" + hour + "'").toList();
         if (!done.isEmpty()) {
             execute(connection, "DELETE FROM rollup_pending WHERE site_id = " + siteId + " AND hour IN (" + String.join(", ", done) + ")");
@@ -339,14 +344,14 @@ final class Rollups implements AutoCloseable {
     }
 
     /**
-     * Computes {@code days} from the raw hits into the temporary tables {@code roll_pieces} and
-     * {@code roll_values} of this connection: what the roller stores, and what a range reads for its days that
-     * are not rolled yet.
+     * Computes the sessions' pieces of {@code sessionDays} and the values of {@code valueDays} from the raw hits,
+     * into the temporary tables {@code roll_pieces} and {@code roll_values} of this connection: what the roller
+     * stores, and what a range reads for its days that are not rolled yet.
      */
-    static void fresh(Connection connection, int siteId, String hits, LocalDays localDays, String bounds, SortedSet<LocalDate> days)
-            throws SQLException {
-        pieces(connection, siteId, hits, localDays, bounds, days);
-        values(connection, siteId, hits, localDays, bounds, days);
+    static void fresh(Connection connection, int siteId, String hits, LocalDays localDays, String bounds, SortedSet<LocalDate> sessionDays,
+                      SortedSet<LocalDate> valueDays) throws SQLException {
+        pieces(connection, siteId, hits, localDays, bounds, sessionDays);
+        values(connection, siteId, hits, localDays, bounds, valueDays);
     }
 
     /**
@@ -419,19 +424,14 @@ final class Rollups implements AutoCloseable {
         return Optional.of(days.bounds(active.first().minusDays(1), active.last().plusDays(1)));
     }
 
-    /** The days on which the sessions in {@code roll_pieces} were active. */
-    static SortedSet<LocalDate> linkedDays(Connection connection) throws SQLException {
-        return days(connection, prepare(connection, "linked-days", Map.of(), Map.of()));
-    }
-
-    /** The days on which the sessions in {@code roll_pieces} that were active on {@code of} were active. */
-    static SortedSet<LocalDate> linkedDays(Connection connection, SortedSet<LocalDate> of) throws SQLException {
-        return days(connection, prepare(connection, "linked-days-of", Map.of("days", LocalDays.list(of)), Map.of()));
-    }
-
-    private static SortedSet<LocalDate> days(Connection connection, PreparedStatement query) throws SQLException {
+    /**
+     * The days on which the sessions in {@code roll_pieces} with a hit or a ping in {@code changed} (SQL over
+     * {@code timestamp}: {@link #pendingHours}, and the days a filter does not hold) were active.
+     */
+    static SortedSet<LocalDate> staleLinkedDays(Connection connection, int siteId, String hits, String changed) throws SQLException {
         SortedSet<LocalDate> days = new TreeSet<>();
-        try (PreparedStatement statement = query; ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = prepare(connection, "stale-linked-days", Map.of("hits", hits, "in_changed", changed),
+                Map.of("site_id", siteId)); ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 days.add(rows.getObject(1, LocalDate.class));
             }
@@ -461,15 +461,16 @@ final class Rollups implements AutoCloseable {
         return rolled;
     }
 
-    /** Copies the temporary tables of {@link #fresh} into the rollup tables. */
-    private static void store(Connection connection, int siteId, SortedSet<LocalDate> days) throws SQLException {
-        String dayList = LocalDays.list(days);
-        Map<String, String> parts = Map.of("days", dayList);
+    /** Copies the temporary tables of {@link #fresh} into the rollup tables: the sessions of {@code days}, the values of {@code valueDays}. */
+    private static void store(Connection connection, int siteId, SortedSet<LocalDate> days, SortedSet<LocalDate> valueDays)
+            throws SQLException {
+        Map<String, String> parts = Map.of("days", LocalDays.list(days));
+        String values = LocalDays.list(valueDays);
         execute(connection, "INSERT INTO rollup_days (site_id, day, pageviews, visitors, shared_visitors) SELECT " + siteId
-                + ", day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total' AND day IN (" + dayList + ")");
+                + ", day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total' AND day IN (" + values + ")");
         execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews, visitors, shared_visitors)"
                 + " SELECT " + siteId + ", day, dimension, value, NULL, pageviews, visitors, shared_visitors FROM roll_values"
-                + " WHERE dimension <> 'total' AND value <> '' AND day IN (" + dayList + ")");
+                + " WHERE dimension <> 'total' AND value <> '' AND day IN (" + values + ")");
         execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews, visitors, shared_visitors)"
                 + " SELECT " + siteId + ", * FROM (" + text("session-page-rows", parts) + ")");
         execute(connection, "INSERT INTO rollup_sessions SELECT " + siteId + ", * FROM (" + text("session-rows", parts) + ")");
@@ -519,8 +520,12 @@ final class Rollups implements AutoCloseable {
             }
         }
         if (!changed.isEmpty()) {
-            execute(connection, "INSERT INTO rollup_pending VALUES " + changed.stream()
-                    .map(day -> "(" + siteId + ", date_trunc('hour', TIMESTAMP '" + days.start(day) + "'))").collect(Collectors.joining(", ")));
+            // every hour of each day (from the hour its local midnight falls in): the roller takes the sessions with
+            // a hit in a pending hour for changed
+            execute(connection, "INSERT INTO rollup_pending SELECT " + siteId + ", unnest(generate_series(first_hour, next_day"
+                    + " - INTERVAL 1 MICROSECOND, INTERVAL 1 HOUR)) FROM (VALUES " + changed.stream()
+                    .map(day -> "(TIMESTAMP '" + days.start(day).truncatedTo(java.time.temporal.ChronoUnit.HOURS) + "', TIMESTAMP '"
+                            + days.start(day.plusDays(1)) + "')").collect(Collectors.joining(", ")) + ") t(first_hour, next_day)");
         }
         return changed.size();
     }
@@ -528,6 +533,38 @@ final class Rollups implements AutoCloseable {
     /** The local days that the site's pending marks touch. */
     SortedSet<LocalDate> pendingDays(int siteId, ZoneId zone) {
         return database.read(sql -> pendingDays(sql.connection(), siteId, zone, Optional.empty()));
+    }
+
+    /**
+     * The site's hours with hits not rolled yet, as SQL over {@code timestamp} (runs of hours in one interval);
+     * {@code false} when there are none.
+     */
+    static String pendingHours(Connection connection, int siteId) throws SQLException {
+        List<String> intervals = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT hour FROM rollup_pending WHERE site_id = ? ORDER BY hour")) {
+            statement.setInt(1, siteId);
+            try (ResultSet rows = statement.executeQuery()) {
+                LocalDateTime first = null;
+                LocalDateTime end = null;
+                while (rows.next()) {
+                    LocalDateTime hour = rows.getObject(1, LocalDateTime.class);
+                    if (end != null && !hour.equals(end)) {
+                        intervals.add(interval(first, end));
+                        first = null;
+                    }
+                    first = first == null ? hour : first;
+                    end = hour.plusHours(1);
+                }
+                if (first != null) {
+                    intervals.add(interval(first, end));
+                }
+            }
+        }
+        return intervals.isEmpty() ? "false" : String.join(" OR ", intervals);
+    }
+
+    private static String interval(LocalDateTime from, LocalDateTime to) {
+        return "(timestamp >= TIMESTAMP '" + from + "' AND timestamp < TIMESTAMP '" + to + "')";
     }
 
     /** The site's pending days, within {@code [first, last]} when given. */

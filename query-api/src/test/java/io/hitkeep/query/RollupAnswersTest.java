@@ -166,6 +166,44 @@ class RollupAnswersTest {
         }
     }
 
+    /**
+     * A session rolled as one pageview before midnight that gets its second pageview after it: until the roller
+     * rolls that hit, the day before is read fresh with the new day (its rolled piece still says the session ended
+     * there, a bounce), so the answer is the raw one; a session with nothing new keeps its rolled day.
+     */
+    @Test
+    void aSessionRolledBeforeMidnightThatGoesOnAfterItIsReadWithTheDayBefore() {
+        ZoneId zone = ZoneId.of("UTC");
+        try (StoredHits stored = StoredHits.open()) {
+            stored.add(hits(new Random(31), 0, 3).toArray(Hit[]::new));
+            stored.add(pageview(9, "late", "2026-03-22T23:50:00Z", "/docs"));
+            Rollups rollups = StatsPaths.roll(stored.database(), 1, zone);
+            // its next pageview, as the writer stores it (the tracker's session keeps its id past midnight while
+            // active, the visitor id is salted for the new day) with the hour's pending mark; a writer remembers
+            // such sessions, StoredHits' writer of each add does not
+            long day = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse("2026-03-22T23:50:00Z")), 86_400_000_000L);
+            stored.database().write("the session's next pageview", sql -> {
+                try (Statement statement = sql.connection().createStatement()) {
+                    statement.execute("INSERT INTO hits SELECT * REPLACE (TIMESTAMP '2026-03-23 00:10:00' AS timestamp, '/pricing' AS path,"
+                            + " visitor_id + 1 AS visitor_id) FROM hits WHERE visitor_id = " + (9 * 100_000 + day));
+                    return statement.executeUpdate("INSERT INTO rollup_pending VALUES (1, TIMESTAMP '2026-03-23 00:00:00')");
+                }
+            });
+            Stats raw = new Stats(stored.database());
+            RollupAnswers answers = new RollupAnswers(rollups, 0);
+            Stats rolled = new Stats(stored.database(), java.util.Optional.of(answers));
+            StatsRequest both = new StatsRequest(1, "2026-03-20", "2026-03-23", List.of(), 20, List.of("summary", "lists"));
+            assertTrue(StatsPaths.fromRollups(stored.database(), answers, both, zone), "the new hit's day is read fresh");
+            JsonNode expected = raw.answer(both, zone);
+            JsonNode actual = rolled.answer(both, zone);
+            for (String field : List.of("pageviews", "visitors", "sessions", "bounce_rate", "avg_session_duration")) {
+                assertEquals(expected.get("summary").get(field), actual.get("summary").get(field), field);
+            }
+            assertEquals(expected.get("entry_pages"), actual.get("entry_pages"));
+            assertEquals(expected.get("exit_pages"), actual.get("exit_pages"));
+        }
+    }
+
     private static Hit pageview(long visitor, String session, String at, String path) {
         Hit.Builder hit = Hit.builder();
         hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(at));

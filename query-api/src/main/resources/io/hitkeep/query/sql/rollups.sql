@@ -57,15 +57,16 @@ SELECT *,
        session_id IN (SELECT session_id FROM touched)                                  AS rolled_session
 FROM pieces
 
--- name: linked-days
--- The days on which the sessions of the days being rolled were active: their pieces' links change with
--- those days, so they are rolled with them.
-SELECT DISTINCT day FROM roll_pieces WHERE rolled_session
-
--- name: linked-days-of
--- The days on which the sessions active on some of the days being rolled ({days}) were active.
+-- name: stale-linked-days
+-- The days on which the sessions with a hit or a ping in {in_changed} were active ({in_changed}: the hours with
+-- hits not rolled yet, and for a filter the days it does not hold). A piece of such a session rolled on another
+-- day may have stale links (a session that went on into a changed day ended there when it was rolled): that day
+-- is rolled, or read fresh, with them. Sessions with nothing new keep their rolled links, so the day before today
+-- is not rolled again all day for the few sessions that ran past midnight.
 SELECT DISTINCT day FROM roll_pieces
-WHERE session_id IN (SELECT session_id FROM roll_pieces WHERE rolled_session AND day IN ({days}))
+WHERE session_id IN (SELECT session_id FROM {hits} WHERE site_id = :site_id AND ({in_changed})
+                     UNION
+                     SELECT session_id FROM engagements WHERE site_id = :site_id AND ({in_changed}))
 
 -- name: session-rows
 SELECT day, prev_pageview_day, next_pageview_day, next_active_day,
