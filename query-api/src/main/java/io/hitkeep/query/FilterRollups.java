@@ -108,19 +108,13 @@ final class FilterRollups {
 
     /** The days in {@code [from, to]} that the filter holds. */
     static SortedSet<LocalDate> held(Connection connection, int filterId, LocalDate from, LocalDate to) throws SQLException {
-        SortedSet<LocalDate> days = new TreeSet<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT day FROM rollup_filter_days WHERE filter_id = ? AND day BETWEEN ? AND ?")) {
             statement.setInt(1, filterId);
             statement.setObject(2, from);
             statement.setObject(3, to);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    days.add(rows.getObject(1, LocalDate.class));
-                }
-            }
+            return Rollups.dates(statement);
         }
-        return days;
     }
 
     /**
@@ -236,7 +230,6 @@ final class FilterRollups {
 
     /** The site's days in {@code [from, to]} with a hit or a ping: those its own rollups have rows of. */
     private static SortedSet<LocalDate> activeDays(Connection connection, int siteId, LocalDate from, LocalDate to) throws SQLException {
-        SortedSet<LocalDate> days = new TreeSet<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT day FROM rollup_days WHERE site_id = ? AND day BETWEEN ? AND ?"
                 + " UNION SELECT day FROM rollup_sessions WHERE site_id = ? AND day BETWEEN ? AND ?")) {
             for (int i = 0; i < 2; i++) {
@@ -244,13 +237,8 @@ final class FilterRollups {
                 statement.setObject(2 + 3 * i, from);
                 statement.setObject(3 + 3 * i, to);
             }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    days.add(rows.getObject(1, LocalDate.class));
-                }
-            }
+            return Rollups.dates(statement);
         }
-        return days;
     }
 
     /**

@@ -429,9 +429,16 @@ final class Rollups implements AutoCloseable {
      * {@code timestamp}: {@link #pendingHours}, and the days a filter does not hold) were active.
      */
     static SortedSet<LocalDate> staleLinkedDays(Connection connection, int siteId, String hits, String changed) throws SQLException {
-        SortedSet<LocalDate> days = new TreeSet<>();
         try (PreparedStatement statement = prepare(connection, "stale-linked-days", Map.of("hits", hits, "in_changed", changed),
-                Map.of("site_id", siteId)); ResultSet rows = statement.executeQuery()) {
+                Map.of("site_id", siteId))) {
+            return dates(statement);
+        }
+    }
+
+    /** The dates a query answers in its first column. */
+    static SortedSet<LocalDate> dates(PreparedStatement query) throws SQLException {
+        SortedSet<LocalDate> days = new TreeSet<>();
+        try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 days.add(rows.getObject(1, LocalDate.class));
             }
