@@ -136,7 +136,7 @@ final class FilterRollups {
         String which = "filter_id IN (SELECT filter_id FROM rollup_filters WHERE site_id = " + siteId + ")"
                 + days.map(some -> " AND day IN (" + LocalDays.list(some) + ")").orElse("");
         for (String table : TABLES) {
-            execute(connection, "DELETE FROM " + table + " WHERE " + which);
+            Rollups.execute(connection, "DELETE FROM " + table + " WHERE " + which);
         }
     }
 
@@ -203,7 +203,7 @@ final class FilterRollups {
         SortedSet<LocalDate> idle = new TreeSet<>(lacking);
         idle.removeAll(active);
         if (!idle.isEmpty()) {
-            execute(connection, "INSERT INTO rollup_filter_days SELECT " + filter.id() + ", unnest([" + LocalDays.list(idle) + "]), 0, 0, 0");
+            Rollups.execute(connection, "INSERT INTO rollup_filter_days SELECT " + filter.id() + ", unnest([" + LocalDays.list(idle) + "]), 0, 0, 0");
         }
         SortedSet<LocalDate> chunk = new TreeSet<>();
         for (LocalDate day : lacking) {
@@ -222,8 +222,8 @@ final class FilterRollups {
         if (bounds.isPresent()) {
             Rollups.fresh(connection, filter.siteId(), hits(filter.predicate()), days, bounds.get(), chunk, chunk);
             store(connection, filter.id(), chunk);
-            execute(connection, "DROP TABLE IF EXISTS roll_pieces");
-            execute(connection, "DROP TABLE IF EXISTS roll_values");
+            Rollups.execute(connection, "DROP TABLE IF EXISTS roll_pieces");
+            Rollups.execute(connection, "DROP TABLE IF EXISTS roll_values");
         }
         return idle.size() + chunk.size();
     }
@@ -263,33 +263,22 @@ final class FilterRollups {
 
     /** Copies {@link Rollups#fresh}'s temporary tables into the filter's, with a row for every day, matched or not. */
     private static void store(Connection connection, int filterId, SortedSet<LocalDate> days) throws SQLException {
-        String dayList = LocalDays.list(days);
-        Map<String, String> parts = Map.of("days", dayList);
-        execute(connection, "INSERT INTO rollup_filter_days SELECT " + filterId + ", d.day, coalesce(v.pageviews, 0),"
-                + " coalesce(v.visitors, 0), coalesce(v.shared_visitors, 0) FROM (SELECT unnest([" + dayList + "]) AS day) d"
+        Rollups.execute(connection, "INSERT INTO rollup_filter_days SELECT " + filterId + ", d.day, coalesce(v.pageviews, 0),"
+                + " coalesce(v.visitors, 0), coalesce(v.shared_visitors, 0) FROM (SELECT unnest([" + LocalDays.list(days) + "]) AS day) d"
                 + " LEFT JOIN roll_values v ON v.day = d.day AND v.dimension = 'total'");
-        execute(connection, "INSERT INTO rollup_filter_values SELECT " + filterId + ", day, dimension, value, NULL, pageviews, visitors,"
-                + " shared_visitors FROM roll_values WHERE dimension <> 'total' AND value <> '' AND day IN (" + dayList + ")");
-        execute(connection, "INSERT INTO rollup_filter_values SELECT " + filterId + ", * FROM (" + Rollups.text("session-page-rows", parts) + ")");
-        execute(connection, "INSERT INTO rollup_filter_sessions SELECT " + filterId + ", * FROM (" + Rollups.text("session-rows", parts) + ")");
+        Rollups.storeListsAndSessions(connection, "rollup_filter_", filterId, days, days);
     }
 
     private static void forget(Connection connection, String which) throws SQLException {
         String filters = "filter_id IN (SELECT filter_id FROM rollup_filters WHERE " + which + ")";
         for (String table : TABLES) {
-            execute(connection, "DELETE FROM " + table + " WHERE " + filters);
+            Rollups.execute(connection, "DELETE FROM " + table + " WHERE " + filters);
         }
-        execute(connection, "DELETE FROM rollup_filters WHERE " + which);
+        Rollups.execute(connection, "DELETE FROM rollup_filters WHERE " + which);
     }
 
     /** A SQL string literal: the value comes from the request, so its quotes are doubled (DuckDB's only escape). */
     static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
-    }
-
-    private static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

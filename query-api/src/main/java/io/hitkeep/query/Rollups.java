@@ -471,16 +471,24 @@ final class Rollups implements AutoCloseable {
     /** Copies the temporary tables of {@link #fresh} into the rollup tables: the sessions of {@code days}, the values of {@code valueDays}. */
     private static void store(Connection connection, int siteId, SortedSet<LocalDate> days, SortedSet<LocalDate> valueDays)
             throws SQLException {
-        Map<String, String> parts = Map.of("days", LocalDays.list(days));
-        String values = LocalDays.list(valueDays);
         execute(connection, "INSERT INTO rollup_days (site_id, day, pageviews, visitors, shared_visitors) SELECT " + siteId
-                + ", day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total' AND day IN (" + values + ")");
-        execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews, visitors, shared_visitors)"
-                + " SELECT " + siteId + ", day, dimension, value, NULL, pageviews, visitors, shared_visitors FROM roll_values"
-                + " WHERE dimension <> 'total' AND value <> '' AND day IN (" + values + ")");
-        execute(connection, "INSERT INTO rollup_values (site_id, day, dimension, value, link_day, pageviews, visitors, shared_visitors)"
-                + " SELECT " + siteId + ", * FROM (" + text("session-page-rows", parts) + ")");
-        execute(connection, "INSERT INTO rollup_sessions SELECT " + siteId + ", * FROM (" + text("session-rows", parts) + ")");
+                + ", day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total' AND day IN ("
+                + LocalDays.list(valueDays) + ")");
+        storeListsAndSessions(connection, "rollup_", siteId, days, valueDays);
+    }
+
+    /**
+     * Copies the top lists' values of {@code valueDays} and the sessions of {@code days} from the temporary tables
+     * of {@link #fresh} into {@code tables}' values and sessions tables ({@code rollup_}: the site's, keyed by its
+     * id; {@code rollup_filter_}: a filter's, keyed by the filter's), which have the same columns in the same order.
+     */
+    static void storeListsAndSessions(Connection connection, String tables, int key, SortedSet<LocalDate> days,
+                                      SortedSet<LocalDate> valueDays) throws SQLException {
+        Map<String, String> parts = Map.of("days", LocalDays.list(days));
+        execute(connection, "INSERT INTO " + tables + "values SELECT " + key + ", day, dimension, value, NULL, pageviews, visitors,"
+                + " shared_visitors FROM roll_values WHERE dimension <> 'total' AND value <> '' AND day IN (" + LocalDays.list(valueDays) + ")");
+        execute(connection, "INSERT INTO " + tables + "values SELECT " + key + ", * FROM (" + text("session-page-rows", parts) + ")");
+        execute(connection, "INSERT INTO " + tables + "sessions SELECT " + key + ", * FROM (" + text("session-rows", parts) + ")");
     }
 
     /**
@@ -667,7 +675,7 @@ final class Rollups implements AutoCloseable {
         return sql;
     }
 
-    private static void execute(Connection connection, String sql) throws SQLException {
+    static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

@@ -104,7 +104,7 @@ class FilterRollupsTest {
      * thousand filters asked for wait for the roller's next round.
      */
     @Test
-    void aSiteKeepsItsMostRecentlyAskedFiltersForAWeek() throws InterruptedException {
+    void aSiteKeepsItsMostRecentlyAskedFiltersForAWeek() {
         try (StoredHits stored = StoredHits.open()) {
             stored.add(RollupAnswersTest.hits(new Random(24), 0, 1).toArray(Hit[]::new));
             Rollups rollups = StatsPaths.roll(stored.database(), 1, ZONE);
@@ -113,7 +113,7 @@ class FilterRollupsTest {
             }
             rollFilters(rollups);
             assertEquals(FilterRollups.MAX_PER_SITE, count(stored, "SELECT count(*) FROM rollup_filters"));
-            Thread.sleep(5);
+            // asked last, registered last: kept ahead of the others even where the clock gives them all the same time
             rollups.filters().want(1, "(path) = '/newest'");
             rollFilters(rollups);
             assertEquals(FilterRollups.MAX_PER_SITE, count(stored, "SELECT count(*) FROM rollup_filters"), "the least recently asked went");
