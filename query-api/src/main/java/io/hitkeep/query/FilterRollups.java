@@ -218,9 +218,8 @@ final class FilterRollups {
             return idle.size();
         }
         LocalDays days = new LocalDays(filter.zone());
-        Optional<String> bounds = Rollups.bounds(connection, filter.siteId(), days, chunk);
-        if (bounds.isPresent()) {
-            Rollups.fresh(connection, filter.siteId(), hits(filter.predicate()), days, bounds.get(), chunk, chunk);
+        if (Rollups.dayStarts(connection, filter.siteId(), days, chunk)) {
+            Rollups.fresh(connection, filter.siteId(), hits(filter.predicate()), days, chunk, chunk);
             store(connection, filter.id(), chunk);
             Rollups.execute(connection, "DROP TABLE IF EXISTS roll_pieces");
             Rollups.execute(connection, "DROP TABLE IF EXISTS roll_values");

@@ -1,5 +1,10 @@
 package io.hitkeep.query;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -13,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * A site's local days as the rollups' SQL needs them: where each starts in UTC (DST makes some days 23 or 25
  * hours long, zones such as Asia/Kathmandu start them at a quarter hour), as SQL text made here from dates
- * alone, so nothing a user typed reaches it. Immutable.
+ * and zone ids alone, so nothing a user typed reaches it. Immutable.
  */
 record LocalDays(ZoneId zone) {
     /** Where {@code day} starts, as a UTC timestamp without zone (how {@code hits.timestamp} is stored). */
@@ -29,13 +34,37 @@ record LocalDays(ZoneId zone) {
         return days;
     }
 
-    /** {@code (DATE 'd', TIMESTAMP 'start'), ...} for every day from {@code first} to {@code last}, for an ASOF join. */
-    String bounds(LocalDate first, LocalDate last) {
+    /**
+     * Makes sure this connection's temporary table {@code day_starts} holds where each day from {@code first} to
+     * {@code last} starts in this zone, for the rollups' ASOF joins (rollups.sql reads the zone's rows; a row finds its
+     * day when the days from before it to after it are there). A table kept with the connection rather than a VALUES
+     * list in each statement: binding a year of date literals took most of a fresh day's two statements' time (10 to
+     * 15 ms of 20 to 30 each, BENCHMARKS.md), and without the list their text stays the same from one request to the
+     * next, so a pooled connection's kept statements serve again. One count when the days are there already.
+     */
+    void load(Connection connection, LocalDate first, LocalDate last) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TEMP TABLE IF NOT EXISTS day_starts (zone VARCHAR, day DATE, start_utc TIMESTAMP)");
+        }
+        try (PreparedStatement held = connection.prepareStatement("SELECT count(*) FROM day_starts WHERE zone = ? AND day BETWEEN ? AND ?")) {
+            held.setString(1, zone.getId());
+            held.setObject(2, first);
+            held.setObject(3, last);
+            try (ResultSet count = held.executeQuery()) {
+                count.next();
+                if (count.getLong(1) == first.until(last, java.time.temporal.ChronoUnit.DAYS) + 1) {
+                    return;
+                }
+            }
+        }
         List<String> rows = new ArrayList<>();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-            rows.add("(DATE '" + day + "', TIMESTAMP '" + start(day) + "')");
+            rows.add("('" + zone.getId() + "', DATE '" + day + "', TIMESTAMP '" + start(day) + "')");
         }
-        return String.join(", ", rows);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DELETE FROM day_starts WHERE zone = '" + zone.getId() + "' AND day BETWEEN DATE '" + first + "' AND DATE '" + last + "'");
+            statement.execute("INSERT INTO day_starts VALUES " + String.join(", ", rows));
+        }
     }
 
     /** A predicate on {@code timestamp} that keeps the UTC intervals of {@code days}, one per run of consecutive days. */

@@ -170,8 +170,7 @@ final class RollupAnswers {
         }
         if (!fresh.isEmpty()) {
             LocalDays days = new LocalDays(zone);
-            Optional<String> bounds = Rollups.rolledBounds(connection, plan.siteId(), days, fresh);
-            if (bounds.isEmpty()) {
+            if (!Rollups.rolledDayStarts(connection, plan.siteId(), days, fresh)) {
                 return Optional.empty();
             }
             // the values of the fresh days, and of the day after each, whose visitors shared with it changed with it
@@ -191,7 +190,7 @@ final class RollupAnswers {
                 }
             });
             plan = plan.withFresh(read, values);
-            Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), read, values);
+            Rollups.fresh(connection, plan.siteId(), plan.hits(), days, read, values);
             // the rolled days that share sessions with new hits have stale links (a session that went on into a
             // fresh day ended there when it was rolled): they are read fresh too
             String changed = Rollups.pendingHours(connection, plan.siteId()) + (missing.isEmpty() ? "" : " OR " + days.timestampIn(missing));
@@ -206,7 +205,7 @@ final class RollupAnswers {
             if (!read.containsAll(linked)) {
                 linked.addAll(read);
                 plan = plan.withFresh(linked, values);
-                Rollups.fresh(connection, plan.siteId(), plan.hits(), days, bounds.get(), linked, values);
+                Rollups.fresh(connection, plan.siteId(), plan.hits(), days, linked, values);
             }
         }
         return Optional.of(plan);

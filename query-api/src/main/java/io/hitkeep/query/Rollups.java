@@ -305,9 +305,9 @@ final class Rollups implements AutoCloseable {
         // the days whose sessions are rolled: those, and the days linked to them below, whose hits did not change
         // (their values stay as they are: on a busy site, today's sessions link to yesterday all day long)
         SortedSet<LocalDate> rolled = new TreeSet<>(values);
-        Optional<String> bounds = bounds(connection, siteId, days, rolled);
-        if (bounds.isPresent()) {
-            pieces(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
+        boolean active = dayStarts(connection, siteId, days, rolled);
+        if (active) {
+            pieces(connection, siteId, ALL_HITS, days, rolled);
             // rolled days that share sessions with these have stale links: rolled again with them (days still
             // pending get theirs right when their turn comes)
             SortedSet<LocalDate> linked = staleLinkedDays(connection, siteId, ALL_HITS, pendingHours(connection, siteId));
@@ -318,9 +318,9 @@ final class Rollups implements AutoCloseable {
                 // the day after a re-linked day counts the entry and exit visitors it shares with it under the
                 // links of both: rolled again with it
                 rolled.addAll(rolledDaysAfter(connection, siteId, linked, pending));
-                pieces(connection, siteId, ALL_HITS, days, bounds.get(), rolled);
+                pieces(connection, siteId, ALL_HITS, days, rolled);
             }
-            values(connection, siteId, ALL_HITS, days, bounds.get(), values);
+            values(connection, siteId, ALL_HITS, days, values);
         }
         String valueDays = LocalDays.list(values);
         String sessionDays = LocalDays.list(rolled);
@@ -330,7 +330,7 @@ final class Rollups implements AutoCloseable {
         execute(connection, "DELETE FROM rollup_sessions WHERE site_id = " + siteId + " AND day IN (" + sessionDays + ")");
         // the site's filters held these days as they were: they are rolled again from the hits they have now
         FilterRollups.forgetDays(connection, siteId, Optional.of(rolled));
-        if (bounds.isPresent()) {
+        if (active) {
             store(connection, siteId, rolled, values);
         }
         List<String> done = hours.stream().filter(hour -> values.containsAll(days.of(hour)))
@@ -346,40 +346,41 @@ final class Rollups implements AutoCloseable {
     /**
      * Computes the sessions' pieces of {@code sessionDays} and the values of {@code valueDays} from the raw hits,
      * into the temporary tables {@code roll_pieces} and {@code roll_values} of this connection: what the roller
-     * stores, and what a range reads for its days that are not rolled yet.
+     * stores, and what a range reads for its days that are not rolled yet. After {@link #dayStarts} or
+     * {@link #rolledDayStarts} for these days.
      */
-    static void fresh(Connection connection, int siteId, String hits, LocalDays localDays, String bounds, SortedSet<LocalDate> sessionDays,
+    static void fresh(Connection connection, int siteId, String hits, LocalDays localDays, SortedSet<LocalDate> sessionDays,
                       SortedSet<LocalDate> valueDays) throws SQLException {
-        pieces(connection, siteId, hits, localDays, bounds, sessionDays);
-        values(connection, siteId, hits, localDays, bounds, valueDays);
+        pieces(connection, siteId, hits, localDays, sessionDays);
+        values(connection, siteId, hits, localDays, valueDays);
     }
 
     /**
      * {@code roll_pieces}: the pieces of every session active on {@code days}, on every day it was active, and of
      * those with a pageview in the reach of the day before each (whose visitors can be the days' too).
      */
-    private static void pieces(Connection connection, int siteId, String hits, LocalDays localDays, String bounds,
-                               SortedSet<LocalDate> days) throws SQLException {
-        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("hits", hits, "bounds", bounds, "in_days", localDays.timestampIn(days),
-                "in_reach", localDays.timestampInReach(days)), Map.of("site_id", siteId))) {
+    private static void pieces(Connection connection, int siteId, String hits, LocalDays localDays, SortedSet<LocalDate> days)
+            throws SQLException {
+        try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("hits", hits, "in_days", localDays.timestampIn(days),
+                "in_reach", localDays.timestampInReach(days)), Map.of("site_id", siteId, "zone", localDays.zone().getId()))) {
             pieces.execute();
         }
     }
 
     /** {@code roll_values}: the day totals and top-list values of {@code days}, with their visitors and those shared with the day before. */
-    private static void values(Connection connection, int siteId, String hits, LocalDays localDays, String bounds,
-                               SortedSet<LocalDate> days) throws SQLException {
-        try (PreparedStatement values = prepare(connection, "values", Map.of("hits", hits, "bounds", bounds, "in_reach", localDays.timestampInReach(days),
-                "days", LocalDays.list(days)), Map.of("site_id", siteId))) {
+    private static void values(Connection connection, int siteId, String hits, LocalDays localDays, SortedSet<LocalDate> days)
+            throws SQLException {
+        try (PreparedStatement values = prepare(connection, "values", Map.of("hits", hits, "in_reach", localDays.timestampInReach(days),
+                "days", LocalDays.list(days)), Map.of("site_id", siteId, "zone", localDays.zone().getId()))) {
             values.execute();
         }
     }
 
     /**
-     * The ASOF join's day starts, for every day of the site's pageviews and pings (a session's pieces on any
-     * day count for its links) and the days asked for; empty when the site has neither.
+     * Loads the ASOF join's day starts ({@link LocalDays#load}) for every day of the site's pageviews and pings (a
+     * session's pieces on any day count for its links) and the days asked for; false when the site has neither.
      */
-    static Optional<String> bounds(Connection connection, int siteId, LocalDays days, SortedSet<LocalDate> asked) throws SQLException {
+    static boolean dayStarts(Connection connection, int siteId, LocalDays days, SortedSet<LocalDate> asked) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT min(timestamp), max(timestamp) FROM (
                     SELECT timestamp FROM hits WHERE site_id = ? UNION ALL SELECT timestamp FROM engagements WHERE site_id = ?)""")) {
@@ -390,23 +391,24 @@ final class Rollups implements AutoCloseable {
                 LocalDateTime first = row.getObject(1, LocalDateTime.class);
                 LocalDateTime last = row.getObject(2, LocalDateTime.class);
                 if (first == null) {
-                    return Optional.empty();
+                    return false;
                 }
                 LocalDate from = first.toLocalDate().minusDays(1);
                 LocalDate to = last.toLocalDate().plusDays(1);
                 from = asked.first().isBefore(from) ? asked.first() : from;
                 to = asked.last().isAfter(to) ? asked.last() : to;
-                return Optional.of(days.bounds(from, to));
+                days.load(connection, from, to);
+                return true;
             }
         }
     }
 
     /**
-     * As {@link #bounds}, from the site's rollups instead of a scan of its hits and pings (tens of milliseconds on a
+     * As {@link #dayStarts}, from the site's rollups instead of a scan of its hits and pings (tens of milliseconds on a
      * big site, on every request that reads fresh days): the days rolled with a hit or a ping, and those pending. Only
      * while the rollups are caught up, when every day with a hit or a ping is one or the other.
      */
-    static Optional<String> rolledBounds(Connection connection, int siteId, LocalDays days, SortedSet<LocalDate> asked)
+    static boolean rolledDayStarts(Connection connection, int siteId, LocalDays days, SortedSet<LocalDate> asked)
             throws SQLException {
         SortedSet<LocalDate> active = pendingDays(connection, siteId, days.zone(), Optional.empty());
         try (PreparedStatement statement = connection.prepareStatement("SELECT min(day), max(day) FROM rollup_sessions WHERE site_id = ?")) {
@@ -418,10 +420,11 @@ final class Rollups implements AutoCloseable {
             }
         }
         if (active.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
         active.addAll(asked);
-        return Optional.of(days.bounds(active.first().minusDays(1), active.last().plusDays(1)));
+        days.load(connection, active.first().minusDays(1), active.last().plusDays(1));
+        return true;
     }
 
     /**
@@ -508,14 +511,13 @@ final class Rollups implements AutoCloseable {
             }
         }
         LocalDays days = new LocalDays(zone);
-        Optional<String> bounds = bounds(connection, siteId, days, new TreeSet<>(List.of(LocalDate.now(zone))));
-        if (bounds.isEmpty()) {
+        if (!dayStarts(connection, siteId, days, new TreeSet<>(List.of(LocalDate.now(zone))))) {
             return 0;
         }
         List<LocalDate> changed = new ArrayList<>();
         // counted per quarter hour first: every zone's offset is a multiple of 15 minutes, so a quarter hour lies
         // in one local day, and the ASOF join then matches thousands of slots instead of millions of hits
-        try (PreparedStatement statement = connection.prepareStatement("WITH bounds(day, start_utc) AS (VALUES " + bounds.get() + "),"
+        try (PreparedStatement statement = connection.prepareStatement("WITH bounds AS (SELECT day, start_utc FROM day_starts WHERE zone = ?),"
                 + " slots AS (SELECT time_bucket(INTERVAL 15 MINUTE, timestamp) AS slot, count(*) AS pageviews FROM hits"
                 + " WHERE site_id = ? GROUP BY slot),"
                 + " counted AS (SELECT b.day, sum(pageviews) AS pageviews FROM slots s ASOF JOIN bounds b ON s.slot >= b.start_utc"
@@ -525,9 +527,10 @@ final class Rollups implements AutoCloseable {
                 // months that retention moved to Parquet have no hits left: their rollups stay (ranges over them
                 // are read from the files anyway)
                 + " AND strftime(day, '%Y-%m') NOT IN (SELECT month FROM archived_months WHERE site_id = ?)")) {
-            statement.setInt(1, siteId);
+            statement.setString(1, zone.getId());
             statement.setInt(2, siteId);
             statement.setInt(3, siteId);
+            statement.setInt(4, siteId);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     changed.add(rows.getObject(1, LocalDate.class));

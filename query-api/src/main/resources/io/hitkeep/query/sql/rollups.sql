@@ -1,11 +1,12 @@
 -- Rollups (Rollups, RollupAnswers): the SQL that rolls local days from raw hits into the temporary tables
 -- roll_pieces and roll_values (the roller copies them into the rollup tables; a range's days that are not
--- rolled yet read them directly), and the SQL that answers a range. Parts composed at run time are in braces: {bounds} a VALUES list of
--- (day, start_utc) for every local day of the site's data, so each row finds its local day with an ASOF
--- join instead of a time zone conversion per row; {in_days} a predicate on timestamp that keeps the UTC
--- intervals of the days being rolled, {in_reach} those and the part of each day before that can share visitor
--- ids with them (LocalDays.timestampInReach); {days} a list of DATE literals; {hits} the hits rolled: the table
--- itself, or those of a filter (FilterRollups), whose rollups are the same computation over fewer hits.
+-- rolled yet read them directly), and the SQL that answers a range. Each row finds its local day with an ASOF join
+-- on the connection's temporary table day_starts (LocalDays.load: where each day of the site's data starts in UTC,
+-- for the :zone) instead of a time zone conversion per row. Parts composed at run time are in braces: {in_days}
+-- a predicate on timestamp that keeps the UTC intervals of the days being rolled, {in_reach} those and the part
+-- of each day before that can share visitor ids with them (LocalDays.timestampInReach); {days} a list of DATE
+-- literals; {hits} the hits rolled: the table itself, or those of a filter (FilterRollups), whose rollups are the
+-- same computation over fewer hits.
 --
 -- Every visitor count is exact and sums over days: a visitor id is salted per UTC day, so it is seen on at
 -- most two local days, next to each other, and a range's visitors are its days' visitors less, for each day
@@ -17,7 +18,7 @@
 -- links that let a range count the session once. Also the sessions with a pageview in the reach of the day
 -- before (rolled_session false): their entry and exit visitors there may be the days' too, and are compared.
 CREATE OR REPLACE TEMP TABLE roll_pieces AS
-WITH bounds(day, start_utc) AS (VALUES {bounds}),
+WITH bounds AS (SELECT day, start_utc FROM day_starts WHERE zone = :zone),
 touched AS (
     SELECT session_id FROM {hits} WHERE site_id = :site_id AND ({in_days})
     UNION
@@ -48,14 +49,16 @@ pieces AS (
     FROM activity a ASOF JOIN bounds b ON a.timestamp >= b.start_utc
     GROUP BY session_id, b.day
 )
-SELECT *,
-       max(CASE WHEN pageviews > 0 THEN day END) OVER (PARTITION BY session_id ORDER BY day
-           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)                           AS prev_pageview_day,
-       min(CASE WHEN pageviews > 0 THEN day END) OVER (PARTITION BY session_id ORDER BY day
-           ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)                           AS next_pageview_day,
-       lead(day) OVER (PARTITION BY session_id ORDER BY day)                           AS next_active_day,
-       session_id IN (SELECT session_id FROM touched)                                  AS rolled_session
-FROM pieces
+-- The links by a join of each piece with its session's other pieces, not window functions: a session has one or
+-- two pieces (its ids are of the UTC day it started; it ends with the next one), and DuckDB's window operator
+-- took two thirds of this statement's time for a day's few thousand pieces (BENCHMARKS.md).
+SELECT p.*,
+       max(o.day) FILTER (WHERE o.day < p.day AND o.pageviews > 0) AS prev_pageview_day,
+       min(o.day) FILTER (WHERE o.day > p.day AND o.pageviews > 0) AS next_pageview_day,
+       min(o.day) FILTER (WHERE o.day > p.day)                     AS next_active_day,
+       p.session_id IN (SELECT session_id FROM touched)             AS rolled_session
+FROM pieces p LEFT JOIN pieces o ON o.session_id = p.session_id AND o.day <> p.day
+GROUP BY ALL
 
 -- name: stale-linked-days
 -- The days on which the sessions with a hit or a ping in {in_changed} were active ({in_changed}: the hours with
@@ -128,7 +131,7 @@ GROUP BY ALL
 -- distinct list per grouping set. ({columns}: each list's expression named after the list, {lists} those
 -- names.)
 CREATE OR REPLACE TEMP TABLE roll_values AS
-WITH bounds(day, start_utc) AS (VALUES {bounds}),
+WITH bounds AS (SELECT day, start_utc FROM day_starts WHERE zone = :zone),
 rows AS (
     SELECT b.day, visitor_id, '' AS total, {columns}
     FROM {hits} h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
