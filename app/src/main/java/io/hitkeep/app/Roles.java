@@ -70,10 +70,8 @@ public final class Roles {
                 ExportApi.routing(routing, store);
             });
             case "reports" -> ReportsMain.main(rest);
-            // a step, not a role: rolls the rollups again on a stopped installation, then exits
-            case "rebuild-rollups" -> io.hitkeep.query.RollupRebuild.main(rest);
             default -> Launcher.fail(new HitKeepException("unknown role '" + role
-                    + "': HITKEEP_ROLE is one of all, gateway, writer, query, reports (or the step rebuild-rollups)"));
+                    + "': HITKEEP_ROLE is one of all, gateway, writer, query, reports"));
         }
     }
 }

@@ -70,6 +70,11 @@ class CliIT {
             assertEquals(List.of("keep.txt"), names(occupied));
             assertEquals(List.of("a-file", "backups", "occupied"), names(scratch), "no restore left half-made");
 
+            // the documented step (it was refused as an unknown command): nothing to roll in a new installation
+            JarCommand rollups = JarCommand.run(environment, "rebuild-rollups");
+            assertEquals(0, rollups.exitCode(), rollups.err());
+            assertTrue(rollups.out().startsWith("rolled 0 days in "), rollups.out());
+
             JarCommand export = JarCommand.run(environment, "export", "--site=1", "--from=2026-01-01", "--to=2026-01-31",
                     "--out", scratch.resolve("out.csv").toString());
             assertEquals(1, export.exitCode(), "no site 1 yet: " + export.err());

@@ -16,10 +16,10 @@ import java.util.logging.Logger;
 
 /**
  * The jar's commands besides serving: {@code backup}, {@code restore}, {@code rebuild}, {@code export},
- * {@code user create}, {@code user reset-password}, {@code config check}; each with {@code --help}. Options are
- * {@code --name=value} or {@code --name value}; every setting (e.g. {@code --data-path}) works too. Exit codes: 0
- * done, 1 failed (the message says why), 2 the command line is wrong. Results go to standard output, messages to
- * standard error. Stateless.
+ * {@code user create}, {@code user reset-password}, {@code config check}, {@code rebuild-rollups}; each with
+ * {@code --help}. Options are {@code --name=value} or {@code --name value}; every setting (e.g. {@code --data-path})
+ * works too. Exit codes: 0 done, 1 failed (the message says why), 2 the command line is wrong. Results go to
+ * standard output, messages to standard error. Stateless.
  */
 public final class Cli {
     /** A command: its name (one or two words), options, one-line summary and the work. */
@@ -70,8 +70,18 @@ public final class Cli {
         }
     }
 
+    static final Command REBUILD_ROLLUPS = new Declared("rebuild-rollups", """
+                roll every site's rollups again from its hits
+                HitKeep must be stopped. For hits changed behind the writer's back; a running server's rollups are
+                rolled again by POST /api/sites/{id}/rollups/rebuild instead.""", Map.of(), (arguments, out, err) -> {
+        long started = System.nanoTime();
+        int days = io.hitkeep.query.RollupRebuild.rebuildAll(arguments.settings());
+        out.println("rolled " + days + " days in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        return 0;
+    });
+
     static final List<Command> COMMANDS = List.of(BackupCommands.BACKUP, BackupCommands.RESTORE, BackupCommands.REBUILD,
-            new ExportCommand(), UserCommands.CREATE, UserCommands.RESET_PASSWORD, new ConfigCheck());
+            new ExportCommand(), UserCommands.CREATE, UserCommands.RESET_PASSWORD, new ConfigCheck(), REBUILD_ROLLUPS);
 
     private Cli() {
     }
