@@ -205,7 +205,8 @@ final class RollupAnswers {
             if (!read.containsAll(linked)) {
                 linked.addAll(read);
                 plan = plan.withFresh(linked, values);
-                Rollups.fresh(connection, plan.siteId(), plan.hits(), days, linked, values);
+                // their sessions only: the values of the days read are in roll_values already
+                Rollups.pieces(connection, plan.siteId(), plan.hits(), days, linked);
             }
         }
         return Optional.of(plan);

@@ -359,7 +359,7 @@ final class Rollups implements AutoCloseable {
      * {@code roll_pieces}: the pieces of every session active on {@code days}, on every day it was active, and of
      * those with a pageview in the reach of the day before each (whose visitors can be the days' too).
      */
-    private static void pieces(Connection connection, int siteId, String hits, LocalDays localDays, SortedSet<LocalDate> days)
+    static void pieces(Connection connection, int siteId, String hits, LocalDays localDays, SortedSet<LocalDate> days)
             throws SQLException {
         try (PreparedStatement pieces = prepare(connection, "pieces", Map.of("hits", hits, "in_days", localDays.timestampIn(days),
                 "in_reach", localDays.timestampInReach(days)), Map.of("site_id", siteId, "zone", localDays.zone().getId()))) {
