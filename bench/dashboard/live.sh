@@ -15,7 +15,9 @@ BASE_JAR=${BASE_JAR:?set BASE_JAR to the baseline build}
 SEEDED=${SEEDED:?set SEEDED to an installation seeded by stats.sh}
 RATE=${RATE:-10}
 CALLS=${CALLS:-12}
+PAUSE=$(awk "BEGIN { printf \"%.3f\", 1 / $RATE }")
 OUT=${OUT:-$(mktemp -d /tmp/hitkeep-live-bench.XXXXXX)}
+mkdir -p "$OUT"
 COOKIES=$OUT/cookies
 SENDER=
 trap 'kill $SENDER 2>/dev/null || true; hk_stop_quietly' EXIT
@@ -30,7 +32,7 @@ send() {
       -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' \
       -H "X-Forwarded-For: 10.1.$((v / 250)).$((v % 250 + 1))" \
       -d "{\"url\":\"https://big.example/p$((i % 17))\",\"referrer\":\"\",\"lang\":\"de\",\"vp_w\":1280}" || true
-    sleep "$(echo "scale=3; 1 / $RATE" | bc)"
+    sleep "$PAUSE"
   done
 }
 

@@ -90,7 +90,7 @@ final class RollupAnswers {
             String notFresh = switch (table) {
                 case "rollup_days" -> valueDays;
                 case "rollup_sessions" -> sessionDays;
-                default -> "CASE WHEN dimension IN ('entry_pages', 'exit_pages') THEN " + sessionDays + " ELSE " + valueDays + " END";
+                default -> Rollups.byList(sessionDays, valueDays);
             };
             return "SELECT " + columns + " FROM " + rows + " AND day BETWEEN DATE '" + from
                     + "' AND DATE '" + to + "' AND " + notFresh;

@@ -278,16 +278,7 @@ final class Rollups implements AutoCloseable {
     /** Rolls up to {@link #DAYS_PER_ROLL} pending days of a site, with the days its sessions link them to. */
     private int rollSome(Connection connection, int siteId, ZoneId zone) throws SQLException {
         LocalDays days = new LocalDays(zone);
-        List<LocalDateTime> hours = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT DISTINCT hour FROM rollup_pending WHERE site_id = ? ORDER BY hour")) {
-            statement.setInt(1, siteId);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    hours.add(rows.getObject(1, LocalDateTime.class));
-                }
-            }
-        }
+        List<LocalDateTime> hours = hoursPending(connection, siteId);
         if (hours.isEmpty()) {
             return 0;
         }
@@ -310,7 +301,7 @@ final class Rollups implements AutoCloseable {
             pieces(connection, siteId, ALL_HITS, days, rolled);
             // rolled days that share sessions with these have stale links: rolled again with them (days still
             // pending get theirs right when their turn comes)
-            SortedSet<LocalDate> linked = staleLinkedDays(connection, siteId, ALL_HITS, pendingHours(connection, siteId));
+            SortedSet<LocalDate> linked = staleLinkedDays(connection, siteId, ALL_HITS, intervals(hours));
             linked.removeAll(pending);
             linked.removeAll(rolled);
             if (!linked.isEmpty()) {
@@ -325,8 +316,8 @@ final class Rollups implements AutoCloseable {
         String valueDays = LocalDays.list(values);
         String sessionDays = LocalDays.list(rolled);
         execute(connection, "DELETE FROM rollup_days WHERE site_id = " + siteId + " AND day IN (" + valueDays + ")");
-        execute(connection, "DELETE FROM rollup_values WHERE site_id = " + siteId + " AND CASE WHEN dimension IN ('entry_pages', 'exit_pages')"
-                + " THEN day IN (" + sessionDays + ") ELSE day IN (" + valueDays + ") END");
+        execute(connection, "DELETE FROM rollup_values WHERE site_id = " + siteId + " AND "
+                + byList("day IN (" + sessionDays + ")", "day IN (" + valueDays + ")"));
         execute(connection, "DELETE FROM rollup_sessions WHERE site_id = " + siteId + " AND day IN (" + sessionDays + ")");
         // the site's filters held these days as they were: they are rolled again from the hits they have now
         FilterRollups.forgetDays(connection, siteId, Optional.of(rolled));
@@ -558,27 +549,49 @@ final class Rollups implements AutoCloseable {
      * {@code false} when there are none.
      */
     static String pendingHours(Connection connection, int siteId) throws SQLException {
-        List<String> intervals = new ArrayList<>();
+        return intervals(hoursPending(connection, siteId));
+    }
+
+    /** The site's UTC hours with hits not rolled yet, in order. */
+    private static List<LocalDateTime> hoursPending(Connection connection, int siteId) throws SQLException {
+        List<LocalDateTime> hours = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT hour FROM rollup_pending WHERE site_id = ? ORDER BY hour")) {
             statement.setInt(1, siteId);
             try (ResultSet rows = statement.executeQuery()) {
-                LocalDateTime first = null;
-                LocalDateTime end = null;
                 while (rows.next()) {
-                    LocalDateTime hour = rows.getObject(1, LocalDateTime.class);
-                    if (end != null && !hour.equals(end)) {
-                        intervals.add(interval(first, end));
-                        first = null;
-                    }
-                    first = first == null ? hour : first;
-                    end = hour.plusHours(1);
-                }
-                if (first != null) {
-                    intervals.add(interval(first, end));
+                    hours.add(rows.getObject(1, LocalDateTime.class));
                 }
             }
         }
+        return hours;
+    }
+
+    /** {@code hours} (UTC hours in order, each once) as SQL over {@code timestamp}: runs of hours in one interval; {@code false} for none. */
+    private static String intervals(List<LocalDateTime> hours) {
+        List<String> intervals = new ArrayList<>();
+        LocalDateTime first = null;
+        LocalDateTime end = null;
+        for (LocalDateTime hour : hours) {
+            if (end != null && !hour.equals(end)) {
+                intervals.add(interval(first, end));
+                first = null;
+            }
+            first = first == null ? hour : first;
+            end = hour.plusHours(1);
+        }
+        if (first != null) {
+            intervals.add(interval(first, end));
+        }
         return intervals.isEmpty() ? "false" : String.join(" OR ", intervals);
+    }
+
+    /**
+     * A predicate on rollup_values' rows: {@code sessions} for entry and exit pages, whose rows come from the sessions'
+     * pieces, {@code values} for the other lists, whose rows come from the values (a day is rolled or read again for its
+     * sessions alone when only its sessions' links changed).
+     */
+    static String byList(String sessions, String values) {
+        return "CASE WHEN dimension IN ('entry_pages', 'exit_pages') THEN " + sessions + " ELSE " + values + " END";
     }
 
     private static String interval(LocalDateTime from, LocalDateTime to) {
