@@ -18,8 +18,6 @@ import io.hitkeep.reports.export.ExportApi;
 import io.hitkeep.writer.Writer;
 import io.nats.client.Connection;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -51,10 +49,7 @@ public final class HitKeep implements AutoCloseable {
         try {
             Settings settings = Settings.load(args);
             JvmTuning.tunedCommand(settings, args).ifPresent(command -> {
-                Map<String, String> environment = new HashMap<>(System.getenv());
-                // glibc gives each thread that mallocs its own arena; DuckDB's threads would each hold one
-                environment.putIfAbsent("MALLOC_ARENA_MAX", "2");
-                String reason = Exec.replaceProcess(command, environment);
+                String reason = Exec.replaceProcess(command, JvmTuning.environment(System.getenv()));
                 Logger.getLogger(HitKeep.class.getName()).warning(
                         "running with the JVM's default memory settings (" + reason + "); pass -Xmx to choose");
             });

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JvmTuningTest {
@@ -12,5 +13,16 @@ class JvmTuningTest {
     @Test
     void theTunedJvmExitsOnOutOfMemory() {
         assertTrue(JvmTuning.flags(Settings.of(Map.of())).contains("-XX:+ExitOnOutOfMemoryError"));
+    }
+
+    /** The allocators' settings are defaults: an operator's own value stays, and the rest of the environment too. */
+    @Test
+    void theAllocatorSettingsAreDefaultsTheOperatorMayReplace() {
+        Map<String, String> tuned = JvmTuning.environment(Map.of("PATH", "/usr/bin", "MALLOC_ARENA_MAX", "4"));
+        assertEquals("/usr/bin", tuned.get("PATH"));
+        assertEquals("4", tuned.get("MALLOC_ARENA_MAX"));
+        assertEquals("dirty_decay_ms:30000,muzzy_decay_ms:30000", tuned.get("DUCKDB_JE_MALLOC_CONF"));
+        assertEquals("muzzy_decay_ms:0", JvmTuning.environment(Map.of("DUCKDB_JE_MALLOC_CONF", "muzzy_decay_ms:0"))
+                .get("DUCKDB_JE_MALLOC_CONF"));
     }
 }
