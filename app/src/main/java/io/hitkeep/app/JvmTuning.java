@@ -84,9 +84,10 @@ final class JvmTuning {
      * <li>glibc gives each thread that mallocs its own arena; DuckDB's threads would each hold one.</li>
      * <li>DuckDB's own allocator (its bundled jemalloc, read from {@code DUCKDB_JE_MALLOC_CONF} when the library
      * loads) returns freed pages to the system a few seconds after a query. The next dashboard request, a
-     * few seconds later, then faults its working memory in again: 4,000 to 5,000 page faults instead of about
-     * 1,000 for a 12-month answer, which took half as long again (BENCHMARKS.md, thirteenth session). Kept for
-     * 30 s, the pages of one burst of requests serve the next; a quiet server still returns them.</li>
+     * few seconds later, then faults its working memory in again: 2,900 to 6,500 page faults instead of 240 to
+     * 1,600 for a 12-month answer, which took up to twice as long (BENCHMARKS.md, thirteenth session). Kept for
+     * 30 s, the pages of one burst of requests serve the next; a quiet server still returns them. The container
+     * image sets the same value itself, since Compose and Kubernetes pass their own -Xmx.</li>
      * </ul>
      */
     static Map<String, String> environment(Map<String, String> current) {
