@@ -75,7 +75,8 @@ public final class HitKeep implements AutoCloseable {
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
             // its own broker: this process always holds the scheduler's lease and runs the jobs
             Reports reports = launcher.closeOnExit(Reports.start(settings, nats));
-            StoreClient store = new StoreClient(nats);
+            // the writer is in this process and always leads: its handlers are called without the broker's round trip
+            StoreClient store = StoreClient.answeredHere(nats, writer.storeHost());
             Observability observability = Observability.withBroker(nats).detail("scheduler", reports::status);
             writer.reportAsSoleLeader(observability);
             Consumer<HttpRouting.Builder> routes = routing -> {

@@ -40,6 +40,14 @@ public final class Writer implements AutoCloseable {
         }
     }
 
+    /**
+     * Its store host, for a client in the same process ({@link io.hitkeep.core.StoreClient#answeredHere}): the single
+     * binary, whose writer is always the leader.
+     */
+    public io.hitkeep.core.StoreClient.LocalHost storeHost() {
+        return store;
+    }
+
     public boolean ready() {
         return hitWriter.ready();
     }
