@@ -78,14 +78,14 @@ public final class QueryStoreHandlers implements StoreHandlers {
                 .handle(Imports.DELETE, ref -> imports.delete(ref.scope(), ref.siteId(), ref.importId()));
 
         // imported data is added to the finished answer, apart from the stats' own queries
+        // the site and the caller's rights are read while the writer commits the hits accepted before the read
         registry.handle(Stats.QUERY, query -> {
-                    written.awaitAccepted();
-                    Sites.Site site = sites.get(query.scope(), query.request().siteId(), Access.Action.READ_SITE);
+                    Sites.Site site = written.awaitAcceptedWhile(() -> sites.get(query.scope(), query.request().siteId(),
+                            Access.Action.READ_SITE));
                     return imported.addTo(stats.answer(query.request(), ZoneId.of(site.timezone())), query.request());
                 })
                 .handle(Stats.SHARED, query -> {
-                    ShareLinks.SharedSite link = shareLinks.find(query.tokenHash());
-                    written.awaitAccepted();
+                    ShareLinks.SharedSite link = written.awaitAcceptedWhile(() -> shareLinks.find(query.tokenHash()));
                     StatsRequest request = query.request().forSite(link.siteId());
                     return imported.addTo(stats.answer(request, ZoneId.of(link.timezone())), request);
                 })
@@ -93,10 +93,8 @@ public final class QueryStoreHandlers implements StoreHandlers {
                     int siteId = sites.get(site.scope(), site.siteId(), Access.Action.CHANGE_SITE).id();
                     return new Rollups.Rebuilding(siteId, rollupsOrRefusal(rollups).rebuild(siteId));
                 })
-                .handle(Stats.LIVE, site -> {
-                    written.awaitAccepted();
-                    return stats.live(sites.get(site.scope(), site.siteId(), Access.Action.READ_SITE).id());
-                });
+                .handle(Stats.LIVE, site -> stats.live(written.awaitAcceptedWhile(() -> sites.get(site.scope(), site.siteId(),
+                        Access.Action.READ_SITE)).id()));
     }
 
     private static Rollups rollupsOrRefusal(Optional<Rollups> rollups) {
