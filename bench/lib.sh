@@ -1,5 +1,6 @@
 # Shared by the benchmark scripts that run the single binary on a data directory of their own
-# (dashboard/run.sh, dashboard/stats.sh, dashboard/live.sh, dashboard/catchup.sh, funnels/run.sh, reports/run.sh):
+# (dashboard/run.sh, dashboard/stats.sh, dashboard/live.sh, dashboard/requests.sh, dashboard/catchup.sh, funnels/run.sh,
+# reports/run.sh):
 #   . bench/lib.sh       after `cd` to the checkout; then set PORT, or take the free one chosen here.
 # Finds Java (scripts/prerequisites.sh), and defines:
 #   hk_start JAR DATA [LOG]   starts HitKeep on DATA (log: LOG or DATA/hitkeep.log), waits for /readyz; sets PID
