@@ -36,8 +36,8 @@ public final class StoreClient {
     /**
      * A client for a process that hosts the writer itself (the single binary, always its leader): the operations
      * {@code host} answers are called on the caller's thread, as the writer would call them for a request from the
-     * broker, and only the others go over NATS. A broker round trip costs 3 to 10 ms on a 2-core machine, more than
-     * most handlers take (BENCHMARKS.md, "The store's round trip").
+     * broker, and only the others go over NATS. A broker round trip cost 3 to 17 ms on a 2-core machine, about as much
+     * as most handlers take (BENCHMARKS.md, "the store's round trip").
      */
     public static StoreClient answeredHere(Connection connection, LocalHost host) {
         return new StoreClient(connection, host);
