@@ -11,6 +11,11 @@
 #   hk_wait_rolled            waits until the rollups have caught up (hitkeep_rollups_pending_hours 0, or no such gauge)
 #   hk_wait_filters           waits until the filters asked for are rolled up (hitkeep_rollups_filters at least 1 and
 #                             hitkeep_rollups_filter_days_lacking 0); a build without filter rollups returns at once
+#   hk_seeded_builds NAME     for a script that compares two builds on copies of one seeded installation: reads JAR
+#                             (default this tree's), BASE_JAR and SEEDED (both required), makes OUT (default a new
+#                             /tmp/hitkeep-NAME-bench.*) and sets COOKIES
+#   hk_start_seeded BUILD     starts BUILD (base: $BASE_JAR, else $JAR) on a fresh copy of $SEEDED in $OUT/BUILD, waits
+#                             for its rollups and signs in as the seeded site's owner
 # The caller's EXIT trap should call hk_stop_quietly, so that nothing it started outlives it.
 . scripts/prerequisites.sh
 JAVA=$JAVA_HOME/bin/java
@@ -56,4 +61,23 @@ hk_wait_filters() {
     sleep 0.5
   done
   echo "the filters were not rolled up (days lacking: $lacking)" >&2; exit 1
+}
+hk_seeded_builds() {
+  JAR=${JAR:-app/target/hitkeep.jar}
+  BASE_JAR=${BASE_JAR:?set BASE_JAR to the baseline build}
+  SEEDED=${SEEDED:?set SEEDED to an installation seeded by stats.sh}
+  OUT=${OUT:-$(mktemp -d "/tmp/hitkeep-$1-bench.XXXXXX")}
+  mkdir -p "$OUT"
+  COOKIES=$OUT/cookies
+  echo "results in $OUT"
+}
+hk_start_seeded() {
+  local data=$OUT/$1 jar=$JAR
+  [ "$1" = base ] && jar=$BASE_JAR
+  rm -rf "$data"
+  cp -r "$SEEDED" "$data"
+  rm -f "$data/hitkeep.log" "$COOKIES"
+  hk_start "$jar" "$data"
+  hk_wait_rolled
+  hk_api POST /api/login '{"email":"owner@example.com","password":"stats-bench-password"}' >/dev/null
 }

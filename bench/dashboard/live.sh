@@ -10,18 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-18195}
 . bench/lib.sh
-JAR=${JAR:-app/target/hitkeep.jar}
-BASE_JAR=${BASE_JAR:?set BASE_JAR to the baseline build}
-SEEDED=${SEEDED:?set SEEDED to an installation seeded by stats.sh}
 RATE=${RATE:-10}
 CALLS=${CALLS:-12}
 PAUSE=$(awk "BEGIN { printf \"%.3f\", 1 / $RATE }")
-OUT=${OUT:-$(mktemp -d /tmp/hitkeep-live-bench.XXXXXX)}
-mkdir -p "$OUT"
-COOKIES=$OUT/cookies
 SENDER=
 trap 'kill $SENDER 2>/dev/null || true; hk_stop_quietly' EXIT
-echo "results in $OUT"
+hk_seeded_builds live
 
 # pageviews of big.example at RATE a second, from 200 visitors (X-Forwarded-For is believed from loopback)
 send() {
@@ -39,14 +33,7 @@ send() {
 TODAY=$(date -u +%F)
 YEAR_AGO=$(date -u -d "$TODAY - 364 days" +%F)
 for BUILD in ${BUILDS:-base new}; do
-  DATA=$OUT/$BUILD
-  rm -rf "$DATA"
-  cp -r "$SEEDED" "$DATA"
-  rm -f "$DATA/hitkeep.log" "$COOKIES"
-  [ "$BUILD" = base ] && BUILD_JAR=$BASE_JAR || BUILD_JAR=$JAR
-  hk_start "$BUILD_JAR" "$DATA"
-  hk_wait_rolled
-  hk_api POST /api/login '{"email":"owner@example.com","password":"stats-bench-password"}' >/dev/null
+  hk_start_seeded "$BUILD"
   send & SENDER=$!
   sleep 10
   times=()

@@ -9,17 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-18197}
 . bench/lib.sh
-JAR=${JAR:-app/target/hitkeep.jar}
-BASE_JAR=${BASE_JAR:?set BASE_JAR to the baseline build}
-SEEDED=${SEEDED:?set SEEDED to an installation seeded by stats.sh}
 CALLS=${CALLS:-21}
 GAP=${GAP:-0.3}
 ROUNDS=${ROUNDS:-2}
-OUT=${OUT:-$(mktemp -d /tmp/hitkeep-requests-bench.XXXXXX)}
-mkdir -p "$OUT"
-COOKIES=$OUT/cookies
 trap 'hk_stop_quietly' EXIT
-echo "results in $OUT"
+hk_seeded_builds requests
 
 # the median of CALLS calls of one request, GAP seconds apart
 timed() {
@@ -35,14 +29,7 @@ TODAY=$(date -u +%F)
 YEAR_AGO=$(date -u -d "$TODAY - 364 days" +%F)
 for ROUND in $(seq 1 "$ROUNDS"); do
   for BUILD in base new; do
-    DATA=$OUT/$BUILD
-    rm -rf "$DATA"
-    cp -r "$SEEDED" "$DATA"
-    rm -f "$DATA/hitkeep.log" "$COOKIES"
-    [ "$BUILD" = base ] && BUILD_JAR=$BASE_JAR || BUILD_JAR=$JAR
-    hk_start "$BUILD_JAR" "$DATA"
-    hk_wait_rolled
-    hk_api POST /api/login '{"email":"owner@example.com","password":"stats-bench-password"}' >/dev/null
+    hk_start_seeded "$BUILD"
     line="$BUILD round $ROUND:"
     for request in /healthz /api/me /api/sites /api/sites/1 "/api/sites/1/stats?from=$TODAY&to=$TODAY&parts=summary" \
         "/api/sites/1/stats?from=$YEAR_AGO&to=$TODAY"; do
