@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 
 /**
  * Answers a stats request's summary, daily chart and top lists from the rollups: the range's rolled days from
@@ -68,13 +70,20 @@ final class RollupAnswers {
      * A range split into rolled days and fresh days, whose raw rows are in this connection's roll_* tables: the
      * sessions' pieces of {@code fresh} days (roll_pieces), and the pageviews and visitors of {@code freshValues}
      * days (roll_values; a day whose sessions' links changed but not its hits keeps its rolled values). Of the site's
-     * rollups, or of one of its filters' ({@code filterId}, not 0; {@code hits} then the filter's hits).
+     * rollups, or of one of its filters' ({@code filterId}, not 0; {@code hits} then the filter's hits). {@code days}:
+     * each day's pageviews, visitors and visitors shared with the day before (the summary's totals and the chart), read
+     * once: rolled days as the plan found them, fresh ones from roll_values.
      */
     record Plan(int siteId, int filterId, String hits, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh,
-                SortedSet<LocalDate> freshValues) {
+                SortedSet<LocalDate> freshValues, SortedMap<LocalDate, long[]> days) {
         /** Of the site's own rollups, before its fresh days are read. */
         Plan(int siteId, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh) {
-            this(siteId, 0, Rollups.ALL_HITS, from, to, fresh, fresh);
+            this(siteId, 0, Rollups.ALL_HITS, from, to, fresh, fresh, new TreeMap<>());
+        }
+
+        /** Of a filter's rollups, before its fresh days are read. */
+        Plan(int siteId, int filterId, String hits, LocalDate from, LocalDate to, SortedSet<LocalDate> fresh) {
+            this(siteId, filterId, hits, from, to, fresh, fresh, new TreeMap<>());
         }
 
         /**
@@ -97,7 +106,12 @@ final class RollupAnswers {
         }
 
         Plan withFresh(SortedSet<LocalDate> days, SortedSet<LocalDate> values) {
-            return new Plan(siteId, filterId, hits, from, to, days, values);
+            return new Plan(siteId, filterId, hits, from, to, days, values, this.days);
+        }
+
+        /** As it is, with {@code days} for its days' figures. */
+        Plan withDays(SortedMap<LocalDate, long[]> days) {
+            return new Plan(siteId, filterId, hits, from, to, fresh, freshValues, days);
         }
     }
 
@@ -151,7 +165,7 @@ final class RollupAnswers {
             return Optional.empty();
         }
         return withFreshDays(connection, new Plan(request.siteId(), filterId.getAsInt(), FilterRollups.hits(predicate.get()), from, to,
-                fresh, fresh), zone, missing);
+                fresh), zone, missing);
     }
 
     /**
@@ -164,8 +178,10 @@ final class RollupAnswers {
         LocalDate from = plan.from();
         LocalDate to = plan.to();
         SortedSet<LocalDate> fresh = plan.fresh();
-        if (exactRows > 0 && number(connection, "SELECT coalesce(sum(pageviews), 0) FROM (" + plan.rolled("pageviews", "rollup_days")
-                + ")") <= exactRows) {
+        // the rolled days' figures, read once for the check below, the summary's totals and the chart
+        SortedMap<LocalDate, long[]> rolledDays = dayFigures(connection, plan.rolled("day, pageviews, visitors, shared_visitors",
+                "rollup_days"));
+        if (exactRows > 0 && rolledDays.values().stream().mapToLong(figures -> figures[0]).sum() <= exactRows) {
             return Optional.empty();
         }
         if (!fresh.isEmpty()) {
@@ -209,7 +225,26 @@ final class RollupAnswers {
                 Rollups.pieces(connection, plan.siteId(), plan.hits(), days, linked);
             }
         }
-        return Optional.of(plan);
+        // a day read fresh for its values leaves its rolled figures out (the day after a fresh one, whose shared visitors
+        // changed with it)
+        SortedMap<LocalDate, long[]> figures = new TreeMap<>(rolledDays);
+        figures.keySet().removeAll(plan.freshValues());
+        if (!plan.fresh().isEmpty()) {
+            figures.putAll(dayFigures(connection, "SELECT day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total'"));
+        }
+        return Optional.of(plan.withDays(figures));
+    }
+
+    /** Each day's pageviews, visitors and visitors shared with the day before, from {@code rows} (SQL of those columns). */
+    private static SortedMap<LocalDate, long[]> dayFigures(Connection connection, String rows) throws SQLException {
+        SortedMap<LocalDate, long[]> days = new TreeMap<>();
+        // prepared, not a plain statement: a pooled connection keeps it for the same range asked again
+        try (PreparedStatement statement = connection.prepareStatement(rows); ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                days.put(row.getObject(1, LocalDate.class), new long[] {row.getLong(2), row.getLong(3), row.getLong(4)});
+            }
+        }
+        return days;
     }
 
     /**
@@ -241,11 +276,13 @@ final class RollupAnswers {
     }
 
     ObjectNode summary(Connection connection, Plan plan) throws SQLException {
-        String freshDays = plan.fresh().isEmpty() ? ""
-                : " UNION ALL SELECT day, pageviews, visitors, shared_visitors FROM roll_values WHERE dimension = 'total'";
-        long[] totals = totals(connection, plan.rolled("day, pageviews, visitors, shared_visitors", "rollup_days") + freshDays, plan.from());
-        long pageviews = totals[0];
-        long visitors = totals[1];
+        // the days' visitors less those each day after the first shared with the day before, as answer-totals counts them
+        long pageviews = 0;
+        long visitors = 0;
+        for (Map.Entry<LocalDate, long[]> day : plan.days().entrySet()) {
+            pageviews += day.getValue()[0];
+            visitors += day.getValue()[1] - (day.getKey().isAfter(plan.from()) ? day.getValue()[2] : 0);
+        }
         String pieces = plan.rolled("prev_pageview_day, next_pageview_day, next_active_day, last_pageview_day, starts, singles,"
                 + " first_pageview_us, last_active_us", "rollup_sessions")
                 + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT * EXCLUDE (day) FROM ("
@@ -271,10 +308,10 @@ final class RollupAnswers {
     }
 
     /** Pageviews and exact visitors per local day, keyed by the chart's label. */
-    Map<String, long[]> chart(Connection connection, Plan plan) throws SQLException {
-        String freshDays = plan.fresh().isEmpty() ? ""
-                : " UNION ALL SELECT day, pageviews, visitors FROM roll_values WHERE dimension = 'total'";
-        return perDay(connection, plan.rolled("day, pageviews, visitors", "rollup_days") + freshDays);
+    Map<String, long[]> chart(Plan plan) {
+        Map<String, long[]> found = new HashMap<>();
+        plan.days().forEach((day, figures) -> found.put(day.toString(), new long[] {figures[0], figures[1]}));
+        return found;
     }
 
     /**
