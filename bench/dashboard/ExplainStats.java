@@ -47,15 +47,13 @@ public class ExplainStats {
             String days = " WHERE site_id = " + site + " AND day BETWEEN DATE '" + args[2] + "' AND DATE '" + args[3] + "'";
             String from = "DATE '" + args[2] + "'";
             String to = "DATE '" + args[3] + "'";
-            queries.put("rollups: pageviews", "SELECT sum(pageviews) FROM rollup_days" + days);
             queries.put("rollups: sessions, bounces, durations", named("rollups.sql", "answer-summary")
                     .replace("{pieces}", "SELECT * FROM rollup_sessions" + days).replace(":from", from).replace(":to", to));
-            queries.put("rollups: chart", "SELECT day, pageviews, visitors FROM rollup_days" + days);
+            // one read for the plan's check, the summary's pageviews and visitors, and the chart (RollupAnswers.dayFigures)
+            queries.put("rollups: the days' figures", "SELECT day, pageviews, visitors, shared_visitors FROM rollup_days" + days);
             queries.put("rollups: every top list", named("rollups.sql", "answer-lists")
                     .replace("{values}", "SELECT day, dimension, value, link_day, pageviews, visitors, shared_visitors FROM rollup_values" + days)
                     .replace(":from", from).replace(":to", to).replace(":limit", "10"));
-            queries.put("rollups: pageviews and visitors", named("rollups.sql", "answer-totals")
-                    .replace("{rows}", "SELECT day, pageviews, visitors, shared_visitors FROM rollup_days" + days).replace(":from", from));
             // the raw path of a filtered request: the summary and the entry and exit pages (over the sessions of
             // stats_sessions.sql where the build has it), and every top list in one scan, with estimated visitors as
             // a year of a big site asks for them

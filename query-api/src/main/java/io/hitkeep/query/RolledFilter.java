@@ -4,10 +4,12 @@ import io.hitkeep.core.DomainError;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * A filtered request's pageviews and visitors, in total and per day, from the rollups: exact where its one filter
@@ -20,6 +22,8 @@ final class RolledFilter {
     private final RollupAnswers.Plan plan;
     private final String dimension;
     private final String value;
+    /** The filtered value's figures per day, read on first use. */
+    private SortedMap<LocalDate, long[]> days;
 
     private RolledFilter(RollupAnswers.Plan plan, String dimension, String value) {
         this.plan = plan;
@@ -63,12 +67,20 @@ final class RolledFilter {
 
     /** The range's pageviews and visitors of the filtered value. */
     long[] totals(Connection connection) throws SQLException {
-        return RollupAnswers.totals(connection, rows(), plan.from());
+        return RollupAnswers.totals(days(connection), plan.from());
     }
 
     /** Pageviews and exact visitors of the filtered value per local day, keyed by the chart's label. */
     Map<String, long[]> chart(Connection connection) throws SQLException {
-        return RollupAnswers.perDay(connection, "SELECT day, pageviews, visitors FROM (" + rows() + ")");
+        return RollupAnswers.chart(days(connection));
+    }
+
+    /** The filtered value's figures per day, read once for the totals and the chart. */
+    private SortedMap<LocalDate, long[]> days(Connection connection) throws SQLException {
+        if (days == null) {
+            days = RollupAnswers.dayFigures(connection, rows());
+        }
+        return days;
     }
 
     void release(Connection connection) throws SQLException {

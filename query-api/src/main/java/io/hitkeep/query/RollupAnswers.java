@@ -235,13 +235,17 @@ final class RollupAnswers {
         return Optional.of(plan.withDays(figures));
     }
 
-    /** Each day's pageviews, visitors and visitors shared with the day before, from {@code rows} (SQL of those columns). */
-    private static SortedMap<LocalDate, long[]> dayFigures(Connection connection, String rows) throws SQLException {
+    /**
+     * Each day's pageviews, visitors and visitors shared with the day before, from {@code rows} (SQL of those columns;
+     * rows of one day add up).
+     */
+    static SortedMap<LocalDate, long[]> dayFigures(Connection connection, String rows) throws SQLException {
         SortedMap<LocalDate, long[]> days = new TreeMap<>();
         // prepared, not a plain statement: a pooled connection keeps it for the same range asked again
         try (PreparedStatement statement = connection.prepareStatement(rows); ResultSet row = statement.executeQuery()) {
             while (row.next()) {
-                days.put(row.getObject(1, LocalDate.class), new long[] {row.getLong(2), row.getLong(3), row.getLong(4)});
+                days.merge(row.getObject(1, LocalDate.class), new long[] {row.getLong(2), row.getLong(3), row.getLong(4)},
+                        (one, other) -> new long[] {one[0] + other[0], one[1] + other[1], one[2] + other[2]});
             }
         }
         return days;
@@ -276,13 +280,9 @@ final class RollupAnswers {
     }
 
     ObjectNode summary(Connection connection, Plan plan) throws SQLException {
-        // the days' visitors less those each day after the first shared with the day before, as answer-totals counts them
-        long pageviews = 0;
-        long visitors = 0;
-        for (Map.Entry<LocalDate, long[]> day : plan.days().entrySet()) {
-            pageviews += day.getValue()[0];
-            visitors += day.getValue()[1] - (day.getKey().isAfter(plan.from()) ? day.getValue()[2] : 0);
-        }
+        long[] totals = totals(plan.days(), plan.from());
+        long pageviews = totals[0];
+        long visitors = totals[1];
         String pieces = plan.rolled("prev_pageview_day, next_pageview_day, next_active_day, last_pageview_day, starts, singles,"
                 + " first_pageview_us, last_active_us", "rollup_sessions")
                 + (plan.fresh().isEmpty() ? "" : " UNION ALL SELECT * EXCLUDE (day) FROM ("
@@ -307,34 +307,24 @@ final class RollupAnswers {
         return summary;
     }
 
-    /** Pageviews and exact visitors per local day, keyed by the chart's label. */
-    Map<String, long[]> chart(Plan plan) {
-        Map<String, long[]> found = new HashMap<>();
-        plan.days().forEach((day, figures) -> found.put(day.toString(), new long[] {figures[0], figures[1]}));
-        return found;
-    }
-
     /**
-     * A range's pageviews and visitors from its days' rows ({@code rows}: SQL of day, pageviews, visitors,
-     * shared_visitors): the site's, or one filtered value's ({@link RolledFilter}).
+     * A range's pageviews and exact visitors from its days' figures ({@link #dayFigures}): the site's, or one filtered
+     * value's ({@link RolledFilter}). The days' visitors less those each day after the first shared with the day before.
      */
-    static long[] totals(Connection connection, String rows, LocalDate from) throws SQLException {
-        try (PreparedStatement statement = Rollups.prepare(connection, "answer-totals", Map.of("rows", rows), Map.of("from", from));
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return new long[] {row.getLong("pageviews"), row.getLong("visitors")};
+    static long[] totals(SortedMap<LocalDate, long[]> days, LocalDate from) {
+        long pageviews = 0;
+        long visitors = 0;
+        for (Map.Entry<LocalDate, long[]> day : days.entrySet()) {
+            pageviews += day.getValue()[0];
+            visitors += day.getValue()[1] - (day.getKey().isAfter(from) ? day.getValue()[2] : 0);
         }
+        return new long[] {pageviews, visitors};
     }
 
-    /** Pageviews and visitors per local day, keyed by the chart's label ({@code rows}: SQL of day, pageviews, visitors first). */
-    static Map<String, long[]> perDay(Connection connection, String rows) throws SQLException {
+    /** Pageviews and exact visitors per local day, keyed by the chart's label, from the days' figures ({@link #dayFigures}). */
+    static Map<String, long[]> chart(SortedMap<LocalDate, long[]> days) {
         Map<String, long[]> found = new HashMap<>();
-        // prepared, not a plain statement: a pooled connection keeps it for the same range asked again
-        try (PreparedStatement statement = connection.prepareStatement(rows); ResultSet row = statement.executeQuery()) {
-            while (row.next()) {
-                found.put(row.getObject(1, LocalDate.class).toString(), new long[] {row.getLong(2), row.getLong(3)});
-            }
-        }
+        days.forEach((day, figures) -> found.put(day.toString(), new long[] {figures[0], figures[1]}));
         return found;
     }
 

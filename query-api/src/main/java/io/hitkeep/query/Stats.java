@@ -159,7 +159,7 @@ public final class Stats {
             }
             if (request.wants("chart")) {
                 if (rolled.isPresent() && !hourly) {
-                    body.set("chart", buckets(rollups.get().chart(rolled.get()), from, to, false));
+                    body.set("chart", buckets(RollupAnswers.chart(rolled.get().days()), from, to, false));
                 } else if (rolledFilter.isPresent() && !hourly) {
                     body.set("chart", buckets(rolledFilter.get().chart(connection), from, to, false));
                 } else {

@@ -149,13 +149,6 @@ LEFT JOIN per_visitor p ON p.day = v.day - 1 AND p.dimension = v.dimension AND p
 WHERE v.day IN ({days})
 GROUP BY ALL
 
--- name: answer-totals
--- A range's pageviews and visitors from its days' rows ({rows}: day, pageviews, visitors, shared_visitors):
--- the days' visitors less those each day after the first shared with the day before, as in answer-lists.
-SELECT coalesce(sum(pageviews), 0) AS pageviews,
-       coalesce(sum(visitors), 0) - coalesce(sum(shared_visitors) FILTER (WHERE day > :from), 0) AS visitors
-FROM ({rows})
-
 -- name: answer-summary
 -- A range's sessions from the rolled pieces: a session counts at its first piece in range with a
 -- pageview, bounces when that is its only piece in range with pageviews and had one, and lasts from its
