@@ -7,9 +7,14 @@ import io.hitkeep.core.Json;
 import io.hitkeep.writer.StoredHits;
 import org.junit.jupiter.api.Test;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -22,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A filtered request answers as the raw hits do: the whole answer at once (the rollups' pageviews, visitors
  * and chart for a filter on one top list's value) equals each part asked for alone from the raw hits. For every kind of filter: a top list's value, one only a filter (hostname), a page, a goal, an
  * event, a property, two at once, a value nobody had and an empty one; in a zone with DST and one a quarter hour off, with
- * days rolled and days not rolled yet, on visits that cross local midnights and send engagement pings.
+ * days rolled and days not rolled yet, on visits that cross local midnights and send engagement pings, and with a
+ * filtered visitor seen on a range's first day and under the same salted id on the day before (not subtracted there).
  */
 class FilteredStatsTest {
     private static final List<List<String>> FILTERS = List.of(
@@ -42,7 +48,10 @@ class FilteredStatsTest {
 
     private static void sameAnswers(ZoneId zone) {
         try (StoredHits stored = StoredHits.open()) {
-            stored.add(hits(new Random(21), 0, 12).toArray(Hit[]::new));
+            List<Hit> first = new ArrayList<>(hits(new Random(21), 0, 12));
+            first.addAll(acrossFirstMidnight());
+            first.sort(java.util.Comparator.comparingLong(Hit::timestampMicros));
+            stored.add(first.toArray(Hit[]::new));
             stored.database().write("two goals", sql -> {
                 try (Statement statement = sql.connection().createStatement()) {
                     statement.execute("INSERT INTO goals (site_id, name, type, path, created_by) VALUES (1, 'Pricing', 'pageview', '/pricing', 1)");
@@ -57,6 +66,7 @@ class FilteredStatsTest {
             assertTrue(readsRollups(stored, answers, List.of("country:DE"), zone), "a top list's value is read from the rollups");
             assertFalse(readsRollups(stored, answers, List.of("hostname:docs.filtered.example"), zone), "a dimension without a list is not");
             assertFalse(readsRollups(stored, answers, List.of("country:DE", "browser:Firefox"), zone), "nor two filters");
+            assertTrue(sharedOnFirstDay(stored), "a compared range's first day shares a filtered visitor with the day before");
             compareRanges(raw, fast, zone);
 
             // two more days, and late hits into rolled days: read fresh by the rollups' plan
@@ -100,6 +110,50 @@ class FilteredStatsTest {
                 }
             }
         }
+    }
+
+    /** The first day of the range {10, 14} (compareRanges). */
+    private static final LocalDate SHARED_DAY = LocalDate.of(2026, 3, 29);
+
+    /**
+     * One visitor, seen on both sides of the local midnight that starts {@link #SHARED_DAY} in either zone, all within
+     * the UTC day before it, so under one salted id: a visit across Kathmandu's midnight (18:15 UTC) and one across
+     * Berlin's (23:00 UTC, CET: the switch to CEST is at 01:00 UTC that day). Each zone so has the visitor on the day
+     * before the range and on its first day, where the rollups count it as shared; a range counts it once, and
+     * subtracting the first day's shared visitors too would lose it. For every filter the rollups answer (country DE,
+     * page /pricing, browser version Firefox 121, referrer google.com), and the goal Pricing and country DE with Firefox.
+     */
+    private static List<Hit> acrossFirstMidnight() {
+        List<Hit> hits = new ArrayList<>();
+        for (String time : List.of("2026-03-28T18:05:00Z", "2026-03-28T18:20:00Z", "2026-03-28T22:50:00Z", "2026-03-28T23:10:00Z")) {
+            Hit.Builder hit = Hit.builder();
+            hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(time));
+            hit.siteId = 1;
+            hit.hostname = "filtered.example";
+            hit.path = "/pricing";
+            hit.referrerHost = "google.com";
+            hit.country = "DE";
+            hit.browser = "Firefox";
+            hit.browserVersion = "121";
+            // salted as SeededVisits salts its visitors 1 to 150: visitor 151 on this UTC day
+            hit.visitorId = 151 * 100_000L + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
+            hit.sessionKey = "";
+            hits.add(hit.build());
+        }
+        return hits;
+    }
+
+    /** Whether the rollups count a visitor of country DE on {@link #SHARED_DAY} as seen the day before too. */
+    private static boolean sharedOnFirstDay(StoredHits stored) {
+        return stored.database().read(sql -> {
+            try (PreparedStatement statement = sql.connection().prepareStatement("SELECT shared_visitors FROM rollup_values"
+                    + " WHERE site_id = 1 AND day = ? AND dimension = 'countries' AND value = 'DE'")) {
+                statement.setObject(1, SHARED_DAY);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() && row.getLong(1) > 0;
+                }
+            }
+        });
     }
 
     private static List<Hit> hits(Random random, int fromDay, int toDay) {
