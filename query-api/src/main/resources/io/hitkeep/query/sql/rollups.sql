@@ -2,7 +2,8 @@
 -- roll_pieces and roll_values (the roller copies them into the rollup tables; a range's days that are not
 -- rolled yet read them directly), and the SQL that answers a range. Each row finds its local day with an ASOF join
 -- on the connection's temporary table day_starts (LocalDays.load: where each day of the site's data starts in UTC,
--- for the :zone) instead of a time zone conversion per row. Parts composed at run time are in braces: {in_days}
+-- for the :zone) instead of a time zone conversion per row (the values of a few days: a CASE over their starts,
+-- see values). Parts composed at run time are in braces: {in_days}
 -- a predicate on timestamp that keeps the UTC intervals of the days being rolled, {in_reach} those and the part
 -- of each day before that can share visitor ids with them (LocalDays.timestampInReach); {days} a list of DATE
 -- literals; {hits} the hits rolled: the table itself, or those of a filter (FilterRollups), whose rollups are the
@@ -129,12 +130,13 @@ GROUP BY ALL
 -- it: {in_reach} keeps the days' hits and those of the day before from that UTC midnight on (none for a site
 -- in UTC). Unpivoted and counted per visitor first: plain aggregates and one join, far less memory than a
 -- distinct list per grouping set. ({columns}: each list's expression named after the list, {lists} those
--- names.)
+-- names; {day_of} a row's local day, with {day_join}: the ASOF join on bounds, or for a few days a CASE over their
+-- starts and no join, LocalDays.dayOf.)
 CREATE OR REPLACE TEMP TABLE roll_values AS
 WITH bounds AS (SELECT day, start_utc FROM day_starts WHERE zone = :zone),
 rows AS (
-    SELECT b.day, visitor_id, '' AS total, {columns}
-    FROM {hits} h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
+    SELECT {day_of} AS day, visitor_id, '' AS total, {columns}
+    FROM {hits} h {day_join}
     WHERE site_id = :site_id AND ({in_reach})
 ),
 per_visitor AS (
