@@ -363,7 +363,8 @@ final class Rollups implements AutoCloseable {
             throws SQLException {
         LocalDays.DayOf dayOf = localDays.dayOf(days);
         try (PreparedStatement values = prepare(connection, "values", Map.of("hits", hits, "in_reach", localDays.timestampInReach(days),
-                "days", LocalDays.list(days), "day_of", dayOf.expression(), "day_join", dayOf.join()),
+                "days", LocalDays.list(days), "days_before", LocalDays.list(days.stream().map(day -> day.minusDays(1))
+                        .collect(java.util.stream.Collectors.toCollection(TreeSet::new))), "day_of", dayOf.expression(), "day_join", dayOf.join()),
                 Map.of("site_id", siteId, "zone", localDays.zone().getId()))) {
             values.execute();
         }
