@@ -56,6 +56,15 @@ public final class Gateway implements AutoCloseable {
      * GoatCounter's {@code /count}. The server-side routes need auth's guard mounted before them
      * ({@code AuthApi.guard}); the guard lets the other tools' endpoints through ({@code IngestPaths}).
      */
+    /**
+     * The stream sequence of the newest message of hits this gateway has answered as stored (0 before the first): a
+     * writer in the same process (the single binary) knows from it, without asking the broker, which hits a read must
+     * see (WriteProgress).
+     */
+    public long lastStoredSequence() {
+        return publisher.lastStoredSequence();
+    }
+
     public void routing(HttpRouting.Builder routing) {
         routing.addFeature(routes).addFeature(new TrackerRoutes()).addFeature(new PlausibleEvents(compatible))
                 .addFeature(new UmamiEvents(compatible)).addFeature(new GoatCounterCounts(compatible));
