@@ -144,9 +144,7 @@ class HitWriterTest {
         try (Database database = Database.open(settings)) {
             HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
             try {
-                for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
-                    assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
-                }
+                awaitReady(writer);
                 for (int round = 1; round <= 4; round++) {
                     for (int message = 0; message < 5; message++) {
                         broker.connection().jetStream().publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/r" + round, message, now))));
@@ -188,9 +186,7 @@ class HitWriterTest {
         try (Database database = Database.open(settings)) {
             HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
             try {
-                for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
-                    assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
-                }
+                awaitReady(writer);
                 for (int round = 1; round <= 3; round++) {
                     for (int message = 0; message < 5; message++) {
                         acceptedHere.set(broker.connection().jetStream()
@@ -204,6 +200,12 @@ class HitWriterTest {
             }
         } finally {
             TempFiles.deleteTree(data);
+        }
+    }
+
+    private static void awaitReady(HitWriter writer) throws InterruptedException {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
+            assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
         }
     }
 
