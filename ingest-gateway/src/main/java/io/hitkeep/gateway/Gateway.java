@@ -50,13 +50,6 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The gateway's routes, for its own {@code GatewayMain} and the single binary alike: {@code /ingest},
-     * {@code /ingest/event}, {@code /ingest/engagement}, {@code /api/ingest/server/*}, {@code /hk.js}, and
-     * other tools' tracker endpoints: Plausible's {@code /api/event}, Umami's {@code /api/send} and
-     * GoatCounter's {@code /count}. The server-side routes need auth's guard mounted before them
-     * ({@code AuthApi.guard}); the guard lets the other tools' endpoints through ({@code IngestPaths}).
-     */
-    /**
      * The stream sequence of the newest message of hits this gateway has answered as stored (0 before the first): a
      * writer in the same process (the single binary) knows from it, without asking the broker, which hits a read must
      * see (WriteProgress).
@@ -65,6 +58,13 @@ public final class Gateway implements AutoCloseable {
         return publisher.lastStoredSequence();
     }
 
+    /**
+     * The gateway's routes, for its own {@code GatewayMain} and the single binary alike: {@code /ingest},
+     * {@code /ingest/event}, {@code /ingest/engagement}, {@code /api/ingest/server/*}, {@code /hk.js}, and
+     * other tools' tracker endpoints: Plausible's {@code /api/event}, Umami's {@code /api/send} and
+     * GoatCounter's {@code /count}. The server-side routes need auth's guard mounted before them
+     * ({@code AuthApi.guard}); the guard lets the other tools' endpoints through ({@code IngestPaths}).
+     */
     public void routing(HttpRouting.Builder routing) {
         routing.addFeature(routes).addFeature(new TrackerRoutes()).addFeature(new PlausibleEvents(compatible))
                 .addFeature(new UmamiEvents(compatible)).addFeature(new GoatCounterCounts(compatible));

@@ -104,7 +104,6 @@ final class HitPublisher implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("hitkeep-publisher").daemon().start(this::run);
     }
 
-    /** Completes when the stream has stored the hit; fails when it could not (the caller answers 503). */
     /**
      * The stream sequence of the newest message the broker has stored for this publisher (0 before the first): every hit
      * this publisher answered as stored is at or below it.
@@ -113,6 +112,7 @@ final class HitPublisher implements AutoCloseable {
         return lastStored.get();
     }
 
+    /** Completes when the stream has stored the hit; fails when it could not (the caller answers 503). */
     CompletableFuture<Void> publish(Hit hit) {
         return publish(hit, null);
     }

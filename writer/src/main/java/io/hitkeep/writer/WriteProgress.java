@@ -116,8 +116,8 @@ public final class WriteProgress {
     /**
      * Where the hits accepted in this process end in the stream ({@code lastStoredSequence}, 0 before the first), when
      * no other process publishes hits to it: the single binary. A read then waits for those without asking the broker
-     * where the stream ends (1 to 7 ms here, BENCHMARKS.md); hits stored before this process started (a restart) are the
-     * writer's catch-up, which a read does not wait for anyway. Before the first, the broker is asked, as in a split
+     * where the stream ends (1 to 7 ms here, BENCHMARKS.md). Messages stored before (by this process before a restart)
+     * come earlier in the stream, so a read waits for them too. Before the first, the broker is asked, as in a split
      * deployment, where gateways in other processes accept hits.
      */
     public void acceptedHere(LongSupplier lastStoredSequence) {
