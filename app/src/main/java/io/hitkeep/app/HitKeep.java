@@ -73,8 +73,6 @@ public final class HitKeep implements AutoCloseable {
             Connection nats = launcher.closeOnExit(NatsConnector.connect(natsUrl, "hitkeep"));
             Writer writer = launcher.closeOnExit(Writer.start(settings, nats));
             Gateway gateway = launcher.closeOnExit(Gateway.start(settings, nats));
-            // its gateway is the only one publishing hits to its stream: a read waits for what it accepted
-            writer.acceptedHere(gateway::lastStoredSequence);
             // its own broker: this process always holds the scheduler's lease and runs the jobs
             Reports reports = launcher.closeOnExit(Reports.start(settings, nats));
             // the writer is in this process and always leads: its handlers are called without the broker's round trip

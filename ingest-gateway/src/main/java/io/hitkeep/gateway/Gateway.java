@@ -50,15 +50,6 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The stream sequence of the newest message of hits this gateway has answered as stored (0 before the first): a
-     * writer in the same process (the single binary) knows from it, without asking the broker, which hits a read must
-     * see (WriteProgress).
-     */
-    public long lastStoredSequence() {
-        return publisher.lastStoredSequence();
-    }
-
-    /**
      * The gateway's routes, for its own {@code GatewayMain} and the single binary alike: {@code /ingest},
      * {@code /ingest/event}, {@code /ingest/engagement}, {@code /api/ingest/server/*}, {@code /hk.js}, and
      * other tools' tracker endpoints: Plausible's {@code /api/event}, Umami's {@code /api/send} and

@@ -85,8 +85,6 @@ final class HitPublisher implements AutoCloseable {
     /** Unique per publisher: message ids must not collide with another gateway's within the duplicate window. */
     private final String idPrefix = java.util.UUID.randomUUID() + "-";
     private final java.util.concurrent.atomic.AtomicLong messageNumber = new java.util.concurrent.atomic.AtomicLong();
-    /** The highest stream sequence of a message the broker has acknowledged to this publisher (0: none yet). */
-    private final java.util.concurrent.atomic.AtomicLong lastStored = new java.util.concurrent.atomic.AtomicLong();
     private volatile long refuseUntilNanos = System.nanoTime();
     /** Set by a failed batch, cleared by a stored one. */
     private volatile boolean failing;
@@ -102,14 +100,6 @@ final class HitPublisher implements AutoCloseable {
             throw new io.hitkeep.core.HitKeepException("cannot reach JetStream: " + e.getMessage(), e);
         }
         this.thread = Thread.ofPlatform().name("hitkeep-publisher").daemon().start(this::run);
-    }
-
-    /**
-     * The stream sequence of the newest message the broker has stored for this publisher (0 before the first): every hit
-     * this publisher answered as stored is at or below it.
-     */
-    long lastStoredSequence() {
-        return lastStored.get();
     }
 
     /** Completes when the stream has stored the hit; fails when it could not (the caller answers 503). */
@@ -228,8 +218,6 @@ final class HitPublisher implements AutoCloseable {
                     }
                     failing = false;
                     probing.set(false);
-                    // before the callers' 202s: a read that follows one waits for this message
-                    lastStored.accumulateAndGet(stored.getSeqno(), Math::max);
                     MESSAGES.increment();
                     PUBLISHED.add(batch.size());
                     batch.forEach(pending -> pending.stored().complete(null));

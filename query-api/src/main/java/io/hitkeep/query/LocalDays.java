@@ -10,12 +10,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.WeakHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -46,11 +43,8 @@ record LocalDays(ZoneId zone) {
      * next, so a pooled connection's kept statements serve again. One count when the days are there already.
      */
     void load(Connection connection, LocalDate first, LocalDate last) throws SQLException {
-        if (!WITH_DAY_STARTS.contains(connection)) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TEMP TABLE IF NOT EXISTS day_starts (zone VARCHAR, day DATE, start_utc TIMESTAMP)");
-            }
-            WITH_DAY_STARTS.add(connection);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TEMP TABLE IF NOT EXISTS day_starts (zone VARCHAR, day DATE, start_utc TIMESTAMP)");
         }
         try (PreparedStatement held = connection.prepareStatement("SELECT count(*) FROM day_starts WHERE zone = ? AND day BETWEEN ? AND ?")) {
             held.setString(1, zone.getId());
@@ -72,12 +66,6 @@ record LocalDays(ZoneId zone) {
             statement.execute("INSERT INTO day_starts VALUES " + String.join(", ", rows));
         }
     }
-
-    /**
-     * The connections that have their {@code day_starts} table (a temporary table lives as long as its connection): a
-     * request makes it only on a connection's first use, not with a statement of its own each time.
-     */
-    private static final Set<Connection> WITH_DAY_STARTS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     /** A predicate on {@code timestamp} that keeps the UTC intervals of {@code days}, one per run of consecutive days. */
     String timestampIn(SortedSet<LocalDate> days) {
@@ -116,35 +104,6 @@ record LocalDays(ZoneId zone) {
     private String interval(LocalDate first, LocalDate last, boolean reach) {
         LocalDateTime from = reach ? start(first).truncatedTo(java.time.temporal.ChronoUnit.DAYS) : start(first);
         return "(timestamp >= TIMESTAMP '" + from + "' AND timestamp < TIMESTAMP '" + start(last.plusDays(1)) + "')";
-    }
-
-    /**
-     * How a statement over the rows of {@link #timestampInReach} of {@code days} finds each row's local day, as SQL: an
-     * {@code expression} for the day and the {@code join} it needs (rollups.sql, {@code values}). For a few days (a
-     * request's fresh days, the roller's round for today) a CASE over where those days start, and the two days before
-     * each, which a reach may go into (it starts less than 24 hours before its day, two days start at least 46 hours
-     * before). For more, the ASOF join on the connection's {@code day_starts} ({@link #load}). Both give a row the day
-     * whose start is the latest at or before it. The CASE leaves out the join's sort of every row with all its columns:
-     * the values of a day of 6,000 hits took 20 ms instead of 26 (BENCHMARKS.md).
-     */
-    DayOf dayOf(SortedSet<LocalDate> days) {
-        SortedSet<LocalDate> starts = new TreeSet<>();
-        days.forEach(day -> starts.addAll(List.of(day.minusDays(2), day.minusDays(1), day)));
-        if (starts.size() > CASE_DAYS) {
-            return new DayOf("b.day", "ASOF JOIN bounds b ON h.timestamp >= b.start_utc");
-        }
-        StringBuilder expression = new StringBuilder("CASE");
-        for (LocalDate day : starts.reversed()) {
-            expression.append(" WHEN h.timestamp >= TIMESTAMP '").append(start(day)).append("' THEN DATE '").append(day).append('\'');
-        }
-        return new DayOf(expression.append(" END").toString(), "");
-    }
-
-    /** The most days {@link #dayOf} finds by a CASE; more are joined. */
-    static final int CASE_DAYS = 15;
-
-    /** A row's local day as SQL: {@code expression} over the hits as {@code h}, with {@code join} after them. */
-    record DayOf(String expression, String join) {
     }
 
     /** {@code DATE 'd', ...}; an impossible date for none, so {@code IN (...)} stays valid SQL. */

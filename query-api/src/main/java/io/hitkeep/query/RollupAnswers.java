@@ -122,15 +122,14 @@ final class RollupAnswers {
         }
         LocalDate from = LocalDate.parse(request.from());
         LocalDate to = LocalDate.parse(request.to());
-        Rollups.SiteState site = Rollups.state(connection, request.siteId());
-        if (!rollups.caughtUp() || !zone.getId().equals(site.zone().orElse(""))) {
+        if (!rollups.caughtUp() || !zone.getId().equals(Rollups.rolledZone(connection, request.siteId()).orElse(""))) {
             return rawWhileRolling(connection, request.siteId(), new LocalDays(zone), from, to);
         }
-        SortedSet<LocalDate> fresh = site.pendingDays(zone, Optional.of(new LocalDate[] {from, to}));
+        SortedSet<LocalDate> fresh = Rollups.pendingDays(connection, request.siteId(), zone, Optional.of(new LocalDate[] {from, to}));
         if (fresh.size() > MAX_FRESH_DAYS) {
             return rawWhileRolling(connection, request.siteId(), new LocalDays(zone), from, to);
         }
-        return withFreshDays(connection, new Plan(request.siteId(), from, to, fresh), site, zone, new java.util.TreeSet<>());
+        return withFreshDays(connection, new Plan(request.siteId(), from, to, fresh), zone, new java.util.TreeSet<>());
     }
 
     /**
@@ -140,11 +139,7 @@ final class RollupAnswers {
      */
     private Optional<Plan> filtered(Connection connection, StatsRequest request, ZoneId zone) throws SQLException {
         Optional<String> predicate = FilterRollups.predicate(request);
-        if (predicate.isEmpty() || !rollups.caughtUp()) {
-            return Optional.empty();
-        }
-        Rollups.SiteState site = Rollups.state(connection, request.siteId());
-        if (!zone.getId().equals(site.zone().orElse(""))) {
+        if (predicate.isEmpty() || !rollups.caughtUp() || !zone.getId().equals(Rollups.rolledZone(connection, request.siteId()).orElse(""))) {
             return Optional.empty();
         }
         rollups.filters().want(request.siteId(), predicate.get());
@@ -165,21 +160,20 @@ final class RollupAnswers {
             missing.removeAll(FilterRollups.held(connection, filterId.getAsInt(), start, end));
         }
         SortedSet<LocalDate> fresh = new java.util.TreeSet<>(missing);
-        fresh.addAll(site.pendingDays(zone, Optional.of(new LocalDate[] {from, to})));
+        fresh.addAll(Rollups.pendingDays(connection, request.siteId(), zone, Optional.of(new LocalDate[] {from, to})));
         if (fresh.size() > MAX_FRESH_DAYS) {
             return Optional.empty();
         }
         return withFreshDays(connection, new Plan(request.siteId(), filterId.getAsInt(), FilterRollups.hits(predicate.get()), from, to,
-                fresh), site, zone, missing);
+                fresh), zone, missing);
     }
 
     /**
      * The plan, with its fresh days computed from the raw hits (and the rolled days linked to them); empty when
-     * the range has so few pageviews that the raw hits answer it as quickly. {@code site}: the site's rollups as the
-     * plan found them. {@code missing}: the fresh days that a filter does not hold at all (not only their newest hits
-     * are new to it).
+     * the range has so few pageviews that the raw hits answer it as quickly. {@code missing}: the fresh days that
+     * a filter does not hold at all (not only their newest hits are new to it).
      */
-    private Optional<Plan> withFreshDays(Connection connection, Plan plan, Rollups.SiteState site, ZoneId zone, SortedSet<LocalDate> missing)
+    private Optional<Plan> withFreshDays(Connection connection, Plan plan, ZoneId zone, SortedSet<LocalDate> missing)
             throws SQLException {
         LocalDate from = plan.from();
         LocalDate to = plan.to();
@@ -192,7 +186,7 @@ final class RollupAnswers {
         }
         if (!fresh.isEmpty()) {
             LocalDays days = new LocalDays(zone);
-            if (!Rollups.rolledDayStarts(connection, site, days, fresh)) {
+            if (!Rollups.rolledDayStarts(connection, plan.siteId(), days, fresh)) {
                 return Optional.empty();
             }
             // the values of the fresh days, and of the day after each, whose visitors shared with it changed with it

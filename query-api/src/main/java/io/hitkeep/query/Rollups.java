@@ -361,11 +361,8 @@ final class Rollups implements AutoCloseable {
     /** {@code roll_values}: the day totals and top-list values of {@code days}, with their visitors and those shared with the day before. */
     private static void values(Connection connection, int siteId, String hits, LocalDays localDays, SortedSet<LocalDate> days)
             throws SQLException {
-        LocalDays.DayOf dayOf = localDays.dayOf(days);
         try (PreparedStatement values = prepare(connection, "values", Map.of("hits", hits, "in_reach", localDays.timestampInReach(days),
-                "days", LocalDays.list(days), "days_before", LocalDays.list(days.stream().map(day -> day.minusDays(1))
-                        .collect(java.util.stream.Collectors.toCollection(TreeSet::new))), "day_of", dayOf.expression(), "day_join", dayOf.join()),
-                Map.of("site_id", siteId, "zone", localDays.zone().getId()))) {
+                "days", LocalDays.list(days)), Map.of("site_id", siteId, "zone", localDays.zone().getId()))) {
             values.execute();
         }
     }
@@ -402,11 +399,17 @@ final class Rollups implements AutoCloseable {
      * big site, on every request that reads fresh days): the days rolled with a hit or a ping, and those pending. Only
      * while the rollups are caught up, when every day with a hit or a ping is one or the other.
      */
-    static boolean rolledDayStarts(Connection connection, SiteState site, LocalDays days, SortedSet<LocalDate> asked)
+    static boolean rolledDayStarts(Connection connection, int siteId, LocalDays days, SortedSet<LocalDate> asked)
             throws SQLException {
-        SortedSet<LocalDate> active = site.pendingDays(days.zone(), Optional.empty());
-        site.firstSessionDay().ifPresent(active::add);
-        site.lastSessionDay().ifPresent(active::add);
+        SortedSet<LocalDate> active = pendingDays(connection, siteId, days.zone(), Optional.empty());
+        try (PreparedStatement statement = connection.prepareStatement("SELECT min(day), max(day) FROM rollup_sessions WHERE site_id = ?")) {
+            statement.setInt(1, siteId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                Optional.ofNullable(row.getObject(1, LocalDate.class)).ifPresent(active::add);
+                Optional.ofNullable(row.getObject(2, LocalDate.class)).ifPresent(active::add);
+            }
+        }
         if (active.isEmpty()) {
             return false;
         }
@@ -598,53 +601,20 @@ final class Rollups implements AutoCloseable {
     /** The site's pending days, within {@code [first, last]} when given. */
     static SortedSet<LocalDate> pendingDays(Connection connection, int siteId, ZoneId zone, Optional<LocalDate[]> within)
             throws SQLException {
-        return pendingDays(hoursPending(connection, siteId), zone, within);
-    }
-
-    /** The local days in {@code zone} of {@code hours} (UTC hours with hits not rolled yet), within {@code [first, last]} when given. */
-    private static SortedSet<LocalDate> pendingDays(List<LocalDateTime> hours, ZoneId zone, Optional<LocalDate[]> within) {
         LocalDays days = new LocalDays(zone);
+        String range = within.map(bounds -> " AND hour >= TIMESTAMP '" + days.start(bounds[0]).minusHours(1) + "' AND hour < TIMESTAMP '"
+                + days.start(bounds[1].plusDays(1)) + "'").orElse("");
         SortedSet<LocalDate> pending = new TreeSet<>();
-        hours.forEach(hour -> pending.addAll(days.of(hour)));
-        within.ifPresent(bounds -> pending.removeIf(day -> day.isBefore(bounds[0]) || day.isAfter(bounds[1])));
-        return pending;
-    }
-
-    /**
-     * What a request's plan reads of a site's rollups before its figures: the zone they are in (empty: none yet), the
-     * UTC hours with hits not rolled yet (in order), and the first and last day of the rolled sessions. One statement
-     * instead of four: a small read costs a millisecond or two on this kind of machine (BENCHMARKS.md). The pending hours
-     * a plan reads after its fresh days are read again then ({@link #pendingHours}): a hit of a new hour that those days
-     * hold must be there.
-     */
-    record SiteState(Optional<String> zone, List<LocalDateTime> pendingHours, Optional<LocalDate> firstSessionDay,
-                     Optional<LocalDate> lastSessionDay) {
-        /** The pending days in {@code zone}, within {@code [first, last]} when given. */
-        SortedSet<LocalDate> pendingDays(ZoneId zone, Optional<LocalDate[]> within) {
-            return Rollups.pendingDays(pendingHours, zone, within);
-        }
-    }
-
-    static SiteState state(Connection connection, int siteId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                SELECT (SELECT timezone FROM rollup_sites WHERE site_id = $1),
-                       (SELECT list(DISTINCT epoch_us(hour) ORDER BY epoch_us(hour)) FROM rollup_pending WHERE site_id = $1),
-                       (SELECT min(day) FROM rollup_sessions WHERE site_id = $1),
-                       (SELECT max(day) FROM rollup_sessions WHERE site_id = $1)""")) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT hour FROM rollup_pending WHERE site_id = ?" + range)) {
             statement.setInt(1, siteId);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                List<LocalDateTime> hours = new ArrayList<>();
-                java.sql.Array list = row.getArray(2);
-                if (list != null) {
-                    for (Object micros : (Object[]) list.getArray()) {
-                        hours.add(LocalDateTime.ofEpochSecond(Math.floorDiv((Long) micros, 1_000_000L), 0, java.time.ZoneOffset.UTC));
-                    }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    pending.addAll(days.of(rows.getObject(1, LocalDateTime.class)));
                 }
-                return new SiteState(Optional.ofNullable(row.getString(1)), hours, Optional.ofNullable(row.getObject(3, LocalDate.class)),
-                        Optional.ofNullable(row.getObject(4, LocalDate.class)));
             }
         }
+        within.ifPresent(bounds -> pending.removeIf(day -> day.isBefore(bounds[0]) || day.isAfter(bounds[1])));
+        return pending;
     }
 
     /** The zone the site's rollups are in, if it has any. */

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -47,8 +46,6 @@ public final class WriteProgress {
     private long committed;
     /** Whether the writer is writing: a read does not wait for a writer that is starting or has failed. */
     private volatile boolean writing;
-    /** Where the hits accepted in this process end in the stream, when they are the only ones ({@link #acceptedHere}). */
-    private volatile LongSupplier acceptedHere = () -> 0;
 
     public WriteProgress(Connection nats, Settings settings) {
         this.nats = nats;
@@ -56,23 +53,20 @@ public final class WriteProgress {
     }
 
     /**
-     * Waits until the hits the stream held when this was called are in the database, at most a second (in the single
-     * binary: those accepted in this process, {@link #acceptedHere}). Returns at once when the writer is not writing,
-     * is far behind, or the broker cannot say (within half a second) where the stream ends: the read then answers with
-     * what is written, as it would without this.
+     * Waits until the hits the stream held when this was called are in the database, at most a second.
+     * Returns at once when the writer is not writing, is far behind, or the broker cannot say (within half a
+     * second) where the stream ends: the read then answers with what is written, as it would without this.
      */
     public void awaitAccepted() {
         if (!writing) {
             return;
         }
-        long streamEnd = acceptedHere.getAsLong();
+        long streamEnd;
         try {
-            if (streamEnd == 0) {
-                if (streams == null) {
-                    streams = nats.jetStreamManagement(JetStreamOptions.builder().requestTimeout(STREAM_INFO_TIMEOUT).build());
-                }
-                streamEnd = streams.getStreamInfo(Subjects.HIT_STREAM).getStreamState().getLastSequence();
+            if (streams == null) {
+                streams = nats.jetStreamManagement(JetStreamOptions.builder().requestTimeout(STREAM_INFO_TIMEOUT).build());
             }
+            streamEnd = streams.getStreamInfo(Subjects.HIT_STREAM).getStreamState().getLastSequence();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             return;
         }
@@ -111,17 +105,6 @@ public final class WriteProgress {
         T answer = before.get();
         accepted.join();
         return answer;
-    }
-
-    /**
-     * Where the hits accepted in this process end in the stream ({@code lastStoredSequence}, 0 before the first), when
-     * no other process publishes hits to it: the single binary. A read then waits for those without asking the broker
-     * where the stream ends (1 to 7 ms here, BENCHMARKS.md). Messages stored before (by this process before a restart)
-     * come earlier in the stream, so a read waits for them too. Before the first, the broker is asked, as in a split
-     * deployment, where gateways in other processes accept hits.
-     */
-    public void acceptedHere(LongSupplier lastStoredSequence) {
-        acceptedHere = lastStoredSequence;
     }
 
     /** Whether a read waits for the batch in hand: the writer then commits it rather than wait to fill it. */

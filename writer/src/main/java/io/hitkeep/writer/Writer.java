@@ -19,13 +19,10 @@ public final class Writer implements AutoCloseable {
     private final HitWriter hitWriter;
     private final StoreHost store;
 
-    private final WriteProgress progress;
-
-    private Writer(Database database, HitWriter hitWriter, StoreHost store, WriteProgress progress) {
+    private Writer(Database database, HitWriter hitWriter, StoreHost store) {
         this.database = database;
         this.hitWriter = hitWriter;
         this.store = store;
-        this.progress = progress;
     }
 
     public static Writer start(Settings settings, Connection nats) {
@@ -36,7 +33,7 @@ public final class Writer implements AutoCloseable {
             HitWriter hitWriter = new HitWriter(database, nats, settings, progress).start();
             Metrics.gauge("hitkeep_writer_db_bytes", "Size of hitkeep.db on disk", () -> database.file().toFile().length());
             LOG.info(() -> "writer started on " + database.file());
-            return new Writer(database, hitWriter, store, progress);
+            return new Writer(database, hitWriter, store);
         } catch (RuntimeException e) {
             database.close();
             throw e instanceof HitKeepException known ? known : new HitKeepException("writer failed to start: " + e.getMessage(), e);
@@ -49,14 +46,6 @@ public final class Writer implements AutoCloseable {
      */
     public io.hitkeep.core.StoreClient.LocalHost storeHost() {
         return store;
-    }
-
-    /**
-     * Where the hits this process accepted end in the stream ({@link WriteProgress#acceptedHere}): the single binary,
-     * whose gateway is the only one that publishes to this writer's stream.
-     */
-    public void acceptedHere(java.util.function.LongSupplier lastStoredSequence) {
-        progress.acceptedHere(lastStoredSequence);
     }
 
     public boolean ready() {

@@ -144,7 +144,9 @@ class HitWriterTest {
         try (Database database = Database.open(settings)) {
             HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
             try {
-                awaitReady(writer);
+                for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
+                    assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
+                }
                 for (int round = 1; round <= 4; round++) {
                     for (int message = 0; message < 5; message++) {
                         broker.connection().jetStream().publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/r" + round, message, now))));
@@ -163,49 +165,6 @@ class HitWriterTest {
             }
         } finally {
             TempFiles.deleteTree(data);
-        }
-    }
-
-    /**
-     * In the single binary a read waits for the hits accepted in its process ({@code acceptedHere}: the sequence of the
-     * newest message its gateway had stored) without asking the broker where the stream ends. Here the progress has no
-     * broker to ask (its connection is closed), so a read that asked would go on at once, before the writer's batch
-     * wait (3 s) is out: the hits are counted only because the read waited for the sequence it was given.
-     */
-    @Test
-    void aReadWaitsForTheHitsAcceptedHereWithoutAskingTheBroker() throws Exception {
-        Path data = TempFiles.directory("hk-writer-");
-        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "3s"));
-        StreamFixtures.empty(broker.connection());
-        long now = System.currentTimeMillis() * 1000;
-        io.nats.client.Connection closed = io.nats.client.Nats.connect(broker.url());
-        closed.close();
-        WriteProgress progress = new WriteProgress(closed, settings);
-        java.util.concurrent.atomic.AtomicLong acceptedHere = new java.util.concurrent.atomic.AtomicLong();
-        progress.acceptedHere(acceptedHere::get);
-        try (Database database = Database.open(settings)) {
-            HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
-            try {
-                awaitReady(writer);
-                for (int round = 1; round <= 3; round++) {
-                    for (int message = 0; message < 5; message++) {
-                        acceptedHere.set(broker.connection().jetStream()
-                                .publish(Subjects.HITS, HitCodec.encode(List.of(pageview(6, "/h" + round, message, now)))).getSeqno());
-                    }
-                    progress.awaitAccepted();
-                    assertEquals(5L * round, count(database, "SELECT count(*) FROM hits WHERE site_id = 6"), "round " + round);
-                }
-            } finally {
-                writer.close();
-            }
-        } finally {
-            TempFiles.deleteTree(data);
-        }
-    }
-
-    private static void awaitReady(HitWriter writer) throws InterruptedException {
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
-            assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
         }
     }
 

@@ -2,8 +2,7 @@
 -- roll_pieces and roll_values (the roller copies them into the rollup tables; a range's days that are not
 -- rolled yet read them directly), and the SQL that answers a range. Each row finds its local day with an ASOF join
 -- on the connection's temporary table day_starts (LocalDays.load: where each day of the site's data starts in UTC,
--- for the :zone) instead of a time zone conversion per row (the values of a few days: a CASE over their starts,
--- see values). Parts composed at run time are in braces: {in_days}
+-- for the :zone) instead of a time zone conversion per row. Parts composed at run time are in braces: {in_days}
 -- a predicate on timestamp that keeps the UTC intervals of the days being rolled, {in_reach} those and the part
 -- of each day before that can share visitor ids with them (LocalDays.timestampInReach); {days} a list of DATE
 -- literals; {hits} the hits rolled: the table itself, or those of a filter (FilterRollups), whose rollups are the
@@ -130,13 +129,12 @@ GROUP BY ALL
 -- it: {in_reach} keeps the days' hits and those of the day before from that UTC midnight on (none for a site
 -- in UTC). Unpivoted and counted per visitor first: plain aggregates and one join, far less memory than a
 -- distinct list per grouping set. ({columns}: each list's expression named after the list, {lists} those
--- names; {days_before} the day before each of {days}; {day_of} a row's local day, with {day_join}: the ASOF
--- join on bounds, or for a few days a CASE over their starts and no join, LocalDays.dayOf.)
+-- names.)
 CREATE OR REPLACE TEMP TABLE roll_values AS
 WITH bounds AS (SELECT day, start_utc FROM day_starts WHERE zone = :zone),
 rows AS (
-    SELECT {day_of} AS day, visitor_id, '' AS total, {columns}
-    FROM {hits} h {day_join}
+    SELECT b.day, visitor_id, '' AS total, {columns}
+    FROM {hits} h ASOF JOIN bounds b ON h.timestamp >= b.start_utc
     WHERE site_id = :site_id AND ({in_reach})
 ),
 per_visitor AS (
@@ -147,10 +145,7 @@ per_visitor AS (
 SELECT v.day, v.dimension, v.value, sum(v.pageviews)::BIGINT AS pageviews, count(*) AS visitors,
        count(p.visitor_id) AS shared_visitors
 FROM per_visitor v
--- p's days named as well as joined: DuckDB does not carry v's days over the join, and hashing every row of the days
--- themselves took a sixth of the statement (a day alone in UTC has none before it)
-LEFT JOIN (SELECT * FROM per_visitor WHERE day IN ({days_before})) p
-       ON p.day = v.day - 1 AND p.dimension = v.dimension AND p.value = v.value AND p.visitor_id = v.visitor_id
+LEFT JOIN per_visitor p ON p.day = v.day - 1 AND p.dimension = v.dimension AND p.value = v.value AND p.visitor_id = v.visitor_id
 WHERE v.day IN ({days})
 GROUP BY ALL
 
