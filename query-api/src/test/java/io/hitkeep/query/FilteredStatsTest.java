@@ -135,8 +135,8 @@ class FilteredStatsTest {
             hit.country = "DE";
             hit.browser = "Firefox";
             hit.browserVersion = "121";
-            // salted as SeededVisits salts its visitors 1 to 150: visitor 151 on this UTC day
-            hit.visitorId = 151 * 100_000L + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
+            // a person beside SeededVisits' visitors 1 to 150, salted as they are
+            hit.visitorId = SeededVisits.visitorId(151, hit.timestampMicros);
             hit.sessionKey = "";
             hits.add(hit.build());
         }

@@ -22,6 +22,14 @@ final class SeededVisits {
     }
 
     /**
+     * The id of visitor {@code visitor} (a person) at {@code timestampMicros}: salted per UTC day, as the gateways
+     * salt it, so the same person is another id the next UTC day.
+     */
+    static long visitorId(long visitor, long timestampMicros) {
+        return visitor * 100_000 + Math.floorDiv(timestampMicros, 86_400_000_000L);
+    }
+
+    /**
      * With {@code variety}, every fifth visitor comes from {@code docs.} + {@code hostname}, and some pageviews are
      * followed by a Signup event with a plan; without, the same draws as before it existed (the tests' figures).
      */
@@ -47,7 +55,7 @@ final class SeededVisits {
                 hit.country = countries[(int) (visitor % countries.length)];
                 hit.browser = visitor % 2 == 0 ? "Firefox" : "Chrome";
                 hit.browserVersion = "12" + visitor % 3;
-                hit.visitorId = visitor * 100_000 + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
+                hit.visitorId = visitorId(visitor, hit.timestampMicros);
                 hit.sessionKey = session;
                 Hit pageview = hit.build();
                 hits.add(pageview);
