@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
@@ -52,7 +51,7 @@ final class HitPublisher implements AutoCloseable {
      */
     private static final int MAX_IN_FLIGHT = 4;
     private static final long ACK_TIMEOUT_SECONDS = 10;
-    /** Per attempt; the attempts together stay under the 15 s the ingest route waits. */
+    /** Per attempt; with the queue limit, the attempts together stay under 15 s. */
     private static final long ATTEMPT_TIMEOUT_MILLIS = 3000;
     private static final int ATTEMPTS = 3;
     private static final long PROBE_TIMEOUT_MILLIS = 1000;
@@ -66,13 +65,22 @@ final class HitPublisher implements AutoCloseable {
             "Hits stored in the stream (acknowledged)");
     private static final LongAdder ACCEPTED = Metrics.counter("hitkeep_ingest_accepted_total", "",
             "Hits accepted and stored in the stream");
+    private static final LongAdder UNSENT = Metrics.counter("hitkeep_gateway_hits_unsent_total", "",
+            "Hits answered 503 without being published, after waiting longer than the queue limit");
     private static final LongAdder UNAVAILABLE = Metrics.counter("hitkeep_ingest_unavailable_total", "",
             "Hits answered with 503 because the stream did not store them in time");
-    /** How long an ingest route waits for the stream before it answers 503. */
-    private static final long STORE_TIMEOUT_SECONDS = 15;
+    /**
+     * How long a hit may wait in the queue for its message to be sent; older, it is answered 503 unsent. With
+     * the attempts after it ({@code ATTEMPTS} x {@code ATTEMPT_TIMEOUT_MILLIS}), every ingest route has its
+     * answer within 15 s, and a hit answered 503 this way was never published (a retry cannot double it).
+     */
+    static final long QUEUE_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** {@code messageId} is null for hits that may share a message. */
-    private record Pending(Hit hit, String messageId, CompletableFuture<Void> stored) {
+    private record Pending(Hit hit, String messageId, CompletableFuture<Void> stored, long queuedNanos) {
+        boolean waitedTooLong(long now) {
+            return now - queuedNanos > QUEUE_LIMIT_NANOS;
+        }
     }
 
     private final JetStream jetStream;
@@ -114,8 +122,10 @@ final class HitPublisher implements AutoCloseable {
      */
     void store(Hit hit, String messageId) {
         try {
-            publish(hit, messageId).get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            // Untimed: the publisher answers every hit within about 15 s (QUEUE_LIMIT_NANOS, then the attempts).
+            // A timed wait would wake the virtual threads' timer thread twice per hit, to arm and to cancel it.
+            publish(hit, messageId).get();
+        } catch (ExecutionException e) {
             UNAVAILABLE.increment();
             throw DomainError.unavailable("the hit could not be stored right now; retry");
         } catch (InterruptedException e) {
@@ -140,13 +150,25 @@ final class HitPublisher implements AutoCloseable {
             }
             probe = true;
         }
-        if (!running || !queue.offer(new Pending(hit, messageId, stored))) {
+        if (!running || !queue.offer(new Pending(hit, messageId, stored, System.nanoTime()))) {
             if (probe) {
                 probing.set(false);
             }
             stored.completeExceptionally(new IllegalStateException("ingest queue full"));
+        } else if (!running) {
+            // closed while this hit was queued: the publisher thread may have left already, and nobody else
+            // would answer it
+            failQueued();
         }
         return stored;
+    }
+
+    /** Answers every hit still queued with a failure: the publisher is closed and will not send them. */
+    private void failQueued() {
+        IllegalStateException closed = new IllegalStateException("the publisher is closed");
+        for (Pending pending; (pending = queue.poll()) != null; ) {
+            pending.stored().completeExceptionally(closed);
+        }
     }
 
     private void run() {
@@ -164,40 +186,89 @@ final class HitPublisher implements AutoCloseable {
                     if (pending.messageId() == null) {
                         coalesced.add(pending);
                     } else {
-                        inFlight.acquire();
                         send(List.of(pending), pending.messageId());
                     }
                 }
                 if (!coalesced.isEmpty()) {
-                    inFlight.acquire();
                     send(coalesced, idPrefix + messageNumber.incrementAndGet());
                 }
-                batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
+            } catch (RuntimeException | Error e) {
+                // the callers wait without a timeout of their own: none may be left unanswered
+                LOG.severe("publishing " + batch.size() + " hits failed: " + e);
+                batch.forEach(pending -> pending.stored().completeExceptionally(e));
+                probing.set(false);
+            } finally {
+                batch.clear();
             }
         }
+        failQueued();
     }
 
-    private void send(List<Pending> batch, String messageId) {
-        List<Hit> hits = new ArrayList<>(batch.size());
-        for (Pending pending : batch) {
-            hits.add(pending.hit());
+    /**
+     * Sends the hits as one message once a message may be in flight. Hits that waited longer than the queue
+     * limit, before or for the permit, are failed unsent.
+     */
+    private void send(List<Pending> batch, String messageId) throws InterruptedException {
+        batch = unexpired(batch);
+        if (batch.isEmpty()) {
+            return;
         }
-        byte[] message = HitCodec.encode(hits);
+        byte[] message = encode(batch);
         if (message.length > maxPayload && batch.size() > 1) {
             // a batch of unusually large hits (long URLs, many props): publish it as two messages
-            inFlight.acquireUninterruptibly();
             send(batch.subList(0, batch.size() / 2), messageId);
             send(batch.subList(batch.size() / 2, batch.size()), idPrefix + messageNumber.incrementAndGet());
             return;
         }
-        // while the broker fails, the message that tries it gets one short attempt: every caller then has its
-        // 503 within about a second, the trying one included
-        boolean tryingBroker = failing;
-        attempt(batch, message, PublishOptions.builder().messageId(messageId).build(), 1,
-                tryingBroker ? 1 : ATTEMPTS, tryingBroker ? PROBE_TIMEOUT_MILLIS : ATTEMPT_TIMEOUT_MILLIS);
+        PublishOptions withId = PublishOptions.builder().messageId(messageId).build();
+        inFlight.acquire();
+        boolean answeredLater = false;
+        try {
+            List<Pending> fresh = unexpired(batch);  // the permit may have taken seconds to come
+            if (fresh.isEmpty()) {
+                return;
+            }
+            // while the broker fails, the message that tries it gets one short attempt: every caller then has its
+            // 503 within about a second, the trying one included
+            boolean tryingBroker = failing;
+            attempt(fresh, fresh == batch ? message : encode(fresh), withId, 1,
+                    tryingBroker ? 1 : ATTEMPTS, tryingBroker ? PROBE_TIMEOUT_MILLIS : ATTEMPT_TIMEOUT_MILLIS);
+            answeredLater = true;  // the permit goes back when the attempts are answered
+        } finally {
+            if (!answeredLater) {
+                inFlight.release();
+            }
+        }
+    }
+
+    private static byte[] encode(List<Pending> batch) {
+        List<Hit> hits = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            hits.add(pending.hit());
+        }
+        return HitCodec.encode(hits);
+    }
+
+    /** The batch less the hits that waited too long, which are answered 503 here. */
+    private List<Pending> unexpired(List<Pending> batch) {
+        long now = System.nanoTime();
+        if (batch.stream().noneMatch(pending -> pending.waitedTooLong(now))) {
+            return batch;
+        }
+        probing.set(false);  // one of them may have been the hit that was to try the broker again
+        List<Pending> fresh = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            if (pending.waitedTooLong(now)) {
+                UNSENT.increment();
+                pending.stored().completeExceptionally(new IllegalStateException("not sent within the queue limit"));
+            } else {
+                fresh.add(pending);
+            }
+        }
+        return fresh;
     }
 
     private void attempt(List<Pending> batch, byte[] message, PublishOptions withId, int attempt, int attempts, long timeoutMillis) {

@@ -242,6 +242,75 @@ class HitPublisherTest {
         assertEquals(duplicatesBefore + 1, duplicates(), "the second copy reached the broker and was dropped there");
     }
 
+    /**
+     * The ingest routes wait for their hit without a timeout of their own, so the publisher must answer every
+     * hit in time. With the broker frozen, four messages hold every permit for their three attempts (9 s); a
+     * fifth hit waits for a permit longer than the queue limit and is answered unsent, and stays out of the stream.
+     */
+    @Test
+    void aHitThatWaitedLongerThanTheQueueLimitIsFailedUnsent() throws Exception {
+        long server = Long.parseLong(java.nio.file.Files.readString(broker.supervisor().directory().resolve("nats-server.pid")).trim());
+        long unsentBefore = metric("hitkeep_gateway_hits_unsent_total");
+        List<CompletableFuture<Void>> stored = new ArrayList<>();
+        try (HitPublisher publisher = new HitPublisher(broker.connection())) {
+            new ProcessBuilder("kill", "-STOP", Long.toString(server)).start().waitFor();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    stored.add(publisher.publish(hit(100 + i)));
+                    Thread.sleep(150);  // each in a message of its own
+                }
+                ExecutionException failed = assertThrows(ExecutionException.class, () -> stored.get(4).get(20, TimeUnit.SECONDS));
+                assertTrue(String.valueOf(failed.getCause().getMessage()).contains("queue limit"), failed.getCause().toString());
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(server)).start().waitFor();
+            }
+            for (CompletableFuture<Void> first : stored.subList(0, 4)) {
+                assertTrue(first.isDone(), "each of the first four was answered when its attempts ended");
+            }
+        }
+
+        assertEquals(unsentBefore + 1, metric("hitkeep_gateway_hits_unsent_total"));
+        assertTrue(messages().stream().flatMap(List::stream).noneMatch(hit -> hit.visitorId() == 104),
+                "the hit answered unsent is not in the stream");
+    }
+
+    /** Publishes racing with close: every one is answered, stored or failed, none left waiting. */
+    @Test
+    void everyPublishIsAnsweredWhenThePublisherCloses() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            HitPublisher publisher = new HitPublisher(broker.connection());
+            List<CompletableFuture<Void>> stored = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch started = new CountDownLatch(4);
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int sender = t;
+                senders.add(Thread.ofPlatform().start(() -> {
+                    started.countDown();
+                    for (int i = 0; i < 200; i++) {
+                        stored.add(publisher.publish(hit(sender * 1000L + i)));
+                    }
+                }));
+            }
+            started.await();
+            publisher.close();
+            for (Thread sender : senders) {
+                sender.join();
+            }
+            for (CompletableFuture<Void> future : stored) {
+                try {
+                    future.get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException failed) {
+                    // answered: refused after close
+                }
+            }
+        }
+    }
+
+    private static long metric(String name) {
+        return io.hitkeep.core.Metrics.prometheus().lines().filter(line -> line.startsWith(name + " "))
+                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(' ') + 1).trim())).findFirst().orElse(0);
+    }
+
     private static long duplicates() {
         return io.hitkeep.core.Metrics.prometheus().lines().filter(line -> line.startsWith("hitkeep_gateway_duplicate_publishes_total "))
                 .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(' ') + 1).trim())).findFirst().orElse(0);
