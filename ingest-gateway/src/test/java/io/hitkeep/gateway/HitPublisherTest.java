@@ -220,19 +220,15 @@ class HitPublisherTest {
      */
     @Test
     void aMessageSentAgainAfterAMissingAckIsStoredOnce() throws Exception {
-        long server = Long.parseLong(java.nio.file.Files.readString(broker.supervisor().directory().resolve("nats-server.pid")).trim());
         long duplicatesBefore = duplicates();
         try (HitPublisher publisher = new HitPublisher(broker.connection())) {
             publisher.publish(hit(7)).get(5, TimeUnit.SECONDS);
-            new ProcessBuilder("kill", "-STOP", Long.toString(server)).start().waitFor();
-            CompletableFuture<Void> stored;
-            try {
-                stored = publisher.publish(hit(8));
+            CompletableFuture<Void> stored = whileBrokerFrozen(() -> {
+                CompletableFuture<Void> late = publisher.publish(hit(8));
                 // longer than one attempt's ack timeout: the publisher sends the message again
                 Thread.sleep(4500);
-            } finally {
-                new ProcessBuilder("kill", "-CONT", Long.toString(server)).start().waitFor();
-            }
+                return late;
+            });
             stored.get(15, TimeUnit.SECONDS);
         }
 
@@ -246,24 +242,21 @@ class HitPublisherTest {
      * The ingest routes wait for their hit without a timeout of their own, so the publisher must answer every
      * hit in time. With the broker frozen, four messages hold every permit for their three attempts (9 s); a
      * fifth hit waits for a permit longer than the queue limit and is answered unsent, and stays out of the stream.
+     * Each hit has a message id, so each travels in a message of its own whenever the publisher takes it.
      */
     @Test
     void aHitThatWaitedLongerThanTheQueueLimitIsFailedUnsent() throws Exception {
-        long server = Long.parseLong(java.nio.file.Files.readString(broker.supervisor().directory().resolve("nats-server.pid")).trim());
         long unsentBefore = metric("hitkeep_gateway_hits_unsent_total");
+        String ids = java.util.UUID.randomUUID() + "-";
         List<CompletableFuture<Void>> stored = new ArrayList<>();
         try (HitPublisher publisher = new HitPublisher(broker.connection())) {
-            new ProcessBuilder("kill", "-STOP", Long.toString(server)).start().waitFor();
-            try {
+            ExecutionException failed = whileBrokerFrozen(() -> {
                 for (int i = 0; i < 5; i++) {
-                    stored.add(publisher.publish(hit(100 + i)));
-                    Thread.sleep(150);  // each in a message of its own
+                    stored.add(publisher.publish(hit(100 + i), ids + i));
                 }
-                ExecutionException failed = assertThrows(ExecutionException.class, () -> stored.get(4).get(20, TimeUnit.SECONDS));
-                assertTrue(String.valueOf(failed.getCause().getMessage()).contains("queue limit"), failed.getCause().toString());
-            } finally {
-                new ProcessBuilder("kill", "-CONT", Long.toString(server)).start().waitFor();
-            }
+                return assertThrows(ExecutionException.class, () -> stored.get(4).get(20, TimeUnit.SECONDS));
+            });
+            assertTrue(String.valueOf(failed.getCause().getMessage()).contains("queue limit"), failed.getCause().toString());
             for (CompletableFuture<Void> first : stored.subList(0, 4)) {
                 assertTrue(first.isDone(), "each of the first four was answered when its attempts ended");
             }
@@ -316,7 +309,17 @@ class HitPublisherTest {
     }
 
     private static long duplicates() {
-        return io.hitkeep.core.Metrics.prometheus().lines().filter(line -> line.startsWith("hitkeep_gateway_duplicate_publishes_total "))
-                .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(' ') + 1).trim())).findFirst().orElse(0);
+        return metric("hitkeep_gateway_duplicate_publishes_total");
+    }
+
+    /** Runs {@code action} with nats-server stopped (SIGSTOP: connected, silent), and lets it go on afterwards. */
+    private static <T> T whileBrokerFrozen(java.util.concurrent.Callable<T> action) throws Exception {
+        String server = java.nio.file.Files.readString(broker.supervisor().directory().resolve("nats-server.pid")).trim();
+        new ProcessBuilder("kill", "-STOP", server).start().waitFor();
+        try {
+            return action.call();
+        } finally {
+            new ProcessBuilder("kill", "-CONT", server).start().waitFor();
+        }
     }
 }
