@@ -13,11 +13,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,23 +74,41 @@ final class Rollups implements AutoCloseable {
     /** The roller rolls for at most one part in this many of its time, beside ingest. */
     private static final int ROLLING_SHARE_INVERSE = 10;
     private static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+    /**
+     * How often the roller's rounds roll a site's current day again while it is the site's only day with new hits.
+     * A range reads a day with hits not rolled yet from the raw hits, so on a site with steady traffic today's rollup
+     * is stale at the next hit, and rolling it every round bought nothing; yet each round rolls the whole day again,
+     * and beside a heavy load that took a fifth of a core (the roller's thread and DuckDB's: {@code bench/run.sh},
+     * BENCHMARKS.md). A day that has ended, or new hits on any other day, are rolled in the next round as before.
+     */
+    static final Duration CURRENT_DAY_INTERVAL = Duration.ofMinutes(5);
 
     private final Database database;
     private final Duration interval;
+    private final Clock clock;
     private final FilterRollups filters = new FilterRollups();
     private final Object rolling = new Object();
+    /** When the roller's rounds last rolled each site's current day (guarded by {@link #rolling}). */
+    private final Map<Integer, Instant> currentDayRolled = new HashMap<>();
     private volatile boolean caughtUp;
     private volatile boolean running = true;
     private Thread thread;
 
     Rollups(Database database, Duration interval) {
+        this(database, interval, Clock.systemUTC());
+    }
+
+    /** With the clock that says which day is current and when it was rolled (a test's own). */
+    Rollups(Database database, Duration interval, Clock clock) {
         this.database = database;
         this.interval = interval;
+        this.clock = clock;
     }
 
     /**
-     * Starts the roller: catches up, then rolls what is pending every {@code rollup-interval} (default 5 s);
-     * a range's days not rolled yet are read from the hits meanwhile.
+     * Starts the roller: catches up, then rolls what is pending every {@code rollup-interval} (default 5 s), a site's
+     * current day alone at most every {@link #CURRENT_DAY_INTERVAL}; a range's days not rolled yet are read from the
+     * hits meanwhile.
      */
     static Rollups start(Database database, Settings settings) {
         Rollups rollups = new Rollups(database, settings.duration("rollup-interval", Duration.ofSeconds(5)));
@@ -103,7 +124,7 @@ final class Rollups implements AutoCloseable {
                     catchUp();
                 }
                 long started = System.nanoTime();
-                int days = rollPending();
+                int days = rollDue();
                 long filtersStarted = System.nanoTime();
                 int filterDays = rollFilters();
                 pause = pauseAfter(interval, Duration.ofNanos(filtersStarted - started), days,
@@ -205,6 +226,18 @@ final class Rollups implements AutoCloseable {
 
     /** Rolls every day that was pending when called; answers how many days were rolled. */
     int rollPending() {
+        return roll(false);
+    }
+
+    /**
+     * The roller's round: as {@link #rollPending}, but a site whose only pending day is its current day is left for a
+     * later round when the rounds rolled that day less than {@link #CURRENT_DAY_INTERVAL} ago.
+     */
+    int rollDue() {
+        return roll(true);
+    }
+
+    private int roll(boolean spareCurrentDay) {
         synchronized (rolling) {
             int rolled = 0;
             Map<Integer, ZoneId> sites = transaction("read the sites", sql -> {
@@ -217,8 +250,12 @@ final class Rollups implements AutoCloseable {
                 return sites(sql.connection());
             });
             for (Map.Entry<Integer, ZoneId> site : sites.entrySet()) {
+                SortedSet<LocalDate> pending = pendingDays(site.getKey(), site.getValue());
+                if (spareCurrentDay && !currentDayDue(site.getKey(), site.getValue(), pending)) {
+                    continue;
+                }
                 // bounded: under steady traffic the current hour is pending again at once, and waits for the next round
-                int rounds = (int) Math.ceil(pendingDays(site.getKey(), site.getValue()).size() / (double) DAYS_PER_ROLL) + 1;
+                int rounds = (int) Math.ceil(pending.size() / (double) DAYS_PER_ROLL) + 1;
                 for (int round = 0; round < rounds; round++) {
                     int days = transaction("roll up site " + site.getKey(), sql -> rollSome(sql.connection(), site.getKey(), site.getValue()));
                     if (days == 0) {
@@ -231,6 +268,25 @@ final class Rollups implements AutoCloseable {
             PENDING_HOURS.set(pendingHours());
             return rolled;
         }
+    }
+
+    /**
+     * Whether a round rolls this site's {@code pending} days: yes unless they are its current day alone and the rounds
+     * rolled that day less than {@link #CURRENT_DAY_INTERVAL} ago. Notes the roll of the current day when it is due.
+     */
+    private boolean currentDayDue(int siteId, ZoneId zone, SortedSet<LocalDate> pending) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        if (!pending.contains(today)) {
+            return true;
+        }
+        Instant last = currentDayRolled.get(siteId);
+        if (pending.size() == 1 && last != null && last.plus(CURRENT_DAY_INTERVAL).isAfter(now)
+                && LocalDate.ofInstant(last, zone).equals(today)) {
+            return false;
+        }
+        currentDayRolled.put(siteId, now);
+        return true;
     }
 
     /** The filters that requests asked for, which {@link #rollFilters} rolls up. */

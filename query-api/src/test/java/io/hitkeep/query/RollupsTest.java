@@ -78,6 +78,88 @@ class RollupsTest {
         }
     }
 
+    @Test
+    void theRoundsRollACurrentDayThatKeepsGettingHitsAtMostEveryFewMinutes() {
+        try (StoredHits stored = StoredHits.open()) {
+            // noon on the week's last day, June 7th (UTC)
+            MovableClock clock = new MovableClock(Instant.parse("2026-06-07T12:00:00Z"));
+            StatsPaths.roll(stored.database(), 1, UTC);  // the site, before any hit
+            Rollups rollups = new Rollups(stored.database(), Duration.ZERO, clock);
+            rollups.catchUp();
+            stored.add(week(0));
+            assertEquals(7, rollups.rollDue(), "June 1st to 7th: the current day is rolled with the days before it");
+
+            stored.add(hitAt("2026-06-07T12:00:30Z"));
+            clock.move(Duration.ofMinutes(1));
+            assertEquals(0, rollups.rollDue(), "the current day alone, rolled a minute ago: left for a later round");
+            assertEquals(java.util.Set.of(java.time.LocalDate.parse("2026-06-07")), rollups.pendingDays(1, UTC));
+
+            clock.move(Rollups.CURRENT_DAY_INTERVAL);
+            assertEquals(1, rollups.rollDue(), "rolled again once the interval has passed");
+            assertSameAnswers(stored.database(), rollups, UTC);
+
+            stored.add(hitAt("2026-06-07T12:06:30Z"));
+            clock.move(Duration.ofMinutes(1));
+            assertEquals(0, rollups.rollDue());
+            stored.add(hitAt("2026-06-05T10:00:00Z"));
+            assertTrue(rollups.rollDue() >= 2, "a hit on another day: that day and the current one are rolled at once");
+            assertTrue(rollups.pendingDays(1, UTC).isEmpty());
+            assertSameAnswers(stored.database(), rollups, UTC);
+
+            stored.add(hitAt("2026-06-07T23:50:00Z"));
+            clock.move(Duration.ofHours(12));
+            assertEquals(1, rollups.rollDue(), "June 7th has ended: rolled at once");
+
+            stored.add(hitAt("2026-06-08T00:07:30Z"));
+            assertEquals(1, rollups.rollDue(), "the new current day's first roll is due at once");
+            stored.add(hitAt("2026-06-08T00:08:00Z"));
+            clock.move(Duration.ofMinutes(1));
+            assertEquals(0, rollups.rollDue());
+            assertEquals(1, rollups.rollPending(), "rollPending (the CLI step) rolls the current day whenever asked");
+            assertTrue(rollups.pendingDays(1, UTC).isEmpty());
+        }
+    }
+
+    /** One pageview of a new visitor at {@code instant}. */
+    private static Hit hitAt(String instant) {
+        Hit.Builder hit = Hit.builder();
+        hit.timestampMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.parse(instant));
+        hit.siteId = 1;
+        hit.hostname = "upkeep.example";
+        hit.path = "/late";
+        hit.visitorId = 9_900_000 + Math.floorDiv(hit.timestampMicros, 86_400_000_000L);
+        hit.sessionKey = "late-" + instant;
+        return hit.build();
+    }
+
+    /** A clock that stands still until a test moves it. */
+    private static final class MovableClock extends java.time.Clock {
+        private Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void move(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
     private static void assertSameAnswers(Database database, Rollups rollups, ZoneId zone) {
         JsonNode raw = new Stats(database).answer(WEEK, zone);
         RollupAnswers answers = new RollupAnswers(rollups, 0);
