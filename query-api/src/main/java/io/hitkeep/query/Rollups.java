@@ -144,10 +144,10 @@ final class Rollups implements AutoCloseable {
 
     /**
      * How long the roller rests after rolling {@code days} days in {@code took}: {@code interval}, or nine times
-     * what a day took when that is longer, so that it uses at most a tenth of a core beside ingest (today is
-     * rolled again from all its hits each round: on a busy site each round grows with the day, and rolling every
-     * 5 s cost about a fifth of the ingest throughput in {@code bench/run.sh}); at most a minute, since a range
-     * reads its days not rolled yet from the raw hits meanwhile.
+     * what a day took when that is longer, so that it rolls at most a tenth of the time beside ingest (DuckDB spreads
+     * a roll over its threads, so that is up to a fifth of a core on two; a day is rolled again from all its hits
+     * each time, and on a busy site today grows all day: hence also {@link #CURRENT_DAY_INTERVAL}); at most a minute,
+     * since a range reads its days not rolled yet from the raw hits meanwhile.
      */
     static Duration pauseAfter(Duration interval, Duration took, int days) {
         return pauseAfter(interval, took, days, Duration.ZERO);
