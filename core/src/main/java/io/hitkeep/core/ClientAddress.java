@@ -1,6 +1,5 @@
 package io.hitkeep.core;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -8,7 +7,6 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,14 +15,23 @@ import java.util.regex.Pattern;
  * until the first untrusted address. Immutable and thread-safe.
  */
 public final class ClientAddress {
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F]*:[0-9a-fA-F:.]*");
     private final Ranges trusted;
 
-    private record Cidr(BigInteger network, BigInteger mask, int bytes) {
+    /** A network as bytes: an address is in it when its bytes under the mask equal the network's. */
+    private record Cidr(byte[] network, byte[] mask) {
         boolean contains(InetAddress address) {
+            // called for every hit, up to twice per proxy hop: no allocation beyond the address's own copy
             byte[] raw = address.getAddress();
-            return raw.length == bytes && new BigInteger(1, raw).and(mask).equals(network);
+            if (raw.length != network.length) {
+                return false;
+            }
+            for (int i = 0; i < raw.length; i++) {
+                if ((raw[i] & mask[i]) != network[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -73,7 +80,12 @@ public final class ClientAddress {
         }
 
         boolean contains(InetAddress address) {
-            return cidrs.stream().anyMatch(cidr -> cidr.contains(address));
+            for (Cidr cidr : cidrs) {
+                if (cidr.contains(address)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         public boolean isEmpty() {
@@ -113,9 +125,14 @@ public final class ClientAddress {
         if (bits < 0 || bits > bytes * 8) {
             throw new HitKeepException(setting + ": bad prefix length in '" + text + "'");
         }
-        BigInteger all = BigInteger.ONE.shiftLeft(bytes * 8).subtract(BigInteger.ONE);
-        BigInteger mask = all.shiftRight(bits).xor(all);
-        return new Cidr(new BigInteger(1, address.get().getAddress()).and(mask), mask, bytes);
+        byte[] mask = new byte[bytes];
+        byte[] network = address.get().getAddress();
+        for (int i = 0; i < bytes; i++) {
+            int bitsHere = Math.clamp(bits - 8L * i, 0, 8);
+            mask[i] = (byte) (0xff00 >> bitsHere);
+            network[i] &= mask[i];
+        }
+        return new Cidr(network, mask);
     }
 
     /**
@@ -129,16 +146,8 @@ public final class ClientAddress {
             candidate = candidate.substring(1, candidate.length() - 1);
         }
         try {
-            Matcher v4 = IPV4.matcher(candidate);
-            if (v4.matches()) {
-                byte[] octets = new byte[4];
-                for (int i = 0; i < 4; i++) {
-                    int octet = Integer.parseInt(v4.group(i + 1));
-                    if (octet > 255) {
-                        return Optional.empty();
-                    }
-                    octets[i] = (byte) octet;
-                }
+            byte[] octets = dottedQuad(candidate);
+            if (octets != null) {
                 return Optional.of(InetAddress.getByAddress(octets));
             }
             // with a colon and only these characters getByName parses IPv6 or fails, it never looks up a name
@@ -149,6 +158,34 @@ public final class ClientAddress {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The four octets of a dotted-quad IPv4 address (one to three ASCII digits each, at most 255), or null. By hand
+     * rather than with a regular expression: every hit's address is read here, once per proxy hop.
+     */
+    private static byte[] dottedQuad(String text) {
+        byte[] octets = new byte[4];
+        int at = 0;
+        for (int part = 0; part < 4; part++) {
+            if (part > 0) {
+                if (at >= text.length() || text.charAt(at) != '.') {
+                    return null;
+                }
+                at++;
+            }
+            int value = 0;
+            int digits = 0;
+            while (at < text.length() && digits < 3 && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
+                value = value * 10 + text.charAt(at++) - '0';
+                digits++;
+            }
+            if (digits == 0 || value > 255) {
+                return null;
+            }
+            octets[part] = (byte) value;
+        }
+        return at == text.length() ? octets : null;
     }
 
     public boolean trusted(InetAddress address) {

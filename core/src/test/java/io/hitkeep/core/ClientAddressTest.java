@@ -75,6 +75,20 @@ class ClientAddressTest {
     }
 
     @Test
+    void prefixesThatEndInsideAByte() throws UnknownHostException {
+        ClientAddress clientAddress = new ClientAddress(Settings.of(Map.of(Settings.TRUSTED_PROXIES, "192.168.4.0/22,2001:db8::/31,0.0.0.0/0")));
+        assertTrue(clientAddress.trusted(InetAddress.getByName("2001:db9:ffff::1")));
+        assertFalse(clientAddress.trusted(InetAddress.getByName("2001:dba::1")));
+        assertFalse(clientAddress.trusted(InetAddress.getByName("::1")), "IPv4's /0 holds no IPv6 address");
+
+        ClientAddress v4 = new ClientAddress(Settings.of(Map.of(Settings.TRUSTED_PROXIES, "192.168.5.9/22")));
+        assertTrue(v4.trusted(InetAddress.getByName("192.168.4.0")), "the address's host bits are dropped");
+        assertTrue(v4.trusted(InetAddress.getByName("192.168.7.255")));
+        assertFalse(v4.trusted(InetAddress.getByName("192.168.8.0")));
+        assertFalse(v4.trusted(InetAddress.getByName("192.168.3.255")));
+    }
+
+    @Test
     void peerWithoutAddressResolvesToEmpty() {
         ClientAddress clientAddress = new ClientAddress(DEFAULT);
 
@@ -106,6 +120,12 @@ class ClientAddressTest {
             "ipv6 in brackets         | [::1]            | 0:0:0:0:0:0:0:1",
             "ipv4-mapped              | ::ffff:192.0.2.1 | 192.0.2.1",
             "octet too large          | 999.1.1.1        | ''",
+            "octet 256                | 1.2.3.256        | ''",
+            "four digits              | 1234.1.1.1       | ''",
+            "leading zeros            | 010.001.0.255    | 10.1.0.255",
+            "trailing dot             | 1.2.3.4.         | ''",
+            "with a port              | 1.2.3.4:80       | ''",
+            "non-ASCII digits         | ١.٢.٣.٤          | ''",
             "three parts              | 1.2.3            | ''",
             "one number               | 12345            | ''",
             "bad ipv6                 | 2001:db8::g      | ''",
