@@ -65,27 +65,24 @@ class ClientAddressTest {
         assertFalse(clientAddress.trusted(InetAddress.getByName("::2")));
     }
 
-    @Test
-    void trustedProxiesSetting() throws UnknownHostException {
-        ClientAddress clientAddress = new ClientAddress(Settings.of(Map.of(Settings.TRUSTED_PROXIES, " 10.0.0.0/8 , 172.16.0.0/12")));
-
-        assertTrue(clientAddress.trusted(InetAddress.getByName("172.31.255.255")));
-        assertFalse(clientAddress.trusted(InetAddress.getByName("172.32.0.0")));
-        assertFalse(clientAddress.trusted(InetAddress.getByName("127.0.0.1")), "setting replaces the default");
-    }
-
-    @Test
-    void prefixesThatEndInsideAByte() throws UnknownHostException {
-        ClientAddress clientAddress = new ClientAddress(Settings.of(Map.of(Settings.TRUSTED_PROXIES, "192.168.4.0/22,2001:db8::/31,0.0.0.0/0")));
-        assertTrue(clientAddress.trusted(InetAddress.getByName("2001:db9:ffff::1")));
-        assertFalse(clientAddress.trusted(InetAddress.getByName("2001:dba::1")));
-        assertFalse(clientAddress.trusted(InetAddress.getByName("::1")), "IPv4's /0 holds no IPv6 address");
-
-        ClientAddress v4 = new ClientAddress(Settings.of(Map.of(Settings.TRUSTED_PROXIES, "192.168.5.9/22")));
-        assertTrue(v4.trusted(InetAddress.getByName("192.168.4.0")), "the address's host bits are dropped");
-        assertTrue(v4.trusted(InetAddress.getByName("192.168.7.255")));
-        assertFalse(v4.trusted(InetAddress.getByName("192.168.8.0")));
-        assertFalse(v4.trusted(InetAddress.getByName("192.168.3.255")));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "setting replaces the default   | ' 10.0.0.0/8 , 172.16.0.0/12' | 127.0.0.1        | false",
+            "a /12's last address           | ' 10.0.0.0/8 , 172.16.0.0/12' | 172.31.255.255   | true",
+            "just past a /12                | ' 10.0.0.0/8 , 172.16.0.0/12' | 172.32.0.0       | false",
+            "a /22's first address          | 192.168.4.0/22                | 192.168.4.0      | true",
+            "a /22's last address           | 192.168.4.0/22                | 192.168.7.255    | true",
+            "just past a /22                | 192.168.4.0/22                | 192.168.8.0      | false",
+            "just before a /22              | 192.168.4.0/22                | 192.168.3.255    | false",
+            "host bits of the setting drop  | 192.168.5.9/22                | 192.168.4.1      | true",
+            "an IPv6 /31                    | 2001:db8::/31                 | 2001:db9:ffff::1 | true",
+            "just past an IPv6 /31          | 2001:db8::/31                 | 2001:dba::1      | false",
+            "IPv4's /0 holds no IPv6        | 0.0.0.0/0                     | ::1              | false",
+            "IPv4's /0 holds every IPv4     | 0.0.0.0/0                     | 203.0.113.9      | true",
+    })
+    void trustedProxiesSetting(String name, String proxies, String address, boolean wanted) throws UnknownHostException {
+        ClientAddress clientAddress = new ClientAddress(Settings.of(Map.of(Settings.TRUSTED_PROXIES, proxies)));
+        assertEquals(wanted, clientAddress.trusted(InetAddress.getByName(address)));
     }
 
     @Test
