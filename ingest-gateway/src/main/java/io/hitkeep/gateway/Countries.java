@@ -1,5 +1,7 @@
 package io.hitkeep.gateway;
 
+import io.hitkeep.core.ClientAddress;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -87,9 +89,9 @@ final class Countries {
 
     /** The country of an address literal, or empty for an unknown, private or malformed one. Never resolves names. */
     String country(String address) {
-        int ipv4 = ipv4(address);
-        if (ipv4 != -1 || address.equals("255.255.255.255")) {
-            return ipv4Country(ipv4);
+        long ipv4 = ClientAddress.ipv4(address);
+        if (ipv4 >= 0) {
+            return ipv4Country((int) ipv4);
         }
         if (address.indexOf(':') < 0 || !IPV6_LITERAL.matcher(address).matches()) {
             return "";
@@ -165,28 +167,5 @@ final class Countries {
             NAMES[country] = name;
         }
         return name;
-    }
-
-    /** A dotted-quad IPv4 literal as an int, or -1 if it is none (255.255.255.255 also gives -1). */
-    static int ipv4(String address) {
-        int value = 0;
-        int parts = 0;
-        int part = -1;
-        for (int i = 0; i < address.length(); i++) {
-            char c = address.charAt(i);
-            if (c >= '0' && c <= '9') {
-                part = part < 0 ? c - '0' : part * 10 + (c - '0');
-                if (part > 255) {
-                    return -1;
-                }
-            } else if (c == '.' && part >= 0 && parts < 3) {
-                value = value << 8 | part;
-                parts++;
-                part = -1;
-            } else {
-                return -1;
-            }
-        }
-        return parts == 3 && part >= 0 ? value << 8 | part : -1;
     }
 }
