@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * which outgrow the small young generation and land in the old one). Left alone, the serial collector
  * keeps the old generation at its peak while the process idles, since it shrinks a generation only at a
  * full collection, and then by 0 %, 10 %, 40 % and 100 % of the excess on four collections in a row. So a
- * release is four full collections, a few seconds after the burst (bursts within that time share one).
+ * release is four full collections, a few seconds after the burst (bursts within that time share one), and
+ * then the mapped files' pages the burst left resident ({@link FilePages}: DuckDB's and the JVM's code).
  * Only in the JVM {@code java -jar hitkeep.jar} tunes for itself ({@code -Dhitkeep.tuned=true}: serial
  * collector, {@code MaxHeapFreeRatio} low enough that a shrink happens); a JVM an operator chose is left
  * alone. Thread-safe.
@@ -40,6 +41,7 @@ public final class HeapRelease {
             for (int i = 0; i < COLLECTIONS; i++) {
                 System.gc();
             }
+            FilePages.release();
         });
     }
 }

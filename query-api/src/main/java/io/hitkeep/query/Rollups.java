@@ -75,6 +75,12 @@ final class Rollups implements AutoCloseable {
     private static final int ROLLING_SHARE_INVERSE = 10;
     private static final Duration MAX_PAUSE = Duration.ofMinutes(1);
     /**
+     * After rolling this many days (a site's and its filters') in rounds one after the other, the first round with
+     * nothing to roll lets DuckDB give back the blocks the rolls left cached ({@link Database#releaseCache()}): the
+     * start's catch-up on a seeded, restored or imported year, a rebuild, a filter's first year.
+     */
+    static final int BULK_DAYS = 28;
+    /**
      * How often the roller's rounds roll a site's current day again while it is the site's only day with new hits.
      * A range reads a day with hits not rolled yet from the raw hits, so on a site with steady traffic today's rollup
      * is stale at the next hit, and rolling it every round bought nothing; yet each round rolls the whole day again,
@@ -92,6 +98,8 @@ final class Rollups implements AutoCloseable {
     private final Map<Integer, Instant> currentDayRolled = new HashMap<>();
     private volatile boolean caughtUp;
     private volatile boolean running = true;
+    /** Days the roller's rounds rolled since the last round with nothing to roll (the roller's thread only). */
+    private int rolledInARow;
     private Thread thread;
 
     Rollups(Database database, Duration interval) {
@@ -127,6 +135,7 @@ final class Rollups implements AutoCloseable {
                 int days = rollDue();
                 long filtersStarted = System.nanoTime();
                 int filterDays = rollFilters();
+                releaseCacheAfterBulk(days + filterDays);
                 pause = pauseAfter(interval, Duration.ofNanos(filtersStarted - started), days,
                         filterDays == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - filtersStarted));
             } catch (RuntimeException e) {
@@ -140,6 +149,23 @@ final class Rollups implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Counts the days a round rolled; at the first round with none after {@link #BULK_DAYS} or more, lets DuckDB give
+     * back its cached blocks. Answers whether it did.
+     */
+    boolean releaseCacheAfterBulk(int days) {
+        if (days > 0) {
+            rolledInARow += days;
+            return false;
+        }
+        boolean bulk = rolledInARow >= BULK_DAYS;
+        rolledInARow = 0;
+        if (bulk) {
+            database.releaseCache();
+        }
+        return bulk;
     }
 
     /**

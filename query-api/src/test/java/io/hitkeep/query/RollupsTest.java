@@ -79,6 +79,21 @@ class RollupsTest {
     }
 
     @Test
+    void theCacheIsReleasedAfterABulkOfDaysOnlyAndOnce() {
+        try (StoredHits stored = StoredHits.open()) {
+            Rollups rollups = new Rollups(stored.database(), Duration.ZERO);
+            assertFalse(rollups.releaseCacheAfterBulk(20), "still rolling");
+            assertFalse(rollups.releaseCacheAfterBulk(Rollups.BULK_DAYS - 20), "still rolling");
+            assertTrue(rollups.releaseCacheAfterBulk(0), "the first round with nothing to roll after a bulk");
+            assertFalse(rollups.releaseCacheAfterBulk(0), "once");
+            // a live site: today rolled every few minutes, a day at a time, never adds up to a bulk
+            for (int round = 0; round < 3 * Rollups.BULK_DAYS; round++) {
+                assertFalse(rollups.releaseCacheAfterBulk(round % 2));
+            }
+        }
+    }
+
+    @Test
     void theRoundsRollACurrentDayThatKeepsGettingHitsAtMostEveryFewMinutes() {
         try (StoredHits stored = StoredHits.open()) {
             // noon on the week's last day, June 7th (UTC)

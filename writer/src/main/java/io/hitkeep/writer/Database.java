@@ -33,13 +33,21 @@ public final class Database implements AutoCloseable {
     private static final String MIGRATIONS = "migrations/";
     private static final int READERS = 4;
 
+    /**
+     * DuckDB's memory limit for a moment while {@link #releaseCache()} evicts: room for the writer's batches and a
+     * dashboard's questions at rest, far below what a bulk job leaves cached.
+     */
+    private static final String CACHE_RELEASE_LIMIT = "64MB";
+
     private final Path file;
+    private final String memoryLimit;
     private final DuckDBConnection root;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private Connection writes;
 
-    private Database(Path file, DuckDBConnection root) {
+    private Database(Path file, String memoryLimit, DuckDBConnection root) {
         this.file = file;
+        this.memoryLimit = memoryLimit;
         this.root = root;
     }
 
@@ -54,14 +62,15 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(data);
             Path file = data.resolve("hitkeep.db");
             Properties properties = new Properties();
-            properties.setProperty("memory_limit", settings.value("duckdb-memory-limit", defaultMemoryLimit(machineMemory())));
+            String memoryLimit = settings.value("duckdb-memory-limit", defaultMemoryLimit(machineMemory()));
+            properties.setProperty("memory_limit", memoryLimit);
             properties.setProperty("threads", Integer.toString(settings.intValue("duckdb-threads", 2)));
             // No extension may be fetched at run time: the machines are offline, and it would phone home.
             properties.setProperty("autoinstall_known_extensions", "false");
             properties.setProperty("autoload_known_extensions", "true");
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
             NativeLibraryFile.removeUnpackedCopy();
-            Database database = new Database(file, root);
+            Database database = new Database(file, memoryLimit, root);
             database.migrate();
             for (int i = 0; i < READERS; i++) {
                 // reads prepare the same statements over and over, and DuckDB's prepare costs about a small run
@@ -258,6 +267,28 @@ public final class Database implements AutoCloseable {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Lets DuckDB give back the table blocks it keeps cached after a bulk job read far more of the file than the
+     * dashboard's questions need: the rollups' catch-up on a seeded, restored or imported year left ~250 MB of the
+     * hits' blocks cached on 10M hits, held until the process ended, since DuckDB evicts only when it needs room
+     * (BENCHMARKS.md, eighteenth session). Lowering the memory limit evicts every block not in use; it is then set
+     * back at once. A statement that needed more than {@link #CACHE_RELEASE_LIMIT} in those few milliseconds would
+     * fail as out of memory, so this is for the end of a bulk job, not for every round.
+     */
+    public void releaseCache() {
+        try (Connection connection = connection(); Statement statement = connection.createStatement()) {
+            try {
+                statement.execute("SET memory_limit = '" + CACHE_RELEASE_LIMIT + "'");
+            } catch (SQLException inUse) {
+                // more than that is in use right now: DuckDB evicted what it could and kept its limit
+            } finally {
+                statement.execute("SET memory_limit = '" + memoryLimit + "'");
+            }
+        } catch (SQLException e) {
+            LOG.warning(() -> "releasing DuckDB's cached blocks failed: " + e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A read that runs out of DuckDB's memory is a 503 to try again (UNAVAILABLE), not an internal error; the limit
@@ -35,6 +36,32 @@ class DatabaseMemoryTest {
             String expected = Database.defaultMemoryLimit(Database.machineMemory());
             // DuckDB reports the limit back in MiB ("366.2 MiB" for 384MB, which it reads as 384,000,000 bytes): within a MiB
             assertEquals(Long.parseLong(expected.replace("MB", "")) * 1000 * 1000 / MIB, limitMib, 1, expected);
+        } finally {
+            TempFiles.deleteTree(data);
+        }
+    }
+
+    @Test
+    void releasingTheCacheGivesBackTheBlocksABulkReadLeftAndKeepsTheLimit() {
+        Path data = TempFiles.directory("hk-memory-");
+        try (Database database = Database.open(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "duckdb-memory-limit", "384MB")))) {
+            database.write("a table of ~100 MiB cached", sql -> sql.connection().createStatement()
+                    .execute("CREATE TABLE bulk AS SELECT range AS id, md5(range::VARCHAR) AS text FROM range(6000000)"));
+            database.checkpoint();  // its blocks are the file's now, as the hits' are, and stay cached after a read
+            String limit = "SELECT current_setting('memory_limit')";
+            String before = HitWriterTest.text(database, limit);
+            String cached = "SELECT sum(memory_usage_bytes) // " + MIB + " FROM duckdb_memory() WHERE tag = 'BASE_TABLE'";
+            assertEquals(6000000L * 32, HitWriterTest.count(database, "SELECT sum(length(text)) FROM bulk"));
+            long mibBefore = HitWriterTest.count(database, cached);
+            assertTrue(mibBefore >= 90, "cached after the read: " + mibBefore + " MiB");
+
+            database.releaseCache();
+
+            long mibAfter = HitWriterTest.count(database, cached);
+            // evicted down to the moment's limit, 64MB (61 MiB)
+            assertTrue(mibAfter <= 61, "cached after the release: " + mibAfter + " of " + mibBefore + " MiB");
+            assertEquals(before, HitWriterTest.text(database, limit), "the limit is set back");
+            assertEquals(6000000L * 32, HitWriterTest.count(database, "SELECT sum(length(text)) FROM bulk"), "read again");
         } finally {
             TempFiles.deleteTree(data);
         }
