@@ -1,5 +1,7 @@
 package io.hitkeep.core;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -11,6 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * full collection, and then by 0 %, 10 %, 40 % and 100 % of the excess on four collections in a row. So a
  * release is four full collections, a few seconds after the burst (bursts within that time share one), and
  * then the mapped files' pages the burst left resident ({@link FilePages}: DuckDB's and the JVM's code).
+ * During those collections the heap may keep only {@link #RELEASE_MAX_FREE} free (the JVM's flags say 30 %,
+ * set back after), so that the old generation shrinks to about what is live; the flags' own ratios still decide
+ * how the heap grows under load.
  * Only in the JVM {@code java -jar hitkeep.jar} tunes for itself ({@code -Dhitkeep.tuned=true}: serial
  * collector, {@code MaxHeapFreeRatio} low enough that a shrink happens); a JVM an operator chose is left
  * alone. Thread-safe.
@@ -19,6 +24,8 @@ public final class HeapRelease {
     private static final Duration DELAY = Duration.ofSeconds(3);
     /** Serial's damping needs four full collections in a row to shrink by all of the excess. */
     private static final int COLLECTIONS = 4;
+    /** Per cent of the heap left free by a release's collections ({@code MaxHeapFreeRatio}, a manageable flag). */
+    static final String RELEASE_MAX_FREE = "10";
     private static final AtomicBoolean SCHEDULED = new AtomicBoolean();
 
     private HeapRelease() {
@@ -38,10 +45,39 @@ public final class HeapRelease {
             } finally {
                 SCHEDULED.set(false);
             }
+            collectWithLittleFree();
+            FilePages.release();
+        });
+    }
+
+    /**
+     * The release's full collections with {@code MaxHeapFreeRatio} at {@link #RELEASE_MAX_FREE} (and
+     * {@code MinHeapFreeRatio} below it, as the JVM requires), then both set back. A JVM that refuses the change runs
+     * the collections with its own ratios.
+     */
+    static void collectWithLittleFree() {
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        String min = hotspot.getVMOption("MinHeapFreeRatio").getValue();
+        String max = hotspot.getVMOption("MaxHeapFreeRatio").getValue();
+        boolean lowered = false;
+        try {
+            if (Integer.parseInt(max) > Integer.parseInt(RELEASE_MAX_FREE)) {
+                hotspot.setVMOption("MinHeapFreeRatio", "0");
+                hotspot.setVMOption("MaxHeapFreeRatio", RELEASE_MAX_FREE);
+                lowered = true;
+            }
+        } catch (IllegalArgumentException | SecurityException refused) {
+            // collect with the JVM's own ratios
+        }
+        try {
             for (int i = 0; i < COLLECTIONS; i++) {
                 System.gc();
             }
-            FilePages.release();
-        });
+        } finally {
+            if (lowered) {
+                hotspot.setVMOption("MaxHeapFreeRatio", max);
+                hotspot.setVMOption("MinHeapFreeRatio", min);
+            }
+        }
     }
 }
