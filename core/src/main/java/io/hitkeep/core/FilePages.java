@@ -25,7 +25,9 @@ import java.util.logging.Logger;
  * <p>Safe on every mapping: {@code MADV_PAGEOUT} reclaims only what can be read back (a private mapping's
  * written pages stay, with no swap to go to; pages other processes map too are left). It needs Linux 5.4 and
  * Java 22 or newer (the foreign-function API, reached by reflection because this project compiles for Java
- * 21); elsewhere {@link #release()} does nothing. Called by {@link HeapRelease}, so only in the JVM
+ * 21); elsewhere {@link #release()} does nothing. The app's {@code Exec} has a Java 22 version in the jar's
+ * {@code META-INF/versions/22} instead; reflection here lets the unit test, which runs from the classes folder where
+ * no versioned class is seen, make the real call. Called by {@link HeapRelease}, so only in the JVM
  * {@code java -jar hitkeep.jar} tunes for itself.
  */
 public final class FilePages {
