@@ -53,8 +53,8 @@ final class JvmTuning {
     /**
      * Serial GC: one collector thread and the smallest footprint, and with a heap this size its pauses
      * are a few milliseconds. The heap starts small and grows only under load; at most 30 % of it stays
-     * free after a full collection (the default, 70 %, never shrank it), which {@code HeapRelease} uses
-     * to give memory back after start-up and sign-ins. Every 5 s the JVM returns the C heap's free pages
+     * free after a full collection (the default, 70 %, never shrank it). {@code HeapRelease} gives memory back
+     * after start-up and sign-ins with full collections of its own, for which it lowers that to 10 % a moment. Every 5 s the JVM returns the C heap's free pages
      * (DuckDB's and its own) to the system. Out of memory, the JVM exits instead of limping on with dead
      * threads, so that a supervisor restarts it.
      */

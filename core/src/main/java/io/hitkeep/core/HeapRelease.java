@@ -59,15 +59,15 @@ public final class HeapRelease {
         HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         String min = hotspot.getVMOption("MinHeapFreeRatio").getValue();
         String max = hotspot.getVMOption("MaxHeapFreeRatio").getValue();
-        boolean lowered = false;
+        // set before the first change: a refused second change must not leave the first one standing
+        boolean lowered = Integer.parseInt(max) > Integer.parseInt(RELEASE_MAX_FREE);
         try {
-            if (Integer.parseInt(max) > Integer.parseInt(RELEASE_MAX_FREE)) {
+            if (lowered) {
                 hotspot.setVMOption("MinHeapFreeRatio", "0");
                 hotspot.setVMOption("MaxHeapFreeRatio", RELEASE_MAX_FREE);
-                lowered = true;
             }
         } catch (IllegalArgumentException | SecurityException refused) {
-            // collect with the JVM's own ratios
+            // collect with what was set; the finally puts back both
         }
         try {
             for (int i = 0; i < COLLECTIONS; i++) {

@@ -288,7 +288,8 @@ public final class Database implements AutoCloseable {
                 statement.execute("SET memory_limit = '" + memoryLimit + "'");
             }
         } catch (SQLException e) {
-            LOG.warning(() -> "releasing DuckDB's cached blocks failed: " + e.getMessage());
+            LOG.warning(() -> "releasing DuckDB's cached blocks failed (its memory limit may stay at " + CACHE_RELEASE_LIMIT
+                    + " until a restart if setting it back to " + memoryLimit + " failed): " + e.getMessage());
         }
     }
 
