@@ -83,9 +83,9 @@ class BotsCorpusTest {
         System.out.printf("crawler-user-agents, detector without the held-out entries (%d rules): build part %s dropped,"
                 + " held-out part %s dropped%n", buildPartOnly.size(), build.text(), heldOut.text());
         LiteralMatcher literals = Bots.bundled().literalMatcher();
-        System.out.printf("crawler-user-agents, bundled detector (%d rules, %d run on every string; literal table %d states"
-                        + " x %d columns): %s dropped%n", Bots.bundled().size(), Bots.bundled().alwaysRunCount(),
-                literals.states(), literals.columns(), bundled.text());
+        System.out.printf("crawler-user-agents, bundled detector (%d rules, %d run on every string; literal table %d states, %d of them"
+                        + " with rows of %d columns): %s dropped%n", Bots.bundled().size(), Bots.bundled().alwaysRunCount(),
+                literals.states(), literals.denseStates(), literals.columns(), bundled.text());
         // isbot's own list was tuned on fixtures that include crawler-user-agents' strings, so without it the
         // held-out figure says more about how far our patterns reach on names they were not written for
         List<Bots.Rule> withoutIsbot = new ArrayList<>(Bots.ownRules());

@@ -199,4 +199,36 @@ class BotsTest {
         assertArrayEquals(new int[]{}, matcher.occurring("Ünïcödé, rien"));
         assertArrayEquals(new int[]{2}, matcher.occurring("this"));
     }
+
+    /**
+     * Against a plain search for each literal, on random literals and texts over a few letters, so that the deep
+     * states' failure links are taken often and chains of them are long.
+     */
+    @Test
+    void literalMatcherAgreesWithAPlainSearch() {
+        java.util.Random random = new java.util.Random(13);
+        for (int round = 0; round < 300; round++) {
+            List<String> literals = new java.util.ArrayList<>();
+            int count = 1 + random.nextInt(40);
+            for (int i = 0; i < count; i++) {
+                literals.add(randomText(random, 1 + random.nextInt(8), "abcAB/"));
+            }
+            LiteralMatcher matcher = new LiteralMatcher(literals);
+            for (int text = 0; text < 20; text++) {
+                String sample = randomText(random, random.nextInt(60), "abcABx/é");
+                String lower = sample.toLowerCase(java.util.Locale.ROOT);
+                int[] wanted = java.util.stream.IntStream.range(0, literals.size())
+                        .filter(i -> lower.contains(literals.get(i).toLowerCase(java.util.Locale.ROOT))).toArray();
+                assertArrayEquals(wanted, matcher.occurring(sample), () -> literals + " in " + sample);
+            }
+        }
+    }
+
+    private static String randomText(java.util.Random random, int length, String letters) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.append(letters.charAt(random.nextInt(letters.length())));
+        }
+        return text.toString();
+    }
 }

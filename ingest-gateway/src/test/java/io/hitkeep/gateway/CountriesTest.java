@@ -1,6 +1,11 @@
 package io.hitkeep.gateway;
 
 import org.junit.jupiter.api.Test;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,5 +56,93 @@ class CountriesTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("country table: %d entries loaded in %d ms%n", table.size(), millis);
         assertTrue(table.size() > 10_000, table.size() + " ranges");
+    }
+
+    /**
+     * The compact table answers as the file says, at every range's first address and at the address before it:
+     * checked against the file read here on its own, with a plain binary search over its starts.
+     */
+    @Test
+    void answersAsTheFileAtEveryRangeBoundary() throws IOException {
+        int[] v4Starts;
+        char[] v4Countries;
+        long[][] v6Starts;
+        char[] v6Countries;
+        try (InputStream resource = Countries.class.getResourceAsStream("data/countries.bin");
+             DataInputStream in = new DataInputStream(new GZIPInputStream(resource))) {
+            assertEquals("HKC1", new String(in.readNBytes(4), java.nio.charset.StandardCharsets.US_ASCII));
+            v4Starts = new int[in.readInt()];
+            for (int i = 0; i < v4Starts.length; i++) {
+                v4Starts[i] = in.readInt();
+            }
+            v4Countries = new char[v4Starts.length];
+            for (int i = 0; i < v4Countries.length; i++) {
+                v4Countries[i] = in.readChar();
+            }
+            v6Starts = new long[in.readInt()][];
+            for (int i = 0; i < v6Starts.length; i++) {
+                v6Starts[i] = new long[] {in.readLong(), in.readLong()};
+            }
+            v6Countries = new char[v6Starts.length];
+            for (int i = 0; i < v6Countries.length; i++) {
+                v6Countries[i] = in.readChar();
+            }
+        }
+        int narrow = 0;
+        for (int i = 0; i < v4Starts.length; i++) {
+            for (int address : new int[] {v4Starts[i], v4Starts[i] - 1}) {
+                assertEquals(fileCountry(v4Countries, fileV4Range(v4Starts, address)), COUNTRIES.ipv4Country(address),
+                        () -> "IPv4 " + Integer.toUnsignedString(address));
+            }
+        }
+        for (int i = 0; i < v6Starts.length; i++) {
+            long high = v6Starts[i][0];
+            long low = v6Starts[i][1];
+            narrow += low != 0 ? 1 : 0;
+            long beforeHigh = low == 0 ? high - 1 : high;
+            for (long[] address : new long[][] {{high, low}, {beforeHigh, low - 1}}) {
+                assertEquals(fileCountry(v6Countries, fileV6Range(v6Starts, address)), COUNTRIES.ipv6Country(address[0], address[1]),
+                        () -> "IPv6 " + Long.toHexString(address[0]) + " " + Long.toHexString(address[1]));
+            }
+        }
+        assertTrue(narrow > 0, "the table has IPv6 starts inside a /64, so both lists were searched");
+        assertEquals(v4Starts.length + v6Starts.length, COUNTRIES.size());
+    }
+
+    private static String fileCountry(char[] countries, int range) {
+        char country = range < 0 ? 0 : countries[range];
+        return country == 0 ? "" : new String(new char[] {(char) (country >>> 8), (char) (country & 0xff)});
+    }
+
+    private static int fileV4Range(int[] starts, int address) {
+        int found = -1;
+        for (int low = 0, high = starts.length - 1; low <= high; ) {
+            int middle = (low + high) >>> 1;
+            if (Integer.compareUnsigned(starts[middle], address) <= 0) {
+                found = middle;
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return found;
+    }
+
+    private static int fileV6Range(long[][] starts, long[] address) {
+        int found = -1;
+        for (int low = 0, high = starts.length - 1; low <= high; ) {
+            int middle = (low + high) >>> 1;
+            int compared = Long.compareUnsigned(starts[middle][0], address[0]);
+            if (compared == 0) {
+                compared = Long.compareUnsigned(starts[middle][1], address[1]);
+            }
+            if (compared <= 0) {
+                found = middle;
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return found;
     }
 }
