@@ -57,6 +57,7 @@ public final class Database implements AutoCloseable {
      * default 2) rather than left at DuckDB's defaults, which size themselves to the whole machine.
      */
     public static Database open(Settings settings) {
+        DuckDbMemoryEvents.skipRegistration();
         Path data = settings.dataPath();
         try {
             Files.createDirectories(data);

@@ -3,6 +3,7 @@ package io.hitkeep.reports.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.reports.backup.DurableFiles;
 import io.hitkeep.writer.ArchivedMonths;
+import io.hitkeep.writer.DuckDbMemoryEvents;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -40,6 +41,7 @@ final class ParquetSink implements ExportFormat.RowSink {
             properties.setProperty("threads", "1");
             properties.setProperty("temp_directory", folder.resolve("spill").toString());
             properties.setProperty("autoinstall_known_extensions", "false");
+            DuckDbMemoryEvents.skipRegistration();
             this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + folder.resolve("export.db"), properties);
             StringBuilder table = new StringBuilder("CREATE TABLE export (");
             List<String> columns = ExportPages.COLUMNS;
