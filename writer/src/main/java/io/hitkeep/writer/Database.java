@@ -66,6 +66,9 @@ public final class Database implements AutoCloseable {
             String memoryLimit = settings.value("duckdb-memory-limit", defaultMemoryLimit(machineMemory()));
             properties.setProperty("memory_limit", memoryLimit);
             properties.setProperty("threads", Integer.toString(settings.intValue("duckdb-threads", 2)));
+            // DuckDB starts 8 threads for asynchronous I/O (remote files, HTTP); HitKeep reads and writes local
+            // files only, and each idle thread costs memory
+            properties.setProperty("async_threads", "1");
             // No extension may be fetched at run time: the machines are offline, and it would phone home.
             properties.setProperty("autoinstall_known_extensions", "false");
             properties.setProperty("autoload_known_extensions", "true");

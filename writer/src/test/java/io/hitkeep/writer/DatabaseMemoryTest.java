@@ -42,6 +42,17 @@ class DatabaseMemoryTest {
     }
 
     @Test
+    void anOpenDatabaseRunsTwoWorkersAndOneAsynchronousThread() {
+        Path data = TempFiles.directory("hk-memory-");
+        try (Database database = Database.open(Settings.of(Map.of(Settings.DATA_PATH, data.toString())))) {
+            assertEquals(2, HitWriterTest.count(database, "SELECT current_setting('threads')"));
+            assertEquals(1, HitWriterTest.count(database, "SELECT current_setting('async_threads')"), "DuckDB's default is 8");
+        } finally {
+            TempFiles.deleteTree(data);
+        }
+    }
+
+    @Test
     void releasingTheCacheGivesBackTheBlocksABulkReadLeftAndKeepsTheLimit() {
         Path data = TempFiles.directory("hk-memory-");
         try (Database database = Database.open(Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "duckdb-memory-limit", "384MB")))) {

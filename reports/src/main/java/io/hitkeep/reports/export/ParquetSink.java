@@ -39,6 +39,7 @@ final class ParquetSink implements ExportFormat.RowSink {
             Properties properties = new Properties();
             properties.setProperty("memory_limit", "64MB");
             properties.setProperty("threads", "1");
+            properties.setProperty("async_threads", "1");
             properties.setProperty("temp_directory", folder.resolve("spill").toString());
             properties.setProperty("autoinstall_known_extensions", "false");
             DuckDbMemoryEvents.skipRegistration();
