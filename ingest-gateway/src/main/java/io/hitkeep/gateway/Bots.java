@@ -139,6 +139,11 @@ final class Bots {
             this.flags = flags;
         }
 
+        /** {@link Pattern}'s flags for it. */
+        int flags() {
+            return flags;
+        }
+
         Pattern pattern() {
             Pattern pattern = compiled;
             if (pattern == null) {
