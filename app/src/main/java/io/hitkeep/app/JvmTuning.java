@@ -56,7 +56,10 @@ final class JvmTuning {
      * free after a full collection (the default, 70 %, never shrank it). {@code HeapRelease} gives memory back
      * after start-up and sign-ins with full collections of its own, for which it lowers that to 10 % a moment. Every 5 s the JVM returns the C heap's free pages
      * (DuckDB's and its own) to the system. Out of memory, the JVM exits instead of limping on with dead
-     * threads, so that a supervisor restarts it.
+     * threads, so that a supervisor restarts it. C1 compiles a method after 1,000 calls instead of 200 (the
+     * tier-3 thresholds, five times the default): start-up and a sign-in run thousands of methods a few hundred
+     * times each, and their code and profiles would stay in the code cache for good (3 to 4 MiB at rest); under
+     * ingest the hot methods pass 1,000 calls within the warm-up either way (BENCHMARKS.md, nineteenth session).
      */
     static List<String> flags(Settings settings) {
         List<String> flags = new ArrayList<>(List.of(
@@ -70,6 +73,9 @@ final class JvmTuning {
                 "-XX:ReservedCodeCacheSize=64m",
                 "-XX:MaxDirectMemorySize=64m",
                 "-Xss512k",
+                "-XX:Tier3InvocationThreshold=1000",
+                "-XX:Tier3MinInvocationThreshold=500",
+                "-XX:Tier3CompileThreshold=10000",
                 "--enable-native-access=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 23) {  // a product flag since 23: an unknown flag stops the JVM
             flags.add("-XX:TrimNativeHeapInterval=5000");

@@ -3,9 +3,13 @@ package io.hitkeep.app;
 import io.hitkeep.core.Settings;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JvmTuningTest {
@@ -13,6 +17,18 @@ class JvmTuningTest {
     @Test
     void theTunedJvmExitsOnOutOfMemory() {
         assertTrue(JvmTuning.flags(Settings.of(Map.of())).contains("-XX:+ExitOnOutOfMemoryError"));
+    }
+
+    /** This JVM takes every flag: an unknown or refused one would stop {@code java -jar hitkeep.jar} at its start. */
+    @Test
+    void thisJvmTakesEveryFlag() throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(JvmTuning.flags(Settings.of(Map.of())));
+        command.add("-version");
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, java.waitFor(), output);
+        assertFalse(output.contains("warning"), output);
     }
 
     /** The allocators' settings are defaults: an operator's own value stays, and the rest of the environment too. */
