@@ -104,7 +104,7 @@ final class Bots {
         }
 
         boolean matches(String userAgent) {
-            return regex.map(compiled -> confirm(compiled.pattern(), userAgent))
+            return regex.map(lazy -> confirm(lazy.pattern(), userAgent))
                     .orElseGet(() -> userAgent.toLowerCase(Locale.ROOT).contains(literal));
         }
 

@@ -76,7 +76,7 @@ final class LiteralMatcher {
         }
         this.columns = used;
 
-        // the trie: children per state as sorted maps while building, in the order the literals made them
+        // the trie: children per state as sorted maps while building; states numbered as the literals made them
         List<TreeMap<Integer, Integer>> children = new ArrayList<>();
         List<List<Integer>> ends = new ArrayList<>();
         children.add(new TreeMap<>());
