@@ -54,8 +54,8 @@ final class JvmTuning {
      * Serial GC: one collector thread and the smallest footprint, and with a heap this size its pauses
      * are a few milliseconds. The heap starts small and grows only under load; at most 30 % of it stays
      * free after a full collection (the default, 70 %, never shrank it). {@code HeapRelease} gives memory back
-     * after start-up and sign-ins with full collections of its own, for which it lowers that to 10 % a moment. Every 5 s the JVM returns the C heap's free pages
-     * (DuckDB's and its own) to the system. Out of memory, the JVM exits instead of limping on with dead
+     * after start-up and sign-ins with full collections of its own, for which it lowers that to 10 % a moment.
+     * Every 5 s the JVM returns the C heap's free pages (DuckDB's and its own) to the system. Out of memory, the JVM exits instead of limping on with dead
      * threads, so that a supervisor restarts it. C1 compiles a method after 1,000 calls instead of 200 (the
      * tier-3 thresholds, five times the default): start-up and a sign-in run thousands of methods a few hundred
      * times each, and their code and profiles would stay in the code cache for good (3 to 4 MiB at rest); under

@@ -123,7 +123,7 @@ final class LiteralMatcher {
         this.denseStates = dense;
 
         int[] failureOf = new int[states];
-        int[] rows = new int[denseStates * columns];
+        this.next = new char[denseStates * columns];
         for (int number = 0; number < states; number++) {
             int state = order[number];
             int fail = failureOf[number];
@@ -138,15 +138,12 @@ final class LiteralMatcher {
             if (number < denseStates) {
                 for (int col = 0; col < columns; col++) {
                     Integer child = children.get(state).get(col);
-                    rows[number * columns + col] = child != null ? renumbered[child] : number == 0 ? 0 : rows[fail * columns + col];
+                    int target = child != null ? renumbered[child] : number == 0 ? 0 : next[fail * columns + col];
+                    next[number * columns + col] = (char) target;
                 }
             }
         }
 
-        this.next = new char[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            next[i] = (char) rows[i];
-        }
         int deep = states - denseStates;
         int deepEdges = 0;
         for (int number = denseStates; number < states; number++) {

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -57,7 +56,6 @@ public final class Database implements AutoCloseable {
      * default 2) rather than left at DuckDB's defaults, which size themselves to the whole machine.
      */
     public static Database open(Settings settings) {
-        DuckDbMemoryEvents.skipRegistration();
         Path data = settings.dataPath();
         try {
             Files.createDirectories(data);
@@ -66,13 +64,9 @@ public final class Database implements AutoCloseable {
             String memoryLimit = settings.value("duckdb-memory-limit", defaultMemoryLimit(machineMemory()));
             properties.setProperty("memory_limit", memoryLimit);
             properties.setProperty("threads", Integer.toString(settings.intValue("duckdb-threads", 2)));
-            // DuckDB starts 8 threads for asynchronous I/O (remote files, HTTP); HitKeep reads and writes local
-            // files only, and each idle thread costs memory
-            properties.setProperty("async_threads", "1");
-            // No extension may be fetched at run time: the machines are offline, and it would phone home.
-            properties.setProperty("autoinstall_known_extensions", "false");
+            // the built-in extensions (ICU for time zones, JSON, Parquet) load when a statement needs one
             properties.setProperty("autoload_known_extensions", "true");
-            DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+            DuckDBConnection root = DuckDbFiles.open(file, properties);
             NativeLibraryFile.removeUnpackedCopy();
             Database database = new Database(file, memoryLimit, root);
             database.migrate();

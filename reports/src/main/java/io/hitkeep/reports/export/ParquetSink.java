@@ -3,7 +3,7 @@ package io.hitkeep.reports.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hitkeep.reports.backup.DurableFiles;
 import io.hitkeep.writer.ArchivedMonths;
-import io.hitkeep.writer.DuckDbMemoryEvents;
+import io.hitkeep.writer.DuckDbFiles;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -39,11 +38,8 @@ final class ParquetSink implements ExportFormat.RowSink {
             Properties properties = new Properties();
             properties.setProperty("memory_limit", "64MB");
             properties.setProperty("threads", "1");
-            properties.setProperty("async_threads", "1");
             properties.setProperty("temp_directory", folder.resolve("spill").toString());
-            properties.setProperty("autoinstall_known_extensions", "false");
-            DuckDbMemoryEvents.skipRegistration();
-            this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + folder.resolve("export.db"), properties);
+            this.connection = DuckDbFiles.open(folder.resolve("export.db"), properties);
             StringBuilder table = new StringBuilder("CREATE TABLE export (");
             List<String> columns = ExportPages.COLUMNS;
             for (int i = 0; i < columns.size(); i++) {
