@@ -48,7 +48,11 @@ public final class RateLimiter {
         if (buckets.size() > MAX_KEYS) {
             sweep(now);
         }
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            // a known key (nearly every request) takes the read above: computeIfAbsent locks the key's bin
+            bucket = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
+        }
         synchronized (bucket) {
             bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updated) * perNano);
             bucket.updated = now;

@@ -53,13 +53,12 @@ final class IngestPipeline {
                 new NamedStep("drop excluded ip", (request, hit) -> site(request)
                         .filter(site -> site.excludedIps().contains(request.clientIp())).isPresent()
                         ? Optional.of(DropReason.EXCLUDED_IP) : Optional.empty()),
-                new NamedStep("drop referrer spam", (request, hit) -> referrerHost(request).filter(Referrers::isSpam).isPresent()
-                        ? Optional.of(DropReason.REFERRER_SPAM) : Optional.empty()),
+                // one step for both, so that the referrer is parsed once
+                new NamedStep("put referrer, drop referrer spam", IngestPipeline::putReferrer),
                 new NamedStep("put page", IngestPipeline::putPage),
                 new NamedStep("drop excluded path", (request, hit) -> site(request)
                         .filter(site -> site.excludedPaths().matches(hit.path)).isPresent()
                         ? Optional.of(DropReason.EXCLUDED_PATH) : Optional.empty()),
-                new NamedStep("put referrer", IngestPipeline::putReferrer),
                 new NamedStep("put utm", IngestPipeline::putUtm),
                 new NamedStep("put user agent", IngestPipeline::putUserAgent),
                 new NamedStep("put client hints", (request, hit) -> {
@@ -156,15 +155,22 @@ final class IngestPipeline {
     /**
      * The referrer's host and its source: a known host is named by the referrer list ("Google", "Hacker
      * News"), any other is its own source. A referrer from the site itself is navigation, not a source.
-     * The medium ({@link Referrers.Medium}) comes with the source: search, social, email, ai, paid, other.
+     * The medium ({@link Referrers.Medium}) comes with the source: search, social, email, ai, paid, other. A
+     * referrer on the spam list drops the hit.
      */
     static Optional<DropReason> putReferrer(IngestRequest request, Hit.Builder hit) {
-        referrerHost(request).ifPresent(host -> {
-            Referrers.Source source = Referrers.source(host);
-            hit.referrerHost = host;
-            hit.source = source.name();
-            hit.medium = source.medium().label();
-        });
+        Optional<String> referrerHost = referrerHost(request);
+        if (referrerHost.isEmpty()) {
+            return Optional.empty();
+        }
+        String host = referrerHost.get();
+        if (Referrers.isSpam(host)) {
+            return Optional.of(DropReason.REFERRER_SPAM);
+        }
+        Referrers.Source source = Referrers.source(host);
+        hit.referrerHost = host;
+        hit.source = source.name();
+        hit.medium = source.medium().label();
         return Optional.empty();
     }
 

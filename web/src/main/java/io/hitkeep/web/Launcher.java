@@ -395,7 +395,7 @@ public final class Launcher {
                 return;
             }
             List<String> values = headers.all(HeaderNames.CONTENT_LENGTH, List::of);
-            boolean valid = values.size() == 1 && values.getFirst().strip().matches("[0-9]{1,18}")
+            boolean valid = values.size() == 1 && isLength(values.getFirst().strip())
                     && !headers.contains(HeaderNames.TRANSFER_ENCODING);
             if (!valid) {
                 throw RequestException.builder()
@@ -406,6 +406,23 @@ public final class Launcher {
                         .safeMessage(true)
                         .build();
             }
+        }
+
+        /**
+         * One to eighteen ASCII digits (a length that fits a long). A loop, not {@code String.matches}: this
+         * runs for every request with a body, and {@code matches} compiles its pattern on each call.
+         */
+        static boolean isLength(String value) {
+            if (value.isEmpty() || value.length() > 18) {
+                return false;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -30,6 +30,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,12 +180,23 @@ class HttpLayerTest {
                         + "Content-Length: ten\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")),
                 Arguments.of("asterisk as the target", bytes("GET * HTTP/1.1\r\nHost: x\r\n\r\n")),
                 Arguments.of("absolute form without a path", bytes("GET http://x HTTP/1.1\r\nHost: x\r\n\r\n")),
+                Arguments.of("content length with a sign", bytes("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: +2\r\n\r\n{}")),
                 Arguments.of("content length not a number", bytes("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n{}")),
                 Arguments.of("header without colon", bytes("GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")),
                 Arguments.of("headers over the limit", bytes("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(8000) + "\r\n\r\n")),
                 Arguments.of("request line over the limit", bytes("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n")),
                 Arguments.of("body over the payload limit", bytes("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{}")),
                 Arguments.of("bad percent-encoding in the path", bytes("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n")));
+    }
+
+    @Test
+    void aContentLengthIsOneToEighteenAsciiDigits() {
+        for (String length : List.of("0", "2", "007", "123456789012345678")) {
+            assertTrue(Launcher.SlowClients.isLength(length), length);
+        }
+        for (String length : List.of("", "-1", "+2", "1 2", "2.0", "0x10", "1234567890123456789", "\u0661")) {
+            assertFalse(Launcher.SlowClients.isLength(length), length);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
