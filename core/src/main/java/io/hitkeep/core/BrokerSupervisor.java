@@ -8,8 +8,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,9 +23,10 @@ import java.util.logging.Logger;
  * stored under the data directory. Finds the program (configured, installed, else the copy the jar carries),
  * writes its configuration with storage limits that fit the disk ({@link StorageBudget}), starts it, waits
  * until it answers, restarts it when it dies or when its JetStream stops answering ({@link JetStreamWatchdog}),
- * and stops it on {@link #close()}. The server runs under a small shell that watches this JVM through a pipe,
- * so it ends with the JVM however the JVM ends (SIGTERM, kill -9, out of memory). A server left running by an
- * older version is still found through its pid file and stopped before a new one starts. Thread-safe.
+ * and stops it on {@link #close()}. The server ends with the JVM however the JVM ends (SIGTERM, kill -9, out of
+ * memory): it is started through util-linux's {@code setpriv --pdeathsig TERM}, so the kernel stops it, or where
+ * there is no setpriv, under a small shell that watches this JVM through a pipe. A server left running by an older
+ * version is still found through its pid file and stopped before a new one starts. Thread-safe.
  */
 public final class BrokerSupervisor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BrokerSupervisor.class.getName());
@@ -47,7 +52,24 @@ public final class BrokerSupervisor implements AutoCloseable {
             exit "$status"
             """;
 
+    /**
+     * The thread every server is started from. Linux sends the parent-death signal when the thread that started
+     * the process ends, not its process: a server started from a restart's watch thread, which ends, would be
+     * stopped at once. This one lives as long as the JVM, and ends with it.
+     */
+    private static final ThreadPoolExecutor STARTER = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), task -> Thread.ofPlatform().name("hitkeep-broker-starter").daemon().unstarted(task));
+    /** util-linux's setpriv, when it is there and takes {@code --pdeathsig} (2.33, Debian 10, and later). */
+    private static final Optional<Path> SETPRIV = parentDeathSignalProgram();
+    /**
+     * {@code broker-watch}: {@code auto} (setpriv where it works, else the shell) or {@code shell}, so that tests
+     * exercise the shell on a machine with setpriv.
+     */
+    static final String WATCH_SETTING = "broker-watch";
+
     private final Path program;
+    /** setpriv, or empty to run the server under {@link #WATCH_SCRIPT}. */
+    private final Optional<Path> setpriv;
     private final Path directory;
     private final Path configFile;
     private final Path pidFile;
@@ -64,6 +86,7 @@ public final class BrokerSupervisor implements AutoCloseable {
     private BrokerSupervisor(Path program, Path directory, int port, Settings settings) {
         this.program = program;
         this.settings = settings;
+        this.setpriv = settings.value(WATCH_SETTING, "auto").equals("shell") ? Optional.empty() : SETPRIV;
         this.directory = directory;
         this.configFile = directory.resolve("nats-server.conf");
         this.pidFile = directory.resolve("nats-server.pid");
@@ -144,10 +167,9 @@ public final class BrokerSupervisor implements AutoCloseable {
             // measured at every start: a restart after the disk filled up must not promise JetStream more room
             budget = StorageBudget.forStore(directory, settings);
             Files.writeString(configFile, config(budget), StandardCharsets.UTF_8);
-            started = new ProcessBuilder("/bin/sh", "-c", WATCH_SCRIPT, "hitkeep-broker", program.toString(), "-c", configFile.toString())
+            started = launch(new ProcessBuilder(command())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())));
         } catch (IOException e) {
             throw new HitKeepException("cannot start " + program + ": " + e.getMessage(), e);
         }
@@ -169,6 +191,55 @@ public final class BrokerSupervisor implements AutoCloseable {
         LOG.info(() -> "embedded nats-server (pid " + started.children().findFirst().map(ProcessHandle::pid).orElse(started.pid())
                 + ") listening on " + url() + "; hit stream up to " + (limits.streamMaxBytes() >> 20) + " MiB, JetStream up to "
                 + (limits.maxFileStore() >> 20) + " MiB");
+    }
+
+    /**
+     * The server's command line: through setpriv, the server is this JVM's child and nothing else runs (the
+     * watch shell and its reader took 2.4 MiB resident); else under {@link #WATCH_SCRIPT}.
+     */
+    private List<String> command() {
+        return setpriv.map(path -> List.of(path.toString(), "--pdeathsig", "TERM", "--", program.toString(), "-c",
+                        configFile.toString()))
+                .orElseGet(() -> List.of("/bin/sh", "-c", WATCH_SCRIPT, "hitkeep-broker", program.toString(), "-c",
+                        configFile.toString()));
+    }
+
+    /** Starts the process on {@link #STARTER}, the thread that outlives it. */
+    private static Process launch(ProcessBuilder builder) throws IOException {
+        try {
+            return STARTER.submit(builder::start).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new HitKeepException("cannot start " + builder.command().getFirst() + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HitKeepException("interrupted while starting nats-server", e);
+        }
+    }
+
+    private static Optional<Path> parentDeathSignalProgram() {
+        for (String directory : List.of("/usr/bin", "/bin")) {
+            Path setpriv = Path.of(directory, "setpriv");
+            if (Files.isExecutable(setpriv)) {
+                try {
+                    // an older setpriv has no --pdeathsig and would fail each start: try it once
+                    Process probe = launch(new ProcessBuilder(setpriv.toString(), "--pdeathsig", "TERM", "--", "true")
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD));
+                    if (probe.waitFor(5, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                        return Optional.of(setpriv);
+                    }
+                    probe.destroyForcibly();
+                } catch (IOException | RuntimeException e) {
+                    LOG.fine(() -> setpriv + " cannot be used: " + e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private String config(StorageBudget limits) {
@@ -219,8 +290,21 @@ public final class BrokerSupervisor implements AutoCloseable {
             return;
         }
         LOG.warning(() -> "restarting the embedded nats-server: " + reason);
-        // the watcher in the wrapper stops the server when its stdin closes, with KILL after 10 s
-        closeQuietly(current);
+        if (setpriv.isEmpty()) {
+            // the watcher in the wrapper stops the server when its stdin closes, with KILL after 10 s
+            closeQuietly(current);
+            return;
+        }
+        current.destroy();
+        Thread.ofPlatform().name("hitkeep-broker-stop").daemon().start(() -> {
+            try {
+                if (!current.waitFor(10, TimeUnit.SECONDS)) {
+                    current.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                current.destroyForcibly();
+            }
+        });
     }
 
     private static void closeQuietly(Process wrapper) {
@@ -344,7 +428,7 @@ public final class BrokerSupervisor implements AutoCloseable {
         if (process == null) {
             return;
         }
-        // TERM to the wrapper, which passes it on to the server and waits for it
+        // TERM to the server, or to the wrapper, which passes it on to the server and waits for it
         process.destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {

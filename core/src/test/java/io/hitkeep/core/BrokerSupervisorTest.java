@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +44,13 @@ class BrokerSupervisorTest {
     private final Set<Long> serverPids = new HashSet<>();
 
     private BrokerSupervisor start(Path data) {
-        BrokerSupervisor supervisor = BrokerSupervisor.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString())));
+        return start(data, "auto");
+    }
+
+    /** {@code watch}: how the server ends with its JVM, {@code auto} (setpriv here) or {@code shell}. */
+    private BrokerSupervisor start(Path data, String watch) {
+        BrokerSupervisor supervisor = BrokerSupervisor.start(Settings.of(Map.of(Settings.DATA_PATH, data.toString(),
+                BrokerSupervisor.WATCH_SETTING, watch)));
         supervisors.add(supervisor);
         serverPids.add(pid(supervisor));
         return supervisor;
@@ -283,11 +291,12 @@ class BrokerSupervisorTest {
      * Regression: a JVM ended by kill -9 (or the kernel's out-of-memory killer) left its nats-server running,
      * holding the port and the store. The server runs under a wrapper that watches the JVM through a pipe.
      */
-    @Test
-    void serverEndsWhenItsJvmIsKilled() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "shell"})
+    void serverEndsWhenItsJvmIsKilled(String watch) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BrokerChild.class.getName(),
-                dataPath.toString()).redirectErrorStream(true).start();
+                dataPath.toString(), watch).redirectErrorStream(true).start();
         try {
             var output = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line;
@@ -305,6 +314,40 @@ class BrokerSupervisorTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /** What the JetStream watchdog does when JetStream stops answering: the server is stopped and started afresh. */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "shell"})
+    void restartServerStartsAFreshOne(String watch) throws Exception {
+        BrokerSupervisor supervisor = start(dataPath, watch);
+        long first = pid(supervisor);
+
+        supervisor.restartServer("a test");
+
+        await("the first server gone", Duration.ofSeconds(15), () -> !running(first));
+        await("a fresh server answering", Duration.ofSeconds(20),
+                () -> connects(supervisor.url()) && pid(supervisor) != first && supervisor.alive());
+        serverPids.add(pid(supervisor));
+    }
+
+    /**
+     * The kernel stops a server started through {@code setpriv --pdeathsig} when the thread that started it ends.
+     * A supervisor started from a thread that then ends, as a restart's watch thread does, must keep its server.
+     */
+    @Test
+    void serverOutlivesTheThreadThatStartedIt() throws Exception {
+        List<BrokerSupervisor> started = new ArrayList<>();
+        Thread starter = Thread.ofPlatform().start(() -> started.add(start(dataPath)));
+        starter.join();
+        BrokerSupervisor supervisor = started.getFirst();
+        long server = pid(supervisor);
+
+        Thread.sleep(1000);
+
+        assertTrue(running(server), "nats-server " + server + " still running after its starting thread ended");
+        assertTrue(connects(supervisor.url()));
+        assertTrue(supervisor.alive());
     }
 
     /**
