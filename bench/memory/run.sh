@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resident memory of the single binary at rest (issue 13): the JVM and the processes it starts (the
-# broker's watch shell and nats-server), 10 s after /readyz, then 10 s after the first user, a site and
+# broker: nats-server, and its watch shell where setpriv is missing), 10 s after /readyz, then 10 s after the first user, a site and
 # one more sign-in. Every jar runs in turn in the same invocation, each on a fresh data directory and a
 # free loopback port; what this script starts, it stops.
 #
@@ -27,7 +27,7 @@ stop() {
     kill -TERM "$PID"
     wait "$PID" 2>/dev/null || true
   fi
-  # the watch shell stops nats-server when the JVM ends; this is only for a JVM that hung
+  # nats-server ends with the JVM (setpriv, or the watch shell); this is only for a JVM that hung
   for pid in $BROKER_PIDS; do kill -TERM "$pid" 2>/dev/null || true; done
   PID=""
   BROKER_PIDS=""
@@ -136,7 +136,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-echo "Resident MiB, $(nproc) cores, $("$JAVA" -version 2>&1 | head -n 1)${JAVA_OPTS_EXTRA:+, extra options: $JAVA_OPTS_EXTRA}${NMT_FLAG:+, with NMT}; broker = watch shell + nats-server"
+echo "Resident MiB, $(nproc) cores, $("$JAVA" -version 2>&1 | head -n 1)${JAVA_OPTS_EXTRA:+, extra options: $JAVA_OPTS_EXTRA}${NMT_FLAG:+, with NMT}; broker = nats-server and any watch shell"
 echo
 echo "| run | idle: java | broker | total | signed in, one site: java | broker | total |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
