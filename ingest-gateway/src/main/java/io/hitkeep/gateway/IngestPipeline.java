@@ -1,5 +1,6 @@
 package io.hitkeep.gateway;
 
+import io.hitkeep.core.CharRuns;
 import io.hitkeep.core.CompactIds;
 import io.hitkeep.core.Domains;
 import io.hitkeep.core.Hashes;
@@ -246,18 +247,9 @@ final class IngestPipeline {
         return Optional.empty();
     }
 
-    /** Two or three letters a-z: what {@code [a-z]{2,3}} matches, without compiling a pattern per hit. */
+    /** Two or three letters a-z, as {@code [a-z]{2,3}} would match. */
     private static boolean isLanguageSubtag(String text) {
-        if (text.length() < 2 || text.length() > 3) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 'a' || c > 'z') {
-                return false;
-            }
-        }
-        return true;
+        return CharRuns.isRun(text, 2, 3, 'a', 'z');
     }
 
     /** The primary language subtag, lower case: {@code de-AT} counts as {@code de}. */

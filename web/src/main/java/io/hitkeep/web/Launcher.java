@@ -1,5 +1,6 @@
 package io.hitkeep.web;
 
+import io.hitkeep.core.CharRuns;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Settings;
 import io.helidon.common.buffers.BufferData;
@@ -408,21 +409,9 @@ public final class Launcher {
             }
         }
 
-        /**
-         * One to eighteen ASCII digits (a length that fits a long). A loop, not {@code String.matches}: this
-         * runs for every request with a body, and {@code matches} compiles its pattern on each call.
-         */
+        /** One to eighteen ASCII digits (a length that fits a long), checked for every request with a body. */
         static boolean isLength(String value) {
-            if (value.isEmpty() || value.length() > 18) {
-                return false;
-            }
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c < '0' || c > '9') {
-                    return false;
-                }
-            }
-            return true;
+            return CharRuns.isRun(value, 1, 18, '0', '9');
         }
 
         @Override
