@@ -27,7 +27,12 @@ public final class Gateway implements AutoCloseable {
         this.compatible = compatible;
     }
 
+    /** Under the data directory: files derived from the jar's own data, made again when missing. */
+    static final String CACHE_DIRECTORY = "cache";
+
     public static Gateway start(Settings settings, Connection nats) {
+        // before the warm-up loads it: the country table as a mapped file rather than heap
+        Countries.keepUnder(settings.dataPath().resolve(CACHE_DIRECTORY));
         warmUp();
         SiteRegistry registry = new SiteRegistry(nats);
         HitPublisher publisher = new HitPublisher(nats);

@@ -2,14 +2,23 @@ package io.hitkeep.gateway;
 
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bundled ip-location-db table; wanted countries are what geo-whois-asn-country 2.3.2026061719 says. */
@@ -64,6 +73,56 @@ class CountriesTest {
      */
     @Test
     void answersAsTheFileAtEveryRangeBoundary() throws IOException {
+        answersAsTheFile(COUNTRIES);
+    }
+
+    /** The same table kept as a mapped file, as a gateway with a data directory keeps it. */
+    @Test
+    void aMappedTableAnswersAsTheFileAtEveryRangeBoundary(@TempDir Path directory) throws IOException {
+        Countries mapped = Countries.load().mappedUnder(directory);
+        assertTrue(mapped.isMapped());
+        answersAsTheFile(mapped);
+    }
+
+    /**
+     * The file is named by the table's hash and written once: a second start maps it as it is, a file of that name
+     * that is not the table is replaced, and any other version's file is removed. Where nothing can be written, the
+     * table stays on the heap.
+     */
+    @Test
+    void theTableFileIsWrittenOnceAndReplacedWhenItIsNotTheTable(@TempDir Path directory) throws IOException {
+        Path older = Files.writeString(directory.resolve("countries-0123456789abcdef.bin"), "an older version's table");
+        Countries.load().mappedUnder(directory);
+        List<Path> files = tableFiles(directory);
+        assertEquals(1, files.size(), "one table file: " + files);
+        assertFalse(Files.exists(older), "the older version's file is removed");
+        Path file = files.getFirst();
+        FileTime written = Files.getLastModifiedTime(file);
+        byte[] table = Files.readAllBytes(file);
+
+        assertTrue(Countries.load().mappedUnder(directory).isMapped());
+        assertEquals(written, Files.getLastModifiedTime(file), "mapped as it was, not written again");
+
+        byte[] damaged = table.clone();
+        damaged[damaged.length / 2] ^= 0x55;
+        Files.write(file, damaged);
+        Countries mapped = Countries.load().mappedUnder(directory);
+        assertArrayEquals(table, Files.readAllBytes(file), "a file that is not the table is replaced");
+        assertEquals("US", mapped.country("8.8.8.8"));
+
+        Path notADirectory = Files.writeString(directory.resolve("a-file"), "");
+        Countries onTheHeap = Countries.load().mappedUnder(notADirectory);
+        assertFalse(onTheHeap.isMapped());
+        assertEquals("US", onTheHeap.country("8.8.8.8"));
+    }
+
+    private static List<Path> tableFiles(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().startsWith("countries-")).toList();
+        }
+    }
+
+    private static void answersAsTheFile(Countries table) throws IOException {
         int[] v4Starts;
         char[] v4Countries;
         long[][] v6Starts;
@@ -91,7 +150,7 @@ class CountriesTest {
         int narrow = 0;
         for (int i = 0; i < v4Starts.length; i++) {
             for (int address : new int[] {v4Starts[i], v4Starts[i] - 1}) {
-                assertEquals(fileCountry(v4Countries, fileV4Range(v4Starts, address)), COUNTRIES.ipv4Country(address),
+                assertEquals(fileCountry(v4Countries, fileV4Range(v4Starts, address)), table.ipv4Country(address),
                         () -> "IPv4 " + Integer.toUnsignedString(address));
             }
         }
@@ -101,12 +160,12 @@ class CountriesTest {
             narrow += low != 0 ? 1 : 0;
             long beforeHigh = low == 0 ? high - 1 : high;
             for (long[] address : new long[][] {{high, low}, {beforeHigh, low - 1}}) {
-                assertEquals(fileCountry(v6Countries, fileV6Range(v6Starts, address)), COUNTRIES.ipv6Country(address[0], address[1]),
+                assertEquals(fileCountry(v6Countries, fileV6Range(v6Starts, address)), table.ipv6Country(address[0], address[1]),
                         () -> "IPv6 " + Long.toHexString(address[0]) + " " + Long.toHexString(address[1]));
             }
         }
         assertTrue(narrow > 0, "the table has IPv6 starts inside a /64, so both lists were searched");
-        assertEquals(v4Starts.length + v6Starts.length, COUNTRIES.size());
+        assertEquals(v4Starts.length + v6Starts.length, table.size());
     }
 
     private static String fileCountry(char[] countries, int range) {
