@@ -343,6 +343,9 @@ class BrokerSupervisorTest {
         BrokerSupervisor supervisor = started.getFirst();
         long server = pid(supervisor);
 
+        // join returns as the Java thread ends; the kernel signals when its OS thread exits a moment later, and
+        // nats-server stops within milliseconds of TERM: a second is ample for the failure to show (it did, with
+        // the server started from that thread directly), and the test cannot fail for lack of it
         Thread.sleep(1000);
 
         assertTrue(running(server), "nats-server " + server + " still running after its starting thread ended");

@@ -109,17 +109,22 @@ final class Countries {
      * itself when the file cannot be written or mapped.
      */
     Countries mappedUnder(Path directory) {
-        byte[] bytes = new byte[table.capacity()];
-        table.get(0, bytes);
         try {
             Files.createDirectories(directory);
-            String name = FILE_PREFIX + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8) + ".bin";
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(table.duplicate());
+            String name = FILE_PREFIX + HexFormat.of().formatHex(sha256.digest(), 0, 8) + ".bin";
             Path file = directory.resolve(name);
             ByteBuffer mapped = Files.isRegularFile(file) ? map(file) : null;
-            if (mapped == null || !mapped.equals(ByteBuffer.wrap(bytes))) {
+            if (mapped == null || !mapped.equals(table)) {
                 Path partial = Files.createTempFile(directory, FILE_PREFIX, ".partial");
                 try {
-                    Files.write(partial, bytes);
+                    try (FileChannel out = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                        ByteBuffer rest = table.duplicate();
+                        while (rest.hasRemaining()) {
+                            out.write(rest);
+                        }
+                    }
                     Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(partial);
