@@ -40,8 +40,8 @@ import java.util.logging.Logger;
  * transaction, commits, and only then acknowledges. It starts reading the stream after
  * the sequence stored in the database itself, so a database that lost its newest part (a write-ahead log cut
  * short, an older file restored) is refilled from the stream's window, and messages at or below the stored
- * sequence are skipped: exactly once across crashes. Runs on its own thread; {@link #close()} finishes the
- * batch in hand.
+ * sequence are skipped: exactly once across crashes. A message the consumer sent that never arrived is read
+ * from the stream ({@link DeliveryGaps}). Runs on its own thread; {@link #close()} finishes the batch in hand.
  */
 public final class HitWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HitWriter.class.getName());
@@ -49,8 +49,6 @@ public final class HitWriter implements AutoCloseable {
             "Pageviews, events and engagement pings committed to DuckDB");
     private static final LongAdder BATCHES = Metrics.counter("hitkeep_writer_batches_total", "",
             "Micro-batches committed to DuckDB");
-    private static final LongAdder REDELIVERED = Metrics.counter("hitkeep_writer_redelivered_skipped_total", "",
-            "Stream messages skipped because their hits were already committed");
     private static final LongAdder REPLAYED = Metrics.counter("hitkeep_writer_hits_reapplied_total", "",
             "Hits found in the stream's window at start that the database did not have");
     private static final LongAdder CORRUPT = Metrics.counter("hitkeep_writer_corrupt_messages_total", "",
@@ -60,6 +58,7 @@ public final class HitWriter implements AutoCloseable {
     private final Connection nats;
     private final Settings settings;
     private final StreamTrimmer trimmer;
+    private final DeliveryGaps gaps;
     private final int batchSize;
     private final Duration batchWait;
     private final WriteProgress progress;
@@ -80,6 +79,7 @@ public final class HitWriter implements AutoCloseable {
         this.nats = nats;
         this.settings = settings;
         this.trimmer = new StreamTrimmer(nats);
+        this.gaps = new DeliveryGaps(nats);
         this.batchSize = batchSize(settings);
         this.batchWait = settings.duration("batch-wait", Duration.ofMillis(100));
         this.thread = Thread.ofPlatform().name("hitkeep-writer").unstarted(this::run);
@@ -122,7 +122,8 @@ public final class HitWriter implements AutoCloseable {
         }
     }
 
-    private void consume(DuckDBConnection connection, JetStreamSubscription subscription) throws SQLException {
+    private void consume(DuckDBConnection connection, JetStreamSubscription subscription)
+            throws SQLException, IOException, JetStreamApiException {
         Tables tables = Tables.of(connection);
         // The row exists before the first batch, so each batch updates it: an INSERT OR REPLACE per batch took
         // about 3 ms in DuckDB against 1 ms for an UPDATE, half of a small batch's time (BENCHMARKS.md).
@@ -135,12 +136,17 @@ public final class HitWriter implements AutoCloseable {
         try (PreparedStatement progressRow = connection.prepareStatement(
                      "UPDATE ingest_progress SET last_sequence = ? WHERE stream = ?")) {
             connection.setAutoCommit(false);
+            long nextIdleCheck = System.nanoTime();
             while (running) {
                 List<Message> batch = nextBatch(subscription);
                 if (batch.isEmpty()) {
+                    if (System.nanoTime() - nextIdleCheck >= 0) {
+                        nextIdleCheck = System.nanoTime() + IDLE_CHECK_EVERY.toNanos();
+                        write(connection, tables, progressRow, missedWhileIdle());
+                    }
                     continue;
                 }
-                write(connection, tables, progressRow, batch);
+                write(connection, tables, progressRow, gaps.after(lastSequence, batch));
                 // Only now, after the commit. One ack for the whole batch (the consumer acknowledges all up to
                 // it): one per message was a publish and a broker round of its own for every ~7 hits.
                 newest(batch).ack();
@@ -246,20 +252,38 @@ public final class HitWriter implements AutoCloseable {
     }
 
     private static final long MICROS_PER_HOUR = 3_600_000_000L;
+    /** How often a writer with nothing to do asks its consumer whether it delivered something that never came. */
+    private static final Duration IDLE_CHECK_EVERY = Duration.ofSeconds(5);
 
-    private void write(DuckDBConnection connection, Tables tables, PreparedStatement progressRow, List<Message> batch)
+    /**
+     * What the consumer delivered while the writer waited and that never arrived: a delivery lost with the
+     * batch's newest message is found by no later batch (see {@link DeliveryGaps}), so an idle writer asks the
+     * consumer how far it delivered. A message still on its way when it asks is read twice, and written once.
+     */
+    private List<DeliveryGaps.Entry> missedWhileIdle() {
+        try {
+            long delivered = nats.jetStreamManagement().getConsumerInfo(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER)
+                    .getDelivered().getStreamSequence();
+            return delivered > lastSequence ? gaps.read(lastSequence + 1, delivered) : List.of();
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            // the broker is away (or electing a leader): the next idle check asks again
+            LOG.fine(() -> "cannot ask the writer's consumer how far it delivered: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Writes {@code entries} (in stream order, all after {@link #lastSequence}) and their last sequence in one transaction. */
+    private void write(DuckDBConnection connection, Tables tables, PreparedStatement progressRow, List<DeliveryGaps.Entry> entries)
             throws SQLException {
-        long batchLast = lastSequence;
+        if (entries.isEmpty()) {
+            return;
+        }
+        long batchLast = entries.getLast().sequence();
         List<Hit> decoded = new ArrayList<>();
-        for (Message message : batch) {
-            long sequence = message.metaData().streamSequence();
-            if (sequence <= lastSequence) {
-                REDELIVERED.increment();
-                continue;
-            }
-            batchLast = Math.max(batchLast, sequence);
+        for (DeliveryGaps.Entry entry : entries) {
+            long sequence = entry.sequence();
             try {
-                List<Hit> hits = HitCodec.decode(message.getData());
+                List<Hit> hits = HitCodec.decode(entry.data());
                 decoded.addAll(hits);
                 if (sequence <= replayUntil) {
                     replayedMessages++;
@@ -269,9 +293,6 @@ public final class HitWriter implements AutoCloseable {
                 CORRUPT.increment();
                 LOG.warning("skipping undecodable message " + sequence + ": " + e.getMessage());
             }
-        }
-        if (batchLast == lastSequence) {
-            return;
         }
         try {
             // The progress row goes first: with auto-commit off, DuckDB begins the transaction at the first

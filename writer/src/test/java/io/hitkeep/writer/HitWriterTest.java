@@ -7,6 +7,11 @@ import io.hitkeep.core.Settings;
 import io.hitkeep.core.Subjects;
 import io.hitkeep.testing.NatsBroker;
 import io.hitkeep.testing.TempFiles;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.PullSubscribeOptions;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.Test;
@@ -20,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HitWriterTest {
@@ -160,6 +166,67 @@ class HitWriterTest {
                     }
                     assertEquals(5L * round, count(database, "SELECT count(*) FROM hits WHERE site_id = 4"), "round " + round);
                 }
+            } finally {
+                writer.close();
+            }
+        } finally {
+            TempFiles.deleteTree(data);
+        }
+    }
+
+    /**
+     * The broker counts a message as delivered when it sends it. One lost on its way (its broker died, as in
+     * the Compose drill) was never written, and the acknowledgement of a later message acknowledged it too.
+     * Here a second subscriber on the writer's consumer takes messages the writer never sees: the writer
+     * reads them from the stream, whether a later message shows the gap or the writer finds it while idle.
+     */
+    @Test
+    void aMessageTheConsumerSentThatNeverReachedTheWriterIsStillWritten() throws Exception {
+        Path data = TempFiles.directory("hk-writer-");
+        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
+        StreamFixtures.empty(broker.connection());
+        long now = System.currentTimeMillis() * 1000;
+        WriteProgress progress = new WriteProgress(broker.connection(), settings);
+        try (Database database = Database.open(settings);
+             Connection elsewhere = Nats.connect(broker.url())) {
+            HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
+            try {
+                for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
+                    assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
+                }
+                JetStreamSubscription taker = elsewhere.jetStream().subscribe(null,
+                        PullSubscribeOptions.bind(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER));
+                int[] published = {0};
+                Runnable publishOne = () -> {
+                    try {
+                        broker.connection().jetStream().publish(Subjects.HITS,
+                                HitCodec.encode(List.of(pageview(6, "/g" + published[0], published[0], now))));
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                    published[0]++;
+                };
+                for (String where : List.of("between two messages the writer got", "after the writer's newest message")) {
+                    // the consumer serves its waiting pulls in turn: one message at a time until one goes elsewhere
+                    taker.pullExpiresIn(1, Duration.ofSeconds(30));
+                    Message taken = null;
+                    while (taken == null && published[0] < 500) {
+                        publishOne.run();
+                        taken = taker.nextMessage(Duration.ofMillis(50));
+                    }
+                    assertNotNull(taken, "no message went to the other subscriber");
+                    if (where.startsWith("between")) {
+                        publishOne.run();  // the writer gets this one, with the gap before it
+                    }
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (count(database, "SELECT count(*) FROM hits WHERE site_id = 6") < published[0]) {
+                        assertTrue(System.nanoTime() < deadline, "a message taken " + where + " was not written: "
+                                + count(database, "SELECT count(*) FROM hits WHERE site_id = 6") + " of " + published[0]);
+                        Thread.sleep(20);
+                    }
+                }
+                assertEquals(published[0], count(database, "SELECT count(DISTINCT path) FROM hits WHERE site_id = 6"));
+                assertEquals(published[0], count(database, "SELECT count(*) FROM hits WHERE site_id = 6"), "each once");
             } finally {
                 writer.close();
             }
