@@ -134,6 +134,21 @@ class HitWriterTest {
         }
     }
 
+    /** A writer's settings: its data in {@code data}, that batch wait; the hit stream is emptied for the test. */
+    private static Settings onEmptyStream(Path data, String batchWait) throws Exception {
+        StreamFixtures.empty(broker.connection());
+        return Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", batchWait));
+    }
+
+    /** A writer on the test's broker that has its consumer. */
+    private static HitWriter startedWriter(Database database, Settings settings, WriteProgress progress) throws InterruptedException {
+        HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
+            assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
+        }
+        return writer;
+    }
+
     /**
      * A read right after a 202 counts the hit: it waits for the writer, and the writer commits the batch in
      * hand instead of waiting out {@code batch-wait} to fill it. The batch wait here (3 s) is longer than a
@@ -143,16 +158,12 @@ class HitWriterTest {
     @Test
     void aReadAfterTheStreamAcceptedHitsCountsThemThoughTheBatchIsNotFull() throws Exception {
         Path data = TempFiles.directory("hk-writer-");
-        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "3s"));
-        StreamFixtures.empty(broker.connection());
+        Settings settings = onEmptyStream(data, "3s");
         long now = System.currentTimeMillis() * 1000;
         WriteProgress progress = new WriteProgress(broker.connection(), settings);
         try (Database database = Database.open(settings)) {
-            HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
+            HitWriter writer = startedWriter(database, settings, progress);
             try {
-                for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
-                    assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
-                }
                 for (int round = 1; round <= 4; round++) {
                     for (int message = 0; message < 5; message++) {
                         broker.connection().jetStream().publish(Subjects.HITS, HitCodec.encode(List.of(pageview(4, "/r" + round, message, now))));
@@ -183,17 +194,12 @@ class HitWriterTest {
     @Test
     void aMessageTheConsumerSentThatNeverReachedTheWriterIsStillWritten() throws Exception {
         Path data = TempFiles.directory("hk-writer-");
-        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
-        StreamFixtures.empty(broker.connection());
+        Settings settings = onEmptyStream(data, "20ms");
         long now = System.currentTimeMillis() * 1000;
-        WriteProgress progress = new WriteProgress(broker.connection(), settings);
         try (Database database = Database.open(settings);
              Connection elsewhere = Nats.connect(broker.url())) {
-            HitWriter writer = new HitWriter(database, broker.connection(), settings, progress).start();
+            HitWriter writer = startedWriter(database, settings, new WriteProgress(broker.connection(), settings));
             try {
-                for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !writer.ready(); Thread.sleep(10)) {
-                    assertTrue(System.nanoTime() < deadline, "the writer did not start within 30 s");
-                }
                 JetStreamSubscription taker = elsewhere.jetStream().subscribe(null,
                         PullSubscribeOptions.bind(Subjects.HIT_STREAM, Subjects.WRITER_CONSUMER));
                 int[] published = {0};
@@ -239,8 +245,7 @@ class HitWriterTest {
     @Test
     void versionsAndMediumLandInTheirColumns() throws Exception {
         Path data = TempFiles.directory("hk-writer-");
-        Settings settings = Settings.of(Map.of(Settings.DATA_PATH, data.toString(), "batch-wait", "20ms"));
-        StreamFixtures.empty(broker.connection());
+        Settings settings = onEmptyStream(data, "20ms");
         long now = System.currentTimeMillis() * 1000;
         try {
             Hit.Builder pageview = Hit.builder();
