@@ -104,9 +104,9 @@ def load(port, total, rate, out_file, threads=16):
     print(f"sent {total} in {time.time() - started:.1f} s: {dict(statuses)}")
 
 
-def stats(port, state):
+def stats(port, state, extra=""):
     today = datetime.now(timezone.utc).date()
-    query = f"from={today - timedelta(days=1)}&to={today + timedelta(days=1)}&limit=1000"
+    query = f"from={today - timedelta(days=1)}&to={today + timedelta(days=1)}&limit=1000{extra}"
     status, _, body = request(port, "GET", f"/api/sites/{state['site']}/stats?{query}",
                               headers={"Cookie": state["cookie"]}, timeout=30)
     if status != 200:
@@ -150,6 +150,8 @@ def check(port, state_file, out_file, kills_file):
     print(f"most views a page:{top_page:>3}  (1 = nothing counted twice)")
     print(f"buckets short of their 202s: {len(missing)} {dict(list(missing.items())[:5])}")
     kills = [line.split(maxsplit=1) for line in open(kills_file)]
+    for bucket in list(missing)[:5]:
+        lost_hits(port, state, bucket, rows, kills)
     for index, (at, what) in enumerate(kills):
         at = float(at)
         until = float(kills[index + 1][0]) if index + 1 < len(kills) else float("inf")
@@ -162,6 +164,18 @@ def check(port, state_file, out_file, kills_file):
     ok = counted >= len(accepted) and top_page <= 1 and not missing and not over
     print("RESULT: " + ("every 202 counted exactly once" if ok else "MISMATCH"))
     return 0 if ok else 1
+
+
+def lost_hits(port, state, bucket, rows, kills):
+    """Names the hits of a short bucket that were answered 202 and are not counted, with when each was sent
+    and answered against the drill's events: what to look for in the logs."""
+    counted = {row["value"] for row in stats(port, state, f"&filter=utm_campaign:{bucket}")["pages"]}
+    for n, begin, end, status in rows:
+        if status == "202" and f"b{int(n) // 100}" == bucket and f"/p/{n}" not in counted:
+            before = [(float(at), what.strip()) for at, what in kills if float(at) <= float(begin)]
+            since = f"{float(begin) - before[-1][0]:.2f} s after '{before[-1][1]}'" if before else "before the first event"
+            sent = datetime.fromtimestamp(float(begin), timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+            print(f"  answered 202, not counted: /p/{n}, sent {sent} UTC ({since}), answered {float(end) - float(begin):.3f} s later")
 
 
 def takeover(killed):
