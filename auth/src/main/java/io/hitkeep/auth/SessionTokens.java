@@ -1,13 +1,9 @@
 package io.hitkeep.auth;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hitkeep.core.HitKeepException;
+import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
 
 import java.io.IOException;
@@ -17,20 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Date;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The {@code hk_token} session: an HS256 JWT (nimbus-jose-jwt) whose subject is the user id. The key is
+ * The {@code hk_token} session: an HS256 JWT ({@link Hs256Jwt}) whose subject is the user id. The key is
  * {@code HITKEEP_JWT_SECRET}, else a random one generated once and kept in the data directory, so every
  * role that shares the data directory or the variable accepts the same tokens. Only HS256 is accepted:
  * {@code alg: none} and other algorithms are refused. Thread-safe.
@@ -54,8 +47,7 @@ public final class SessionTokens {
 
     private final Duration lifetime;
     private final Duration rememberedLifetime;
-    private final List<MACVerifier> verifiers;
-    private final MACSigner signer;
+    private final Hs256Jwt jwt;
 
     /**
      * Signs with {@code HITKEEP_JWT_SECRET} (or the generated one) and also accepts tokens signed with any
@@ -75,17 +67,7 @@ public final class SessionTokens {
     SessionTokens(byte[] secret, List<byte[]> previous, Duration lifetime, Duration rememberedLifetime) {
         this.lifetime = lifetime;
         this.rememberedLifetime = rememberedLifetime;
-        try {
-            this.signer = new MACSigner(checked(secret));
-            List<MACVerifier> all = new ArrayList<>();
-            all.add(new MACVerifier(checked(secret)));
-            for (byte[] old : previous) {
-                all.add(new MACVerifier(checked(old)));
-            }
-            this.verifiers = List.copyOf(all);
-        } catch (JOSEException e) {
-            throw new HitKeepException("unusable JWT secret: " + e.getMessage(), e);
-        }
+        this.jwt = new Hs256Jwt(checked(secret), previous.stream().map(SessionTokens::checked).toList());
     }
 
     private static byte[] checked(byte[] secret) {
@@ -199,7 +181,7 @@ public final class SessionTokens {
 
     /** A signed ceremony token, valid for five minutes. */
     public String issueCeremony(String purpose, long userId, long epoch, String payload) {
-        return sign(CEREMONY_ISSUER + purpose, userId, CEREMONY_LIFETIME, epoch, claims -> claims.claim(CEREMONY_PAYLOAD, payload));
+        return sign(CEREMONY_ISSUER + purpose, userId, CEREMONY_LIFETIME, epoch, claims -> claims.put(CEREMONY_PAYLOAD, payload));
     }
 
     /** A valid, unexpired ceremony token of that purpose signed with our key; empty for anything else. */
@@ -212,7 +194,7 @@ public final class SessionTokens {
      * valid for {@link #MAIL_LINK_LIFETIME}, its own issuer per purpose so it is never a session or a ceremony.
      */
     public String issueMailLink(String purpose, long userId, String payload) {
-        return sign(MAIL_LINK_ISSUER + purpose, userId, MAIL_LINK_LIFETIME, 0, claims -> claims.claim(CEREMONY_PAYLOAD, payload));
+        return sign(MAIL_LINK_ISSUER + purpose, userId, MAIL_LINK_LIFETIME, 0, claims -> claims.put(CEREMONY_PAYLOAD, payload));
     }
 
     /** A valid, unexpired mail link of that purpose signed with our key (or a previous one); empty for anything else. */
@@ -222,17 +204,13 @@ public final class SessionTokens {
 
     private Optional<Ceremony> withPayload(String token, String issuerPrefix, String purpose) {
         return claims(token, issuerPrefix + purpose).flatMap(claims -> {
-            try {
-                String payload = claims.getStringClaim(CEREMONY_PAYLOAD);
-                Long epoch = claims.getLongClaim(EPOCH);
-                if (payload == null || claims.getJWTID() == null) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Ceremony(purpose, Long.parseLong(claims.getSubject()), epoch == null ? 0 : epoch,
-                        claims.getJWTID(), claims.getExpirationTime().toInstant(), payload));
-            } catch (ParseException | NumberFormatException | NullPointerException e) {
+            JsonNode payload = claims.get(CEREMONY_PAYLOAD);
+            JsonNode jti = claims.get("jti");
+            if (payload == null || !payload.isTextual() || jti == null || !jti.isTextual()) {
                 return Optional.empty();
             }
+            return Optional.of(new Ceremony(purpose, userId(claims), epoch(claims), jti.textValue(),
+                    Instant.ofEpochSecond(claims.get("exp").longValue()), payload.textValue()));
         });
     }
 
@@ -241,24 +219,18 @@ public final class SessionTokens {
         });
     }
 
-    private String sign(String issuer, long userId, Duration validFor, long epoch, Consumer<JWTClaimsSet.Builder> extra) {
-        Instant now = Instant.now();
-        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .subject(Long.toString(userId))
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(validFor)))
-                .jwtID(UUID.randomUUID().toString())
-                .claim(EPOCH, epoch);
-        extra.accept(builder);
-        JWTClaimsSet claims = builder.build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        try {
-            jwt.sign(signer);
-        } catch (JOSEException e) {
-            throw new HitKeepException("cannot sign session token", e);
-        }
-        return jwt.serialize();
+    /** Registered claims as RFC 7519 names them, times in whole seconds; {@code sep} is the session epoch. */
+    private String sign(String issuer, long userId, Duration validFor, long epoch, Consumer<ObjectNode> extra) {
+        long now = Instant.now().getEpochSecond();
+        ObjectNode claims = Json.object()
+                .put("iss", issuer)
+                .put("sub", Long.toString(userId))
+                .put("iat", now)
+                .put("exp", now + validFor.toSeconds())
+                .put("jti", UUID.randomUUID().toString())
+                .put(EPOCH, epoch);
+        extra.accept(claims);
+        return jwt.sign(claims);
     }
 
     /** The user id of a valid, unexpired token signed with our key; empty for anything else. */
@@ -276,52 +248,44 @@ public final class SessionTokens {
         return parse(token, CHALLENGE_ISSUER);
     }
 
-    private boolean verified(SignedJWT jwt) throws JOSEException {
-        for (MACVerifier verifier : verifiers) {
-            if (jwt.verify(verifier)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private Optional<Session> parse(String token, String issuer) {
-        return claims(token, issuer).flatMap(claims -> {
-            try {
-                Long epoch = claims.getLongClaim(EPOCH);
-                String jti = claims.getJWTID();
-                return Optional.of(new Session(Long.parseLong(claims.getSubject()), jti == null ? "" : jti,
-                        claims.getExpirationTime().toInstant(), epoch == null ? 0 : epoch));
-            } catch (ParseException | NumberFormatException | NullPointerException e) {
-                return Optional.empty();
-            }
+        return claims(token, issuer).map(claims -> {
+            JsonNode jti = claims.get("jti");
+            return new Session(userId(claims), jti != null && jti.isTextual() ? jti.textValue() : "",
+                    Instant.ofEpochSecond(claims.get("exp").longValue()), epoch(claims));
         });
     }
 
     /**
-     * The claims of a token of that issuer, signed with our key with HS256, not expired and not issued in
-     * the future (beyond {@link #CLOCK_SKEW}); empty for anything else.
+     * The claims of a token of that issuer, signed with our key with HS256, not expired, not issued in the
+     * future (beyond {@link #CLOCK_SKEW}), and with a subject that is a number; empty for anything else.
      */
-    private Optional<JWTClaimsSet> claims(String token, String issuer) {
-        try {
-            SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !verified(jwt)) {
-                return Optional.empty();
-            }
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            Instant now = Instant.now();
-            Date expires = claims.getExpirationTime();
-            Date issued = claims.getIssueTime();
-            if (expires == null || expires.toInstant().isBefore(now) || !issuer.equals(claims.getIssuer())) {
-                return Optional.empty();
+    private Optional<ObjectNode> claims(String token, String issuer) {
+        return jwt.verify(token).filter(claims -> {
+            JsonNode expires = claims.get("exp");
+            JsonNode issued = claims.get("iat");
+            JsonNode issuedBy = claims.get("iss");
+            long now = Instant.now().getEpochSecond();
+            if (expires == null || !expires.isIntegralNumber() || expires.longValue() < now
+                    || issuedBy == null || !issuer.equals(issuedBy.textValue()) || userId(claims) < 0) {
+                return false;
             }
             // every token we sign has its issue time; one from the future was made with a stolen key or a broken clock
-            if (issued == null || issued.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
-                return Optional.empty();
-            }
-            return Optional.of(claims);
-        } catch (ParseException | JOSEException | IllegalStateException e) {
-            return Optional.empty();
+            return issued != null && issued.isIntegralNumber() && issued.longValue() <= now + CLOCK_SKEW.toSeconds();
+        });
+    }
+
+    /** The subject as the id it is; -1 when it is missing or not a number (no token of ours). */
+    private static long userId(ObjectNode claims) {
+        JsonNode subject = claims.get("sub");
+        if (subject == null || !subject.isTextual() || !io.hitkeep.core.CharRuns.isRun(subject.textValue(), 1, 18, '0', '9')) {
+            return -1;
         }
+        return Long.parseLong(subject.textValue());
+    }
+
+    private static long epoch(ObjectNode claims) {
+        JsonNode epoch = claims.get(EPOCH);
+        return epoch != null && epoch.isIntegralNumber() ? epoch.longValue() : 0;
     }
 }
