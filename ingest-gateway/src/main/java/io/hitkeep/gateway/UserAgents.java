@@ -1,7 +1,6 @@
 package io.hitkeep.gateway;
 
 import ua_parser.Client;
-import ua_parser.Parser;
 
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +49,8 @@ final class UserAgents {
         return parsed;
     }
 
-    /** uap-java's parser with the regexes it bundles; immutable after construction. */
-    private static final Parser UAP = new Parser();
+    /** uap-java's parsers with the regexes it bundles; immutable after construction. */
+    private static final UapRegexes UAP = UapRegexes.bundled();
 
     /**
      * uap-core names the mobile build of a browser as a family of its own ("Mobile Safari", "Chrome Mobile
