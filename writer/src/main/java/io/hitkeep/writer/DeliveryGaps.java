@@ -21,13 +21,14 @@ import java.util.logging.Logger;
  * sequence, reading any message the consumer skipped from the stream itself.
  *
  * <p>Why a consumer can skip one: the broker counts a message as delivered when it sends it, not when the
- * writer gets it. A message on its way through a broker that dies (the writer's connection was to it) never
- * arrives, the consumer goes on with the next, and the writer's acknowledgement of a later message
- * acknowledges the lost one too ({@code AckPolicy.All}). Without this, that hit was answered 202 and never
- * written: the Compose drill saw it once, when it killed the broker the writer was connected to.
+ * writer gets it. A message on its way through a broker that dies (the writer's, or one between it and the
+ * consumer) never arrives, the consumer goes on with the next, and the writer's acknowledgement of a later
+ * message acknowledges the lost one too ({@code AckPolicy.All}). Without this, that hit was answered 202 and
+ * never written: the Compose drill lost one hit that way once, in the second it killed one of its three brokers.
  *
  * <p>A sequence below the stream's first one is gone for good (older than its window, or purged); a sequence
  * inside the window that the stream does not have was deleted. Both are passed over: there is nothing to read.
+ * Used by the writer's thread only.
  */
 final class DeliveryGaps {
     private static final Logger LOG = Logger.getLogger(DeliveryGaps.class.getName());
@@ -41,6 +42,7 @@ final class DeliveryGaps {
     }
 
     private final Connection nats;
+    private long warnedFrom = -1;
 
     DeliveryGaps(Connection nats) {
         this.nats = nats;
@@ -78,7 +80,8 @@ final class DeliveryGaps {
     List<Entry> read(long from, long to) throws IOException, JetStreamApiException {
         JetStreamManagement management = nats.jetStreamManagement();
         long first = management.getStreamInfo(Subjects.HIT_STREAM).getStreamState().getFirstSequence();
-        if (from < first) {
+        if (from < first && from != warnedFrom) {
+            warnedFrom = from;  // an idle writer asks again every few seconds: one warning is enough
             long gone = Math.min(to, first - 1);
             LOG.warning(() -> "stream messages " + from + " to " + gone + " were never delivered to the writer and are older than "
                     + Subjects.HIT_STREAM + "'s window: they cannot be written");
