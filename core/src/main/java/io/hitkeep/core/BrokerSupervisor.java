@@ -152,6 +152,11 @@ public final class BrokerSupervisor implements AutoCloseable {
         return "nats://127.0.0.1:" + port;
     }
 
+    /** The loopback port the server listens on. */
+    int port() {
+        return port;
+    }
+
     public Path directory() {
         return directory;
     }

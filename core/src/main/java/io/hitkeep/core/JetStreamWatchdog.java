@@ -1,11 +1,5 @@
 package io.hitkeep.core;
 
-import io.nats.client.Connection;
-import io.nats.client.ErrorListener;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -16,13 +10,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Watches the embedded broker from its own connection. nats-server 2.9 whose disk ran full keeps answering
- * PING while its JetStream API never replies again, and stays so after space is freed; hits then get 503
- * until a restart. A client whose JetStream request hangs there stops getting answers to its PINGs too, so
- * the PING goes over one connection and each JetStream probe over a fresh one. When the server answers but
- * JetStream has not for {@link #WEDGED_AFTER}, the watchdog
- * restarts the server (at most once per {@link #RESTART_SPACING}). It also warns when the data volume runs
- * low on space. Runs on one daemon thread; thread-safe.
+ * Watches the embedded broker. nats-server 2.9 whose disk ran full keeps answering PING while its JetStream
+ * API never replies again, and stays so after space is freed; hits then get 503 until a restart. Every
+ * {@link #PROBE_EVERY} it looks at the server over a fresh socket ({@link BrokerCheck}: a PING, then a JetStream
+ * request). When the server answers but JetStream has not for {@link #WEDGED_AFTER}, the watchdog restarts the
+ * server (at most once per {@link #RESTART_SPACING}). It also warns when the data volume runs low on space.
+ * Runs on one daemon thread; thread-safe.
  */
 final class JetStreamWatchdog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JetStreamWatchdog.class.getName());
@@ -33,43 +26,25 @@ final class JetStreamWatchdog implements AutoCloseable {
     private static final Duration DISK_CHECK_EVERY = Duration.ofSeconds(30);
     private static final Duration LOW_SPACE_REMINDER = Duration.ofMinutes(10);
 
+    /** The PING's wait; the JetStream request's is {@link #JETSTREAM_WAIT}. */
+    private static final Duration SERVER_WAIT = Duration.ofSeconds(1);
+    private static final Duration JETSTREAM_WAIT = Duration.ofSeconds(3);
+
     private final BrokerSupervisor supervisor;
-    private final Connection connection;
-    private final Options probeOptions;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long freeBytes = -1;
 
-    private JetStreamWatchdog(BrokerSupervisor supervisor, Connection connection, Options probeOptions) {
+    private JetStreamWatchdog(BrokerSupervisor supervisor) {
         this.supervisor = supervisor;
-        this.connection = connection;
-        this.probeOptions = probeOptions;
         this.thread = Thread.ofPlatform().name("hitkeep-broker-watchdog").daemon().unstarted(this::run);
     }
 
     static JetStreamWatchdog start(BrokerSupervisor supervisor) {
-        ErrorListener quiet = new ErrorListener() {
-            // the roles' own connections already log the broker going away and coming back
-            @Override
-            public void exceptionOccurred(Connection conn, Exception exp) {
-            }
-        };
-        Options options = Options.builder().server(supervisor.url()).connectionName("hitkeep-watchdog")
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).connectionTimeout(Duration.ofSeconds(2))
-                .errorListener(quiet).build();
-        Options probeOptions = Options.builder().server(supervisor.url()).connectionName("hitkeep-watchdog-probe")
-                .noReconnect().connectionTimeout(Duration.ofSeconds(2)).errorListener(quiet).build();
-        try {
-            JetStreamWatchdog watchdog = new JetStreamWatchdog(supervisor, Nats.connect(options), probeOptions);
-            Metrics.gauge("hitkeep_data_volume_free_bytes", "Free bytes on the volume of the data directory", () -> watchdog.freeBytes);
-            watchdog.thread.start();
-            return watchdog;
-        } catch (IOException e) {
-            throw new HitKeepException("cannot connect to the embedded nats-server at " + supervisor.url() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HitKeepException("interrupted while connecting to the embedded nats-server", e);
-        }
+        JetStreamWatchdog watchdog = new JetStreamWatchdog(supervisor);
+        Metrics.gauge("hitkeep_data_volume_free_bytes", "Free bytes on the volume of the data directory", () -> watchdog.freeBytes);
+        watchdog.thread.start();
+        return watchdog;
     }
 
     private void run() {
@@ -80,8 +55,9 @@ final class JetStreamWatchdog implements AutoCloseable {
         boolean low = false;
         while (running) {
             long now = System.nanoTime();
-            if (serverAnswers()) {
-                if (jetStreamAnswers()) {
+            BrokerCheck.Result answer = BrokerCheck.check(supervisor.port(), SERVER_WAIT, JETSTREAM_WAIT);
+            if (answer != BrokerCheck.Result.NO_ANSWER) {
+                if (answer == BrokerCheck.Result.JETSTREAM) {
                     lastJetStreamAnswer = now;
                 } else if (now - lastJetStreamAnswer > WEDGED_AFTER.toNanos() && now - lastRestart > RESTART_SPACING.toNanos()) {
                     lastRestart = now;
@@ -107,35 +83,6 @@ final class JetStreamWatchdog implements AutoCloseable {
                 low = nowLow;
             }
             pause(PROBE_EVERY);
-        }
-    }
-
-    private boolean serverAnswers() {
-        try {
-            connection.flush(Duration.ofSeconds(1));
-            return true;
-        } catch (Exception noAnswer) {
-            return false;
-        }
-    }
-
-    private boolean jetStreamAnswers() {
-        Connection probe = null;
-        try {
-            probe = Nats.connect(probeOptions);
-            JetStreamManagement management = probe.jetStreamManagement(JetStreamOptions.builder().requestTimeout(Duration.ofSeconds(3)).build());
-            management.getAccountStatistics();
-            return true;
-        } catch (Exception noAnswer) {
-            return false;
-        } finally {
-            if (probe != null) {
-                try {
-                    probe.close();
-                } catch (InterruptedException e) {
-                    running = false;
-                }
-            }
         }
     }
 
@@ -170,7 +117,6 @@ final class JetStreamWatchdog implements AutoCloseable {
         thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
-            connection.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
