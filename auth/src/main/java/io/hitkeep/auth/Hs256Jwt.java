@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Compact JSON Web Tokens signed with HMAC-SHA256 (RFC 7515 and 7519), the one kind HitKeep makes and accepts.
@@ -48,7 +49,7 @@ final class Hs256Jwt {
     /** Signs with {@code secret}; verifies with it and with each of {@code previous}. */
     Hs256Jwt(byte[] secret, List<byte[]> previous) {
         this.signingKey = new SecretKeySpec(secret, ALGORITHM);
-        this.verifyingKeys = java.util.stream.Stream.concat(java.util.stream.Stream.of(secret), previous.stream())
+        this.verifyingKeys = Stream.concat(Stream.of(secret), previous.stream())
                 .map(key -> new SecretKeySpec(key, ALGORITHM)).toList();
     }
 

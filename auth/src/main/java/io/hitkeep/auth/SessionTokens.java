@@ -2,6 +2,7 @@ package io.hitkeep.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hitkeep.core.CharRuns;
 import io.hitkeep.core.HitKeepException;
 import io.hitkeep.core.Json;
 import io.hitkeep.core.Settings;
@@ -204,13 +205,12 @@ public final class SessionTokens {
 
     private Optional<Ceremony> withPayload(String token, String issuerPrefix, String purpose) {
         return claims(token, issuerPrefix + purpose).flatMap(claims -> {
-            JsonNode payload = claims.get(CEREMONY_PAYLOAD);
-            JsonNode jti = claims.get("jti");
-            if (payload == null || !payload.isTextual() || jti == null || !jti.isTextual()) {
+            String payload = text(claims, CEREMONY_PAYLOAD);
+            String jti = text(claims, "jti");
+            if (payload == null || jti == null) {
                 return Optional.empty();
             }
-            return Optional.of(new Ceremony(purpose, userId(claims), epoch(claims), jti.textValue(),
-                    Instant.ofEpochSecond(claims.get("exp").longValue()), payload.textValue()));
+            return Optional.of(new Ceremony(purpose, userId(claims), epoch(claims), jti, expires(claims), payload));
         });
     }
 
@@ -250,9 +250,8 @@ public final class SessionTokens {
 
     private Optional<Session> parse(String token, String issuer) {
         return claims(token, issuer).map(claims -> {
-            JsonNode jti = claims.get("jti");
-            return new Session(userId(claims), jti != null && jti.isTextual() ? jti.textValue() : "",
-                    Instant.ofEpochSecond(claims.get("exp").longValue()), epoch(claims));
+            String jti = text(claims, "jti");
+            return new Session(userId(claims), jti == null ? "" : jti, expires(claims), epoch(claims));
         });
     }
 
@@ -264,10 +263,9 @@ public final class SessionTokens {
         return jwt.verify(token).filter(claims -> {
             JsonNode expires = claims.get("exp");
             JsonNode issued = claims.get("iat");
-            JsonNode issuedBy = claims.get("iss");
             long now = Instant.now().getEpochSecond();
             if (expires == null || !expires.isIntegralNumber() || expires.longValue() < now
-                    || issuedBy == null || !issuer.equals(issuedBy.textValue()) || userId(claims) < 0) {
+                    || !issuer.equals(text(claims, "iss")) || userId(claims) < 0) {
                 return false;
             }
             // every token we sign has its issue time; one from the future was made with a stolen key or a broken clock
@@ -275,13 +273,21 @@ public final class SessionTokens {
         });
     }
 
+    /** A claim's text; null when it is missing or not a string. */
+    private static String text(ObjectNode claims, String name) {
+        JsonNode value = claims.get(name);
+        return value != null && value.isTextual() ? value.textValue() : null;
+    }
+
+    /** The expiry of claims that {@link #claims} accepted (it checked that {@code exp} is a number). */
+    private static Instant expires(ObjectNode claims) {
+        return Instant.ofEpochSecond(claims.get("exp").longValue());
+    }
+
     /** The subject as the id it is; -1 when it is missing or not a number (no token of ours). */
     private static long userId(ObjectNode claims) {
-        JsonNode subject = claims.get("sub");
-        if (subject == null || !subject.isTextual() || !io.hitkeep.core.CharRuns.isRun(subject.textValue(), 1, 18, '0', '9')) {
-            return -1;
-        }
-        return Long.parseLong(subject.textValue());
+        String subject = text(claims, "sub");
+        return subject != null && CharRuns.isRun(subject, 1, 18, '0', '9') ? Long.parseLong(subject) : -1;
     }
 
     private static long epoch(ObjectNode claims) {

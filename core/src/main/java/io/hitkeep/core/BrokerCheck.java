@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * 200 KB of buffers for each look; this needs neither, and the socket lives for the moment of the check.
  *
  * <p>The PING goes first, on purpose: nats-server 2.9 whose disk ran full answers PING but never replies to
- * JetStream, and a connection waiting for a JetStream reply there gets no PONG either. Not thread-safe; one
- * call at a time per caller is all it is meant for (it keeps no state).
+ * JetStream, and a connection waiting for a JetStream reply there gets no PONG either. It keeps no state:
+ * each call has its own socket.
  */
 final class BrokerCheck {
     /** How far the server got. */

@@ -1,6 +1,5 @@
 package io.hitkeep.core;
 
-
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;

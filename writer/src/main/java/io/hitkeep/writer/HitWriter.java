@@ -172,8 +172,9 @@ public final class HitWriter implements AutoCloseable {
 
     /**
      * How long one pull waits for a batch's first message. A message ends the wait at once, so this is only how
-     * often an idle writer asks the broker again (and sees {@link #close()}): every 100 ms was 10 pulls a second,
-     * a third of an idle server's CPU.
+     * often an idle writer asks the broker again (and sees {@link #close()}). Every 100 ms was 10 pulls a second:
+     * the writer and its connection's reader took 142 of the JVM's 330-odd thread ticks a minute at rest
+     * (BENCHMARKS.md, twenty-first session).
      */
     private static final Duration IDLE_PULL = Duration.ofSeconds(1);
 
@@ -182,9 +183,9 @@ public final class HitWriter implements AutoCloseable {
 
     /**
      * The next micro-batch: waits up to {@link #IDLE_PULL} (or {@code batch-wait} when longer) for a first
-     * message, then up to {@code batch-wait} from it for more, until {@code batch-size}. When a read waits for the hits in hand, it takes what the
-     * stream has at once and stops there: one commit costs about the same for one hit as for 256, and a
-     * dashboard should not wait for the batch to fill (nor for many small ones).
+     * message, then up to {@code batch-wait} from it for more, until {@code batch-size}. When a read waits for
+     * the hits in hand, it takes what the stream has at once and stops there: one commit costs about the same
+     * for one hit as for 256, and a dashboard should not wait for the batch to fill (nor for many small ones).
      */
     private List<Message> nextBatch(JetStreamSubscription subscription) {
         List<Message> batch = new ArrayList<>(subscription.fetch(1, firstWait));
