@@ -1,9 +1,9 @@
 package io.hitkeep.gateway;
 
 import io.hitkeep.core.HitKeepException;
-import ua_parser.Client;
-import ua_parser.DeviceParser;
+import ua_parser.OS;
 import ua_parser.OSParser;
+import ua_parser.UserAgent;
 import ua_parser.UserAgentParser;
 
 import java.io.BufferedReader;
@@ -19,8 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * uap-java's three parsers, built from the {@code regexes.yaml} it bundles (uap-core's, Apache-2.0) without a
- * YAML library. uap-java's own {@code Parser} reads that file with SnakeYAML, whose 150 classes then stay in
+ * uap-java's browser and OS parsers and uap-core's spider patterns ({@link SpiderPatterns}), built from the
+ * {@code regexes.yaml} uap-java bundles (uap-core's, Apache-2.0) without a YAML library. uap-java's own {@code Parser} reads that file with SnakeYAML, whose 150 classes then stay in
  * the JVM's metaspace for good (about 0.6 MiB) though they are used once, at start-up.
  *
  * <p>The file is a plain subset of YAML: three top-level lists, each of mappings from a name to a
@@ -39,12 +39,16 @@ final class UapRegexes {
 
     private final UserAgentParser agents;
     private final OSParser systems;
-    private final DeviceParser devices;
+    private final SpiderPatterns spiders;
+
+    /** What HitKeep asks uap-core about a user agent: its browser, its OS, and whether its device is a spider. */
+    record Parsed(UserAgent browser, OS system, boolean spider) {
+    }
 
     private UapRegexes(Map<String, List<Map<String, String>>> lists) {
         this.agents = UserAgentParser.fromList(required(lists, "user_agent_parsers"));
         this.systems = OSParser.fromList(required(lists, "os_parsers"));
-        this.devices = DeviceParser.fromList(required(lists, "device_parsers"));
+        this.spiders = new SpiderPatterns(required(lists, "device_parsers"));
     }
 
     /** The parsers of the regexes uap-java bundles. */
@@ -59,9 +63,17 @@ final class UapRegexes {
         }
     }
 
-    /** What uap-java's {@code Parser.parse} answers: the browser, the OS and the device. */
-    Client parse(String userAgent) {
-        return new Client(agents.parse(userAgent), systems.parse(userAgent), devices.parse(userAgent));
+    /**
+     * What uap-java's {@code Parser.parse} answers for the browser and the OS, and whether the device it names
+     * is "Spider".
+     */
+    Parsed parse(String userAgent) {
+        return new Parsed(agents.parse(userAgent), systems.parse(userAgent), spiders.isSpider(userAgent));
+    }
+
+    /** The spider patterns, for tests. */
+    SpiderPatterns spiders() {
+        return spiders;
     }
 
     /** Each top-level list by its name, its mappings in the file's order, their keys in the file's order. */

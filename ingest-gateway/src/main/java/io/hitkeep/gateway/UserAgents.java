@@ -1,7 +1,5 @@
 package io.hitkeep.gateway;
 
-import ua_parser.Client;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -94,11 +92,11 @@ final class UserAgents {
                 return app.get();
             }
         }
-        Client client = UAP.parse(userAgent);
-        String browser = browserName(client.userAgent.family);
-        String os = OS_NAMES.getOrDefault(client.os.family, client.os.family);
+        UapRegexes.Parsed uap = UAP.parse(userAgent);
+        String browser = browserName(uap.browser().family);
+        String os = OS_NAMES.getOrDefault(uap.system().family, uap.system().family);
         String device;
-        if ("Spider".equals(client.device.family)) {
+        if (uap.spider()) {
             device = "bot";
         } else if (TABLET.matcher(userAgent).find()) {
             device = "tablet";
@@ -109,10 +107,10 @@ final class UserAgents {
         } else {
             device = "other";
         }
-        String browserVersion = browser.isEmpty() ? "" : number(client.userAgent.major);
-        String osVersion = os.isEmpty() ? "" : number(client.os.major);
-        if (!osVersion.isEmpty() && !number(client.os.minor).isEmpty()) {
-            osVersion += "." + number(client.os.minor);
+        String browserVersion = browser.isEmpty() ? "" : number(uap.browser().major);
+        String osVersion = os.isEmpty() ? "" : number(uap.system().major);
+        if (!osVersion.isEmpty() && !number(uap.system().minor).isEmpty()) {
+            osVersion += "." + number(uap.system().minor);
         }
         return new Classified(browser, os, device, browserVersion, osVersion);
     }

@@ -10,15 +10,20 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UapRegexesTest {
+    private static final String KINDLE_SILK = "Mozilla/5.0 (Linux; U; en-us; KFTT Build/IML74K) AppleWebKit/535.19 "
+            + "(KHTML, like Gecko) Silk/2.0 Safari/535.19 Silk-Accelerated=false";
+
     private static InputStream bundledFile() {
         return UapRegexes.class.getResourceAsStream("/ua_parser/regexes.yaml");
     }
@@ -41,7 +46,10 @@ class UapRegexesTest {
         assertTrue(ours.get("user_agent_parsers").size() > 300, "uap-core has hundreds of browser patterns");
     }
 
-    /** The same answers as uap-java's own parser: a few fixed strings, and uap-core's corpus where it was fetched. */
+    /**
+     * The same answers as uap-java's own parser (its browser and OS, and whether its device is "Spider"): a few
+     * fixed strings, and uap-core's corpora where they were fetched.
+     */
     @Test
     void itParsesAsUapJavasOwnParser() throws IOException {
         Parser theirs = new Parser();
@@ -50,15 +58,42 @@ class UapRegexesTest {
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36",
                 "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
                 "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                KINDLE_SILK, "SomeCrawler/1.0 (+https://example.com/crawl)",
                 "curl/8.5.0", "", "-");
-        Stream<String> corpus;
-        try {
-            corpus = UserAgentsCorpusTest.uapCases("tests/test_ua.yaml").stream().map(UserAgentsCorpusTest.Case::userAgent);
-        } catch (org.opentest4j.TestAbortedException notFetched) {
-            corpus = Stream.empty();
+        List<String> corpus = new ArrayList<>();
+        for (String name : List.of("tests/test_ua.yaml", "tests/test_device.yaml", "tests/test_os.yaml")) {
+            try {
+                UserAgentsCorpusTest.uapCases(name).forEach(test -> corpus.add(test.userAgent()));
+            } catch (org.opentest4j.TestAbortedException notFetched) {
+                // the fixed strings only
+            }
         }
-        long compared = Stream.concat(fixed.stream(), corpus).peek(agent -> assertEquals(theirs.parse(agent), ours.parse(agent), agent)).count();
-        assertTrue(compared >= fixed.size());
+        int spiders = 0;
+        for (String agent : Stream.concat(fixed.stream(), corpus.stream()).distinct().toList()) {
+            UapRegexes.Parsed parsed = ours.parse(agent);
+            assertEquals(theirs.parseUserAgent(agent), parsed.browser(), agent);
+            assertEquals(theirs.parseOS(agent), parsed.system(), agent);
+            boolean spider = "Spider".equals(theirs.parseDevice(agent).family);
+            assertEquals(spider, parsed.spider(), agent);
+            spiders += spider ? 1 : 0;
+        }
+        assertTrue(spiders >= 2, "Googlebot and the crawler at least");
+    }
+
+    /**
+     * A Kindle's browser matches uap-core's catch-all spider pattern ("silk") and, before it, a Kindle pattern:
+     * no spider. The patterns before the catch-all are compiled when first needed, and again after they were
+     * dropped.
+     */
+    @Test
+    void aSpiderWordAfterABrandPatternIsNoSpider() {
+        SpiderPatterns spiders = UapRegexes.bundled().spiders();
+        for (int round = 0; round < 2; round++) {
+            assertFalse(spiders.isSpider(KINDLE_SILK));
+            assertTrue(spiders.isSpider("SomeCrawler/1.0 (+https://example.com/crawl)"));
+            assertFalse(spiders.isSpider("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/127.0.0.0 Safari/537.36"));
+            spiders.forgetOthers();
+        }
     }
 
     @Test
