@@ -12,6 +12,7 @@
 #   NMT=1 ...                                                 Native Memory Tracking's summary and the
 #                                                             largest mappings too (NMT costs some MB itself)
 set -euo pipefail
+shopt -s inherit_errexit  # measure runs in $(...): a failed sign-in must stop the script, not leave a figure
 cd "$(dirname "$0")/../.."
 . scripts/prerequisites.sh
 JAVA=$JAVA_HOME/bin/java
