@@ -1,5 +1,6 @@
 package io.hitkeep.core;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 /** The project's one JSON mapper (Jackson). Thread-safe. */
 public final class Json {
@@ -33,6 +35,16 @@ public final class Json {
     /** Parses a JSON document; a malformed one raises {@link IOException}. */
     public static JsonNode tree(byte[] bytes) throws IOException {
         return MAPPER.readTree(bytes);
+    }
+
+    /**
+     * Parses a large document that is read once, such as a list bundled in the jar. {@link #MAPPER} keeps every
+     * field name it has read in a table of its own, and interns it, for good: the 2,400 host names that key the
+     * referrer list were 200 KB of a server's heap at rest.
+     */
+    public static JsonNode treeReadOnce(InputStream in) throws IOException {
+        JsonFactory uncached = JsonFactory.builder().disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
+        return new ObjectMapper(uncached).readTree(in);
     }
 
     public static ObjectNode object() {

@@ -337,7 +337,7 @@ final class Bots {
                 throw new IllegalStateException("data/" + name + " is not on the classpath: the build fetches it"
                         + " (ingest-gateway/src/build/fetch-data.sh)");
             }
-            return Json.MAPPER.readTree(in);
+            return Json.treeReadOnce(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

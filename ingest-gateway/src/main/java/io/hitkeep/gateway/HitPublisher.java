@@ -14,10 +14,10 @@ import io.nats.client.api.PublishAck;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -84,7 +84,8 @@ final class HitPublisher implements AutoCloseable {
     }
 
     private final JetStream jetStream;
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
+    /** Linked: an array queue of this bound would hold 400 KB of empty slots for good, a server at rest too. */
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Thread thread;
     /** The broker's message size limit (1 MB by default on a standalone nats-server). */

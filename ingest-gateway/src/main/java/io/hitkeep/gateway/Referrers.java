@@ -71,7 +71,9 @@ final class Referrers {
                         + " (ingest-gateway/src/build/fetch-data.sh)");
             }
             Map<String, Source> sources = new HashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> hosts = Json.MAPPER.readTree(in).fields(); hosts.hasNext(); ) {
+            // one object for each source: Google alone has some hundred hosts
+            Map<Source, Source> shared = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> hosts = Json.treeReadOnce(in).fields(); hosts.hasNext(); ) {
                 Map.Entry<String, JsonNode> host = hosts.next();
                 Medium medium = switch (host.getValue().path("medium").asText("")) {
                     case "search" -> Medium.SEARCH;
@@ -80,7 +82,8 @@ final class Referrers {
                     case "paid" -> Medium.PAID;
                     default -> Medium.OTHER;
                 };
-                sources.put(host.getKey().toLowerCase(Locale.ROOT), new Source(host.getValue().path("source").asText(host.getKey()), medium));
+                Source source = new Source(host.getValue().path("source").asText(host.getKey()), medium);
+                sources.put(host.getKey().toLowerCase(Locale.ROOT), shared.computeIfAbsent(source, same -> same));
             }
             AI_ASSISTANTS.forEach((host, name) -> sources.put(host, new Source(name, Medium.AI)));
             return Map.copyOf(sources);
