@@ -85,6 +85,7 @@ details() {  # what the JVM is made of at this moment, on stderr
 
 measure() {  # label jar: prints "label idle-java idle-broker idle-total signed-in-java ... total"
   local label=$1 jar=$2 data port base idle
+  trap stop EXIT  # this runs in $(...), a subshell, which does not inherit the script's trap
   data=$WORK/$label-data
   mkdir -p "$data"
   port=$(free_port)
