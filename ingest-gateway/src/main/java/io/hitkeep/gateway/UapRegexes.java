@@ -20,13 +20,14 @@ import java.util.regex.Pattern;
 
 /**
  * uap-java's browser and OS parsers and uap-core's spider patterns ({@link SpiderPatterns}), built from the
- * {@code regexes.yaml} uap-java bundles (uap-core's, Apache-2.0) without a YAML library. uap-java's own {@code Parser} reads that file with SnakeYAML, whose 150 classes then stay in
+ * {@code regexes.yaml} uap-java bundles (uap-core's, Apache-2.0) without a YAML library. uap-java's own
+ * {@code Parser} reads that file with SnakeYAML, whose 150 classes then stay in
  * the JVM's metaspace for good (about 0.6 MiB) though they are used once, at start-up.
  *
  * <p>The file is a plain subset of YAML: three top-level lists, each of mappings from a name to a
  * single-quoted string, one per line, with comments and blank lines between. This reads exactly that subset
  * and refuses any other line, so a newer uap-java whose file uses more of YAML fails the build's tests (which
- * compare this reading with SnakeYAML's) instead of parsing wrongly. Immutable; the parsers are thread-safe.
+ * compare this reading with SnakeYAML's) instead of parsing wrongly. Thread-safe.
  */
 final class UapRegexes {
     private static final String BUNDLED = "/ua_parser/regexes.yaml";
